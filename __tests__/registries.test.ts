@@ -1,0 +1,110 @@
+import { InputError } from '../src/input-error.js'
+import { isLoopbackHost, meaningfulLines, parseHost, parseMirrors, parseRegistries } from '../src/registries.js'
+
+function errorOf(run: () => unknown): InputError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof InputError) return error
+    throw error
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('parseRegistries', () => {
+  it('reads hosts and options, skipping comments and blank lines, keeping line numbers', () => {
+    const text = ['# our registries', 'registry.local:5000 http', '', 'tls.example.com  # verified', '10.0.0.5:443 insecure', 'mtls.example.com:8443 ca=/etc/ca.pem'].join('\n')
+    expect(parseRegistries(text)).toEqual([
+      { host: 'registry.local:5000', transport: 'http', caPaths: [], line: 2 },
+      { host: 'tls.example.com', transport: 'tls', caPaths: [], line: 4 },
+      { host: '10.0.0.5:443', transport: 'insecure', caPaths: [], line: 5 },
+      { host: 'mtls.example.com:8443', transport: 'tls', caPaths: ['/etc/ca.pem'], line: 6 }
+    ])
+  })
+
+  it('accepts IPv6 addresses in brackets', () => {
+    expect(parseRegistries('[::1]:5000 http\n[fd00::5]')[0].host).toBe('[::1]:5000')
+  })
+
+  it.each([
+    ['https://registry.local:5000', 1, "drop 'https://' and write 'registry.local:5000'"],
+    ['http://registry.local:5000', 1, '`http` option'],
+    ['registry.local:5000/team', 1, "write only HOST or HOST:PORT"],
+    ['registry.local:0', 1, 'port from 1 to 65535'],
+    ['registry.local:65536', 1, 'port from 1 to 65535'],
+    ['registry.local:abc', 1, 'port from 1 to 65535'],
+    ['::1', 1, "write '[::1]'"],
+    ['bad_host:5000', 1, 'HOST or HOST:PORT'],
+    ['reg"]\nx=1', 1, 'HOST or HOST:PORT']
+  ])('rejects the address %j naming the line and the fix', (text, line, fix) => {
+    const error = errorOf(() => parseRegistries(text))
+    expect(error.input).toBe('registries')
+    expect(error.line).toBe(line)
+    expect(error.message).toContain(fix)
+  })
+
+  it.each([
+    ['reg:5000 htp', "unknown option 'htp'", '`http` (plain HTTP), `insecure`'],
+    ['reg:5000 https', "unknown option 'https'", 'a registry line with no option is TLS'],
+    ['reg:5000 http insecure', '`http` and `insecure` together', 'keep the one the registry speaks'],
+    ['reg:5000 http ca=/ca.pem', '`http` with `ca=`', 'drop `ca=`'],
+    ['reg:5000 ca=', "'ca=' has no path", 'write ca=PATH']
+  ])('rejects the options of %j', (text, problem, fix) => {
+    const error = errorOf(() => parseRegistries(`# first\n${text}`))
+    expect(error.message).toContain(`Input 'registries', line 2: ${problem}`)
+    expect(error.message).toContain(fix)
+  })
+
+  it('rejects a registry listed twice, naming both lines', () => {
+    const error = errorOf(() => parseRegistries('reg:5000 http\nother\nREG:5000 insecure'))
+    expect(error.line).toBe(3)
+    expect(error.message).toContain('first on line 1')
+  })
+})
+
+describe('parseMirrors', () => {
+  it('reads Docker Hub mirrors and UPSTREAM=MIRROR lists', () => {
+    expect(parseMirrors('mirror.gcr.io\nghcr.io=m1:5000,m2.example.com/proxy/ghcr')).toEqual([
+      { upstream: 'docker.io', mirrors: ['mirror.gcr.io'], line: 1 },
+      { upstream: 'ghcr.io', mirrors: ['m1:5000', 'm2.example.com/proxy/ghcr'], line: 2 }
+    ])
+  })
+
+  it.each([
+    ['ghcr.io=', 'has an empty mirror'],
+    ['ghcr.io=m1,,m2', 'has an empty mirror'],
+    ['https://mirror.gcr.io', "drop 'https://'"],
+    ['docker.io=https://mirror.gcr.io', "drop 'https://'"],
+    ['mirror.gcr.io extra', 'has spaces'],
+    ['m1:99999', 'not a port number'],
+    ['m1/pa th', 'has spaces'],
+    ['m1/pa%th', 'not a valid mirror path']
+  ])('rejects %j', (text, problem) => {
+    const error = errorOf(() => parseMirrors(text))
+    expect(error.input).toBe('mirror')
+    expect(error.line).toBe(1)
+    expect(error.message).toContain(problem)
+  })
+
+  it('rejects the same mirror twice for one upstream', () => {
+    expect(errorOf(() => parseMirrors('m1:5000\ndocker.io=m1:5000')).message).toContain('first on line 1')
+  })
+})
+
+describe('helpers', () => {
+  it('finds loopback hosts, which the builder container cannot reach on its own network', () => {
+    expect(['localhost:5000', 'LOCALHOST', 'registry.localhost:1', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000'].every(isLoopbackHost)).toBe(true)
+    expect(['registry.local:5000', '10.0.0.1', '[fd00::1]:5000', 'localhost.example.com'].some(isLoopbackHost)).toBe(false)
+  })
+
+  it('keeps line numbers past comments and blank lines', () => {
+    expect(meaningfulLines('# c\n\n  a  # x\nb#not-a-comment')).toEqual([
+      { text: 'a', line: 3 },
+      { text: 'b#not-a-comment', line: 4 }
+    ])
+  })
+
+  it('returns a valid host unchanged', () => {
+    expect(parseHost('my-registry.example.com:5000', 'registries', 1)).toBe('my-registry.example.com:5000')
+  })
+})

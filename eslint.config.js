@@ -1,0 +1,19 @@
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+const nodeGlobals = { process: 'readonly', console: 'readonly', performance: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' }
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: nodeGlobals },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }]
+    }
+  },
+  // Config files must export default; that is their interface.
+  { files: ['*.js'], rules: { 'no-restricted-exports': 'off' } }
+)

@@ -1,0 +1,18 @@
+// ESM throughout (the @actions/* packages ship only ESM): ts-jest's ESM preset,
+// run with --experimental-vm-modules by `npm test`.
+const esm = {
+  preset: 'ts-jest/presets/default-esm',
+  testEnvironment: 'node',
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] }
+}
+
+export default {
+  projects: [
+    // Pure modules: plain data in, plain data out, no machine state.
+    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/__tests__/*.test.ts'] },
+    // The bundled action against the real dockerd, buildx and registry.
+    { ...esm, displayName: 'real', testMatch: ['<rootDir>/__tests__/real/*.test.ts'] }
+  ],
+  testTimeout: 120000
+}

@@ -1,0 +1,110 @@
+// Runs the bundled action the way a GitHub runner runs a JavaScript action:
+// INPUT_<NAME> variables (name upper-cased, hyphens kept), GITHUB_OUTPUT /
+// GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with every
+// saved state as STATE_<name>. Used by the real-binary tests, `npm run local`
+// and `npm run bench`.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
+
+/**
+ * Reads a GITHUB_OUTPUT / GITHUB_STATE file (`name<<DELIMITER\nvalue\nDELIMITER`
+ * blocks, or `name=value` lines); a later value for a name wins, as on the runner.
+ * @param {string} path
+ * @returns {Record<string, string>}
+ */
+export function readCommandFile(path) {
+  const values = {}
+  const lines = readFileSync(path, 'utf8').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      const end = lines.indexOf(heredoc[2], i + 1)
+      values[heredoc[1]] = lines.slice(i + 1, end).join('\n')
+      i = end
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=')
+      values[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+    }
+  }
+  return values
+}
+
+/**
+ * One job's runner environment: its own RUNNER_TEMP and command files.
+ * @param {NodeJS.ProcessEnv} [env] extra variables for both steps (e.g. DOCKER_CONFIG)
+ */
+export function newJob(env = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'sbr-job-'))
+  const job = {
+    root,
+    runnerTemp: join(root, 'temp'),
+    env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env }
+  }
+  return job
+}
+
+/**
+ * Runs one step (main or post) of the bundle.
+ * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
+ * @param {'main' | 'post'} step
+ * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
+ * @returns {Promise<{exitCode: number, log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
+ */
+export async function runStep(job, step, stepEnv) {
+  const files = {}
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+    files[name] = join(job.root, `${step}-${name.toLowerCase()}`)
+    writeFileSync(files[name], '')
+  }
+  // The runner starts actions with a clean slate of these; NODE_OPTIONS is jest's own.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key)))
+  const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...files, ...stepEnv }
+  const started = performance.now()
+  const { exitCode, log } = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let log = ''
+    child.stdout.on('data', chunk => (log += chunk))
+    child.stderr.on('data', chunk => (log += chunk))
+    child.on('error', reject)
+    child.on('close', code => resolve({ exitCode: code ?? 1, log }))
+  })
+  return {
+    exitCode,
+    log,
+    outputs: readCommandFile(files.GITHUB_OUTPUT),
+    state: readCommandFile(files.GITHUB_STATE),
+    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    ms: performance.now() - started
+  }
+}
+
+/**
+ * @param {Record<string, string>} inputs the step's `with:` map
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function inputEnv(inputs) {
+  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]))
+}
+
+/**
+ * @param {Record<string, string>} state what main saved
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function stateEnv(state) {
+  return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
+}
+
+/** Main with `inputs`, as `uses:` with `with:` would run it. */
+export function runMain(job, inputs) {
+  return runStep(job, 'main', inputEnv(inputs))
+}
+
+/** Post with main's saved state; the runner passes the inputs to post too. */
+export function runPost(job, state, inputs = {}) {
+  return runStep(job, 'post', { ...inputEnv(inputs), ...stateEnv(state) })
+}

@@ -1,0 +1,225 @@
+import * as core from '@actions/core'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
+import { InputError } from './input-error.js'
+import { looksLikePem, normalizeCertificates, parseCertificates, parsePrivateKey } from './pem.js'
+import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
+
+/** A `registries` line with the CA files it names already read and checked. */
+export interface Registry extends RegistryLine {
+  /** PEM of the `ca=` files, empty when none. */
+  ownCa: string
+}
+
+export interface ClientKeypair {
+  cert: string
+  key: string
+}
+
+export interface BaseConfig {
+  table: TomlTable
+  /** Which input it came from, for warnings. */
+  input: 'buildkitd-config' | 'buildkitd-config-inline'
+}
+
+/** Everything the action was asked to do, validated. Built only by readInputs. */
+export interface Inputs {
+  registries: Registry[]
+  mirrors: MirrorLine[]
+  /** PEM trusted for every TLS registry, on top of the system roots. */
+  caCert?: string
+  clientKeypair?: ClientKeypair
+  maxParallelism?: number
+  debug: boolean
+  baseConfig?: BaseConfig
+  name: string
+  driver: string
+  driverOpts: string[]
+  buildkitdFlags: string
+  endpoint: string
+  use: boolean
+  bootstrap: boolean
+  cleanup: boolean
+  replace: boolean
+}
+
+/** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
+export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
+
+/**
+ * Reads and validates every input before anything is written, so bad input
+ * never leaves a half-made builder behind. The only caller of core.getInput.
+ */
+export function readInputs(): Inputs {
+  const caCert = optionalPem('ca-cert', pem => normalizeCertificates(pem))
+  return {
+    registries: parseRegistries(core.getInput('registries')).map(readOwnCa),
+    mirrors: parseMirrors(core.getInput('mirror')),
+    caCert,
+    clientKeypair: readClientKeypair(),
+    maxParallelism: readMaxParallelism(),
+    debug: booleanInput('debug', false),
+    baseConfig: readBaseConfig(),
+    name: readName(),
+    driver: readDriver(),
+    driverOpts: core.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
+    buildkitdFlags: core.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+    endpoint: core.getInput('endpoint'),
+    use: booleanInput('use', true),
+    bootstrap: booleanInput('bootstrap', true),
+    cleanup: booleanInput('cleanup', true),
+    replace: booleanInput('replace', true)
+  }
+}
+
+/**
+ * The generated builder name: unique per job run, and random at the end
+ * because matrix legs share run id, job and attempt, and self-hosted runners
+ * that share one Docker daemon share its container names.
+ */
+export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(4).toString('hex')): string {
+  const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
+    .filter((part): part is string => !!part)
+    .map(part => part.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(part => part !== '')
+  return ['buildkit', ...parts, random].join('-')
+}
+
+function readName(): string {
+  const name = core.getInput('name')
+  if (name === '') return defaultBuilderName(process.env)
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+    throw new InputError('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name')
+  }
+  return name
+}
+
+function readDriver(): string {
+  const driver = core.getInput('driver') || 'docker-container'
+  if (driver === 'docker') {
+    throw new InputError(
+      'driver',
+      "the `docker` driver uses the Docker daemon's built-in BuildKit, which cannot take a buildkitd.toml (`--config`)",
+      'use `docker-container` (the default); to make the Docker daemon itself trust a registry, configure `insecure-registries` or certs.d on the daemon'
+    )
+  }
+  return driver
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name)
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
+}
+
+function readMaxParallelism(): number | undefined {
+  const value = core.getInput('max-parallelism')
+  if (value === '') return undefined
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit')
+  }
+  return Number(value)
+}
+
+function readOwnCa(registry: RegistryLine): Registry {
+  const ownCa = registry.caPaths
+    .map(path => {
+      const text = readInputFile('registries', path, registry.line)
+      try {
+        return normalizeCertificates(text)
+      } catch (error) {
+        throw new InputError('registries', `ca=${path} is not a PEM certificate: ${(error as Error).message}`, 'point ca= at the PEM file of the CA that signed this registry\'s certificate', registry.line)
+      }
+    })
+    .join('')
+  return { ...registry, ownCa }
+}
+
+function readClientKeypair(): ClientKeypair | undefined {
+  const cert = optionalPem('client-cert', pem => normalizeCertificates(pem))
+  const key = optionalPem('client-key', pem => {
+    parsePrivateKey(pem)
+    return pem.trim() + '\n'
+  })
+  if (cert === undefined && key === undefined) return undefined
+  if (cert === undefined) throw new InputError('client-cert', 'is empty while `client-key` is set', 'pass the client certificate (PEM text or a path) with its key, or drop `client-key`')
+  if (key === undefined) throw new InputError('client-key', 'is empty while `client-cert` is set', 'pass the private key of the client certificate (PEM text or a path), or drop `client-cert`')
+  const [leaf] = parseCertificates(cert)
+  if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
+    throw new InputError('client-key', 'does not belong to the certificate in `client-cert`', 'pass the key that was issued with that certificate')
+  }
+  return { cert, key }
+}
+
+/**
+ * Reads an input that holds PEM text (usually a secret) or a path to a PEM
+ * file, masks it when it is text, and checks it with `check`.
+ */
+function optionalPem(input: string, check: (pem: string) => string): string | undefined {
+  const value = core.getInput(input)
+  if (value === '') return undefined
+  const isText = looksLikePem(value)
+  if (isText) maskPem(value)
+  const pem = isText ? value : readPemPath(input, value)
+  // A key read from a file is masked too, in case a later step prints it.
+  if (!isText && input === 'client-key') maskPem(pem)
+  try {
+    return check(pem)
+  } catch (error) {
+    throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`, `pass ${input === 'client-key' ? 'an unencrypted PEM private key' : 'PEM certificate text'} (e.g. \${{ secrets.REGISTRY_CA }}) or a path to such a file`)
+  }
+}
+
+function readPemPath(input: string, value: string): string {
+  if (value.includes('\n')) {
+    throw new InputError(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file')
+  }
+  if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
+    throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path')
+  }
+  return readInputFile(input, value)
+}
+
+function readInputFile(input: string, path: string, line?: number): string {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`
+    throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, 'check the path, or pass the PEM text itself (e.g. from a secret)', line)
+  }
+}
+
+function maskPem(pem: string): void {
+  core.setSecret(pem)
+  // The runner masks a multi-line secret line by line only when each line is registered.
+  for (const line of pem.split(/\r?\n/)) {
+    if (line.trim() !== '' && !line.startsWith('-----')) core.setSecret(line.trim())
+  }
+}
+
+function readBaseConfig(): BaseConfig | undefined {
+  const path = core.getInput('buildkitd-config')
+  const inline = core.getInput('buildkitd-config-inline', { trimWhitespace: false })
+  if (path !== '' && inline.trim() !== '') {
+    throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline')
+  }
+  if (path !== '') return { table: parseBaseConfig('buildkitd-config', readInputFile('buildkitd-config', path)), input: 'buildkitd-config' }
+  if (inline.trim() !== '') return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' }
+  return undefined
+}
+
+function parseBaseConfig(input: 'buildkitd-config' | 'buildkitd-config-inline', text: string): TomlTable {
+  try {
+    return parseToml(text)
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
+      throw new InputError(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,91 @@
+import * as core from '@actions/core'
+import { BuildxError, createBuilder, inspectBuilder, removeBuilder } from './buildx.js'
+import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
+import { InputError } from './input-error.js'
+import { readInputs, type Inputs } from './inputs.js'
+import { buildPlan, type Plan } from './plan.js'
+import * as state from './state.js'
+
+/** inputs → plan → files → buildx → outputs. Every failure ends in one setFailed. */
+export async function runMain(): Promise<void> {
+  state.markMainStarted()
+  try {
+    const inputs = readInputs()
+    const dir = await createJobDir(jobDirParent(process.env))
+    state.saveJobDir(dir)
+    let plan: Plan
+    try {
+      plan = buildPlan(inputs, dir)
+      report(plan)
+      await writePlannedFiles(plan.files)
+      await createReplacingLeftover(inputs, plan)
+    } catch (error) {
+      // Nothing half-made stays behind: the post step would find nothing to undo.
+      await removeJobDir(dir)
+      state.saveJobDir('')
+      throw error
+    }
+    state.saveBuilder(inputs.name, inputs.cleanup)
+    const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined
+
+    core.setOutput('name', inputs.name)
+    core.setOutput('driver', inputs.driver)
+    core.setOutput('config', plan.configPath)
+    core.setOutput('certs-dir', plan.certsDir)
+    core.setOutput('platforms', info?.platforms.join(',') ?? '')
+    core.info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`)
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error))
+  }
+}
+
+function report(plan: Plan): void {
+  for (const note of plan.notes) core.info(note)
+  for (const key of plan.overridden) {
+    core.warning(`The base buildkitd config sets ${key}; the action's inputs replace it.`)
+  }
+  for (const registry of plan.registries) {
+    const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : ''
+    core.info(`${registry.host}: ${registry.mode}${origin}; writes ${registry.written.join(', ')}`)
+  }
+  // The file holds paths and settings only, never certificate or key contents.
+  core.startGroup(`buildkitd.toml (${plan.configPath})`)
+  core.info(plan.toml)
+  core.endGroup()
+}
+
+/**
+ * Creates the builder. A builder of the same name left by a crashed job (usual
+ * on self-hosted runners) is removed and created again, unless `replace: false`.
+ */
+async function createReplacingLeftover(inputs: Inputs, plan: Plan): Promise<void> {
+  try {
+    await createBuilder(plan.createArgs, inputs.name)
+    return
+  } catch (error) {
+    if (!(error instanceof BuildxError && error.nameTaken)) {
+      await removeHalfMadeBuilder(inputs.name)
+      throw error
+    }
+  }
+  if (!inputs.replace) {
+    throw new InputError('name', `a builder named '${inputs.name}' already exists`, `remove it with \`docker buildx rm ${inputs.name}\`, set \`replace: true\`, or choose another \`name\``)
+  }
+  core.info(`A builder named ${inputs.name} already exists (left by an earlier job?): removing it and creating it again.`)
+  await removeBuilder(inputs.name)
+  try {
+    await createBuilder(plan.createArgs, inputs.name)
+  } catch (error) {
+    await removeHalfMadeBuilder(inputs.name)
+    throw error
+  }
+}
+
+/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
+async function removeHalfMadeBuilder(name: string): Promise<void> {
+  try {
+    if (await inspectBuilder(name)) await removeBuilder(name)
+  } catch (error) {
+    core.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
+  }
+}

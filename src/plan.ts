@@ -1,0 +1,150 @@
+import { join } from 'node:path'
+import type { TomlTable } from 'smol-toml'
+import { mergeConfig, toToml } from './config.js'
+import type { Inputs } from './inputs.js'
+import { isLoopbackHost, mirrorHost, type Transport } from './registries.js'
+
+export interface PlannedFile {
+  path: string
+  content: string
+  mode: number
+}
+
+/** How the builder will reach one registry, as the job summary shows it. */
+export type RegistryMode = 'http' | 'tls' | 'mtls' | 'insecure'
+
+export interface PlannedRegistry {
+  host: string
+  mode: RegistryMode
+  /** Where it came from: a `registries` line, or a `mirror` line that was not also listed. */
+  source: 'registries' | 'mirror'
+  /** The keys written under [registry."host"], for the log and summary. */
+  written: string[]
+}
+
+/** Everything main will do, computed before anything touches the machine. */
+export interface Plan {
+  dir: string
+  configPath: string
+  certsDir: string
+  toml: string
+  /** buildkitd.toml and the certificate files, in the order they are written. */
+  files: PlannedFile[]
+  registries: PlannedRegistry[]
+  createArgs: string[]
+  /** Base-config keys the inputs replaced (each gets a warning). */
+  overridden: string[]
+  /** Decisions the action took on the user's behalf, for the log. */
+  notes: string[]
+}
+
+const PUBLIC_FILE = 0o644
+const KEY_FILE = 0o600
+
+interface Endpoint {
+  host: string
+  transport: Transport
+  ownCa: string
+  source: PlannedRegistry['source']
+}
+
+/** Builds the plan from validated inputs; `dir` is the job's private directory. */
+export function buildPlan(inputs: Inputs, dir: string): Plan {
+  const configPath = join(dir, 'buildkitd.toml')
+  const certsDir = join(dir, 'certs')
+  const files: PlannedFile[] = []
+  const sections: Record<string, TomlTable> = {}
+  const registries: PlannedRegistry[] = []
+
+  for (const endpoint of endpointsToConfigure(inputs)) {
+    const hostDir = join(certsDir, fileNameForHost(endpoint.host))
+    const section: TomlTable = {}
+    // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
+    // in some versions, so every TLS registry says `http = false` explicitly.
+    section.http = endpoint.transport === 'http'
+    if (endpoint.transport === 'insecure') section.insecure = true
+    let mode: RegistryMode = endpoint.transport
+    if (endpoint.transport !== 'http') {
+      const ca = (inputs.caCert ?? '') + endpoint.ownCa
+      if (ca !== '') {
+        files.push({ path: join(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE })
+        section.ca = [join(hostDir, 'ca.pem')]
+      }
+      if (inputs.clientKeypair) {
+        files.push({ path: join(hostDir, 'client.cert'), content: inputs.clientKeypair.cert, mode: PUBLIC_FILE })
+        files.push({ path: join(hostDir, 'client.key'), content: inputs.clientKeypair.key, mode: KEY_FILE })
+        section.keypair = [{ key: join(hostDir, 'client.key'), cert: join(hostDir, 'client.cert') }]
+        if (mode === 'tls') mode = 'mtls'
+      }
+    }
+    sections[endpoint.host] = section
+    registries.push({ host: endpoint.host, mode, source: endpoint.source, written: Object.keys(section) })
+  }
+
+  for (const { upstream, mirrors } of inputs.mirrors) {
+    const section = (sections[upstream] ??= {})
+    section.mirrors = [...((section.mirrors as string[] | undefined) ?? []), ...mirrors]
+  }
+
+  const generated: TomlTable = {}
+  if (inputs.debug) generated.debug = true
+  if (inputs.maxParallelism !== undefined) {
+    // Only one worker runs in a builder; setting both keeps the limit whichever it is.
+    generated.worker = {
+      oci: { 'max-parallelism': inputs.maxParallelism },
+      containerd: { 'max-parallelism': inputs.maxParallelism }
+    }
+  }
+  if (Object.keys(sections).length > 0) generated.registry = sections
+
+  const merged = mergeConfig(inputs.baseConfig?.table, generated)
+  const toml = toToml(merged.table)
+  files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE })
+
+  const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath)
+  return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes }
+}
+
+/**
+ * Every host that needs a [registry."host"] section: the listed registries,
+ * then mirrors not listed there, which are TLS registries like any other line
+ * with no option (so they get `ca-cert` and the keypair too).
+ */
+function endpointsToConfigure(inputs: Inputs): Endpoint[] {
+  const endpoints: Endpoint[] = inputs.registries.map(registry => ({ ...registry, source: 'registries' }))
+  const listed = new Set(inputs.registries.map(registry => registry.host.toLowerCase()))
+  for (const mirror of inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))) {
+    if (listed.has(mirror.toLowerCase())) continue
+    listed.add(mirror.toLowerCase())
+    endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror' })
+  }
+  return endpoints
+}
+
+/**
+ * A directory name for a host that cannot escape certsDir: hosts are already
+ * validated, and `:`, `[` and `]` (which no host name contains) become `_`.
+ */
+export function fileNameForHost(host: string): string {
+  return host.replace(/[^A-Za-z0-9.-]/g, '_')
+}
+
+function buildxCreateArgs(inputs: Inputs, configPath: string): { args: string[]; notes: string[] } {
+  const notes: string[] = []
+  const driverOpts = [...inputs.driverOpts]
+  const loopback = [...inputs.registries.map(registry => registry.host), ...inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))].filter(isLoopbackHost)
+  const networkSet = driverOpts.some(opt => opt.startsWith('network='))
+  if (inputs.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
+    driverOpts.push('network=host')
+    notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`)
+  }
+
+  const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver, '--config', configPath]
+  for (const opt of driverOpts) args.push('--driver-opt', opt)
+  // The remote driver connects to a buildkitd someone else started: it has no flags to pass.
+  if (inputs.buildkitdFlags !== '' && inputs.driver !== 'remote') args.push('--buildkitd-flags', inputs.buildkitdFlags)
+  if (inputs.bootstrap) args.push('--bootstrap')
+  if (inputs.use) args.push('--use')
+  if (inputs.endpoint !== '') args.push(inputs.endpoint)
+  return { args, notes }
+}

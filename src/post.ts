@@ -1,0 +1,32 @@
+import * as core from '@actions/core'
+import { inspectBuilder, removeBuilder } from './buildx.js'
+import { removeJobDir } from './files.js'
+import * as state from './state.js'
+
+/**
+ * Undoes what main did, from saved state alone. Safe after a failed or
+ * partial main step and when run twice: whatever is already gone is skipped.
+ */
+export async function runPost(): Promise<void> {
+  const builder = state.savedBuilder()
+  if (builder && !builder.removeInPost) {
+    core.info(`Keeping builder ${builder.name} (cleanup: false).`)
+  } else if (builder) {
+    try {
+      if (await inspectBuilder(builder.name)) await removeBuilder(builder.name)
+      else core.info(`Builder ${builder.name} is already gone.`)
+    } catch (error) {
+      core.warning(`Could not remove builder ${builder.name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${builder.name}\`.`)
+    }
+  }
+
+  const dir = state.savedJobDir()
+  if (dir !== '') {
+    try {
+      await removeJobDir(dir)
+      core.info(`Removed ${dir} (buildkitd.toml and certificate files).`)
+    } catch (error) {
+      core.setFailed(`Could not remove ${dir}, which holds the client key: ${(error as Error).message}`)
+    }
+  }
+}

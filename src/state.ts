@@ -1,0 +1,41 @@
+import * as core from '@actions/core'
+
+/**
+ * What the post step needs, saved by main through GITHUB_STATE and read back
+ * from STATE_* variables. Post works from this alone.
+ */
+enum StateKey {
+  IsPost = 'isPost',
+  JobDir = 'jobDir',
+  Builder = 'builder',
+  RemoveBuilder = 'removeBuilder'
+}
+
+/** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
+export function markMainStarted(): void {
+  core.saveState(StateKey.IsPost, 'true')
+}
+
+export function isPostStep(): boolean {
+  return core.getState(StateKey.IsPost) === 'true'
+}
+
+/** The directory holding buildkitd.toml and the key material; '' once main removed it itself. */
+export function saveJobDir(dir: string): void {
+  core.saveState(StateKey.JobDir, dir)
+}
+
+export function savedJobDir(): string {
+  return core.getState(StateKey.JobDir)
+}
+
+/** Saved only once `buildx create` succeeded: post never removes a builder this job did not create. */
+export function saveBuilder(name: string, removeInPost: boolean): void {
+  core.saveState(StateKey.Builder, name)
+  core.saveState(StateKey.RemoveBuilder, String(removeInPost))
+}
+
+export function savedBuilder(): { name: string; removeInPost: boolean } | undefined {
+  const name = core.getState(StateKey.Builder)
+  return name === '' ? undefined : { name, removeInPost: core.getState(StateKey.RemoveBuilder) === 'true' }
+}

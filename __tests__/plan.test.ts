@@ -24,6 +24,8 @@ function inputs(withInputs: Partial<Omit<Inputs, 'registries' | 'mirrors'>> & { 
     bootstrap: false,
     cleanup: true,
     replace: true,
+    preflight: 'off',
+    preflightTimeout: 5,
     ...rest
   }
 }

@@ -30002,7 +30002,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = (/* unused pure expression or super */ null && (_summary));
+const summary_summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -33214,7 +33214,9 @@ function readInputs() {
         use: booleanInput('use', true),
         bootstrap: booleanInput('bootstrap', true),
         cleanup: booleanInput('cleanup', true),
-        replace: booleanInput('replace', true)
+        replace: booleanInput('replace', true),
+        preflight: readPreflightMode(),
+        preflightTimeout: readPreflightTimeout()
     };
 }
 /**
@@ -33263,6 +33265,20 @@ function readMaxParallelism() {
         throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit');
     }
     return Number(value);
+}
+function readPreflightMode() {
+    const value = getInput('preflight') || 'warn';
+    if (value === 'error' || value === 'warn' || value === 'off')
+        return value;
+    throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`');
+}
+function readPreflightTimeout() {
+    const value = getInput('preflight-timeout') || '5';
+    const seconds = Number(value);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
+        throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5');
+    }
+    return seconds;
 }
 function readOwnCa(registry) {
     const ownCa = registry.caPaths
@@ -33430,8 +33446,9 @@ function buildPlan(inputs, dir) {
         if (endpoint.transport === 'insecure')
             section.insecure = true;
         let mode = endpoint.transport;
+        const ca = endpoint.transport === 'http' ? '' : (inputs.caCert ?? '') + endpoint.ownCa;
+        const keypair = endpoint.transport === 'http' ? undefined : inputs.clientKeypair;
         if (endpoint.transport !== 'http') {
-            const ca = (inputs.caCert ?? '') + endpoint.ownCa;
             if (ca !== '') {
                 files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE });
                 section.ca = [(0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem')];
@@ -33445,7 +33462,7 @@ function buildPlan(inputs, dir) {
             }
         }
         sections[endpoint.host] = section;
-        registries.push({ host: endpoint.host, mode, source: endpoint.source, written: Object.keys(section) });
+        registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair });
     }
     for (const { upstream, mirrors } of inputs.mirrors) {
         const section = (sections[upstream] ??= {});
@@ -33477,11 +33494,13 @@ function buildPlan(inputs, dir) {
 function endpointsToConfigure(inputs) {
     const endpoints = inputs.registries.map(registry => ({ ...registry, source: 'registries' }));
     const listed = new Set(inputs.registries.map(registry => registry.host.toLowerCase()));
-    for (const mirror of inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))) {
-        if (listed.has(mirror.toLowerCase()))
-            continue;
-        listed.add(mirror.toLowerCase());
-        endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror' });
+    for (const { mirrors, line } of inputs.mirrors) {
+        for (const mirror of mirrors.map(mirrorHost)) {
+            if (listed.has(mirror.toLowerCase()))
+                continue;
+            listed.add(mirror.toLowerCase());
+            endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror', line });
+        }
     }
     return endpoints;
 }
@@ -33514,6 +33533,309 @@ function buildxCreateArgs(inputs, configPath) {
     if (inputs.endpoint !== '')
         args.push(inputs.endpoint);
     return { args, notes };
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis.ts
+const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+/** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
+function diagnose(registry, facts, timeoutSeconds) {
+    const where = `line ${registry.line} of \`${registry.source}\``;
+    const addOption = (option) => addOptionFor(registry, option);
+    const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
+    const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
+    const defaultPort = /:\d+$/.test(registry.host) ? '' : ` (no port given, so ${registry.transport === 'http' ? '80' : '443'})`;
+    const checkHostPort = `check the host and port on ${where}${defaultPort}`;
+    if (facts.timedOut && facts.stage !== 'http') {
+        const what = { resolve: 'the DNS lookup', connect: 'the connection (DNS lookup and TCP connect)', tls: 'the TLS handshake (the port accepts connections but does not answer)' }[facts.stage];
+        return failed('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`);
+    }
+    if (facts.stage === 'resolve')
+        return failed('unreachable', `unreachable: ${nameOf(registry.host)} does not resolve (${facts.error?.code})`, checkHostPort);
+    if (facts.stage === 'connect')
+        return failed('unreachable', `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`, checkHostPort);
+    if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
+        return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${nameOf(registry.host)}`, `use the name the server serves on ${where}`);
+    }
+    // Go's TLS server answers a missing or untrusted client certificate with one of these alerts.
+    if (/CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(code)) {
+        return facts.sentClientCert
+            ? failed('client-cert-rejected', `the registry rejected the client certificate (${facts.error?.code})`, 'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts')
+            : failed('client-cert-required', `the registry requires a client certificate (${facts.error?.code})`, 'pass `client-cert` and `client-key`');
+    }
+    if (facts.answersPlainHttp) {
+        return failed('http-registry', 'this is an HTTP registry: it answered plain HTTP, not TLS (BuildKit: "server gave HTTP response to HTTPS client")', addOption('http'));
+    }
+    if (facts.answersTls) {
+        return failed('tls-registry', 'it speaks TLS, but is listed as `http`', `remove \`http\` from ${where}`);
+    }
+    if (facts.stage === 'tls') {
+        return failed('tls-failed', `the TLS handshake failed: ${facts.error?.message}`, checkHostPort);
+    }
+    const certificateProblem = facts.verifyError ? explainCertificate(registry, facts, where) : undefined;
+    if (certificateProblem && registry.transport !== 'insecure')
+        return certificateProblem;
+    const answer = describeAnswer(facts, timeoutSeconds);
+    if (!answer.ok)
+        return failed('not-a-registry', answer.text, `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`);
+    const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : '';
+    return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' };
+}
+/** The fix that adds an option: on the registry's own line, or a new `registries` line for a mirror. */
+function addOptionFor(registry, option) {
+    return registry.source === 'registries' ? `add \`${option}\` to line ${registry.line} of \`registries\`` : `list it in \`registries\` as \`${registry.host} ${option}\``;
+}
+function explainCertificate(registry, facts, where) {
+    const addOption = (option) => addOptionFor(registry, option);
+    const certificate = facts.certificate;
+    const verifyError = facts.verifyError ?? '';
+    const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
+    if (UNKNOWN_AUTHORITY.has(verifyError)) {
+        const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given';
+        return failed('unknown-authority', `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`, `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`);
+    }
+    if (verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+        const names = certificate?.names.map(name => name.replace(/^(DNS|IP Address):/, '')).join(', ') || 'no subjectAltName';
+        return failed('wrong-name', `x509: certificate is valid for ${names}, not ${nameOf(registry.host)}`, `use one of those names on ${where}, or reissue the certificate for ${nameOf(registry.host)} (for localhost-only setups, ${addOption('insecure')})`);
+    }
+    if (verifyError === 'CERT_HAS_EXPIRED') {
+        return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'renew the registry\'s certificate (check the runner\'s clock too)');
+    }
+    if (verifyError === 'CERT_NOT_YET_VALID') {
+        return failed('not-yet-valid', `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'check the clocks of the registry and the runner, or reissue the certificate');
+    }
+    return failed('tls-failed', `the certificate does not verify (${verifyError})`, `pass its CA in \`ca-cert\`, or check the certificate the registry serves on ${where}`);
+}
+function describeAnswer(facts, timeoutSeconds) {
+    if (facts.timedOut)
+        return { ok: false, text: `connected, but GET /v2/ got no answer within ${timeoutSeconds} s (i/o timeout)` };
+    if (!facts.answer)
+        return { ok: false, text: `connected, but GET /v2/ got no HTTP answer (${facts.error?.message})` };
+    const { status, wwwAuthenticate, contentType } = facts.answer;
+    if (status === 200)
+        return { ok: true, text: 'a registry answered (GET /v2/: 200)' };
+    if (status === 401 && wwwAuthenticate)
+        return { ok: true, text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)' };
+    return { ok: false, text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root` };
+}
+function nameOf(host) {
+    return host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/probe.ts
+
+
+
+const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA']);
+class DeadlineError extends Error {
+    code = 'ETIMEDOUT';
+}
+/**
+ * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and
+ * the same CA and keypair, or plain HTTP) and asks `GET /v2/`, all within
+ * `timeoutMs`. Never throws: every failure is recorded in the facts.
+ */
+async function probeRegistry(target, timeoutMs) {
+    const started = performance.now();
+    const deadline = started + timeoutMs;
+    const { hostname, port } = splitHost(target.host, target.transport === 'http' ? 80 : 443);
+    const facts = { stage: 'connect', timedOut: false, sentClientCert: !!target.keypair && target.transport !== 'http', ms: 0 };
+    const sockets = [];
+    try {
+        let socket;
+        if (target.transport === 'http') {
+            socket = await openTcp(hostname, port, deadline, sockets);
+        }
+        else {
+            const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'));
+            facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
+            facts.certificate = certificateFacts(secure);
+            socket = secure;
+        }
+        facts.stage = 'http';
+        facts.answer = await getV2(socket, target.host, deadline);
+        facts.stage = 'done';
+    }
+    catch (error) {
+        facts.timedOut = error instanceof DeadlineError;
+        const { code, message } = error;
+        facts.error = { code: code ?? 'ERROR', message };
+        if (code && DNS_FAILURES.has(code))
+            facts.stage = 'resolve';
+    }
+    finally {
+        for (const socket of sockets)
+            socket.destroy();
+    }
+    // The two transport mix-ups get a second look, so the fix can say which one the registry speaks.
+    if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
+        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host, port, deadline);
+    }
+    if (target.transport === 'http' && ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
+        facts.answersTls = await completesTlsHandshake(hostname, port, deadline);
+    }
+    facts.ms = Math.round(performance.now() - started);
+    return facts;
+}
+/** `host[:port]` or `[v6][:port]` → what to dial. */
+function splitHost(host, defaultPort) {
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(host);
+    if (bracketed)
+        return { hostname: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : defaultPort };
+    const colon = host.lastIndexOf(':');
+    return colon === -1 ? { hostname: host, port: defaultPort } : { hostname: host.slice(0, colon), port: Number(host.slice(colon + 1)) };
+}
+function remaining(deadline) {
+    return Math.max(0, deadline - performance.now());
+}
+/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
+function settle(socket, event, deadline, value) {
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            socket.destroy();
+            reject(new DeadlineError('no answer before the deadline'));
+        }, remaining(deadline));
+        socket.once(event, () => {
+            clearTimeout(timer);
+            resolve(value());
+        });
+        socket.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+    });
+}
+/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
+function openTcp(hostname, port, deadline, sockets) {
+    const socket = (0,external_node_net_.connect)({ host: hostname, port });
+    sockets.push(socket);
+    return settle(socket, 'connect', deadline, () => socket);
+}
+/**
+ * TCP and TLS in one: tls.connect opens the TCP connection itself (wrapping a
+ * socket we opened first crashes Node 20 when the server's alert arrives after
+ * teardown). `onConnected` marks the end of the TCP stage.
+ */
+function openTls(hostname, port, trust, deadline, sockets, onConnected = () => { }) {
+    const secure = (0,external_node_tls_.connect)({
+        host: hostname,
+        port,
+        // SNI carries names only; for an address, Node checks the certificate's IP entries against `host`.
+        servername: (0,external_node_net_.isIP)(hostname) ? undefined : hostname,
+        // Node's `ca` replaces its roots: keep them, as BuildKit adds `ca` to the system pool.
+        ca: trust.ca ? [...external_node_tls_.rootCertificates, trust.ca] : undefined,
+        cert: trust.keypair?.cert,
+        key: trust.keypair?.key,
+        // Verification is judged afterwards, from authorizationError, so that it can be explained.
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1']
+    });
+    sockets.push(secure);
+    secure.once('connect', onConnected);
+    return settle(secure, 'secureConnect', deadline, () => secure);
+}
+function certificateFacts(socket) {
+    const peer = socket.getPeerCertificate();
+    if (!peer || Object.keys(peer).length === 0)
+        return undefined;
+    const names = peer.subjectaltname ? peer.subjectaltname.split(', ') : [];
+    return { names, validFrom: peer.valid_from, validTo: peer.valid_to };
+}
+/** `GET /v2/` over an open connection: the registry API root answers 200, or 401 asking for credentials. */
+function getV2(socket, host, deadline) {
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            socket.destroy();
+            reject(new DeadlineError('no HTTP answer before the deadline'));
+        }, remaining(deadline));
+        const req = (0,external_node_http_.request)({
+            createConnection: () => socket,
+            path: '/v2/',
+            method: 'GET',
+            headers: { Host: host, 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close' }
+        });
+        req.once('response', response => {
+            clearTimeout(timer);
+            const header = (name) => {
+                const value = response.headers[name];
+                return Array.isArray(value) ? value.join(', ') : value;
+            };
+            resolve({ status: response.statusCode ?? 0, wwwAuthenticate: header('www-authenticate'), contentType: header('content-type') });
+            response.destroy();
+        });
+        req.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        req.end();
+    });
+}
+async function answersPlainHttp(hostname, host, port, deadline) {
+    const sockets = [];
+    try {
+        await getV2(await openTcp(hostname, port, deadline, sockets), host, deadline);
+        return true;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        for (const socket of sockets)
+            socket.destroy();
+    }
+}
+async function completesTlsHandshake(hostname, port, deadline) {
+    const sockets = [];
+    try {
+        await openTls(hostname, port, { ca: '' }, deadline, sockets);
+        return true;
+    }
+    catch {
+        return false;
+    }
+    finally {
+        for (const socket of sockets)
+            socket.destroy();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/preflight.ts
+
+
+
+/**
+ * Probes every registry and mirror at once, so the whole check costs about
+ * one timeout however many registries hang.
+ */
+async function runPreflight(registries, timeoutSeconds) {
+    return group(`Preflight: ${registries.length} ${registries.length === 1 ? 'registry' : 'registries'}`, async () => {
+        const results = await Promise.all(registries.map(async (registry) => {
+            const facts = await probeRegistry(registry, timeoutSeconds * 1000);
+            return { host: registry.host, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) };
+        }));
+        for (const result of results)
+            core_info(`${result.ok ? 'ok  ' : 'FAIL'} ${result.host} (${result.mode}, ${result.ms} ms): ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`);
+        return results;
+    });
+}
+/** Thrown in `preflight: error` mode, before anything is written or created. */
+class PreflightError extends Error {
+    constructor(failures) {
+        super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${failure.host}: ${failure.message}. Fix: ${failure.fix}`).join('\n')}`);
+        this.name = 'PreflightError';
+    }
+}
+/** Annotates each failure (warn) or stops the step (error). */
+function enforcePreflight(results, mode) {
+    const failures = results.filter(result => !result.ok);
+    if (mode === 'error' && failures.length > 0)
+        throw new PreflightError(failures);
+    for (const failure of failures) {
+        warning(`${failure.host}: ${failure.message}. Fix: ${failure.fix}`, { title: `Registry preflight: ${failure.host}` });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -33553,6 +33875,38 @@ function savedBuilder() {
     return name === '' ? undefined : { name, removeInPost: getState(StateKey.RemoveBuilder) === 'true' };
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+
+/**
+ * The job summary: one row per registry and mirror, with what was written for
+ * it and what preflight found, so the run page shows the setup at a glance.
+ */
+async function writeSummary(plan, builderName, results) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    const byHost = new Map(results?.map(result => [result.host, result]));
+    const rows = plan.registries.map(registry => {
+        const result = byHost.get(registry.host);
+        const verdict = !result ? 'not checked (`preflight: off`)' : `${result.ok ? '✅' : '❌'} ${result.message}`;
+        // An empty cell would come out as a bare <td> from core.summary: show a dash instead.
+        return [registry.host, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml);
+    });
+    const summary = summary_summary.addHeading(`BuildKit builder ${builderName}`, 3);
+    if (rows.length > 0) {
+        summary.addTable([[{ data: 'registry', header: true }, { data: 'mode', header: true }, { data: 'written', header: true }, { data: 'preflight', header: true }, { data: 'fix', header: true }], ...rows]);
+    }
+    else {
+        summary.addRaw('No registries or mirrors configured.', true);
+    }
+    summary.addDetails('buildkitd.toml', `\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n`);
+    await summary.write();
+}
+/** Table cells are HTML, where Markdown is not rendered: escape, and turn `code` into <code>. */
+function toHtml(text) {
+    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return escaped.replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -33561,7 +33915,9 @@ function savedBuilder() {
 
 
 
-/** inputs → plan → files → buildx → outputs. Every failure ends in one setFailed. */
+
+
+/** inputs → plan → preflight → files → buildx → outputs. Every failure ends in one setFailed. */
 async function runMain() {
     markMainStarted();
     try {
@@ -33569,9 +33925,18 @@ async function runMain() {
         const dir = await createJobDir(jobDirParent(process.env));
         saveJobDir(dir);
         let plan;
+        let preflight;
         try {
             plan = buildPlan(inputs, dir);
             report(plan);
+            if (inputs.preflight !== 'off' && plan.registries.length > 0) {
+                preflight = await runPreflight(plan.registries, inputs.preflightTimeout);
+                setOutput('preflight', JSON.stringify(preflight));
+                // Stopping here still shows the table on the run page.
+                if (inputs.preflight === 'error' && preflight.some(result => !result.ok))
+                    await writeSummary(plan, inputs.name, preflight);
+                enforcePreflight(preflight, inputs.preflight);
+            }
             await writePlannedFiles(plan.files);
             await createReplacingLeftover(inputs, plan);
         }
@@ -33588,6 +33953,7 @@ async function runMain() {
         setOutput('config', plan.configPath);
         setOutput('certs-dir', plan.certsDir);
         setOutput('platforms', info?.platforms.join(',') ?? '');
+        await writeSummary(plan, inputs.name, preflight);
         core_info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`);
     }
     catch (error) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { InputError } from './input-error.js'
 import { looksLikePem, normalizeCertificates, parseCertificates, parsePrivateKey } from './pem.js'
+import type { PreflightMode } from './preflight.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
@@ -42,6 +43,9 @@ export interface Inputs {
   bootstrap: boolean
   cleanup: boolean
   replace: boolean
+  preflight: PreflightMode
+  /** Seconds each registry's probe may take. */
+  preflightTimeout: number
 }
 
 /** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
@@ -69,7 +73,9 @@ export function readInputs(): Inputs {
     use: booleanInput('use', true),
     bootstrap: booleanInput('bootstrap', true),
     cleanup: booleanInput('cleanup', true),
-    replace: booleanInput('replace', true)
+    replace: booleanInput('replace', true),
+    preflight: readPreflightMode(),
+    preflightTimeout: readPreflightTimeout()
   }
 }
 
@@ -122,6 +128,21 @@ function readMaxParallelism(): number | undefined {
     throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit')
   }
   return Number(value)
+}
+
+function readPreflightMode(): PreflightMode {
+  const value = core.getInput('preflight') || 'warn'
+  if (value === 'error' || value === 'warn' || value === 'off') return value
+  throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`')
+}
+
+function readPreflightTimeout(): number {
+  const value = core.getInput('preflight-timeout') || '5'
+  const seconds = Number(value)
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
+    throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5')
+  }
+  return seconds
 }
 
 function readOwnCa(registry: RegistryLine): Registry {

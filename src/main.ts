@@ -4,9 +4,11 @@ import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './f
 import { InputError } from './input-error.js'
 import { readInputs, type Inputs } from './inputs.js'
 import { buildPlan, type Plan } from './plan.js'
+import { enforcePreflight, runPreflight, type PreflightResult } from './preflight.js'
 import * as state from './state.js'
+import { writeSummary } from './summary.js'
 
-/** inputs → plan → files → buildx → outputs. Every failure ends in one setFailed. */
+/** inputs → plan → preflight → files → buildx → outputs. Every failure ends in one setFailed. */
 export async function runMain(): Promise<void> {
   state.markMainStarted()
   try {
@@ -14,9 +16,17 @@ export async function runMain(): Promise<void> {
     const dir = await createJobDir(jobDirParent(process.env))
     state.saveJobDir(dir)
     let plan: Plan
+    let preflight: PreflightResult[] | undefined
     try {
       plan = buildPlan(inputs, dir)
       report(plan)
+      if (inputs.preflight !== 'off' && plan.registries.length > 0) {
+        preflight = await runPreflight(plan.registries, inputs.preflightTimeout)
+        core.setOutput('preflight', JSON.stringify(preflight))
+        // Stopping here still shows the table on the run page.
+        if (inputs.preflight === 'error' && preflight.some(result => !result.ok)) await writeSummary(plan, inputs.name, preflight)
+        enforcePreflight(preflight, inputs.preflight)
+      }
       await writePlannedFiles(plan.files)
       await createReplacingLeftover(inputs, plan)
     } catch (error) {
@@ -33,6 +43,7 @@ export async function runMain(): Promise<void> {
     core.setOutput('config', plan.configPath)
     core.setOutput('certs-dir', plan.certsDir)
     core.setOutput('platforms', info?.platforms.join(',') ?? '')
+    await writeSummary(plan, inputs.name, preflight)
     core.info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))

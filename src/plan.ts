@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import { mergeConfig, toToml } from './config.js'
-import type { Inputs } from './inputs.js'
+import type { ClientKeypair, Inputs } from './inputs.js'
 import { isLoopbackHost, mirrorHost, type Transport } from './registries.js'
 
 export interface PlannedFile {
@@ -15,11 +15,17 @@ export type RegistryMode = 'http' | 'tls' | 'mtls' | 'insecure'
 
 export interface PlannedRegistry {
   host: string
+  transport: Transport
   mode: RegistryMode
   /** Where it came from: a `registries` line, or a `mirror` line that was not also listed. */
   source: 'registries' | 'mirror'
+  /** The line in `registries` or `mirror`, for messages. */
+  line: number
   /** The keys written under [registry."host"], for the log and summary. */
   written: string[]
+  /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered: what preflight checks with. */
+  ca: string
+  keypair?: ClientKeypair
 }
 
 /** Everything main will do, computed before anything touches the machine. */
@@ -46,6 +52,7 @@ interface Endpoint {
   transport: Transport
   ownCa: string
   source: PlannedRegistry['source']
+  line: number
 }
 
 /** Builds the plan from validated inputs; `dir` is the job's private directory. */
@@ -64,8 +71,9 @@ export function buildPlan(inputs: Inputs, dir: string): Plan {
     section.http = endpoint.transport === 'http'
     if (endpoint.transport === 'insecure') section.insecure = true
     let mode: RegistryMode = endpoint.transport
+    const ca = endpoint.transport === 'http' ? '' : (inputs.caCert ?? '') + endpoint.ownCa
+    const keypair = endpoint.transport === 'http' ? undefined : inputs.clientKeypair
     if (endpoint.transport !== 'http') {
-      const ca = (inputs.caCert ?? '') + endpoint.ownCa
       if (ca !== '') {
         files.push({ path: join(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE })
         section.ca = [join(hostDir, 'ca.pem')]
@@ -78,7 +86,7 @@ export function buildPlan(inputs: Inputs, dir: string): Plan {
       }
     }
     sections[endpoint.host] = section
-    registries.push({ host: endpoint.host, mode, source: endpoint.source, written: Object.keys(section) })
+    registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair })
   }
 
   for (const { upstream, mirrors } of inputs.mirrors) {
@@ -113,10 +121,12 @@ export function buildPlan(inputs: Inputs, dir: string): Plan {
 function endpointsToConfigure(inputs: Inputs): Endpoint[] {
   const endpoints: Endpoint[] = inputs.registries.map(registry => ({ ...registry, source: 'registries' }))
   const listed = new Set(inputs.registries.map(registry => registry.host.toLowerCase()))
-  for (const mirror of inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))) {
-    if (listed.has(mirror.toLowerCase())) continue
-    listed.add(mirror.toLowerCase())
-    endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror' })
+  for (const { mirrors, line } of inputs.mirrors) {
+    for (const mirror of mirrors.map(mirrorHost)) {
+      if (listed.has(mirror.toLowerCase())) continue
+      listed.add(mirror.toLowerCase())
+      endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror', line })
+    }
   }
   return endpoints
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -8,6 +9,8 @@ export interface TestPki {
   dir: string
   caCertPath: string
   caCert: string
+  /** The CA's private key, so more certificates can be issued with `issueServerCert`. */
+  caKeyPath: string
   serverCertPath: string
   serverKeyPath: string
   clientCertPath: string
@@ -16,16 +19,22 @@ export interface TestPki {
   clientKey: string
 }
 
+const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
+
 function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
+}
+
+/** `localhost` → `DNS:localhost`; names that already say their type (`IP:127.0.0.1`) are kept. */
+function subjectAltName(names: string[]): string {
+  return names.map(name => (name.includes(':') ? name : `DNS:${name}`)).join(',')
 }
 
 /** A CA and certificates signed by it; `serverNames` go into the server certificate's subjectAltName. */
 export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-pki-'))
-  const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes']
   openssl(dir, ['req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=setup-buildkit-registry test CA'])
-  const san = serverNames.map(name => (name.includes(':') ? name : `DNS:${name}`)).join(',')
+  const san = subjectAltName(serverNames)
   writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`)
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
   openssl(dir, ['req', '-new', ...ecKey, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${serverNames[0]}`])
@@ -37,6 +46,7 @@ export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): 
     dir,
     caCertPath: join(dir, 'ca.pem'),
     caCert: read('ca.pem'),
+    caKeyPath: join(dir, 'ca.key'),
     serverCertPath: join(dir, 'server.pem'),
     serverKeyPath: join(dir, 'server.key'),
     clientCertPath: join(dir, 'client.pem'),
@@ -44,4 +54,77 @@ export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): 
     clientKeyPath: join(dir, 'client.key'),
     clientKey: read('client.key')
   }
+}
+
+export type CertValidity = 'valid' | 'expired' | 'not-yet-valid'
+
+export interface IssuedCert {
+  certPath: string
+  keyPath: string
+  cert: string
+}
+
+// Fixed windows, far from today, so the result does not depend on when the tests run.
+// `openssl x509` in OpenSSL 3.0 cannot set a start date (no -not_before), `openssl ca` can.
+const validityDates: Record<CertValidity, string[]> = {
+  valid: ['-days', '30'],
+  expired: ['-startdate', '20200101000000Z', '-enddate', '20200201000000Z'],
+  'not-yet-valid': ['-startdate', '20990101000000Z', '-enddate', '20990201000000Z']
+}
+
+/** The smallest `openssl ca` setup: a database in the PKI's directory, made on first use. */
+function caConfig(pki: TestPki): string {
+  const db = join(pki.dir, 'ca-db')
+  const config = join(db, 'ca.cnf')
+  if (existsSync(config)) return config
+  mkdirSync(db)
+  writeFileSync(join(db, 'index.txt'), '')
+  // A random first serial, so two PKIs never hand out the same (issuer, serial) pair by accident.
+  writeFileSync(join(db, 'serial'), `${randomBytes(8).toString('hex').replace(/^./, '1')}\n`)
+  writeFileSync(
+    config,
+    [
+      '[ca]',
+      'default_ca = test_ca',
+      '[test_ca]',
+      `database = ${join(db, 'index.txt')}`,
+      `serial = ${join(db, 'serial')}`,
+      `new_certs_dir = ${db}`,
+      `certificate = ${pki.caCertPath}`,
+      `private_key = ${pki.caKeyPath}`,
+      'default_md = sha256',
+      'policy = any_policy',
+      // Certificates for the same name may be issued more than once (valid, expired...).
+      'unique_subject = no',
+      // Only what x509_extensions says goes into the certificate, never what the request asks for.
+      'copy_extensions = none',
+      'x509_extensions = server_ext',
+      '[any_policy]',
+      'commonName = supplied',
+      '[server_ext]',
+      // Filled in per certificate through the environment.
+      'subjectAltName = ${ENV::SAN}',
+      'extendedKeyUsage = serverAuth',
+      ''
+    ].join('\n')
+  )
+  return config
+}
+
+/**
+ * Another server certificate (and its EC P-256 key) from the CA of `pki`, for `names`
+ * (as in `makePki`), valid now, expired in 2020, or valid only from 2099.
+ */
+export function issueServerCert(pki: TestPki, options: { names: string[]; validity?: CertValidity }): IssuedCert {
+  const config = caConfig(pki)
+  const dir = mkdtempSync(join(pki.dir, 'server-'))
+  const keyPath = join(dir, 'server.key')
+  const certPath = join(dir, 'server.pem')
+  openssl(dir, ['req', '-new', ...ecKey, '-keyout', keyPath, '-out', 'server.csr', '-subj', `/CN=${options.names[0]}`])
+  execFileSync(
+    'openssl',
+    ['ca', '-config', config, '-batch', '-notext', '-in', 'server.csr', '-out', certPath, ...validityDates[options.validity ?? 'valid']],
+    { cwd: dir, stdio: 'pipe', env: { ...process.env, SAN: subjectAltName(options.names) } }
+  )
+  return { certPath, keyPath, cert: readFileSync(certPath, 'utf8') }
 }

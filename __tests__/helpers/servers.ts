@@ -1,0 +1,223 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer as createHttpServer, type RequestListener } from 'node:http'
+import { connect, createServer as createNetServer, type Server, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { issueServerCert, type TestPki } from './certs.js'
+
+// Real servers on 127.0.0.1 for tests that probe registries over TCP, TLS and HTTP.
+// Each listens on a port of its own, so test files can run in parallel.
+
+const LOOPBACK = '127.0.0.1'
+const START_TIMEOUT_MS = 10000
+
+export interface RunningServer {
+  port: number
+  /** `127.0.0.1:PORT`, what the server listens on; build `localhost:${port}` for name-based certificates. */
+  host: string
+  /** Kills the server and resolves once it is gone. Safe to call more than once. */
+  stop(): Promise<void>
+}
+
+/** A port on 127.0.0.1 that nothing listens on: the kernel picks a free one, then it is released. */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer()
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, LOOPBACK, resolve)
+  })
+  const { port } = server.address() as { port: number }
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+// A free port for a child process: the same trick as closedPort. Another process could take the
+// port between the close and the child's bind; then the child exits and waitForPort says why.
+const freePort = closedPort
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = connect(port, LOOPBACK)
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** The child's output, kept (bounded) for error messages. */
+function captureOutput(child: ChildProcess): () => string {
+  let output = ''
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-16384)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  return () => output.trim()
+}
+
+// Children still running when this process exits (a crash, a test that forgot stop()) would
+// keep their ports and temp dirs; kill them on the way out. 'exit' handlers must be synchronous.
+const running = new Set<ChildProcess>()
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+/** Kills the child (SIGKILL if SIGTERM is not enough within 5 s) and waits for its exit. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise(resolve => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(force)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Runs `command`, waits (bounded) for it to listen on `port`, and wraps it as a RunningServer. */
+async function startProcess(name: string, command: string, args: string[], port: number, cwd: string): Promise<RunningServer> {
+  // stdin is /dev/null: nothing here reads it (s_server -quiet implies -ign_eof).
+  const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  const output = captureOutput(child)
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  // Why the child is gone, if it is: spawn failed (a missing binary) or it exited (a bad config, a taken port).
+  let gone: string | undefined
+  child.once('error', error => (gone ??= `could not run ${command}: ${error.message}`))
+  // 'close', not 'exit': by then all its output has been read.
+  child.once('close', (code, signal) => (gone ??= `exited (code ${code}, signal ${signal})`))
+
+  const deadline = Date.now() + START_TIMEOUT_MS
+  for (;;) {
+    if (gone) throw new Error(`${name} ${gone} before listening on ${LOOPBACK}:${port}:\n${output()}`)
+    if (await canConnect(port)) return { port, host: `${LOOPBACK}:${port}`, stop: () => stopChild(child) }
+    if (Date.now() > deadline) {
+      await stopChild(child)
+      throw new Error(`${name} did not listen on ${LOOPBACK}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
+    }
+    await new Promise(resolve => setTimeout(resolve, 25))
+  }
+}
+
+export interface RegistryOptions {
+  /** Serve HTTPS with this certificate; with `clientCaPath`, require a client certificate signed by it. */
+  tls?: { certPath: string; keyPath: string; clientCaPath?: string }
+  /** Require HTTP basic auth with this one user. */
+  htpasswd?: { user: string; password: string }
+}
+
+/** Debian's docker-registry (distribution 2.8) with filesystem storage in a temp dir of its own. */
+export async function startRegistry(options: RegistryOptions = {}): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'sbr-registry-'))
+  const port = await freePort()
+  const http: Record<string, unknown> = {
+    addr: `${LOOPBACK}:${port}`,
+    // Fixed, so the registry does not log a warning about generating one.
+    secret: 'setup-buildkit-registry-tests'
+  }
+  if (options.tls) {
+    http.tls = {
+      certificate: options.tls.certPath,
+      key: options.tls.keyPath,
+      // With clientcas set, the registry requires and verifies a client certificate.
+      ...(options.tls.clientCaPath ? { clientcas: [options.tls.clientCaPath] } : {})
+    }
+  }
+  const config: Record<string, unknown> = {
+    version: '0.1',
+    // Errors only, no access log: the output is kept for start-up failures and should stay short.
+    log: { level: 'error', accesslog: { disabled: true } },
+    storage: {
+      filesystem: { rootdirectory: join(dir, 'data') },
+      // No background scan of the upload directory.
+      maintenance: { uploadpurging: { enabled: false } }
+    },
+    http
+  }
+  if (options.htpasswd) {
+    const htpasswdPath = join(dir, 'htpasswd')
+    // -B: bcrypt, the only hash the registry accepts.
+    const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], { encoding: 'utf8' })
+    writeFileSync(htpasswdPath, line)
+    config.auth = { htpasswd: { realm: 'sbr-test-registry', path: htpasswdPath } }
+  }
+  // JSON is YAML, and it needs no quoting rules for paths.
+  const configPath = join(dir, 'config.yml')
+  writeFileSync(configPath, JSON.stringify(config, null, 2))
+  const registry = await startProcess('docker-registry', 'docker-registry', ['serve', configPath], port, dir)
+  // The temp dir (config, htpasswd, blobs) goes with the registry; it stays after a failed start, for a look.
+  return { ...registry, stop: () => registry.stop().then(() => rmSync(dir, { recursive: true, force: true })) }
+}
+
+/** The one name the SNI-strict server answers for. */
+export const SNI_SERVER_NAME = 'only.example.test'
+
+/**
+ * `openssl s_server` that completes a handshake only without SNI (default certificate: the PKI's
+ * server certificate) or with SNI `only.example.test` (a certificate for that name from the same CA);
+ * any other SNI gets a fatal `unrecognized_name` alert. With `-www`, `GET /` answers an HTTP status page.
+ */
+export async function startSniStrictServer(pki: TestPki): Promise<RunningServer> {
+  const named = issueServerCert(pki, { names: [SNI_SERVER_NAME] })
+  const port = await freePort()
+  const args = [
+    's_server',
+    '-accept', `${LOOPBACK}:${port}`,
+    '-cert', pki.serverCertPath,
+    '-key', pki.serverKeyPath,
+    '-servername', SNI_SERVER_NAME,
+    '-cert2', named.certPath,
+    '-key2', named.keyPath,
+    // The default is a warning alert, which clients ignore.
+    '-servername_fatal',
+    '-www',
+    '-quiet'
+  ]
+  return startProcess('openssl s_server', 'openssl', args, port, pki.dir)
+}
+
+/** Listens on a free loopback port and adds `stop`, which also ends open connections. */
+async function listen(server: Server, sockets: Set<Socket>): Promise<RunningServer> {
+  server.on('connection', socket => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, LOOPBACK, resolve)
+  })
+  const { port } = server.address() as { port: number }
+  let stopped: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    stopped ??= new Promise(resolve => {
+      for (const socket of sockets) socket.destroy()
+      server.close(() => resolve())
+    })
+    return stopped
+  }
+  return { port, host: `${LOOPBACK}:${port}`, stop }
+}
+
+/** Accepts TCP connections and never sends a byte: a server that hangs. */
+export function startBlackhole(): Promise<RunningServer> {
+  const server = createNetServer(socket => {
+    // Keep the socket open even if the client half-closes it.
+    socket.on('error', () => undefined)
+  })
+  return listen(server, new Set())
+}
+
+/** "Not a registry": by default a 404 HTML page for every request, as a web server would answer. */
+const notFound: RequestListener = (_request, response) => {
+  response.writeHead(404, { 'content-type': 'text/html; charset=utf-8' })
+  response.end('<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>\n')
+}
+
+/** A plain HTTP server (node's http) with `handler`, by default a 404 page for everything. */
+export function startHttpServer(handler: RequestListener = notFound): Promise<RunningServer> {
+  return listen(createHttpServer(handler), new Set())
+}

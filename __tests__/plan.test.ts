@@ -26,6 +26,7 @@ function inputs(withInputs: Partial<Omit<Inputs, 'registries' | 'mirrors'>> & { 
     replace: true,
     preflight: 'off',
     preflightTimeout: 5,
+    buildxVersion: '',
     ...rest
   }
 }

@@ -13,6 +13,7 @@ export interface StepResult {
   ms: number
 }
 export declare const BUNDLE: string
+export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv): Job
 export declare function runMain(job: Job, inputs: Record<string, string>): Promise<StepResult>
 export declare function runPost(job: Job, state: Record<string, string>, inputs?: Record<string, string>): Promise<StepResult>

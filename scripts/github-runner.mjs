@@ -11,6 +11,27 @@ import { fileURLToPath } from 'node:url'
 
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
 
+/** Lines of test keys that no step may ever show: every step's visible log is checked against them. */
+const neverShown = new Set()
+
+/**
+ * Registers a secret (a PEM key, a password) whose lines must never appear in
+ * a step's visible log, that is anything but the ::add-mask:: commands the
+ * runner consumes.
+ * @param {string} secret
+ */
+export function neverLog(secret) {
+  for (const line of secret.split('\n')) if (line.trim().length >= 8 && !line.startsWith('-----')) neverShown.add(line.trim())
+}
+
+/** @param {string} log */
+function assertNoSecretShown(log) {
+  const visible = log.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+  for (const secret of neverShown) {
+    if (visible.includes(secret)) throw new Error(`a step's log shows a registered secret line (${secret.slice(0, 6)}…):\n${visible}`)
+  }
+}
+
 /**
  * Reads a GITHUB_OUTPUT / GITHUB_STATE file (`name<<DELIMITER\nvalue\nDELIMITER`
  * blocks, or `name=value` lines); a later value for a name wins, as on the runner.
@@ -73,6 +94,7 @@ export async function runStep(job, step, stepEnv) {
     child.on('error', reject)
     child.on('close', code => resolve({ exitCode: code ?? 1, log }))
   })
+  assertNoSecretShown(log)
   return {
     exitCode,
     log,

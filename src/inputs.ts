@@ -46,6 +46,8 @@ export interface Inputs {
   preflight: PreflightMode
   /** Seconds each registry's probe may take. */
   preflightTimeout: number
+  /** '' (use what is installed), `latest` or a version such as v0.19.3. */
+  buildxVersion: string
 }
 
 /** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
@@ -75,7 +77,8 @@ export function readInputs(): Inputs {
     cleanup: booleanInput('cleanup', true),
     replace: booleanInput('replace', true),
     preflight: readPreflightMode(),
-    preflightTimeout: readPreflightTimeout()
+    preflightTimeout: readPreflightTimeout(),
+    buildxVersion: readBuildxVersion()
   }
 }
 
@@ -143,6 +146,12 @@ function readPreflightTimeout(): number {
     throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5')
   }
   return seconds
+}
+
+function readBuildxVersion(): string {
+  const value = core.getInput('buildx-version')
+  if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
+  throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx')
 }
 
 function readOwnCa(registry: RegistryLine): Registry {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { BuildxError, createBuilder, inspectBuilder, removeBuilder } from './buildx.js'
+import { ensureBuildx } from './buildx-install.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
 import { InputError } from './input-error.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -8,7 +9,7 @@ import { enforcePreflight, runPreflight, type PreflightResult } from './prefligh
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
 
-/** inputs → plan → preflight → files → buildx → outputs. Every failure ends in one setFailed. */
+/** inputs → plan → preflight → buildx install → files → builder → outputs. Every failure ends in one setFailed. */
 export async function runMain(): Promise<void> {
   state.markMainStarted()
   try {
@@ -27,6 +28,7 @@ export async function runMain(): Promise<void> {
         if (inputs.preflight === 'error' && preflight.some(result => !result.ok)) await writeSummary(plan, inputs.name, preflight)
         enforcePreflight(preflight, inputs.preflight)
       }
+      await ensureBuildx(inputs.buildxVersion)
       await writePlannedFiles(plan.files)
       await createReplacingLeftover(inputs, plan)
     } catch (error) {

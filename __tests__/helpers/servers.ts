@@ -36,9 +36,9 @@ export async function closedPort(): Promise<number> {
 // port between the close and the child's bind; then the child exits and waitForPort says why.
 const freePort = closedPort
 
-function canConnect(port: number): Promise<boolean> {
+function canConnect(port: number, address: string): Promise<boolean> {
   return new Promise(resolve => {
-    const socket = connect(port, LOOPBACK)
+    const socket = connect(port, address)
     socket.once('connect', () => {
       socket.destroy()
       resolve(true)
@@ -78,8 +78,8 @@ function stopChild(child: ChildProcess): Promise<void> {
   })
 }
 
-/** Runs `command`, waits (bounded) for it to listen on `port`, and wraps it as a RunningServer. */
-async function startProcess(name: string, command: string, args: string[], port: number, cwd: string): Promise<RunningServer> {
+/** Runs `command`, waits (bounded) for it to listen on `address:port`, and wraps it as a RunningServer. */
+async function startProcess(name: string, command: string, args: string[], port: number, cwd: string, address = LOOPBACK): Promise<RunningServer> {
   // stdin is /dev/null: nothing here reads it (s_server -quiet implies -ign_eof).
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   const output = captureOutput(child)
@@ -93,11 +93,11 @@ async function startProcess(name: string, command: string, args: string[], port:
 
   const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
-    if (gone) throw new Error(`${name} ${gone} before listening on ${LOOPBACK}:${port}:\n${output()}`)
-    if (await canConnect(port)) return { port, host: `${LOOPBACK}:${port}`, stop: () => stopChild(child) }
+    if (gone) throw new Error(`${name} ${gone} before listening on ${address}:${port}:\n${output()}`)
+    if (await canConnect(port, address)) return { port, host: `${address}:${port}`, stop: () => stopChild(child) }
     if (Date.now() > deadline) {
       await stopChild(child)
-      throw new Error(`${name} did not listen on ${LOOPBACK}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
+      throw new Error(`${name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
     }
     await new Promise(resolve => setTimeout(resolve, 25))
   }
@@ -108,14 +108,24 @@ export interface RegistryOptions {
   tls?: { certPath: string; keyPath: string; clientCaPath?: string }
   /** Require HTTP basic auth with this one user. */
   htpasswd?: { user: string; password: string }
+  /**
+   * Listen on this IPv4 address instead of 127.0.0.1; it must exist where the registry runs and be
+   * reachable from here (see ../helpers/test-host.ts). `host` is then `ADDRESS:PORT`.
+   */
+  address?: string
+  /** Run in this network namespace: `ip netns exec NETNS docker-registry serve ...`. */
+  netns?: string
 }
 
 /** Debian's docker-registry (distribution 2.8) with filesystem storage in a temp dir of its own. */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-registry-'))
+  const address = options.address ?? LOOPBACK
+  // In another namespace, a port free here is free there too unless that namespace's own servers
+  // hold it; then the registry exits and startProcess says why.
   const port = await freePort()
   const http: Record<string, unknown> = {
-    addr: `${LOOPBACK}:${port}`,
+    addr: `${address}:${port}`,
     // Fixed, so the registry does not log a warning about generating one.
     secret: 'setup-buildkit-registry-tests'
   }
@@ -148,7 +158,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   // JSON is YAML, and it needs no quoting rules for paths.
   const configPath = join(dir, 'config.yml')
   writeFileSync(configPath, JSON.stringify(config, null, 2))
-  const registry = await startProcess('docker-registry', 'docker-registry', ['serve', configPath], port, dir)
+  // `ip netns exec` execs the registry in place: the child (and its signals) are the registry's own.
+  const serve = ['docker-registry', 'serve', configPath]
+  const [command, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...serve] : serve
+  const registry = await startProcess('docker-registry', command, args, port, dir, address)
   // The temp dir (config, htpasswd, blobs) goes with the registry; it stays after a failed start, for a look.
   return { ...registry, stop: () => registry.stop().then(() => rmSync(dir, { recursive: true, force: true })) }
 }

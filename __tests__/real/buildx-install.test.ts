@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { startHttpServer, type RunningServer } from '../helpers/servers.js'
+import { docker, newDockerConfig, requireDocker } from './docker.js'
+
+// `buildx-version` against a local copy of the release page: the real buildx
+// binary this machine has, served with a checksums file as GitHub serves them.
+
+const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx'
+const ASSET = (version: string): string => `buildx-${version}.linux-amd64`
+
+let server: RunningServer
+let binary: Buffer
+const requests: string[] = []
+let toolCache: string
+
+beforeAll(async () => {
+  requireDocker()
+  binary = readFileSync(REAL_BUILDX)
+  const sha = createHash('sha256').update(binary).digest('hex')
+  const wrongSha = createHash('sha256').update('something else').digest('hex')
+  const routes: Record<string, Buffer | string> = {
+    '/api/releases/latest': JSON.stringify({ tag_name: 'v0.13.1' }),
+    [`/releases/download/v0.13.1/${ASSET('v0.13.1')}`]: binary,
+    '/releases/download/v0.13.1/checksums.txt': `${sha} *${ASSET('v0.13.1')}\n${wrongSha} *${ASSET('v0.13.1').replace('amd64', 'arm64')}\n`,
+    // A release whose binary does not match its checksums file.
+    [`/releases/download/v0.13.2/${ASSET('v0.13.2')}`]: binary,
+    '/releases/download/v0.13.2/checksums.txt': `${wrongSha} *${ASSET('v0.13.2')}\n`
+  }
+  server = await startHttpServer((request, response) => {
+    requests.push(request.url ?? '')
+    const body = routes[request.url ?? '']
+    response.writeHead(body === undefined ? 404 : 200).end(body ?? 'not found')
+  })
+  toolCache = join(newJob().root, 'tool-cache')
+})
+
+afterAll(async () => {
+  await server.stop()
+})
+
+function newInstallJob(): Job & { dockerConfig: string } {
+  const dockerConfig = newDockerConfig()
+  const job = newJob({
+    DOCKER_CONFIG: dockerConfig,
+    RUNNER_TOOL_CACHE: toolCache,
+    SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL: `http://${server.host}/releases`,
+    SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL: `http://${server.host}/api`
+  })
+  return { ...job, dockerConfig }
+}
+
+const inputs = { registries: 'registry.test:5443 insecure', bootstrap: 'false', preflight: 'off' }
+
+describe('buildx-version', () => {
+  it('downloads the release, checks it against checksums.txt, caches it and installs it as the CLI plugin; the next run uses the cache', async () => {
+    const first = newInstallJob()
+    const main = await runMain(first, { ...inputs, 'buildx-version': 'latest' })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toMatch(/buildx v0.13.1 downloaded, verified \(sha256 [0-9a-f]{64}\) and cached/)
+    expect(requests).toEqual(['/api/releases/latest', `/releases/download/v0.13.1/${ASSET('v0.13.1')}`, '/releases/download/v0.13.1/checksums.txt'])
+    const plugin = join(first.dockerConfig, 'cli-plugins', 'docker-buildx')
+    expect(readFileSync(plugin).equals(binary)).toBe(true)
+    expect(readdirSync(join(toolCache, 'buildx'))).toEqual(['0.13.1'])
+    expect(docker(first.dockerConfig, ['buildx', 'version']).stdout).toContain('0.13.1')
+    expect(docker(first.dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).toBe(0)
+    expect((await runPost(first, main.state)).exitCode).toBe(0)
+    expect(readdirSync(first.runnerTemp)).toEqual([])
+
+    const second = newInstallJob()
+    requests.length = 0
+    const again = await runMain(second, { ...inputs, 'buildx-version': 'v0.13.1' })
+    expect(again.exitCode).toBe(0)
+    expect(again.log).toContain('buildx v0.13.1 found in the tool cache')
+    expect(requests).toEqual([])
+    expect(readFileSync(join(second.dockerConfig, 'cli-plugins', 'docker-buildx')).equals(binary)).toBe(true)
+    expect((await runPost(second, again.state)).exitCode).toBe(0)
+  })
+
+  it('rejects a binary that does not match the checksums file, installing and creating nothing', async () => {
+    const job = newInstallJob()
+    const main = await runMain(job, { ...inputs, 'buildx-version': 'v0.13.2' })
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toMatch(/::error::buildx v0.13.2: checksum mismatch for buildx-v0.13.2.linux-amd64 \(expected [0-9a-f]{64}, got [0-9a-f]{64}\); not installing it/)
+    expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
+    expect(existsSync(join(toolCache, 'buildx', '0.13.2'))).toBe(false)
+    expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
+    expect(existsSync(join(job.dockerConfig, 'buildx', 'instances')) ? readdirSync(join(job.dockerConfig, 'buildx', 'instances')) : []).toEqual([])
+  })
+})

@@ -27,6 +27,7 @@ function inputs(withInputs: Partial<Omit<Inputs, 'registries' | 'mirrors'>> & { 
     preflight: 'off',
     preflightTimeout: 5,
     buildxVersion: '',
+    installConfig: '',
     ...rest
   }
 }
@@ -169,8 +170,15 @@ describe('buildx create arguments', () => {
     expect(plan.notes).toEqual([])
   })
 
-  it('passes no buildkitd flags to the remote driver', () => {
+  it('passes neither config nor buildkitd flags to the remote driver, and says where the config is', () => {
     const plan = buildPlan(inputs({ driver: 'remote', buildkitdFlags: '--debug', endpoint: 'tcp://buildkitd:1234', use: false }), DIR)
-    expect(plan.createArgs).toEqual(['buildx', 'create', '--name', 'builder-1', '--driver', 'remote', '--config', `${DIR}/buildkitd.toml`, 'tcp://buildkitd:1234'])
+    expect(plan.createArgs).toEqual(['buildx', 'create', '--name', 'builder-1', '--driver', 'remote', 'tcp://buildkitd:1234'])
+    expect(plan.notes.join('\n')).toContain(`start your buildkitd with \`--config ${DIR}/buildkitd.toml\``)
+  })
+
+  it('writes the remote endpoint\'s TLS files and passes them as driver options', () => {
+    const plan = buildPlan(inputs({ driver: 'remote', endpoint: 'tcp://buildkitd:1234', endpointTls: { ca: CA, keypair: KEYPAIR } }), DIR)
+    expect(plan.createArgs).toEqual(expect.arrayContaining(['--driver-opt', `cacert=${DIR}/endpoint/ca.pem`, '--driver-opt', `cert=${DIR}/endpoint/cert.pem`, '--driver-opt', `key=${DIR}/endpoint/key.pem`]))
+    expect(plan.files.find(file => file.path === `${DIR}/endpoint/key.pem`)).toEqual({ path: `${DIR}/endpoint/key.pem`, content: KEYPAIR.key, mode: 0o600 })
   })
 })

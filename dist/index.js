@@ -35783,10 +35783,19 @@ async function installBuildx(requested) {
         return version;
     });
 }
-/** Downloads into a directory of its own (removed afterwards, so RUNNER_TEMP stays clean) and caches the binary. */
-async function downloadVerified(version, asset, pluginName) {
-    const downloads = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'buildx-download-'));
+/** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
+async function withDownloadDir(use) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'buildx-download-'));
     try {
+        return await use(dir);
+    }
+    finally {
+        await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    }
+}
+/** Downloads the binary and checksums.txt, verifies, and caches the binary. */
+async function downloadVerified(version, asset, pluginName) {
+    return withDownloadDir(async (downloads) => {
         const base = `${releasesUrl()}/download/${version}`;
         const binary = await downloadTool(`${base}/${asset}`, (0,external_node_path_namespaceObject.join)(downloads, asset));
         const checksums = await (0,promises_namespaceObject.readFile)(await downloadTool(`${base}/checksums.txt`, (0,external_node_path_namespaceObject.join)(downloads, 'checksums.txt')), 'utf8');
@@ -35799,22 +35808,15 @@ async function downloadVerified(version, asset, pluginName) {
         const cachedDir = await cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch);
         core_info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`);
         return cachedDir;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(downloads, { recursive: true, force: true });
-    }
+    });
 }
 async function latestVersion() {
-    const downloads = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'buildx-download-'));
-    try {
+    return withDownloadDir(async (downloads) => {
         const release = JSON.parse(await (0,promises_namespaceObject.readFile)(await downloadTool(`${apiUrl()}/releases/latest`, (0,external_node_path_namespaceObject.join)(downloads, 'latest.json')), 'utf8'));
         if (!release.tag_name)
             throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)');
         return release.tag_name;
-    }
-    finally {
-        await (0,promises_namespaceObject.rm)(downloads, { recursive: true, force: true });
-    }
+    });
 }
 /** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
 async function ensureBuildx(requested) {
@@ -35828,6 +35830,7 @@ async function ensureBuildx(requested) {
 }
 
 ;// CONCATENATED MODULE: ./src/files.ts
+
 
 
 
@@ -35854,8 +35857,11 @@ async function writePlannedFiles(files) {
         await (0,promises_namespaceObject.chmod)(file.path, file.mode);
     }
 }
+/** Removes the directory and all in it; false when it was already gone. */
 async function removeJobDir(dir) {
+    const existed = (0,external_node_fs_namespaceObject.existsSync)(dir);
     await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    return existed;
 }
 
 ;// CONCATENATED MODULE: ./src/input-error.ts
@@ -37197,6 +37203,55 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+;// CONCATENATED MODULE: ./src/installed-config.ts
+
+
+
+
+/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
+function defaultInstallPath(uid, env) {
+    if (uid === 0)
+        return '/etc/buildkit/buildkitd.toml';
+    return (0,external_node_path_namespaceObject.join)(env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.config'), 'buildkit', 'buildkitd.toml');
+}
+/**
+ * Copies the file at `path`, if any, into the job directory. Main saves the
+ * result in state before writing ours, so post can always undo.
+ */
+async function backUpConfig(path, jobDir) {
+    try {
+        const previous = await (0,promises_namespaceObject.readFile)(path);
+        const backup = (0,external_node_path_namespaceObject.join)(jobDir, 'installed-config.backup');
+        await (0,promises_namespaceObject.writeFile)(backup, previous, { mode: 0o600 });
+        return { path, backup };
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return { path, backup: '' };
+        throw error;
+    }
+}
+/** Writes the config through a rename, so a buildkitd starting meanwhile reads either file whole. */
+async function writeConfig(toml, path) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,promises_namespaceObject.writeFile)(staged, toml, { mode: 0o644 });
+    await (0,promises_namespaceObject.rename)(staged, path);
+}
+/** Puts back the file that was there before, or removes ours when there was none. A second call does nothing. */
+async function restoreConfig(installed) {
+    if (installed.backup === '') {
+        await (0,promises_namespaceObject.rm)(installed.path, { force: true });
+        return;
+    }
+    // The backup lives in the job directory: gone means an earlier post step restored it already.
+    if (!(0,external_node_fs_namespaceObject.existsSync)(installed.backup))
+        return;
+    const staged = `${installed.path}.setup-buildkit-registry.tmp`;
+    await (0,promises_namespaceObject.copyFile)(installed.backup, staged);
+    await (0,promises_namespaceObject.rename)(staged, installed.path);
+}
+
 ;// CONCATENATED MODULE: ./src/pem.ts
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -37403,6 +37458,8 @@ function parseMirror(entry, input, line) {
 
 
 
+
+
 /** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
 const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
 /**
@@ -37410,12 +37467,11 @@ const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure 
  * never leaves a half-made builder behind. The only caller of core.getInput.
  */
 function readInputs() {
-    const caCert = optionalPem('ca-cert', pem => normalizeCertificates(pem));
     return {
         registries: parseRegistries(getInput('registries')).map(readOwnCa),
         mirrors: parseMirrors(getInput('mirror')),
-        caCert,
-        clientKeypair: readClientKeypair(),
+        caCert: optionalPem('ca-cert', 'certificates'),
+        clientKeypair: readKeypair('client-cert', 'client-key'),
         maxParallelism: readMaxParallelism(),
         debug: booleanInput('debug', false),
         baseConfig: readBaseConfig(),
@@ -37430,7 +37486,9 @@ function readInputs() {
         replace: booleanInput('replace', true),
         preflight: readPreflightMode(),
         preflightTimeout: readPreflightTimeout(),
-        buildxVersion: readBuildxVersion()
+        buildxVersion: readBuildxVersion(),
+        endpointTls: readEndpointTls(),
+        installConfig: readInstallConfig()
     };
 }
 /**
@@ -37494,6 +37552,27 @@ function readPreflightTimeout() {
     }
     return seconds;
 }
+function readEndpointTls() {
+    const ca = optionalPem('endpoint-ca-cert', 'certificates');
+    const keypair = readKeypair('endpoint-client-cert', 'endpoint-client-key');
+    if (ca === undefined && keypair === undefined)
+        return undefined;
+    if ((getInput('driver') || 'docker-container') !== 'remote') {
+        const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
+        throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
+    }
+    return { ca, keypair };
+}
+function readInstallConfig() {
+    const value = getInput('install-config');
+    if (value === '' || ['false', 'False', 'FALSE'].includes(value))
+        return '';
+    if (['true', 'True', 'TRUE'].includes(value))
+        return defaultInstallPath(process.getuid?.() ?? -1, process.env);
+    if (!(0,external_node_path_namespaceObject.isAbsolute)(value))
+        throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
+    return value;
+}
 function readBuildxVersion() {
     const value = getInput('buildx-version');
     if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value))
@@ -37514,29 +37593,27 @@ function readOwnCa(registry) {
         .join('');
     return { ...registry, ownCa };
 }
-function readClientKeypair() {
-    const cert = optionalPem('client-cert', pem => normalizeCertificates(pem));
-    const key = optionalPem('client-key', pem => {
-        parsePrivateKey(pem);
-        return pem.trim() + '\n';
-    });
+/** A certificate and its key from two inputs: both or neither, and the key must match. */
+function readKeypair(certInput, keyInput) {
+    const cert = optionalPem(certInput, 'certificates');
+    const key = optionalPem(keyInput, 'key');
     if (cert === undefined && key === undefined)
         return undefined;
     if (cert === undefined)
-        throw new InputError('client-cert', 'is empty while `client-key` is set', 'pass the client certificate (PEM text or a path) with its key, or drop `client-key`');
+        throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
     if (key === undefined)
-        throw new InputError('client-key', 'is empty while `client-cert` is set', 'pass the private key of the client certificate (PEM text or a path), or drop `client-cert`');
+        throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
     const [leaf] = parseCertificates(cert);
     if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
-        throw new InputError('client-key', 'does not belong to the certificate in `client-cert`', 'pass the key that was issued with that certificate');
+        throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
     }
     return { cert, key };
 }
 /**
  * Reads an input that holds PEM text (usually a secret) or a path to a PEM
- * file, masks it when it is text, and checks it with `check`.
+ * file, masks it when it is text (and a key always), and checks it.
  */
-function optionalPem(input, check) {
+function optionalPem(input, holds) {
     const value = getInput(input);
     if (value === '')
         return undefined;
@@ -37545,13 +37622,17 @@ function optionalPem(input, check) {
         maskPem(value);
     const pem = isText ? value : readPemPath(input, value);
     // A key read from a file is masked too, in case a later step prints it.
-    if (!isText && input === 'client-key')
+    if (!isText && holds === 'key')
         maskPem(pem);
     try {
-        return check(pem);
+        if (holds === 'certificates')
+            return normalizeCertificates(pem);
+        parsePrivateKey(pem);
+        return pem.trim() + '\n';
     }
     catch (error) {
-        throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${input === 'client-key' ? 'an unencrypted PEM private key' : 'PEM certificate text'} (e.g. \${{ secrets.REGISTRY_CA }}) or a path to such a file`);
+        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
+        throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
     }
 }
 function readPemPath(input, value) {
@@ -37703,7 +37784,8 @@ function buildPlan(inputs, dir) {
     const merged = mergeConfig(inputs.baseConfig?.table, generated);
     const toml = toToml(merged.table);
     files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE });
-    const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath);
+    const endpointOpts = endpointTlsFiles(inputs, dir, files);
+    const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath, endpointOpts);
     return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes };
 }
 /**
@@ -37731,19 +37813,44 @@ function endpointsToConfigure(inputs) {
 function fileNameForHost(host) {
     return host.replace(/[^A-Za-z0-9.-]/g, '_');
 }
-function buildxCreateArgs(inputs, configPath) {
+/** The remote driver's TLS files (`endpoint-*` inputs), added to `files`; returns their driver options. */
+function endpointTlsFiles(inputs, dir, files) {
+    const tls = inputs.endpointTls;
+    if (!tls)
+        return [];
+    const endpointDir = (0,external_node_path_namespaceObject.join)(dir, 'endpoint');
+    const opts = [];
+    if (tls.ca) {
+        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'ca.pem'), content: tls.ca, mode: PUBLIC_FILE });
+        opts.push(`cacert=${(0,external_node_path_namespaceObject.join)(endpointDir, 'ca.pem')}`);
+    }
+    if (tls.keypair) {
+        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'cert.pem'), content: tls.keypair.cert, mode: PUBLIC_FILE });
+        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'key.pem'), content: tls.keypair.key, mode: KEY_FILE });
+        opts.push(`cert=${(0,external_node_path_namespaceObject.join)(endpointDir, 'cert.pem')}`, `key=${(0,external_node_path_namespaceObject.join)(endpointDir, 'key.pem')}`);
+    }
+    return opts;
+}
+function buildxCreateArgs(inputs, configPath, endpointOpts) {
     const notes = [];
-    const driverOpts = [...inputs.driverOpts];
+    const driverOpts = [...inputs.driverOpts, ...endpointOpts];
     const loopback = [...inputs.registries.map(registry => registry.host), ...inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))].filter(isLoopbackHost);
     const networkSet = driverOpts.some(opt => opt.startsWith('network='));
     if (inputs.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
         driverOpts.push('network=host');
         notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`);
     }
-    const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver, '--config', configPath];
+    const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver];
+    // The remote driver connects to a buildkitd someone else started: buildx refuses a config
+    // ("setting config file is not supported for remote driver") and has no flags to pass.
+    if (inputs.driver === 'remote') {
+        notes.push(`The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${(0,external_node_path_namespaceObject.dirname)(configPath)} mounted at the same path (output \`config-dir\`).`);
+    }
+    else {
+        args.push('--config', configPath);
+    }
     for (const opt of driverOpts)
         args.push('--driver-opt', opt);
-    // The remote driver connects to a buildkitd someone else started: it has no flags to pass.
     if (inputs.buildkitdFlags !== '' && inputs.driver !== 'remote')
         args.push('--buildkitd-flags', inputs.buildkitdFlags);
     if (inputs.bootstrap)
@@ -38070,6 +38177,7 @@ var StateKey;
     StateKey["JobDir"] = "jobDir";
     StateKey["Builder"] = "builder";
     StateKey["RemoveBuilder"] = "removeBuilder";
+    StateKey["InstalledConfig"] = "installedConfig";
 })(StateKey || (StateKey = {}));
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 function markMainStarted() {
@@ -38093,6 +38201,14 @@ function saveBuilder(name, removeInPost) {
 function savedBuilder() {
     const name = getState(StateKey.Builder);
     return name === '' ? undefined : { name, removeInPost: getState(StateKey.RemoveBuilder) === 'true' };
+}
+/** Saved before the config is installed, so post can restore it even after a failure midway. */
+function saveInstalledConfig(installed) {
+    saveState(StateKey.InstalledConfig, JSON.stringify(installed));
+}
+function savedInstalledConfig() {
+    const saved = getState(StateKey.InstalledConfig);
+    return saved === '' ? undefined : JSON.parse(saved);
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -38138,6 +38254,7 @@ function toHtml(text) {
 
 
 
+
 /** inputs → plan → preflight → buildx install → files → builder → outputs. Every failure ends in one setFailed. */
 async function runMain() {
     markMainStarted();
@@ -38169,11 +38286,14 @@ async function runMain() {
             throw error;
         }
         saveBuilder(inputs.name, inputs.cleanup);
+        if (inputs.installConfig !== '')
+            await installForSelfHostedBuildkitd(plan, inputs.installConfig);
         const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined;
         setOutput('name', inputs.name);
         setOutput('driver', inputs.driver);
         setOutput('config', plan.configPath);
         setOutput('certs-dir', plan.certsDir);
+        setOutput('config-dir', plan.dir);
         setOutput('platforms', info?.platforms.join(',') ?? '');
         await writeSummary(plan, inputs.name, preflight);
         core_info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`);
@@ -38225,6 +38345,14 @@ async function createReplacingLeftover(inputs, plan) {
         throw error;
     }
 }
+/** For a buildkitd the runner starts itself: the generated config where it reads it, restored by post. */
+async function installForSelfHostedBuildkitd(plan, path) {
+    const installed = await backUpConfig(path, plan.dir);
+    saveInstalledConfig(installed);
+    await writeConfig(plan.toml, path);
+    const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : '';
+    core_info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
+}
 /** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
 async function removeHalfMadeBuilder(name) {
     try {
@@ -38237,6 +38365,7 @@ async function removeHalfMadeBuilder(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
+
 
 
 
@@ -38261,11 +38390,22 @@ async function runPost() {
             warning(`Could not remove builder ${builder.name}: ${error.message}. Remove it with \`docker buildx rm ${builder.name}\`.`);
         }
     }
+    // Before the job directory goes: the backup of the user's file is in it.
+    const installed = savedInstalledConfig();
+    if (installed) {
+        try {
+            await restoreConfig(installed);
+            core_info(installed.backup ? `Restored ${installed.path} as it was before the job.` : `Removed ${installed.path}, which the job installed.`);
+        }
+        catch (error) {
+            setFailed(`Could not restore ${installed.path}: ${error.message}`);
+        }
+    }
     const dir = savedJobDir();
     if (dir !== '') {
         try {
-            await removeJobDir(dir);
-            core_info(`Removed ${dir} (buildkitd.toml and certificate files).`);
+            if (await removeJobDir(dir))
+                core_info(`Removed ${dir} (buildkitd.toml and certificate files).`);
         }
         catch (error) {
             setFailed(`Could not remove ${dir}, which holds the client key: ${error.message}`);

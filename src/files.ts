@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -29,6 +30,9 @@ export async function writePlannedFiles(files: PlannedFile[]): Promise<void> {
   }
 }
 
-export async function removeJobDir(dir: string): Promise<void> {
+/** Removes the directory and all in it; false when it was already gone. */
+export async function removeJobDir(dir: string): Promise<boolean> {
+  const existed = existsSync(dir)
   await rm(dir, { recursive: true, force: true })
+  return existed
 }

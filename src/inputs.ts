@@ -1,8 +1,10 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { InputError } from './input-error.js'
+import { defaultInstallPath } from './installed-config.js'
 import { looksLikePem, normalizeCertificates, parseCertificates, parsePrivateKey } from './pem.js'
 import type { PreflightMode } from './preflight.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
@@ -48,6 +50,15 @@ export interface Inputs {
   preflightTimeout: number
   /** '' (use what is installed), `latest` or a version such as v0.19.3. */
   buildxVersion: string
+  /** TLS to a remote driver's buildkitd endpoint. */
+  endpointTls?: EndpointTls
+  /** Also write the config where a self-hosted buildkitd reads it: that path, or '' for no. */
+  installConfig: string
+}
+
+export interface EndpointTls {
+  ca?: string
+  keypair?: ClientKeypair
 }
 
 /** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
@@ -58,12 +69,11 @@ export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.in
  * never leaves a half-made builder behind. The only caller of core.getInput.
  */
 export function readInputs(): Inputs {
-  const caCert = optionalPem('ca-cert', pem => normalizeCertificates(pem))
   return {
     registries: parseRegistries(core.getInput('registries')).map(readOwnCa),
     mirrors: parseMirrors(core.getInput('mirror')),
-    caCert,
-    clientKeypair: readClientKeypair(),
+    caCert: optionalPem('ca-cert', 'certificates'),
+    clientKeypair: readKeypair('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
     baseConfig: readBaseConfig(),
@@ -78,7 +88,9 @@ export function readInputs(): Inputs {
     replace: booleanInput('replace', true),
     preflight: readPreflightMode(),
     preflightTimeout: readPreflightTimeout(),
-    buildxVersion: readBuildxVersion()
+    buildxVersion: readBuildxVersion(),
+    endpointTls: readEndpointTls(),
+    installConfig: readInstallConfig()
   }
 }
 
@@ -148,6 +160,25 @@ function readPreflightTimeout(): number {
   return seconds
 }
 
+function readEndpointTls(): EndpointTls | undefined {
+  const ca = optionalPem('endpoint-ca-cert', 'certificates')
+  const keypair = readKeypair('endpoint-client-cert', 'endpoint-client-key')
+  if (ca === undefined && keypair === undefined) return undefined
+  if ((core.getInput('driver') || 'docker-container') !== 'remote') {
+    const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert'
+    throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)')
+  }
+  return { ca, keypair }
+}
+
+function readInstallConfig(): string {
+  const value = core.getInput('install-config')
+  if (value === '' || ['false', 'False', 'FALSE'].includes(value)) return ''
+  if (['true', 'True', 'TRUE'].includes(value)) return defaultInstallPath(process.getuid?.() ?? -1, process.env)
+  if (!isAbsolute(value)) throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml')
+  return value
+}
+
 function readBuildxVersion(): string {
   const value = core.getInput('buildx-version')
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
@@ -168,38 +199,39 @@ function readOwnCa(registry: RegistryLine): Registry {
   return { ...registry, ownCa }
 }
 
-function readClientKeypair(): ClientKeypair | undefined {
-  const cert = optionalPem('client-cert', pem => normalizeCertificates(pem))
-  const key = optionalPem('client-key', pem => {
-    parsePrivateKey(pem)
-    return pem.trim() + '\n'
-  })
+/** A certificate and its key from two inputs: both or neither, and the key must match. */
+function readKeypair(certInput: string, keyInput: string): ClientKeypair | undefined {
+  const cert = optionalPem(certInput, 'certificates')
+  const key = optionalPem(keyInput, 'key')
   if (cert === undefined && key === undefined) return undefined
-  if (cert === undefined) throw new InputError('client-cert', 'is empty while `client-key` is set', 'pass the client certificate (PEM text or a path) with its key, or drop `client-key`')
-  if (key === undefined) throw new InputError('client-key', 'is empty while `client-cert` is set', 'pass the private key of the client certificate (PEM text or a path), or drop `client-cert`')
+  if (cert === undefined) throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``)
+  if (key === undefined) throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``)
   const [leaf] = parseCertificates(cert)
   if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
-    throw new InputError('client-key', 'does not belong to the certificate in `client-cert`', 'pass the key that was issued with that certificate')
+    throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate')
   }
   return { cert, key }
 }
 
 /**
  * Reads an input that holds PEM text (usually a secret) or a path to a PEM
- * file, masks it when it is text, and checks it with `check`.
+ * file, masks it when it is text (and a key always), and checks it.
  */
-function optionalPem(input: string, check: (pem: string) => string): string | undefined {
+function optionalPem(input: string, holds: 'certificates' | 'key'): string | undefined {
   const value = core.getInput(input)
   if (value === '') return undefined
   const isText = looksLikePem(value)
   if (isText) maskPem(value)
   const pem = isText ? value : readPemPath(input, value)
   // A key read from a file is masked too, in case a later step prints it.
-  if (!isText && input === 'client-key') maskPem(pem)
+  if (!isText && holds === 'key') maskPem(pem)
   try {
-    return check(pem)
+    if (holds === 'certificates') return normalizeCertificates(pem)
+    parsePrivateKey(pem)
+    return pem.trim() + '\n'
   } catch (error) {
-    throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`, `pass ${input === 'client-key' ? 'an unencrypted PEM private key' : 'PEM certificate text'} (e.g. \${{ secrets.REGISTRY_CA }}) or a path to such a file`)
+    const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})'
+    throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`, `pass ${expected} or a path to such a file`)
   }
 }
 

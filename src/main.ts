@@ -4,6 +4,7 @@ import { ensureBuildx } from './buildx-install.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
 import { InputError } from './input-error.js'
 import { readInputs, type Inputs } from './inputs.js'
+import { backUpConfig, writeConfig } from './installed-config.js'
 import { buildPlan, type Plan } from './plan.js'
 import { enforcePreflight, runPreflight, type PreflightResult } from './preflight.js'
 import * as state from './state.js'
@@ -38,12 +39,14 @@ export async function runMain(): Promise<void> {
       throw error
     }
     state.saveBuilder(inputs.name, inputs.cleanup)
+    if (inputs.installConfig !== '') await installForSelfHostedBuildkitd(plan, inputs.installConfig)
     const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined
 
     core.setOutput('name', inputs.name)
     core.setOutput('driver', inputs.driver)
     core.setOutput('config', plan.configPath)
     core.setOutput('certs-dir', plan.certsDir)
+    core.setOutput('config-dir', plan.dir)
     core.setOutput('platforms', info?.platforms.join(',') ?? '')
     await writeSummary(plan, inputs.name, preflight)
     core.info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`)
@@ -92,6 +95,15 @@ async function createReplacingLeftover(inputs: Inputs, plan: Plan): Promise<void
     await removeHalfMadeBuilder(inputs.name)
     throw error
   }
+}
+
+/** For a buildkitd the runner starts itself: the generated config where it reads it, restored by post. */
+async function installForSelfHostedBuildkitd(plan: Plan, path: string): Promise<void> {
+  const installed = await backUpConfig(path, plan.dir)
+  state.saveInstalledConfig(installed)
+  await writeConfig(plan.toml, path)
+  const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : ''
+  core.info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`)
 }
 
 /** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */

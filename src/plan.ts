@@ -1,4 +1,4 @@
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import { mergeConfig, toToml } from './config.js'
 import type { ClientKeypair, Inputs } from './inputs.js'
@@ -30,6 +30,7 @@ export interface PlannedRegistry {
 
 /** Everything main will do, computed before anything touches the machine. */
 export interface Plan {
+  /** The job's directory: buildkitd.toml and certs/; what a remote buildkitd mounts. */
   dir: string
   configPath: string
   certsDir: string
@@ -109,7 +110,8 @@ export function buildPlan(inputs: Inputs, dir: string): Plan {
   const toml = toToml(merged.table)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE })
 
-  const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath)
+  const endpointOpts = endpointTlsFiles(inputs, dir, files)
+  const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath, endpointOpts)
   return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes }
 }
 
@@ -139,9 +141,27 @@ export function fileNameForHost(host: string): string {
   return host.replace(/[^A-Za-z0-9.-]/g, '_')
 }
 
-function buildxCreateArgs(inputs: Inputs, configPath: string): { args: string[]; notes: string[] } {
+/** The remote driver's TLS files (`endpoint-*` inputs), added to `files`; returns their driver options. */
+function endpointTlsFiles(inputs: Inputs, dir: string, files: PlannedFile[]): string[] {
+  const tls = inputs.endpointTls
+  if (!tls) return []
+  const endpointDir = join(dir, 'endpoint')
+  const opts: string[] = []
+  if (tls.ca) {
+    files.push({ path: join(endpointDir, 'ca.pem'), content: tls.ca, mode: PUBLIC_FILE })
+    opts.push(`cacert=${join(endpointDir, 'ca.pem')}`)
+  }
+  if (tls.keypair) {
+    files.push({ path: join(endpointDir, 'cert.pem'), content: tls.keypair.cert, mode: PUBLIC_FILE })
+    files.push({ path: join(endpointDir, 'key.pem'), content: tls.keypair.key, mode: KEY_FILE })
+    opts.push(`cert=${join(endpointDir, 'cert.pem')}`, `key=${join(endpointDir, 'key.pem')}`)
+  }
+  return opts
+}
+
+function buildxCreateArgs(inputs: Inputs, configPath: string, endpointOpts: string[]): { args: string[]; notes: string[] } {
   const notes: string[] = []
-  const driverOpts = [...inputs.driverOpts]
+  const driverOpts = [...inputs.driverOpts, ...endpointOpts]
   const loopback = [...inputs.registries.map(registry => registry.host), ...inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))].filter(isLoopbackHost)
   const networkSet = driverOpts.some(opt => opt.startsWith('network='))
   if (inputs.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
@@ -149,9 +169,15 @@ function buildxCreateArgs(inputs: Inputs, configPath: string): { args: string[];
     notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`)
   }
 
-  const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver, '--config', configPath]
+  const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver]
+  // The remote driver connects to a buildkitd someone else started: buildx refuses a config
+  // ("setting config file is not supported for remote driver") and has no flags to pass.
+  if (inputs.driver === 'remote') {
+    notes.push(`The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${dirname(configPath)} mounted at the same path (output \`config-dir\`).`)
+  } else {
+    args.push('--config', configPath)
+  }
   for (const opt of driverOpts) args.push('--driver-opt', opt)
-  // The remote driver connects to a buildkitd someone else started: it has no flags to pass.
   if (inputs.buildkitdFlags !== '' && inputs.driver !== 'remote') args.push('--buildkitd-flags', inputs.buildkitdFlags)
   if (inputs.bootstrap) args.push('--bootstrap')
   if (inputs.use) args.push('--use')

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { inspectBuilder, removeBuilder } from './buildx.js'
 import { removeJobDir } from './files.js'
+import { restoreConfig } from './installed-config.js'
 import * as state from './state.js'
 
 /**
@@ -20,11 +21,21 @@ export async function runPost(): Promise<void> {
     }
   }
 
+  // Before the job directory goes: the backup of the user's file is in it.
+  const installed = state.savedInstalledConfig()
+  if (installed) {
+    try {
+      await restoreConfig(installed)
+      core.info(installed.backup ? `Restored ${installed.path} as it was before the job.` : `Removed ${installed.path}, which the job installed.`)
+    } catch (error) {
+      core.setFailed(`Could not restore ${installed.path}: ${(error as Error).message}`)
+    }
+  }
+
   const dir = state.savedJobDir()
   if (dir !== '') {
     try {
-      await removeJobDir(dir)
-      core.info(`Removed ${dir} (buildkitd.toml and certificate files).`)
+      if (await removeJobDir(dir)) core.info(`Removed ${dir} (buildkitd.toml and certificate files).`)
     } catch (error) {
       core.setFailed(`Could not remove ${dir}, which holds the client key: ${(error as Error).message}`)
     }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { InstalledConfig } from './installed-config.js'
 
 /**
  * What the post step needs, saved by main through GITHUB_STATE and read back
@@ -8,7 +9,8 @@ enum StateKey {
   IsPost = 'isPost',
   JobDir = 'jobDir',
   Builder = 'builder',
-  RemoveBuilder = 'removeBuilder'
+  RemoveBuilder = 'removeBuilder',
+  InstalledConfig = 'installedConfig'
 }
 
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
@@ -38,4 +40,14 @@ export function saveBuilder(name: string, removeInPost: boolean): void {
 export function savedBuilder(): { name: string; removeInPost: boolean } | undefined {
   const name = core.getState(StateKey.Builder)
   return name === '' ? undefined : { name, removeInPost: core.getState(StateKey.RemoveBuilder) === 'true' }
+}
+
+/** Saved before the config is installed, so post can restore it even after a failure midway. */
+export function saveInstalledConfig(installed: InstalledConfig): void {
+  core.saveState(StateKey.InstalledConfig, JSON.stringify(installed))
+}
+
+export function savedInstalledConfig(): InstalledConfig | undefined {
+  const saved = core.getState(StateKey.InstalledConfig)
+  return saved === '' ? undefined : (JSON.parse(saved) as InstalledConfig)
 }

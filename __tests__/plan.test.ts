@@ -28,6 +28,8 @@ function inputs(withInputs: Partial<Omit<Inputs, 'registries' | 'mirrors'>> & { 
     preflightTimeout: 5,
     buildxVersion: '',
     installConfig: '',
+    credentials: [],
+    daemonTrust: 'off',
     ...rest
   }
 }

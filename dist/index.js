@@ -34850,6 +34850,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/buildx.ts
 
 
@@ -35711,8 +35713,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/buildx-install.ts
 
 
@@ -35829,6 +35829,467 @@ async function ensureBuildx(requested) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/credentials.ts
+
+
+
+
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+}
+/** Docker keeps Docker Hub's credentials under its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
+}
+function basicAuth(credential) {
+    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/**
+ * Hosts whose credentials a credential store or helper serves instead of the
+ * `auths` entries: writing there would change nothing for docker or buildx.
+ */
+function hostsServedByHelpers(config, hosts) {
+    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
+}
+async function readConfig(path) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        return undefined;
+    const text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    try {
+        return text.trim() === '' ? {} : JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
+    }
+}
+/** Writes through a rename, 0600 as docker login leaves it, so a reader never sees half a file. */
+async function writeConfig(path, config) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true, mode: 0o700 });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,promises_namespaceObject.writeFile)(staged, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
+    await (0,promises_namespaceObject.rename)(staged, path);
+}
+/** Sets `auths` entries for the credentials, keeping every other key of the file. */
+async function addAuths(credentials, path) {
+    const existing = await readConfig(path);
+    const config = existing ?? {};
+    const auths = (config.auths ??= {});
+    const entries = credentials.map(credential => {
+        const key = authKey(credential.host);
+        const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
+        const auth = basicAuth(credential);
+        auths[key] = { auth };
+        return { key, auth, prior };
+    });
+    await writeConfig(path, config);
+    return { added: { path, createdFile: existing === undefined, entries }, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) };
+}
+/**
+ * Undoes addAuths: an entry still holding what the action wrote gets its prior
+ * value back (or goes); entries changed since, and all other keys, stay.
+ */
+async function removeAuths(added) {
+    const config = await readConfig(added.path);
+    if (!config)
+        return;
+    const auths = config.auths ?? {};
+    for (const entry of added.entries) {
+        const current = auths[entry.key];
+        if (current?.auth !== entry.auth)
+            continue;
+        if (entry.prior === '')
+            delete auths[entry.key];
+        else
+            auths[entry.key] = JSON.parse(entry.prior);
+    }
+    const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
+    if (added.createdFile && onlyEmptyAuths)
+        await (0,promises_namespaceObject.rm)(added.path, { force: true });
+    else
+        await writeConfig(added.path, config);
+}
+
+;// CONCATENATED MODULE: ./src/privileged.ts
+
+
+
+async function run(command, args, input) {
+    const result = await getExecOutput(command, args, { ignoreReturnCode: true, silent: true, input: input === undefined ? undefined : Buffer.from(input) });
+    if (result.exitCode !== 0)
+        throw new Error(`\`${command} ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
+}
+function missingDirs(path, exists) {
+    const created = [];
+    for (let dir = path; !exists(dir); dir = (0,external_node_path_namespaceObject.dirname)(dir))
+        created.unshift(dir);
+    return created;
+}
+const direct = (exists) => ({
+    viaSudo: false,
+    async writeFile(path, content, mode) {
+        await (0,promises_namespaceObject.writeFile)(path, content, { mode });
+    },
+    async mkdirs(path) {
+        const created = missingDirs(path, exists);
+        await (0,promises_namespaceObject.mkdir)(path, { recursive: true });
+        return created;
+    },
+    async rm(path) {
+        await (0,promises_namespaceObject.rm)(path, { force: true });
+    },
+    async rmdirIfEmpty(path) {
+        await (0,promises_namespaceObject.rmdir)(path).catch(() => undefined);
+    },
+    async kill(pid, signal) {
+        process.kill(pid, signal);
+    }
+});
+const sudo = (exists) => ({
+    viaSudo: true,
+    async writeFile(path, content, mode) {
+        await run('sudo', ['-n', 'tee', path], content);
+        await run('sudo', ['-n', 'chmod', mode.toString(8), path]);
+    },
+    async mkdirs(path) {
+        const created = missingDirs(path, exists);
+        await run('sudo', ['-n', 'mkdir', '-p', path]);
+        return created;
+    },
+    async rm(path) {
+        await run('sudo', ['-n', 'rm', '-f', path]);
+    },
+    async rmdirIfEmpty(path) {
+        await run('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    async kill(pid, signal) {
+        await run('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+    }
+});
+/**
+ * Root, or passwordless sudo, or an error that says what to change. `needed`
+ * is false for paths the user owns (rootless Docker).
+ */
+async function privilegedFs(needed, exists, what) {
+    if (!needed || process.getuid?.() === 0)
+        return direct(exists);
+    const check = await getExecOutput('sudo', ['-n', 'true'], { ignoreReturnCode: true, silent: true }).catch(() => ({ exitCode: 1 }));
+    if (check.exitCode === 0)
+        return sudo(exists);
+    throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/input-error.ts
+/**
+ * The one error type for bad input. It carries what a user needs to fix the
+ * workflow file: which input, which line of a list input, and what to write
+ * instead. main.ts prints it once, with core.setFailed.
+ */
+class InputError extends Error {
+    input;
+    problem;
+    fix;
+    line;
+    constructor(input, problem, fix, line) {
+        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
+        this.input = input;
+        this.problem = problem;
+        this.fix = fix;
+        this.line = line;
+        this.name = 'InputError';
+    }
+    static where(input, line) {
+        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/registries.ts
+
+
+const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
+const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+/**
+ * Splits a multi-line input into its meaningful lines, keeping 1-based line
+ * numbers. `#` starts a comment at the beginning of a line or after white space.
+ */
+function meaningfulLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
+        .filter(entry => entry.text !== '');
+}
+/**
+ * Validates a registry address strictly, so that it can become a TOML key and
+ * a file name without escaping anything. Returns it unchanged when valid.
+ */
+function parseHost(text, input, line) {
+    const fail = (problem, fix) => {
+        throw new InputError(input, problem, fix, line);
+    };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (scheme) {
+        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
+        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
+        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
+    }
+    if (text.includes('/')) {
+        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
+    }
+    let hostname;
+    let port;
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (bracketed) {
+        hostname = bracketed[1];
+        port = bracketed[2];
+        if ((0,external_node_net_.isIP)(hostname) !== 6)
+            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
+    }
+    else {
+        if ((0,external_node_net_.isIP)(text) === 6)
+            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
+        const colon = text.lastIndexOf(':');
+        hostname = colon === -1 ? text : text.slice(0, colon);
+        port = colon === -1 ? undefined : text.slice(colon + 1);
+        const validName = (0,external_node_net_.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
+        if (!validName)
+            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
+    }
+    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
+    }
+    return text;
+}
+/** The host part of a mirror entry (which may carry a path prefix). */
+function mirrorHost(mirror) {
+    const slash = mirror.indexOf('/');
+    return slash === -1 ? mirror : mirror.slice(0, slash);
+}
+/** True for names that reach this machine itself: a builder container must then share the host network. */
+function isLoopbackHost(host) {
+    const bracketed = /^\[(.*)\]/.exec(host);
+    const hostname = bracketed ? bracketed[1] : host.replace(/:[0-9]+$/, '');
+    const lower = hostname.toLowerCase();
+    return lower === 'localhost' || lower.endsWith('.localhost') || /^127\./.test(lower) || lower === '::1';
+}
+function parseRegistries(text, input = 'registries') {
+    const seen = new Map();
+    return meaningfulLines(text).map(({ text: lineText, line }) => {
+        const [hostText, ...options] = lineText.split(/\s+/);
+        const host = parseHost(hostText, input, line);
+        const earlier = seen.get(host.toLowerCase());
+        if (earlier !== undefined) {
+            throw new InputError(input, `'${host}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
+        }
+        seen.set(host.toLowerCase(), line);
+        return { host, line, ...parseRegistryOptions(options, host, input, line) };
+    });
+}
+function parseRegistryOptions(options, host, input, line) {
+    let http = false;
+    let insecure = false;
+    const caPaths = [];
+    for (const option of options) {
+        if (option === 'http')
+            http = true;
+        else if (option === 'insecure')
+            insecure = true;
+        else if (option.startsWith('ca=') && option.length > 3)
+            caPaths.push(option.slice(3));
+        else if (option === 'ca' || option === 'ca=') {
+            throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
+        }
+        else if (option === 'https' || option === 'tls') {
+            throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
+        }
+        else {
+            throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
+        }
+    }
+    if (http && insecure) {
+        throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
+    }
+    if (http && caPaths.length > 0) {
+        throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
+    }
+    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
+}
+function parseMirrors(text, input = 'mirror') {
+    const seen = new Map();
+    return meaningfulLines(text).map(({ text: lineText, line }) => {
+        if (/\s/.test(lineText)) {
+            throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
+        }
+        const equals = lineText.indexOf('=');
+        const upstream = equals === -1 ? 'docker.io' : parseHost(lineText.slice(0, equals), input, line);
+        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
+        if (list === '' || list.split(',').some(entry => entry === '')) {
+            throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
+        }
+        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
+        for (const mirror of mirrors) {
+            const key = `${upstream} ${mirror}`.toLowerCase();
+            const earlier = seen.get(key);
+            if (earlier !== undefined) {
+                throw new InputError(input, `mirror '${mirror}' for ${upstream} is listed again (first on line ${earlier})`, 'list each mirror once', line);
+            }
+            seen.set(key, line);
+        }
+        return { upstream, mirrors, line };
+    });
+}
+function parseMirror(entry, input, line) {
+    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
+        parseHost(entry, input, line);
+    const host = parseHost(mirrorHost(entry), input, line);
+    const path = entry.slice(host.length);
+    if (path !== '' && !MIRROR_PATH.test(path)) {
+        throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
+    }
+    return entry;
+}
+
+;// CONCATENATED MODULE: ./src/daemon-trust.ts
+
+
+
+
+
+
+
+function daemonPaths(rootless, env) {
+    if (!rootless)
+        return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' };
+    const config = (0,external_node_path_namespaceObject.join)(env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.config'), 'docker');
+    return { rootless, certsDir: (0,external_node_path_namespaceObject.join)(config, 'certs.d'), daemonJson: (0,external_node_path_namespaceObject.join)(config, 'daemon.json'), pidFile: (0,external_node_path_namespaceObject.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') };
+}
+/**
+ * The certs.d files that make the daemon trust each verified TLS registry:
+ * the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the names
+ * docker looks for), all named for this job.
+ */
+function certsDFiles(registries, certsDir, id) {
+    return registries
+        .filter(registry => registry.transport === 'tls')
+        .flatMap(registry => {
+        const dir = (0,external_node_path_namespaceObject.join)(certsDir, registry.host);
+        const files = [];
+        if (registry.ca)
+            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.crt`), content: registry.ca, mode: 0o644 });
+        if (registry.keypair) {
+            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.cert`), content: registry.keypair.cert, mode: 0o644 });
+            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.key`), content: registry.keypair.key, mode: 0o600 });
+        }
+        return files;
+    });
+}
+/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
+function hostsNeedingInsecure(registries) {
+    return registries.filter(registry => registry.transport !== 'tls' && !isLoopbackHost(registry.host)).map(registry => registry.host);
+}
+async function isRootless() {
+    const info = await getExecOutput('docker', ['info', '--format', '{{json .SecurityOptions}}'], { ignoreReturnCode: true, silent: true });
+    if (info.exitCode !== 0)
+        throw new Error(`\`docker info\` failed: ${info.stderr.trim()}`);
+    return info.stdout.includes('name=rootless');
+}
+/**
+ * Makes the Docker daemon trust the registries, as far as `mode` allows.
+ * Returns what the user still has to do (for the log and the summary).
+ */
+async function trustDaemon(mode, registries, id, save) {
+    const paths = daemonPaths(await isRootless(), process.env);
+    const fs = await privilegedFs(!paths.rootless, external_node_fs_namespaceObject.existsSync, `trust-docker-daemon (writing ${paths.certsDir})`);
+    const record = { rootless: paths.rootless, files: [], dirs: [] };
+    const files = certsDFiles(registries, paths.certsDir, id);
+    for (const file of files) {
+        const dir = (0,external_node_path_namespaceObject.join)(file.path, '..');
+        record.dirs.push(...(await fs.mkdirs(dir)));
+        record.files.push(file.path);
+        save(record);
+        await fs.writeFile(file.path, file.content, file.mode);
+        core_info(`Docker daemon: wrote ${file.path}`);
+    }
+    const insecure = hostsNeedingInsecure(registries);
+    if (insecure.length === 0)
+        return [];
+    if (mode !== 'restart') {
+        return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`];
+    }
+    const daemonJson = readDaemonJson(paths.daemonJson);
+    const listed = new Set(daemonJson.config['insecure-registries'] ?? []);
+    const added = insecure.filter(host => !listed.has(host));
+    record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed };
+    save(record);
+    if (added.length > 0) {
+        await fs.mkdirs((0,external_node_path_namespaceObject.join)(paths.daemonJson, '..'));
+        await writeDaemonJson(fs, paths.daemonJson, { ...daemonJson.config, 'insecure-registries': [...listed, ...added] });
+        await reloadDaemon(fs, paths.pidFile, insecure, true);
+    }
+    core_info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    return [];
+}
+/** Removes exactly what trustDaemon added; what else changed meanwhile stays. */
+async function untrustDaemon(record) {
+    const fs = await privilegedFs(!record.rootless, external_node_fs_namespaceObject.existsSync, 'removing the Docker daemon trust');
+    for (const file of record.files)
+        await fs.rm(file);
+    for (const dir of [...record.dirs].reverse())
+        await fs.rmdirIfEmpty(dir);
+    const json = record.daemonJson;
+    if (!json || json.added.length === 0)
+        return;
+    const daemonJson = readDaemonJson(json.path);
+    const { 'insecure-registries': listed, ...others } = daemonJson.config;
+    const remaining = (listed ?? []).filter(host => !json.added.includes(host));
+    const config = remaining.length > 0 ? { ...others, 'insecure-registries': remaining } : others;
+    if (json.createdFile && Object.keys(config).length === 0)
+        await fs.rm(json.path);
+    else
+        await writeDaemonJson(fs, json.path, config);
+    await reloadDaemon(fs, json.pidFile, json.added, false);
+}
+function readDaemonJson(path) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        return { config: {}, existed: false };
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    try {
+        return { config: text.trim() === '' ? {} : JSON.parse(text), existed: true };
+    }
+    catch (error) {
+        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
+    }
+}
+async function writeDaemonJson(fs, path, config) {
+    await fs.writeFile(path, `${JSON.stringify(config, null, 2)}\n`, 0o644);
+}
+/**
+ * SIGHUP makes dockerd reload daemon.json; insecure-registries is one of the
+ * settings it applies live, so running containers (service containers, the
+ * builder) keep running. Waits until `docker info` shows the change.
+ */
+async function reloadDaemon(fs, pidFile, hosts, insecure) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(pidFile))
+        throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
+    await fs.kill(Number((0,external_node_fs_namespaceObject.readFileSync)(pidFile, 'utf8').trim()), 'SIGHUP');
+    const deadline = Date.now() + 30000;
+    for (;;) {
+        const info = await getExecOutput('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}'], { ignoreReturnCode: true, silent: true });
+        if (info.exitCode === 0) {
+            const configs = JSON.parse(info.stdout);
+            if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
+                return;
+        }
+        if (Date.now() > deadline)
+            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/files.ts
 
 
@@ -35862,30 +36323,6 @@ async function removeJobDir(dir) {
     const existed = (0,external_node_fs_namespaceObject.existsSync)(dir);
     await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     return existed;
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/**
- * The one error type for bad input. It carries what a user needs to fix the
- * workflow file: which input, which line of a list input, and what to write
- * instead. main.ts prints it once, with core.setFailed.
- */
-class InputError extends Error {
-    input;
-    problem;
-    fix;
-    line;
-    constructor(input, problem, fix, line) {
-        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
-        this.input = input;
-        this.problem = problem;
-        this.fix = fix;
-        this.line = line;
-        this.name = 'InputError';
-    }
-    static where(input, line) {
-        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -37203,6 +37640,43 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
+;// CONCATENATED MODULE: ./src/credential-lines.ts
+
+
+const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets.REGISTRY_PASSWORD }}';
+/**
+ * Parses the `credentials` input. Errors name the line but never quote it:
+ * it holds a password.
+ */
+function parseCredentialLines(text, input = 'credentials') {
+    const seen = new Map();
+    return meaningfulLines(text).map(({ text: lineText, line }) => {
+        const equals = lineText.indexOf('=');
+        const colon = lineText.indexOf(':', equals + 1);
+        if (equals <= 0 || colon === -1)
+            throw new InputError(input, 'is not HOST=USERNAME:PASSWORD (the line is not shown: it holds a password)', `write ${FORM}`, line);
+        const host = parseHost(lineText.slice(0, equals), input, line);
+        const username = lineText.slice(equals + 1, colon);
+        const password = lineText.slice(colon + 1);
+        if (username === '' || password === '')
+            throw new InputError(input, `the ${username === '' ? 'username' : 'password'} for ${host} is empty`, `write ${FORM}`, line);
+        const earlier = seen.get(host.toLowerCase());
+        if (earlier !== undefined)
+            throw new InputError(input, `${host} has credentials on line ${earlier} already`, 'keep one line per registry', line);
+        seen.set(host.toLowerCase(), line);
+        return { host, username, password };
+    });
+}
+/**
+ * `username`/`password` apply to every listed registry; a `credentials` line
+ * for a host wins over them.
+ */
+function resolveCredentials(registryHosts, pair, lines) {
+    const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]));
+    const fromPair = pair ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair })) : [];
+    return [...fromPair, ...lines];
+}
+
 ;// CONCATENATED MODULE: ./src/installed-config.ts
 
 
@@ -37232,7 +37706,7 @@ async function backUpConfig(path, jobDir) {
     }
 }
 /** Writes the config through a rename, so a buildkitd starting meanwhile reads either file whole. */
-async function writeConfig(toml, path) {
+async function installed_config_writeConfig(toml, path) {
     await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
     const staged = `${path}.setup-buildkit-registry.tmp`;
     await (0,promises_namespaceObject.writeFile)(staged, toml, { mode: 0o644 });
@@ -37300,157 +37774,9 @@ function parsePrivateKey(pem) {
     }
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/registries.ts
-
-
-const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
-const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
-/**
- * Splits a multi-line input into its meaningful lines, keeping 1-based line
- * numbers. `#` starts a comment at the beginning of a line or after white space.
- */
-function meaningfulLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
-        .filter(entry => entry.text !== '');
-}
-/**
- * Validates a registry address strictly, so that it can become a TOML key and
- * a file name without escaping anything. Returns it unchanged when valid.
- */
-function parseHost(text, input, line) {
-    const fail = (problem, fix) => {
-        throw new InputError(input, problem, fix, line);
-    };
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (scheme) {
-        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
-        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
-        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
-    }
-    if (text.includes('/')) {
-        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
-    }
-    let hostname;
-    let port;
-    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-    if (bracketed) {
-        hostname = bracketed[1];
-        port = bracketed[2];
-        if ((0,external_node_net_.isIP)(hostname) !== 6)
-            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
-    }
-    else {
-        if ((0,external_node_net_.isIP)(text) === 6)
-            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
-        const colon = text.lastIndexOf(':');
-        hostname = colon === -1 ? text : text.slice(0, colon);
-        port = colon === -1 ? undefined : text.slice(colon + 1);
-        const validName = (0,external_node_net_.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
-        if (!validName)
-            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
-    }
-    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
-        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
-    }
-    return text;
-}
-/** The host part of a mirror entry (which may carry a path prefix). */
-function mirrorHost(mirror) {
-    const slash = mirror.indexOf('/');
-    return slash === -1 ? mirror : mirror.slice(0, slash);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopbackHost(host) {
-    const bracketed = /^\[(.*)\]/.exec(host);
-    const hostname = bracketed ? bracketed[1] : host.replace(/:[0-9]+$/, '');
-    const lower = hostname.toLowerCase();
-    return lower === 'localhost' || lower.endsWith('.localhost') || /^127\./.test(lower) || lower === '::1';
-}
-function parseRegistries(text, input = 'registries') {
-    const seen = new Map();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        const [hostText, ...options] = lineText.split(/\s+/);
-        const host = parseHost(hostText, input, line);
-        const earlier = seen.get(host.toLowerCase());
-        if (earlier !== undefined) {
-            throw new InputError(input, `'${host}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
-        }
-        seen.set(host.toLowerCase(), line);
-        return { host, line, ...parseRegistryOptions(options, host, input, line) };
-    });
-}
-function parseRegistryOptions(options, host, input, line) {
-    let http = false;
-    let insecure = false;
-    const caPaths = [];
-    for (const option of options) {
-        if (option === 'http')
-            http = true;
-        else if (option === 'insecure')
-            insecure = true;
-        else if (option.startsWith('ca=') && option.length > 3)
-            caPaths.push(option.slice(3));
-        else if (option === 'ca' || option === 'ca=') {
-            throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
-        }
-        else if (option === 'https' || option === 'tls') {
-            throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
-        }
-        else {
-            throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
-        }
-    }
-    if (http && insecure) {
-        throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
-    }
-    if (http && caPaths.length > 0) {
-        throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
-    }
-    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
-}
-function parseMirrors(text, input = 'mirror') {
-    const seen = new Map();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        if (/\s/.test(lineText)) {
-            throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
-        }
-        const equals = lineText.indexOf('=');
-        const upstream = equals === -1 ? 'docker.io' : parseHost(lineText.slice(0, equals), input, line);
-        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
-        if (list === '' || list.split(',').some(entry => entry === '')) {
-            throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
-        }
-        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
-        for (const mirror of mirrors) {
-            const key = `${upstream} ${mirror}`.toLowerCase();
-            const earlier = seen.get(key);
-            if (earlier !== undefined) {
-                throw new InputError(input, `mirror '${mirror}' for ${upstream} is listed again (first on line ${earlier})`, 'list each mirror once', line);
-            }
-            seen.set(key, line);
-        }
-        return { upstream, mirrors, line };
-    });
-}
-function parseMirror(entry, input, line) {
-    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
-        parseHost(entry, input, line);
-    const host = parseHost(mirrorHost(entry), input, line);
-    const path = entry.slice(host.length);
-    if (path !== '' && !MIRROR_PATH.test(path)) {
-        throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
-    }
-    return entry;
-}
-
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
 
 
 
@@ -37467,8 +37793,9 @@ const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure 
  * never leaves a half-made builder behind. The only caller of core.getInput.
  */
 function readInputs() {
+    const registries = parseRegistries(getInput('registries')).map(readOwnCa);
     return {
-        registries: parseRegistries(getInput('registries')).map(readOwnCa),
+        registries,
         mirrors: parseMirrors(getInput('mirror')),
         caCert: optionalPem('ca-cert', 'certificates'),
         clientKeypair: readKeypair('client-cert', 'client-key'),
@@ -37488,7 +37815,9 @@ function readInputs() {
         preflightTimeout: readPreflightTimeout(),
         buildxVersion: readBuildxVersion(),
         endpointTls: readEndpointTls(),
-        installConfig: readInstallConfig()
+        installConfig: readInstallConfig(),
+        credentials: readCredentials(registries.map(registry => registry.host)),
+        daemonTrust: readDaemonTrust()
     };
 }
 /**
@@ -37562,6 +37891,37 @@ function readEndpointTls() {
         throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
     }
     return { ca, keypair };
+}
+function readCredentials(registryHosts) {
+    const username = getInput('username');
+    const password = getInput('password');
+    if (password !== '')
+        core_setSecret(password);
+    if ((username === '') !== (password === '')) {
+        const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username'];
+        throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    if (username !== '' && registryHosts.length === 0) {
+        throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    const lines = parseCredentialLines(getInput('credentials'));
+    const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines);
+    // The runner masks only what it is told: the passwords, and the base64 form docker stores.
+    for (const credential of credentials) {
+        core_setSecret(credential.password);
+        core_setSecret(basicAuth(credential));
+    }
+    return credentials;
+}
+function readDaemonTrust() {
+    const value = getInput('trust-docker-daemon') || 'false';
+    if (['false', 'False', 'FALSE'].includes(value))
+        return 'off';
+    if (['true', 'True', 'TRUE'].includes(value))
+        return 'certs';
+    if (value === 'restart')
+        return 'restart';
+    throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false');
 }
 function readInstallConfig() {
     const value = getInput('install-config');
@@ -38178,6 +38538,8 @@ var StateKey;
     StateKey["Builder"] = "builder";
     StateKey["RemoveBuilder"] = "removeBuilder";
     StateKey["InstalledConfig"] = "installedConfig";
+    StateKey["DaemonTrust"] = "daemonTrust";
+    StateKey["AddedAuths"] = "addedAuths";
 })(StateKey || (StateKey = {}));
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 function markMainStarted() {
@@ -38210,6 +38572,22 @@ function savedInstalledConfig() {
     const saved = getState(StateKey.InstalledConfig);
     return saved === '' ? undefined : JSON.parse(saved);
 }
+/** Saved before each change to the daemon's files, so post removes exactly what was added. */
+function saveDaemonTrust(record) {
+    saveState(StateKey.DaemonTrust, JSON.stringify(record));
+}
+function savedDaemonTrust() {
+    const saved = getState(StateKey.DaemonTrust);
+    return saved === '' ? undefined : JSON.parse(saved);
+}
+/** Holds the previous auth entries (secrets, masked by main) so post can put them back. */
+function saveAddedAuths(added) {
+    saveState(StateKey.AddedAuths, JSON.stringify(added));
+}
+function savedAddedAuths() {
+    const saved = getState(StateKey.AddedAuths);
+    return saved === '' ? undefined : JSON.parse(saved);
+}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
@@ -38217,7 +38595,7 @@ function savedInstalledConfig() {
  * The job summary: one row per registry and mirror, with what was written for
  * it and what preflight found, so the run page shows the setup at a glance.
  */
-async function writeSummary(plan, builderName, results) {
+async function writeSummary(plan, builderName, results, notes) {
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     const byHost = new Map(results?.map(result => [result.host, result]));
@@ -38234,6 +38612,8 @@ async function writeSummary(plan, builderName, results) {
     else {
         summary.addRaw('No registries or mirrors configured.', true);
     }
+    if (notes.length > 0)
+        summary.addList(notes.map(toHtml));
     summary.addDetails('buildkitd.toml', `\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n`);
     await summary.write();
 }
@@ -38244,6 +38624,9 @@ function toHtml(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
 
 
 
@@ -38272,7 +38655,7 @@ async function runMain() {
                 setOutput('preflight', JSON.stringify(preflight));
                 // Stopping here still shows the table on the run page.
                 if (inputs.preflight === 'error' && preflight.some(result => !result.ok))
-                    await writeSummary(plan, inputs.name, preflight);
+                    await writeSummary(plan, inputs.name, preflight, []);
                 enforcePreflight(preflight, inputs.preflight);
             }
             await ensureBuildx(inputs.buildxVersion);
@@ -38288,6 +38671,11 @@ async function runMain() {
         saveBuilder(inputs.name, inputs.cleanup);
         if (inputs.installConfig !== '')
             await installForSelfHostedBuildkitd(plan, inputs.installConfig);
+        const daemonNotes = inputs.daemonTrust === 'off' ? [] : await trustDaemon(inputs.daemonTrust, plan.registries, (0,external_node_path_namespaceObject.basename)(plan.dir), saveDaemonTrust);
+        for (const note of daemonNotes)
+            warning(note, { title: 'Docker daemon trust' });
+        if (inputs.credentials.length > 0)
+            await writeCredentials(inputs.credentials);
         const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined;
         setOutput('name', inputs.name);
         setOutput('driver', inputs.driver);
@@ -38295,7 +38683,7 @@ async function runMain() {
         setOutput('certs-dir', plan.certsDir);
         setOutput('config-dir', plan.dir);
         setOutput('platforms', info?.platforms.join(',') ?? '');
-        await writeSummary(plan, inputs.name, preflight);
+        await writeSummary(plan, inputs.name, preflight, daemonNotes);
         core_info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`);
     }
     catch (error) {
@@ -38345,11 +38733,23 @@ async function createReplacingLeftover(inputs, plan) {
         throw error;
     }
 }
+/** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
+async function writeCredentials(credentials) {
+    const { added, servedByHelpers } = await addAuths(credentials, dockerConfigFile(process.env));
+    for (const entry of added.entries)
+        if (entry.prior !== '')
+            core_setSecret(entry.prior);
+    saveAddedAuths(added);
+    core_info(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`);
+    if (servedByHelpers.length > 0) {
+        warning(`${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`);
+    }
+}
 /** For a buildkitd the runner starts itself: the generated config where it reads it, restored by post. */
 async function installForSelfHostedBuildkitd(plan, path) {
     const installed = await backUpConfig(path, plan.dir);
     saveInstalledConfig(installed);
-    await writeConfig(plan.toml, path);
+    await installed_config_writeConfig(plan.toml, path);
     const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : '';
     core_info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
 }
@@ -38365,6 +38765,8 @@ async function removeHalfMadeBuilder(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts
+
+
 
 
 
@@ -38388,6 +38790,26 @@ async function runPost() {
         }
         catch (error) {
             warning(`Could not remove builder ${builder.name}: ${error.message}. Remove it with \`docker buildx rm ${builder.name}\`.`);
+        }
+    }
+    const trust = savedDaemonTrust();
+    if (trust) {
+        try {
+            await untrustDaemon(trust);
+            core_info(`Docker daemon: removed ${[...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])].join(', ') || 'nothing (nothing was added)'}`);
+        }
+        catch (error) {
+            setFailed(`Could not undo the Docker daemon trust: ${error.message}`);
+        }
+    }
+    const auths = savedAddedAuths();
+    if (auths) {
+        try {
+            await removeAuths(auths);
+            core_info(`Removed the credentials the job added to ${auths.path}`);
+        }
+        catch (error) {
+            setFailed(`Could not remove the credentials from ${auths.path}: ${error.message}`);
         }
     }
     // Before the job directory goes: the backup of the user's file is in it.

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
+import { parseCredentialLines, resolveCredentials } from './credential-lines.js'
+import { basicAuth, type Credential } from './credentials.js'
+import type { DaemonTrustMode } from './daemon-trust.js'
 import { InputError } from './input-error.js'
 import { defaultInstallPath } from './installed-config.js'
 import { looksLikePem, normalizeCertificates, parseCertificates, parsePrivateKey } from './pem.js'
@@ -54,6 +57,9 @@ export interface Inputs {
   endpointTls?: EndpointTls
   /** Also write the config where a self-hosted buildkitd reads it: that path, or '' for no. */
   installConfig: string
+  /** Written to the Docker client config for buildx and docker. */
+  credentials: Credential[]
+  daemonTrust: DaemonTrustMode
 }
 
 export interface EndpointTls {
@@ -69,8 +75,9 @@ export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.in
  * never leaves a half-made builder behind. The only caller of core.getInput.
  */
 export function readInputs(): Inputs {
+  const registries = parseRegistries(core.getInput('registries')).map(readOwnCa)
   return {
-    registries: parseRegistries(core.getInput('registries')).map(readOwnCa),
+    registries,
     mirrors: parseMirrors(core.getInput('mirror')),
     caCert: optionalPem('ca-cert', 'certificates'),
     clientKeypair: readKeypair('client-cert', 'client-key'),
@@ -90,7 +97,9 @@ export function readInputs(): Inputs {
     preflightTimeout: readPreflightTimeout(),
     buildxVersion: readBuildxVersion(),
     endpointTls: readEndpointTls(),
-    installConfig: readInstallConfig()
+    installConfig: readInstallConfig(),
+    credentials: readCredentials(registries.map(registry => registry.host)),
+    daemonTrust: readDaemonTrust()
   }
 }
 
@@ -169,6 +178,35 @@ function readEndpointTls(): EndpointTls | undefined {
     throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)')
   }
   return { ca, keypair }
+}
+
+function readCredentials(registryHosts: string[]): Credential[] {
+  const username = core.getInput('username')
+  const password = core.getInput('password')
+  if (password !== '') core.setSecret(password)
+  if ((username === '') !== (password === '')) {
+    const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
+    throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+  }
+  if (username !== '' && registryHosts.length === 0) {
+    throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+  }
+  const lines = parseCredentialLines(core.getInput('credentials'))
+  const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
+  // The runner masks only what it is told: the passwords, and the base64 form docker stores.
+  for (const credential of credentials) {
+    core.setSecret(credential.password)
+    core.setSecret(basicAuth(credential))
+  }
+  return credentials
+}
+
+function readDaemonTrust(): DaemonTrustMode {
+  const value = core.getInput('trust-docker-daemon') || 'false'
+  if (['false', 'False', 'FALSE'].includes(value)) return 'off'
+  if (['true', 'True', 'TRUE'].includes(value)) return 'certs'
+  if (value === 'restart') return 'restart'
+  throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false')
 }
 
 function readInstallConfig(): string {

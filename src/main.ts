@@ -1,6 +1,9 @@
 import * as core from '@actions/core'
+import { basename } from 'node:path'
 import { BuildxError, createBuilder, inspectBuilder, removeBuilder } from './buildx.js'
 import { ensureBuildx } from './buildx-install.js'
+import { addAuths, dockerConfigFile, type Credential } from './credentials.js'
+import { trustDaemon } from './daemon-trust.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
 import { InputError } from './input-error.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -26,7 +29,7 @@ export async function runMain(): Promise<void> {
         preflight = await runPreflight(plan.registries, inputs.preflightTimeout)
         core.setOutput('preflight', JSON.stringify(preflight))
         // Stopping here still shows the table on the run page.
-        if (inputs.preflight === 'error' && preflight.some(result => !result.ok)) await writeSummary(plan, inputs.name, preflight)
+        if (inputs.preflight === 'error' && preflight.some(result => !result.ok)) await writeSummary(plan, inputs.name, preflight, [])
         enforcePreflight(preflight, inputs.preflight)
       }
       await ensureBuildx(inputs.buildxVersion)
@@ -40,6 +43,9 @@ export async function runMain(): Promise<void> {
     }
     state.saveBuilder(inputs.name, inputs.cleanup)
     if (inputs.installConfig !== '') await installForSelfHostedBuildkitd(plan, inputs.installConfig)
+    const daemonNotes = inputs.daemonTrust === 'off' ? [] : await trustDaemon(inputs.daemonTrust, plan.registries, basename(plan.dir), state.saveDaemonTrust)
+    for (const note of daemonNotes) core.warning(note, { title: 'Docker daemon trust' })
+    if (inputs.credentials.length > 0) await writeCredentials(inputs.credentials)
     const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined
 
     core.setOutput('name', inputs.name)
@@ -48,7 +54,7 @@ export async function runMain(): Promise<void> {
     core.setOutput('certs-dir', plan.certsDir)
     core.setOutput('config-dir', plan.dir)
     core.setOutput('platforms', info?.platforms.join(',') ?? '')
-    await writeSummary(plan, inputs.name, preflight)
+    await writeSummary(plan, inputs.name, preflight, daemonNotes)
     core.info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
@@ -94,6 +100,17 @@ async function createReplacingLeftover(inputs: Inputs, plan: Plan): Promise<void
   } catch (error) {
     await removeHalfMadeBuilder(inputs.name)
     throw error
+  }
+}
+
+/** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
+async function writeCredentials(credentials: Credential[]): Promise<void> {
+  const { added, servedByHelpers } = await addAuths(credentials, dockerConfigFile(process.env))
+  for (const entry of added.entries) if (entry.prior !== '') core.setSecret(entry.prior)
+  state.saveAddedAuths(added)
+  core.info(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`)
+  if (servedByHelpers.length > 0) {
+    core.warning(`${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`)
   }
 }
 

@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
 import { inspectBuilder, removeBuilder } from './buildx.js'
+import { removeAuths } from './credentials.js'
+import { untrustDaemon } from './daemon-trust.js'
 import { removeJobDir } from './files.js'
 import { restoreConfig } from './installed-config.js'
 import * as state from './state.js'
@@ -18,6 +20,26 @@ export async function runPost(): Promise<void> {
       else core.info(`Builder ${builder.name} is already gone.`)
     } catch (error) {
       core.warning(`Could not remove builder ${builder.name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${builder.name}\`.`)
+    }
+  }
+
+  const trust = state.savedDaemonTrust()
+  if (trust) {
+    try {
+      await untrustDaemon(trust)
+      core.info(`Docker daemon: removed ${[...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])].join(', ') || 'nothing (nothing was added)'}`)
+    } catch (error) {
+      core.setFailed(`Could not undo the Docker daemon trust: ${(error as Error).message}`)
+    }
+  }
+
+  const auths = state.savedAddedAuths()
+  if (auths) {
+    try {
+      await removeAuths(auths)
+      core.info(`Removed the credentials the job added to ${auths.path}`)
+    } catch (error) {
+      core.setFailed(`Could not remove the credentials from ${auths.path}: ${(error as Error).message}`)
     }
   }
 

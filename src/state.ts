@@ -1,4 +1,6 @@
 import * as core from '@actions/core'
+import type { AddedAuths } from './credentials.js'
+import type { TrustRecord } from './daemon-trust.js'
 import type { InstalledConfig } from './installed-config.js'
 
 /**
@@ -10,7 +12,9 @@ enum StateKey {
   JobDir = 'jobDir',
   Builder = 'builder',
   RemoveBuilder = 'removeBuilder',
-  InstalledConfig = 'installedConfig'
+  InstalledConfig = 'installedConfig',
+  DaemonTrust = 'daemonTrust',
+  AddedAuths = 'addedAuths'
 }
 
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
@@ -50,4 +54,24 @@ export function saveInstalledConfig(installed: InstalledConfig): void {
 export function savedInstalledConfig(): InstalledConfig | undefined {
   const saved = core.getState(StateKey.InstalledConfig)
   return saved === '' ? undefined : (JSON.parse(saved) as InstalledConfig)
+}
+
+/** Saved before each change to the daemon's files, so post removes exactly what was added. */
+export function saveDaemonTrust(record: TrustRecord): void {
+  core.saveState(StateKey.DaemonTrust, JSON.stringify(record))
+}
+
+export function savedDaemonTrust(): TrustRecord | undefined {
+  const saved = core.getState(StateKey.DaemonTrust)
+  return saved === '' ? undefined : (JSON.parse(saved) as TrustRecord)
+}
+
+/** Holds the previous auth entries (secrets, masked by main) so post can put them back. */
+export function saveAddedAuths(added: AddedAuths): void {
+  core.saveState(StateKey.AddedAuths, JSON.stringify(added))
+}
+
+export function savedAddedAuths(): AddedAuths | undefined {
+  const saved = core.getState(StateKey.AddedAuths)
+  return saved === '' ? undefined : (JSON.parse(saved) as AddedAuths)
 }

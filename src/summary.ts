@@ -6,7 +6,7 @@ import type { PreflightResult } from './preflight.js'
  * The job summary: one row per registry and mirror, with what was written for
  * it and what preflight found, so the run page shows the setup at a glance.
  */
-export async function writeSummary(plan: Plan, builderName: string, results: PreflightResult[] | undefined): Promise<void> {
+export async function writeSummary(plan: Plan, builderName: string, results: PreflightResult[] | undefined, notes: string[]): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const byHost = new Map(results?.map(result => [result.host, result]))
   const rows = plan.registries.map(registry => {
@@ -21,6 +21,7 @@ export async function writeSummary(plan: Plan, builderName: string, results: Pre
   } else {
     summary.addRaw('No registries or mirrors configured.', true)
   }
+  if (notes.length > 0) summary.addList(notes.map(toHtml))
   summary.addDetails('buildkitd.toml', `\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n`)
   await summary.write()
 }

@@ -36223,7 +36223,7 @@ async function trustDaemon(mode, registries, id, save) {
     const daemonJson = readDaemonJson(paths.daemonJson);
     const listed = new Set(daemonJson.config['insecure-registries'] ?? []);
     const added = insecure.filter(host => !listed.has(host));
-    record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed };
+    record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed, keyExisted: 'insecure-registries' in daemonJson.config };
     save(record);
     if (added.length > 0) {
         await fs.mkdirs((0,external_node_path_namespaceObject.join)(paths.daemonJson, '..'));
@@ -36246,12 +36246,16 @@ async function untrustDaemon(record) {
     const daemonJson = readDaemonJson(json.path);
     const { 'insecure-registries': listed, ...others } = daemonJson.config;
     const remaining = (listed ?? []).filter(host => !json.added.includes(host));
-    const config = remaining.length > 0 ? { ...others, 'insecure-registries': remaining } : others;
-    if (json.createdFile && Object.keys(config).length === 0)
+    // dockerd's reload leaves insecure-registries as it was when the key is absent, so the
+    // reload must see the list (even empty); only then can the key, or the file, go.
+    await writeDaemonJson(fs, json.path, { ...others, 'insecure-registries': remaining });
+    await reloadDaemon(fs, json.pidFile, json.added, false);
+    if (remaining.length > 0 || json.keyExisted)
+        return;
+    if (json.createdFile && Object.keys(others).length === 0)
         await fs.rm(json.path);
     else
-        await writeDaemonJson(fs, json.path, config);
-    await reloadDaemon(fs, json.pidFile, json.added, false);
+        await writeDaemonJson(fs, json.path, others);
 }
 function readDaemonJson(path) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(path))

@@ -28,7 +28,7 @@ export interface TrustRecord {
   files: string[]
   /** certs.d directories main created, outermost first; post removes them when empty. */
   dirs: string[]
-  daemonJson?: { path: string; pidFile: string; added: string[]; createdFile: boolean }
+  daemonJson?: { path: string; pidFile: string; added: string[]; createdFile: boolean; keyExisted: boolean }
 }
 
 export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPaths {
@@ -94,7 +94,7 @@ export async function trustDaemon(mode: Exclude<DaemonTrustMode, 'off'>, registr
   const daemonJson = readDaemonJson(paths.daemonJson)
   const listed = new Set((daemonJson.config['insecure-registries'] as string[] | undefined) ?? [])
   const added = insecure.filter(host => !listed.has(host))
-  record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed }
+  record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed, keyExisted: 'insecure-registries' in daemonJson.config }
   save(record)
   if (added.length > 0) {
     await fs.mkdirs(join(paths.daemonJson, '..'))
@@ -115,10 +115,13 @@ export async function untrustDaemon(record: TrustRecord): Promise<void> {
   const daemonJson = readDaemonJson(json.path)
   const { 'insecure-registries': listed, ...others } = daemonJson.config
   const remaining = ((listed as string[] | undefined) ?? []).filter(host => !json.added.includes(host))
-  const config = remaining.length > 0 ? { ...others, 'insecure-registries': remaining } : others
-  if (json.createdFile && Object.keys(config).length === 0) await fs.rm(json.path)
-  else await writeDaemonJson(fs, json.path, config)
+  // dockerd's reload leaves insecure-registries as it was when the key is absent, so the
+  // reload must see the list (even empty); only then can the key, or the file, go.
+  await writeDaemonJson(fs, json.path, { ...others, 'insecure-registries': remaining })
   await reloadDaemon(fs, json.pidFile, json.added, false)
+  if (remaining.length > 0 || json.keyExisted) return
+  if (json.createdFile && Object.keys(others).length === 0) await fs.rm(json.path)
+  else await writeDaemonJson(fs, json.path, others)
 }
 
 function readDaemonJson(path: string): { config: Record<string, unknown>; existed: boolean } {

@@ -58,10 +58,38 @@ function captureOutput(child: ChildProcess): () => string {
   return () => output.trim()
 }
 
+const EXIT_ACTIONS = Symbol.for('setup-buildkit-registry.tests.exit-actions')
+
+/**
+ * Runs the synchronous `action` when this process exits (also after a failed test, or under
+ * `--forceExit`), in the order registered. Under jest, `process` in a test file is a copy whose
+ * 'exit' listeners never run (and `import 'node:process'` or createRequire give that copy too),
+ * and modules are evaluated again for every test file: the actions hang off node's real process
+ * object, which `process.getBuiltinModule` (node >= 20.16) returns, from one listener.
+ */
+export function onExit(action: () => void): void {
+  const realProcess = (process.getBuiltinModule?.('node:process') ?? process) as NodeJS.Process & { [EXIT_ACTIONS]?: Set<() => void> }
+  let actions = realProcess[EXIT_ACTIONS]
+  if (!actions) {
+    const all = new Set<() => void>()
+    actions = realProcess[EXIT_ACTIONS] = all
+    realProcess.once('exit', () => {
+      for (const each of all) {
+        try {
+          each()
+        } catch {
+          // Nothing more to do on the way out.
+        }
+      }
+    })
+  }
+  actions.add(action)
+}
+
 // Children still running when this process exits (a crash, a test that forgot stop()) would
-// keep their ports and temp dirs; kill them on the way out. 'exit' handlers must be synchronous.
+// keep their ports and temp dirs; kill them on the way out.
 const running = new Set<ChildProcess>()
-process.once('exit', () => {
+onExit(() => {
   for (const child of running) child.kill('SIGKILL')
 })
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startRegistry, type RegistryOptions, type RunningServer } from './servers.js'
+import { onExit, startRegistry, type RegistryOptions, type RunningServer } from './servers.js'
 
 // A "test host": a network namespace of its own, joined to this one by a veth pair, with a name in
 // /etc/hosts. dockerd treats every registry on 127.0.0.0/8 as insecure (plain HTTP and any
@@ -206,8 +206,8 @@ interface Teardown {
 }
 
 const live = new Set<Teardown>()
-// 'exit' handlers must be synchronous. Registries are children of this process: servers.ts kills them.
-process.once('exit', () => {
+// After servers.ts's own exit action, which kills the registries (children of this process).
+onExit(() => {
   for (const teardown of live) {
     try {
       teardown.run()

@@ -18,8 +18,8 @@ export function newDockerConfig(): string {
   return mkdtempSync(join(tmpdir(), 'sbr-docker-config-'))
 }
 
-export function docker(dockerConfig: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync('docker', args, { encoding: 'utf8', env: { ...process.env, DOCKER_CONFIG: dockerConfig } })
+export function docker(dockerConfig: string, args: string[], env: NodeJS.ProcessEnv = {}, input?: string): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync('docker', args, { encoding: 'utf8', input, env: { ...process.env, ...env, DOCKER_CONFIG: dockerConfig } })
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr }
 }
 

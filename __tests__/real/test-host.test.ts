@@ -85,7 +85,7 @@ afterAll(async () => {
     }
   }
   for (const tag of tags) removeImage(tag)
-  // await host?.destroy()
+  await host?.destroy()
   if (pki) rmSync(pki.dir, { recursive: true, force: true })
   if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true })
 })

@@ -100,13 +100,15 @@ function withHostsLock<T>(action: () => T): T {
       }
     }
     let owner = NaN
+    let age = 0
     try {
       owner = Number(readFileSync(HOSTS_LOCK, 'utf8'))
+      age = Date.now() - statSync(HOSTS_LOCK).mtimeMs
     } catch {
       continue // released meanwhile
     }
-    // An empty file: the owner has not written its pid yet.
-    if (owner > 0 && !isAlive(owner)) {
+    // An empty file: the owner has not written its pid yet, or died before it could (then it is old).
+    if ((owner > 0 && !isAlive(owner)) || (!(owner > 0) && age > 30000)) {
       rmSync(HOSTS_LOCK, { force: true })
       continue
     }
@@ -134,7 +136,10 @@ function editHosts(transform: (content: string) => string): void {
         writeFileSync(temp, after, { flag: 'wx' })
         chmodSync(temp, mode & 0o7777)
         chownSync(temp, uid, gid)
-        if (readFileSync(HOSTS_PATH, 'utf8') !== before && attempt < 20) continue
+        if (readFileSync(HOSTS_PATH, 'utf8') !== before) {
+          if (attempt < 20) continue
+          throw new Error(`${HOSTS_PATH} keeps changing while being edited (a writer that does not take ${HOSTS_LOCK}?)`)
+        }
         try {
           renameSync(temp, HOSTS_PATH)
         } catch (error) {
@@ -270,6 +275,7 @@ async function waitForDockerd(name: string, address: string): Promise<void> {
   for (;;) {
     const { stderr } = await run('docker', ['pull', `${name}:1/sbr/resolve-probe:0`])
     if (stderr.includes(`${address}:1`)) return
+    if (stderr.includes('ENOENT')) throw new Error(`docker is not installed; pass waitForDockerd: false to create a test host without it`)
     if (Date.now() > deadline) throw new Error(`dockerd does not resolve ${name} to ${address} after 15 s: ${stderr.trim()}`)
     // Not faster: polled every 100 ms, dockerd took 7.5-8.5 s instead of about 5 to see the new line.
     await new Promise(resolve => setTimeout(resolve, 250))

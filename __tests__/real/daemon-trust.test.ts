@@ -20,6 +20,8 @@ let withAuth: RunningServer
 let plain: RunningServer
 let daemonJsonBefore: string | undefined
 const images: string[] = []
+/** Post steps still owed: a test that fails midway must not leave the daemon trusting anything. */
+const pendingPosts = new Map<Job, () => Promise<unknown>>()
 
 beforeAll(async () => {
   requireDocker()
@@ -36,6 +38,7 @@ beforeAll(async () => {
 }, 60000)
 
 afterAll(async () => {
+  for (const post of pendingPosts.values()) await post()
   for (const image of images) removeImage(image)
   await host?.destroy()
   // Whatever happened above, the daemon's config is as it was.
@@ -55,6 +58,18 @@ function newTestJob(): Job & { dockerConfig: string } {
   return { ...newJob({ DOCKER_CONFIG: dockerConfig }), dockerConfig }
 }
 
+/** Main, with its post step owed until the test runs it through `post`. */
+async function main(job: Job, inputs: Record<string, string>): ReturnType<typeof runMain> {
+  const result = await runMain(job, inputs)
+  pendingPosts.set(job, () => runPost(job, result.state, inputs))
+  return result
+}
+
+async function post(job: Job, state: Record<string, string>, inputs: Record<string, string>): ReturnType<typeof runPost> {
+  pendingPosts.delete(job)
+  return runPost(job, state, inputs)
+}
+
 describe('trust-docker-daemon', () => {
   it('true: docker push and pull to a self-signed registry fail before and work after; post removes the certs.d entry', async () => {
     const job = newTestJob()
@@ -64,17 +79,16 @@ describe('trust-docker-daemon', () => {
     expect(before.stderr).toMatch(/x509: certificate signed by unknown authority/)
 
     const inputs = { registries: tls.host, 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'trust-docker-daemon': 'true', bootstrap: 'false' }
-    const main = await runMain(job, inputs)
-    expect(main.log).not.toContain('::error::')
-    expect(main.exitCode).toBe(0)
+    const step = await main(job, inputs)
+    expect(step.log).not.toContain('::error::')
+    expect(step.exitCode).toBe(0)
     const certsDir = `/etc/docker/certs.d/${tls.host}`
-    expect(main.log).toContain(`Docker daemon: wrote ${certsDir}/`)
+    expect(step.log).toContain(`Docker daemon: wrote ${certsDir}/`)
     expect(docker(job.dockerConfig, ['push', tag])).toMatchObject({ status: 0 })
     removeImage(tag)
     expect(docker(job.dockerConfig, ['pull', tag])).toMatchObject({ status: 0 })
 
-    const post = await runPost(job, main.state, inputs)
-    expect(post.exitCode).toBe(0)
+    expect((await post(job, step.state, inputs)).exitCode).toBe(0)
     expect(existsSync(certsDir)).toBe(false)
     expect(docker(job.dockerConfig, ['pull', tag]).stderr).toMatch(/x509: certificate signed by unknown authority/)
   })
@@ -87,9 +101,9 @@ describe('trust-docker-daemon', () => {
     const tag = image(withAuth, 'auth')
 
     const inputs = { registries: withAuth.host, 'ca-cert': pki.caCertPath, username: 'ci', password: PASSWORD, 'trust-docker-daemon': 'true', bootstrap: 'false' }
-    const main = await runMain(job, inputs)
-    expect(main.log).not.toContain('::error::')
-    expect(main.exitCode).toBe(0)
+    const step = await main(job, inputs)
+    expect(step.log).not.toContain('::error::')
+    expect(step.exitCode).toBe(0)
     const config = JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8'))
     expect(config).toEqual({ ...unrelated, auths: { ...unrelated.auths, [withAuth.host]: { auth: Buffer.from(`ci:${PASSWORD}`).toString('base64') } } })
 
@@ -103,7 +117,7 @@ describe('trust-docker-daemon', () => {
     const login = docker(job.dockerConfig, ['login', '--username', 'ci', '--password-stdin', withAuth.host], {}, PASSWORD)
     expect(login.stderr + login.stdout).toContain('Login Succeeded')
 
-    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+    expect((await post(job, step.state, inputs)).exitCode).toBe(0)
     expect(JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8'))).toEqual(unrelated)
   })
 
@@ -113,13 +127,13 @@ describe('trust-docker-daemon', () => {
     expect(docker(job.dockerConfig, ['push', tag]).stderr).toContain('server gave HTTP response to HTTPS client')
 
     const inputs = { registries: `${plain.host} http`, 'trust-docker-daemon': 'restart', bootstrap: 'false' }
-    const main = await runMain(job, inputs)
-    expect(main.log.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
-    expect(main.exitCode).toBe(0)
+    const step = await main(job, inputs)
+    expect(step.log.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
+    expect(step.exitCode).toBe(0)
     expect(JSON.parse(readFileSync(DAEMON_JSON, 'utf8'))['insecure-registries']).toContain(plain.host)
     expect(docker(job.dockerConfig, ['push', tag])).toMatchObject({ status: 0 })
 
-    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+    expect((await post(job, step.state, inputs)).exitCode).toBe(0)
     const after = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
     expect(after).toBe(daemonJsonBefore)
     expect(docker(job.dockerConfig, ['push', tag]).stderr).toContain('server gave HTTP response to HTTPS client')
@@ -128,11 +142,11 @@ describe('trust-docker-daemon', () => {
   it('true with an HTTP registry says what the daemon needs instead of restarting it', async () => {
     const job = newTestJob()
     const inputs = { registries: `${plain.host} http`, 'trust-docker-daemon': 'true', bootstrap: 'false' }
-    const main = await runMain(job, inputs)
-    expect(main.exitCode).toBe(0)
-    expect(main.log).toContain(`::warning title=Docker daemon trust::The Docker daemon does not trust ${plain.host}`)
-    expect(main.summary).toContain('insecure-registries')
+    const step = await main(job, inputs)
+    expect(step.exitCode).toBe(0)
+    expect(step.log).toContain(`::warning title=Docker daemon trust::The Docker daemon does not trust ${plain.host}`)
+    expect(step.summary).toContain('insecure-registries')
     expect(existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined).toBe(daemonJsonBefore)
-    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+    expect((await post(job, step.state, inputs)).exitCode).toBe(0)
   })
 })

@@ -1,15 +1,5 @@
 import { parseCredentialLines, resolveCredentials } from '../src/credential-lines.js'
-import { InputError } from '../src/input-error.js'
-
-function errorOf(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
-}
+import { inputErrorOf } from './helpers/input-errors.js'
 
 describe('credentials input', () => {
   it('reads HOST=USERNAME:PASSWORD lines; the password may hold : and =', () => {
@@ -26,14 +16,14 @@ describe('credentials input', () => {
     ['reg.internal=ci:', 'the password for reg.internal is empty'],
     ['https://reg.internal=ci:secret-value', 'has a scheme']
   ])('rejects %j, naming the line but never showing the password', (line, problem) => {
-    const error = errorOf(() => parseCredentialLines(`# c\n${line}`))
+    const error = inputErrorOf(() => parseCredentialLines(`# c\n${line}`))
     expect(error.message).toContain("Input 'credentials', line 2")
     expect(error.message).toContain(problem)
     expect(error.message).not.toContain('secret-value')
   })
 
   it('rejects two lines for one registry', () => {
-    expect(errorOf(() => parseCredentialLines('r:1=a:b\nR:1=c:d')).message).toContain('R:1 has credentials on line 1 already')
+    expect(inputErrorOf(() => parseCredentialLines('r:1=a:b\nR:1=c:d')).message).toContain('R:1 has credentials on line 1 already')
   })
 
   it('applies username/password to every listed registry; a credentials line wins for its host', () => {

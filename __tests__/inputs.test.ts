@@ -2,7 +2,8 @@ import { jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { InputError } from '../src/input-error.js'
+import type { InputError } from '../src/input-error.js'
+import { inputErrorOf } from './helpers/input-errors.js'
 import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../src/inputs.js'
 import { makePki, type TestPki } from './helpers/certs.js'
 
@@ -36,13 +37,7 @@ function withInputs(values: Record<string, string>): void {
 
 function inputError(values: Record<string, string>): InputError {
   withInputs(values)
-  try {
-    readInputs()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
+  return inputErrorOf(readInputs)
 }
 
 describe('readInputs', () => {

@@ -1,15 +1,5 @@
-import { InputError } from '../src/input-error.js'
 import { isLoopbackHost, meaningfulLines, parseHost, parseMirrors, parseRegistries } from '../src/registries.js'
-
-function errorOf(run: () => unknown): InputError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InputError) return error
-    throw error
-  }
-  throw new Error('expected an InputError')
-}
+import { inputErrorOf } from './helpers/input-errors.js'
 
 describe('parseRegistries', () => {
   it('reads hosts and options, skipping comments and blank lines, keeping line numbers', () => {
@@ -37,7 +27,7 @@ describe('parseRegistries', () => {
     ['bad_host:5000', 1, 'HOST or HOST:PORT'],
     ['reg"]\nx=1', 1, 'HOST or HOST:PORT']
   ])('rejects the address %j naming the line and the fix', (text, line, fix) => {
-    const error = errorOf(() => parseRegistries(text))
+    const error = inputErrorOf(() => parseRegistries(text))
     expect(error.input).toBe('registries')
     expect(error.line).toBe(line)
     expect(error.message).toContain(fix)
@@ -50,13 +40,13 @@ describe('parseRegistries', () => {
     ['reg:5000 http ca=/ca.pem', '`http` with `ca=`', 'drop `ca=`'],
     ['reg:5000 ca=', "'ca=' has no path", 'write ca=PATH']
   ])('rejects the options of %j', (text, problem, fix) => {
-    const error = errorOf(() => parseRegistries(`# first\n${text}`))
+    const error = inputErrorOf(() => parseRegistries(`# first\n${text}`))
     expect(error.message).toContain(`Input 'registries', line 2: ${problem}`)
     expect(error.message).toContain(fix)
   })
 
   it('rejects a registry listed twice, naming both lines', () => {
-    const error = errorOf(() => parseRegistries('reg:5000 http\nother\nREG:5000 insecure'))
+    const error = inputErrorOf(() => parseRegistries('reg:5000 http\nother\nREG:5000 insecure'))
     expect(error.line).toBe(3)
     expect(error.message).toContain('first on line 1')
   })
@@ -80,14 +70,14 @@ describe('parseMirrors', () => {
     ['m1/pa th', 'has spaces'],
     ['m1/pa%th', 'not a valid mirror path']
   ])('rejects %j', (text, problem) => {
-    const error = errorOf(() => parseMirrors(text))
+    const error = inputErrorOf(() => parseMirrors(text))
     expect(error.input).toBe('mirror')
     expect(error.line).toBe(1)
     expect(error.message).toContain(problem)
   })
 
   it('rejects the same mirror twice for one upstream', () => {
-    expect(errorOf(() => parseMirrors('m1:5000\ndocker.io=m1:5000')).message).toContain('first on line 1')
+    expect(inputErrorOf(() => parseMirrors('m1:5000\ndocker.io=m1:5000')).message).toContain('first on line 1')
   })
 })
 

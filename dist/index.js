@@ -34905,6 +34905,73 @@ function parseInspect(output) {
     return { driver: field('Driver'), platforms };
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/**
+ * The one error type for bad input. It carries what a user needs to fix the
+ * workflow file: which input, which line of a list input, and what to write
+ * instead. main.ts prints it once, with core.setFailed.
+ */
+class InputError extends Error {
+    input;
+    problem;
+    fix;
+    line;
+    constructor(input, problem, fix, line) {
+        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
+        this.input = input;
+        this.problem = problem;
+        this.fix = fix;
+        this.line = line;
+        this.name = 'InputError';
+    }
+    static where(input, line) {
+        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/builder.ts
+
+
+
+/**
+ * Creates the builder. A builder of the same name left by a crashed job (usual
+ * on self-hosted runners) is removed and created again, unless `replace: false`.
+ */
+async function createReplacingLeftover(createArgs, name, replace) {
+    try {
+        await createBuilder(createArgs, name);
+        return;
+    }
+    catch (error) {
+        if (!(error instanceof BuildxError && error.nameTaken)) {
+            await removeHalfMadeBuilder(name);
+            throw error;
+        }
+    }
+    if (!replace) {
+        throw new InputError('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``);
+    }
+    core_info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`);
+    await removeBuilder(name);
+    try {
+        await createBuilder(createArgs, name);
+    }
+    catch (error) {
+        await removeHalfMadeBuilder(name);
+        throw error;
+    }
+}
+/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
+async function removeHalfMadeBuilder(name) {
+    try {
+        if (await inspectBuilder(name))
+            await removeBuilder(name);
+    }
+    catch (error) {
+        warning(`Could not remove the half-created builder ${name}: ${error.message}. Remove it with \`docker buildx rm ${name}\`.`);
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
@@ -35981,30 +36048,6 @@ async function privilegedFs(needed, exists, what) {
 
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/input-error.ts
-/**
- * The one error type for bad input. It carries what a user needs to fix the
- * workflow file: which input, which line of a list input, and what to write
- * instead. main.ts prints it once, with core.setFailed.
- */
-class InputError extends Error {
-    input;
-    problem;
-    fix;
-    line;
-    constructor(input, problem, fix, line) {
-        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
-        this.input = input;
-        this.problem = problem;
-        this.fix = fix;
-        this.line = line;
-        this.name = 'InputError';
-    }
-    static where(input, line) {
-        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/registries.ts
 
 
@@ -37798,6 +37841,7 @@ const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure 
  */
 function readInputs() {
     const registries = parseRegistries(getInput('registries')).map(readOwnCa);
+    const driver = readDriver();
     return {
         registries,
         mirrors: parseMirrors(getInput('mirror')),
@@ -37807,7 +37851,7 @@ function readInputs() {
         debug: booleanInput('debug', false),
         baseConfig: readBaseConfig(),
         name: readName(),
-        driver: readDriver(),
+        driver,
         driverOpts: getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
         buildkitdFlags: getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
         endpoint: getInput('endpoint'),
@@ -37818,7 +37862,7 @@ function readInputs() {
         preflight: readPreflightMode(),
         preflightTimeout: readPreflightTimeout(),
         buildxVersion: readBuildxVersion(),
-        endpointTls: readEndpointTls(),
+        endpointTls: readEndpointTls(driver),
         installConfig: readInstallConfig(),
         credentials: readCredentials(registries.map(registry => registry.host)),
         daemonTrust: readDaemonTrust()
@@ -37885,12 +37929,12 @@ function readPreflightTimeout() {
     }
     return seconds;
 }
-function readEndpointTls() {
+function readEndpointTls(driver) {
     const ca = optionalPem('endpoint-ca-cert', 'certificates');
     const keypair = readKeypair('endpoint-client-cert', 'endpoint-client-key');
     if (ca === undefined && keypair === undefined)
         return undefined;
-    if ((getInput('driver') || 'docker-container') !== 'remote') {
+    if (driver !== 'remote') {
         const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
         throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
     }
@@ -38664,7 +38708,7 @@ async function runMain() {
             }
             await ensureBuildx(inputs.buildxVersion);
             await writePlannedFiles(plan.files);
-            await createReplacingLeftover(inputs, plan);
+            await createReplacingLeftover(plan.createArgs, inputs.name, inputs.replace);
         }
         catch (error) {
             // Nothing half-made stays behind: the post step would find nothing to undo.
@@ -38709,34 +38753,6 @@ function report(plan) {
     core_info(plan.toml);
     endGroup();
 }
-/**
- * Creates the builder. A builder of the same name left by a crashed job (usual
- * on self-hosted runners) is removed and created again, unless `replace: false`.
- */
-async function createReplacingLeftover(inputs, plan) {
-    try {
-        await createBuilder(plan.createArgs, inputs.name);
-        return;
-    }
-    catch (error) {
-        if (!(error instanceof BuildxError && error.nameTaken)) {
-            await removeHalfMadeBuilder(inputs.name);
-            throw error;
-        }
-    }
-    if (!inputs.replace) {
-        throw new InputError('name', `a builder named '${inputs.name}' already exists`, `remove it with \`docker buildx rm ${inputs.name}\`, set \`replace: true\`, or choose another \`name\``);
-    }
-    core_info(`A builder named ${inputs.name} already exists (left by an earlier job?): removing it and creating it again.`);
-    await removeBuilder(inputs.name);
-    try {
-        await createBuilder(plan.createArgs, inputs.name);
-    }
-    catch (error) {
-        await removeHalfMadeBuilder(inputs.name);
-        throw error;
-    }
-}
 /** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
 async function writeCredentials(credentials) {
     const { added, servedByHelpers } = await addAuths(credentials, dockerConfigFile(process.env));
@@ -38756,16 +38772,6 @@ async function installForSelfHostedBuildkitd(plan, path) {
     await installed_config_writeConfig(plan.toml, path);
     const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : '';
     core_info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
-}
-/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
-async function removeHalfMadeBuilder(name) {
-    try {
-        if (await inspectBuilder(name))
-            await removeBuilder(name);
-    }
-    catch (error) {
-        warning(`Could not remove the half-created builder ${name}: ${error.message}. Remove it with \`docker buildx rm ${name}\`.`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/post.ts

@@ -76,6 +76,7 @@ export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.in
  */
 export function readInputs(): Inputs {
   const registries = parseRegistries(core.getInput('registries')).map(readOwnCa)
+  const driver = readDriver()
   return {
     registries,
     mirrors: parseMirrors(core.getInput('mirror')),
@@ -85,7 +86,7 @@ export function readInputs(): Inputs {
     debug: booleanInput('debug', false),
     baseConfig: readBaseConfig(),
     name: readName(),
-    driver: readDriver(),
+    driver,
     driverOpts: core.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
     buildkitdFlags: core.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
     endpoint: core.getInput('endpoint'),
@@ -96,7 +97,7 @@ export function readInputs(): Inputs {
     preflight: readPreflightMode(),
     preflightTimeout: readPreflightTimeout(),
     buildxVersion: readBuildxVersion(),
-    endpointTls: readEndpointTls(),
+    endpointTls: readEndpointTls(driver),
     installConfig: readInstallConfig(),
     credentials: readCredentials(registries.map(registry => registry.host)),
     daemonTrust: readDaemonTrust()
@@ -169,11 +170,11 @@ function readPreflightTimeout(): number {
   return seconds
 }
 
-function readEndpointTls(): EndpointTls | undefined {
+function readEndpointTls(driver: string): EndpointTls | undefined {
   const ca = optionalPem('endpoint-ca-cert', 'certificates')
   const keypair = readKeypair('endpoint-client-cert', 'endpoint-client-key')
   if (ca === undefined && keypair === undefined) return undefined
-  if ((core.getInput('driver') || 'docker-container') !== 'remote') {
+  if (driver !== 'remote') {
     const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert'
     throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)')
   }

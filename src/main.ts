@@ -1,12 +1,12 @@
 import * as core from '@actions/core'
 import { basename } from 'node:path'
-import { BuildxError, createBuilder, inspectBuilder, removeBuilder } from './buildx.js'
+import { inspectBuilder } from './buildx.js'
+import { createReplacingLeftover } from './builder.js'
 import { ensureBuildx } from './buildx-install.js'
 import { addAuths, dockerConfigFile, type Credential } from './credentials.js'
 import { trustDaemon } from './daemon-trust.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
-import { InputError } from './input-error.js'
-import { readInputs, type Inputs } from './inputs.js'
+import { readInputs } from './inputs.js'
 import { backUpConfig, writeConfig } from './installed-config.js'
 import { buildPlan, type Plan } from './plan.js'
 import { enforcePreflight, runPreflight, type PreflightResult } from './preflight.js'
@@ -34,7 +34,7 @@ export async function runMain(): Promise<void> {
       }
       await ensureBuildx(inputs.buildxVersion)
       await writePlannedFiles(plan.files)
-      await createReplacingLeftover(inputs, plan)
+      await createReplacingLeftover(plan.createArgs, inputs.name, inputs.replace)
     } catch (error) {
       // Nothing half-made stays behind: the post step would find nothing to undo.
       await removeJobDir(dir)
@@ -76,33 +76,6 @@ function report(plan: Plan): void {
   core.endGroup()
 }
 
-/**
- * Creates the builder. A builder of the same name left by a crashed job (usual
- * on self-hosted runners) is removed and created again, unless `replace: false`.
- */
-async function createReplacingLeftover(inputs: Inputs, plan: Plan): Promise<void> {
-  try {
-    await createBuilder(plan.createArgs, inputs.name)
-    return
-  } catch (error) {
-    if (!(error instanceof BuildxError && error.nameTaken)) {
-      await removeHalfMadeBuilder(inputs.name)
-      throw error
-    }
-  }
-  if (!inputs.replace) {
-    throw new InputError('name', `a builder named '${inputs.name}' already exists`, `remove it with \`docker buildx rm ${inputs.name}\`, set \`replace: true\`, or choose another \`name\``)
-  }
-  core.info(`A builder named ${inputs.name} already exists (left by an earlier job?): removing it and creating it again.`)
-  await removeBuilder(inputs.name)
-  try {
-    await createBuilder(plan.createArgs, inputs.name)
-  } catch (error) {
-    await removeHalfMadeBuilder(inputs.name)
-    throw error
-  }
-}
-
 /** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
 async function writeCredentials(credentials: Credential[]): Promise<void> {
   const { added, servedByHelpers } = await addAuths(credentials, dockerConfigFile(process.env))
@@ -121,13 +94,4 @@ async function installForSelfHostedBuildkitd(plan: Plan, path: string): Promise<
   await writeConfig(plan.toml, path)
   const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : ''
   core.info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`)
-}
-
-/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
-async function removeHalfMadeBuilder(name: string): Promise<void> {
-  try {
-    if (await inspectBuilder(name)) await removeBuilder(name)
-  } catch (error) {
-    core.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
-  }
 }

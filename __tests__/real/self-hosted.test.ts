@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { newDockerConfig, requireDocker } from './docker.js'
 
@@ -47,5 +47,12 @@ describe('concurrency and faults', () => {
     expect(filesUnder(job.runnerTemp)).toEqual([])
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+  })
+
+  it('the log check itself: a step whose log shows a registered secret fails the test', async () => {
+    const secret = 'sbrsecretprobe7731'
+    neverLog(secret)
+    // Bad input that the action echoes back in its error: the check must catch it.
+    await expect(runMain(newJob({ DOCKER_CONFIG: newDockerConfig() }), { registries: `${secret}/path` })).rejects.toThrow("a step's log shows a registered secret line")
   })
 })

@@ -38155,20 +38155,19 @@ function buildPlan(inputs, dir) {
         if (endpoint.transport === 'insecure')
             section.insecure = true;
         let mode = endpoint.transport;
+        // A plain-HTTP registry gets no certificate of any kind.
         const ca = endpoint.transport === 'http' ? '' : (inputs.caCert ?? '') + endpoint.ownCa;
         const keypair = endpoint.transport === 'http' ? undefined : inputs.clientKeypair;
-        if (endpoint.transport !== 'http') {
-            if (ca !== '') {
-                files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE });
-                section.ca = [(0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem')];
-            }
-            if (inputs.clientKeypair) {
-                files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert'), content: inputs.clientKeypair.cert, mode: PUBLIC_FILE });
-                files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), content: inputs.clientKeypair.key, mode: KEY_FILE });
-                section.keypair = [{ key: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), cert: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert') }];
-                if (mode === 'tls')
-                    mode = 'mtls';
-            }
+        if (ca !== '') {
+            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE });
+            section.ca = [(0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem')];
+        }
+        if (keypair) {
+            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert'), content: keypair.cert, mode: PUBLIC_FILE });
+            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), content: keypair.key, mode: KEY_FILE });
+            section.keypair = [{ key: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), cert: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert') }];
+            if (mode === 'tls')
+                mode = 'mtls';
         }
         sections[endpoint.host] = section;
         registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair });
@@ -38804,44 +38803,43 @@ async function runPost() {
     }
     const trust = savedDaemonTrust();
     if (trust) {
-        try {
+        await undo('Could not undo the Docker daemon trust', async () => {
             await untrustDaemon(trust);
-            core_info(`Docker daemon: removed ${[...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])].join(', ') || 'nothing (nothing was added)'}`);
-        }
-        catch (error) {
-            setFailed(`Could not undo the Docker daemon trust: ${error.message}`);
-        }
+            const removed = [...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])];
+            if (removed.length > 0)
+                core_info(`Docker daemon: removed ${removed.join(', ')}`);
+        });
     }
     const auths = savedAddedAuths();
     if (auths) {
-        try {
+        await undo(`Could not remove the credentials from ${auths.path}`, async () => {
             await removeAuths(auths);
             core_info(`Removed the credentials the job added to ${auths.path}`);
-        }
-        catch (error) {
-            setFailed(`Could not remove the credentials from ${auths.path}: ${error.message}`);
-        }
+        });
     }
     // Before the job directory goes: the backup of the user's file is in it.
     const installed = savedInstalledConfig();
     if (installed) {
-        try {
+        await undo(`Could not restore ${installed.path}`, async () => {
             await restoreConfig(installed);
             core_info(installed.backup ? `Restored ${installed.path} as it was before the job.` : `Removed ${installed.path}, which the job installed.`);
-        }
-        catch (error) {
-            setFailed(`Could not restore ${installed.path}: ${error.message}`);
-        }
+        });
     }
     const dir = savedJobDir();
     if (dir !== '') {
-        try {
+        await undo(`Could not remove ${dir}, which holds the key material`, async () => {
             if (await removeJobDir(dir))
                 core_info(`Removed ${dir} (buildkitd.toml and certificate files).`);
-        }
-        catch (error) {
-            setFailed(`Could not remove ${dir}, which holds the client key: ${error.message}`);
-        }
+        });
+    }
+}
+/** Each undo runs even when an earlier one failed; a failure fails the step, naming what was left. */
+async function undo(failure, action) {
+    try {
+        await action();
+    }
+    catch (error) {
+        setFailed(`${failure}: ${error.message}`);
     }
 }
 

@@ -72,19 +72,18 @@ export function buildPlan(inputs: Inputs, dir: string): Plan {
     section.http = endpoint.transport === 'http'
     if (endpoint.transport === 'insecure') section.insecure = true
     let mode: RegistryMode = endpoint.transport
+    // A plain-HTTP registry gets no certificate of any kind.
     const ca = endpoint.transport === 'http' ? '' : (inputs.caCert ?? '') + endpoint.ownCa
     const keypair = endpoint.transport === 'http' ? undefined : inputs.clientKeypair
-    if (endpoint.transport !== 'http') {
-      if (ca !== '') {
-        files.push({ path: join(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE })
-        section.ca = [join(hostDir, 'ca.pem')]
-      }
-      if (inputs.clientKeypair) {
-        files.push({ path: join(hostDir, 'client.cert'), content: inputs.clientKeypair.cert, mode: PUBLIC_FILE })
-        files.push({ path: join(hostDir, 'client.key'), content: inputs.clientKeypair.key, mode: KEY_FILE })
-        section.keypair = [{ key: join(hostDir, 'client.key'), cert: join(hostDir, 'client.cert') }]
-        if (mode === 'tls') mode = 'mtls'
-      }
+    if (ca !== '') {
+      files.push({ path: join(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE })
+      section.ca = [join(hostDir, 'ca.pem')]
+    }
+    if (keypair) {
+      files.push({ path: join(hostDir, 'client.cert'), content: keypair.cert, mode: PUBLIC_FILE })
+      files.push({ path: join(hostDir, 'client.key'), content: keypair.key, mode: KEY_FILE })
+      section.keypair = [{ key: join(hostDir, 'client.key'), cert: join(hostDir, 'client.cert') }]
+      if (mode === 'tls') mode = 'mtls'
     }
     sections[endpoint.host] = section
     registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair })

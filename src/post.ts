@@ -25,41 +25,43 @@ export async function runPost(): Promise<void> {
 
   const trust = state.savedDaemonTrust()
   if (trust) {
-    try {
+    await undo('Could not undo the Docker daemon trust', async () => {
       await untrustDaemon(trust)
-      core.info(`Docker daemon: removed ${[...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])].join(', ') || 'nothing (nothing was added)'}`)
-    } catch (error) {
-      core.setFailed(`Could not undo the Docker daemon trust: ${(error as Error).message}`)
-    }
+      const removed = [...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])]
+      if (removed.length > 0) core.info(`Docker daemon: removed ${removed.join(', ')}`)
+    })
   }
 
   const auths = state.savedAddedAuths()
   if (auths) {
-    try {
+    await undo(`Could not remove the credentials from ${auths.path}`, async () => {
       await removeAuths(auths)
       core.info(`Removed the credentials the job added to ${auths.path}`)
-    } catch (error) {
-      core.setFailed(`Could not remove the credentials from ${auths.path}: ${(error as Error).message}`)
-    }
+    })
   }
 
   // Before the job directory goes: the backup of the user's file is in it.
   const installed = state.savedInstalledConfig()
   if (installed) {
-    try {
+    await undo(`Could not restore ${installed.path}`, async () => {
       await restoreConfig(installed)
       core.info(installed.backup ? `Restored ${installed.path} as it was before the job.` : `Removed ${installed.path}, which the job installed.`)
-    } catch (error) {
-      core.setFailed(`Could not restore ${installed.path}: ${(error as Error).message}`)
-    }
+    })
   }
 
   const dir = state.savedJobDir()
   if (dir !== '') {
-    try {
+    await undo(`Could not remove ${dir}, which holds the key material`, async () => {
       if (await removeJobDir(dir)) core.info(`Removed ${dir} (buildkitd.toml and certificate files).`)
-    } catch (error) {
-      core.setFailed(`Could not remove ${dir}, which holds the client key: ${(error as Error).message}`)
-    }
+    })
+  }
+}
+
+/** Each undo runs even when an earlier one failed; a failure fails the step, naming what was left. */
+async function undo(failure: string, action: () => Promise<void>): Promise<void> {
+  try {
+    await action()
+  } catch (error) {
+    core.setFailed(`${failure}: ${(error as Error).message}`)
   }
 }

@@ -28,8 +28,9 @@ fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 # bookworm packages (their dependencies, e.g. tini, come along).
-# apache2-utils: htpasswd (bcrypt htpasswd files for the registry's auth); iputils-ping: ping, for netns tests.
-PACKAGES=(docker.io containerd runc iptables docker-registry iproute2 iputils-ping openssl ca-certificates curl apache2-utils)
+# apache2-utils: htpasswd (bcrypt htpasswd files for the registry's auth); iputils-ping: ping, for netns tests;
+# sudo: the action's path for a runner user that is not root (tests run it as such a user).
+PACKAGES=(docker.io containerd runc iptables docker-registry iproute2 iputils-ping openssl ca-certificates curl apache2-utils sudo)
 
 BUILDX_PLUGIN_DIR=/usr/local/lib/docker/cli-plugins   # searched by every docker CLI >= 19.03
 BUILDX_PLUGIN="$BUILDX_PLUGIN_DIR/docker-buildx"
@@ -152,7 +153,7 @@ fi
 # ---- 5. check the tools answer ----------------------------------------------------------
 docker_bin="$(command -v docker)" || die "no docker CLI in PATH"
 docker buildx version >/dev/null 2>&1 || die "'$docker_bin buildx version' fails"
-for t in dockerd containerd runc docker-registry ip ping openssl htpasswd curl; do
+for t in dockerd containerd runc docker-registry ip ping openssl htpasswd curl sudo useradd; do
   command -v "$t" >/dev/null 2>&1 || die "$t not found in PATH"
 done
 log "docker CLI: $docker_bin ($(docker --version)); buildx: $(docker buildx version)"

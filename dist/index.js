@@ -36241,12 +36241,19 @@ async function isRootless() {
     return info.stdout.includes('name=rootless');
 }
 /**
+ * Finds the daemon's directories and checks that they can be written, before
+ * main writes or creates anything: no root and no sudo fails the step early.
+ */
+async function openDaemonAccess() {
+    const paths = daemonPaths(await isRootless(), process.env);
+    return { paths, fs: await privilegedFs(!paths.rootless, external_node_fs_namespaceObject.existsSync, `trust-docker-daemon (writing ${paths.certsDir})`) };
+}
+/**
  * Makes the Docker daemon trust the registries, as far as `mode` allows.
  * Returns what the user still has to do (for the log and the summary).
  */
-async function trustDaemon(mode, registries, id, save) {
-    const paths = daemonPaths(await isRootless(), process.env);
-    const fs = await privilegedFs(!paths.rootless, external_node_fs_namespaceObject.existsSync, `trust-docker-daemon (writing ${paths.certsDir})`);
+async function trustDaemon(access, mode, registries, id, save) {
+    const { paths, fs } = access;
     const record = { rootless: paths.rootless, files: [], dirs: [] };
     const files = certsDFiles(registries, paths.certsDir, id);
     for (const file of files) {
@@ -38685,7 +38692,10 @@ function toHtml(text) {
 
 
 
-/** inputs → plan → preflight → buildx install → files → builder → outputs. Every failure ends in one setFailed. */
+/**
+ * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
+ * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
+ */
 async function runMain() {
     markMainStarted();
     try {
@@ -38694,6 +38704,7 @@ async function runMain() {
         saveJobDir(dir);
         let plan;
         let preflight;
+        let daemon;
         try {
             plan = buildPlan(inputs, dir);
             report(plan);
@@ -38705,6 +38716,7 @@ async function runMain() {
                     await writeSummary(plan, inputs.name, preflight, []);
                 enforcePreflight(preflight, inputs.preflight);
             }
+            daemon = inputs.daemonTrust === 'off' ? undefined : await openDaemonAccess();
             await ensureBuildx(inputs.buildxVersion);
             await writePlannedFiles(plan.files);
             await createReplacingLeftover(plan.createArgs, inputs.name, inputs.replace);
@@ -38718,7 +38730,7 @@ async function runMain() {
         saveBuilder(inputs.name, inputs.cleanup);
         if (inputs.installConfig !== '')
             await installForSelfHostedBuildkitd(plan, inputs.installConfig);
-        const daemonNotes = inputs.daemonTrust === 'off' ? [] : await trustDaemon(inputs.daemonTrust, plan.registries, (0,external_node_path_namespaceObject.basename)(plan.dir), saveDaemonTrust);
+        const daemonNotes = daemon && inputs.daemonTrust !== 'off' ? await trustDaemon(daemon, inputs.daemonTrust, plan.registries, (0,external_node_path_namespaceObject.basename)(plan.dir), saveDaemonTrust) : [];
         for (const note of daemonNotes)
             warning(note, { title: 'Docker daemon trust' });
         if (inputs.credentials.length > 0)

@@ -3,6 +3,7 @@ export interface Job {
   root: string
   runnerTemp: string
   env: NodeJS.ProcessEnv
+  user?: { uid: number; gid: number }
 }
 export interface StepResult {
   exitCode: number
@@ -14,6 +15,6 @@ export interface StepResult {
 }
 export declare const BUNDLE: string
 export declare function neverLog(secret: string): void
-export declare function newJob(env?: NodeJS.ProcessEnv): Job
+export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(job: Job, inputs: Record<string, string>): Promise<StepResult>
 export declare function runPost(job: Job, state: Record<string, string>, inputs?: Record<string, string>): Promise<StepResult>

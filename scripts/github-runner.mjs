@@ -4,7 +4,7 @@
 // saved state as STATE_<name>. Used by the real-binary tests, `npm run local`
 // and `npm run bench`.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -58,13 +58,16 @@ export function readCommandFile(path) {
 /**
  * One job's runner environment: its own RUNNER_TEMP and command files.
  * @param {NodeJS.ProcessEnv} [env] extra variables for both steps (e.g. DOCKER_CONFIG)
+ * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become theirs)
  */
-export function newJob(env = {}) {
+export function newJob(env = {}, user) {
   const root = mkdtempSync(join(tmpdir(), 'sbr-job-'))
+  if (user) chownSync(root, user.uid, user.gid)
   const job = {
     root,
     runnerTemp: join(root, 'temp'),
-    env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env }
+    env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env },
+    user
   }
   return job
 }
@@ -81,13 +84,14 @@ export async function runStep(job, step, stepEnv) {
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
     files[name] = join(job.root, `${step}-${name.toLowerCase()}`)
     writeFileSync(files[name], '')
+    if (job.user) chownSync(files[name], job.user.uid, job.user.gid)
   }
   // The runner starts actions with a clean slate of these; NODE_OPTIONS is jest's own.
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key)))
   const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...files, ...stepEnv }
   const started = performance.now()
   const { exitCode, log } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'], uid: job.user?.uid, gid: job.user?.gid })
     let log = ''
     child.stdout.on('data', chunk => (log += chunk))
     child.stderr.on('data', chunk => (log += chunk))

@@ -68,13 +68,27 @@ async function isRootless(): Promise<boolean> {
   return info.stdout.includes('name=rootless')
 }
 
+/** Where the daemon keeps its trust, and the means to write there. */
+export interface DaemonAccess {
+  paths: DaemonPaths
+  fs: PrivilegedFs
+}
+
+/**
+ * Finds the daemon's directories and checks that they can be written, before
+ * main writes or creates anything: no root and no sudo fails the step early.
+ */
+export async function openDaemonAccess(): Promise<DaemonAccess> {
+  const paths = daemonPaths(await isRootless(), process.env)
+  return { paths, fs: await privilegedFs(!paths.rootless, existsSync, `trust-docker-daemon (writing ${paths.certsDir})`) }
+}
+
 /**
  * Makes the Docker daemon trust the registries, as far as `mode` allows.
  * Returns what the user still has to do (for the log and the summary).
  */
-export async function trustDaemon(mode: Exclude<DaemonTrustMode, 'off'>, registries: PlannedRegistry[], id: string, save: (record: TrustRecord) => void): Promise<string[]> {
-  const paths = daemonPaths(await isRootless(), process.env)
-  const fs = await privilegedFs(!paths.rootless, existsSync, `trust-docker-daemon (writing ${paths.certsDir})`)
+export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrustMode, 'off'>, registries: PlannedRegistry[], id: string, save: (record: TrustRecord) => void): Promise<string[]> {
+  const { paths, fs } = access
   const record: TrustRecord = { rootless: paths.rootless, files: [], dirs: [] }
   const files = certsDFiles(registries, paths.certsDir, id)
   for (const file of files) {

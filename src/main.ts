@@ -4,7 +4,7 @@ import { inspectBuilder } from './buildx.js'
 import { createReplacingLeftover } from './builder.js'
 import { ensureBuildx } from './buildx-install.js'
 import { addAuths, dockerConfigFile, type Credential } from './credentials.js'
-import { trustDaemon } from './daemon-trust.js'
+import { openDaemonAccess, trustDaemon, type DaemonAccess } from './daemon-trust.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
 import { readInputs } from './inputs.js'
 import { backUpConfig, writeConfig } from './installed-config.js'
@@ -13,7 +13,10 @@ import { enforcePreflight, runPreflight, type PreflightResult } from './prefligh
 import * as state from './state.js'
 import { writeSummary } from './summary.js'
 
-/** inputs → plan → preflight → buildx install → files → builder → outputs. Every failure ends in one setFailed. */
+/**
+ * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
+ * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
+ */
 export async function runMain(): Promise<void> {
   state.markMainStarted()
   try {
@@ -22,6 +25,7 @@ export async function runMain(): Promise<void> {
     state.saveJobDir(dir)
     let plan: Plan
     let preflight: PreflightResult[] | undefined
+    let daemon: DaemonAccess | undefined
     try {
       plan = buildPlan(inputs, dir)
       report(plan)
@@ -32,6 +36,7 @@ export async function runMain(): Promise<void> {
         if (inputs.preflight === 'error' && preflight.some(result => !result.ok)) await writeSummary(plan, inputs.name, preflight, [])
         enforcePreflight(preflight, inputs.preflight)
       }
+      daemon = inputs.daemonTrust === 'off' ? undefined : await openDaemonAccess()
       await ensureBuildx(inputs.buildxVersion)
       await writePlannedFiles(plan.files)
       await createReplacingLeftover(plan.createArgs, inputs.name, inputs.replace)
@@ -43,7 +48,7 @@ export async function runMain(): Promise<void> {
     }
     state.saveBuilder(inputs.name, inputs.cleanup)
     if (inputs.installConfig !== '') await installForSelfHostedBuildkitd(plan, inputs.installConfig)
-    const daemonNotes = inputs.daemonTrust === 'off' ? [] : await trustDaemon(inputs.daemonTrust, plan.registries, basename(plan.dir), state.saveDaemonTrust)
+    const daemonNotes = daemon && inputs.daemonTrust !== 'off' ? await trustDaemon(daemon, inputs.daemonTrust, plan.registries, basename(plan.dir), state.saveDaemonTrust) : []
     for (const note of daemonNotes) core.warning(note, { title: 'Docker daemon trust' })
     if (inputs.credentials.length > 0) await writeCredentials(inputs.credentials)
     const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined

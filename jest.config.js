@@ -14,5 +14,7 @@ export default {
     // The bundled action against the real dockerd, buildx and registry.
     { ...esm, displayName: 'real', testMatch: ['<rootDir>/__tests__/real/*.test.ts'] }
   ],
+  globalSetup: '<rootDir>/__tests__/global/setup.js',
+  globalTeardown: '<rootDir>/__tests__/global/teardown.js',
   testTimeout: 120000
 }

@@ -38810,7 +38810,12 @@ async function runPost() {
                 core_info(`Builder ${builder.name} is already gone.`);
         }
         catch (error) {
-            warning(`Could not remove builder ${builder.name}: ${error.message}. Remove it with \`docker buildx rm ${builder.name}\`.`);
+            // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster).
+            const stillKnown = await inspectBuilder(builder.name).catch(() => undefined);
+            const reason = error.message;
+            warning(stillKnown
+                ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+                : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}`);
         }
     }
     const trust = savedDaemonTrust();

@@ -19,7 +19,14 @@ export async function runPost(): Promise<void> {
       if (await inspectBuilder(builder.name)) await removeBuilder(builder.name)
       else core.info(`Builder ${builder.name} is already gone.`)
     } catch (error) {
-      core.warning(`Could not remove builder ${builder.name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${builder.name}\`.`)
+      // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster).
+      const stillKnown = await inspectBuilder(builder.name).catch(() => undefined)
+      const reason = (error as Error).message
+      core.warning(
+        stillKnown
+          ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+          : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}`
+      )
     }
   }
 

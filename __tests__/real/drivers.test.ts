@@ -68,6 +68,31 @@ describe('remote driver', () => {
   })
 })
 
+describe('kubernetes driver', () => {
+  it('passes the config and certificates, which buildx stores for the BuildKit pods\' ConfigMap', async () => {
+    // A kubeconfig for a cluster that is not there: with `bootstrap: false` buildx only records the builder.
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'sbr-kube-')), 'config')
+    writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'clusters: [{name: test, cluster: {server: "https://127.0.0.1:1"}}]', 'contexts: [{name: test, context: {cluster: test, user: test}}]', 'current-context: test', 'users: [{name: test, user: {token: none}}]', ''].join('\n'))
+    const dockerConfig = newDockerConfig()
+    const job = { ...newJob({ DOCKER_CONFIG: dockerConfig, KUBECONFIG: kubeconfig }), dockerConfig }
+    const inputs = { driver: 'kubernetes', 'driver-opts': 'namespace=buildkit\nrootless=true', registries: 'registry.internal:5443', 'ca-cert': pki.caCert, bootstrap: 'false', preflight: 'off' }
+    const main = await runMain(job, inputs)
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    const stored = storedBuilder(dockerConfig, main.outputs.name)
+    expect(stored.driverOpts).toEqual({ namespace: 'buildkit', rootless: 'true' })
+    expect(Object.keys(stored.files).sort()).toEqual(['buildkitd.toml', 'certs/registry.internal_5443/ca.pem'])
+    expect(stored.files['buildkitd.toml']).toContain('/etc/buildkit/certs/registry.internal_5443/ca.pem')
+
+    // No cluster to delete the deployment from: post says so, and the builder and files are gone all the same.
+    const post = await runPost(job, main.state, inputs)
+    expect(post.exitCode).toBe(0)
+    expect(post.log).toContain(`::warning::buildx no longer knows builder ${main.outputs.name}, but could not stop its BuildKit daemon`)
+    expect(docker(dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).toBe(1)
+    expect(existsSync(main.outputs['config-dir'])).toBe(false)
+  })
+})
+
 describe('install-config', () => {
   it('writes the config where a self-hosted buildkitd reads it, and post puts back the file that was there', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkitd.toml')

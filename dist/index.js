@@ -34895,14 +34895,14 @@ async function inspectBuilder(name) {
 async function removeBuilder(name) {
     await docker(['buildx', 'rm', name], `Removing builder ${name}`);
 }
-/** Reads driver and platforms from `docker buildx inspect` (first node). */
+/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
 function parseInspect(output) {
-    const field = (label) => new RegExp(`^${label}:[ \\t]*(.*)$`, 'm').exec(output)?.[1].trim() ?? '';
-    const platforms = field('Platforms')
+    const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? '';
+    const platforms = line
         .split(',')
         .map(platform => platform.trim().replace(/\*$/, ''))
         .filter(platform => platform !== '');
-    return { driver: field('Driver'), platforms };
+    return { platforms };
 }
 
 ;// CONCATENATED MODULE: ./src/input-error.ts
@@ -35896,7 +35896,54 @@ async function ensureBuildx(requested) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/files.ts
+
+
+
+
+/**
+ * Where job directories go: RUNNER_TEMP, which the runner empties after each
+ * job, or the system temp directory when run outside a runner.
+ */
+function jobDirParent(env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+/** A new directory only this user can enter (mkdtemp makes it 0700), unique even for concurrent jobs. */
+async function createJobDir(parent) {
+    await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
+    return (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(parent, 'setup-buildkit-registry-'));
+}
+/**
+ * Writes each file with its mode. `wx` refuses to follow or overwrite
+ * anything already there, and the explicit chmod undoes the umask.
+ */
+async function writePlannedFiles(files) {
+    for (const file of files) {
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(file.path), { recursive: true, mode: 0o700 });
+        await (0,promises_namespaceObject.writeFile)(file.path, file.content, { mode: file.mode, flag: 'wx' });
+        await (0,promises_namespaceObject.chmod)(file.path, file.mode);
+    }
+}
+/** Removes the directory and all in it; false when it was already gone. */
+async function removeJobDir(dir) {
+    const existed = (0,external_node_fs_namespaceObject.existsSync)(dir);
+    await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
+    return existed;
+}
+/**
+ * Replaces a file the user owns (their Docker config, a buildkitd.toml) through
+ * a rename, so a reader meanwhile sees the old file or the new one, never half.
+ */
+async function replaceFile(path, content, mode) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,promises_namespaceObject.writeFile)(staged, content, { mode });
+    await (0,promises_namespaceObject.chmod)(staged, mode);
+    await (0,promises_namespaceObject.rename)(staged, path);
+}
+
 ;// CONCATENATED MODULE: ./src/credentials.ts
+
 
 
 
@@ -35930,12 +35977,9 @@ async function readConfig(path) {
         throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
     }
 }
-/** Writes through a rename, 0600 as docker login leaves it, so a reader never sees half a file. */
+/** 0600, as docker login leaves it. */
 async function writeConfig(path, config) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true, mode: 0o700 });
-    const staged = `${path}.setup-buildkit-registry.tmp`;
-    await (0,promises_namespaceObject.writeFile)(staged, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 });
-    await (0,promises_namespaceObject.rename)(staged, path);
+    await replaceFile(path, `${JSON.stringify(config, null, '\t')}\n`, 0o600);
 }
 /** Sets `auths` entries for the credentials, keeping every other key of the file. */
 async function addAuths(credentials, path) {
@@ -36342,41 +36386,6 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
             throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
         await new Promise(resolve => setTimeout(resolve, 200));
     }
-}
-
-;// CONCATENATED MODULE: ./src/files.ts
-
-
-
-
-/**
- * Where job directories go: RUNNER_TEMP, which the runner empties after each
- * job, or the system temp directory when run outside a runner.
- */
-function jobDirParent(env) {
-    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
-}
-/** A new directory only this user can enter (mkdtemp makes it 0700), unique even for concurrent jobs. */
-async function createJobDir(parent) {
-    await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
-    return (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(parent, 'setup-buildkit-registry-'));
-}
-/**
- * Writes each file with its mode. `wx` refuses to follow or overwrite
- * anything already there, and the explicit chmod undoes the umask.
- */
-async function writePlannedFiles(files) {
-    for (const file of files) {
-        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(file.path), { recursive: true, mode: 0o700 });
-        await (0,promises_namespaceObject.writeFile)(file.path, file.content, { mode: file.mode, flag: 'wx' });
-        await (0,promises_namespaceObject.chmod)(file.path, file.mode);
-    }
-}
-/** Removes the directory and all in it; false when it was already gone. */
-async function removeJobDir(dir) {
-    const existed = (0,external_node_fs_namespaceObject.existsSync)(dir);
-    await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
-    return existed;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -37736,6 +37745,7 @@ function resolveCredentials(registryHosts, pair, lines) {
 
 
 
+
 /** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
 function defaultInstallPath(uid, env) {
     if (uid === 0)
@@ -37751,20 +37761,17 @@ async function backUpConfig(path, jobDir) {
         const previous = await (0,promises_namespaceObject.readFile)(path);
         const backup = (0,external_node_path_namespaceObject.join)(jobDir, 'installed-config.backup');
         await (0,promises_namespaceObject.writeFile)(backup, previous, { mode: 0o600 });
-        return { path, backup };
+        return { path, backup, mode: (await (0,promises_namespaceObject.stat)(path)).mode & 0o777 };
     }
     catch (error) {
         if (error.code === 'ENOENT')
-            return { path, backup: '' };
+            return { path, backup: '', mode: 0o644 };
         throw error;
     }
 }
-/** Writes the config through a rename, so a buildkitd starting meanwhile reads either file whole. */
-async function installed_config_writeConfig(toml, path) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    const staged = `${path}.setup-buildkit-registry.tmp`;
-    await (0,promises_namespaceObject.writeFile)(staged, toml, { mode: 0o644 });
-    await (0,promises_namespaceObject.rename)(staged, path);
+/** Through a rename, so a buildkitd starting meanwhile reads either file whole. */
+async function installConfigFile(toml, path) {
+    await replaceFile(path, toml, 0o644);
 }
 /** Puts back the file that was there before, or removes ours when there was none. A second call does nothing. */
 async function restoreConfig(installed) {
@@ -37775,9 +37782,7 @@ async function restoreConfig(installed) {
     // The backup lives in the job directory: gone means an earlier post step restored it already.
     if (!(0,external_node_fs_namespaceObject.existsSync)(installed.backup))
         return;
-    const staged = `${installed.path}.setup-buildkit-registry.tmp`;
-    await (0,promises_namespaceObject.copyFile)(installed.backup, staged);
-    await (0,promises_namespaceObject.rename)(staged, installed.path);
+    await replaceFile(installed.path, await (0,promises_namespaceObject.readFile)(installed.backup), installed.mode);
 }
 
 ;// CONCATENATED MODULE: ./src/pem.ts
@@ -37903,15 +37908,22 @@ function readDriver() {
     }
     return driver;
 }
-function booleanInput(name, fallback) {
-    const value = getInput(name);
-    if (value === '')
-        return fallback;
+/** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */
+function parseBoolean(value) {
     if (['true', 'True', 'TRUE'].includes(value))
         return true;
     if (['false', 'False', 'FALSE'].includes(value))
         return false;
-    throw new InputError(name, `'${value}' is not a boolean`, 'write true or false');
+    return undefined;
+}
+function booleanInput(name, fallback) {
+    const value = getInput(name);
+    if (value === '')
+        return fallback;
+    const parsed = parseBoolean(value);
+    if (parsed === undefined)
+        throw new InputError(name, `'${value}' is not a boolean`, 'write true or false');
+    return parsed;
 }
 function readMaxParallelism() {
     const value = getInput('max-parallelism');
@@ -37970,19 +37982,19 @@ function readCredentials(registryHosts) {
 }
 function readDaemonTrust() {
     const value = getInput('trust-docker-daemon') || 'false';
-    if (['false', 'False', 'FALSE'].includes(value))
-        return 'off';
-    if (['true', 'True', 'TRUE'].includes(value))
-        return 'certs';
     if (value === 'restart')
         return 'restart';
+    const parsed = parseBoolean(value);
+    if (parsed !== undefined)
+        return parsed ? 'certs' : 'off';
     throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false');
 }
 function readInstallConfig() {
     const value = getInput('install-config');
-    if (value === '' || ['false', 'False', 'FALSE'].includes(value))
+    const parsed = value === '' ? false : parseBoolean(value);
+    if (parsed === false)
         return '';
-    if (['true', 'True', 'TRUE'].includes(value))
+    if (parsed === true)
         return defaultInstallPath(process.getuid?.() ?? -1, process.env);
     if (!(0,external_node_path_namespaceObject.isAbsolute)(value))
         throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
@@ -37997,7 +38009,7 @@ function readBuildxVersion() {
 function readOwnCa(registry) {
     const ownCa = registry.caPaths
         .map(path => {
-        const text = readInputFile('registries', path, registry.line);
+        const text = readInputFile('registries', path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
         try {
             return normalizeCertificates(text);
         }
@@ -38057,18 +38069,20 @@ function readPemPath(input, value) {
     if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
         throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
     }
-    return readInputFile(input, value);
+    return readInputFile(input, value, OR_PEM_TEXT);
 }
-function readInputFile(input, path, line) {
+/** `orInstead` is the other way to give the same thing, for the fix. */
+function readInputFile(input, path, orInstead, line) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
     catch (error) {
         const code = error.code;
         const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, 'check the path, or pass the PEM text itself (e.g. from a secret)', line);
+        throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
     }
 }
+const OR_PEM_TEXT = 'pass the PEM text itself (e.g. from a secret)';
 function maskPem(pem) {
     core_setSecret(pem);
     // The runner masks a multi-line secret line by line only when each line is registered.
@@ -38083,8 +38097,10 @@ function readBaseConfig() {
     if (path !== '' && inline.trim() !== '') {
         throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline');
     }
-    if (path !== '')
-        return { table: parseBaseConfig('buildkitd-config', readInputFile('buildkitd-config', path)), input: 'buildkitd-config' };
+    if (path !== '') {
+        const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`');
+        return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' };
+    }
     if (inline.trim() !== '')
         return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' };
     return undefined;
@@ -38558,14 +38574,14 @@ async function runPreflight(registries, timeoutSeconds) {
             return { host: registry.host, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) };
         }));
         for (const result of results)
-            core_info(`${result.ok ? 'ok  ' : 'FAIL'} ${result.host} (${result.mode}, ${result.ms} ms): ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`);
+            core_info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
         return results;
     });
 }
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 class PreflightError extends Error {
     constructor(failures) {
-        super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${failure.host}: ${failure.message}. Fix: ${failure.fix}`).join('\n')}`);
+        super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`);
         this.name = 'PreflightError';
     }
 }
@@ -38575,8 +38591,12 @@ function enforcePreflight(results, mode) {
     if (mode === 'error' && failures.length > 0)
         throw new PreflightError(failures);
     for (const failure of failures) {
-        warning(`${failure.host}: ${failure.message}. Fix: ${failure.fix}`, { title: `Registry preflight: ${failure.host}` });
+        warning(describe(failure), { title: `Registry preflight: ${failure.host}` });
     }
+}
+/** `host: what happened. Fix: what to change`, the same in the log, the annotation and the error. */
+function describe(result) {
+    return `${result.host}: ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`;
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
@@ -38595,6 +38615,14 @@ var StateKey;
     StateKey["DaemonTrust"] = "daemonTrust";
     StateKey["AddedAuths"] = "addedAuths";
 })(StateKey || (StateKey = {}));
+function saveJson(key, value) {
+    saveState(key, JSON.stringify(value));
+}
+/** undefined when main never saved it (it stopped before that step). */
+function savedJson(key) {
+    const saved = getState(key);
+    return saved === '' ? undefined : JSON.parse(saved);
+}
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 function markMainStarted() {
     saveState(StateKey.IsPost, 'true');
@@ -38620,27 +38648,24 @@ function savedBuilder() {
 }
 /** Saved before the config is installed, so post can restore it even after a failure midway. */
 function saveInstalledConfig(installed) {
-    saveState(StateKey.InstalledConfig, JSON.stringify(installed));
+    saveJson(StateKey.InstalledConfig, installed);
 }
 function savedInstalledConfig() {
-    const saved = getState(StateKey.InstalledConfig);
-    return saved === '' ? undefined : JSON.parse(saved);
+    return savedJson(StateKey.InstalledConfig);
 }
 /** Saved before each change to the daemon's files, so post removes exactly what was added. */
 function saveDaemonTrust(record) {
-    saveState(StateKey.DaemonTrust, JSON.stringify(record));
+    saveJson(StateKey.DaemonTrust, record);
 }
 function savedDaemonTrust() {
-    const saved = getState(StateKey.DaemonTrust);
-    return saved === '' ? undefined : JSON.parse(saved);
+    return savedJson(StateKey.DaemonTrust);
 }
 /** Holds the previous auth entries (secrets, masked by main) so post can put them back. */
 function saveAddedAuths(added) {
-    saveState(StateKey.AddedAuths, JSON.stringify(added));
+    saveJson(StateKey.AddedAuths, added);
 }
 function savedAddedAuths() {
-    const saved = getState(StateKey.AddedAuths);
-    return saved === '' ? undefined : JSON.parse(saved);
+    return savedJson(StateKey.AddedAuths);
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -38707,7 +38732,7 @@ async function runMain() {
         let daemon;
         try {
             plan = buildPlan(inputs, dir);
-            report(plan);
+            report(plan, inputs.baseConfig?.input);
             if (inputs.preflight !== 'off' && plan.registries.length > 0) {
                 preflight = await runPreflight(plan.registries, inputs.preflightTimeout);
                 setOutput('preflight', JSON.stringify(preflight));
@@ -38749,11 +38774,11 @@ async function runMain() {
         setFailed(error instanceof Error ? error.message : String(error));
     }
 }
-function report(plan) {
+function report(plan, baseConfigInput) {
     for (const note of plan.notes)
         core_info(note);
     for (const key of plan.overridden) {
-        warning(`The base buildkitd config sets ${key}; the action's inputs replace it.`);
+        warning(`\`${baseConfigInput}\` sets ${key}; the action's inputs replace it.`);
     }
     for (const registry of plan.registries) {
         const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : '';
@@ -38780,7 +38805,7 @@ async function writeCredentials(credentials) {
 async function installForSelfHostedBuildkitd(plan, path) {
     const installed = await backUpConfig(path, plan.dir);
     saveInstalledConfig(installed);
-    await installed_config_writeConfig(plan.toml, path);
+    await installConfigFile(plan.toml, path);
     const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : '';
     core_info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
 }

@@ -18,7 +18,6 @@ export class BuildxError extends Error {
 }
 
 export interface BuilderInfo {
-  driver: string
   /** Known once the builder has booted; empty before. */
   platforms: string[]
 }
@@ -50,12 +49,12 @@ export async function removeBuilder(name: string): Promise<void> {
   await docker(['buildx', 'rm', name], `Removing builder ${name}`)
 }
 
-/** Reads driver and platforms from `docker buildx inspect` (first node). */
+/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
 export function parseInspect(output: string): BuilderInfo {
-  const field = (label: string): string => new RegExp(`^${label}:[ \\t]*(.*)$`, 'm').exec(output)?.[1].trim() ?? ''
-  const platforms = field('Platforms')
+  const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? ''
+  const platforms = line
     .split(',')
     .map(platform => platform.trim().replace(/\*$/, ''))
     .filter(platform => platform !== '')
-  return { driver: field('Driver'), platforms }
+  return { platforms }
 }

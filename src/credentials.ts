@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { replaceFile } from './files.js'
 
 export interface Credential {
   host: string
@@ -58,12 +59,9 @@ async function readConfig(path: string): Promise<DockerConfig | undefined> {
   }
 }
 
-/** Writes through a rename, 0600 as docker login leaves it, so a reader never sees half a file. */
+/** 0600, as docker login leaves it. */
 async function writeConfig(path: string, config: DockerConfig): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-  const staged = `${path}.setup-buildkit-registry.tmp`
-  await writeFile(staged, `${JSON.stringify(config, null, '\t')}\n`, { mode: 0o600 })
-  await rename(staged, path)
+  await replaceFile(path, `${JSON.stringify(config, null, '\t')}\n`, 0o600)
 }
 
 /** Sets `auths` entries for the credentials, keeping every other key of the file. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { PlannedFile } from './plan.js'
@@ -35,4 +35,16 @@ export async function removeJobDir(dir: string): Promise<boolean> {
   const existed = existsSync(dir)
   await rm(dir, { recursive: true, force: true })
   return existed
+}
+
+/**
+ * Replaces a file the user owns (their Docker config, a buildkitd.toml) through
+ * a rename, so a reader meanwhile sees the old file or the new one, never half.
+ */
+export async function replaceFile(path: string, content: string | Buffer, mode: number): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const staged = `${path}.setup-buildkit-registry.tmp`
+  await writeFile(staged, content, { mode })
+  await chmod(staged, mode)
+  await rename(staged, path)
 }

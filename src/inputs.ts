@@ -138,12 +138,19 @@ function readDriver(): string {
   return driver
 }
 
+/** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */
+function parseBoolean(value: string): boolean | undefined {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  return undefined
+}
+
 function booleanInput(name: string, fallback: boolean): boolean {
   const value = core.getInput(name)
   if (value === '') return fallback
-  if (['true', 'True', 'TRUE'].includes(value)) return true
-  if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
+  const parsed = parseBoolean(value)
+  if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
+  return parsed
 }
 
 function readMaxParallelism(): number | undefined {
@@ -204,16 +211,17 @@ function readCredentials(registryHosts: string[]): Credential[] {
 
 function readDaemonTrust(): DaemonTrustMode {
   const value = core.getInput('trust-docker-daemon') || 'false'
-  if (['false', 'False', 'FALSE'].includes(value)) return 'off'
-  if (['true', 'True', 'TRUE'].includes(value)) return 'certs'
   if (value === 'restart') return 'restart'
+  const parsed = parseBoolean(value)
+  if (parsed !== undefined) return parsed ? 'certs' : 'off'
   throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false')
 }
 
 function readInstallConfig(): string {
   const value = core.getInput('install-config')
-  if (value === '' || ['false', 'False', 'FALSE'].includes(value)) return ''
-  if (['true', 'True', 'TRUE'].includes(value)) return defaultInstallPath(process.getuid?.() ?? -1, process.env)
+  const parsed = value === '' ? false : parseBoolean(value)
+  if (parsed === false) return ''
+  if (parsed === true) return defaultInstallPath(process.getuid?.() ?? -1, process.env)
   if (!isAbsolute(value)) throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml')
   return value
 }
@@ -227,7 +235,7 @@ function readBuildxVersion(): string {
 function readOwnCa(registry: RegistryLine): Registry {
   const ownCa = registry.caPaths
     .map(path => {
-      const text = readInputFile('registries', path, registry.line)
+      const text = readInputFile('registries', path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line)
       try {
         return normalizeCertificates(text)
       } catch (error) {
@@ -281,18 +289,21 @@ function readPemPath(input: string, value: string): string {
   if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
     throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path')
   }
-  return readInputFile(input, value)
+  return readInputFile(input, value, OR_PEM_TEXT)
 }
 
-function readInputFile(input: string, path: string, line?: number): string {
+/** `orInstead` is the other way to give the same thing, for the fix. */
+function readInputFile(input: string, path: string, orInstead: string, line?: number): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`
-    throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, 'check the path, or pass the PEM text itself (e.g. from a secret)', line)
+    throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line)
   }
 }
+
+const OR_PEM_TEXT = 'pass the PEM text itself (e.g. from a secret)'
 
 function maskPem(pem: string): void {
   core.setSecret(pem)
@@ -308,7 +319,10 @@ function readBaseConfig(): BaseConfig | undefined {
   if (path !== '' && inline.trim() !== '') {
     throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline')
   }
-  if (path !== '') return { table: parseBaseConfig('buildkitd-config', readInputFile('buildkitd-config', path)), input: 'buildkitd-config' }
+  if (path !== '') {
+    const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`')
+    return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' }
+  }
   if (inline.trim() !== '') return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' }
   return undefined
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
+import { replaceFile } from './files.js'
 
 /** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
 export function defaultInstallPath(uid: number, env: NodeJS.ProcessEnv): string {
@@ -13,6 +14,8 @@ export interface InstalledConfig {
   path: string
   /** A copy of the file that was there before, inside the job directory; '' when there was none. */
   backup: string
+  /** That file's permission bits, given back with it. */
+  mode: number
 }
 
 /**
@@ -24,19 +27,16 @@ export async function backUpConfig(path: string, jobDir: string): Promise<Instal
     const previous = await readFile(path)
     const backup = join(jobDir, 'installed-config.backup')
     await writeFile(backup, previous, { mode: 0o600 })
-    return { path, backup }
+    return { path, backup, mode: (await stat(path)).mode & 0o777 }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, backup: '' }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, backup: '', mode: 0o644 }
     throw error
   }
 }
 
-/** Writes the config through a rename, so a buildkitd starting meanwhile reads either file whole. */
-export async function writeConfig(toml: string, path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const staged = `${path}.setup-buildkit-registry.tmp`
-  await writeFile(staged, toml, { mode: 0o644 })
-  await rename(staged, path)
+/** Through a rename, so a buildkitd starting meanwhile reads either file whole. */
+export async function installConfigFile(toml: string, path: string): Promise<void> {
+  await replaceFile(path, toml, 0o644)
 }
 
 /** Puts back the file that was there before, or removes ours when there was none. A second call does nothing. */
@@ -47,7 +47,5 @@ export async function restoreConfig(installed: InstalledConfig): Promise<void> {
   }
   // The backup lives in the job directory: gone means an earlier post step restored it already.
   if (!existsSync(installed.backup)) return
-  const staged = `${installed.path}.setup-buildkit-registry.tmp`
-  await copyFile(installed.backup, staged)
-  await rename(staged, installed.path)
+  await replaceFile(installed.path, await readFile(installed.backup), installed.mode)
 }

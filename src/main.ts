@@ -7,7 +7,7 @@ import { addAuths, dockerConfigFile, type Credential } from './credentials.js'
 import { openDaemonAccess, trustDaemon, type DaemonAccess } from './daemon-trust.js'
 import { createJobDir, jobDirParent, removeJobDir, writePlannedFiles } from './files.js'
 import { readInputs } from './inputs.js'
-import { backUpConfig, writeConfig } from './installed-config.js'
+import { backUpConfig, installConfigFile } from './installed-config.js'
 import { buildPlan, type Plan } from './plan.js'
 import { enforcePreflight, runPreflight, type PreflightResult } from './preflight.js'
 import * as state from './state.js'
@@ -28,7 +28,7 @@ export async function runMain(): Promise<void> {
     let daemon: DaemonAccess | undefined
     try {
       plan = buildPlan(inputs, dir)
-      report(plan)
+      report(plan, inputs.baseConfig?.input)
       if (inputs.preflight !== 'off' && plan.registries.length > 0) {
         preflight = await runPreflight(plan.registries, inputs.preflightTimeout)
         core.setOutput('preflight', JSON.stringify(preflight))
@@ -66,10 +66,10 @@ export async function runMain(): Promise<void> {
   }
 }
 
-function report(plan: Plan): void {
+function report(plan: Plan, baseConfigInput: string | undefined): void {
   for (const note of plan.notes) core.info(note)
   for (const key of plan.overridden) {
-    core.warning(`The base buildkitd config sets ${key}; the action's inputs replace it.`)
+    core.warning(`\`${baseConfigInput}\` sets ${key}; the action's inputs replace it.`)
   }
   for (const registry of plan.registries) {
     const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : ''
@@ -96,7 +96,7 @@ async function writeCredentials(credentials: Credential[]): Promise<void> {
 async function installForSelfHostedBuildkitd(plan: Plan, path: string): Promise<void> {
   const installed = await backUpConfig(path, plan.dir)
   state.saveInstalledConfig(installed)
-  await writeConfig(plan.toml, path)
+  await installConfigFile(plan.toml, path)
   const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : ''
   core.info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`)
 }

@@ -23,7 +23,7 @@ export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds
         return { host: registry.host, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) }
       })
     )
-    for (const result of results) core.info(`${result.ok ? 'ok  ' : 'FAIL'} ${result.host} (${result.mode}, ${result.ms} ms): ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`)
+    for (const result of results) core.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
     return results
   })
 }
@@ -31,7 +31,7 @@ export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 export class PreflightError extends Error {
   constructor(failures: PreflightResult[]) {
-    super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${failure.host}: ${failure.message}. Fix: ${failure.fix}`).join('\n')}`)
+    super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`)
     this.name = 'PreflightError'
   }
 }
@@ -41,6 +41,11 @@ export function enforcePreflight(results: PreflightResult[], mode: PreflightMode
   const failures = results.filter(result => !result.ok)
   if (mode === 'error' && failures.length > 0) throw new PreflightError(failures)
   for (const failure of failures) {
-    core.warning(`${failure.host}: ${failure.message}. Fix: ${failure.fix}`, { title: `Registry preflight: ${failure.host}` })
+    core.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
   }
+}
+
+/** `host: what happened. Fix: what to change`, the same in the log, the annotation and the error. */
+function describe(result: PreflightResult): string {
+  return `${result.host}: ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`
 }

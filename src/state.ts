@@ -17,6 +17,16 @@ enum StateKey {
   AddedAuths = 'addedAuths'
 }
 
+function saveJson(key: StateKey, value: unknown): void {
+  core.saveState(key, JSON.stringify(value))
+}
+
+/** undefined when main never saved it (it stopped before that step). */
+function savedJson<T>(key: StateKey): T | undefined {
+  const saved = core.getState(key)
+  return saved === '' ? undefined : (JSON.parse(saved) as T)
+}
+
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 export function markMainStarted(): void {
   core.saveState(StateKey.IsPost, 'true')
@@ -48,30 +58,27 @@ export function savedBuilder(): { name: string; removeInPost: boolean } | undefi
 
 /** Saved before the config is installed, so post can restore it even after a failure midway. */
 export function saveInstalledConfig(installed: InstalledConfig): void {
-  core.saveState(StateKey.InstalledConfig, JSON.stringify(installed))
+  saveJson(StateKey.InstalledConfig, installed)
 }
 
 export function savedInstalledConfig(): InstalledConfig | undefined {
-  const saved = core.getState(StateKey.InstalledConfig)
-  return saved === '' ? undefined : (JSON.parse(saved) as InstalledConfig)
+  return savedJson<InstalledConfig>(StateKey.InstalledConfig)
 }
 
 /** Saved before each change to the daemon's files, so post removes exactly what was added. */
 export function saveDaemonTrust(record: TrustRecord): void {
-  core.saveState(StateKey.DaemonTrust, JSON.stringify(record))
+  saveJson(StateKey.DaemonTrust, record)
 }
 
 export function savedDaemonTrust(): TrustRecord | undefined {
-  const saved = core.getState(StateKey.DaemonTrust)
-  return saved === '' ? undefined : (JSON.parse(saved) as TrustRecord)
+  return savedJson<TrustRecord>(StateKey.DaemonTrust)
 }
 
 /** Holds the previous auth entries (secrets, masked by main) so post can put them back. */
 export function saveAddedAuths(added: AddedAuths): void {
-  core.saveState(StateKey.AddedAuths, JSON.stringify(added))
+  saveJson(StateKey.AddedAuths, added)
 }
 
 export function savedAddedAuths(): AddedAuths | undefined {
-  const saved = core.getState(StateKey.AddedAuths)
-  return saved === '' ? undefined : (JSON.parse(saved) as AddedAuths)
+  return savedJson<AddedAuths>(StateKey.AddedAuths)
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { parseInspect } from '../../src/buildx.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
 
@@ -163,14 +164,25 @@ describe('main and post against the real buildx', () => {
     expect(again.log).not.toContain('::warning::')
   })
 
-  it('merges into buildkitd-config-inline, warning about each key the inputs replace', async () => {
+  it.each(['buildkitd-config-inline', 'buildkitd-config'])('merges into %s, warning about each key the inputs replace', async baseInput => {
     const job = newTestJob()
-    const inputs = { registries: 'registry.test:5443 http', 'max-parallelism': '2', 'buildkitd-config-inline': '[worker.oci]\nmax-parallelism = 8\ngc = false\n', bootstrap: 'false' }
+    const base = '[worker.oci]\nmax-parallelism = 8\ngc = false\n'
+    const basePath = join(job.root, 'base.toml')
+    writeFileSync(basePath, base)
+    const inputs = { registries: 'registry.test:5443 http', 'max-parallelism': '2', [baseInput]: baseInput === 'buildkitd-config' ? basePath : base, bootstrap: 'false', preflight: 'off' }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(0)
-    expect(main.log).toContain("::warning::The base buildkitd config sets worker.oci.max-parallelism; the action's inputs replace it.")
+    expect(main.log).toContain(`::warning::\`${baseInput}\` sets worker.oci.max-parallelism; the action's inputs replace it.`)
     const storedConfig = parse(storedBuilder(job.dockerConfig, main.outputs.name).files['buildkitd.toml'])
     expect(storedConfig.worker).toEqual({ oci: { 'max-parallelism': 2, gc: false }, containerd: { 'max-parallelism': 2 } })
     expect((await runPost(job, main.state)).exitCode).toBe(0)
+  })
+
+  it('reads the platforms output from what `docker buildx inspect` prints for a booted builder', () => {
+    // No builder can boot here (no BuildKit image), but the default one is running: same output format.
+    const printed = dockerOk(newDockerConfig(), ['buildx', 'inspect', 'default'])
+    const { platforms } = parseInspect(printed)
+    expect(platforms).toContain(`linux/${process.arch === 'x64' ? 'amd64' : process.arch}`)
+    expect(platforms.join(', ')).toBe(/^Platforms:\s*(.*)$/m.exec(printed)?.[1].replace(/\*/g, ''))
   })
 })

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
@@ -96,7 +96,7 @@ describe('kubernetes driver', () => {
 describe('install-config', () => {
   it('writes the config where a self-hosted buildkitd reads it, and post puts back the file that was there', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkitd.toml')
-    writeFileSync(path, 'root = "/srv/buildkit"\n')
+    writeFileSync(path, 'root = "/srv/buildkit"\n', { mode: 0o600 })
     const job = newTestJob()
     const inputs = { registries: 'registry.internal:5000 http', 'install-config': path, bootstrap: 'false', preflight: 'off' }
     const main = await runMain(job, inputs)
@@ -105,6 +105,7 @@ describe('install-config', () => {
     expect(parse(readFileSync(path, 'utf8'))).toEqual({ registry: { 'registry.internal:5000': { http: true } } })
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
     expect(readFileSync(path, 'utf8')).toBe('root = "/srv/buildkit"\n')
+    expect(statSync(path).mode & 0o777).toBe(0o600)
     // A second post step changes nothing.
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
     expect(readFileSync(path, 'utf8')).toBe('root = "/srv/buildkit"\n')

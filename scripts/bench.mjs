@@ -32,9 +32,9 @@ const timed = (command, args) => {
 }
 
 const inputs = {
-  registries: 'localhost:5000 http\nregistry.example.com:5443\nlab.example.com insecure',
+  registries: 'localhost:5000 http\nregistry.internal:5443\nlab.internal insecure',
   'ca-cert': caPem(),
-  mirror: 'mirror.gcr.io',
+  mirror: 'mirror.internal',
   'max-parallelism': '4',
   bootstrap: 'false',
   // Measured on its own below: these example hosts do not exist.

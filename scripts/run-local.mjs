@@ -22,9 +22,9 @@ const fromEnvironment = Object.fromEntries(
 const inputs = Object.keys(fromEnvironment).length > 0
   ? fromEnvironment
   : {
-      registries: 'localhost:5000 http\nregistry.example.com:5443\nlab.example.com insecure',
+      registries: 'localhost:5000 http\nregistry.internal:5443\nlab.internal insecure',
       'ca-cert': exampleCa(),
-      mirror: 'mirror.gcr.io',
+      mirror: 'mirror.internal',
       'max-parallelism': '4',
       bootstrap: 'false'
     }

@@ -20,20 +20,36 @@ export interface RunningServer {
   stop(): Promise<void>
 }
 
-/** A port on 127.0.0.1 that nothing listens on: the kernel picks a free one, then it is released. */
-export async function closedPort(): Promise<number> {
+/**
+ * Ports for child processes and for "closed port" tests come from 20000-31999, below Linux's
+ * ephemeral range (32768+), so no `listen(0)` and no outgoing connection ever lands on one; each
+ * jest worker has a block of its own, so two workers never hand out the same port. (Taking a
+ * kernel-chosen port and releasing it raced: another worker's `listen(0)` could get it before the
+ * child bound it, and the child's start then looked like success.)
+ */
+const PORT_BASE = 20000
+const PORTS_PER_WORKER = 1000
+let nextPortOffset = 0
+
+function canBind(port: number): Promise<boolean> {
   const server = createNetServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, LOOPBACK, resolve)
+  return new Promise(resolve => {
+    server.once('error', () => resolve(false))
+    server.listen(port, LOOPBACK, () => server.close(() => resolve(true)))
   })
-  const { port } = server.address() as { port: number }
-  await new Promise<void>(resolve => server.close(() => resolve()))
-  return port
 }
 
-// A free port for a child process: the same trick as closedPort. Another process could take the
-// port between the close and the child's bind; then the child exits and waitForPort says why.
+/** A port on 127.0.0.1 that nothing listens on, and that nothing else in this test run will take. */
+export async function closedPort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1') - 1
+  for (let tries = 0; tries < PORTS_PER_WORKER; tries++) {
+    const port = PORT_BASE + ((worker * PORTS_PER_WORKER) % 12000) + (nextPortOffset++ % PORTS_PER_WORKER)
+    if (await canBind(port)) return port
+  }
+  throw new Error('no free port left in this worker\'s block')
+}
+
+// A free port for a child process to bind.
 const freePort = closedPort
 
 function canConnect(port: number, address: string): Promise<boolean> {

@@ -167,7 +167,7 @@ describe('createTestHost', () => {
       expect(spawnSync('ip', ['link', 'show', other.veth], { encoding: 'utf8' }).status).not.toBe(0)
       expect(readFileSync('/etc/hosts', 'utf8')).not.toContain(other.name)
       expect(readFileSync('/etc/hosts', 'utf8')).toContain(host.name)
-      await expect(get(`http://${other.address}:${registry.port}/v2/`)).rejects.toThrow()
+      // Not probed by connecting: with the namespace gone, its address is routed off this machine.
       await expect(other.startRegistry()).rejects.toThrow(/destroyed/)
     } finally {
       if (!destroyed) await other.destroy()

@@ -3,6 +3,8 @@ export interface Job {
   root: string
   runnerTemp: string
   env: NodeJS.ProcessEnv
+  /** Directories added through GITHUB_PATH, newest first. */
+  path: string[]
   user?: { uid: number; gid: number }
 }
 export interface StepResult {
@@ -11,10 +13,18 @@ export interface StepResult {
   outputs: Record<string, string>
   state: Record<string, string>
   summary: string
+  /** What the step wrote to GITHUB_ENV (already applied to the job's later steps). */
+  exported: Record<string, string>
   ms: number
+}
+export interface CommandResult {
+  status: number
+  stdout: string
+  stderr: string
 }
 export declare const BUNDLE: string
 export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(job: Job, inputs: Record<string, string>): Promise<StepResult>
 export declare function runPost(job: Job, state: Record<string, string>, inputs?: Record<string, string>): Promise<StepResult>
+export declare function runLater(job: Job, command: string, args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult>

@@ -1,8 +1,10 @@
 // Runs the bundled action the way a GitHub runner runs a JavaScript action:
 // INPUT_<NAME> variables (name upper-cased, hyphens kept), GITHUB_OUTPUT /
-// GITHUB_STATE / GITHUB_STEP_SUMMARY files, then the post step with every
-// saved state as STATE_<name>. Used by the real-binary tests, `npm run local`
-// and `npm run bench`.
+// GITHUB_STATE / GITHUB_ENV / GITHUB_PATH / GITHUB_STEP_SUMMARY files, then the
+// post step with every saved state as STATE_<name>. What a step exports through
+// GITHUB_ENV and GITHUB_PATH reaches every later step of the job, `run:` steps
+// (runLater) and the post step alike. Used by the real-binary tests,
+// `npm run local` and `npm run bench`.
 import { spawn } from 'node:child_process'
 import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -67,9 +69,22 @@ export function newJob(env = {}, user) {
     root,
     runnerTemp: join(root, 'temp'),
     env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env },
+    /** Directories steps added through GITHUB_PATH, the newest first (as the runner prepends them). */
+    path: [],
     user
   }
   return job
+}
+
+/**
+ * The environment a step of `job` starts with: this process's, less what the runner sets per step
+ * (NODE_OPTIONS is jest's own), plus the job's and what earlier steps exported.
+ */
+function stepEnvironment(job, extra = {}) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key)))
+  const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...extra }
+  if (job.path.length > 0) env.PATH = [...job.path, env.PATH].join(':')
+  return env
 }
 
 /**
@@ -81,14 +96,12 @@ export function newJob(env = {}, user) {
  */
 export async function runStep(job, step, stepEnv) {
   const files = {}
-  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) {
+  for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = join(job.root, `${step}-${name.toLowerCase()}`)
     writeFileSync(files[name], '')
     if (job.user) chownSync(files[name], job.user.uid, job.user.gid)
   }
-  // The runner starts actions with a clean slate of these; NODE_OPTIONS is jest's own.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key)))
-  const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...files, ...stepEnv }
+  const env = stepEnvironment(job, { ...files, ...stepEnv })
   const started = performance.now()
   const { exitCode, log } = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'], uid: job.user?.uid, gid: job.user?.gid })
@@ -99,14 +112,40 @@ export async function runStep(job, step, stepEnv) {
     child.on('close', code => resolve({ exitCode: code ?? 1, log }))
   })
   assertNoSecretShown(log)
+  const exported = readCommandFile(files.GITHUB_ENV)
+  Object.assign(job.env, exported)
+  const addedPaths = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(line => line !== '')
+  job.path.unshift(...addedPaths.reverse())
   return {
     exitCode,
     log,
+    exported,
     outputs: readCommandFile(files.GITHUB_OUTPUT),
     state: readCommandFile(files.GITHUB_STATE),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     ms: performance.now() - started
   }
+}
+
+/**
+ * A later `run:` step of the job: `command args` with the job's environment, including what the
+ * action exported. Never throws for a failing command: the test asserts on the status.
+ * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv, path: string[]}} job
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{cwd?: string, env?: NodeJS.ProcessEnv}} [options] `env`: the step's own `env:` map
+ * @returns {Promise<{status: number, stdout: string, stderr: string}>}
+ */
+export function runLater(job, command, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: stepEnvironment(job, options.env), stdio: ['ignore', 'pipe', 'pipe'], uid: job.user?.uid, gid: job.user?.gid })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', chunk => (stdout += chunk))
+    child.stderr.on('data', chunk => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', code => resolve({ status: code ?? 1, stdout, stderr }))
+  })
 }
 
 /**

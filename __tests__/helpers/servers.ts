@@ -18,6 +18,8 @@ export interface RunningServer {
   host: string
   /** Kills the server and resolves once it is gone. Safe to call more than once. */
   stop(): Promise<void>
+  /** What a child-process server printed so far (bounded); '' for in-process servers. */
+  output(): string
 }
 
 /**
@@ -63,11 +65,11 @@ function canConnect(port: number, address: string): Promise<boolean> {
   })
 }
 
-/** The child's output, kept (bounded) for error messages. */
+/** The child's output, kept (bounded: the last 256 KiB) for error messages and request logs. */
 function captureOutput(child: ChildProcess): () => string {
   let output = ''
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString('utf8')).slice(-16384)
+    output = (output + chunk.toString('utf8')).slice(-262144)
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
@@ -138,7 +140,7 @@ async function startProcess(name: string, command: string, args: string[], port:
   const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
     if (gone) throw new Error(`${name} ${gone} before listening on ${address}:${port}:\n${output()}`)
-    if (await canConnect(port, address)) return { port, host: `${address}:${port}`, stop: () => stopChild(child) }
+    if (await canConnect(port, address)) return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
     if (Date.now() > deadline) {
       await stopChild(child)
       throw new Error(`${name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
@@ -159,6 +161,8 @@ export interface RegistryOptions {
   address?: string
   /** Run in this network namespace: `ip netns exec NETNS docker-registry serve ...`. */
   netns?: string
+  /** Log every request (the access log), readable through `output()`: e.g. to see a mirror used. */
+  logRequests?: boolean
 }
 
 /** Debian's docker-registry (distribution 2.8) with filesystem storage in a temp dir of its own. */
@@ -184,7 +188,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   const config: Record<string, unknown> = {
     version: '0.1',
     // Errors only, no access log: the output is kept for start-up failures and should stay short.
-    log: { level: 'error', accesslog: { disabled: true } },
+    log: { level: 'error', accesslog: { disabled: !options.logRequests } },
     storage: {
       filesystem: { rootdirectory: join(dir, 'data') },
       // No background scan of the upload directory.
@@ -256,7 +260,7 @@ async function listen(server: Server, sockets: Set<Socket>): Promise<RunningServ
     })
     return stopped
   }
-  return { port, host: `${LOOPBACK}:${port}`, stop }
+  return { port, host: `${LOOPBACK}:${port}`, stop, output: () => '' }
 }
 
 /** Accepts TCP connections and never sends a byte: a server that hangs. */

@@ -366,6 +366,7 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
         const running: RunningServer = {
           port: registry.port,
           host: `${name}:${registry.port}`,
+          output: registry.output,
           stop: () => {
             registries.delete(running)
             return registry.stop()

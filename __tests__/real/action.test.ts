@@ -3,11 +3,13 @@ import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { parseInspect } from '../../src/buildx.js'
+import { bootDriverOpts, BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
+import { containerExists } from './jobs.js'
 
-// The bundled action against the real dockerd and buildx, as a runner runs it.
-// There is no BuildKit image here, so builders are created with `bootstrap: false`.
+// The bundled action against the real dockerd and buildx, as a runner runs it. Builders boot from
+// BUILDKIT_IMAGE where what is checked needs a running BuildKit; pushes are in push.test.ts.
 
 let pki: TestPki
 let otherPki: TestPki
@@ -35,7 +37,7 @@ function builderNames(dockerConfig: string): string[] {
 }
 
 describe('main and post against the real buildx', () => {
-  it('creates a builder that stores the generated config and certificates, makes it the default, and post removes it all', async () => {
+  it('boots a builder that stores the generated config and certificates, makes it the default, and post removes it all', async () => {
     const job = newTestJob()
     const inputs = {
       registries: `localhost:5000 http\nregistry.test:5443\nmtls.test:8443 ca=${otherPki.caCertPath}\nlab.test insecure`,
@@ -44,7 +46,9 @@ describe('main and post against the real buildx', () => {
       'client-key': pki.clientKeyPath,
       mirror: 'mirror.test:5000',
       'max-parallelism': '3',
-      bootstrap: 'false'
+      'driver-opts': bootDriverOpts(),
+      // The hosts are made up: nothing to probe.
+      preflight: 'off'
     }
     const main = await runMain(job, inputs)
     expect(main.log).not.toContain('::error::')
@@ -53,8 +57,14 @@ describe('main and post against the real buildx', () => {
     expect(driver).toBe('docker-container')
     expect(main.outputs['certs-dir']).toBe(join(config, '..', 'certs'))
 
-    // buildx knows the builder, with host networking for the loopback registry, and it is the default.
-    expect(dockerOk(job.dockerConfig, ['buildx', 'inspect', name])).toMatch(/Driver Options:\s+network="host"/)
+    // buildx knows the builder, booted, with host networking for the loopback registry, and it is the default.
+    const inspect = dockerOk(job.dockerConfig, ['buildx', 'inspect', name])
+    expect(inspect).toMatch(/Driver Options:.*network="host"/)
+    expect(inspect).toMatch(/Status:\s+running/)
+    // The platforms output is what the booted builder reports.
+    expect(main.outputs.platforms.split(',')).toEqual(parseInspect(inspect).platforms)
+    expect(main.outputs.platforms).toContain(`linux/${process.arch === 'x64' ? 'amd64' : process.arch}`)
+    expect(containerExists(name)).toBe(true)
     expect(dockerOk(job.dockerConfig, ['buildx', 'inspect'])).toMatch(new RegExp(`^Name:\\s+${name}$`, 'm'))
 
     // What buildx stored is what the builder will boot with: the TOML with paths inside the container, and the files.
@@ -86,7 +96,8 @@ describe('main and post against the real buildx', () => {
 
     const post = await runPost(job, main.state, inputs)
     expect(post.exitCode).toBe(0)
-    expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).stderr).toContain(`no builder "${name}" found`)
+    expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).stderr).toMatch(new RegExp(`no builder "?${name}"? found`))
+    expect(containerExists(name)).toBe(false)
     expect(existsSync(dir)).toBe(false)
     expect(filesUnder(job.runnerTemp)).toEqual([])
   })
@@ -124,21 +135,26 @@ describe('main and post against the real buildx', () => {
     expect(post.log).not.toContain('::warning::')
   })
 
-  it('replaces a leftover builder of the same name, saying so; with replace: false fails with the command to remove it', async () => {
+  it('replaces a leftover booted builder of the same name, saying so; with replace: false fails with the command to remove it', async () => {
     const job = newTestJob()
-    dockerOk(job.dockerConfig, ['buildx', 'create', '--name', 'leftover', '--driver', 'docker-container'])
+    // What a crashed job leaves on a self-hosted runner: a booted builder and its BuildKit container.
+    dockerOk(job.dockerConfig, ['buildx', 'create', '--name', 'leftover', '--driver', 'docker-container', '--driver-opt', `image=${BUILDKIT_IMAGE}`, '--bootstrap'])
+    expect(containerExists('leftover')).toBe(true)
     const strict = await runMain(job, { name: 'leftover', registries: 'registry.test:5443 insecure', bootstrap: 'false', replace: 'false' })
     expect(strict.exitCode).toBe(1)
     expect(strict.log).toContain("::error::Input 'name': a builder named 'leftover' already exists. Fix: remove it with `docker buildx rm leftover`")
     expect(storedBuilder(job.dockerConfig, 'leftover').files).toEqual({})
     expect(filesUnder(job.runnerTemp)).toEqual([])
 
-    const main = await runMain(job, { name: 'leftover', registries: 'registry.test:5443 insecure', bootstrap: 'false' })
+    const main = await runMain(job, { name: 'leftover', registries: 'registry.test:5443 insecure', 'driver-opts': bootDriverOpts(), preflight: 'off' })
     expect(main.exitCode).toBe(0)
     expect(main.log).toContain('A builder named leftover already exists (left by an earlier job?): removing it and creating it again.')
     expect(storedBuilder(job.dockerConfig, 'leftover').files['buildkitd.toml']).toContain('insecure = true')
+    // The new builder booted with the new config: BuildKit reads `insecure` in its container.
+    expect(dockerOk(job.dockerConfig, ['exec', buildkitContainer('leftover'), 'cat', '/etc/buildkit/buildkitd.toml'])).toContain('insecure = true')
     expect((await runPost(job, main.state)).exitCode).toBe(0)
     expect(builderNames(job.dockerConfig)).toEqual([])
+    expect(containerExists('leftover')).toBe(false)
   })
 
   it('with cleanup: false keeps the builder but still removes the key material', async () => {
@@ -176,13 +192,5 @@ describe('main and post against the real buildx', () => {
     const storedConfig = parse(storedBuilder(job.dockerConfig, main.outputs.name).files['buildkitd.toml'])
     expect(storedConfig.worker).toEqual({ oci: { 'max-parallelism': 2, gc: false }, containerd: { 'max-parallelism': 2 } })
     expect((await runPost(job, main.state)).exitCode).toBe(0)
-  })
-
-  it('reads the platforms output from what `docker buildx inspect` prints for a booted builder', () => {
-    // No builder can boot here (no BuildKit image), but the default one is running: same output format.
-    const printed = dockerOk(newDockerConfig(), ['buildx', 'inspect', 'default'])
-    const { platforms } = parseInspect(printed)
-    expect(platforms).toContain(`linux/${process.arch === 'x64' ? 'amd64' : process.arch}`)
-    expect(platforms.join(', ')).toBe(/^Platforms:\s*(.*)$/m.exec(printed)?.[1].replace(/\*/g, ''))
   })
 })

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { newDockerConfig, requireDocker } from './docker.js'
+import { containerExists } from './jobs.js'
 
 // Self-hosted runners: several jobs at once against one Docker daemon, and a
 // daemon that does not answer.
@@ -19,10 +21,10 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('concurrency and faults', () => {
-  it('8 jobs at once on one daemon get 8 builders, and 8 post steps leave nothing behind', async () => {
+  it('8 jobs at once on one daemon boot 8 builders, and 8 post steps leave nothing behind', async () => {
     // One user, one Docker client config: runners sharing a daemon and a home directory.
     const dockerConfig = newDockerConfig()
-    const inputs = { registries: 'registry.test:5443', 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, bootstrap: 'false', preflight: 'off' }
+    const inputs = { registries: 'registry.test:5443', 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'driver-opts': bootDriverOpts(), preflight: 'off' }
     const jobs = Array.from({ length: 8 }, (_, index) => newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '77', GITHUB_JOB: `build-${index % 2}` }))
     const mains = await Promise.all(jobs.map(job => runMain(job, inputs)))
     for (const main of mains) expect(main.log).not.toContain('::error::')
@@ -30,10 +32,12 @@ describe('concurrency and faults', () => {
     const names = mains.map(main => main.outputs.name)
     expect(new Set(names).size).toBe(8)
     expect(readdirSync(join(dockerConfig, 'buildx', 'instances')).sort()).toEqual([...names].sort())
+    for (const name of names) expect(containerExists(name)).toBe(true)
 
     const posts = await Promise.all(jobs.map((job, index) => runPost(job, mains[index].state, inputs)))
     expect(posts.map(post => post.exitCode)).toEqual(Array(8).fill(0))
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
+    for (const name of names) expect(containerExists(name)).toBe(false)
     for (const job of jobs) expect(filesUnder(job.runnerTemp)).toEqual([])
   })
 

@@ -163,6 +163,11 @@ export interface RegistryOptions {
   netns?: string
   /** Log every request (the access log), readable through `output()`: e.g. to see a mirror used. */
   logRequests?: boolean
+  /**
+   * `auth: token`: clients must bring a token from `realm` (see ./token-server.ts) for `service`,
+   * signed by a certificate in `rootCertBundlePath` and issued by `issuer`.
+   */
+  tokenAuth?: { realm: string; service: string; issuer: string; rootCertBundlePath: string }
 }
 
 /** Debian's docker-registry (distribution 2.8) with filesystem storage in a temp dir of its own. */
@@ -202,6 +207,10 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], { encoding: 'utf8' })
     writeFileSync(htpasswdPath, line)
     config.auth = { htpasswd: { realm: 'sbr-test-registry', path: htpasswdPath } }
+  }
+  if (options.tokenAuth) {
+    const { realm, service, issuer, rootCertBundlePath } = options.tokenAuth
+    config.auth = { token: { realm, service, issuer, rootcertbundle: rootCertBundlePath } }
   }
   // JSON is YAML, and it needs no quoting rules for paths.
   const configPath = join(dir, 'config.yml')

@@ -25,7 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await tearDownAll()
-  for (const container of containers) spawnSync('docker', ['rm', '-f', container], { stdio: 'ignore' })
+  // -v: the image declares a volume for BuildKit's state, which would outlive the container.
+  for (const container of containers) spawnSync('docker', ['rm', '-f', '-v', container], { stdio: 'ignore' })
   await tls?.stop()
 })
 

@@ -26,16 +26,18 @@ image=$1 marker=${2:-} digest=${3:-}
 split_image "$image"
 
 listed="$(tags "$IMAGE_HOST" "$IMAGE_REPO")"
+shown="$(tr '\n' ' ' <<<"$listed" | sed 's/ *$//')"
+shown=${shown:-none}
 if [ "$mode" = absent ]; then
   if grep -qxF -- "$IMAGE_TAG" <<<"$listed"; then
     fail "$image is at the registry, but the push was expected to be refused"
   fi
-  echo "$IMAGE_HOST has no tag $IMAGE_TAG in $IMAGE_REPO (tags: $(tr '\n' ' ' <<<"$listed")), as expected"
+  echo "$IMAGE_HOST has no tag $IMAGE_TAG in $IMAGE_REPO (tags: $shown), as expected"
   exit 0
 fi
 grep -qxF -- "$IMAGE_TAG" <<<"$listed" \
-  || fail "$IMAGE_HOST does not list tag $IMAGE_TAG in $IMAGE_REPO (tags: $(tr '\n' ' ' <<<"$listed"))"
-[ "$mode" = layers ] || echo "tags of $IMAGE_REPO on $IMAGE_HOST: $(tr '\n' ' ' <<<"$listed")"
+  || fail "$IMAGE_HOST does not list tag $IMAGE_TAG in $IMAGE_REPO (tags: $shown)"
+[ "$mode" = layers ] || echo "tags of $IMAGE_REPO on $IMAGE_HOST: $shown"
 
 # The manifest the tag points at, and its digest as the registry states it.
 top="$(api "$IMAGE_HOST" "/v2/$IMAGE_REPO/manifests/$IMAGE_TAG" "${MANIFEST_ACCEPT[@]}" -D "$E2E_DIR/manifest-headers")"

@@ -15,7 +15,8 @@ name=$1 file=$2 mask=${3:-}
 [ -s "$file" ] || fail "$file is empty or missing"
 if [ "$mask" = --mask ]; then
   # Every line but the BEGIN/END armour, which says nothing secret.
-  while IFS= read -r line; do
+  # (`|| [ -n "$line" ]`: a last line without a newline counts too.)
+  while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in '' | -----*) ;; *) echo "::add-mask::$line" ;; esac
   done <"$file"
 fi
@@ -28,4 +29,4 @@ delimiter="EOF_$(openssl rand -hex 16)"
   [ -z "$(tail -c 1 "$file")" ] || echo
   echo "$delimiter"
 } >>"${GITHUB_ENV:?GITHUB_ENV is not set}"
-echo "$name: $(wc -l <"$file") line(s) from $file, for the later steps of this job"
+echo "$name: $(grep -c '' "$file") line(s) from $file, for the later steps of this job"

@@ -68,7 +68,7 @@ write_file() {
 # ---- 1. trixie and unstable apt sources, pinned low ----------------------------------------
 # Their URI (and Signed-By) are those of the stanza of debian.sources whose Suites has 'bookworm':
 # the machine's own choice of archive or mirror. No host name is written in this project.
-[ -f "$DEBIAN_SOURCES" ] || die "no $DEBIAN_SOURCES: this script reads the Debian archive's URI from its 'bookworm' stanza (deb822 format). Add one, e.g. the stanza a Debian bookworm image ships, or convert /etc/apt/sources.list with 'apt modernize-sources'"
+[ -f "$DEBIAN_SOURCES" ] || die "no $DEBIAN_SOURCES: this script reads the Debian archive's URI from its stanza with the 'bookworm' suite (deb822 format, as Debian's bookworm images ship it). Write one with 'Types: deb', 'URIs:' your archive or mirror, 'Suites: bookworm bookworm-updates', 'Components: main' and 'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'"
 stanza_vals="$(awk '
   BEGIN { RS=""; FS="\n" }
   {

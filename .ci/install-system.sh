@@ -107,8 +107,9 @@ Pin-Priority: $priority"; then
 # trixie at 100 (< bookworm's 500): never picked while bookworm has the package, never as an
 # upgrade; only 'apt-get download docker-buildx/trixie' below uses it.
 add_suite trixie trixie "n=trixie" 100
-# unstable at -1: apt never installs anything from it, even when asked; 'apt-get download' of an
-# explicit pkg/unstable still fetches the .deb, which is all that is done with it.
+# unstable at -1: apt never picks it on its own, not as a candidate, an upgrade or a dependency
+# (only an explicit pkg/unstable or -t unstable would, and nothing here installs that way);
+# 'apt-get download pkg/unstable' below fetches the .debs, which are only unpacked.
 add_suite unstable unstable "a=unstable" -1
 
 # ---- what is missing? ----------------------------------------------------------------------

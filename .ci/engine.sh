@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# Starts and stops one Docker engine generation at a time, on the default socket
+# (/var/run/docker.sock, pid file /var/run/docker.pid), each with its own data root:
+#
+#   bookworm  Debian bookworm's dockerd 20.10 + containerd 1.6, docker CLI 20.10, buildx 0.13.1
+#   unstable  Debian unstable's dockerd 28.5 + containerd 2.1, docker CLI 28.5, buildx 0.29.1,
+#             unpacked by .ci/install-system.sh (run that first)
+#
+# Both use bookworm's runc (/usr/sbin/runc) and /etc/docker/daemon.json.
+#
+# Usage:
+#   .ci/engine.sh start NAME   start NAME and wait until it answers (nothing to do if it runs already)
+#   .ci/engine.sh stop         stop the dockerd on the default socket, whichever it is, and wait
+#                              until it and its containerd are gone; puts bookworm's buildx back
+#   .ci/engine.sh env NAME     print the `export PATH=...` that puts NAME's docker CLI first
+#   .ci/engine.sh status       which engine runs (exit 1 if none)
+#
+# Which docker CLI and buildx:
+#   The tests run `docker` from PATH, as root and as throwaway users with DOCKER_CONFIG set to
+#   temporary directories. `.ci/engine.sh env NAME` gives the PATH with NAME's CLI first: each
+#   generation runs with the CLI of its own Docker release, the way a machine with that release
+#   has it (a bookworm runner has docker.io's 20.10 CLI; a runner with dockerd 28 has a 28 CLI).
+#   The 28.2 CLI some images have in /usr/local/bin is neither, so it is used by neither: against
+#   dockerd 20.10 it would hide what an old CLI does, against 28.5 it would be an older client.
+#   buildx is a CLI plugin: the CLI looks in DOCKER_CONFIG/cli-plugins, then in the system
+#   directories, /usr/local/lib/docker/cli-plugins first (docker/cli has no environment variable
+#   for more). `start` copies NAME's buildx there; `stop` puts bookworm's back, the machine's
+#   default, which tests that read that file as "the real buildx" expect to find.
+#
+# Environment:
+#   DOCKERD_FLAGS         extra dockerd flags (default none). Not `--bridge none`: a dockerd
+#                         started so deletes an existing docker0 bridge.
+#   DOCKERD_LOG           dockerd's log (default /tmp/dockerd-NAME.log)
+#   DOCKERD_TIMEOUT       seconds to wait for dockerd to answer (default 60)
+#   DOCKERD_STOP_TIMEOUT  seconds to wait for it to exit before SIGKILL (default 60)
+set -euo pipefail
+
+log() { printf '[engine] %s\n' "$*" >&2; }
+die() { printf '[engine] ERROR: %s\n' "$*" >&2; exit 1; }
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=.ci/engines.env
+. "$HERE/engines.env"
+
+PIDFILE=/var/run/docker.pid
+SOCKET=/var/run/docker.sock
+STATE_DIR=/run/sbr-engines        # tmpfs: forgotten at reboot, like the daemon itself
+STATE="$STATE_DIR/active"         # "NAME PID EXEC_ROOT" of the engine this script started
+DOCKERD_TIMEOUT="${DOCKERD_TIMEOUT:-60}"
+DOCKERD_STOP_TIMEOUT="${DOCKERD_STOP_TIMEOUT:-60}"
+DOCKERD_FLAGS="${DOCKERD_FLAGS:-}"
+# The daemon is always the one on the default socket; never whatever a caller's variables name.
+unset DOCKER_HOST DOCKER_CONTEXT
+
+# engine_vars NAME: sets what differs between the generations.
+engine_vars() {
+  NAME="$1"
+  case "$NAME" in
+    bookworm)
+      DOCKERD=/usr/sbin/dockerd
+      CLI=/usr/bin/docker
+      BUILDX="$BOOKWORM_BUILDX"
+      PROXY=/usr/sbin/docker-proxy
+      INIT=/usr/bin/docker-init
+      # Debian's default data root and exec root: what `npm test` after install-system uses.
+      DATA_ROOT=/var/lib/docker
+      EXEC_ROOT=/var/run/docker
+      # No /usr/local: dockerd finds bookworm's containerd, containerd-shim-runc-v2 and runc.
+      DAEMON_PATH=/usr/sbin:/usr/bin:/sbin:/bin
+      ;;
+    unstable)
+      DOCKERD="$UNSTABLE_ROOT/usr/sbin/dockerd"
+      CLI="$UNSTABLE_ROOT/usr/bin/docker"
+      BUILDX="$UNSTABLE_BUILDX"
+      PROXY="$UNSTABLE_ROOT/usr/sbin/docker-proxy"
+      INIT="$UNSTABLE_ROOT/usr/bin/docker-init"
+      # Its own data root: dockerd 28 and containerd 2 change the formats under it, which
+      # dockerd 20.10 must never read.
+      DATA_ROOT=/var/lib/docker-unstable
+      EXEC_ROOT=/var/run/docker-unstable
+      # dockerd starts `containerd` from PATH, and containerd the shim: the unpacked ones come
+      # first. runc is not unpacked: bookworm's /usr/sbin/runc serves both generations.
+      DAEMON_PATH="$UNSTABLE_ROOT/usr/sbin:$UNSTABLE_ROOT/usr/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+      ;;
+    *) die "unknown engine '$NAME': bookworm or unstable" ;;
+  esac
+  CLI_BIN="$ENGINES_DIR/$NAME/bin"   # holds only `docker`, a link to $CLI
+  for f in "$DOCKERD" "$CLI" "$BUILDX" "$PROXY" "$INIT"; do
+    [ -x "$f" ] || die "$NAME: $f is missing: run .ci/install-system.sh first"
+  done
+}
+
+# alive PID: the process exists and is not a zombie
+alive() {
+  local state
+  [ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+  state="$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# running_dockerd: pid of the dockerd on the default pid file, or of any dockerd (one at a time)
+running_dockerd() {
+  local pid
+  pid="$(cat "$PIDFILE" 2>/dev/null || true)"
+  if alive "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
+    echo "$pid"; return 0
+  fi
+  pgrep -x dockerd | head -n1
+}
+
+# set_plugin FILE: makes FILE the system buildx plugin (atomic rename; skipped when equal)
+set_plugin() {
+  local src="$1"
+  if [ -f "$SYSTEM_BUILDX" ] && cmp -s "$src" "$SYSTEM_BUILDX"; then return 0; fi
+  install -d -m 0755 "$SYSTEM_PLUGIN_DIR"
+  # Not named docker-*: the CLI ignores it while it is being written.
+  install -m 0755 "$src" "$SYSTEM_PLUGIN_DIR/.docker-buildx.new"
+  mv -f "$SYSTEM_PLUGIN_DIR/.docker-buildx.new" "$SYSTEM_BUILDX"
+  log "system buildx plugin: $("$SYSTEM_BUILDX" version | awk '{print $2}') ($SYSTEM_BUILDX)"
+}
+
+answers() { timeout 10 "$CLI" -H "unix://$SOCKET" info >/dev/null 2>&1; }
+
+cmd_start() {
+  engine_vars "$1"
+  local pid
+  pid="$(running_dockerd || true)"
+  if [ -n "$pid" ]; then
+    if [ "$(cut -d' ' -f1-2 "$STATE" 2>/dev/null)" = "$NAME $pid" ] && answers; then
+      log "$NAME already runs (pid $pid)"
+      return 0
+    fi
+    die "a dockerd already runs (pid $pid, $(tr '\0' ' ' <"/proc/$pid/cmdline")); one engine at a time on $SOCKET: stop it first (.ci/engine.sh stop)"
+  fi
+  # dockerd uses a containerd listening there instead of starting its own (of its generation).
+  if [ -S /run/containerd/containerd.sock ]; then
+    die "/run/containerd/containerd.sock exists: dockerd would use that containerd instead of its own; stop that containerd (or remove the stale socket)"
+  fi
+
+  set_plugin "$BUILDX"
+  mkdir -p "$CLI_BIN" "$STATE_DIR"
+  ln -sfn "$CLI" "$CLI_BIN/docker"
+
+  local logfile="${DOCKERD_LOG:-/tmp/dockerd-$NAME.log}"
+  local flags=(--data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE"
+    --userland-proxy-path "$PROXY" --init-path "$INIT")
+  # shellcheck disable=SC2206  # DOCKERD_FLAGS is a list of words
+  flags+=($DOCKERD_FLAGS)
+  log "starting $NAME: $DOCKERD ${flags[*]} (log: $logfile)"
+  printf '\n===== %s: %s %s =====\n' "$(date -u +%FT%TZ)" "$DOCKERD" "${flags[*]}" >>"$logfile"
+  # setsid: its own session, so it outlives this script and the caller's process group.
+  PATH="$DAEMON_PATH" setsid "$DOCKERD" "${flags[@]}" </dev/null >>"$logfile" 2>&1 &
+  pid=$!
+  printf '%s %s %s\n' "$NAME" "$pid" "$EXEC_ROOT" >"$STATE"
+
+  local deadline=$(( $(date +%s) + DOCKERD_TIMEOUT ))
+  until answers; do
+    if ! alive "$pid"; then
+      rm -f "$STATE"
+      log "last lines of $logfile:"; tail -n 30 "$logfile" >&2
+      die "$NAME: dockerd exited before answering (see above)"
+    fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      log "last lines of $logfile:"; tail -n 30 "$logfile" >&2
+      die "$NAME: dockerd (pid $pid) did not answer within ${DOCKERD_TIMEOUT}s; it is left running: .ci/engine.sh stop"
+    fi
+    sleep 0.2
+  done
+  set_plugin "$BUILDX"   # again: nothing may have swapped it meanwhile
+  log "$NAME is up: pid $pid, dockerd $("$CLI" version --format '{{.Server.Version}}'), containerd $("$CLI" version --format '{{range .Server.Components}}{{if eq .Name "containerd"}}{{.Version}}{{end}}{{end}}'), CLI $("$CLI" version --format '{{.Client.Version}}'), buildx $("$CLI" buildx version | awk '{print $2}')"
+}
+
+# wait_gone SECONDS PID...: 0 when none of the PIDs is alive any more, 1 at the deadline
+wait_gone() {
+  local deadline=$(( $(date +%s) + $1 )) p left; shift
+  while :; do
+    left=""
+    for p in "$@"; do alive "$p" && left="$left $p"; done
+    [ -z "$left" ] && return 0
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
+    sleep 0.2
+  done
+}
+
+cmd_stop() {
+  local pid exec_root containerd shims
+  pid="$(running_dockerd || true)"
+  if [ -z "$pid" ]; then
+    log "no dockerd runs"
+  else
+    # Its exec root (where its containerd's socket is): from its command line, else the default.
+    exec_root="$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^--exec-root$/{n;p;q};s/^--exec-root=//p' | head -n1)"
+    exec_root="${exec_root:-/var/run/docker}"
+    # Its containerd is its child (dockerd starts and supervises it).
+    containerd="$(pgrep -P "$pid" -x containerd | tr '\n' ' ' || true)"
+    log "stopping dockerd (pid $pid${containerd:+, containerd $containerd}, exec root $exec_root)"
+    kill -TERM "$pid"
+    # shellcheck disable=SC2086  # containerd: a list of pids
+    if ! wait_gone "$DOCKERD_STOP_TIMEOUT" "$pid" $containerd; then
+      log "still running after ${DOCKERD_STOP_TIMEOUT}s: SIGKILL"
+      # shellcheck disable=SC2086
+      kill -KILL "$pid" $containerd 2>/dev/null || true
+      # shellcheck disable=SC2086
+      wait_gone 10 "$pid" $containerd || die "dockerd $pid / containerd $containerd survive SIGKILL"
+    fi
+    # dockerd stops its containers before it exits, and their shims then exit too. A shim whose
+    # container outlived that (a container that ignored SIGTERM and SIGKILL) would keep the
+    # container's processes, mounts and cgroups: end it.
+    shims="$(pgrep -f "containerd-shim.* -address $exec_root/containerd/containerd.sock" | tr '\n' ' ' || true)"
+    # shellcheck disable=SC2086
+    if [ -n "$shims" ] && ! wait_gone 10 $shims; then
+      log "shims of stopped containers still run ($shims): SIGKILL"
+      # shellcheck disable=SC2086
+      kill -KILL $shims 2>/dev/null || true
+      # shellcheck disable=SC2086
+      wait_gone 10 $shims || die "containerd shims $shims survive SIGKILL"
+    fi
+    log "dockerd $pid and its containerd are gone"
+  fi
+  rm -f "$STATE"
+  # Back to the machine's default, generation (a).
+  [ -x "$BOOKWORM_BUILDX" ] && set_plugin "$BOOKWORM_BUILDX"
+  return 0
+}
+
+cmd_env() {
+  engine_vars "$1"
+  if [ "$(id -u)" -eq 0 ]; then mkdir -p "$CLI_BIN" && ln -sfn "$CLI" "$CLI_BIN/docker"; fi
+  printf 'export PATH=%q\n' "$CLI_BIN:$PATH"
+}
+
+cmd_status() {
+  local pid
+  pid="$(running_dockerd || true)"
+  [ -n "$pid" ] || { echo "none"; return 1; }
+  if [ "$(cut -d' ' -f2 "$STATE" 2>/dev/null)" = "$pid" ]; then
+    echo "$(cut -d' ' -f1 "$STATE") (pid $pid)"
+  else
+    echo "a dockerd not started by .ci/engine.sh (pid $pid)"
+  fi
+}
+
+[ "$(id -u)" -eq 0 ] || [ "${1:-}" = env ] || die "must run as root"
+case "${1:-}" in
+  start)  [ $# -eq 2 ] || die "usage: $0 start bookworm|unstable"; cmd_start "$2" ;;
+  stop)   cmd_stop ;;
+  env)    [ $# -eq 2 ] || die "usage: $0 env bookworm|unstable"; cmd_env "$2" ;;
+  status) cmd_status ;;
+  *) die "usage: $0 start NAME | stop | env NAME | status   (NAME: bookworm or unstable)" ;;
+esac

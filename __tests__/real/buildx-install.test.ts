@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -6,10 +7,16 @@ import { startHttpServer, type RunningServer } from '../helpers/servers.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
 
 // `buildx-version` against a local copy of the release page: the real buildx
-// binary this machine has, served with a checksums file as GitHub serves them.
+// binary this machine has, served with a checksums file as GitHub serves them,
+// as the release it is (0.13.1 or 0.29.1, whichever engine generation runs).
 
 const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx'
 const ASSET = (version: string): string => `buildx-${version}.linux-amd64`
+/** `github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3` → `0.13.1`. */
+const VERSION = /(\d+\.\d+\.\d+)/.exec(execFileSync(REAL_BUILDX, ['version'], { encoding: 'utf8' }))?.[1] ?? 'unknown'
+const RELEASE = `v${VERSION}`
+/** A release that does not exist, whose binary will not match its checksums file. */
+const MISMATCHED = `v${VERSION.replace(/\d+$/, patch => String(Number(patch) + 1))}`
 
 let server: RunningServer
 let binary: Buffer
@@ -22,12 +29,12 @@ beforeAll(async () => {
   const sha = createHash('sha256').update(binary).digest('hex')
   const wrongSha = createHash('sha256').update('something else').digest('hex')
   const routes: Record<string, Buffer | string> = {
-    '/api/releases/latest': JSON.stringify({ tag_name: 'v0.13.1' }),
-    [`/releases/download/v0.13.1/${ASSET('v0.13.1')}`]: binary,
-    '/releases/download/v0.13.1/checksums.txt': `${sha} *${ASSET('v0.13.1')}\n${wrongSha} *${ASSET('v0.13.1').replace('amd64', 'arm64')}\n`,
+    '/api/releases/latest': JSON.stringify({ tag_name: RELEASE }),
+    [`/releases/download/${RELEASE}/${ASSET(RELEASE)}`]: binary,
+    [`/releases/download/${RELEASE}/checksums.txt`]: `${sha} *${ASSET(RELEASE)}\n${wrongSha} *${ASSET(RELEASE).replace('amd64', 'arm64')}\n`,
     // A release whose binary does not match its checksums file.
-    [`/releases/download/v0.13.2/${ASSET('v0.13.2')}`]: binary,
-    '/releases/download/v0.13.2/checksums.txt': `${wrongSha} *${ASSET('v0.13.2')}\n`
+    [`/releases/download/${MISMATCHED}/${ASSET(MISMATCHED)}`]: binary,
+    [`/releases/download/${MISMATCHED}/checksums.txt`]: `${wrongSha} *${ASSET(MISMATCHED)}\n`
   }
   server = await startHttpServer((request, response) => {
     requests.push(request.url ?? '')
@@ -60,21 +67,21 @@ describe('buildx-version', () => {
     const main = await runMain(first, { ...inputs, 'buildx-version': 'latest' })
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
-    expect(main.log).toMatch(/buildx v0.13.1 downloaded, verified \(sha256 [0-9a-f]{64}\) and cached/)
-    expect(requests).toEqual(['/api/releases/latest', `/releases/download/v0.13.1/${ASSET('v0.13.1')}`, '/releases/download/v0.13.1/checksums.txt'])
+    expect(main.log).toMatch(new RegExp(`buildx ${RELEASE} downloaded, verified \\(sha256 [0-9a-f]{64}\\) and cached`))
+    expect(requests).toEqual(['/api/releases/latest', `/releases/download/${RELEASE}/${ASSET(RELEASE)}`, `/releases/download/${RELEASE}/checksums.txt`])
     const plugin = join(first.dockerConfig, 'cli-plugins', 'docker-buildx')
     expect(readFileSync(plugin).equals(binary)).toBe(true)
-    expect(readdirSync(join(toolCache, 'buildx'))).toEqual(['0.13.1'])
-    expect(docker(first.dockerConfig, ['buildx', 'version']).stdout).toContain('0.13.1')
+    expect(readdirSync(join(toolCache, 'buildx'))).toEqual([VERSION])
+    expect(docker(first.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
     expect(docker(first.dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).toBe(0)
     expect((await runPost(first, main.state)).exitCode).toBe(0)
     expect(readdirSync(first.runnerTemp)).toEqual([])
 
     const second = newInstallJob()
     requests.length = 0
-    const again = await runMain(second, { ...inputs, 'buildx-version': 'v0.13.1' })
+    const again = await runMain(second, { ...inputs, 'buildx-version': RELEASE })
     expect(again.exitCode).toBe(0)
-    expect(again.log).toContain('buildx v0.13.1 found in the tool cache')
+    expect(again.log).toContain(`buildx ${RELEASE} found in the tool cache`)
     expect(requests).toEqual([])
     expect(readFileSync(join(second.dockerConfig, 'cli-plugins', 'docker-buildx')).equals(binary)).toBe(true)
     expect((await runPost(second, again.state)).exitCode).toBe(0)
@@ -82,11 +89,11 @@ describe('buildx-version', () => {
 
   it('rejects a binary that does not match the checksums file, installing and creating nothing', async () => {
     const job = newInstallJob()
-    const main = await runMain(job, { ...inputs, 'buildx-version': 'v0.13.2' })
+    const main = await runMain(job, { ...inputs, 'buildx-version': MISMATCHED })
     expect(main.exitCode).toBe(1)
-    expect(main.log).toMatch(/::error::buildx v0.13.2: checksum mismatch for buildx-v0.13.2.linux-amd64 \(expected [0-9a-f]{64}, got [0-9a-f]{64}\); not installing it/)
+    expect(main.log).toMatch(new RegExp(`::error::buildx ${MISMATCHED}: checksum mismatch for ${ASSET(MISMATCHED)} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); not installing it`))
     expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
-    expect(existsSync(join(toolCache, 'buildx', '0.13.2'))).toBe(false)
+    expect(existsSync(join(toolCache, 'buildx', MISMATCHED.slice(1)))).toBe(false)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
     expect(existsSync(join(job.dockerConfig, 'buildx', 'instances')) ? readdirSync(join(job.dockerConfig, 'buildx', 'instances')) : []).toEqual([])
   })

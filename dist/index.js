@@ -34411,14 +34411,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -34438,8 +34438,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -34852,48 +34852,93 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/buildx.ts
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/host/command.ts
 
-
-/** `docker buildx` failed; the message carries buildx's own words. */
-class BuildxError extends Error {
-    command;
+/** A command failed; the message carries the command's own words (its stderr). */
+class CommandError extends Error {
+    commandLine;
+    exitCode;
     stderr;
-    constructor(command, stderr) {
-        super(`\`docker ${command}\` failed: ${stderr.trim() || 'no error output'}`);
-        this.command = command;
+    constructor(commandLine, exitCode, stderr) {
+        super(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`);
+        this.commandLine = commandLine;
+        this.exitCode = exitCode;
         this.stderr = stderr;
-        this.name = 'BuildxError';
-    }
-    /** buildx refuses to create a builder whose name an existing one has. */
-    get nameTaken() {
-        return /existing instance for/i.test(this.stderr);
+        this.name = 'CommandError';
     }
 }
-async function docker(args, title) {
-    return group(title, async () => {
-        const result = await getExecOutput('docker', args, { ignoreReturnCode: true });
-        if (result.exitCode !== 0)
-            throw new BuildxError(args.join(' '), result.stderr);
-        return result.stdout;
+/**
+ * Runs a command and returns its result whatever its exit code; a command
+ * that cannot start at all (not installed) counts as exit code 127.
+ */
+function tryCommand(command, args, options = {}) {
+    return new Promise(resolve => {
+        // The same line @actions/exec writes, so the log reads the same.
+        if (options.show)
+            process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk) => {
+            stdout += chunk;
+            if (options.show)
+                process.stdout.write(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            stderr += chunk;
+            if (options.show)
+                process.stderr.write(chunk);
+        });
+        child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }));
+        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }));
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
     });
 }
-/** Runs `docker buildx create ...` with the plan's arguments. */
+/** Runs a command and returns its stdout; throws CommandError, with its stderr, when it fails. */
+async function runCommand(command, args, options = {}) {
+    const result = await tryCommand(command, args, options);
+    if (result.exitCode !== 0)
+        throw new CommandError(`${command} ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+
+;// CONCATENATED MODULE: ./src/host/buildx.ts
+
+
+/** buildx refuses to create a builder whose name an existing one has. */
+function isNameTaken(error) {
+    return error instanceof CommandError && /existing instance for/i.test(error.stderr);
+}
+/** Runs `docker buildx create ...` with the plan's arguments, its output folded in the log. */
 async function createBuilder(args, name) {
-    await docker(args, `Creating builder ${name}`);
+    await group(`Creating builder ${name}`, () => runCommand('docker', args, { show: true }));
 }
 /** The builder, or undefined when buildx knows none of that name. */
 async function inspectBuilder(name) {
-    const result = await getExecOutput('docker', ['buildx', 'inspect', name], { ignoreReturnCode: true, silent: true });
+    const result = await tryCommand('docker', ['buildx', 'inspect', name]);
     if (result.exitCode !== 0) {
-        if (/no builder .* found|not found/i.test(result.stderr))
+        if (isUnknownBuilder(result.stderr))
             return undefined;
-        throw new BuildxError(`buildx inspect ${name}`, result.stderr);
+        throw new CommandError(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
     }
     return parseInspect(result.stdout);
 }
+/** Removes the builder; false when buildx knew none of that name (already gone). */
 async function removeBuilder(name) {
-    await docker(['buildx', 'rm', name], `Removing builder ${name}`);
+    return group(`Removing builder ${name}`, async () => {
+        const result = await tryCommand('docker', ['buildx', 'rm', name], { show: true });
+        if (result.exitCode === 0)
+            return true;
+        if (isUnknownBuilder(result.stderr))
+            return false;
+        throw new CommandError(`docker buildx rm ${name}`, result.exitCode, result.stderr);
+    });
+}
+function isUnknownBuilder(stderr) {
+    return /no builder .* found|not found/i.test(stderr);
 }
 /** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
 function parseInspect(output) {
@@ -34905,7 +34950,7 @@ function parseInspect(output) {
     return { platforms };
 }
 
-;// CONCATENATED MODULE: ./src/input-error.ts
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /**
  * The one error type for bad input. It carries what a user needs to fix the
  * workflow file: which input, which line of a list input, and what to write
@@ -34929,7 +34974,7 @@ class InputError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/builder.ts
+;// CONCATENATED MODULE: ./src/host/builder.ts
 
 
 
@@ -34943,7 +34988,7 @@ async function createReplacingLeftover(createArgs, name, replace) {
         return;
     }
     catch (error) {
-        if (!(error instanceof BuildxError && error.nameTaken)) {
+        if (!isNameTaken(error)) {
             await removeHalfMadeBuilder(name);
             throw error;
         }
@@ -35780,7 +35825,41 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/buildx-install.ts
+;// CONCATENATED MODULE: ./src/paths.ts
+
+
+// Where things live on this machine, from the environment, with the fallbacks
+// the tools themselves use. Computed here only, so that every stage agrees.
+/** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
+function dockerConfigDir(env) {
+    return env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+}
+/** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
+function userConfigDir(env) {
+    return env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.config');
+}
+/**
+ * Where the job's own files go: RUNNER_TEMP, which the runner empties after
+ * each job, or the system temp directory when run outside a runner.
+ */
+function runnerTempDir(env) {
+    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+}
+/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
+function buildkitdConfigPath(uid, env) {
+    if (uid === 0)
+        return '/etc/buildkit/buildkitd.toml';
+    return (0,external_node_path_namespaceObject.join)(userConfigDir(env), 'buildkit', 'buildkitd.toml');
+}
+/** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
+function daemonPaths(rootless, env) {
+    if (!rootless)
+        return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' };
+    const config = (0,external_node_path_namespaceObject.join)(userConfigDir(env), 'docker');
+    return { rootless, certsDir: (0,external_node_path_namespaceObject.join)(config, 'certs.d'), daemonJson: (0,external_node_path_namespaceObject.join)(config, 'daemon.json'), pidFile: (0,external_node_path_namespaceObject.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') };
+}
+
+;// CONCATENATED MODULE: ./src/host/buildx-install.ts
 
 
 
@@ -35800,7 +35879,7 @@ function apiUrl() {
 }
 /** The directories the Docker CLI searches for plugins, the user's first. */
 function pluginDirs(env) {
-    const user = (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'cli-plugins');
+    const user = (0,external_node_path_namespaceObject.join)(dockerConfigDir(env), 'cli-plugins');
     return [user, '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
 }
 /** A look at the disk rather than `docker buildx version`, which would cost a process on every run. */
@@ -35852,7 +35931,7 @@ async function installBuildx(requested) {
 }
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
 async function withDownloadDir(use) {
-    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(process.env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)(), 'buildx-download-'));
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)(runnerTempDir(process.env), 'buildx-download-'));
     try {
         return await use(dir);
     }
@@ -35896,18 +35975,454 @@ async function ensureBuildx(requested) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/files.ts
+;// CONCATENATED MODULE: ./src/model.ts
+// The project's nouns, defined once. Every other module reads this one; it
+// imports nothing of ours, so type dependencies run one way: model ← inputs ←
+// plan ← preflight / host ← steps.
+/** The port a connection goes to: the written one, else the transport's default. */
+function portOf(host, transport) {
+    return host.port ?? (transport === 'http' ? 80 : 443);
+}
+/** True for names that reach this machine itself: a builder container must then share the host network. */
+function isLoopback(host) {
+    const name = host.hostname.toLowerCase();
+    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
+}
+/** What Docker stores for a credential, and what the runner must mask besides the password. */
+function basicAuth(credential) {
+    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/** Certificates and CAs: readable by anyone, as on any system. */
+const PUBLIC_FILE_MODE = 0o644;
+/** Private keys, credentials and backups of files that may hold them. */
+const PRIVATE_FILE_MODE = 0o600;
 
+;// CONCATENATED MODULE: ./src/plan/tls-files.ts
+
+/**
+ * A CA and a keypair as files: the CA and the certificate readable by all, the
+ * key by its owner only. Each consumer (BuildKit's registry sections, the
+ * remote driver's endpoint, the daemon's certs.d) names the files its own way.
+ */
+function tlsFiles(paths, ca, keypair) {
+    const files = [];
+    if (ca)
+        files.push({ path: paths.ca, content: ca, mode: PUBLIC_FILE_MODE });
+    if (keypair) {
+        files.push({ path: paths.cert, content: keypair.cert, mode: PUBLIC_FILE_MODE });
+        files.push({ path: paths.key, content: keypair.key, mode: PRIVATE_FILE_MODE });
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./src/plan/daemon-trust.ts
 
 
 
 /**
- * Where job directories go: RUNNER_TEMP, which the runner empties after each
- * job, or the system temp directory when run outside a runner.
+ * The certs.d files that make the Docker daemon trust each verified TLS
+ * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
+ * names docker looks for), all named for this job so no one else's are touched.
  */
-function jobDirParent(env) {
-    return env.RUNNER_TEMP || (0,external_node_os_namespaceObject.tmpdir)();
+function certsDFiles(registries, certsDir, id) {
+    return registries
+        .filter(registry => registry.transport === 'tls')
+        .flatMap(registry => {
+        const dir = (0,external_node_path_namespaceObject.join)(certsDir, registry.host.text);
+        return tlsFiles({ ca: (0,external_node_path_namespaceObject.join)(dir, `${id}.crt`), cert: (0,external_node_path_namespaceObject.join)(dir, `${id}.cert`), key: (0,external_node_path_namespaceObject.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
+    });
 }
+/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
+function hostsNeedingInsecure(registries) {
+    return registries.filter(registry => registry.transport !== 'tls' && !isLoopback(registry.host)).map(registry => registry.host.text);
+}
+
+;// CONCATENATED MODULE: ./src/host/file-access.ts
+
+
+
+
+function missingDirs(path) {
+    const created = [];
+    for (let dir = path; !(0,external_node_fs_namespaceObject.existsSync)(dir); dir = (0,external_node_path_namespaceObject.dirname)(dir))
+        created.unshift(dir);
+    return created;
+}
+/**
+ * Writes through a rename of a file staged next to it. The explicit chmod
+ * undoes the umask; chown only as root, the one user who can give a file away.
+ */
+async function replaceFile(path, content, meta) {
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,promises_namespaceObject.writeFile)(staged, content, { mode: meta.mode });
+    await (0,promises_namespaceObject.chmod)(staged, meta.mode);
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+        await (0,promises_namespaceObject.chown)(staged, meta.uid, meta.gid);
+    await (0,promises_namespaceObject.rename)(staged, path);
+}
+/** The runner user's own rights: its files, or everything when the job runs as root. */
+const directAccess = {
+    viaSudo: false,
+    writeFile: replaceFile,
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await (0,promises_namespaceObject.mkdir)(path, { recursive: true });
+        return created;
+    },
+    async rm(path) {
+        await (0,promises_namespaceObject.rm)(path, { force: true });
+    },
+    async rmdirIfEmpty(path) {
+        await (0,promises_namespaceObject.rmdir)(path).catch(() => undefined);
+    },
+    async kill(pid, signal) {
+        process.kill(pid, signal);
+    }
+};
+const sudoAccess = {
+    viaSudo: true,
+    // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+    async writeFile(path, content, meta) {
+        await runCommand('sudo', ['-n', 'tee', path], { input: content });
+        await runCommand('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
+        if (meta.uid !== undefined && meta.gid !== undefined)
+            await runCommand('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+    },
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await runCommand('sudo', ['-n', 'mkdir', '-p', path]);
+        return created;
+    },
+    async rm(path) {
+        await runCommand('sudo', ['-n', 'rm', '-f', path]);
+    },
+    async rmdirIfEmpty(path) {
+        await runCommand('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    async kill(pid, signal) {
+        await runCommand('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+    }
+};
+/**
+ * Root, or passwordless sudo, or an error that says what to change. `needed`
+ * is false for paths the user owns (rootless Docker).
+ */
+async function privilegedAccess(needed, what) {
+    if (!needed || process.getuid?.() === 0)
+        return directAccess;
+    if ((await tryCommand('sudo', ['-n', 'true'])).exitCode === 0)
+        return sudoAccess;
+    throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
+}
+
+;// CONCATENATED MODULE: ./src/host/file-undo.ts
+
+
+
+function sha256(content) {
+    return (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex');
+}
+/** Reads a file; undefined when there is none. */
+async function readIfExists(path) {
+    try {
+        return await (0,promises_namespaceObject.readFile)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+async function backUp(path, backup) {
+    const content = await readIfExists(path);
+    if (content === undefined)
+        return undefined;
+    const { mode, uid, gid } = await (0,promises_namespaceObject.stat)(path);
+    await (0,promises_namespaceObject.copyFile)(path, backup);
+    await (0,promises_namespaceObject.chmod)(backup, PRIVATE_FILE_MODE);
+    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+}
+async function fileNow(change) {
+    const content = await readIfExists(change.path);
+    const now = content === undefined ? undefined : sha256(content);
+    const text = content?.toString('utf8');
+    if (now === change.written)
+        return { state: 'as-written', text };
+    if (now === change.before?.sha256)
+        return { state: 'as-before', text };
+    return { state: 'changed', text };
+}
+/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
+async function putBack(change, access) {
+    if (!change.before) {
+        await access.rm(change.path);
+        return;
+    }
+    const { backup, mode, uid, gid } = change.before;
+    await access.writeFile(change.path, await (0,promises_namespaceObject.readFile)(backup), { mode, uid, gid });
+}
+
+;// CONCATENATED MODULE: ./src/host/json-file.ts
+// JSON files of other tools (daemon.json, the Docker client config) that the
+// action edits: refused whole when they do not parse, and rewritten in their
+// own layout so that a later diff shows only the keys that changed.
+/** The object in a JSON file's text ('' or blank counts as {}). Throws, leaving the file alone, when it is not JSON. */
+function parseJsonObject(path, text) {
+    try {
+        return text.trim() === '' ? {} : JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
+    }
+}
+/**
+ * `value` as JSON laid out like `existing`: the same indentation and final
+ * newline. With no existing file, `fallbackIndent` and a final newline.
+ */
+function stringifyLike(existing, value, fallbackIndent) {
+    if (existing === undefined || existing.trim() === '')
+        return `${JSON.stringify(value, null, fallbackIndent)}\n`;
+    const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
+    const trailing = /\n$/.test(existing) ? '\n' : '';
+    return JSON.stringify(value, null, indent) + trailing;
+}
+
+;// CONCATENATED MODULE: ./src/host/daemon-trust.ts
+
+
+
+
+
+
+
+
+
+/** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
+const DAEMON_JSON_INDENT = '  ';
+async function isRootless() {
+    return (await runCommand('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+}
+/**
+ * Finds the daemon's directories and checks that they can be written, before
+ * main writes or creates anything: no root and no sudo fails the step early.
+ */
+async function openDaemonAccess() {
+    const paths = daemonPaths(await isRootless(), process.env);
+    return { paths, files: await privilegedAccess(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+}
+/**
+ * Makes the Docker daemon trust the registries, as far as `mode` allows.
+ * `jobDir` names the certs.d files and holds the backup of daemon.json.
+ * Returns what the user still has to do (for the log and the summary).
+ */
+async function trustDaemon(access, mode, registries, jobDir, save) {
+    const { paths, files: fs } = access;
+    const record = { rootless: paths.rootless, files: [], dirs: [] };
+    // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
+    for (const file of certsDFiles(registries, paths.certsDir, (0,external_node_path_namespaceObject.basename)(jobDir))) {
+        record.dirs.push(...(await fs.mkdirs((0,external_node_path_namespaceObject.dirname)(file.path))));
+        record.files.push(file.path);
+        save(record);
+        await fs.writeFile(file.path, file.content, { mode: file.mode });
+        core_info(`Docker daemon: wrote ${file.path}`);
+    }
+    const insecure = hostsNeedingInsecure(registries);
+    if (insecure.length === 0)
+        return [];
+    if (mode !== 'restart') {
+        return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`];
+    }
+    const text = (await readIfExists(paths.daemonJson))?.toString('utf8');
+    const config = parseJsonObject(paths.daemonJson, text ?? '');
+    const listed = insecureRegistries(config);
+    const added = insecure.filter(host => !listed.includes(host));
+    if (added.length > 0) {
+        const content = stringifyLike(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await backUp(paths.daemonJson, (0,external_node_path_namespaceObject.join)(jobDir, 'daemon.json.backup'));
+        record.daemonJson = { pidFile: paths.pidFile, added, keyExisted: 'insecure-registries' in config, change: { path: paths.daemonJson, before, written: sha256(content) } };
+        save(record);
+        await fs.mkdirs((0,external_node_path_namespaceObject.dirname)(paths.daemonJson));
+        await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
+        await reloadDaemon(fs, paths.pidFile, added, true);
+    }
+    core_info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    return [];
+}
+/**
+ * Removes exactly what trustDaemon added. daemon.json goes back byte for byte
+ * (mode and owner too), or away when main created it; when something else
+ * changed it since, only the hosts main added go, and the returned note says so.
+ */
+async function untrustDaemon(record) {
+    const fs = await privilegedAccess(!record.rootless, 'removing the Docker daemon trust');
+    for (const file of record.files)
+        await fs.rm(file);
+    for (const dir of [...record.dirs].reverse())
+        await fs.rmdirIfEmpty(dir);
+    const json = record.daemonJson;
+    if (!json)
+        return [];
+    const { path } = json.change;
+    const now = await fileNow(json.change);
+    if (now.state === 'as-before')
+        return [];
+    if (now.state === 'as-written') {
+        // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
+        // reload must see an explicit list (the one before main) before the key, or the file, goes.
+        if (!json.keyExisted) {
+            const explicit = withoutHosts(parseJsonObject(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, stringifyLike(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+        }
+        else {
+            await putBack(json.change, fs);
+        }
+        await reloadDaemon(fs, json.pidFile, json.added, false);
+        if (!json.keyExisted)
+            await putBack(json.change, fs);
+        return [];
+    }
+    // Someone else changed the file after main: theirs stays, only main's hosts go.
+    if (now.text === undefined)
+        return [`${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`];
+    const current = parseJsonObject(path, now.text);
+    const ours = insecureRegistries(current).filter(host => json.added.includes(host));
+    const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
+    if (ours.length === 0)
+        return [note];
+    const { mode, uid, gid } = await (0,promises_namespaceObject.stat)(path);
+    const meta = { mode: mode & 0o7777, uid, gid };
+    const remaining = withoutHosts(current, json.added);
+    await fs.writeFile(path, stringifyLike(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await reloadDaemon(fs, json.pidFile, json.added, false);
+    if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
+        const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
+        await fs.writeFile(path, stringifyLike(now.text, others, DAEMON_JSON_INDENT), meta);
+    }
+    return [note];
+}
+function insecureRegistries(config) {
+    return config['insecure-registries'] ?? [];
+}
+/** The config with `hosts` out of insecure-registries, the key kept (even empty). */
+function withoutHosts(config, hosts) {
+    return { ...config, 'insecure-registries': insecureRegistries(config).filter(host => !hosts.includes(host)) };
+}
+/**
+ * SIGHUP makes dockerd reload daemon.json; insecure-registries is one of the
+ * settings it applies live, so running containers (service containers, the
+ * builder) keep running. Waits until `docker info` shows the change.
+ */
+async function reloadDaemon(fs, pidFile, hosts, insecure) {
+    const pid = (await readIfExists(pidFile))?.toString('utf8').trim();
+    if (!pid)
+        throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
+    await fs.kill(Number(pid), 'SIGHUP');
+    const deadline = Date.now() + 30000;
+    for (;;) {
+        const info = await tryCommand('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+        if (info.exitCode === 0) {
+            const configs = JSON.parse(info.stdout);
+            if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
+                return;
+        }
+        if (Date.now() > deadline)
+            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/host/docker-credentials.ts
+
+
+
+
+
+
+
+/** docker login writes its config with tabs. */
+const DOCKER_CONFIG_INDENT = '\t';
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return (0,external_node_path_namespaceObject.join)(dockerConfigDir(env), 'config.json');
+}
+/** Docker keeps Docker Hub's credentials under its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
+}
+/**
+ * Hosts whose credentials a credential store or helper serves instead of the
+ * `auths` entries: writing there would change nothing for docker or buildx.
+ */
+function hostsServedByHelpers(config, hosts) {
+    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
+}
+/**
+ * Sets `auths` entries for the credentials, keeping every other key of the
+ * file; the file before is copied to `backupPath` for post. `save` is called
+ * before the file is written.
+ */
+async function addAuths(credentials, path, backupPath, save) {
+    const text = (await readIfExists(path))?.toString('utf8');
+    const config = parseJsonObject(path, text ?? '');
+    const auths = (config.auths ??= {});
+    const entries = credentials.map(credential => {
+        const key = authKey(credential.host);
+        const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
+        const auth = basicAuth(credential);
+        auths[key] = { auth };
+        return { key, auth, prior };
+    });
+    const content = stringifyLike(text, config, DOCKER_CONFIG_INDENT);
+    const before = await backUp(path, backupPath);
+    const added = { path, entries, change: { path, before, written: sha256(content) } };
+    save(added);
+    // 0600 for a new file, as docker login leaves it.
+    await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE });
+    return { added, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) };
+}
+/**
+ * Undoes addAuths: the file as it was, byte for byte, when nothing else
+ * changed it since. Otherwise only the entries still holding what the action
+ * wrote get their prior value back (or go); the returned note says so.
+ */
+async function removeAuths(added) {
+    const now = await fileNow(added.change);
+    if (now.state === 'as-before')
+        return [];
+    if (now.state === 'as-written') {
+        await putBack(added.change, directAccess);
+        return [];
+    }
+    if (now.text === undefined)
+        return [];
+    const config = parseJsonObject(added.path, now.text);
+    const auths = config.auths ?? {};
+    for (const entry of added.entries) {
+        const current = auths[entry.key];
+        if (current?.auth !== entry.auth)
+            continue;
+        if (entry.prior === '')
+            delete auths[entry.key];
+        else
+            auths[entry.key] = JSON.parse(entry.prior);
+    }
+    const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
+    const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
+    if (!added.change.before && onlyEmptyAuths) {
+        await directAccess.rm(added.path);
+        return [note];
+    }
+    const { mode } = await (0,promises_namespaceObject.stat)(added.path);
+    await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), { mode: mode & 0o7777 });
+    return [note];
+}
+
+;// CONCATENATED MODULE: ./src/host/files.ts
+
+
+
 /** A new directory only this user can enter (mkdtemp makes it 0700), unique even for concurrent jobs. */
 async function createJobDir(parent) {
     await (0,promises_namespaceObject.mkdir)(parent, { recursive: true });
@@ -35930,462 +36445,38 @@ async function removeJobDir(dir) {
     await (0,promises_namespaceObject.rm)(dir, { recursive: true, force: true });
     return existed;
 }
+
+;// CONCATENATED MODULE: ./src/host/installed-config.ts
+
+
+
+
 /**
- * Replaces a file the user owns (their Docker config, a buildkitd.toml) through
- * a rename, so a reader meanwhile sees the old file or the new one, never half.
+ * Writes the config where a self-hosted buildkitd reads it, after copying the
+ * file there (if any) into the job directory. `save` is called before the
+ * write, so post can undo even a write that failed midway.
  */
-async function replaceFile(path, content, mode) {
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-    const staged = `${path}.setup-buildkit-registry.tmp`;
-    await (0,promises_namespaceObject.writeFile)(staged, content, { mode });
-    await (0,promises_namespaceObject.chmod)(staged, mode);
-    await (0,promises_namespaceObject.rename)(staged, path);
-}
-
-;// CONCATENATED MODULE: ./src/credentials.ts
-
-
-
-
-
-/** The Docker client config that docker and buildx read credentials from. */
-function dockerConfigFile(env) {
-    return (0,external_node_path_namespaceObject.join)(env.DOCKER_CONFIG || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-}
-/** Docker keeps Docker Hub's credentials under its old index URL. */
-function authKey(host) {
-    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
-}
-function basicAuth(credential) {
-    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+async function installConfigFile(toml, path, jobDir, save) {
+    const before = await backUp(path, (0,external_node_path_namespaceObject.join)(jobDir, 'installed-config.backup'));
+    const installed = { path, before, written: sha256(toml) };
+    save(installed);
+    // Through a rename, so a buildkitd starting meanwhile reads either file whole.
+    await directAccess.writeFile(path, toml, { mode: PUBLIC_FILE_MODE });
+    return installed;
 }
 /**
- * Hosts whose credentials a credential store or helper serves instead of the
- * `auths` entries: writing there would change nothing for docker or buildx.
+ * Puts back the file that was there before (bytes, mode, owner), or removes
+ * ours when there was none. A file changed since main is left as it is: the
+ * returned note says so. A second call does nothing.
  */
-function hostsServedByHelpers(config, hosts) {
-    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
-}
-async function readConfig(path) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        return undefined;
-    const text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    try {
-        return text.trim() === '' ? {} : JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
-    }
-}
-/** 0600, as docker login leaves it. */
-async function writeConfig(path, config) {
-    await replaceFile(path, `${JSON.stringify(config, null, '\t')}\n`, 0o600);
-}
-/** Sets `auths` entries for the credentials, keeping every other key of the file. */
-async function addAuths(credentials, path) {
-    const existing = await readConfig(path);
-    const config = existing ?? {};
-    const auths = (config.auths ??= {});
-    const entries = credentials.map(credential => {
-        const key = authKey(credential.host);
-        const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = basicAuth(credential);
-        auths[key] = { auth };
-        return { key, auth, prior };
-    });
-    await writeConfig(path, config);
-    return { added: { path, createdFile: existing === undefined, entries }, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) };
-}
-/**
- * Undoes addAuths: an entry still holding what the action wrote gets its prior
- * value back (or goes); entries changed since, and all other keys, stay.
- */
-async function removeAuths(added) {
-    const config = await readConfig(added.path);
-    if (!config)
-        return;
-    const auths = config.auths ?? {};
-    for (const entry of added.entries) {
-        const current = auths[entry.key];
-        if (current?.auth !== entry.auth)
-            continue;
-        if (entry.prior === '')
-            delete auths[entry.key];
-        else
-            auths[entry.key] = JSON.parse(entry.prior);
-    }
-    const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
-    if (added.createdFile && onlyEmptyAuths)
-        await (0,promises_namespaceObject.rm)(added.path, { force: true });
-    else
-        await writeConfig(added.path, config);
-}
-
-;// CONCATENATED MODULE: ./src/privileged.ts
-
-
-
-async function run(command, args, input) {
-    const result = await getExecOutput(command, args, { ignoreReturnCode: true, silent: true, input: input === undefined ? undefined : Buffer.from(input) });
-    if (result.exitCode !== 0)
-        throw new Error(`\`${command} ${args.join(' ')}\` failed: ${result.stderr.trim()}`);
-}
-function missingDirs(path, exists) {
-    const created = [];
-    for (let dir = path; !exists(dir); dir = (0,external_node_path_namespaceObject.dirname)(dir))
-        created.unshift(dir);
-    return created;
-}
-const direct = (exists) => ({
-    viaSudo: false,
-    async writeFile(path, content, mode) {
-        await (0,promises_namespaceObject.writeFile)(path, content, { mode });
-    },
-    async mkdirs(path) {
-        const created = missingDirs(path, exists);
-        await (0,promises_namespaceObject.mkdir)(path, { recursive: true });
-        return created;
-    },
-    async rm(path) {
-        await (0,promises_namespaceObject.rm)(path, { force: true });
-    },
-    async rmdirIfEmpty(path) {
-        await (0,promises_namespaceObject.rmdir)(path).catch(() => undefined);
-    },
-    async kill(pid, signal) {
-        process.kill(pid, signal);
-    }
-});
-const sudo = (exists) => ({
-    viaSudo: true,
-    async writeFile(path, content, mode) {
-        await run('sudo', ['-n', 'tee', path], content);
-        await run('sudo', ['-n', 'chmod', mode.toString(8), path]);
-    },
-    async mkdirs(path) {
-        const created = missingDirs(path, exists);
-        await run('sudo', ['-n', 'mkdir', '-p', path]);
-        return created;
-    },
-    async rm(path) {
-        await run('sudo', ['-n', 'rm', '-f', path]);
-    },
-    async rmdirIfEmpty(path) {
-        await run('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
-    },
-    async kill(pid, signal) {
-        await run('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
-    }
-});
-/**
- * Root, or passwordless sudo, or an error that says what to change. `needed`
- * is false for paths the user owns (rootless Docker).
- */
-async function privilegedFs(needed, exists, what) {
-    if (!needed || process.getuid?.() === 0)
-        return direct(exists);
-    const check = await getExecOutput('sudo', ['-n', 'true'], { ignoreReturnCode: true, silent: true }).catch(() => ({ exitCode: 1 }));
-    if (check.exitCode === 0)
-        return sudo(exists);
-    throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
-}
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/registries.ts
-
-
-const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
-const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
-/**
- * Splits a multi-line input into its meaningful lines, keeping 1-based line
- * numbers. `#` starts a comment at the beginning of a line or after white space.
- */
-function meaningfulLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
-        .filter(entry => entry.text !== '');
-}
-/**
- * Validates a registry address strictly, so that it can become a TOML key and
- * a file name without escaping anything. Returns it unchanged when valid.
- */
-function parseHost(text, input, line) {
-    const fail = (problem, fix) => {
-        throw new InputError(input, problem, fix, line);
-    };
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (scheme) {
-        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
-        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
-        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
-    }
-    if (text.includes('/')) {
-        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
-    }
-    let hostname;
-    let port;
-    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-    if (bracketed) {
-        hostname = bracketed[1];
-        port = bracketed[2];
-        if ((0,external_node_net_.isIP)(hostname) !== 6)
-            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
-    }
-    else {
-        if ((0,external_node_net_.isIP)(text) === 6)
-            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
-        const colon = text.lastIndexOf(':');
-        hostname = colon === -1 ? text : text.slice(0, colon);
-        port = colon === -1 ? undefined : text.slice(colon + 1);
-        const validName = (0,external_node_net_.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
-        if (!validName)
-            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
-    }
-    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
-        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
-    }
-    return text;
-}
-/** The host part of a mirror entry (which may carry a path prefix). */
-function mirrorHost(mirror) {
-    const slash = mirror.indexOf('/');
-    return slash === -1 ? mirror : mirror.slice(0, slash);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopbackHost(host) {
-    const bracketed = /^\[(.*)\]/.exec(host);
-    const hostname = bracketed ? bracketed[1] : host.replace(/:[0-9]+$/, '');
-    const lower = hostname.toLowerCase();
-    return lower === 'localhost' || lower.endsWith('.localhost') || /^127\./.test(lower) || lower === '::1';
-}
-function parseRegistries(text, input = 'registries') {
-    const seen = new Map();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        const [hostText, ...options] = lineText.split(/\s+/);
-        const host = parseHost(hostText, input, line);
-        const earlier = seen.get(host.toLowerCase());
-        if (earlier !== undefined) {
-            throw new InputError(input, `'${host}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
-        }
-        seen.set(host.toLowerCase(), line);
-        return { host, line, ...parseRegistryOptions(options, host, input, line) };
-    });
-}
-function parseRegistryOptions(options, host, input, line) {
-    let http = false;
-    let insecure = false;
-    const caPaths = [];
-    for (const option of options) {
-        if (option === 'http')
-            http = true;
-        else if (option === 'insecure')
-            insecure = true;
-        else if (option.startsWith('ca=') && option.length > 3)
-            caPaths.push(option.slice(3));
-        else if (option === 'ca' || option === 'ca=') {
-            throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
-        }
-        else if (option === 'https' || option === 'tls') {
-            throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
-        }
-        else {
-            throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
-        }
-    }
-    if (http && insecure) {
-        throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
-    }
-    if (http && caPaths.length > 0) {
-        throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
-    }
-    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
-}
-function parseMirrors(text, input = 'mirror') {
-    const seen = new Map();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        if (/\s/.test(lineText)) {
-            throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
-        }
-        const equals = lineText.indexOf('=');
-        const upstream = equals === -1 ? 'docker.io' : parseHost(lineText.slice(0, equals), input, line);
-        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
-        if (list === '' || list.split(',').some(entry => entry === '')) {
-            throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
-        }
-        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
-        for (const mirror of mirrors) {
-            const key = `${upstream} ${mirror}`.toLowerCase();
-            const earlier = seen.get(key);
-            if (earlier !== undefined) {
-                throw new InputError(input, `mirror '${mirror}' for ${upstream} is listed again (first on line ${earlier})`, 'list each mirror once', line);
-            }
-            seen.set(key, line);
-        }
-        return { upstream, mirrors, line };
-    });
-}
-function parseMirror(entry, input, line) {
-    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
-        parseHost(entry, input, line);
-    const host = parseHost(mirrorHost(entry), input, line);
-    const path = entry.slice(host.length);
-    if (path !== '' && !MIRROR_PATH.test(path)) {
-        throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
-    }
-    return entry;
-}
-
-;// CONCATENATED MODULE: ./src/daemon-trust.ts
-
-
-
-
-
-
-
-function daemonPaths(rootless, env) {
-    if (!rootless)
-        return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' };
-    const config = (0,external_node_path_namespaceObject.join)(env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.config'), 'docker');
-    return { rootless, certsDir: (0,external_node_path_namespaceObject.join)(config, 'certs.d'), daemonJson: (0,external_node_path_namespaceObject.join)(config, 'daemon.json'), pidFile: (0,external_node_path_namespaceObject.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') };
-}
-/**
- * The certs.d files that make the daemon trust each verified TLS registry:
- * the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the names
- * docker looks for), all named for this job.
- */
-function certsDFiles(registries, certsDir, id) {
-    return registries
-        .filter(registry => registry.transport === 'tls')
-        .flatMap(registry => {
-        const dir = (0,external_node_path_namespaceObject.join)(certsDir, registry.host);
-        const files = [];
-        if (registry.ca)
-            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.crt`), content: registry.ca, mode: 0o644 });
-        if (registry.keypair) {
-            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.cert`), content: registry.keypair.cert, mode: 0o644 });
-            files.push({ path: (0,external_node_path_namespaceObject.join)(dir, `${id}.key`), content: registry.keypair.key, mode: 0o600 });
-        }
-        return files;
-    });
-}
-/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
-function hostsNeedingInsecure(registries) {
-    return registries.filter(registry => registry.transport !== 'tls' && !isLoopbackHost(registry.host)).map(registry => registry.host);
-}
-async function isRootless() {
-    const info = await getExecOutput('docker', ['info', '--format', '{{json .SecurityOptions}}'], { ignoreReturnCode: true, silent: true });
-    if (info.exitCode !== 0)
-        throw new Error(`\`docker info\` failed: ${info.stderr.trim()}`);
-    return info.stdout.includes('name=rootless');
-}
-/**
- * Finds the daemon's directories and checks that they can be written, before
- * main writes or creates anything: no root and no sudo fails the step early.
- */
-async function openDaemonAccess() {
-    const paths = daemonPaths(await isRootless(), process.env);
-    return { paths, fs: await privilegedFs(!paths.rootless, external_node_fs_namespaceObject.existsSync, `trust-docker-daemon (writing ${paths.certsDir})`) };
-}
-/**
- * Makes the Docker daemon trust the registries, as far as `mode` allows.
- * Returns what the user still has to do (for the log and the summary).
- */
-async function trustDaemon(access, mode, registries, id, save) {
-    const { paths, fs } = access;
-    const record = { rootless: paths.rootless, files: [], dirs: [] };
-    const files = certsDFiles(registries, paths.certsDir, id);
-    for (const file of files) {
-        const dir = (0,external_node_path_namespaceObject.join)(file.path, '..');
-        record.dirs.push(...(await fs.mkdirs(dir)));
-        record.files.push(file.path);
-        save(record);
-        await fs.writeFile(file.path, file.content, file.mode);
-        core_info(`Docker daemon: wrote ${file.path}`);
-    }
-    const insecure = hostsNeedingInsecure(registries);
-    if (insecure.length === 0)
+async function restoreConfig(installed) {
+    const now = await fileNow(installed);
+    if (now.state === 'as-before')
         return [];
-    if (mode !== 'restart') {
-        return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`];
-    }
-    const daemonJson = readDaemonJson(paths.daemonJson);
-    const listed = new Set(daemonJson.config['insecure-registries'] ?? []);
-    const added = insecure.filter(host => !listed.has(host));
-    record.daemonJson = { path: paths.daemonJson, pidFile: paths.pidFile, added, createdFile: !daemonJson.existed, keyExisted: 'insecure-registries' in daemonJson.config };
-    save(record);
-    if (added.length > 0) {
-        await fs.mkdirs((0,external_node_path_namespaceObject.join)(paths.daemonJson, '..'));
-        await writeDaemonJson(fs, paths.daemonJson, { ...daemonJson.config, 'insecure-registries': [...listed, ...added] });
-        await reloadDaemon(fs, paths.pidFile, insecure, true);
-    }
-    core_info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    if (now.state === 'changed')
+        return [`${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`];
+    await putBack(installed, directAccess);
     return [];
-}
-/** Removes exactly what trustDaemon added; what else changed meanwhile stays. */
-async function untrustDaemon(record) {
-    const fs = await privilegedFs(!record.rootless, external_node_fs_namespaceObject.existsSync, 'removing the Docker daemon trust');
-    for (const file of record.files)
-        await fs.rm(file);
-    for (const dir of [...record.dirs].reverse())
-        await fs.rmdirIfEmpty(dir);
-    const json = record.daemonJson;
-    if (!json || json.added.length === 0)
-        return;
-    const daemonJson = readDaemonJson(json.path);
-    const { 'insecure-registries': listed, ...others } = daemonJson.config;
-    const remaining = (listed ?? []).filter(host => !json.added.includes(host));
-    // dockerd's reload leaves insecure-registries as it was when the key is absent, so the
-    // reload must see the list (even empty); only then can the key, or the file, go.
-    await writeDaemonJson(fs, json.path, { ...others, 'insecure-registries': remaining });
-    await reloadDaemon(fs, json.pidFile, json.added, false);
-    if (remaining.length > 0 || json.keyExisted)
-        return;
-    if (json.createdFile && Object.keys(others).length === 0)
-        await fs.rm(json.path);
-    else
-        await writeDaemonJson(fs, json.path, others);
-}
-function readDaemonJson(path) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        return { config: {}, existed: false };
-    const text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    try {
-        return { config: text.trim() === '' ? {} : JSON.parse(text), existed: true };
-    }
-    catch (error) {
-        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
-    }
-}
-async function writeDaemonJson(fs, path, config) {
-    await fs.writeFile(path, `${JSON.stringify(config, null, 2)}\n`, 0o644);
-}
-/**
- * SIGHUP makes dockerd reload daemon.json; insecure-registries is one of the
- * settings it applies live, so running containers (service containers, the
- * builder) keep running. Waits until `docker info` shows the change.
- */
-async function reloadDaemon(fs, pidFile, hosts, insecure) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(pidFile))
-        throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
-    await fs.kill(Number((0,external_node_fs_namespaceObject.readFileSync)(pidFile, 'utf8').trim()), 'SIGHUP');
-    const deadline = Date.now() + 30000;
-    for (;;) {
-        const info = await getExecOutput('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}'], { ignoreReturnCode: true, silent: true });
-        if (info.exitCode === 0) {
-            const configs = JSON.parse(info.stdout);
-            if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
-                return;
-        }
-        if (Date.now() > deadline)
-            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
-        await new Promise(resolve => setTimeout(resolve, 200));
-    }
 }
 
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
@@ -37703,7 +37794,136 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./src/credential-lines.ts
+;// CONCATENATED MODULE: ./src/inputs/input-file.ts
+
+
+/**
+ * Reads a file an input names. `orInstead` is the other way to give the same
+ * thing, for the fix; `line` the line of a list input that named it.
+ */
+function readInputFile(input, path, orInstead, line) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+        throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/base-config.ts
+
+
+
+
+/** The buildkitd.toml to start from: a file, inline text, or none. */
+function readBaseConfig() {
+    const path = getInput('buildkitd-config');
+    const inline = getInput('buildkitd-config-inline', { trimWhitespace: false });
+    if (path !== '' && inline.trim() !== '') {
+        throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline');
+    }
+    if (path !== '') {
+        const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`');
+        return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' };
+    }
+    if (inline.trim() !== '')
+        return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' };
+    return undefined;
+}
+function parseBaseConfig(input, text) {
+    try {
+        return parse(text);
+    }
+    catch (error) {
+        if (error instanceof TomlError) {
+            const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+            throw new InputError(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line);
+        }
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./src/inputs/hosts.ts
+
+
+const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+/**
+ * Parses a registry address strictly, so that its text can become a TOML key
+ * and a file name without escaping anything. The one place a host is split
+ * into name and port; the rest of the action reads the parts.
+ */
+function parseHost(text, input, line) {
+    const fail = (problem, fix) => {
+        throw new InputError(input, problem, fix, line);
+    };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (scheme) {
+        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
+        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
+        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
+    }
+    if (text.includes('/')) {
+        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
+    }
+    let hostname;
+    let port;
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (bracketed) {
+        hostname = bracketed[1];
+        port = bracketed[2];
+        if ((0,external_node_net_.isIP)(hostname) !== 6)
+            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
+    }
+    else {
+        if ((0,external_node_net_.isIP)(text) === 6)
+            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
+        const colon = text.lastIndexOf(':');
+        hostname = colon === -1 ? text : text.slice(0, colon);
+        port = colon === -1 ? undefined : text.slice(colon + 1);
+        const validName = (0,external_node_net_.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
+        if (!validName)
+            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
+    }
+    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
+    }
+    return { text, hostname, port: port === undefined ? undefined : Number(port) };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/lines.ts
+/**
+ * Splits a multi-line input into its meaningful lines, keeping 1-based line
+ * numbers. `#` starts a comment at the beginning of a line or after white space.
+ */
+function meaningfulLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
+        .filter(entry => entry.text !== '');
+}
+/**
+ * The list inputs take one entry per key: this remembers the line each key
+ * (a host, compared case-insensitively as DNS does) first came on, and returns
+ * that line when it comes again, so the error can name both lines.
+ */
+function firstLineTracker() {
+    const firstLines = new Map();
+    return (key, line) => {
+        const normalized = key.toLowerCase();
+        const earlier = firstLines.get(normalized);
+        if (earlier === undefined)
+            firstLines.set(normalized, line);
+        return earlier;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/credentials.ts
+
 
 
 const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets.REGISTRY_PASSWORD }}';
@@ -37712,21 +37932,20 @@ const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets
  * it holds a password.
  */
 function parseCredentialLines(text, input = 'credentials') {
-    const seen = new Map();
+    const firstLineOf = firstLineTracker();
     return meaningfulLines(text).map(({ text: lineText, line }) => {
         const equals = lineText.indexOf('=');
         const colon = lineText.indexOf(':', equals + 1);
         if (equals <= 0 || colon === -1)
             throw new InputError(input, 'is not HOST=USERNAME:PASSWORD (the line is not shown: it holds a password)', `write ${FORM}`, line);
-        const host = parseHost(lineText.slice(0, equals), input, line);
+        const host = parseHost(lineText.slice(0, equals), input, line).text;
         const username = lineText.slice(equals + 1, colon);
         const password = lineText.slice(colon + 1);
         if (username === '' || password === '')
             throw new InputError(input, `the ${username === '' ? 'username' : 'password'} for ${host} is empty`, `write ${FORM}`, line);
-        const earlier = seen.get(host.toLowerCase());
+        const earlier = firstLineOf(host, line);
         if (earlier !== undefined)
             throw new InputError(input, `${host} has credentials on line ${earlier} already`, 'keep one line per registry', line);
-        seen.set(host.toLowerCase(), line);
         return { host, username, password };
     });
 }
@@ -37740,52 +37959,7 @@ function resolveCredentials(registryHosts, pair, lines) {
     return [...fromPair, ...lines];
 }
 
-;// CONCATENATED MODULE: ./src/installed-config.ts
-
-
-
-
-
-/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
-function defaultInstallPath(uid, env) {
-    if (uid === 0)
-        return '/etc/buildkit/buildkitd.toml';
-    return (0,external_node_path_namespaceObject.join)(env.XDG_CONFIG_HOME || (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.config'), 'buildkit', 'buildkitd.toml');
-}
-/**
- * Copies the file at `path`, if any, into the job directory. Main saves the
- * result in state before writing ours, so post can always undo.
- */
-async function backUpConfig(path, jobDir) {
-    try {
-        const previous = await (0,promises_namespaceObject.readFile)(path);
-        const backup = (0,external_node_path_namespaceObject.join)(jobDir, 'installed-config.backup');
-        await (0,promises_namespaceObject.writeFile)(backup, previous, { mode: 0o600 });
-        return { path, backup, mode: (await (0,promises_namespaceObject.stat)(path)).mode & 0o777 };
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return { path, backup: '', mode: 0o644 };
-        throw error;
-    }
-}
-/** Through a rename, so a buildkitd starting meanwhile reads either file whole. */
-async function installConfigFile(toml, path) {
-    await replaceFile(path, toml, 0o644);
-}
-/** Puts back the file that was there before, or removes ours when there was none. A second call does nothing. */
-async function restoreConfig(installed) {
-    if (installed.backup === '') {
-        await (0,promises_namespaceObject.rm)(installed.path, { force: true });
-        return;
-    }
-    // The backup lives in the job directory: gone means an earlier post step restored it already.
-    if (!(0,external_node_fs_namespaceObject.existsSync)(installed.backup))
-        return;
-    await replaceFile(installed.path, await (0,promises_namespaceObject.readFile)(installed.backup), installed.mode);
-}
-
-;// CONCATENATED MODULE: ./src/pem.ts
+;// CONCATENATED MODULE: ./src/inputs/pem.ts
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/;
@@ -37833,8 +38007,176 @@ function parsePrivateKey(pem) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/pem-inputs.ts
 
+
+
+
+// Inputs that hold PEM: text (usually a secret) or a path to a file. Here they
+// are read, masked in the log, and checked, so a truncated secret or a key in
+// the wrong input fails the step with its input name rather than inside BuildKit.
+/**
+ * Reads an input that holds PEM text or a path to a PEM file, masks it when
+ * it is text (and a key always), and checks it. undefined when empty.
+ */
+function readPemInput(input, holds) {
+    const value = getInput(input);
+    if (value === '')
+        return undefined;
+    const isText = looksLikePem(value);
+    if (isText)
+        maskPem(value);
+    const pem = isText ? value : readPemPath(input, value);
+    // A key read from a file is masked too, in case a later step prints it.
+    if (!isText && holds === 'key')
+        maskPem(pem);
+    try {
+        if (holds === 'certificates')
+            return normalizeCertificates(pem);
+        parsePrivateKey(pem);
+        return pem.trim() + '\n';
+    }
+    catch (error) {
+        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
+        throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
+    }
+}
+/** A certificate and its key from two inputs: both or neither, and the key must match. */
+function readKeypairInputs(certInput, keyInput) {
+    const cert = readPemInput(certInput, 'certificates');
+    const key = readPemInput(keyInput, 'key');
+    if (cert === undefined && key === undefined)
+        return undefined;
+    if (cert === undefined)
+        throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
+    if (key === undefined)
+        throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
+    const [leaf] = parseCertificates(cert);
+    if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
+        throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
+    }
+    return { cert, key };
+}
+/** The CAs a `registries` line names with `ca=`, read and checked, as one PEM ('' for none). */
+function readRegistryCas(registry, input = 'registries') {
+    return registry.caPaths
+        .map(path => {
+        const text = readInputFile(input, path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
+        try {
+            return normalizeCertificates(text);
+        }
+        catch (error) {
+            throw new InputError(input, `ca=${path} is not a PEM certificate: ${error.message}`, 'point ca= at the PEM file of the CA that signed this registry\'s certificate', registry.line);
+        }
+    })
+        .join('');
+}
+function readPemPath(input, value) {
+    if (value.includes('\n')) {
+        throw new InputError(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file');
+    }
+    if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
+        throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
+    }
+    return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)');
+}
+function maskPem(pem) {
+    core_setSecret(pem);
+    // The runner masks a multi-line secret line by line only when each line is registered.
+    for (const line of pem.split(/\r?\n/)) {
+        if (line.trim() !== '' && !line.startsWith('-----'))
+            core_setSecret(line.trim());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/registries.ts
+
+
+
+/** The entry as BuildKit's `mirrors` list takes it. */
+function mirrorText(mirror) {
+    return mirror.host.text + mirror.path;
+}
+const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
+const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const DOCKER_HUB = { text: 'docker.io', hostname: 'docker.io' };
+function parseRegistries(text, input = 'registries') {
+    const firstLineOf = firstLineTracker();
+    return meaningfulLines(text).map(({ text: lineText, line }) => {
+        const [hostText, ...options] = lineText.split(/\s+/);
+        const host = parseHost(hostText, input, line);
+        const earlier = firstLineOf(host.text, line);
+        if (earlier !== undefined) {
+            throw new InputError(input, `'${host.text}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
+        }
+        return { host, line, ...parseRegistryOptions(options, host.text, input, line) };
+    });
+}
+function parseRegistryOptions(options, host, input, line) {
+    let http = false;
+    let insecure = false;
+    const caPaths = [];
+    for (const option of options) {
+        if (option === 'http')
+            http = true;
+        else if (option === 'insecure')
+            insecure = true;
+        else if (option.startsWith('ca=') && option.length > 3)
+            caPaths.push(option.slice(3));
+        else if (option === 'ca' || option === 'ca=') {
+            throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
+        }
+        else if (option === 'https' || option === 'tls') {
+            throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
+        }
+        else {
+            throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
+        }
+    }
+    if (http && insecure) {
+        throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
+    }
+    if (http && caPaths.length > 0) {
+        throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
+    }
+    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
+}
+function parseMirrors(text, input = 'mirror') {
+    const firstLineOf = firstLineTracker();
+    return meaningfulLines(text).map(({ text: lineText, line }) => {
+        if (/\s/.test(lineText)) {
+            throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
+        }
+        const equals = lineText.indexOf('=');
+        const upstream = equals === -1 ? DOCKER_HUB : parseHost(lineText.slice(0, equals), input, line);
+        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
+        if (list === '' || list.split(',').some(entry => entry === '')) {
+            throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
+        }
+        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
+        for (const mirror of mirrors) {
+            const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line);
+            if (earlier !== undefined) {
+                throw new InputError(input, `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`, 'list each mirror once', line);
+            }
+        }
+        return { upstream, mirrors, line };
+    });
+}
+function parseMirror(entry, input, line) {
+    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
+        parseHost(entry, input, line);
+    const slash = entry.indexOf('/');
+    const host = parseHost(slash === -1 ? entry : entry.slice(0, slash), input, line);
+    const path = slash === -1 ? '' : entry.slice(slash);
+    if (path !== '' && !MIRROR_PATH.test(path)) {
+        throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
+    }
+    return { host, path };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
 
 
 
@@ -37849,19 +38191,22 @@ function parsePrivateKey(pem) {
 const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
 /**
  * Reads and validates every input before anything is written, so bad input
- * never leaves a half-made builder behind. The only caller of core.getInput.
+ * never leaves a half-made builder behind. With pem-inputs.ts and
+ * base-config.ts, the only caller of core.getInput.
  */
 function readInputs() {
-    const registries = parseRegistries(getInput('registries')).map(readOwnCa);
+    const registries = parseRegistries(getInput('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }));
     const driver = readDriver();
-    return {
+    const config = {
         registries,
         mirrors: parseMirrors(getInput('mirror')),
-        caCert: optionalPem('ca-cert', 'certificates'),
-        clientKeypair: readKeypair('client-cert', 'client-key'),
+        caCert: readPemInput('ca-cert', 'certificates'),
+        clientKeypair: readKeypairInputs('client-cert', 'client-key'),
         maxParallelism: readMaxParallelism(),
         debug: booleanInput('debug', false),
-        baseConfig: readBaseConfig(),
+        baseConfig: readBaseConfig()
+    };
+    const builder = {
         name: readName(),
         driver,
         driverOpts: getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
@@ -37871,14 +38216,16 @@ function readInputs() {
         bootstrap: booleanInput('bootstrap', true),
         cleanup: booleanInput('cleanup', true),
         replace: booleanInput('replace', true),
-        preflight: readPreflightMode(),
-        preflightTimeout: readPreflightTimeout(),
         buildxVersion: readBuildxVersion(),
-        endpointTls: readEndpointTls(driver),
+        endpointTls: readEndpointTls(driver)
+    };
+    const preflight = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() };
+    const host = {
         installConfig: readInstallConfig(),
-        credentials: readCredentials(registries.map(registry => registry.host)),
+        credentials: readCredentials(registries.map(registry => registry.host.text)),
         daemonTrust: readDaemonTrust()
     };
+    return { config, builder, preflight, host };
 }
 /**
  * The generated builder name: unique per job run, and random at the end
@@ -37949,8 +38296,8 @@ function readPreflightTimeout() {
     return seconds;
 }
 function readEndpointTls(driver) {
-    const ca = optionalPem('endpoint-ca-cert', 'certificates');
-    const keypair = readKeypair('endpoint-client-cert', 'endpoint-client-key');
+    const ca = readPemInput('endpoint-ca-cert', 'certificates');
+    const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key');
     if (ca === undefined && keypair === undefined)
         return undefined;
     if (driver !== 'remote') {
@@ -37995,7 +38342,7 @@ function readInstallConfig() {
     if (parsed === false)
         return '';
     if (parsed === true)
-        return defaultInstallPath(process.getuid?.() ?? -1, process.env);
+        return buildkitdConfigPath(process.getuid?.() ?? -1, process.env);
     if (!(0,external_node_path_namespaceObject.isAbsolute)(value))
         throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
     return value;
@@ -38006,119 +38353,8 @@ function readBuildxVersion() {
         return value;
     throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx');
 }
-function readOwnCa(registry) {
-    const ownCa = registry.caPaths
-        .map(path => {
-        const text = readInputFile('registries', path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
-        try {
-            return normalizeCertificates(text);
-        }
-        catch (error) {
-            throw new InputError('registries', `ca=${path} is not a PEM certificate: ${error.message}`, 'point ca= at the PEM file of the CA that signed this registry\'s certificate', registry.line);
-        }
-    })
-        .join('');
-    return { ...registry, ownCa };
-}
-/** A certificate and its key from two inputs: both or neither, and the key must match. */
-function readKeypair(certInput, keyInput) {
-    const cert = optionalPem(certInput, 'certificates');
-    const key = optionalPem(keyInput, 'key');
-    if (cert === undefined && key === undefined)
-        return undefined;
-    if (cert === undefined)
-        throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
-    if (key === undefined)
-        throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
-    const [leaf] = parseCertificates(cert);
-    if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
-        throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
-    }
-    return { cert, key };
-}
-/**
- * Reads an input that holds PEM text (usually a secret) or a path to a PEM
- * file, masks it when it is text (and a key always), and checks it.
- */
-function optionalPem(input, holds) {
-    const value = getInput(input);
-    if (value === '')
-        return undefined;
-    const isText = looksLikePem(value);
-    if (isText)
-        maskPem(value);
-    const pem = isText ? value : readPemPath(input, value);
-    // A key read from a file is masked too, in case a later step prints it.
-    if (!isText && holds === 'key')
-        maskPem(pem);
-    try {
-        if (holds === 'certificates')
-            return normalizeCertificates(pem);
-        parsePrivateKey(pem);
-        return pem.trim() + '\n';
-    }
-    catch (error) {
-        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
-        throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
-    }
-}
-function readPemPath(input, value) {
-    if (value.includes('\n')) {
-        throw new InputError(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file');
-    }
-    if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
-        throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
-    }
-    return readInputFile(input, value, OR_PEM_TEXT);
-}
-/** `orInstead` is the other way to give the same thing, for the fix. */
-function readInputFile(input, path, orInstead, line) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
-    }
-    catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
-        throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
-    }
-}
-const OR_PEM_TEXT = 'pass the PEM text itself (e.g. from a secret)';
-function maskPem(pem) {
-    core_setSecret(pem);
-    // The runner masks a multi-line secret line by line only when each line is registered.
-    for (const line of pem.split(/\r?\n/)) {
-        if (line.trim() !== '' && !line.startsWith('-----'))
-            core_setSecret(line.trim());
-    }
-}
-function readBaseConfig() {
-    const path = getInput('buildkitd-config');
-    const inline = getInput('buildkitd-config-inline', { trimWhitespace: false });
-    if (path !== '' && inline.trim() !== '') {
-        throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline');
-    }
-    if (path !== '') {
-        const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`');
-        return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' };
-    }
-    if (inline.trim() !== '')
-        return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' };
-    return undefined;
-}
-function parseBaseConfig(input, text) {
-    try {
-        return parse(text);
-    }
-    catch (error) {
-        if (error instanceof TomlError) {
-            const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-            throw new InputError(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line);
-        }
-        throw error;
-    }
-}
 
-;// CONCATENATED MODULE: ./src/config.ts
+;// CONCATENATED MODULE: ./src/plan/buildkitd-toml.ts
 
 /**
  * Merges the generated sections into the user's base config. Tables merge key
@@ -38156,66 +38392,107 @@ function dottedKey(path) {
     return path.map(part => (/^[A-Za-z0-9_-]+$/.test(part) ? part : JSON.stringify(part))).join('.');
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/plan/create-args.ts
+
+
+/**
+ * The `docker buildx create` arguments, and the decisions taken on the user's
+ * behalf (for the log). `hosts` are every registry and mirror, for the network.
+ */
+function buildxCreateArgs(builder, configPath, endpointOpts, hosts) {
+    const notes = [];
+    const driverOpts = [...builder.driverOpts, ...endpointOpts];
+    const loopback = hosts.filter(isLoopback).map(host => host.text);
+    const networkSet = driverOpts.some(opt => opt.startsWith('network='));
+    if (builder.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
+        driverOpts.push('network=host');
+        notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`);
+    }
+    const args = ['buildx', 'create', '--name', builder.name, '--driver', builder.driver];
+    // The remote driver connects to a buildkitd someone else started: buildx refuses a config
+    // ("setting config file is not supported for remote driver") and has no flags to pass.
+    if (builder.driver === 'remote') {
+        notes.push(`The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${(0,external_node_path_namespaceObject.dirname)(configPath)} mounted at the same path (output \`config-dir\`).`);
+    }
+    else {
+        args.push('--config', configPath);
+    }
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    if (builder.buildkitdFlags !== '' && builder.driver !== 'remote')
+        args.push('--buildkitd-flags', builder.buildkitdFlags);
+    if (builder.bootstrap)
+        args.push('--bootstrap');
+    if (builder.use)
+        args.push('--use');
+    if (builder.endpoint !== '')
+        args.push(builder.endpoint);
+    return { args, notes };
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
 
 
 
-const PUBLIC_FILE = 0o644;
-const KEY_FILE = 0o600;
-/** Builds the plan from validated inputs; `dir` is the job's private directory. */
+
+
+
+/** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
 function buildPlan(inputs, dir) {
+    const { config } = inputs;
     const configPath = (0,external_node_path_namespaceObject.join)(dir, 'buildkitd.toml');
     const certsDir = (0,external_node_path_namespaceObject.join)(dir, 'certs');
     const files = [];
     const sections = {};
     const registries = [];
-    for (const endpoint of endpointsToConfigure(inputs)) {
-        const hostDir = (0,external_node_path_namespaceObject.join)(certsDir, fileNameForHost(endpoint.host));
+    for (const endpoint of endpointsToConfigure(config)) {
+        const hostDir = (0,external_node_path_namespaceObject.join)(certsDir, fileNameForHost(endpoint.host.text));
         const section = {};
         // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
         // in some versions, so every TLS registry says `http = false` explicitly.
         section.http = endpoint.transport === 'http';
         if (endpoint.transport === 'insecure')
             section.insecure = true;
-        let mode = endpoint.transport;
         // A plain-HTTP registry gets no certificate of any kind.
-        const ca = endpoint.transport === 'http' ? '' : (inputs.caCert ?? '') + endpoint.ownCa;
-        const keypair = endpoint.transport === 'http' ? undefined : inputs.clientKeypair;
-        if (ca !== '') {
-            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem'), content: ca, mode: PUBLIC_FILE });
-            section.ca = [(0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem')];
-        }
-        if (keypair) {
-            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert'), content: keypair.cert, mode: PUBLIC_FILE });
-            files.push({ path: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), content: keypair.key, mode: KEY_FILE });
-            section.keypair = [{ key: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key'), cert: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert') }];
-            if (mode === 'tls')
-                mode = 'mtls';
-        }
-        sections[endpoint.host] = section;
+        const ca = endpoint.transport === 'http' ? '' : (config.caCert ?? '') + endpoint.ownCa;
+        const keypair = endpoint.transport === 'http' ? undefined : config.clientKeypair;
+        const paths = { ca: (0,external_node_path_namespaceObject.join)(hostDir, 'ca.pem'), cert: (0,external_node_path_namespaceObject.join)(hostDir, 'client.cert'), key: (0,external_node_path_namespaceObject.join)(hostDir, 'client.key') };
+        files.push(...tlsFiles(paths, ca, keypair));
+        if (ca !== '')
+            section.ca = [paths.ca];
+        if (keypair)
+            section.keypair = [{ key: paths.key, cert: paths.cert }];
+        const mode = keypair && endpoint.transport === 'tls' ? 'mtls' : endpoint.transport;
+        sections[endpoint.host.text] = section;
         registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair });
     }
-    for (const { upstream, mirrors } of inputs.mirrors) {
-        const section = (sections[upstream] ??= {});
-        section.mirrors = [...(section.mirrors ?? []), ...mirrors];
+    for (const { upstream, mirrors } of config.mirrors) {
+        const section = (sections[upstream.text] ??= {});
+        section.mirrors = [...(section.mirrors ?? []), ...mirrors.map(mirrorText)];
     }
     const generated = {};
-    if (inputs.debug)
+    if (config.debug)
         generated.debug = true;
-    if (inputs.maxParallelism !== undefined) {
+    if (config.maxParallelism !== undefined) {
         // Only one worker runs in a builder; setting both keeps the limit whichever it is.
         generated.worker = {
-            oci: { 'max-parallelism': inputs.maxParallelism },
-            containerd: { 'max-parallelism': inputs.maxParallelism }
+            oci: { 'max-parallelism': config.maxParallelism },
+            containerd: { 'max-parallelism': config.maxParallelism }
         };
     }
     if (Object.keys(sections).length > 0)
         generated.registry = sections;
-    const merged = mergeConfig(inputs.baseConfig?.table, generated);
+    const merged = mergeConfig(config.baseConfig?.table, generated);
     const toml = toToml(merged.table);
-    files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE });
-    const endpointOpts = endpointTlsFiles(inputs, dir, files);
-    const { args: createArgs, notes } = buildxCreateArgs(inputs, configPath, endpointOpts);
+    files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE });
+    // The remote driver's TLS to its endpoint (`endpoint-*` inputs), passed as driver options.
+    const endpointDir = (0,external_node_path_namespaceObject.join)(dir, 'endpoint');
+    const endpointPaths = { ca: (0,external_node_path_namespaceObject.join)(endpointDir, 'ca.pem'), cert: (0,external_node_path_namespaceObject.join)(endpointDir, 'cert.pem'), key: (0,external_node_path_namespaceObject.join)(endpointDir, 'key.pem') };
+    const endpointTls = inputs.builder.endpointTls;
+    files.push(...tlsFiles(endpointPaths, endpointTls?.ca, endpointTls?.keypair));
+    const endpointOpts = [...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []), ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])];
+    const hosts = [...config.registries.map(registry => registry.host), ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))];
+    const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts);
     return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes };
 }
 /**
@@ -38223,15 +38500,15 @@ function buildPlan(inputs, dir) {
  * then mirrors not listed there, which are TLS registries like any other line
  * with no option (so they get `ca-cert` and the keypair too).
  */
-function endpointsToConfigure(inputs) {
-    const endpoints = inputs.registries.map(registry => ({ ...registry, source: 'registries' }));
-    const listed = new Set(inputs.registries.map(registry => registry.host.toLowerCase()));
-    for (const { mirrors, line } of inputs.mirrors) {
-        for (const mirror of mirrors.map(mirrorHost)) {
-            if (listed.has(mirror.toLowerCase()))
+function endpointsToConfigure(config) {
+    const endpoints = config.registries.map(registry => ({ ...registry, source: 'registries' }));
+    const listed = new Set(config.registries.map(registry => registry.host.text.toLowerCase()));
+    for (const { mirrors, line } of config.mirrors) {
+        for (const { host } of mirrors) {
+            if (listed.has(host.text.toLowerCase()))
                 continue;
-            listed.add(mirror.toLowerCase());
-            endpoints.push({ host: mirror, transport: 'tls', ownCa: '', source: 'mirror', line });
+            listed.add(host.text.toLowerCase());
+            endpoints.push({ host, transport: 'tls', ownCa: '', source: 'mirror', line });
         }
     }
     return endpoints;
@@ -38243,56 +38520,9 @@ function endpointsToConfigure(inputs) {
 function fileNameForHost(host) {
     return host.replace(/[^A-Za-z0-9.-]/g, '_');
 }
-/** The remote driver's TLS files (`endpoint-*` inputs), added to `files`; returns their driver options. */
-function endpointTlsFiles(inputs, dir, files) {
-    const tls = inputs.endpointTls;
-    if (!tls)
-        return [];
-    const endpointDir = (0,external_node_path_namespaceObject.join)(dir, 'endpoint');
-    const opts = [];
-    if (tls.ca) {
-        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'ca.pem'), content: tls.ca, mode: PUBLIC_FILE });
-        opts.push(`cacert=${(0,external_node_path_namespaceObject.join)(endpointDir, 'ca.pem')}`);
-    }
-    if (tls.keypair) {
-        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'cert.pem'), content: tls.keypair.cert, mode: PUBLIC_FILE });
-        files.push({ path: (0,external_node_path_namespaceObject.join)(endpointDir, 'key.pem'), content: tls.keypair.key, mode: KEY_FILE });
-        opts.push(`cert=${(0,external_node_path_namespaceObject.join)(endpointDir, 'cert.pem')}`, `key=${(0,external_node_path_namespaceObject.join)(endpointDir, 'key.pem')}`);
-    }
-    return opts;
-}
-function buildxCreateArgs(inputs, configPath, endpointOpts) {
-    const notes = [];
-    const driverOpts = [...inputs.driverOpts, ...endpointOpts];
-    const loopback = [...inputs.registries.map(registry => registry.host), ...inputs.mirrors.flatMap(line => line.mirrors.map(mirrorHost))].filter(isLoopbackHost);
-    const networkSet = driverOpts.some(opt => opt.startsWith('network='));
-    if (inputs.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
-        driverOpts.push('network=host');
-        notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`);
-    }
-    const args = ['buildx', 'create', '--name', inputs.name, '--driver', inputs.driver];
-    // The remote driver connects to a buildkitd someone else started: buildx refuses a config
-    // ("setting config file is not supported for remote driver") and has no flags to pass.
-    if (inputs.driver === 'remote') {
-        notes.push(`The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${(0,external_node_path_namespaceObject.dirname)(configPath)} mounted at the same path (output \`config-dir\`).`);
-    }
-    else {
-        args.push('--config', configPath);
-    }
-    for (const opt of driverOpts)
-        args.push('--driver-opt', opt);
-    if (inputs.buildkitdFlags !== '' && inputs.driver !== 'remote')
-        args.push('--buildkitd-flags', inputs.buildkitdFlags);
-    if (inputs.bootstrap)
-        args.push('--bootstrap');
-    if (inputs.use)
-        args.push('--use');
-    if (inputs.endpoint !== '')
-        args.push(inputs.endpoint);
-    return { args, notes };
-}
 
-;// CONCATENATED MODULE: ./src/diagnosis.ts
+;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
+
 const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 function diagnose(registry, facts, timeoutSeconds) {
@@ -38300,18 +38530,18 @@ function diagnose(registry, facts, timeoutSeconds) {
     const addOption = (option) => addOptionFor(registry, option);
     const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
     const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
-    const defaultPort = /:\d+$/.test(registry.host) ? '' : ` (no port given, so ${registry.transport === 'http' ? '80' : '443'})`;
+    const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${portOf(registry.host, registry.transport)})`;
     const checkHostPort = `check the host and port on ${where}${defaultPort}`;
     if (facts.timedOut && facts.stage !== 'http') {
         const what = { resolve: 'the DNS lookup', connect: 'the connection (DNS lookup and TCP connect)', tls: 'the TLS handshake (the port accepts connections but does not answer)' }[facts.stage];
         return failed('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`);
     }
     if (facts.stage === 'resolve')
-        return failed('unreachable', `unreachable: ${nameOf(registry.host)} does not resolve (${facts.error?.code})`, checkHostPort);
+        return failed('unreachable', `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`, checkHostPort);
     if (facts.stage === 'connect')
         return failed('unreachable', `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`, checkHostPort);
     if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
-        return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${nameOf(registry.host)}`, `use the name the server serves on ${where}`);
+        return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`, `use the name the server serves on ${where}`);
     }
     // Go's TLS server answers a missing or untrusted client certificate with one of these alerts.
     if (/CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(code)) {
@@ -38339,7 +38569,7 @@ function diagnose(registry, facts, timeoutSeconds) {
 }
 /** The fix that adds an option: on the registry's own line, or a new `registries` line for a mirror. */
 function addOptionFor(registry, option) {
-    return registry.source === 'registries' ? `add \`${option}\` to line ${registry.line} of \`registries\`` : `list it in \`registries\` as \`${registry.host} ${option}\``;
+    return registry.source === 'registries' ? `add \`${option}\` to line ${registry.line} of \`registries\`` : `list it in \`registries\` as \`${registry.host.text} ${option}\``;
 }
 function explainCertificate(registry, facts, where) {
     const addOption = (option) => addOptionFor(registry, option);
@@ -38352,7 +38582,7 @@ function explainCertificate(registry, facts, where) {
     }
     if (verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
         const names = certificate?.names.map(name => name.replace(/^(DNS|IP Address):/, '')).join(', ') || 'no subjectAltName';
-        return failed('wrong-name', `x509: certificate is valid for ${names}, not ${nameOf(registry.host)}`, `use one of those names on ${where}, or reissue the certificate for ${nameOf(registry.host)} (for localhost-only setups, ${addOption('insecure')})`);
+        return failed('wrong-name', `x509: certificate is valid for ${names}, not ${registry.host.hostname}`, `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} (for localhost-only setups, ${addOption('insecure')})`);
     }
     if (verifyError === 'CERT_HAS_EXPIRED') {
         return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'renew the registry\'s certificate (check the runner\'s clock too)');
@@ -38374,15 +38604,13 @@ function describeAnswer(facts, timeoutSeconds) {
         return { ok: true, text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)' };
     return { ok: false, text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root` };
 }
-function nameOf(host) {
-    return host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-}
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/probe.ts
+;// CONCATENATED MODULE: ./src/preflight/probe.ts
+
 
 
 
@@ -38398,7 +38626,8 @@ class DeadlineError extends Error {
 async function probeRegistry(target, timeoutMs) {
     const started = performance.now();
     const deadline = started + timeoutMs;
-    const { hostname, port } = splitHost(target.host, target.transport === 'http' ? 80 : 443);
+    const { hostname } = target.host;
+    const port = portOf(target.host, target.transport);
     const facts = { stage: 'connect', timedOut: false, sentClientCert: !!target.keypair && target.transport !== 'http', ms: 0 };
     const sockets = [];
     try {
@@ -38413,7 +38642,7 @@ async function probeRegistry(target, timeoutMs) {
             socket = secure;
         }
         facts.stage = 'http';
-        facts.answer = await getV2(socket, target.host, deadline);
+        facts.answer = await getV2(socket, target.host.text, deadline);
         facts.stage = 'done';
     }
     catch (error) {
@@ -38429,21 +38658,13 @@ async function probeRegistry(target, timeoutMs) {
     }
     // The two transport mix-ups get a second look, so the fix can say which one the registry speaks.
     if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
-        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host, port, deadline);
+        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline);
     }
     if (target.transport === 'http' && ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
         facts.answersTls = await completesTlsHandshake(hostname, port, deadline);
     }
     facts.ms = Math.round(performance.now() - started);
     return facts;
-}
-/** `host[:port]` or `[v6][:port]` → what to dial. */
-function splitHost(host, defaultPort) {
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(host);
-    if (bracketed)
-        return { hostname: bracketed[1], port: bracketed[2] ? Number(bracketed[2]) : defaultPort };
-    const colon = host.lastIndexOf(':');
-    return colon === -1 ? { hostname: host, port: defaultPort } : { hostname: host.slice(0, colon), port: Number(host.slice(colon + 1)) };
 }
 function remaining(deadline) {
     return Math.max(0, deadline - performance.now());
@@ -38559,7 +38780,7 @@ async function completesTlsHandshake(hostname, port, deadline) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/preflight.ts
+;// CONCATENATED MODULE: ./src/preflight/preflight.ts
 
 
 
@@ -38571,7 +38792,7 @@ async function runPreflight(registries, timeoutSeconds) {
     return group(`Preflight: ${registries.length} ${registries.length === 1 ? 'registry' : 'registries'}`, async () => {
         const results = await Promise.all(registries.map(async (registry) => {
             const facts = await probeRegistry(registry, timeoutSeconds * 1000);
-            return { host: registry.host, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) };
+            return { host: registry.host.text, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) };
         }));
         for (const result of results)
             core_info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
@@ -38599,30 +38820,13 @@ function describe(result) {
     return `${result.host}: ${result.message}${result.fix ? `. Fix: ${result.fix}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/steps/state.ts
 
-/**
- * What the post step needs, saved by main through GITHUB_STATE and read back
- * from STATE_* variables. Post works from this alone.
- */
 var StateKey;
 (function (StateKey) {
     StateKey["IsPost"] = "isPost";
-    StateKey["JobDir"] = "jobDir";
-    StateKey["Builder"] = "builder";
-    StateKey["RemoveBuilder"] = "removeBuilder";
-    StateKey["InstalledConfig"] = "installedConfig";
-    StateKey["DaemonTrust"] = "daemonTrust";
-    StateKey["AddedAuths"] = "addedAuths";
+    StateKey["Undo"] = "undo";
 })(StateKey || (StateKey = {}));
-function saveJson(key, value) {
-    saveState(key, JSON.stringify(value));
-}
-/** undefined when main never saved it (it stopped before that step). */
-function savedJson(key) {
-    const saved = getState(key);
-    return saved === '' ? undefined : JSON.parse(saved);
-}
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 function markMainStarted() {
     saveState(StateKey.IsPost, 'true');
@@ -38630,45 +38834,21 @@ function markMainStarted() {
 function isPostStep() {
     return getState(StateKey.IsPost) === 'true';
 }
-/** The directory holding buildkitd.toml and the key material; '' once main removed it itself. */
-function saveJobDir(dir) {
-    saveState(StateKey.JobDir, dir);
+/** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */
+class UndoLog {
+    record = {};
+    add(change) {
+        this.record = { ...this.record, ...change };
+        saveState(StateKey.Undo, JSON.stringify(this.record));
+    }
 }
-function savedJobDir() {
-    return getState(StateKey.JobDir);
-}
-/** Saved only once `buildx create` succeeded: post never removes a builder this job did not create. */
-function saveBuilder(name, removeInPost) {
-    saveState(StateKey.Builder, name);
-    saveState(StateKey.RemoveBuilder, String(removeInPost));
-}
-function savedBuilder() {
-    const name = getState(StateKey.Builder);
-    return name === '' ? undefined : { name, removeInPost: getState(StateKey.RemoveBuilder) === 'true' };
-}
-/** Saved before the config is installed, so post can restore it even after a failure midway. */
-function saveInstalledConfig(installed) {
-    saveJson(StateKey.InstalledConfig, installed);
-}
-function savedInstalledConfig() {
-    return savedJson(StateKey.InstalledConfig);
-}
-/** Saved before each change to the daemon's files, so post removes exactly what was added. */
-function saveDaemonTrust(record) {
-    saveJson(StateKey.DaemonTrust, record);
-}
-function savedDaemonTrust() {
-    return savedJson(StateKey.DaemonTrust);
-}
-/** Holds the previous auth entries (secrets, masked by main) so post can put them back. */
-function saveAddedAuths(added) {
-    saveJson(StateKey.AddedAuths, added);
-}
-function savedAddedAuths() {
-    return savedJson(StateKey.AddedAuths);
+/** What main recorded; empty when it recorded nothing. */
+function savedUndoRecord() {
+    const saved = getState(StateKey.Undo);
+    return saved === '' ? {} : JSON.parse(saved);
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/steps/summary.ts
 
 /**
  * The job summary: one row per registry and mirror, with what was written for
@@ -38679,10 +38859,10 @@ async function writeSummary(plan, builderName, results, notes) {
         return;
     const byHost = new Map(results?.map(result => [result.host, result]));
     const rows = plan.registries.map(registry => {
-        const result = byHost.get(registry.host);
+        const result = byHost.get(registry.host.text);
         const verdict = !result ? 'not checked (`preflight: off`)' : `${result.ok ? '✅' : '❌'} ${result.message}`;
         // An empty cell would come out as a bare <td> from core.summary: show a dash instead.
-        return [registry.host, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml);
+        return [registry.host.text, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml);
     });
     const summary = summary_summary.addHeading(`BuildKit builder ${builderName}`, 3);
     if (rows.length > 0) {
@@ -38702,7 +38882,8 @@ function toHtml(text) {
     return escaped.replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/steps/main.ts
+
 
 
 
@@ -38723,56 +38904,64 @@ function toHtml(text) {
  */
 async function runMain() {
     markMainStarted();
+    const undo = new UndoLog();
     try {
         const inputs = readInputs();
-        const dir = await createJobDir(jobDirParent(process.env));
-        saveJobDir(dir);
+        const { builder, host } = inputs;
+        const dir = await createJobDir(runnerTempDir(process.env));
+        undo.add({ jobDir: dir });
         let plan;
         let preflight;
         let daemon;
         try {
             plan = buildPlan(inputs, dir);
-            report(plan, inputs.baseConfig?.input);
-            if (inputs.preflight !== 'off' && plan.registries.length > 0) {
-                preflight = await runPreflight(plan.registries, inputs.preflightTimeout);
-                setOutput('preflight', JSON.stringify(preflight));
-                // Stopping here still shows the table on the run page.
-                if (inputs.preflight === 'error' && preflight.some(result => !result.ok))
-                    await writeSummary(plan, inputs.name, preflight, []);
-                enforcePreflight(preflight, inputs.preflight);
-            }
-            daemon = inputs.daemonTrust === 'off' ? undefined : await openDaemonAccess();
-            await ensureBuildx(inputs.buildxVersion);
+            report(plan, inputs.config.baseConfig?.input);
+            preflight = await checkRegistries(plan, inputs);
+            daemon = host.daemonTrust === 'off' ? undefined : await openDaemonAccess();
+            await ensureBuildx(builder.buildxVersion);
             await writePlannedFiles(plan.files);
-            await createReplacingLeftover(plan.createArgs, inputs.name, inputs.replace);
+            await createReplacingLeftover(plan.createArgs, builder.name, builder.replace);
         }
         catch (error) {
             // Nothing half-made stays behind: the post step would find nothing to undo.
             await removeJobDir(dir);
-            saveJobDir('');
+            undo.add({ jobDir: undefined });
             throw error;
         }
-        saveBuilder(inputs.name, inputs.cleanup);
-        if (inputs.installConfig !== '')
-            await installForSelfHostedBuildkitd(plan, inputs.installConfig);
-        const daemonNotes = daemon && inputs.daemonTrust !== 'off' ? await trustDaemon(daemon, inputs.daemonTrust, plan.registries, (0,external_node_path_namespaceObject.basename)(plan.dir), saveDaemonTrust) : [];
+        undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } });
+        if (host.installConfig !== '')
+            await installForSelfHostedBuildkitd(plan, host.installConfig, undo);
+        const daemonNotes = daemon && host.daemonTrust !== 'off' ? await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record => undo.add({ daemonTrust: record })) : [];
         for (const note of daemonNotes)
             warning(note, { title: 'Docker daemon trust' });
-        if (inputs.credentials.length > 0)
-            await writeCredentials(inputs.credentials);
-        const info = inputs.bootstrap ? await inspectBuilder(inputs.name) : undefined;
-        setOutput('name', inputs.name);
-        setOutput('driver', inputs.driver);
+        if (host.credentials.length > 0)
+            await writeCredentials(host.credentials, plan.dir, undo);
+        const info = builder.bootstrap ? await inspectBuilder(builder.name) : undefined;
+        setOutput('name', builder.name);
+        setOutput('driver', builder.driver);
         setOutput('config', plan.configPath);
         setOutput('certs-dir', plan.certsDir);
         setOutput('config-dir', plan.dir);
         setOutput('platforms', info?.platforms.join(',') ?? '');
-        await writeSummary(plan, inputs.name, preflight, daemonNotes);
-        core_info(`Builder ${inputs.name} is ready${inputs.use ? ' and is now the default for docker buildx' : ''}.`);
+        await writeSummary(plan, builder.name, preflight, daemonNotes);
+        core_info(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`);
     }
     catch (error) {
         setFailed(error instanceof Error ? error.message : String(error));
     }
+}
+/** Preflight as the inputs ask; in `error` mode a failure stops the step here, before anything is written. */
+async function checkRegistries(plan, inputs) {
+    const { mode, timeoutSeconds } = inputs.preflight;
+    if (mode === 'off' || plan.registries.length === 0)
+        return undefined;
+    const results = await runPreflight(plan.registries, timeoutSeconds);
+    setOutput('preflight', JSON.stringify(results));
+    // Stopping here still shows the table on the run page.
+    if (mode === 'error' && results.some(result => !result.ok))
+        await writeSummary(plan, inputs.builder.name, results, []);
+    enforcePreflight(results, mode);
+    return results;
 }
 function report(plan, baseConfigInput) {
     for (const note of plan.notes)
@@ -38782,7 +38971,7 @@ function report(plan, baseConfigInput) {
     }
     for (const registry of plan.registries) {
         const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : '';
-        core_info(`${registry.host}: ${registry.mode}${origin}; writes ${registry.written.join(', ')}`);
+        core_info(`${registry.host.text}: ${registry.mode}${origin}; writes ${registry.written.join(', ')}`);
     }
     // The file holds paths and settings only, never certificate or key contents.
     startGroup(`buildkitd.toml (${plan.configPath})`);
@@ -38790,27 +38979,27 @@ function report(plan, baseConfigInput) {
     endGroup();
 }
 /** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
-async function writeCredentials(credentials) {
-    const { added, servedByHelpers } = await addAuths(credentials, dockerConfigFile(process.env));
-    for (const entry of added.entries)
-        if (entry.prior !== '')
-            core_setSecret(entry.prior);
-    saveAddedAuths(added);
+async function writeCredentials(credentials, jobDir, undo) {
+    const path = dockerConfigFile(process.env);
+    const { added, servedByHelpers } = await addAuths(credentials, path, (0,external_node_path_namespaceObject.join)(jobDir, 'docker-config.json.backup'), added => {
+        for (const entry of added.entries)
+            if (entry.prior !== '')
+                core_setSecret(entry.prior);
+        undo.add({ addedAuths: added });
+    });
     core_info(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`);
     if (servedByHelpers.length > 0) {
         warning(`${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`);
     }
 }
 /** For a buildkitd the runner starts itself: the generated config where it reads it, restored by post. */
-async function installForSelfHostedBuildkitd(plan, path) {
-    const installed = await backUpConfig(path, plan.dir);
-    saveInstalledConfig(installed);
-    await installConfigFile(plan.toml, path);
-    const replaced = installed.backup ? ' (the file that was there is restored by the post step)' : '';
+async function installForSelfHostedBuildkitd(plan, path, undo) {
+    const installed = await installConfigFile(plan.toml, path, plan.dir, record => undo.add({ installedConfig: record }));
+    const replaced = installed.before ? ' (the file that was there is restored by the post step)' : '';
     core_info(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
 }
 
-;// CONCATENATED MODULE: ./src/post.ts
+;// CONCATENATED MODULE: ./src/steps/post.ts
 
 
 
@@ -38823,7 +39012,7 @@ async function installForSelfHostedBuildkitd(plan, path) {
  * partial main step and when run twice: whatever is already gone is skipped.
  */
 async function runPost() {
-    const builder = savedBuilder();
+    const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
     if (builder && !builder.removeInPost) {
         core_info(`Keeping builder ${builder.name} (cleanup: false).`);
     }
@@ -38843,37 +39032,37 @@ async function runPost() {
                 : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}`);
         }
     }
-    const trust = savedDaemonTrust();
-    if (trust) {
+    if (daemonTrust) {
         await undo('Could not undo the Docker daemon trust', async () => {
-            await untrustDaemon(trust);
-            const removed = [...trust.files, ...(trust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])];
+            warnAll(await untrustDaemon(daemonTrust));
+            const removed = [...daemonTrust.files, ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])];
             if (removed.length > 0)
                 core_info(`Docker daemon: removed ${removed.join(', ')}`);
         });
     }
-    const auths = savedAddedAuths();
-    if (auths) {
-        await undo(`Could not remove the credentials from ${auths.path}`, async () => {
-            await removeAuths(auths);
-            core_info(`Removed the credentials the job added to ${auths.path}`);
+    if (addedAuths) {
+        await undo(`Could not remove the credentials from ${addedAuths.path}`, async () => {
+            warnAll(await removeAuths(addedAuths));
+            core_info(`Removed the credentials the job added to ${addedAuths.path}`);
         });
     }
-    // Before the job directory goes: the backup of the user's file is in it.
-    const installed = savedInstalledConfig();
-    if (installed) {
-        await undo(`Could not restore ${installed.path}`, async () => {
-            await restoreConfig(installed);
-            core_info(installed.backup ? `Restored ${installed.path} as it was before the job.` : `Removed ${installed.path}, which the job installed.`);
+    // Before the job directory goes: the backups of the users' files are in it.
+    if (installedConfig) {
+        await undo(`Could not restore ${installedConfig.path}`, async () => {
+            warnAll(await restoreConfig(installedConfig));
+            core_info(installedConfig.before ? `Restored ${installedConfig.path} as it was before the job.` : `Removed ${installedConfig.path}, which the job installed.`);
         });
     }
-    const dir = savedJobDir();
-    if (dir !== '') {
-        await undo(`Could not remove ${dir}, which holds the key material`, async () => {
-            if (await removeJobDir(dir))
-                core_info(`Removed ${dir} (buildkitd.toml and certificate files).`);
+    if (jobDir) {
+        await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
+            if (await removeJobDir(jobDir))
+                core_info(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
         });
     }
+}
+function warnAll(notes) {
+    for (const note of notes)
+        warning(note);
 }
 /** Each undo runs even when an earlier one failed; a failure fails the step, naming what was left. */
 async function undo(failure, action) {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
-import { parseInspect } from '../../src/buildx.js'
+import { parseInspect } from '../../src/host/buildx.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
 

@@ -11,12 +11,13 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src')
 const ALLOWED: Record<string, string[]> = {
   'model.ts': [],
   'paths.ts': [],
-  inputs: ['model.ts', 'paths.ts'],
+  'runner.ts': [],
+  inputs: ['model.ts', 'paths.ts', 'runner.ts'],
   plan: ['model.ts', 'inputs'],
-  preflight: ['model.ts'],
+  preflight: ['model.ts', 'runner.ts'],
   // The one error type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'plan', 'inputs'],
-  steps: ['model.ts', 'paths.ts', 'inputs', 'plan', 'preflight', 'host'],
+  host: ['model.ts', 'paths.ts', 'runner.ts', 'plan', 'inputs'],
+  steps: ['model.ts', 'paths.ts', 'runner.ts', 'inputs', 'plan', 'preflight', 'host'],
   'index.ts': ['steps']
 }
 

@@ -14,6 +14,11 @@ export function userConfigDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(homedir(), '.config')
 }
 
+/** The directories the Docker CLI searches for plugins, in its order: the user's first. */
+export function cliPluginDirs(env: NodeJS.ProcessEnv): string[] {
+  return [join(dockerConfigDir(env), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+}
+
 /**
  * Where the job's own files go: RUNNER_TEMP, which the runner empties after
  * each job, or the system temp directory when run outside a runner.

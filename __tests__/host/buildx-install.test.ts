@@ -1,4 +1,5 @@
-import { checksumFor, pluginDirs, releaseAssetName } from '../../src/host/buildx-install.js'
+import { checksumFor, releaseAssetName } from '../../src/host/buildx-install.js'
+import { cliPluginDirs } from '../../src/paths.js'
 
 describe('buildx release assets', () => {
   it.each([
@@ -23,6 +24,6 @@ describe('buildx release assets', () => {
   })
 
   it('installs into DOCKER_CONFIG\'s cli-plugins first, where the Docker CLI looks first', () => {
-    expect(pluginDirs({ DOCKER_CONFIG: '/cfg' })[0]).toBe('/cfg/cli-plugins')
+    expect(cliPluginDirs({ DOCKER_CONFIG: '/cfg' })[0]).toBe('/cfg/cli-plugins')
   })
 })

@@ -1,6 +1,6 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import { InputError } from '../inputs/input-error.js'
-import { createBuilder, inspectBuilder, isNameTaken, removeBuilder } from './buildx.js'
+import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
 
 /**
  * Creates the builder. A builder of the same name left by a crashed job (usual
@@ -19,7 +19,7 @@ export async function createReplacingLeftover(createArgs: string[], name: string
   if (!replace) {
     throw new InputError('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``)
   }
-  core.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
+  runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
   try {
     await createBuilder(createArgs, name)
@@ -32,8 +32,8 @@ export async function createReplacingLeftover(createArgs: string[], name: string
 /** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
 async function removeHalfMadeBuilder(name: string): Promise<void> {
   try {
-    if (await inspectBuilder(name)) await removeBuilder(name)
+    await removeBuilder(name)
   } catch (error) {
-    core.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
+    runner.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
   }
 }

@@ -1,10 +1,9 @@
-import * as core from '@actions/core'
-import * as tc from '@actions/tool-cache'
+import * as runner from '../runner.js'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { dockerConfigDir, runnerTempDir } from '../paths.js'
+import { cliPluginDirs, runnerTempDir } from '../paths.js'
+import { BUILDX_PLUGIN, buildxPluginPath } from './buildx.js'
 
 /**
  * Where the releases come from. The environment variables exist for the tests,
@@ -17,16 +16,12 @@ function apiUrl(): string {
   return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL || 'https://api.github.com/repos/docker/buildx'
 }
 
-/** The directories the Docker CLI searches for plugins, the user's first. */
-export function pluginDirs(env: NodeJS.ProcessEnv): string[] {
-  const user = join(dockerConfigDir(env), 'cli-plugins')
-  return [user, '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
-}
-
-/** A look at the disk rather than `docker buildx version`, which would cost a process on every run. */
-export function buildxPluginPresent(env: NodeJS.ProcessEnv): boolean {
-  const file = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx'
-  return pluginDirs(env).some(dir => existsSync(join(dir, file)))
+/**
+ * @actions/tool-cache, loaded only when buildx is installed: with the HTTP
+ * client and undici it is most of the bundle, which most runs never need.
+ */
+function toolCache(): Promise<typeof import('@actions/tool-cache')> {
+  return import('@actions/tool-cache')
 }
 
 /** The release asset for this runner, as buildx names them: `buildx-v0.19.3.linux-amd64`. */
@@ -52,21 +47,21 @@ export function checksumFor(checksums: string, asset: string): string | undefine
  * the release's checksums file. Returns the version installed.
  */
 export async function installBuildx(requested: string): Promise<string> {
-  return core.group(`Installing buildx ${requested}`, async () => {
+  return runner.group(`Installing buildx ${requested}`, async () => {
     const version = requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
-    const pluginName = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx'
-    let cachedDir = tc.find('buildx', version.slice(1), process.arch)
+    const pluginName = BUILDX_PLUGIN
+    let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
     if (cachedDir) {
-      core.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
+      runner.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
     } else {
       cachedDir = await downloadVerified(version, asset, pluginName)
     }
-    const pluginDir = pluginDirs(process.env)[0]
+    const pluginDir = cliPluginDirs(process.env)[0]
     await mkdir(pluginDir, { recursive: true })
     await copyFile(join(cachedDir, pluginName), join(pluginDir, pluginName))
     await chmod(join(pluginDir, pluginName), 0o755)
-    core.info(`Installed as ${join(pluginDir, pluginName)}`)
+    runner.info(`Installed as ${join(pluginDir, pluginName)}`)
     return version
   })
 }
@@ -84,6 +79,7 @@ async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> 
 /** Downloads the binary and checksums.txt, verifies, and caches the binary. */
 async function downloadVerified(version: string, asset: string, pluginName: string): Promise<string> {
   return withDownloadDir(async downloads => {
+    const tc = await toolCache()
     const base = `${releasesUrl()}/download/${version}`
     const binary = await tc.downloadTool(`${base}/${asset}`, join(downloads, asset))
     const checksums = await readFile(await tc.downloadTool(`${base}/checksums.txt`, join(downloads, 'checksums.txt')), 'utf8')
@@ -92,13 +88,14 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
     const actual = createHash('sha256').update(await readFile(binary)).digest('hex')
     if (actual !== expected) throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`)
     const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch)
-    core.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
+    runner.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
     return cachedDir
   })
 }
 
 async function latestVersion(): Promise<string> {
   return withDownloadDir(async downloads => {
+    const tc = await toolCache()
     const release = JSON.parse(await readFile(await tc.downloadTool(`${apiUrl()}/releases/latest`, join(downloads, 'latest.json')), 'utf8')) as { tag_name?: string }
     if (!release.tag_name) throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)')
     return release.tag_name
@@ -109,8 +106,8 @@ async function latestVersion(): Promise<string> {
 export async function ensureBuildx(requested: string): Promise<void> {
   if (requested !== '') {
     await installBuildx(requested)
-  } else if (!buildxPluginPresent(process.env)) {
-    core.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
+  } else if (!buildxPluginPath(process.env)) {
+    runner.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
     await installBuildx('latest')
   }
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import { stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { DaemonTrustMode, PlannedRegistry } from '../model.js'
@@ -62,7 +62,7 @@ export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrus
     record.files.push(file.path)
     save(record)
     await fs.writeFile(file.path, file.content, { mode: file.mode })
-    core.info(`Docker daemon: wrote ${file.path}`)
+    runner.info(`Docker daemon: wrote ${file.path}`)
   }
 
   const insecure = hostsNeedingInsecure(registries)
@@ -83,7 +83,7 @@ export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrus
     await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 })
     await reloadDaemon(fs, paths.pidFile, added, true)
   }
-  core.info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`)
+  runner.info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`)
   return []
 }
 

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { InputError } from './input-error.js'
 import { readInputFile } from './input-file.js'
@@ -11,8 +11,8 @@ export interface BaseConfig {
 
 /** The buildkitd.toml to start from: a file, inline text, or none. */
 export function readBaseConfig(): BaseConfig | undefined {
-  const path = core.getInput('buildkitd-config')
-  const inline = core.getInput('buildkitd-config-inline', { trimWhitespace: false })
+  const path = runner.getInput('buildkitd-config')
+  const inline = runner.getInput('buildkitd-config-inline', { trimWhitespace: false })
   if (path !== '' && inline.trim() !== '') {
     throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline')
   }

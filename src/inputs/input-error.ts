@@ -1,7 +1,7 @@
 /**
  * The one error type for bad input. It carries what a user needs to fix the
  * workflow file: which input, which line of a list input, and what to write
- * instead. main.ts prints it once, with core.setFailed.
+ * instead. steps/main.ts prints it once, with runner.setFailed.
  */
 export class InputError extends Error {
   constructor(

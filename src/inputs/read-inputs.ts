@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import { randomBytes } from 'node:crypto'
 import { isAbsolute } from 'node:path'
 import { basicAuth, type Credential, type DaemonTrustMode, type Keypair, type PreflightMode } from '../model.js'
@@ -79,14 +79,14 @@ export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.in
 /**
  * Reads and validates every input before anything is written, so bad input
  * never leaves a half-made builder behind. With pem-inputs.ts and
- * base-config.ts, the only caller of core.getInput.
+ * base-config.ts, the only caller of runner.getInput.
  */
 export function readInputs(): Inputs {
-  const registries = parseRegistries(core.getInput('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }))
+  const registries = parseRegistries(runner.getInput('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }))
   const driver = readDriver()
   const config: ConfigInputs = {
     registries,
-    mirrors: parseMirrors(core.getInput('mirror')),
+    mirrors: parseMirrors(runner.getInput('mirror')),
     caCert: readPemInput('ca-cert', 'certificates'),
     clientKeypair: readKeypairInputs('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
@@ -96,9 +96,9 @@ export function readInputs(): Inputs {
   const builder: BuilderInputs = {
     name: readName(),
     driver,
-    driverOpts: core.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
-    buildkitdFlags: core.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
-    endpoint: core.getInput('endpoint'),
+    driverOpts: runner.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
+    buildkitdFlags: runner.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+    endpoint: runner.getInput('endpoint'),
     use: booleanInput('use', true),
     bootstrap: booleanInput('bootstrap', true),
     cleanup: booleanInput('cleanup', true),
@@ -129,7 +129,7 @@ export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(
 }
 
 function readName(): string {
-  const name = core.getInput('name')
+  const name = runner.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
     throw new InputError('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name')
@@ -138,7 +138,7 @@ function readName(): string {
 }
 
 function readDriver(): string {
-  const driver = core.getInput('driver') || 'docker-container'
+  const driver = runner.getInput('driver') || 'docker-container'
   if (driver === 'docker') {
     throw new InputError(
       'driver',
@@ -149,7 +149,7 @@ function readDriver(): string {
   return driver
 }
 
-/** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */
+/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
 function parseBoolean(value: string): boolean | undefined {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
@@ -157,7 +157,7 @@ function parseBoolean(value: string): boolean | undefined {
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
-  const value = core.getInput(name)
+  const value = runner.getInput(name)
   if (value === '') return fallback
   const parsed = parseBoolean(value)
   if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
@@ -165,7 +165,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 function readMaxParallelism(): number | undefined {
-  const value = core.getInput('max-parallelism')
+  const value = runner.getInput('max-parallelism')
   if (value === '') return undefined
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit')
@@ -174,13 +174,13 @@ function readMaxParallelism(): number | undefined {
 }
 
 function readPreflightMode(): PreflightMode {
-  const value = core.getInput('preflight') || 'warn'
+  const value = runner.getInput('preflight') || 'warn'
   if (value === 'error' || value === 'warn' || value === 'off') return value
   throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`')
 }
 
 function readPreflightTimeout(): number {
-  const value = core.getInput('preflight-timeout') || '5'
+  const value = runner.getInput('preflight-timeout') || '5'
   const seconds = Number(value)
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
     throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5')
@@ -200,9 +200,9 @@ function readEndpointTls(driver: string): EndpointTls | undefined {
 }
 
 function readCredentials(registryHosts: string[]): Credential[] {
-  const username = core.getInput('username')
-  const password = core.getInput('password')
-  if (password !== '') core.setSecret(password)
+  const username = runner.getInput('username')
+  const password = runner.getInput('password')
+  if (password !== '') runner.setSecret(password)
   if ((username === '') !== (password === '')) {
     const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
     throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
@@ -210,18 +210,18 @@ function readCredentials(registryHosts: string[]): Credential[] {
   if (username !== '' && registryHosts.length === 0) {
     throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
   }
-  const lines = parseCredentialLines(core.getInput('credentials'))
+  const lines = parseCredentialLines(runner.getInput('credentials'))
   const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
   // The runner masks only what it is told: the passwords, and the base64 form docker stores.
   for (const credential of credentials) {
-    core.setSecret(credential.password)
-    core.setSecret(basicAuth(credential))
+    runner.setSecret(credential.password)
+    runner.setSecret(basicAuth(credential))
   }
   return credentials
 }
 
 function readDaemonTrust(): DaemonTrustMode {
-  const value = core.getInput('trust-docker-daemon') || 'false'
+  const value = runner.getInput('trust-docker-daemon') || 'false'
   if (value === 'restart') return 'restart'
   const parsed = parseBoolean(value)
   if (parsed !== undefined) return parsed ? 'certs' : 'off'
@@ -229,7 +229,7 @@ function readDaemonTrust(): DaemonTrustMode {
 }
 
 function readInstallConfig(): string {
-  const value = core.getInput('install-config')
+  const value = runner.getInput('install-config')
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''
   if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
@@ -238,7 +238,7 @@ function readInstallConfig(): string {
 }
 
 function readBuildxVersion(): string {
-  const value = core.getInput('buildx-version')
+  const value = runner.getInput('buildx-version')
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
   throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx')
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import { diagnose, type Diagnosis } from './diagnosis.js'
 import type { PlannedRegistry, PreflightMode } from '../model.js'
 import { probeRegistry } from './probe.js'
@@ -11,19 +11,23 @@ export interface PreflightResult extends Diagnosis {
 
 /**
  * Probes every registry and mirror at once, so the whole check costs about
- * one timeout however many registries hang.
+ * one timeout however many registries hang. Logs nothing, so that it can run
+ * while the builder boots: reportPreflight logs the results afterwards.
  */
 export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds: number): Promise<PreflightResult[]> {
-  return core.group(`Preflight: ${registries.length} ${registries.length === 1 ? 'registry' : 'registries'}`, async () => {
-    const results = await Promise.all(
-      registries.map(async registry => {
-        const facts = await probeRegistry(registry, timeoutSeconds * 1000)
-        return { host: registry.host.text, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) }
-      })
-    )
-    for (const result of results) core.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
-    return results
-  })
+  return Promise.all(
+    registries.map(async registry => {
+      const facts = await probeRegistry(registry, timeoutSeconds * 1000)
+      return { host: registry.host.text, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) }
+    })
+  )
+}
+
+/** One line per registry, in a folded group of the log. */
+export function reportPreflight(results: PreflightResult[]): void {
+  runner.startGroup(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`)
+  for (const result of results) runner.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
+  runner.endGroup()
 }
 
 /** Thrown in `preflight: error` mode, before anything is written or created. */
@@ -39,7 +43,7 @@ export function enforcePreflight(results: PreflightResult[], mode: PreflightMode
   const failures = results.filter(result => !result.ok)
   if (mode === 'error' && failures.length > 0) throw new PreflightError(failures)
   for (const failure of failures) {
-    core.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
+    runner.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
   }
 }
 

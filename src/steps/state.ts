@@ -1,4 +1,4 @@
-import * as core from '@actions/core'
+import * as runner from '../runner.js'
 import type { TrustRecord } from '../host/daemon-trust.js'
 import type { AddedAuths } from '../host/docker-credentials.js'
 import type { InstalledConfig } from '../host/installed-config.js'
@@ -28,11 +28,11 @@ enum StateKey {
 
 /** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
 export function markMainStarted(): void {
-  core.saveState(StateKey.IsPost, 'true')
+  runner.saveState(StateKey.IsPost, 'true')
 }
 
 export function isPostStep(): boolean {
-  return core.getState(StateKey.IsPost) === 'true'
+  return runner.getState(StateKey.IsPost) === 'true'
 }
 
 /** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */
@@ -41,12 +41,12 @@ export class UndoLog {
 
   add(change: UndoRecord): void {
     this.record = { ...this.record, ...change }
-    core.saveState(StateKey.Undo, JSON.stringify(this.record))
+    runner.saveState(StateKey.Undo, JSON.stringify(this.record))
   }
 }
 
 /** What main recorded; empty when it recorded nothing. */
 export function savedUndoRecord(): UndoRecord {
-  const saved = core.getState(StateKey.Undo)
+  const saved = runner.getState(StateKey.Undo)
   return saved === '' ? {} : (JSON.parse(saved) as UndoRecord)
 }

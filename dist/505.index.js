@@ -1439,6 +1439,8 @@ async function runMain() {
         }
         undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } });
         const platforms = builder.bootstrap ? (0,buildx/* bootedPlatforms */.At)(builder.name, builder.driver, builder.endpoint) : Promise.resolve([]);
+        // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
+        platforms.catch(() => undefined);
         const results = await preflight?.settle();
         const notes = await changeHost(plan, host, daemon, undo);
         runner/* setOutput */.uH('name', builder.name);

@@ -50,6 +50,8 @@ export async function runMain(): Promise<void> {
     }
     undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } })
     const platforms = builder.bootstrap ? bootedPlatforms(builder.name, builder.driver, builder.endpoint) : Promise.resolve([])
+    // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
+    platforms.catch(() => undefined)
     const results = await preflight?.settle()
     const notes = await changeHost(plan, host, daemon, undo)
 

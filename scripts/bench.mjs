@@ -13,11 +13,16 @@
 // machines without a registry load one, e.g. local/buildkit:v0.20.2).
 // BENCH_RUNS: rounds (default 9).
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BUNDLE, newJob, runMain, runPost } from './github-runner.mjs'
+
+// Every temporary directory of the run (the jobs' too: newJob uses tmpdir()) under one, removed at the end.
+const benchDir = mkdtempSync(join(tmpdir(), 'sbr-bench-'))
+process.env.TMPDIR = benchDir
+process.on('exit', () => rmSync(benchDir, { recursive: true, force: true }))
 
 const RUNS = Number(process.env.BENCH_RUNS || 9)
 const IMAGE = process.env.BUILDKIT_IMAGE || 'moby/buildkit:buildx-stable-1'

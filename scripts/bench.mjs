@@ -1,27 +1,34 @@
-// npm run bench: the action's own overhead next to what it wraps, on this machine.
-// Prints medians over RUNS runs of
-//   - the bundled action's main step (bootstrap: false, preflight: off), as a runner starts it
-//   - bare `docker buildx create --config` with the same generated config
-//   - node starting with nothing to do, and loading the bundle (post step with no state)
-//   - preflight of 10 registries (9 real docker-registry processes on loopback,
-//     1 black-holed port), against the goal of preflight-timeout + 0.5 s
-// and the bundle's size. Each builder is removed between runs (not timed).
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs'
-import { createServer, connect } from 'node:net'
+// npm run bench: the action's main and post steps against bare buildx with the
+// same config, on this machine, with builders that really boot.
+//
+// Each round runs, in alternating order, both members of each pair:
+//   main  ~ `docker buildx create --config … --bootstrap` (same arguments as the action's)
+//   post  ~ `docker buildx rm`
+// The action runs as a runner runs it (scripts/github-runner.mjs: a new node
+// process per step, INPUT_* / STATE_* variables, command files). It prints the
+// median of each, the median of the per-round ratios, and the bundle's size.
+// Then preflight against 10 registries, 1 black-holed (goal: timeout + 0.5 s).
+//
+// BUILDKIT_IMAGE: the BuildKit image to boot (default moby/buildkit:buildx-stable-1;
+// machines without a registry load one, e.g. local/buildkit:v0.20.2).
+// BENCH_RUNS: rounds (default 9).
+import { spawn, spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BUNDLE, newJob, runMain, runPost, runStep } from './github-runner.mjs'
+import { BUNDLE, newJob, runMain, runPost } from './github-runner.mjs'
 
-const RUNS = Number(process.env.BENCH_RUNS || 15)
+// Every temporary directory of the run (the jobs' too: newJob uses tmpdir()) under one, removed at the end.
+const benchDir = mkdtempSync(join(tmpdir(), 'sbr-bench-'))
+process.env.TMPDIR = benchDir
+process.on('exit', () => rmSync(benchDir, { recursive: true, force: true }))
+
+const RUNS = Number(process.env.BENCH_RUNS || 9)
+const IMAGE = process.env.BUILDKIT_IMAGE || 'moby/buildkit:buildx-stable-1'
+const FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
 const dockerConfig = mkdtempSync(join(tmpdir(), 'sbr-bench-docker-'))
 const env = { ...process.env, DOCKER_CONFIG: dockerConfig }
-
-function caPem() {
-  const dir = mkdtempSync(join(tmpdir(), 'sbr-bench-ca-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '1', '-subj', '/CN=bench CA'], { stdio: 'pipe' })
-  return execFileSync('cat', [join(dir, 'ca.pem')], { encoding: 'utf8' })
-}
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const timed = (command, args) => {
@@ -29,37 +36,6 @@ const timed = (command, args) => {
   const result = spawnSync(command, args, { env, stdio: 'pipe' })
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`)
   return performance.now() - started
-}
-
-const inputs = {
-  registries: 'localhost:5000 http\nregistry.internal:5443\nlab.internal insecure',
-  'ca-cert': caPem(),
-  mirror: 'mirror.internal',
-  'max-parallelism': '4',
-  bootstrap: 'false',
-  // Measured on its own below: these example hosts do not exist.
-  preflight: 'off'
-}
-
-const action = []
-const bare = []
-for (let run = 0; run < RUNS; run++) {
-  const job = newJob({ DOCKER_CONFIG: dockerConfig })
-  const main = await runMain(job, inputs)
-  if (main.exitCode !== 0) throw new Error(main.log)
-  action.push(main.ms)
-  // The same config and certificates, while they exist (post removes them).
-  const name = `bench-bare-${run}`
-  bare.push(timed('docker', ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--config', main.outputs.config, '--driver-opt', 'network=host', '--use']))
-  timed('docker', ['buildx', 'rm', name])
-  await runPost(job, main.state, inputs)
-}
-
-const nodeStart = []
-const bundleLoad = []
-for (let run = 0; run < RUNS; run++) {
-  nodeStart.push(timed(process.execPath, ['-e', '0']))
-  bundleLoad.push((await runStep(newJob(), 'post', { STATE_isPost: 'true' })).ms)
 }
 
 /** A free loopback port: bind to 0, read it, release it. */
@@ -71,6 +47,7 @@ async function freePort() {
   return port
 }
 
+/** Debian's docker-registry on a loopback port, plain HTTP. */
 async function startRegistry() {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-bench-registry-'))
   const port = await freePort()
@@ -85,42 +62,107 @@ async function startRegistry() {
   throw new Error('docker-registry did not start')
 }
 
-const PREFLIGHT_TIMEOUT = 2
-const registriesUp = await Promise.all(Array.from({ length: 9 }, startRegistry))
-const held = []
-const blackhole = createServer(socket => held.push(socket))
-await new Promise(resolve => blackhole.listen(0, '127.0.0.1', resolve))
-const preflightInputs = {
-  registries: [...registriesUp.map(registry => `127.0.0.1:${registry.port} http`), `127.0.0.1:${blackhole.address().port}`].join('\n'),
-  'preflight-timeout': String(PREFLIGHT_TIMEOUT),
-  bootstrap: 'false'
+function bundleBytes() {
+  const dist = join(BUNDLE, '..')
+  return readdirSync(dist).filter(file => file.endsWith('.js')).reduce((sum, file) => sum + statSync(join(dist, file)).size, 0)
 }
-const preflightMs = []
-const preflightStepMs = []
-for (let run = 0; run < 3; run++) {
-  const job = newJob({ DOCKER_CONFIG: dockerConfig })
-  const main = await runMain(job, preflightInputs)
-  if (main.exitCode !== 0) throw new Error(main.log)
-  const results = JSON.parse(main.outputs.preflight)
-  if (results.filter(result => !result.ok).length !== 1) throw new Error(`expected one failure: ${main.outputs.preflight}`)
-  preflightMs.push(Math.max(...results.map(result => result.ms)))
-  preflightStepMs.push(main.ms)
-  await runPost(job, main.state)
-}
-for (const registry of registriesUp) registry.stop()
-for (const socket of held) socket.destroy()
-blackhole.close()
 
-const actionMs = median(action)
-const bareMs = median(bare)
-console.log(`runs: ${RUNS} (medians)`)
-console.log(`action main step (no bootstrap, no preflight): ${actionMs.toFixed(0)} ms`)
-console.log(`bare docker buildx create --config:   ${bareMs.toFixed(0)} ms`)
-console.log(`ratio action / bare create:          ${(actionMs / bareMs).toFixed(2)}`)
-console.log(`action overhead:                     ${(actionMs - bareMs).toFixed(0)} ms`)
-console.log(`node -e 0:                           ${median(nodeStart).toFixed(0)} ms`)
-console.log(`node dist/index.js, nothing to do:   ${median(bundleLoad).toFixed(0)} ms`)
-console.log(`bundle size:                         ${(statSync(BUNDLE).size / 1024 / 1024).toFixed(2)} MB`)
-console.log(`preflight, 10 registries, 1 black-holed, preflight-timeout ${PREFLIGHT_TIMEOUT} s (median of 3):`)
-console.log(`  slowest probe:                     ${median(preflightMs).toFixed(0)} ms (goal: <= ${PREFLIGHT_TIMEOUT * 1000 + 500} ms)`)
-console.log(`  whole main step:                   ${median(preflightStepMs).toFixed(0)} ms`)
+// The action's defaults (preflight: warn, bootstrap: true), two registries that answer.
+const registries = await Promise.all([startRegistry(), startRegistry()])
+const inputs = {
+  registries: `127.0.0.1:${registries[0].port} http\nlocalhost:${registries[1].port} http`,
+  'max-parallelism': '4',
+  'driver-opts': `image=${IMAGE}`
+}
+
+// The bare side uses the very config the action generates (copied before post removes it).
+const configDir = mkdtempSync(join(tmpdir(), 'sbr-bench-config-'))
+{
+  const job = newJob({ DOCKER_CONFIG: dockerConfig })
+  const main = await runMain(job, { ...inputs, bootstrap: 'false', preflight: 'off' })
+  if (main.exitCode !== 0) throw new Error(main.log)
+  cpSync(main.outputs['config-dir'], configDir, { recursive: true })
+  await runPost(job, main.state, inputs)
+}
+const bareCreate = name => ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--config', join(configDir, 'buildkitd.toml'), '--driver-opt', `image=${IMAGE}`, '--driver-opt', 'network=host', '--buildkitd-flags', FLAGS, '--bootstrap', '--use']
+
+/** What `docker buildx inspect` says the bare builder supports: the action's `platforms` output must say the same. */
+let inspectedPlatforms
+
+async function actionRound() {
+  const job = newJob({ DOCKER_CONFIG: dockerConfig })
+  const main = await runMain(job, inputs)
+  if (main.exitCode !== 0 || main.log.includes('::warning')) throw new Error(main.log)
+  if (inspectedPlatforms !== undefined && main.outputs.platforms !== inspectedPlatforms) throw new Error(`platforms: ${main.outputs.platforms}, buildx inspect: ${inspectedPlatforms}`)
+  const post = await runPost(job, main.state, inputs)
+  if (post.exitCode !== 0) throw new Error(post.log)
+  return { main: main.ms, post: post.ms }
+}
+
+function bareRound(round) {
+  const name = `sbr-bench-bare-${process.pid}-${round}`
+  return { main: timed('docker', bareCreate(name)), post: timed('docker', ['buildx', 'rm', name]) }
+}
+
+// One warm-up round each (image and page caches), not counted.
+{
+  const name = `sbr-bench-bare-${process.pid}-warmup`
+  timed('docker', bareCreate(name))
+  const inspect = spawnSync('docker', ['buildx', 'inspect', name], { env, encoding: 'utf8' }).stdout
+  inspectedPlatforms = (/^Platforms:[ \t]*(.*)$/m.exec(inspect)?.[1] ?? '').split(',').map(platform => platform.trim().replace(/\*$/, '')).filter(Boolean).join(',')
+  timed('docker', ['buildx', 'rm', name])
+  await actionRound()
+}
+const action = []
+const bare = []
+for (let round = 0; round < RUNS; round++) {
+  if (round % 2 === 0) {
+    action.push(await actionRound())
+    bare.push(bareRound(round))
+  } else {
+    bare.push(bareRound(round))
+    action.push(await actionRound())
+  }
+}
+
+const rows = [
+  ['main', run => run.main],
+  ['post', run => run.post],
+  ['main + post', run => run.main + run.post]
+].map(([what, of]) => {
+  const ratios = action.map((run, round) => of(run) / of(bare[round]))
+  return { what, action: median(action.map(of)), bare: median(bare.map(of)), ratio: median(ratios) }
+})
+console.log(`${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms) and the median of the per-round ratios:`)
+console.log('| step | action | bare buildx | ratio |')
+console.log('|---|---|---|---|')
+for (const row of rows) console.log(`| ${row.what} | ${row.action.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.ratio.toFixed(2)}x |`)
+console.log(`bundle: ${(bundleBytes() / 1024 / 1024).toFixed(2)} MB (all of dist/*.js)`)
+for (const registry of registries) registry.stop()
+
+if (process.env.BENCH_PREFLIGHT !== '0') {
+  const PREFLIGHT_TIMEOUT = 2
+  const up = await Promise.all(Array.from({ length: 9 }, startRegistry))
+  const held = []
+  const blackhole = createServer(socket => held.push(socket))
+  await new Promise(resolve => blackhole.listen(0, '127.0.0.1', resolve))
+  const preflightInputs = {
+    registries: [...up.map(registry => `127.0.0.1:${registry.port} http`), `127.0.0.1:${blackhole.address().port}`].join('\n'),
+    'preflight-timeout': String(PREFLIGHT_TIMEOUT),
+    bootstrap: 'false'
+  }
+  const slowest = []
+  for (let run = 0; run < 3; run++) {
+    const job = newJob({ DOCKER_CONFIG: dockerConfig })
+    const main = await runMain(job, preflightInputs)
+    if (main.exitCode !== 0) throw new Error(main.log)
+    const results = JSON.parse(main.outputs.preflight)
+    if (results.filter(result => !result.ok).length !== 1) throw new Error(`expected one failure: ${main.outputs.preflight}`)
+    slowest.push(Math.max(...results.map(result => result.ms)))
+    await runPost(job, main.state)
+  }
+  for (const registry of up) registry.stop()
+  for (const socket of held) socket.destroy()
+  blackhole.close()
+  console.log(`preflight, 10 registries, 1 black-holed, preflight-timeout ${PREFLIGHT_TIMEOUT} s: slowest probe ${median(slowest).toFixed(0)} ms (goal <= ${PREFLIGHT_TIMEOUT * 1000 + 500} ms)`)
+}

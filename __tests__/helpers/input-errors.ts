@@ -1,4 +1,4 @@
-import { InputError } from '../../src/input-error.js'
+import { InputError } from '../../src/inputs/input-error.js'
 
 /** The InputError that `run` throws; fails the test when it throws nothing or something else. */
 export function inputErrorOf(run: () => unknown): InputError {

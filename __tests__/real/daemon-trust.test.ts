@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { neverLog, newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
@@ -19,12 +19,22 @@ let tls: RunningServer
 let withAuth: RunningServer
 let plain: RunningServer
 let daemonJsonBefore: string | undefined
+/** The machine's own daemon.json, put back after the tests (they run on it in another tool's layout). */
+let machineDaemonJson: { text: string; mode: number } | undefined
 const images: string[] = []
 /** Post steps still owed: a test that fails midway must not leave the daemon trusting anything. */
 const pendingPosts = new Map<Job, () => Promise<unknown>>()
 
 beforeAll(async () => {
   requireDocker()
+  machineDaemonJson = existsSync(DAEMON_JSON) ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 } : undefined
+  // As another tool may leave it: 4 spaces, sorted keys, no final newline, mode 0640. The
+  // same settings, so dockerd needs no reload; post must give back these very bytes.
+  if (machineDaemonJson) {
+    const settings = JSON.parse(machineDaemonJson.text) as Record<string, unknown>
+    writeFileSync(DAEMON_JSON, JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))), null, 4))
+    chmodSync(DAEMON_JSON, 0o640)
+  }
   daemonJsonBefore = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
   host = await createTestHost({ name: 'trust' })
   pki = makePki([host.name])
@@ -43,8 +53,20 @@ afterAll(async () => {
   await host?.destroy()
   // Whatever happened above, the daemon's config is as it was.
   const now = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
+  if (machineDaemonJson) {
+    writeFileSync(DAEMON_JSON, machineDaemonJson.text)
+    chmodSync(DAEMON_JSON, machineDaemonJson.mode)
+  } else {
+    rmSync(DAEMON_JSON, { force: true })
+  }
   expect(now).toBe(daemonJsonBefore)
 })
+
+function daemonJsonNow(): { text?: string; mode?: number; uid?: number; gid?: number } {
+  if (!existsSync(DAEMON_JSON)) return {}
+  const { mode, uid, gid } = statSync(DAEMON_JSON)
+  return { text: readFileSync(DAEMON_JSON, 'utf8'), mode: mode & 0o7777, uid, gid }
+}
 
 function image(registry: RunningServer, name: string): string {
   const tag = `${registry.host}/sbr/${name}:1`
@@ -121,7 +143,8 @@ describe('trust-docker-daemon', () => {
     expect(JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8'))).toEqual(unrelated)
   })
 
-  it('restart: an HTTP registry goes into insecure-registries, the daemon reloads, and post takes it out again', async () => {
+  it('restart: an HTTP registry goes into insecure-registries, the daemon reloads, and post gives daemon.json back byte for byte', async () => {
+    const before = daemonJsonNow()
     const job = newTestJob()
     const tag = image(plain, 'http')
     expect(docker(job.dockerConfig, ['push', tag]).stderr).toContain('server gave HTTP response to HTTPS client')
@@ -131,12 +154,41 @@ describe('trust-docker-daemon', () => {
     expect(step.log.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
     expect(step.exitCode).toBe(0)
     expect(JSON.parse(readFileSync(DAEMON_JSON, 'utf8'))['insecure-registries']).toContain(plain.host)
+    // Meanwhile the file keeps its layout, mode and owner.
+    if (before.text) expect(readFileSync(DAEMON_JSON, 'utf8')).toMatch(/^\{\n {4}"/)
+    if (before.text) expect(daemonJsonNow()).toMatchObject({ mode: before.mode, uid: before.uid, gid: before.gid })
     expect(docker(job.dockerConfig, ['push', tag])).toMatchObject({ status: 0 })
 
     expect((await post(job, step.state, inputs)).exitCode).toBe(0)
-    const after = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
-    expect(after).toBe(daemonJsonBefore)
+    expect(daemonJsonNow()).toEqual(before)
     expect(docker(job.dockerConfig, ['push', tag]).stderr).toContain('server gave HTTP response to HTTPS client')
+    // A second post step changes nothing.
+    expect((await runPost(job, step.state, inputs)).log).not.toContain('::warning::')
+    expect(daemonJsonNow()).toEqual(before)
+  })
+
+  it('restart: a daemon.json another tool changed after main keeps that change; post removes only its host, and warns', async () => {
+    const before = daemonJsonNow()
+    const job = newTestJob()
+    const inputs = { registries: `${plain.host} http`, 'trust-docker-daemon': 'restart', bootstrap: 'false' }
+    const step = await main(job, inputs)
+    expect(step.exitCode).toBe(0)
+    // Another tool rewrites the file its own way, with a setting of its own (dockerd's default value, so harmless).
+    const changed = { ...JSON.parse(readFileSync(DAEMON_JSON, 'utf8')), 'max-concurrent-downloads': 3 }
+    writeFileSync(DAEMON_JSON, JSON.stringify(changed))
+
+    const postStep = await post(job, step.state, inputs)
+    expect(postStep.exitCode).toBe(0)
+    expect(postStep.log).toContain(`::warning::${DAEMON_JSON} was changed after the main step`)
+    const { 'insecure-registries': listed = [], ...others } = JSON.parse(readFileSync(DAEMON_JSON, 'utf8'))
+    expect(listed).not.toContain(plain.host)
+    expect(others).toMatchObject({ 'max-concurrent-downloads': 3 })
+    expect(readFileSync(DAEMON_JSON, 'utf8')).not.toContain('\n')
+    expect(docker(job.dockerConfig, ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']).stdout).not.toContain(`"${plain.host}"`)
+
+    // The test's own undo: the file as it was (dockerd's settings are the same again).
+    if (before.text === undefined) rmSync(DAEMON_JSON, { force: true })
+    else writeFileSync(DAEMON_JSON, before.text)
   })
 
   it('true with an HTTP registry says what the daemon needs instead of restarting it', async () => {

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { addAuths, authKey, removeAuths, type AddedAuths } from '../../src/host/docker-credentials.js'
+import type { Credential } from '../../src/model.js'
+
+// The Docker client config, on real files in a temporary directory.
+
+function configPath(content?: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sbr-docker-config-')), 'config.json')
+  if (content !== undefined) writeFileSync(path, JSON.stringify(content))
+  return path
+}
+
+const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'))
+const auth = (user: string, password: string): string => Buffer.from(`${user}:${password}`).toString('base64')
+
+/** addAuths as main calls it: the backup in a job directory, the record saved before the write. */
+async function add(credentials: Credential[], path: string): Promise<{ added: AddedAuths; servedByHelpers: string[]; saved: AddedAuths[] }> {
+  const saved: AddedAuths[] = []
+  const jobDir = mkdtempSync(join(tmpdir(), 'sbr-job-'))
+  const result = await addAuths(credentials, path, join(jobDir, 'docker-config.json.backup'), added => saved.push(added))
+  return { ...result, saved }
+}
+
+describe('Docker client credentials', () => {
+  it('adds entries next to the existing ones, and post puts back exactly what was there', async () => {
+    const before = { auths: { 'keep.example': { auth: auth('a', 'b') }, 'reg.internal': { auth: auth('old', 'one') } }, psFormat: 'table' }
+    const path = configPath(before)
+    const { added, saved } = await add([{ host: 'reg.internal', username: 'ci', password: 'new' }, { host: 'docker.io', username: 'hub', password: 'tok' }], path)
+    expect(saved).toEqual([added])
+    expect(read(path)).toEqual({
+      auths: { 'keep.example': { auth: auth('a', 'b') }, 'reg.internal': { auth: auth('ci', 'new') }, 'https://index.docker.io/v1/': { auth: auth('hub', 'tok') } },
+      psFormat: 'table'
+    })
+    expect(await removeAuths(added)).toEqual([])
+    expect(read(path)).toEqual(before)
+  })
+
+  it('gives a file in any layout back byte for byte, with its mode, and keeps its layout meanwhile', async () => {
+    const path = configPath()
+    const text = '{\n    "auths": {\n        "keep.example": {\n            "auth": "a2VlcA=="\n        }\n    }\n}'
+    writeFileSync(path, text, { mode: 0o640 })
+    const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
+    expect(readFileSync(path, 'utf8')).toMatch(/^\{\n {4}"auths": \{\n {8}"keep.example"/)
+    expect(readFileSync(path, 'utf8').endsWith('}')).toBe(true)
+    expect(statSync(path).mode & 0o777).toBe(0o640)
+    await removeAuths(added)
+    expect(readFileSync(path, 'utf8')).toBe(text)
+    expect(statSync(path).mode & 0o777).toBe(0o640)
+    // A second post step changes nothing.
+    expect(await removeAuths(added)).toEqual([])
+    expect(readFileSync(path, 'utf8')).toBe(text)
+  })
+
+  it('creates a missing file 0600, tab-indented as docker login writes it, and removes it again', async () => {
+    const path = configPath()
+    const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
+    expect(added.change.before).toBeUndefined()
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(readFileSync(path, 'utf8')).toBe(`{\n\t"auths": {\n\t\t"reg.internal": {\n\t\t\t"auth": "${auth('ci', 'x')}"\n\t\t}\n\t}\n}\n`)
+    await removeAuths(added)
+    expect(existsSync(path)).toBe(false)
+  })
+
+  it('leaves an entry that changed since (a later docker login) alone, and says so', async () => {
+    const path = configPath()
+    const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
+    writeFileSync(path, JSON.stringify({ auths: { 'reg.internal': { auth: auth('someone', 'else') } } }))
+    expect((await removeAuths(added)).join('\n')).toContain('was changed after the main step')
+    expect(read(path)).toEqual({ auths: { 'reg.internal': { auth: auth('someone', 'else') } } })
+  })
+
+  it('removes only its own entries from a file changed since, keeping the other change', async () => {
+    const path = configPath({ auths: { 'reg.internal': { auth: auth('old', 'one') } } })
+    const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }, { host: 'b.internal', username: 'ci', password: 'y' }], path)
+    const changed = read(path) as { auths: Record<string, unknown>; detachKeys?: string }
+    writeFileSync(path, JSON.stringify({ ...changed, detachKeys: 'ctrl-e,e' }))
+    await removeAuths(added)
+    expect(read(path)).toEqual({ auths: { 'reg.internal': { auth: auth('old', 'one') } }, detachKeys: 'ctrl-e,e' })
+  })
+
+  it('says which hosts a credential store would serve instead', async () => {
+    const path = configPath({ credsStore: 'pass' })
+    const { servedByHelpers } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
+    expect(servedByHelpers).toEqual(['reg.internal'])
+  })
+
+  it('refuses to touch a config that is not JSON', async () => {
+    const path = configPath()
+    writeFileSync(path, '{ not json')
+    await expect(add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)).rejects.toThrow('is not valid JSON')
+    expect(readFileSync(path, 'utf8')).toBe('{ not json')
+  })
+
+  it('keys Docker Hub by its index URL, as docker login does', () => {
+    expect(authKey('docker.io')).toBe('https://index.docker.io/v1/')
+    expect(authKey('reg.internal:5443')).toBe('reg.internal:5443')
+  })
+})

@@ -1,0 +1,152 @@
+import { jest } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { InputError } from '../../src/inputs/input-error.js'
+import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../../src/inputs/read-inputs.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
+import { inputErrorOf } from '../helpers/input-errors.js'
+
+let pki: TestPki
+let otherPki: TestPki
+let scratch: string
+/** What @actions/core wrote to stdout: its workflow commands, e.g. ::add-mask::. */
+let stdout: string
+
+beforeAll(() => {
+  pki = makePki()
+  otherPki = makePki()
+  scratch = mkdtempSync(join(tmpdir(), 'sbr-inputs-'))
+})
+
+beforeEach(() => {
+  stdout = ''
+  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    stdout += String(chunk)
+    return true
+  })
+})
+
+afterEach(() => jest.restoreAllMocks())
+
+/** Sets the INPUT_* variables the runner would set for `with:` (hyphens kept, upper case). */
+function withInputs(values: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
+}
+
+function inputError(values: Record<string, string>): InputError {
+  withInputs(values)
+  return inputErrorOf(readInputs)
+}
+
+describe('readInputs', () => {
+  it('applies the documented defaults when run outside a runner', () => {
+    withInputs({})
+    const inputs = readInputs()
+    expect(inputs).toMatchObject({
+      config: { registries: [], mirrors: [], debug: false },
+      builder: { driver: 'docker-container', driverOpts: [], buildkitdFlags: DEFAULT_BUILDKITD_FLAGS, use: true, bootstrap: true, cleanup: true, replace: true },
+      preflight: { mode: 'warn', timeoutSeconds: 5 },
+      host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+    })
+    expect(inputs.builder.name).toMatch(/^buildkit-/)
+  })
+
+  it('reads ca-cert, client-cert and client-key as PEM text or as paths', () => {
+    withInputs({ registries: 'reg.example.com', 'ca-cert': pki.caCert, 'client-cert': pki.clientCertPath, 'client-key': pki.clientKey })
+    const { config } = readInputs()
+    expect(config.caCert).toContain('-----BEGIN CERTIFICATE-----')
+    expect(config.clientKeypair?.cert).toContain('-----BEGIN CERTIFICATE-----')
+    expect(config.clientKeypair?.key).toContain('PRIVATE KEY-----')
+  })
+
+  it('masks every line of a private key, from text or from a file, so no log shows it', () => {
+    for (const key of [pki.clientKey, pki.clientKeyPath]) {
+      withInputs({ 'client-cert': pki.clientCert, 'client-key': key })
+      stdout = ''
+      readInputs()
+      const masked = stdout.split('\n').filter(line => line.startsWith('::add-mask::')).map(line => line.slice('::add-mask::'.length))
+      const bodyLines = pki.clientKey.split('\n').filter(line => line !== '' && !line.startsWith('-----'))
+      expect(masked).toEqual(expect.arrayContaining(bodyLines))
+      expect(masked).not.toContain(pki.clientKeyPath)
+    }
+  })
+
+  it('reads a registry\'s own ca= file', () => {
+    withInputs({ registries: `reg.example.com ca=${otherPki.caCertPath}` })
+    expect(readInputs().config.registries[0].ownCa).toContain('-----BEGIN CERTIFICATE-----')
+  })
+
+  it('reads driver options one per line', () => {
+    withInputs({ 'driver-opts': 'image=moby/buildkit:v0.20.0\nenv.http_proxy=http://proxy:3128,foo\n' })
+    expect(readInputs().builder.driverOpts).toEqual(['image=moby/buildkit:v0.20.0', 'env.http_proxy=http://proxy:3128,foo'])
+  })
+
+  it('parses buildkitd-config-inline', () => {
+    withInputs({ 'buildkitd-config-inline': '[worker.oci]\ngc = false\n' })
+    expect(readInputs().config.baseConfig).toEqual({ table: { worker: { oci: { gc: false } } }, input: 'buildkitd-config-inline' })
+  })
+
+  it('gives a unique default name built from the run, attempt and job', () => {
+    const env = { GITHUB_RUN_ID: '123', GITHUB_RUN_ATTEMPT: '2', GITHUB_JOB: 'Build_Image' }
+    expect(defaultBuilderName(env, 'abcd1234')).toBe('buildkit-123-2-build-image-abcd1234')
+    expect(defaultBuilderName(env)).not.toBe(defaultBuilderName(env))
+  })
+})
+
+describe('bad input names the input, the line and the fix', () => {
+  it.each([
+    [{ 'ca-cert': 'not a certificate\nat all' }, 'ca-cert', 'neither PEM text'],
+    [{ 'ca-cert': '/no/such/ca.pem' }, 'ca-cert', "the file '/no/such/ca.pem' does not exist"],
+    [{ 'ca-cert': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, 'ca-cert', 'does not parse'],
+    [{ 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') }, 'ca-cert', 'base64-encoded PEM'],
+    [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
+    [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],
+    [{ driver: 'docker' }, 'driver', 'use `docker-container`'],
+    [{ use: 'yes' }, 'use', 'write true or false'],
+    [{ name: '-bad name' }, 'name', 'not a valid builder name'],
+    [{ 'buildkitd-config': '/no/such.toml' }, 'buildkitd-config', 'does not exist']
+  ])('%j', (values, input, problem) => {
+    const error = inputError(values)
+    expect(error.input).toBe(input)
+    expect(error.message).toContain(problem)
+    expect(error.message).toContain('Fix: ')
+  })
+
+  it('a key without its certificate, and the reverse', () => {
+    expect(inputError({ 'client-key': pki.clientKey }).message).toContain("Input 'client-cert': is empty while `client-key` is set")
+    expect(inputError({ 'client-cert': pki.clientCert }).message).toContain("Input 'client-key': is empty while `client-cert` is set")
+  })
+
+  it('a key that belongs to another certificate', () => {
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': otherPki.clientKey }).message).toContain('does not belong to the certificate')
+  })
+
+  it('a certificate in the key input', () => {
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': pki.clientCert }).message).toContain('not a PEM private key')
+  })
+
+  it('an encrypted key', () => {
+    const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n'
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': encrypted }).message).toContain('BuildKit cannot take a passphrase')
+  })
+
+  it('a ca= file that is not a certificate, on its line', () => {
+    const error = inputError({ registries: `# ours\nreg.example.com ca=${pki.clientKeyPath}` })
+    expect(error.line).toBe(2)
+    expect(error.message).toContain(`ca=${pki.clientKeyPath} is not a PEM certificate`)
+  })
+
+  it('invalid TOML with smol-toml\'s line and column', () => {
+    const error = inputError({ 'buildkitd-config-inline': 'debug = true\n[worker.oci\n' })
+    expect(error.line).toBe(2)
+    expect(error.message).toMatch(/Input 'buildkitd-config-inline', line 2: invalid TOML: .+ Fix: correct the TOML at line 2, column \d+/)
+  })
+
+  it('both base configs at once', () => {
+    const path = join(scratch, 'base.toml')
+    writeFileSync(path, 'debug = true\n')
+    expect(inputError({ 'buildkitd-config': path, 'buildkitd-config-inline': 'debug = false' }).message).toContain('keep one of them')
+  })
+})

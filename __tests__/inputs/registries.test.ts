@@ -1,0 +1,110 @@
+import { parseHost } from '../../src/inputs/hosts.js'
+import { meaningfulLines } from '../../src/inputs/lines.js'
+import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
+import { isLoopback } from '../../src/model.js'
+import { inputErrorOf } from '../helpers/input-errors.js'
+
+const host = (text: string) => parseHost(text, 'registries', 1)
+
+describe('parseRegistries', () => {
+  it('reads hosts and options, skipping comments and blank lines, keeping line numbers', () => {
+    const text = ['# our registries', 'registry.local:5000 http', '', 'tls.example.com  # verified', '10.0.0.5:443 insecure', 'mtls.example.com:8443 ca=/etc/ca.pem'].join('\n')
+    expect(parseRegistries(text)).toEqual([
+      { host: { text: 'registry.local:5000', hostname: 'registry.local', port: 5000 }, transport: 'http', caPaths: [], line: 2 },
+      { host: { text: 'tls.example.com', hostname: 'tls.example.com' }, transport: 'tls', caPaths: [], line: 4 },
+      { host: { text: '10.0.0.5:443', hostname: '10.0.0.5', port: 443 }, transport: 'insecure', caPaths: [], line: 5 },
+      { host: { text: 'mtls.example.com:8443', hostname: 'mtls.example.com', port: 8443 }, transport: 'tls', caPaths: ['/etc/ca.pem'], line: 6 }
+    ])
+  })
+
+  it('accepts IPv6 addresses in brackets', () => {
+    expect(parseRegistries('[::1]:5000 http\n[fd00::5]').map(line => line.host)).toEqual([
+      { text: '[::1]:5000', hostname: '::1', port: 5000 },
+      { text: '[fd00::5]', hostname: 'fd00::5' }
+    ])
+  })
+
+  it.each([
+    ['https://registry.local:5000', 1, "drop 'https://' and write 'registry.local:5000'"],
+    ['http://registry.local:5000', 1, '`http` option'],
+    ['registry.local:5000/team', 1, "write only HOST or HOST:PORT"],
+    ['registry.local:0', 1, 'port from 1 to 65535'],
+    ['registry.local:65536', 1, 'port from 1 to 65535'],
+    ['registry.local:abc', 1, 'port from 1 to 65535'],
+    ['::1', 1, "write '[::1]'"],
+    ['bad_host:5000', 1, 'HOST or HOST:PORT'],
+    ['reg"]\nx=1', 1, 'HOST or HOST:PORT']
+  ])('rejects the address %j naming the line and the fix', (text, line, fix) => {
+    const error = inputErrorOf(() => parseRegistries(text))
+    expect(error.input).toBe('registries')
+    expect(error.line).toBe(line)
+    expect(error.message).toContain(fix)
+  })
+
+  it.each([
+    ['reg:5000 htp', "unknown option 'htp'", '`http` (plain HTTP), `insecure`'],
+    ['reg:5000 https', "unknown option 'https'", 'a registry line with no option is TLS'],
+    ['reg:5000 http insecure', '`http` and `insecure` together', 'keep the one the registry speaks'],
+    ['reg:5000 http ca=/ca.pem', '`http` with `ca=`', 'drop `ca=`'],
+    ['reg:5000 ca=', "'ca=' has no path", 'write ca=PATH']
+  ])('rejects the options of %j', (text, problem, fix) => {
+    const error = inputErrorOf(() => parseRegistries(`# first\n${text}`))
+    expect(error.message).toContain(`Input 'registries', line 2: ${problem}`)
+    expect(error.message).toContain(fix)
+  })
+
+  it('rejects a registry listed twice, naming both lines', () => {
+    const error = inputErrorOf(() => parseRegistries('reg:5000 http\nother\nREG:5000 insecure'))
+    expect(error.line).toBe(3)
+    expect(error.message).toContain('first on line 1')
+  })
+})
+
+describe('parseMirrors', () => {
+  it('reads Docker Hub mirrors and UPSTREAM=MIRROR lists', () => {
+    expect(parseMirrors('mirror.gcr.io\nghcr.io=m1:5000,m2.example.com/proxy/ghcr')).toEqual([
+      { upstream: host('docker.io'), mirrors: [{ host: host('mirror.gcr.io'), path: '' }], line: 1 },
+      { upstream: host('ghcr.io'), mirrors: [{ host: host('m1:5000'), path: '' }, { host: host('m2.example.com'), path: '/proxy/ghcr' }], line: 2 }
+    ])
+  })
+
+  it.each([
+    ['ghcr.io=', 'has an empty mirror'],
+    ['ghcr.io=m1,,m2', 'has an empty mirror'],
+    ['https://mirror.gcr.io', "drop 'https://'"],
+    ['docker.io=https://mirror.gcr.io', "drop 'https://'"],
+    ['mirror.gcr.io extra', 'has spaces'],
+    ['m1:99999', 'not a port number'],
+    ['m1/pa th', 'has spaces'],
+    ['m1/pa%th', 'not a valid mirror path']
+  ])('rejects %j', (text, problem) => {
+    const error = inputErrorOf(() => parseMirrors(text))
+    expect(error.input).toBe('mirror')
+    expect(error.line).toBe(1)
+    expect(error.message).toContain(problem)
+  })
+
+  it('rejects the same mirror twice for one upstream', () => {
+    expect(inputErrorOf(() => parseMirrors('m1:5000\ndocker.io=m1:5000')).message).toContain('first on line 1')
+  })
+})
+
+describe('helpers', () => {
+  it('finds loopback hosts, which the builder container cannot reach on its own network', () => {
+    expect(['localhost:5000', 'LOCALHOST', 'registry.localhost:1', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000'].map(host).every(isLoopback)).toBe(true)
+    expect(['registry.local:5000', '10.0.0.1', '[fd00::1]:5000', 'localhost.example.com'].map(host).some(isLoopback)).toBe(false)
+  })
+
+  it('keeps line numbers past comments and blank lines', () => {
+    expect(meaningfulLines('# c\n\n  a  # x\nb#not-a-comment')).toEqual([
+      { text: 'a', line: 3 },
+      { text: 'b#not-a-comment', line: 4 }
+    ])
+  })
+
+  it('parses a host once into its text, name and port', () => {
+    expect(host('my-registry.example.com:5000')).toEqual({ text: 'my-registry.example.com:5000', hostname: 'my-registry.example.com', port: 5000 })
+    expect(host('[fd00::5]:443')).toEqual({ text: '[fd00::5]:443', hostname: 'fd00::5', port: 443 })
+    expect(host('registry')).toEqual({ text: 'registry', hostname: 'registry', port: undefined })
+  })
+})

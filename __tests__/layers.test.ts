@@ -1,0 +1,62 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// The pipeline reads from the tree: each stage imports only the stages before
+// it, so dependencies run one way and there is no import cycle to untangle.
+
+const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'src')
+
+/** What each part of src/ may import of ours. */
+const ALLOWED: Record<string, string[]> = {
+  'model.ts': [],
+  'paths.ts': [],
+  'runner.ts': [],
+  inputs: ['model.ts', 'paths.ts', 'runner.ts'],
+  plan: ['model.ts', 'inputs'],
+  preflight: ['model.ts', 'runner.ts'],
+  // The one error type for bad input is the inputs' (a builder name that is taken).
+  host: ['model.ts', 'paths.ts', 'runner.ts', 'plan', 'inputs'],
+  steps: ['model.ts', 'paths.ts', 'runner.ts', 'inputs', 'plan', 'preflight', 'host'],
+  'index.ts': ['steps']
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []))
+}
+
+/** Every relative import of each file, as a path under src/. */
+function importGraph(): Map<string, string[]> {
+  return new Map(
+    sourceFiles(SRC).map(file => {
+      const imports = [...readFileSync(file, 'utf8').matchAll(/(?:from|import\() '(\.{1,2}\/[^']+)\.js'/g)].map(match => relative(SRC, resolve(dirname(file), `${match[1]}.ts`)))
+      return [relative(SRC, file), imports]
+    })
+  )
+}
+
+const partOf = (path: string): string => path.split('/')[0]
+
+describe('src/ layers', () => {
+  const graph = importGraph()
+
+  it('import only the stages before them', () => {
+    const wrong = [...graph].flatMap(([file, imports]) => imports.filter(target => partOf(target) !== partOf(file) && !ALLOWED[partOf(file)]?.includes(partOf(target))).map(target => `${file} -> ${target}`))
+    expect(wrong).toEqual([])
+  })
+
+  it('have no import cycle', () => {
+    const cycles: string[] = []
+    const state = new Map<string, 'visiting' | 'done'>()
+    const visit = (file: string, path: string[]): void => {
+      state.set(file, 'visiting')
+      for (const target of graph.get(file) ?? []) {
+        if (state.get(target) === 'visiting') cycles.push([...path.slice(path.indexOf(target)), file, target].join(' -> '))
+        else if (!state.has(target)) visit(target, [...path, file])
+      }
+      state.set(file, 'done')
+    }
+    for (const file of graph.keys()) if (!state.has(file)) visit(file, [])
+    expect(cycles).toEqual([])
+  })
+})

@@ -1,0 +1,399 @@
+export const id = 192;
+export const ids = [192];
+export const modules = {
+
+/***/ 2811:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  openDaemonAccess: () => (/* binding */ openDaemonAccess),
+  trustDaemon: () => (/* binding */ trustDaemon),
+  untrustDaemon: () => (/* binding */ untrustDaemon)
+});
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/paths.ts
+var src_paths = __webpack_require__(8431);
+// EXTERNAL MODULE: ./src/model.ts
+var model = __webpack_require__(182);
+// EXTERNAL MODULE: ./src/plan/tls-files.ts
+var tls_files = __webpack_require__(6556);
+;// CONCATENATED MODULE: ./src/plan/daemon-trust.ts
+
+
+
+/**
+ * The certs.d files that make the Docker daemon trust each verified TLS
+ * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
+ * names docker looks for), all named for this job so no one else's are touched.
+ */
+function certsDFiles(registries, certsDir, id) {
+    return registries
+        .filter(registry => registry.transport === 'tls')
+        .flatMap(registry => {
+        const dir = (0,external_node_path_.join)(certsDir, registry.host.text);
+        return (0,tls_files/* tlsFiles */.t)({ ca: (0,external_node_path_.join)(dir, `${id}.crt`), cert: (0,external_node_path_.join)(dir, `${id}.cert`), key: (0,external_node_path_.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
+    });
+}
+/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
+function hostsNeedingInsecure(registries) {
+    return registries.filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host)).map(registry => registry.host.text);
+}
+
+// EXTERNAL MODULE: ./src/host/command.ts
+var command = __webpack_require__(1407);
+// EXTERNAL MODULE: ./src/host/file-access.ts
+var file_access = __webpack_require__(2609);
+// EXTERNAL MODULE: ./src/host/file-undo.ts
+var file_undo = __webpack_require__(3189);
+// EXTERNAL MODULE: ./src/host/json-file.ts
+var json_file = __webpack_require__(4569);
+;// CONCATENATED MODULE: ./src/host/daemon-trust.ts
+
+
+
+
+
+
+
+
+
+/** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
+const DAEMON_JSON_INDENT = '  ';
+async function isRootless() {
+    return (await (0,command/* runCommand */.d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+}
+/**
+ * Finds the daemon's directories and checks that they can be written, before
+ * main writes or creates anything: no root and no sudo fails the step early.
+ */
+async function openDaemonAccess() {
+    const paths = (0,src_paths/* daemonPaths */.bs)(await isRootless(), process.env);
+    return { paths, files: await (0,file_access/* privilegedAccess */.a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+}
+/**
+ * Makes the Docker daemon trust the registries, as far as `mode` allows.
+ * `jobDir` names the certs.d files and holds the backup of daemon.json.
+ * Returns what the user still has to do (for the log and the summary).
+ */
+async function trustDaemon(access, mode, registries, jobDir, save) {
+    const { paths, files: fs } = access;
+    const record = { rootless: paths.rootless, files: [], dirs: [] };
+    // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
+    for (const file of certsDFiles(registries, paths.certsDir, (0,external_node_path_.basename)(jobDir))) {
+        record.dirs.push(...(await fs.mkdirs((0,external_node_path_.dirname)(file.path))));
+        record.files.push(file.path);
+        save(record);
+        await fs.writeFile(file.path, file.content, { mode: file.mode });
+        runner/* info */.pq(`Docker daemon: wrote ${file.path}`);
+    }
+    const insecure = hostsNeedingInsecure(registries);
+    if (insecure.length === 0)
+        return [];
+    if (mode !== 'restart') {
+        return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`];
+    }
+    const text = (await (0,file_undo/* readIfExists */.OR)(paths.daemonJson))?.toString('utf8');
+    const config = (0,json_file/* parseJsonObject */.d)(paths.daemonJson, text ?? '');
+    const listed = insecureRegistries(config);
+    const added = insecure.filter(host => !listed.includes(host));
+    if (added.length > 0) {
+        const content = (0,json_file/* stringifyLike */.w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await (0,file_undo/* backUp */.vm)(paths.daemonJson, (0,external_node_path_.join)(jobDir, 'daemon.json.backup'));
+        record.daemonJson = { pidFile: paths.pidFile, added, keyExisted: 'insecure-registries' in config, change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) } };
+        save(record);
+        await fs.mkdirs((0,external_node_path_.dirname)(paths.daemonJson));
+        await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
+        await reloadDaemon(fs, paths.pidFile, added, true);
+    }
+    runner/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    return [];
+}
+/**
+ * Removes exactly what trustDaemon added. daemon.json goes back byte for byte
+ * (mode and owner too), or away when main created it; when something else
+ * changed it since, only the hosts main added go, and the returned note says so.
+ */
+async function untrustDaemon(record) {
+    const fs = await (0,file_access/* privilegedAccess */.a)(!record.rootless, 'removing the Docker daemon trust');
+    for (const file of record.files)
+        await fs.rm(file);
+    for (const dir of [...record.dirs].reverse())
+        await fs.rmdirIfEmpty(dir);
+    const json = record.daemonJson;
+    if (!json)
+        return [];
+    const { path } = json.change;
+    const now = await (0,file_undo/* fileNow */.V0)(json.change);
+    if (now.state === 'as-before')
+        return [];
+    if (now.state === 'as-written') {
+        // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
+        // reload must see an explicit list (the one before main) before the key, or the file, goes.
+        if (!json.keyExisted) {
+            const explicit = withoutHosts((0,json_file/* parseJsonObject */.d)(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+        }
+        else {
+            await (0,file_undo/* putBack */.pK)(json.change, fs);
+        }
+        await reloadDaemon(fs, json.pidFile, json.added, false);
+        if (!json.keyExisted)
+            await (0,file_undo/* putBack */.pK)(json.change, fs);
+        return [];
+    }
+    // Someone else changed the file after main: theirs stays, only main's hosts go.
+    if (now.text === undefined)
+        return [`${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`];
+    const current = (0,json_file/* parseJsonObject */.d)(path, now.text);
+    const ours = insecureRegistries(current).filter(host => json.added.includes(host));
+    const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
+    if (ours.length === 0)
+        return [note];
+    const { mode, uid, gid } = await (0,promises_.stat)(path);
+    const meta = { mode: mode & 0o7777, uid, gid };
+    const remaining = withoutHosts(current, json.added);
+    await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await reloadDaemon(fs, json.pidFile, json.added, false);
+    if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
+        const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
+        await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, others, DAEMON_JSON_INDENT), meta);
+    }
+    return [note];
+}
+function insecureRegistries(config) {
+    return config['insecure-registries'] ?? [];
+}
+/** The config with `hosts` out of insecure-registries, the key kept (even empty). */
+function withoutHosts(config, hosts) {
+    return { ...config, 'insecure-registries': insecureRegistries(config).filter(host => !hosts.includes(host)) };
+}
+/**
+ * SIGHUP makes dockerd reload daemon.json; insecure-registries is one of the
+ * settings it applies live, so running containers (service containers, the
+ * builder) keep running. Waits until `docker info` shows the change.
+ */
+async function reloadDaemon(fs, pidFile, hosts, insecure) {
+    const pid = (await (0,file_undo/* readIfExists */.OR)(pidFile))?.toString('utf8').trim();
+    if (!pid)
+        throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
+    await fs.kill(Number(pid), 'SIGHUP');
+    const deadline = Date.now() + 30000;
+    for (;;) {
+        const info = await (0,command/* tryCommand */.HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+        if (info.exitCode === 0) {
+            const configs = JSON.parse(info.stdout);
+            if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
+                return;
+        }
+        if (Date.now() > deadline)
+            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
+        await new Promise(resolve => setTimeout(resolve, 200));
+    }
+}
+
+
+/***/ }),
+
+/***/ 2609:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ directAccess),
+/* harmony export */   a: () => (/* binding */ privilegedAccess)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+
+
+
+
+function missingDirs(path) {
+    const created = [];
+    for (let dir = path; !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir); dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
+        created.unshift(dir);
+    return created;
+}
+/**
+ * Writes through a rename of a file staged next to it. The explicit chmod
+ * undoes the umask; chown only as root, the one user who can give a file away.
+ */
+async function replaceFile(path, content, meta) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(staged, content, { mode: meta.mode });
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(staged, meta.mode);
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chown)(staged, meta.uid, meta.gid);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staged, path);
+}
+/** The runner user's own rights: its files, or everything when the job runs as root. */
+const directAccess = {
+    viaSudo: false,
+    writeFile: replaceFile,
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(path, { recursive: true });
+        return created;
+    },
+    async rm(path) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { force: true });
+    },
+    async rmdirIfEmpty(path) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(path).catch(() => undefined);
+    },
+    async kill(pid, signal) {
+        process.kill(pid, signal);
+    }
+};
+const sudoAccess = {
+    viaSudo: true,
+    // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+    async writeFile(path, content, meta) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
+        if (meta.uid !== undefined && meta.gid !== undefined)
+            await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+    },
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        return created;
+    },
+    async rm(path) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+    },
+    async rmdirIfEmpty(path) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    async kill(pid, signal) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+    }
+};
+/**
+ * Root, or passwordless sudo, or an error that says what to change. `needed`
+ * is false for paths the user owns (rootless Docker).
+ */
+async function privilegedAccess(needed, what) {
+    if (!needed || process.getuid?.() === 0)
+        return directAccess;
+    if ((await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+        return sudoAccess;
+    throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
+}
+
+
+/***/ }),
+
+/***/ 3189:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
+/* harmony export */   sc: () => (/* binding */ sha256),
+/* harmony export */   vm: () => (/* binding */ backUp)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+
+
+
+function sha256(content) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex');
+}
+/** Reads a file; undefined when there is none. */
+async function readIfExists(path) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+async function backUp(path, backup) {
+    const content = await readIfExists(path);
+    if (content === undefined)
+        return undefined;
+    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
+    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+}
+async function fileNow(change) {
+    const content = await readIfExists(change.path);
+    const now = content === undefined ? undefined : sha256(content);
+    const text = content?.toString('utf8');
+    if (now === change.written)
+        return { state: 'as-written', text };
+    if (now === change.before?.sha256)
+        return { state: 'as-before', text };
+    return { state: 'changed', text };
+}
+/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
+async function putBack(change, access) {
+    if (!change.before) {
+        await access.rm(change.path);
+        return;
+    }
+    const { backup, mode, uid, gid } = change.before;
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+}
+
+
+/***/ }),
+
+/***/ 4569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ parseJsonObject),
+/* harmony export */   w: () => (/* binding */ stringifyLike)
+/* harmony export */ });
+// JSON files of other tools (daemon.json, the Docker client config) that the
+// action edits: refused whole when they do not parse, and rewritten in their
+// own layout so that a later diff shows only the keys that changed.
+/** The object in a JSON file's text ('' or blank counts as {}). Throws, leaving the file alone, when it is not JSON. */
+function parseJsonObject(path, text) {
+    try {
+        return text.trim() === '' ? {} : JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
+    }
+}
+/**
+ * `value` as JSON laid out like `existing`: the same indentation and final
+ * newline. With no existing file, `fallbackIndent` and a final newline.
+ */
+function stringifyLike(existing, value, fallbackIndent) {
+    if (existing === undefined || existing.trim() === '')
+        return `${JSON.stringify(value, null, fallbackIndent)}\n`;
+    const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
+    const trailing = /\n$/.test(existing) ? '\n' : '';
+    return JSON.stringify(value, null, indent) + trailing;
+}
+
+
+/***/ })
+
+};

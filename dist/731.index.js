@@ -1,0 +1,339 @@
+export const id = 731;
+export const ids = [731,112];
+export const modules = {
+
+/***/ 1731:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   addAuths: () => (/* binding */ addAuths),
+/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile),
+/* harmony export */   removeAuths: () => (/* binding */ removeAuths)
+/* harmony export */ });
+/* unused harmony exports authKey, hostsServedByHelpers */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4569);
+
+
+
+
+
+
+
+/** docker login writes its config with tabs. */
+const DOCKER_CONFIG_INDENT = '\t';
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(env), 'config.json');
+}
+/** Docker keeps Docker Hub's credentials under its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
+}
+/**
+ * Hosts whose credentials a credential store or helper serves instead of the
+ * `auths` entries: writing there would change nothing for docker or buildx.
+ */
+function hostsServedByHelpers(config, hosts) {
+    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
+}
+/**
+ * Sets `auths` entries for the credentials, keeping every other key of the
+ * file; the file before is copied to `backupPath` for post. `save` is called
+ * before the file is written.
+ */
+async function addAuths(credentials, path, backupPath, save) {
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(path))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
+    const auths = (config.auths ??= {});
+    const entries = credentials.map(credential => {
+        const key = authKey(credential.host);
+        const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
+        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
+        auths[key] = { auth };
+        return { key, auth, prior };
+    });
+    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(path, backupPath);
+    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
+    save(added);
+    // 0600 for a new file, as docker login leaves it.
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
+    return { added, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) };
+}
+/**
+ * Undoes addAuths: the file as it was, byte for byte, when nothing else
+ * changed it since. Otherwise only the entries still holding what the action
+ * wrote get their prior value back (or go); the returned note says so.
+ */
+async function removeAuths(added) {
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
+    if (now.state === 'as-before')
+        return [];
+    if (now.state === 'as-written') {
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
+        return [];
+    }
+    if (now.text === undefined)
+        return [];
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(added.path, now.text);
+    const auths = config.auths ?? {};
+    for (const entry of added.entries) {
+        const current = auths[entry.key];
+        if (current?.auth !== entry.auth)
+            continue;
+        if (entry.prior === '')
+            delete auths[entry.key];
+        else
+            auths[entry.key] = JSON.parse(entry.prior);
+    }
+    const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
+    const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
+    if (!added.change.before && onlyEmptyAuths) {
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(added.path);
+        return [note];
+    }
+    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), { mode: mode & 0o7777 });
+    return [note];
+}
+
+
+/***/ }),
+
+/***/ 2609:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ directAccess),
+/* harmony export */   a: () => (/* binding */ privilegedAccess)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+
+
+
+
+function missingDirs(path) {
+    const created = [];
+    for (let dir = path; !(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir); dir = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(dir))
+        created.unshift(dir);
+    return created;
+}
+/**
+ * Writes through a rename of a file staged next to it. The explicit chmod
+ * undoes the umask; chown only as root, the one user who can give a file away.
+ */
+async function replaceFile(path, content, meta) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
+    const staged = `${path}.setup-buildkit-registry.tmp`;
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(staged, content, { mode: meta.mode });
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(staged, meta.mode);
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chown)(staged, meta.uid, meta.gid);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staged, path);
+}
+/** The runner user's own rights: its files, or everything when the job runs as root. */
+const directAccess = {
+    viaSudo: false,
+    writeFile: replaceFile,
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(path, { recursive: true });
+        return created;
+    },
+    async rm(path) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { force: true });
+    },
+    async rmdirIfEmpty(path) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(path).catch(() => undefined);
+    },
+    async kill(pid, signal) {
+        process.kill(pid, signal);
+    }
+};
+const sudoAccess = {
+    viaSudo: true,
+    // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+    async writeFile(path, content, meta) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
+        if (meta.uid !== undefined && meta.gid !== undefined)
+            await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+    },
+    async mkdirs(path) {
+        const created = missingDirs(path);
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        return created;
+    },
+    async rm(path) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+    },
+    async rmdirIfEmpty(path) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    async kill(pid, signal) {
+        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+    }
+};
+/**
+ * Root, or passwordless sudo, or an error that says what to change. `needed`
+ * is false for paths the user owns (rootless Docker).
+ */
+async function privilegedAccess(needed, what) {
+    if (!needed || process.getuid?.() === 0)
+        return directAccess;
+    if ((await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+        return sudoAccess;
+    throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
+}
+
+
+/***/ }),
+
+/***/ 3189:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
+/* harmony export */   sc: () => (/* binding */ sha256),
+/* harmony export */   vm: () => (/* binding */ backUp)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+
+
+
+function sha256(content) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex');
+}
+/** Reads a file; undefined when there is none. */
+async function readIfExists(path) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+async function backUp(path, backup) {
+    const content = await readIfExists(path);
+    if (content === undefined)
+        return undefined;
+    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
+    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+}
+async function fileNow(change) {
+    const content = await readIfExists(change.path);
+    const now = content === undefined ? undefined : sha256(content);
+    const text = content?.toString('utf8');
+    if (now === change.written)
+        return { state: 'as-written', text };
+    if (now === change.before?.sha256)
+        return { state: 'as-before', text };
+    return { state: 'changed', text };
+}
+/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
+async function putBack(change, access) {
+    if (!change.before) {
+        await access.rm(change.path);
+        return;
+    }
+    const { backup, mode, uid, gid } = change.before;
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+}
+
+
+/***/ }),
+
+/***/ 4569:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ parseJsonObject),
+/* harmony export */   w: () => (/* binding */ stringifyLike)
+/* harmony export */ });
+// JSON files of other tools (daemon.json, the Docker client config) that the
+// action edits: refused whole when they do not parse, and rewritten in their
+// own layout so that a later diff shows only the keys that changed.
+/** The object in a JSON file's text ('' or blank counts as {}). Throws, leaving the file alone, when it is not JSON. */
+function parseJsonObject(path, text) {
+    try {
+        return text.trim() === '' ? {} : JSON.parse(text);
+    }
+    catch (error) {
+        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
+    }
+}
+/**
+ * `value` as JSON laid out like `existing`: the same indentation and final
+ * newline. With no existing file, `fallbackIndent` and a final newline.
+ */
+function stringifyLike(existing, value, fallbackIndent) {
+    if (existing === undefined || existing.trim() === '')
+        return `${JSON.stringify(value, null, fallbackIndent)}\n`;
+    const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
+    const trailing = /\n$/.test(existing) ? '\n' : '';
+    return JSON.stringify(value, null, indent) + trailing;
+}
+
+
+/***/ }),
+
+/***/ 182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   HM: () => (/* binding */ portOf),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   tB: () => (/* binding */ basicAuth),
+/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
+/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
+/* harmony export */ });
+// The project's nouns, defined once. Every other module reads this one; it
+// imports nothing of ours, so type dependencies run one way: model ← inputs ←
+// plan ← preflight / host ← steps.
+/** The port a connection goes to: the written one, else the transport's default. */
+function portOf(host, transport) {
+    return host.port ?? (transport === 'http' ? 80 : 443);
+}
+/** True for names that reach this machine itself: a builder container must then share the host network. */
+function isLoopback(host) {
+    const name = host.hostname.toLowerCase();
+    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
+}
+/** What Docker stores for a credential, and what the runner must mask besides the password. */
+function basicAuth(credential) {
+    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/** Certificates and CAs: readable by anyone, as on any system. */
+const PUBLIC_FILE_MODE = 0o644;
+/** Private keys, credentials and backups of files that may hold them. */
+const PRIVATE_FILE_MODE = 0o600;
+
+
+/***/ })
+
+};

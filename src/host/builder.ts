@@ -1,0 +1,39 @@
+import * as runner from '../runner.js'
+import { InputError } from '../inputs/input-error.js'
+import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
+
+/**
+ * Creates the builder. A builder of the same name left by a crashed job (usual
+ * on self-hosted runners) is removed and created again, unless `replace: false`.
+ */
+export async function createReplacingLeftover(createArgs: string[], name: string, replace: boolean): Promise<void> {
+  try {
+    await createBuilder(createArgs, name)
+    return
+  } catch (error) {
+    if (!isNameTaken(error)) {
+      await removeHalfMadeBuilder(name)
+      throw error
+    }
+  }
+  if (!replace) {
+    throw new InputError('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``)
+  }
+  runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
+  await removeBuilder(name)
+  try {
+    await createBuilder(createArgs, name)
+  } catch (error) {
+    await removeHalfMadeBuilder(name)
+    throw error
+  }
+}
+
+/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
+async function removeHalfMadeBuilder(name: string): Promise<void> {
+  try {
+    await removeBuilder(name)
+  } catch (error) {
+    runner.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
+  }
+}

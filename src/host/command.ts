@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process'
+
+/** A command failed; the message carries the command's own words (its stderr). */
+export class CommandError extends Error {
+  constructor(
+    readonly commandLine: string,
+    readonly exitCode: number,
+    readonly stderr: string
+  ) {
+    super(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`)
+    this.name = 'CommandError'
+  }
+}
+
+export interface CommandResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+export interface CommandOptions {
+  /** Written to its standard input. */
+  input?: string | Buffer
+  /** Show the command line and its output in the step's log as it runs (else it runs unseen). */
+  show?: boolean
+}
+
+/**
+ * Runs a command and returns its result whatever its exit code; a command
+ * that cannot start at all (not installed) counts as exit code 127.
+ */
+export function tryCommand(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
+  return new Promise(resolve => {
+    // The same line @actions/exec writes, so the log reads the same.
+    if (options.show) process.stdout.write(`[command]${command} ${args.join(' ')}\n`)
+    const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk
+      if (options.show) process.stdout.write(chunk)
+    })
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      if (options.show) process.stderr.write(chunk)
+    })
+    child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }))
+    child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
+    if (options.input !== undefined) child.stdin?.end(options.input)
+  })
+}
+
+/** Runs a command and returns its stdout; throws CommandError, with its stderr, when it fails. */
+export async function runCommand(command: string, args: string[], options: CommandOptions = {}): Promise<string> {
+  const result = await tryCommand(command, args, options)
+  if (result.exitCode !== 0) throw new CommandError(`${command} ${args.join(' ')}`, result.exitCode, result.stderr)
+  return result.stdout
+}

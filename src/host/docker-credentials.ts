@@ -1,0 +1,101 @@
+import { stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { basicAuth, PRIVATE_FILE_MODE, type Credential } from '../model.js'
+import { dockerConfigDir } from '../paths.js'
+import { directAccess } from './file-access.js'
+import { backUp, fileNow, putBack, readIfExists, sha256, type FileChange } from './file-undo.js'
+import { parseJsonObject, stringifyLike, type JsonObject } from './json-file.js'
+
+/** One auths entry the action wrote, with what it replaced, so post can put that back. */
+export interface AddedAuth {
+  key: string
+  auth: string
+  /** The entry that was there before, as JSON; '' when there was none. */
+  prior: string
+}
+
+export interface AddedAuths {
+  path: string
+  entries: AddedAuth[]
+  change: FileChange
+}
+
+type DockerConfig = JsonObject & { auths?: Record<string, unknown>; credsStore?: string; credHelpers?: Record<string, string> }
+
+/** docker login writes its config with tabs. */
+const DOCKER_CONFIG_INDENT = '\t'
+
+/** The Docker client config that docker and buildx read credentials from. */
+export function dockerConfigFile(env: NodeJS.ProcessEnv): string {
+  return join(dockerConfigDir(env), 'config.json')
+}
+
+/** Docker keeps Docker Hub's credentials under its old index URL. */
+export function authKey(host: string): string {
+  return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host
+}
+
+/**
+ * Hosts whose credentials a credential store or helper serves instead of the
+ * `auths` entries: writing there would change nothing for docker or buildx.
+ */
+export function hostsServedByHelpers(config: DockerConfig, hosts: string[]): string[] {
+  return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore)
+}
+
+/**
+ * Sets `auths` entries for the credentials, keeping every other key of the
+ * file; the file before is copied to `backupPath` for post. `save` is called
+ * before the file is written.
+ */
+export async function addAuths(credentials: Credential[], path: string, backupPath: string, save: (added: AddedAuths) => void): Promise<{ added: AddedAuths; servedByHelpers: string[] }> {
+  const text = (await readIfExists(path))?.toString('utf8')
+  const config = parseJsonObject(path, text ?? '') as DockerConfig
+  const auths = (config.auths ??= {})
+  const entries = credentials.map(credential => {
+    const key = authKey(credential.host)
+    const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key])
+    const auth = basicAuth(credential)
+    auths[key] = { auth }
+    return { key, auth, prior }
+  })
+  const content = stringifyLike(text, config, DOCKER_CONFIG_INDENT)
+  const before = await backUp(path, backupPath)
+  const added = { path, entries, change: { path, before, written: sha256(content) } }
+  save(added)
+  // 0600 for a new file, as docker login leaves it.
+  await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE })
+  return { added, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) }
+}
+
+/**
+ * Undoes addAuths: the file as it was, byte for byte, when nothing else
+ * changed it since. Otherwise only the entries still holding what the action
+ * wrote get their prior value back (or go); the returned note says so.
+ */
+export async function removeAuths(added: AddedAuths): Promise<string[]> {
+  const now = await fileNow(added.change)
+  if (now.state === 'as-before') return []
+  if (now.state === 'as-written') {
+    await putBack(added.change, directAccess)
+    return []
+  }
+  if (now.text === undefined) return []
+  const config = parseJsonObject(added.path, now.text) as DockerConfig
+  const auths = config.auths ?? {}
+  for (const entry of added.entries) {
+    const current = auths[entry.key] as { auth?: string } | undefined
+    if (current?.auth !== entry.auth) continue
+    if (entry.prior === '') delete auths[entry.key]
+    else auths[entry.key] = JSON.parse(entry.prior)
+  }
+  const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`
+  const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0
+  if (!added.change.before && onlyEmptyAuths) {
+    await directAccess.rm(added.path)
+    return [note]
+  }
+  const { mode } = await stat(added.path)
+  await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), { mode: mode & 0o7777 })
+  return [note]
+}

@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto'
+import { copyFile, chmod, readFile, stat } from 'node:fs/promises'
+import { PRIVATE_FILE_MODE } from '../model.js'
+import type { FileAccess } from './file-access.js'
+
+// The exact undo of a file main changes that is not the job's own (daemon.json,
+// the Docker client config, an installed buildkitd.toml): main records the file
+// as it found it and what it wrote; post gives it back byte for byte, with its
+// mode and owner, or removes it when main created it. A file someone changed
+// in between is not overwritten: the caller removes only what main added.
+
+/** The file before main changed it. */
+export interface FileBefore {
+  /** A copy in the job directory (0600: it may hold credentials). */
+  backup: string
+  sha256: string
+  mode: number
+  uid: number
+  gid: number
+}
+
+/** What main did to one file, saved in state before it writes. */
+export interface FileChange {
+  path: string
+  /** undefined when there was no file. */
+  before?: FileBefore
+  /** sha256 of what main wrote. */
+  written: string
+}
+
+/** Since main: untouched (still as main wrote it), already given back, or changed by someone else. */
+export interface FileNow {
+  state: 'as-written' | 'as-before' | 'changed'
+  /** The file's text now; undefined when there is none. */
+  text?: string
+}
+
+export function sha256(content: string | Buffer): string {
+  return createHash('sha256').update(content).digest('hex')
+}
+
+/** Reads a file; undefined when there is none. */
+export async function readIfExists(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
+/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+export async function backUp(path: string, backup: string): Promise<FileBefore | undefined> {
+  const content = await readIfExists(path)
+  if (content === undefined) return undefined
+  const { mode, uid, gid } = await stat(path)
+  await copyFile(path, backup)
+  await chmod(backup, PRIVATE_FILE_MODE)
+  return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid }
+}
+
+export async function fileNow(change: FileChange): Promise<FileNow> {
+  const content = await readIfExists(change.path)
+  const now = content === undefined ? undefined : sha256(content)
+  const text = content?.toString('utf8')
+  if (now === change.written) return { state: 'as-written', text }
+  if (now === change.before?.sha256) return { state: 'as-before', text }
+  return { state: 'changed', text }
+}
+
+/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
+export async function putBack(change: FileChange, access: FileAccess): Promise<void> {
+  if (!change.before) {
+    await access.rm(change.path)
+    return
+  }
+  const { backup, mode, uid, gid } = change.before
+  await access.writeFile(change.path, await readFile(backup), { mode, uid, gid })
+}

@@ -1,0 +1,46 @@
+import { isIP } from 'node:net'
+import type { HostAddress } from '../model.js'
+import { InputError } from './input-error.js'
+
+const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)'
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i
+
+/**
+ * Parses a registry address strictly, so that its text can become a TOML key
+ * and a file name without escaping anything. The one place a host is split
+ * into name and port; the rest of the action reads the parts.
+ */
+export function parseHost(text: string, input: string, line: number): HostAddress {
+  const fail = (problem: string, fix: string): never => {
+    throw new InputError(input, problem, fix, line)
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)
+  if (scheme) {
+    const bare = text.slice(scheme[0].length).replace(/\/.*$/, '')
+    const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : ''
+    fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`)
+  }
+  if (text.includes('/')) {
+    fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`)
+  }
+
+  let hostname: string
+  let port: string | undefined
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text)
+  if (bracketed) {
+    hostname = bracketed[1]
+    port = bracketed[2]
+    if (isIP(hostname) !== 6) fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`)
+  } else {
+    if (isIP(text) === 6) fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`)
+    const colon = text.lastIndexOf(':')
+    hostname = colon === -1 ? text : text.slice(0, colon)
+    port = colon === -1 ? undefined : text.slice(colon + 1)
+    const validName = isIP(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)))
+    if (!validName) fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`)
+  }
+  if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+    fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)')
+  }
+  return { text, hostname, port: port === undefined ? undefined : Number(port) }
+}

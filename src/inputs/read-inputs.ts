@@ -1,0 +1,244 @@
+import * as runner from '../runner.js'
+import { randomBytes } from 'node:crypto'
+import { isAbsolute } from 'node:path'
+import { basicAuth, type Credential, type DaemonTrustMode, type Keypair, type PreflightMode } from '../model.js'
+import { buildkitdConfigPath } from '../paths.js'
+import { readBaseConfig, type BaseConfig } from './base-config.js'
+import { parseCredentialLines, resolveCredentials } from './credentials.js'
+import { InputError } from './input-error.js'
+import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
+import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
+
+/** A `registries` line with the CA files it names already read and checked. */
+export interface Registry extends RegistryLine {
+  /** PEM of the `ca=` files, empty when none. */
+  ownCa: string
+}
+
+/** What goes into buildkitd.toml and its certificate files (plan/). */
+export interface ConfigInputs {
+  registries: Registry[]
+  mirrors: MirrorLine[]
+  /** PEM trusted for every TLS registry, on top of the system roots. */
+  caCert?: string
+  clientKeypair?: Keypair
+  maxParallelism?: number
+  debug: boolean
+  baseConfig?: BaseConfig
+}
+
+/** TLS to a remote driver's buildkitd endpoint. */
+export interface EndpointTls {
+  ca?: string
+  keypair?: Keypair
+}
+
+/** The builder: `buildx create` and what becomes of the builder. */
+export interface BuilderInputs {
+  name: string
+  driver: string
+  driverOpts: string[]
+  buildkitdFlags: string
+  endpoint: string
+  endpointTls?: EndpointTls
+  use: boolean
+  bootstrap: boolean
+  replace: boolean
+  /** Remove the builder in the post step. */
+  cleanup: boolean
+  /** '' (use what is installed), `latest` or a version such as v0.19.3. */
+  buildxVersion: string
+}
+
+export interface PreflightInputs {
+  mode: PreflightMode
+  /** Seconds each registry's probe may take. */
+  timeoutSeconds: number
+}
+
+/** What else on the machine the action changes, each undone by the post step (host/). */
+export interface HostInputs {
+  /** Also write the config where a self-hosted buildkitd reads it: that path, or '' for no. */
+  installConfig: string
+  /** Written to the Docker client config for buildx and docker. */
+  credentials: Credential[]
+  daemonTrust: DaemonTrustMode
+}
+
+/** Everything the action was asked to do, validated, grouped by the stage that uses it. Built only by readInputs. */
+export interface Inputs {
+  config: ConfigInputs
+  builder: BuilderInputs
+  preflight: PreflightInputs
+  host: HostInputs
+}
+
+/** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
+export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
+
+/**
+ * Reads and validates every input before anything is written, so bad input
+ * never leaves a half-made builder behind. With pem-inputs.ts and
+ * base-config.ts, the only caller of runner.getInput.
+ */
+export function readInputs(): Inputs {
+  const registries = parseRegistries(runner.getInput('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }))
+  const driver = readDriver()
+  const config: ConfigInputs = {
+    registries,
+    mirrors: parseMirrors(runner.getInput('mirror')),
+    caCert: readPemInput('ca-cert', 'certificates'),
+    clientKeypair: readKeypairInputs('client-cert', 'client-key'),
+    maxParallelism: readMaxParallelism(),
+    debug: booleanInput('debug', false),
+    baseConfig: readBaseConfig()
+  }
+  const builder: BuilderInputs = {
+    name: readName(),
+    driver,
+    driverOpts: runner.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
+    buildkitdFlags: runner.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+    endpoint: runner.getInput('endpoint'),
+    use: booleanInput('use', true),
+    bootstrap: booleanInput('bootstrap', true),
+    cleanup: booleanInput('cleanup', true),
+    replace: booleanInput('replace', true),
+    buildxVersion: readBuildxVersion(),
+    endpointTls: readEndpointTls(driver)
+  }
+  const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
+  const host: HostInputs = {
+    installConfig: readInstallConfig(),
+    credentials: readCredentials(registries.map(registry => registry.host.text)),
+    daemonTrust: readDaemonTrust()
+  }
+  return { config, builder, preflight, host }
+}
+
+/**
+ * The generated builder name: unique per job run, and random at the end
+ * because matrix legs share run id, job and attempt, and self-hosted runners
+ * that share one Docker daemon share its container names.
+ */
+export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(4).toString('hex')): string {
+  const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
+    .filter((part): part is string => !!part)
+    .map(part => part.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .filter(part => part !== '')
+  return ['buildkit', ...parts, random].join('-')
+}
+
+function readName(): string {
+  const name = runner.getInput('name')
+  if (name === '') return defaultBuilderName(process.env)
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+    throw new InputError('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name')
+  }
+  return name
+}
+
+function readDriver(): string {
+  const driver = runner.getInput('driver') || 'docker-container'
+  if (driver === 'docker') {
+    throw new InputError(
+      'driver',
+      "the `docker` driver uses the Docker daemon's built-in BuildKit, which cannot take a buildkitd.toml (`--config`)",
+      'use `docker-container` (the default); to make the Docker daemon itself trust a registry, configure `insecure-registries` or certs.d on the daemon'
+    )
+  }
+  return driver
+}
+
+/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
+function parseBoolean(value: string): boolean | undefined {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  return undefined
+}
+
+function booleanInput(name: string, fallback: boolean): boolean {
+  const value = runner.getInput(name)
+  if (value === '') return fallback
+  const parsed = parseBoolean(value)
+  if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
+  return parsed
+}
+
+function readMaxParallelism(): number | undefined {
+  const value = runner.getInput('max-parallelism')
+  if (value === '') return undefined
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit')
+  }
+  return Number(value)
+}
+
+function readPreflightMode(): PreflightMode {
+  const value = runner.getInput('preflight') || 'warn'
+  if (value === 'error' || value === 'warn' || value === 'off') return value
+  throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`')
+}
+
+function readPreflightTimeout(): number {
+  const value = runner.getInput('preflight-timeout') || '5'
+  const seconds = Number(value)
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
+    throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5')
+  }
+  return seconds
+}
+
+function readEndpointTls(driver: string): EndpointTls | undefined {
+  const ca = readPemInput('endpoint-ca-cert', 'certificates')
+  const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key')
+  if (ca === undefined && keypair === undefined) return undefined
+  if (driver !== 'remote') {
+    const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert'
+    throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)')
+  }
+  return { ca, keypair }
+}
+
+function readCredentials(registryHosts: string[]): Credential[] {
+  const username = runner.getInput('username')
+  const password = runner.getInput('password')
+  if (password !== '') runner.setSecret(password)
+  if ((username === '') !== (password === '')) {
+    const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
+    throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+  }
+  if (username !== '' && registryHosts.length === 0) {
+    throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+  }
+  const lines = parseCredentialLines(runner.getInput('credentials'))
+  const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
+  // The runner masks only what it is told: the passwords, and the base64 form docker stores.
+  for (const credential of credentials) {
+    runner.setSecret(credential.password)
+    runner.setSecret(basicAuth(credential))
+  }
+  return credentials
+}
+
+function readDaemonTrust(): DaemonTrustMode {
+  const value = runner.getInput('trust-docker-daemon') || 'false'
+  if (value === 'restart') return 'restart'
+  const parsed = parseBoolean(value)
+  if (parsed !== undefined) return parsed ? 'certs' : 'off'
+  throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false')
+}
+
+function readInstallConfig(): string {
+  const value = runner.getInput('install-config')
+  const parsed = value === '' ? false : parseBoolean(value)
+  if (parsed === false) return ''
+  if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
+  if (!isAbsolute(value)) throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml')
+  return value
+}
+
+function readBuildxVersion(): string {
+  const value = runner.getInput('buildx-version')
+  if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
+  throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx')
+}

@@ -1,0 +1,85 @@
+// The project's nouns, defined once. Every other module reads this one; it
+// imports nothing of ours, so type dependencies run one way: model ← inputs ←
+// plan ← preflight / host ← steps.
+
+/** How BuildKit talks to a registry. */
+export type Transport = 'tls' | 'http' | 'insecure'
+
+/** How the builder will reach one registry, as the log and the job summary show it. */
+export type RegistryMode = 'http' | 'tls' | 'mtls' | 'insecure'
+
+/** `preflight`: fail the step, annotate and go on, or skip the check. */
+export type PreflightMode = 'error' | 'warn' | 'off'
+
+/**
+ * `trust-docker-daemon`: false, true (certs.d only) or restart (also
+ * insecure-registries, applied by reloading dockerd).
+ */
+export type DaemonTrustMode = 'off' | 'certs' | 'restart'
+
+/** A registry address, parsed once from an input (inputs/hosts.ts) and read everywhere else. */
+export interface HostAddress {
+  /** As written: `host`, `host:port` or `[v6]:port`, exactly the key BuildKit and Docker look up. */
+  text: string
+  /** The name or address alone, without brackets: what to dial and what a certificate must hold. */
+  hostname: string
+  /** undefined when none is written: 443, or 80 for plain HTTP. */
+  port?: number
+}
+
+/** The port a connection goes to: the written one, else the transport's default. */
+export function portOf(host: HostAddress, transport: Transport): number {
+  return host.port ?? (transport === 'http' ? 80 : 443)
+}
+
+/** True for names that reach this machine itself: a builder container must then share the host network. */
+export function isLoopback(host: HostAddress): boolean {
+  const name = host.hostname.toLowerCase()
+  return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1'
+}
+
+/** A certificate and its private key, PEM. */
+export interface Keypair {
+  cert: string
+  key: string
+}
+
+export interface Credential {
+  /** A registry address as written (`host[:port]`), the key of the Docker client config. */
+  host: string
+  username: string
+  password: string
+}
+
+/** What Docker stores for a credential, and what the runner must mask besides the password. */
+export function basicAuth(credential: Credential): string {
+  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
+}
+
+/** Certificates and CAs: readable by anyone, as on any system. */
+export const PUBLIC_FILE_MODE = 0o644
+/** Private keys, credentials and backups of files that may hold them. */
+export const PRIVATE_FILE_MODE = 0o600
+
+/** A file the plan will write, with its permission bits. */
+export interface PlannedFile {
+  path: string
+  content: string
+  mode: number
+}
+
+/** One registry (or mirror) as the plan configures it: what preflight checks and the summary shows. */
+export interface PlannedRegistry {
+  host: HostAddress
+  transport: Transport
+  mode: RegistryMode
+  /** Where it came from: a `registries` line, or a `mirror` line that was not also listed. */
+  source: 'registries' | 'mirror'
+  /** The line in `registries` or `mirror`, for messages. */
+  line: number
+  /** The keys written under [registry."host"], for the log and summary. */
+  written: string[]
+  /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered. */
+  ca: string
+  keypair?: Keypair
+}

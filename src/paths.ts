@@ -1,0 +1,49 @@
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// Where things live on this machine, from the environment, with the fallbacks
+// the tools themselves use. Computed here only, so that every stage agrees.
+
+/** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
+export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.DOCKER_CONFIG || join(homedir(), '.docker')
+}
+
+/** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
+export function userConfigDir(env: NodeJS.ProcessEnv): string {
+  return env.XDG_CONFIG_HOME || join(homedir(), '.config')
+}
+
+/** The directories the Docker CLI searches for plugins, in its order: the user's first. */
+export function cliPluginDirs(env: NodeJS.ProcessEnv): string[] {
+  return [join(dockerConfigDir(env), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+}
+
+/**
+ * Where the job's own files go: RUNNER_TEMP, which the runner empties after
+ * each job, or the system temp directory when run outside a runner.
+ */
+export function runnerTempDir(env: NodeJS.ProcessEnv): string {
+  return env.RUNNER_TEMP || tmpdir()
+}
+
+/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
+export function buildkitdConfigPath(uid: number, env: NodeJS.ProcessEnv): string {
+  if (uid === 0) return '/etc/buildkit/buildkitd.toml'
+  return join(userConfigDir(env), 'buildkit', 'buildkitd.toml')
+}
+
+/** Where the Docker daemon keeps what it trusts. */
+export interface DaemonPaths {
+  rootless: boolean
+  certsDir: string
+  daemonJson: string
+  pidFile: string
+}
+
+/** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
+export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPaths {
+  if (!rootless) return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' }
+  const config = join(userConfigDir(env), 'docker')
+  return { rootless, certsDir: join(config, 'certs.d'), daemonJson: join(config, 'daemon.json'), pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') }
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
+import { EOL } from 'node:os'
+
+// The GitHub runner's interface, as far as this action uses it: inputs, state,
+// outputs, masks, log groups, annotations and the job summary, in the same
+// workflow commands and command files as @actions/core writes. Not
+// @actions/core itself: it imports @actions/http-client and undici for OIDC,
+// which this action never uses, and loading them cost every step more than
+// all the action's own code (see the README's Performance section).
+
+/** An input as the runner passes it (`INPUT_<NAME>`); '' when not set. */
+export function getInput(name: string, options: { trimWhitespace?: boolean } = {}): string {
+  const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || ''
+  return options.trimWhitespace === false ? value : value.trim()
+}
+
+/** The non-empty lines of an input, each trimmed. */
+export function getMultilineInput(name: string): string[] {
+  return getInput(name)
+    .split('\n')
+    .filter(line => line !== '')
+    .map(line => line.trim())
+}
+
+/** What main saved under `name` (`STATE_<name>` in the post step); '' when nothing. */
+export function getState(name: string): string {
+  return process.env[`STATE_${name}`] || ''
+}
+
+export function saveState(name: string, value: string): void {
+  setValue('STATE', 'save-state', name, value)
+}
+
+export function setOutput(name: string, value: string): void {
+  setValue('OUTPUT', 'set-output', name, value)
+}
+
+/** Masks `secret` in every later line of the log. */
+export function setSecret(secret: string): void {
+  command('add-mask', {}, secret)
+}
+
+export function info(message: string): void {
+  process.stdout.write(message + EOL)
+}
+
+export function warning(message: string, properties: { title?: string } = {}): void {
+  command('warning', properties, message)
+}
+
+/** Fails the step with `message` as its error annotation; the step goes on to its end. */
+export function setFailed(message: string): void {
+  process.exitCode = 1
+  command('error', {}, message)
+}
+
+export function startGroup(title: string): void {
+  command('group', {}, title)
+}
+
+export function endGroup(): void {
+  command('endgroup', {}, '')
+}
+
+/** Runs `work` inside a folded group of the log. */
+export async function group<T>(title: string, work: () => Promise<T>): Promise<T> {
+  startGroup(title)
+  try {
+    return await work()
+  } finally {
+    endGroup()
+  }
+}
+
+/** Appends HTML to the job summary; nothing outside a runner. */
+export function appendSummary(html: string): void {
+  const path = process.env.GITHUB_STEP_SUMMARY
+  if (path) appendFileSync(path, html, 'utf8')
+}
+
+/** `name<<DELIMITER` blocks in the command file when the runner gives one, else the old workflow command. */
+function setValue(file: 'STATE' | 'OUTPUT', legacyCommand: string, name: string, value: string): void {
+  const path = process.env[`GITHUB_${file}`]
+  if (!path) {
+    process.stdout.write(EOL)
+    command(legacyCommand, { name }, value)
+    return
+  }
+  const delimiter = `ghadelimiter_${randomUUID()}`
+  appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8')
+}
+
+/** `::name key=value::message`, escaped as the runner reads it. */
+function command(name: string, properties: Record<string, string | undefined>, message: string): void {
+  const escape = (text: string): string => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
+  const props = Object.entries(properties)
+    .filter((entry): entry is [string, string] => !!entry[1])
+    .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
+    .join(',')
+  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${EOL}`)
+}

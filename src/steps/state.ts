@@ -1,0 +1,52 @@
+import * as runner from '../runner.js'
+import type { TrustRecord } from '../host/daemon-trust.js'
+import type { AddedAuths } from '../host/docker-credentials.js'
+import type { InstalledConfig } from '../host/installed-config.js'
+
+/**
+ * What the post step must undo, as far as main got. Main saves it through
+ * GITHUB_STATE each time it grows; post reads it back from STATE_undo and
+ * works from it alone.
+ */
+export interface UndoRecord {
+  /** The directory holding buildkitd.toml and the key material; absent once main removed it itself. */
+  jobDir?: string
+  /** Set only once `buildx create` succeeded: post never removes a builder this job did not create. */
+  builder?: { name: string; removeInPost: boolean }
+  /** Saved before the config is installed, so post can restore it even after a failure midway. */
+  installedConfig?: InstalledConfig
+  /** Saved before each change to the daemon's files, so post removes exactly what was added. */
+  daemonTrust?: TrustRecord
+  /** Holds the replaced auth entries (secrets, masked by main) so post can put them back. */
+  addedAuths?: AddedAuths
+}
+
+enum StateKey {
+  IsPost = 'isPost',
+  Undo = 'undo'
+}
+
+/** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
+export function markMainStarted(): void {
+  runner.saveState(StateKey.IsPost, 'true')
+}
+
+export function isPostStep(): boolean {
+  return runner.getState(StateKey.IsPost) === 'true'
+}
+
+/** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */
+export class UndoLog {
+  private record: UndoRecord = {}
+
+  add(change: UndoRecord): void {
+    this.record = { ...this.record, ...change }
+    runner.saveState(StateKey.Undo, JSON.stringify(this.record))
+  }
+}
+
+/** What main recorded; empty when it recorded nothing. */
+export function savedUndoRecord(): UndoRecord {
+  const saved = runner.getState(StateKey.Undo)
+  return saved === '' ? {} : (JSON.parse(saved) as UndoRecord)
+}

@@ -1,0 +1,35 @@
+import { EOL } from 'node:os'
+import type { Plan } from '../plan/plan.js'
+import type { PreflightResult } from '../preflight/preflight.js'
+import * as runner from '../runner.js'
+
+/**
+ * The job summary: one row per registry and mirror, with what was written for
+ * it and what preflight found, so the run page shows the setup at a glance.
+ * The same HTML as @actions/core's summary builder writes.
+ */
+export function writeSummary(plan: Plan, builderName: string, results: PreflightResult[] | undefined, notes: string[]): void {
+  const byHost = new Map(results?.map(result => [result.host, result]))
+  const rows = plan.registries.map(registry => {
+    const result = byHost.get(registry.host.text)
+    const verdict = !result ? 'not checked (`preflight: off`)' : `${result.ok ? '✅' : '❌'} ${result.message}`
+    // An empty cell would come out as a bare <td>: show a dash instead.
+    return [registry.host.text, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml)
+  })
+  const parts = [`<h3>BuildKit builder ${builderName}</h3>`]
+  if (rows.length > 0) {
+    const header = ['registry', 'mode', 'written', 'preflight', 'fix'].map(name => `<th>${name}</th>`).join('')
+    parts.push(`<table><tr>${header}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`)
+  } else {
+    parts.push('No registries or mirrors configured.')
+  }
+  if (notes.length > 0) parts.push(`<ul>${notes.map(note => `<li>${toHtml(note)}</li>`).join('')}</ul>`)
+  parts.push(`<details><summary>buildkitd.toml</summary>\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n</details>`)
+  runner.appendSummary(parts.map(part => part + EOL).join(''))
+}
+
+/** Table cells are HTML, where Markdown is not rendered: escape, and turn `code` into <code>. */
+function toHtml(text: string): string {
+  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return escaped.replace(/`([^`]+)`/g, '<code>$1</code>')
+}

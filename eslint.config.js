@@ -1,7 +1,14 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const nodeGlobals = { process: 'readonly', console: 'readonly', performance: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' }
+const nodeGlobals = {
+  process: 'readonly',
+  console: 'readonly',
+  performance: 'readonly',
+  Buffer: 'readonly',
+  setTimeout: 'readonly',
+  clearTimeout: 'readonly'
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },

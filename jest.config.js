@@ -11,7 +11,12 @@ export default {
   projects: [
     // Pure modules: plain data in, plain data out, no machine state.
     // Laid out as src/ is: __tests__/plan/plan.test.ts tests src/plan/plan.ts.
-    { ...esm, displayName: 'unit', testMatch: ['<rootDir>/__tests__/**/*.test.ts'], testPathIgnorePatterns: ['/__tests__/real/'] },
+    {
+      ...esm,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/__tests__/real/']
+    },
     // The bundled action against the real dockerd, buildx and registry.
     { ...esm, displayName: 'real', testMatch: ['<rootDir>/__tests__/real/*.test.ts'] }
   ],

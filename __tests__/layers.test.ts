@@ -22,14 +22,18 @@ const ALLOWED: Record<string, string[]> = {
 }
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []))
+  return readdirSync(dir, { withFileTypes: true }).flatMap(entry =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []
+  )
 }
 
 /** Every relative import of each file, as a path under src/. */
 function importGraph(): Map<string, string[]> {
   return new Map(
     sourceFiles(SRC).map(file => {
-      const imports = [...readFileSync(file, 'utf8').matchAll(/(?:from|import\() '(\.{1,2}\/[^']+)\.js'/g)].map(match => relative(SRC, resolve(dirname(file), `${match[1]}.ts`)))
+      const imports = [...readFileSync(file, 'utf8').matchAll(/(?:from|import\() '(\.{1,2}\/[^']+)\.js'/g)].map(match =>
+        relative(SRC, resolve(dirname(file), `${match[1]}.ts`))
+      )
       return [relative(SRC, file), imports]
     })
   )
@@ -41,7 +45,11 @@ describe('src/ layers', () => {
   const graph = importGraph()
 
   it('import only the stages before them', () => {
-    const wrong = [...graph].flatMap(([file, imports]) => imports.filter(target => partOf(target) !== partOf(file) && !ALLOWED[partOf(file)]?.includes(partOf(target))).map(target => `${file} -> ${target}`))
+    const wrong = [...graph].flatMap(([file, imports]) =>
+      imports
+        .filter(target => partOf(target) !== partOf(file) && !ALLOWED[partOf(file)]?.includes(partOf(target)))
+        .map(target => `${file} -> ${target}`)
+    )
     expect(wrong).toEqual([])
   })
 
@@ -51,7 +59,8 @@ describe('src/ layers', () => {
     const visit = (file: string, path: string[]): void => {
       state.set(file, 'visiting')
       for (const target of graph.get(file) ?? []) {
-        if (state.get(target) === 'visiting') cycles.push([...path.slice(path.indexOf(target)), file, target].join(' -> '))
+        if (state.get(target) === 'visiting')
+          cycles.push([...path.slice(path.indexOf(target)), file, target].join(' -> '))
         else if (!state.has(target)) visit(target, [...path, file])
       }
       state.set(file, 'done')

@@ -66,7 +66,10 @@ async function addAuths(credentials, path, backupPath, save) {
     save(added);
     // 0600 for a new file, as docker login leaves it.
     await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
-    return { added, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) };
+    return {
+        added,
+        servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host))
+    };
 }
 /**
  * Undoes addAuths: the file as it was, byte for byte, when nothing else
@@ -101,7 +104,9 @@ async function removeAuths(added) {
         return [note];
     }
     const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), { mode: mode & 0o7777 });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+        mode: mode & 0o7777
+    });
     return [note];
 }
 

@@ -21,7 +21,13 @@ var runner = __webpack_require__(4813);
 var model = __webpack_require__(182);
 ;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
 
-const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+const UNKNOWN_AUTHORITY = new Set([
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT'
+]);
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 function diagnose(registry, facts, timeoutSeconds) {
     const where = `line ${registry.line} of \`${registry.source}\``;
@@ -31,7 +37,11 @@ function diagnose(registry, facts, timeoutSeconds) {
     const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${(0,model/* portOf */.HM)(registry.host, registry.transport)})`;
     const checkHostPort = `check the host and port on ${where}${defaultPort}`;
     if (facts.timedOut && facts.stage !== 'http') {
-        const what = { resolve: 'the DNS lookup', connect: 'the connection (DNS lookup and TCP connect)', tls: 'the TLS handshake (the port accepts connections but does not answer)' }[facts.stage];
+        const what = {
+            resolve: 'the DNS lookup',
+            connect: 'the connection (DNS lookup and TCP connect)',
+            tls: 'the TLS handshake (the port accepts connections but does not answer)'
+        }[facts.stage];
         return failed('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`);
     }
     if (facts.stage === 'resolve')
@@ -67,7 +77,9 @@ function diagnose(registry, facts, timeoutSeconds) {
 }
 /** The fix that adds an option: on the registry's own line, or a new `registries` line for a mirror. */
 function addOptionFor(registry, option) {
-    return registry.source === 'registries' ? `add \`${option}\` to line ${registry.line} of \`registries\`` : `list it in \`registries\` as \`${registry.host.text} ${option}\``;
+    return registry.source === 'registries'
+        ? `add \`${option}\` to line ${registry.line} of \`registries\``
+        : `list it in \`registries\` as \`${registry.host.text} ${option}\``;
 }
 function explainCertificate(registry, facts, where) {
     const addOption = (option) => addOptionFor(registry, option);
@@ -83,7 +95,7 @@ function explainCertificate(registry, facts, where) {
         return failed('wrong-name', `x509: certificate is valid for ${names}, not ${registry.host.hostname}`, `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} (for localhost-only setups, ${addOption('insecure')})`);
     }
     if (verifyError === 'CERT_HAS_EXPIRED') {
-        return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'renew the registry\'s certificate (check the runner\'s clock too)');
+        return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, "renew the registry's certificate (check the runner's clock too)");
     }
     if (verifyError === 'CERT_NOT_YET_VALID') {
         return failed('not-yet-valid', `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'check the clocks of the registry and the runner, or reissue the certificate');
@@ -99,8 +111,14 @@ function describeAnswer(facts, timeoutSeconds) {
     if (status === 200)
         return { ok: true, text: 'a registry answered (GET /v2/: 200)' };
     if (status === 401 && wwwAuthenticate)
-        return { ok: true, text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)' };
-    return { ok: false, text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root` };
+        return {
+            ok: true,
+            text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)'
+        };
+    return {
+        ok: false,
+        text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root`
+    };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -128,7 +146,12 @@ async function probeRegistry(target, timeoutMs) {
     const deadline = started + timeoutMs;
     const { hostname } = target.host;
     const port = (0,model/* portOf */.HM)(target.host, target.transport);
-    const facts = { stage: 'connect', timedOut: false, sentClientCert: !!target.keypair && target.transport !== 'http', ms: 0 };
+    const facts = {
+        stage: 'connect',
+        timedOut: false,
+        sentClientCert: !!target.keypair && target.transport !== 'http',
+        ms: 0
+    };
     const sockets = [];
     try {
         let socket;
@@ -160,7 +183,8 @@ async function probeRegistry(target, timeoutMs) {
     if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
         facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline);
     }
-    if (target.transport === 'http' && ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
+    if (target.transport === 'http' &&
+        ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
         facts.answersTls = await completesTlsHandshake(hostname, port, deadline);
     }
     facts.ms = Math.round(performance.now() - started);
@@ -241,7 +265,11 @@ function getV2(socket, host, deadline) {
                 const value = response.headers[name];
                 return Array.isArray(value) ? value.join(', ') : value;
             };
-            resolve({ status: response.statusCode ?? 0, wwwAuthenticate: header('www-authenticate'), contentType: header('content-type') });
+            resolve({
+                status: response.statusCode ?? 0,
+                wwwAuthenticate: header('www-authenticate'),
+                contentType: header('content-type')
+            });
             response.destroy();
         });
         req.once('error', error => {
@@ -292,7 +320,12 @@ async function completesTlsHandshake(hostname, port, deadline) {
 async function runPreflight(registries, timeoutSeconds) {
     return Promise.all(registries.map(async (registry) => {
         const facts = await probeRegistry(registry, timeoutSeconds * 1000);
-        return { host: registry.host.text, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) };
+        return {
+            host: registry.host.text,
+            mode: registry.mode,
+            ms: facts.ms,
+            ...diagnose(registry, facts, timeoutSeconds)
+        };
     }));
 }
 /** One line per registry, in a folded group of the log. */

@@ -56,7 +56,12 @@ async function containerLog(container, timeoutMs = 2000) {
     const { request } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7067, 23));
     return new Promise(resolve => {
         // agent: false, so no kept-alive socket holds the step open after its work.
-        const req = request({ agent: false, socketPath: DOCKER_SOCKET, path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`, timeout: timeoutMs }, response => {
+        const req = request({
+            agent: false,
+            socketPath: DOCKER_SOCKET,
+            path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`,
+            timeout: timeoutMs
+        }, response => {
             if (response.statusCode !== 200) {
                 response.resume();
                 resolve(undefined);
@@ -356,7 +361,13 @@ function userConfigDir(env) {
 }
 /** The directories the Docker CLI searches for plugins, in its order: the user's first. */
 function cliPluginDirs(env) {
-    return [(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
+    return [
+        (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins'
+    ];
 }
 /**
  * Where the job's own files go: RUNNER_TEMP, which the runner empties after
@@ -374,9 +385,19 @@ function buildkitdConfigPath(uid, env) {
 /** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
 function daemonPaths(rootless, env) {
     if (!rootless)
-        return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' };
+        return {
+            rootless,
+            certsDir: '/etc/docker/certs.d',
+            daemonJson: '/etc/docker/daemon.json',
+            pidFile: '/var/run/docker.pid'
+        };
     const config = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(userConfigDir(env), 'docker');
-    return { rootless, certsDir: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'certs.d'), daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'), pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') };
+    return {
+        rootless,
+        certsDir: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'certs.d'),
+        daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'),
+        pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+    };
 }
 
 
@@ -584,7 +605,9 @@ async function downloadVerified(version, asset, pluginName) {
         const expected = checksumFor(checksums, asset);
         if (!expected)
             throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`);
-        const actual = (0,external_node_crypto_.createHash)('sha256').update(await (0,promises_.readFile)(binary)).digest('hex');
+        const actual = (0,external_node_crypto_.createHash)('sha256')
+            .update(await (0,promises_.readFile)(binary))
+            .digest('hex');
         if (actual !== expected)
             throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`);
         const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch);
@@ -633,7 +656,13 @@ function readInputFile(input, path, orInstead, line) {
     }
     catch (error) {
         const code = error.code;
-        const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+        const why = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EACCES'
+                ? 'cannot be read (permission denied)'
+                : code === 'EISDIR'
+                    ? 'is a directory'
+                    : `cannot be read (${code})`;
         throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
     }
 }
@@ -781,7 +810,9 @@ function parseCredentialLines(text, input = 'credentials') {
  */
 function resolveCredentials(registryHosts, pair, lines) {
     const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]));
-    const fromPair = pair ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair })) : [];
+    const fromPair = pair
+        ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair }))
+        : [];
     return [...fromPair, ...lines];
 }
 
@@ -801,7 +832,9 @@ function looksLikePem(value) {
 function parseCertificates(pem) {
     const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
     if (blocks.length === 0) {
-        throw new Error(looksLikePem(pem) ? 'it holds no "BEGIN CERTIFICATE" block' : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)');
+        throw new Error(looksLikePem(pem)
+            ? 'it holds no "BEGIN CERTIFICATE" block'
+            : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)');
     }
     return blocks.map((block, index) => {
         try {
@@ -892,7 +925,7 @@ function readRegistryCas(registry, input = 'registries') {
             return normalizeCertificates(text);
         }
         catch (error) {
-            throw new InputError(input, `ca=${path} is not a PEM certificate: ${error.message}`, 'point ca= at the PEM file of the CA that signed this registry\'s certificate', registry.line);
+            throw new InputError(input, `ca=${path} is not a PEM certificate: ${error.message}`, "point ca= at the PEM file of the CA that signed this registry's certificate", registry.line);
         }
     })
         .join('');
@@ -1021,7 +1054,10 @@ const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure 
  * base-config.ts, the only caller of runner.getInput.
  */
 function readInputs() {
-    const registries = parseRegistries(runner/* getInput */.V4('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }));
+    const registries = parseRegistries(runner/* getInput */.V4('registries')).map(registry => ({
+        ...registry,
+        ownCa: readRegistryCas(registry)
+    }));
     const driver = readDriver();
     const config = {
         registries,
@@ -1035,7 +1071,9 @@ function readInputs() {
     const builder = {
         name: readName(),
         driver,
-        driverOpts: runner/* getMultilineInput */.q3('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
+        driverOpts: runner/* getMultilineInput */.q3('driver-opts')
+            .map(line => line.trim())
+            .filter(line => line !== '' && !line.startsWith('#')),
         buildkitdFlags: runner/* getInput */.V4('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
         endpoint: runner/* getInput */.V4('endpoint'),
         use: booleanInput('use', true),
@@ -1061,7 +1099,10 @@ function readInputs() {
 function defaultBuilderName(env, random = (0,external_node_crypto_.randomBytes)(4).toString('hex')) {
     const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
         .filter((part) => !!part)
-        .map(part => part.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''))
+        .map(part => part
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, ''))
         .filter(part => part !== '');
     return ['buildkit', ...parts, random].join('-');
 }
@@ -1128,7 +1169,7 @@ function readEndpointTls(driver) {
         return undefined;
     if (driver !== 'remote') {
         const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
-        throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
+        throw new InputError(input, "is for the `remote` driver's TLS connection to its buildkitd", 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
     }
     return { ca, keypair };
 }
@@ -1292,7 +1333,16 @@ function buildPlan(inputs, dir) {
             section.keypair = [{ key: paths.key, cert: paths.cert }];
         const mode = keypair && endpoint.transport === 'tls' ? 'mtls' : endpoint.transport;
         sections[endpoint.host.text] = section;
-        registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair });
+        registries.push({
+            host: endpoint.host,
+            transport: endpoint.transport,
+            mode,
+            source: endpoint.source,
+            line: endpoint.line,
+            written: Object.keys(section),
+            ca,
+            keypair
+        });
     }
     for (const { upstream, mirrors } of config.mirrors) {
         const section = (sections[upstream.text] ??= {});
@@ -1315,11 +1365,21 @@ function buildPlan(inputs, dir) {
     files.unshift({ path: configPath, content: toml, mode: model/* PUBLIC_FILE_MODE */.tF });
     // The remote driver's TLS to its endpoint (`endpoint-*` inputs), passed as driver options.
     const endpointDir = (0,external_node_path_.join)(dir, 'endpoint');
-    const endpointPaths = { ca: (0,external_node_path_.join)(endpointDir, 'ca.pem'), cert: (0,external_node_path_.join)(endpointDir, 'cert.pem'), key: (0,external_node_path_.join)(endpointDir, 'key.pem') };
+    const endpointPaths = {
+        ca: (0,external_node_path_.join)(endpointDir, 'ca.pem'),
+        cert: (0,external_node_path_.join)(endpointDir, 'cert.pem'),
+        key: (0,external_node_path_.join)(endpointDir, 'key.pem')
+    };
     const endpointTls = inputs.builder.endpointTls;
     files.push(...(0,tls_files/* tlsFiles */.t)(endpointPaths, endpointTls?.ca, endpointTls?.keypair));
-    const endpointOpts = [...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []), ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])];
-    const hosts = [...config.registries.map(registry => registry.host), ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))];
+    const endpointOpts = [
+        ...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []),
+        ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])
+    ];
+    const hosts = [
+        ...config.registries.map(registry => registry.host),
+        ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
+    ];
     const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts);
     return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes };
 }
@@ -1438,7 +1498,9 @@ async function runMain() {
             throw error;
         }
         undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } });
-        const platforms = builder.bootstrap ? (0,buildx/* bootedPlatforms */.At)(builder.name, builder.driver, builder.endpoint) : Promise.resolve([]);
+        const platforms = builder.bootstrap
+            ? (0,buildx/* bootedPlatforms */.At)(builder.name, builder.driver, builder.endpoint)
+            : Promise.resolve([]);
         // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
         platforms.catch(() => undefined);
         const results = await preflight?.settle();

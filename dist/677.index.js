@@ -56,7 +56,12 @@ async function containerLog(container, timeoutMs = 2000) {
     const { request } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7067, 23));
     return new Promise(resolve => {
         // agent: false, so no kept-alive socket holds the step open after its work.
-        const req = request({ agent: false, socketPath: DOCKER_SOCKET, path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`, timeout: timeoutMs }, response => {
+        const req = request({
+            agent: false,
+            socketPath: DOCKER_SOCKET,
+            path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`,
+            timeout: timeoutMs
+        }, response => {
             if (response.statusCode !== 200) {
                 response.resume();
                 resolve(undefined);
@@ -322,7 +327,13 @@ function userConfigDir(env) {
 }
 /** The directories the Docker CLI searches for plugins, in its order: the user's first. */
 function cliPluginDirs(env) {
-    return [(0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins'];
+    return [
+        (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins'
+    ];
 }
 /**
  * Where the job's own files go: RUNNER_TEMP, which the runner empties after
@@ -340,9 +351,19 @@ function buildkitdConfigPath(uid, env) {
 /** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
 function daemonPaths(rootless, env) {
     if (!rootless)
-        return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' };
+        return {
+            rootless,
+            certsDir: '/etc/docker/certs.d',
+            daemonJson: '/etc/docker/daemon.json',
+            pidFile: '/var/run/docker.pid'
+        };
     const config = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(userConfigDir(env), 'docker');
-    return { rootless, certsDir: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'certs.d'), daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'), pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') };
+    return {
+        rootless,
+        certsDir: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'certs.d'),
+        daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'),
+        pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+    };
 }
 
 
@@ -391,7 +412,10 @@ async function runPost() {
         await undo('Could not undo the Docker daemon trust', async () => {
             const { untrustDaemon } = await __webpack_require__.e(/* import() */ 811).then(__webpack_require__.bind(__webpack_require__, 2811));
             warnAll(await untrustDaemon(daemonTrust));
-            const removed = [...daemonTrust.files, ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])];
+            const removed = [
+                ...daemonTrust.files,
+                ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
+            ];
             if (removed.length > 0)
                 _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: removed ${removed.join(', ')}`);
         });
@@ -408,7 +432,9 @@ async function runPost() {
         await undo(`Could not restore ${installedConfig.path}`, async () => {
             const { restoreConfig } = await __webpack_require__.e(/* import() */ 863).then(__webpack_require__.bind(__webpack_require__, 9863));
             warnAll(await restoreConfig(installedConfig));
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(installedConfig.before ? `Restored ${installedConfig.path} as it was before the job.` : `Removed ${installedConfig.path}, which the job installed.`);
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(installedConfig.before
+                ? `Restored ${installedConfig.path} as it was before the job.`
+                : `Removed ${installedConfig.path}, which the job installed.`);
         });
     }
     if (jobDir) {

@@ -44,7 +44,9 @@ function certsDFiles(registries, certsDir, id) {
 }
 /** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
 function hostsNeedingInsecure(registries) {
-    return registries.filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host)).map(registry => registry.host.text);
+    return registries
+        .filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host))
+        .map(registry => registry.host.text);
 }
 
 // EXTERNAL MODULE: ./src/host/command.ts
@@ -98,7 +100,9 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
     if (insecure.length === 0)
         return [];
     if (mode !== 'restart') {
-        return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`];
+        return [
+            `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
+        ];
     }
     const text = (await (0,file_undo/* readIfExists */.OR)(paths.daemonJson))?.toString('utf8');
     const config = (0,json_file/* parseJsonObject */.d)(paths.daemonJson, text ?? '');
@@ -107,7 +111,12 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
     if (added.length > 0) {
         const content = (0,json_file/* stringifyLike */.w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
         const before = await (0,file_undo/* backUp */.vm)(paths.daemonJson, (0,external_node_path_.join)(jobDir, 'daemon.json.backup'));
-        record.daemonJson = { pidFile: paths.pidFile, added, keyExisted: 'insecure-registries' in config, change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) } };
+        record.daemonJson = {
+            pidFile: paths.pidFile,
+            added,
+            keyExisted: 'insecure-registries' in config,
+            change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) }
+        };
         save(record);
         await fs.mkdirs((0,external_node_path_.dirname)(paths.daemonJson));
         await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
@@ -151,7 +160,9 @@ async function untrustDaemon(record) {
     }
     // Someone else changed the file after main: theirs stays, only main's hosts go.
     if (now.text === undefined)
-        return [`${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`];
+        return [
+            `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
+        ];
     const current = (0,json_file/* parseJsonObject */.d)(path, now.text);
     const ours = insecureRegistries(current).filter(host => json.added.includes(host));
     const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;

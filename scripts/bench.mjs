@@ -51,11 +51,23 @@ async function freePort() {
 async function startRegistry() {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-bench-registry-'))
   const port = await freePort()
-  const config = { version: 0.1, log: { level: 'error', accesslog: { disabled: true } }, storage: { filesystem: { rootdirectory: join(dir, 'data') } }, http: { addr: `127.0.0.1:${port}` } }
+  const config = {
+    version: 0.1,
+    log: { level: 'error', accesslog: { disabled: true } },
+    storage: { filesystem: { rootdirectory: join(dir, 'data') } },
+    http: { addr: `127.0.0.1:${port}` }
+  }
   writeFileSync(join(dir, 'config.yml'), JSON.stringify(config))
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' })
   for (let tries = 0; tries < 200; tries++) {
-    const up = await new Promise(resolve => connect(port, '127.0.0.1').once('connect', function () { this.destroy(); resolve(true) }).once('error', () => resolve(false)))
+    const up = await new Promise(resolve =>
+      connect(port, '127.0.0.1')
+        .once('connect', function () {
+          this.destroy()
+          resolve(true)
+        })
+        .once('error', () => resolve(false))
+    )
     if (up) return { port, stop: () => child.kill() }
     await new Promise(resolve => setTimeout(resolve, 50))
   }
@@ -64,7 +76,9 @@ async function startRegistry() {
 
 function bundleBytes() {
   const dist = join(BUNDLE, '..')
-  return readdirSync(dist).filter(file => file.endsWith('.js')).reduce((sum, file) => sum + statSync(join(dist, file)).size, 0)
+  return readdirSync(dist)
+    .filter(file => file.endsWith('.js'))
+    .reduce((sum, file) => sum + statSync(join(dist, file)).size, 0)
 }
 
 // The action's defaults (preflight: warn, bootstrap: true), two registries that answer.
@@ -84,7 +98,24 @@ const configDir = mkdtempSync(join(tmpdir(), 'sbr-bench-config-'))
   cpSync(main.outputs['config-dir'], configDir, { recursive: true })
   await runPost(job, main.state, inputs)
 }
-const bareCreate = name => ['buildx', 'create', '--name', name, '--driver', 'docker-container', '--config', join(configDir, 'buildkitd.toml'), '--driver-opt', `image=${IMAGE}`, '--driver-opt', 'network=host', '--buildkitd-flags', FLAGS, '--bootstrap', '--use']
+const bareCreate = name => [
+  'buildx',
+  'create',
+  '--name',
+  name,
+  '--driver',
+  'docker-container',
+  '--config',
+  join(configDir, 'buildkitd.toml'),
+  '--driver-opt',
+  `image=${IMAGE}`,
+  '--driver-opt',
+  'network=host',
+  '--buildkitd-flags',
+  FLAGS,
+  '--bootstrap',
+  '--use'
+]
 
 /** What `docker buildx inspect` says the bare builder supports: the action's `platforms` output must say the same. */
 let inspectedPlatforms
@@ -93,7 +124,8 @@ async function actionRound() {
   const job = newJob({ DOCKER_CONFIG: dockerConfig })
   const main = await runMain(job, inputs)
   if (main.exitCode !== 0 || main.log.includes('::warning')) throw new Error(main.log)
-  if (inspectedPlatforms !== undefined && main.outputs.platforms !== inspectedPlatforms) throw new Error(`platforms: ${main.outputs.platforms}, buildx inspect: ${inspectedPlatforms}`)
+  if (inspectedPlatforms !== undefined && main.outputs.platforms !== inspectedPlatforms)
+    throw new Error(`platforms: ${main.outputs.platforms}, buildx inspect: ${inspectedPlatforms}`)
   const post = await runPost(job, main.state, inputs)
   if (post.exitCode !== 0) throw new Error(post.log)
   return { main: main.ms, post: post.ms }
@@ -109,7 +141,11 @@ function bareRound(round) {
   const name = `sbr-bench-bare-${process.pid}-warmup`
   timed('docker', bareCreate(name))
   const inspect = spawnSync('docker', ['buildx', 'inspect', name], { env, encoding: 'utf8' }).stdout
-  inspectedPlatforms = (/^Platforms:[ \t]*(.*)$/m.exec(inspect)?.[1] ?? '').split(',').map(platform => platform.trim().replace(/\*$/, '')).filter(Boolean).join(',')
+  inspectedPlatforms = (/^Platforms:[ \t]*(.*)$/m.exec(inspect)?.[1] ?? '')
+    .split(',')
+    .map(platform => platform.trim().replace(/\*$/, ''))
+    .filter(Boolean)
+    .join(',')
   timed('docker', ['buildx', 'rm', name])
   await actionRound()
 }
@@ -133,10 +169,13 @@ const rows = [
   const ratios = action.map((run, round) => of(run) / of(bare[round]))
   return { what, action: median(action.map(of)), bare: median(bare.map(of)), ratio: median(ratios) }
 })
-console.log(`${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms) and the median of the per-round ratios:`)
+console.log(
+  `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms) and the median of the per-round ratios:`
+)
 console.log('| step | action | bare buildx | ratio |')
 console.log('|---|---|---|---|')
-for (const row of rows) console.log(`| ${row.what} | ${row.action.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.ratio.toFixed(2)}x |`)
+for (const row of rows)
+  console.log(`| ${row.what} | ${row.action.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.ratio.toFixed(2)}x |`)
 console.log(`bundle: ${(bundleBytes() / 1024 / 1024).toFixed(2)} MB (all of dist/*.js)`)
 for (const registry of registries) registry.stop()
 
@@ -147,7 +186,10 @@ if (process.env.BENCH_PREFLIGHT !== '0') {
   const blackhole = createServer(socket => held.push(socket))
   await new Promise(resolve => blackhole.listen(0, '127.0.0.1', resolve))
   const preflightInputs = {
-    registries: [...up.map(registry => `127.0.0.1:${registry.port} http`), `127.0.0.1:${blackhole.address().port}`].join('\n'),
+    registries: [
+      ...up.map(registry => `127.0.0.1:${registry.port} http`),
+      `127.0.0.1:${blackhole.address().port}`
+    ].join('\n'),
     'preflight-timeout': String(PREFLIGHT_TIMEOUT),
     bootstrap: 'false'
   }
@@ -157,12 +199,15 @@ if (process.env.BENCH_PREFLIGHT !== '0') {
     const main = await runMain(job, preflightInputs)
     if (main.exitCode !== 0) throw new Error(main.log)
     const results = JSON.parse(main.outputs.preflight)
-    if (results.filter(result => !result.ok).length !== 1) throw new Error(`expected one failure: ${main.outputs.preflight}`)
+    if (results.filter(result => !result.ok).length !== 1)
+      throw new Error(`expected one failure: ${main.outputs.preflight}`)
     slowest.push(Math.max(...results.map(result => result.ms)))
     await runPost(job, main.state)
   }
   for (const registry of up) registry.stop()
   for (const socket of held) socket.destroy()
   blackhole.close()
-  console.log(`preflight, 10 registries, 1 black-holed, preflight-timeout ${PREFLIGHT_TIMEOUT} s: slowest probe ${median(slowest).toFixed(0)} ms (goal <= ${PREFLIGHT_TIMEOUT * 1000 + 500} ms)`)
+  console.log(
+    `preflight, 10 registries, 1 black-holed, preflight-timeout ${PREFLIGHT_TIMEOUT} s: slowest probe ${median(slowest).toFixed(0)} ms (goal <= ${PREFLIGHT_TIMEOUT * 1000 + 500} ms)`
+  )
 }

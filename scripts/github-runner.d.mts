@@ -26,5 +26,14 @@ export declare const BUNDLE: string
 export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(job: Job, inputs: Record<string, string>): Promise<StepResult>
-export declare function runPost(job: Job, state: Record<string, string>, inputs?: Record<string, string>): Promise<StepResult>
-export declare function runLater(job: Job, command: string, args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult>
+export declare function runPost(
+  job: Job,
+  state: Record<string, string>,
+  inputs?: Record<string, string>
+): Promise<StepResult>
+export declare function runLater(
+  job: Job,
+  command: string,
+  args: string[],
+  options?: { cwd?: string; env?: NodeJS.ProcessEnv }
+): Promise<CommandResult>

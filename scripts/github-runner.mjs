@@ -23,14 +23,19 @@ const neverShown = new Set()
  * @param {string} secret
  */
 export function neverLog(secret) {
-  for (const line of secret.split('\n')) if (line.trim().length >= 8 && !line.startsWith('-----')) neverShown.add(line.trim())
+  for (const line of secret.split('\n'))
+    if (line.trim().length >= 8 && !line.startsWith('-----')) neverShown.add(line.trim())
 }
 
 /** @param {string} log */
 function assertNoSecretShown(log) {
-  const visible = log.split('\n').filter(line => !line.startsWith('::add-mask::')).join('\n')
+  const visible = log
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
   for (const secret of neverShown) {
-    if (visible.includes(secret)) throw new Error(`a step's log shows a registered secret line (${secret.slice(0, 6)}…):\n${visible}`)
+    if (visible.includes(secret))
+      throw new Error(`a step's log shows a registered secret line (${secret.slice(0, 6)}…):\n${visible}`)
   }
 }
 
@@ -81,7 +86,9 @@ export function newJob(env = {}, user) {
  * (NODE_OPTIONS is jest's own), plus the job's and what earlier steps exported.
  */
 function stepEnvironment(job, extra = {}) {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key)))
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key))
+  )
   const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...extra }
   if (job.path.length > 0) env.PATH = [...job.path, env.PATH].join(':')
   return env
@@ -104,7 +111,12 @@ export async function runStep(job, step, stepEnv) {
   const env = stepEnvironment(job, { ...files, ...stepEnv })
   const started = performance.now()
   const { exitCode, log } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], { env, stdio: ['ignore', 'pipe', 'pipe'], uid: job.user?.uid, gid: job.user?.gid })
+    const child = spawn(process.execPath, [BUNDLE], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: job.user?.uid,
+      gid: job.user?.gid
+    })
     let log = ''
     child.stdout.on('data', chunk => (log += chunk))
     child.stderr.on('data', chunk => (log += chunk))
@@ -114,7 +126,9 @@ export async function runStep(job, step, stepEnv) {
   assertNoSecretShown(log)
   const exported = readCommandFile(files.GITHUB_ENV)
   Object.assign(job.env, exported)
-  const addedPaths = readFileSync(files.GITHUB_PATH, 'utf8').split('\n').filter(line => line !== '')
+  const addedPaths = readFileSync(files.GITHUB_PATH, 'utf8')
+    .split('\n')
+    .filter(line => line !== '')
   job.path.unshift(...addedPaths.reverse())
   return {
     exitCode,
@@ -138,7 +152,13 @@ export async function runStep(job, step, stepEnv) {
  */
 export function runLater(job, command, args, options = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: stepEnvironment(job, options.env), stdio: ['ignore', 'pipe', 'pipe'], uid: job.user?.uid, gid: job.user?.gid })
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: stepEnvironment(job, options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: job.user?.uid,
+      gid: job.user?.gid
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', chunk => (stdout += chunk))
@@ -153,7 +173,9 @@ export function runLater(job, command, args, options = {}) {
  * @returns {NodeJS.ProcessEnv}
  */
 export function inputEnv(inputs) {
-  return Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]))
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  )
 }
 
 /**

@@ -10,7 +10,27 @@ import { newJob, runMain, runPost } from './github-runner.mjs'
 
 function exampleCa() {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-local-ca-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '1', '-subj', '/CN=example CA'], { stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'ca.key'),
+      '-out',
+      join(dir, 'ca.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=example CA'
+    ],
+    { stdio: 'pipe' }
+  )
   return readFileSync(join(dir, 'ca.pem'), 'utf8')
 }
 
@@ -19,15 +39,16 @@ const fromEnvironment = Object.fromEntries(
     .filter(([key]) => key.startsWith('INPUT_'))
     .map(([key, value]) => [key.slice('INPUT_'.length).toLowerCase(), value ?? ''])
 )
-const inputs = Object.keys(fromEnvironment).length > 0
-  ? fromEnvironment
-  : {
-      registries: 'localhost:5000 http\nregistry.internal:5443\nlab.internal insecure',
-      'ca-cert': exampleCa(),
-      mirror: 'mirror.internal',
-      'max-parallelism': '4',
-      bootstrap: 'false'
-    }
+const inputs =
+  Object.keys(fromEnvironment).length > 0
+    ? fromEnvironment
+    : {
+        registries: 'localhost:5000 http\nregistry.internal:5443\nlab.internal insecure',
+        'ca-cert': exampleCa(),
+        mirror: 'mirror.internal',
+        'max-parallelism': '4',
+        bootstrap: 'false'
+      }
 
 const job = newJob()
 const main = await runMain(job, inputs)

@@ -16,7 +16,13 @@ export function userConfigDir(env: NodeJS.ProcessEnv): string {
 
 /** The directories the Docker CLI searches for plugins, in its order: the user's first. */
 export function cliPluginDirs(env: NodeJS.ProcessEnv): string[] {
-  return [join(dockerConfigDir(env), 'cli-plugins'), '/usr/local/lib/docker/cli-plugins', '/usr/local/libexec/docker/cli-plugins', '/usr/lib/docker/cli-plugins', '/usr/libexec/docker/cli-plugins']
+  return [
+    join(dockerConfigDir(env), 'cli-plugins'),
+    '/usr/local/lib/docker/cli-plugins',
+    '/usr/local/libexec/docker/cli-plugins',
+    '/usr/lib/docker/cli-plugins',
+    '/usr/libexec/docker/cli-plugins'
+  ]
 }
 
 /**
@@ -43,7 +49,18 @@ export interface DaemonPaths {
 
 /** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
 export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPaths {
-  if (!rootless) return { rootless, certsDir: '/etc/docker/certs.d', daemonJson: '/etc/docker/daemon.json', pidFile: '/var/run/docker.pid' }
+  if (!rootless)
+    return {
+      rootless,
+      certsDir: '/etc/docker/certs.d',
+      daemonJson: '/etc/docker/daemon.json',
+      pidFile: '/var/run/docker.pid'
+    }
   const config = join(userConfigDir(env), 'docker')
-  return { rootless, certsDir: join(config, 'certs.d'), daemonJson: join(config, 'daemon.json'), pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid') }
+  return {
+    rootless,
+    certsDir: join(config, 'certs.d'),
+    daemonJson: join(config, 'daemon.json'),
+    pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+  }
 }

@@ -32,10 +32,15 @@ export function ensureBaseImage(): string {
     mkdirSync(join(root, 'bin'), { recursive: true })
     mkdirSync(join(root, 'tmp'))
     copyFileSync('/bin/busybox', join(root, 'bin', 'busybox'))
-    for (const applet of ['sh', 'cat', 'echo', 'ls', 'head', 'od', 'sleep', 'date']) symlinkSync('busybox', join(root, 'bin', applet))
+    for (const applet of ['sh', 'cat', 'echo', 'ls', 'head', 'od', 'sleep', 'date'])
+      symlinkSync('busybox', join(root, 'bin', applet))
     execFileSync('tar', ['-C', root, '-cf', join(dir, 'rootfs.tar'), '.'], { stdio: 'pipe' })
     // Concurrent test files may import it at once: the last tag wins, the content is the same.
-    execFileSync('docker', ['import', '--change', 'ENV PATH=/bin', '--change', 'CMD ["/bin/sh"]', join(dir, 'rootfs.tar'), BASE_IMAGE], { stdio: 'pipe' })
+    execFileSync(
+      'docker',
+      ['import', '--change', 'ENV PATH=/bin', '--change', 'CMD ["/bin/sh"]', join(dir, 'rootfs.tar'), BASE_IMAGE],
+      { stdio: 'pipe' }
+    )
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -34,14 +34,78 @@ function subjectAltName(names: string[]): string {
 /** A CA and certificates signed by it; `serverNames` go into the server certificate's subjectAltName. */
 export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-pki-'))
-  openssl(dir, ['req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=setup-buildkit-registry test CA'])
+  openssl(dir, [
+    'req',
+    '-x509',
+    ...ecKey,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=setup-buildkit-registry test CA'
+  ])
   const san = subjectAltName(serverNames)
   writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`)
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
-  openssl(dir, ['req', '-new', ...ecKey, '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${serverNames[0]}`])
-  openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '30', '-extfile', 'server.ext'])
-  openssl(dir, ['req', '-new', ...ecKey, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=setup-buildkit-registry test client'])
-  openssl(dir, ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.pem', '-days', '30', '-extfile', 'client.ext'])
+  openssl(dir, [
+    'req',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+    '-subj',
+    `/CN=${serverNames[0]}`
+  ])
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'server.ext'
+  ])
+  openssl(dir, [
+    'req',
+    '-new',
+    ...ecKey,
+    '-keyout',
+    'client.key',
+    '-out',
+    'client.csr',
+    '-subj',
+    '/CN=setup-buildkit-registry test client'
+  ])
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    'client.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'client.pem',
+    '-days',
+    '30',
+    '-extfile',
+    'client.ext'
+  ])
   const read = (name: string): string => readFileSync(join(dir, name), 'utf8')
   // Every step run through scripts/github-runner.mjs fails if its log shows one of these.
   for (const key of ['ca.key', 'server.key', 'client.key']) neverLog(read(key))
@@ -126,7 +190,18 @@ export function issueServerCert(pki: TestPki, options: { names: string[]; validi
   openssl(dir, ['req', '-new', ...ecKey, '-keyout', keyPath, '-out', 'server.csr', '-subj', `/CN=${options.names[0]}`])
   execFileSync(
     'openssl',
-    ['ca', '-config', config, '-batch', '-notext', '-in', 'server.csr', '-out', certPath, ...validityDates[options.validity ?? 'valid']],
+    [
+      'ca',
+      '-config',
+      config,
+      '-batch',
+      '-notext',
+      '-in',
+      'server.csr',
+      '-out',
+      certPath,
+      ...validityDates[options.validity ?? 'valid']
+    ],
     { cwd: dir, stdio: 'pipe', env: { ...process.env, SAN: subjectAltName(options.names) } }
   )
   return { certPath, keyPath, cert: readFileSync(certPath, 'utf8') }

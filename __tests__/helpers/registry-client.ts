@@ -34,17 +34,29 @@ const MANIFEST_TYPES = [
 function get(access: RegistryAccess, path: string, accept?: string): Promise<Response> {
   const headers: Record<string, string> = {}
   if (accept) headers.Accept = accept
-  if (access.basic) headers.Authorization = `Basic ${Buffer.from(`${access.basic.user}:${access.basic.password}`).toString('base64')}`
-  const [hostname, port] = [access.host.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(access.host)?.[1] ?? (access.tls ? 443 : 80))]
+  if (access.basic)
+    headers.Authorization = `Basic ${Buffer.from(`${access.basic.user}:${access.basic.password}`).toString('base64')}`
+  const [hostname, port] = [
+    access.host.replace(/:\d+$/, ''),
+    Number(/:(\d+)$/.exec(access.host)?.[1] ?? (access.tls ? 443 : 80))
+  ]
   const options = { hostname, port, path, headers, timeout: 10000 }
   return new Promise((resolve, reject) => {
     const request = access.tls
-      ? httpsRequest({ ...options, ca: access.ca, cert: access.cert, key: access.key, rejectUnauthorized: access.ca !== undefined })
+      ? httpsRequest({
+          ...options,
+          ca: access.ca,
+          cert: access.cert,
+          key: access.key,
+          rejectUnauthorized: access.ca !== undefined
+        })
       : httpRequest(options)
     request.once('response', response => {
       const chunks: Buffer[] = []
       response.on('data', chunk => chunks.push(chunk))
-      response.once('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }))
+      response.once('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) })
+      )
       response.once('error', reject)
     })
     request.once('timeout', () => request.destroy(new Error(`GET ${path} on ${access.host} timed out`)))
@@ -55,7 +67,8 @@ function get(access: RegistryAccess, path: string, accept?: string): Promise<Res
 
 async function getOk(access: RegistryAccess, path: string, accept?: string): Promise<Response> {
   const response = await get(access, path, accept)
-  if (response.status !== 200) throw new Error(`GET ${path} on ${access.host}: ${response.status} ${response.body.toString('utf8').slice(0, 300)}`)
+  if (response.status !== 200)
+    throw new Error(`GET ${path} on ${access.host}: ${response.status} ${response.body.toString('utf8').slice(0, 300)}`)
   return response
 }
 
@@ -98,9 +111,14 @@ export async function readImage(access: RegistryAccess, repository: string, refe
   if (manifest.manifests) {
     const arch = process.arch === 'x64' ? 'amd64' : process.arch
     // Attestation manifests (buildx's provenance) carry platform unknown/unknown.
-    const image = manifest.manifests.find(entry => entry.platform?.os === 'linux' && entry.platform.architecture === arch)
-    if (!image) throw new Error(`${repository}:${reference} has no linux/${arch} image: ${JSON.stringify(manifest.manifests)}`)
-    manifest = JSON.parse((await getOk(access, `/v2/${repository}/manifests/${image.digest}`, MANIFEST_TYPES)).body.toString('utf8')) as Manifest
+    const image = manifest.manifests.find(
+      entry => entry.platform?.os === 'linux' && entry.platform.architecture === arch
+    )
+    if (!image)
+      throw new Error(`${repository}:${reference} has no linux/${arch} image: ${JSON.stringify(manifest.manifests)}`)
+    manifest = JSON.parse(
+      (await getOk(access, `/v2/${repository}/manifests/${image.digest}`, MANIFEST_TYPES)).body.toString('utf8')
+    ) as Manifest
   }
   const layers: string[] = []
   for (const layer of manifest.layers ?? []) {
@@ -112,5 +130,7 @@ export async function readImage(access: RegistryAccess, repository: string, refe
 
 /** The raw manifest (or index) JSON at `reference`, e.g. a registry cache export. */
 export async function readManifest(access: RegistryAccess, repository: string, reference: string): Promise<Manifest> {
-  return JSON.parse((await getOk(access, `/v2/${repository}/manifests/${reference}`, MANIFEST_TYPES)).body.toString('utf8')) as Manifest
+  return JSON.parse(
+    (await getOk(access, `/v2/${repository}/manifests/${reference}`, MANIFEST_TYPES)).body.toString('utf8')
+  ) as Manifest
 }

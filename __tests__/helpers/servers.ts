@@ -48,7 +48,7 @@ export async function closedPort(): Promise<number> {
     const port = PORT_BASE + ((worker * PORTS_PER_WORKER) % 12000) + (nextPortOffset++ % PORTS_PER_WORKER)
     if (await canBind(port)) return port
   }
-  throw new Error('no free port left in this worker\'s block')
+  throw new Error("no free port left in this worker's block")
 }
 
 // A free port for a child process to bind.
@@ -86,7 +86,9 @@ const EXIT_ACTIONS = Symbol.for('setup-buildkit-registry.tests.exit-actions')
  * object, which `process.getBuiltinModule` (node >= 20.16) returns, from one listener.
  */
 export function onExit(action: () => void): void {
-  const realProcess = (process.getBuiltinModule?.('node:process') ?? process) as NodeJS.Process & { [EXIT_ACTIONS]?: Set<() => void> }
+  const realProcess = (process.getBuiltinModule?.('node:process') ?? process) as NodeJS.Process & {
+    [EXIT_ACTIONS]?: Set<() => void>
+  }
   let actions = realProcess[EXIT_ACTIONS]
   if (!actions) {
     const all = new Set<() => void>()
@@ -125,7 +127,14 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Runs `command`, waits (bounded) for it to listen on `address:port`, and wraps it as a RunningServer. */
-async function startProcess(name: string, command: string, args: string[], port: number, cwd: string, address = LOOPBACK): Promise<RunningServer> {
+async function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  port: number,
+  cwd: string,
+  address = LOOPBACK
+): Promise<RunningServer> {
   // stdin is /dev/null: nothing here reads it (s_server -quiet implies -ign_eof).
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
   const output = captureOutput(child)
@@ -140,7 +149,8 @@ async function startProcess(name: string, command: string, args: string[], port:
   const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
     if (gone) throw new Error(`${name} ${gone} before listening on ${address}:${port}:\n${output()}`)
-    if (await canConnect(port, address)) return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
+    if (await canConnect(port, address))
+      return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
     if (Date.now() > deadline) {
       await stopChild(child)
       throw new Error(`${name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
@@ -204,7 +214,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   if (options.htpasswd) {
     const htpasswdPath = join(dir, 'htpasswd')
     // -B: bcrypt, the only hash the registry accepts.
-    const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], { encoding: 'utf8' })
+    const line = execFileSync('htpasswd', ['-Bbn', options.htpasswd.user, options.htpasswd.password], {
+      encoding: 'utf8'
+    })
     writeFileSync(htpasswdPath, line)
     config.auth = { htpasswd: { realm: 'sbr-test-registry', path: htpasswdPath } }
   }
@@ -236,12 +248,18 @@ export async function startSniStrictServer(pki: TestPki): Promise<RunningServer>
   const port = await freePort()
   const args = [
     's_server',
-    '-accept', `${LOOPBACK}:${port}`,
-    '-cert', pki.serverCertPath,
-    '-key', pki.serverKeyPath,
-    '-servername', SNI_SERVER_NAME,
-    '-cert2', named.certPath,
-    '-key2', named.keyPath,
+    '-accept',
+    `${LOOPBACK}:${port}`,
+    '-cert',
+    pki.serverCertPath,
+    '-key',
+    pki.serverKeyPath,
+    '-servername',
+    SNI_SERVER_NAME,
+    '-cert2',
+    named.certPath,
+    '-key2',
+    named.keyPath,
     // The default is a warning alert, which clients ignore.
     '-servername_fatal',
     '-www',

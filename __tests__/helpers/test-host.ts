@@ -1,6 +1,18 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, chownSync, closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { onExit, startRegistry, type RegistryOptions, type RunningServer } from './servers.js'
@@ -138,7 +150,9 @@ function editHosts(transform: (content: string) => string): void {
         chownSync(temp, uid, gid)
         if (readFileSync(HOSTS_PATH, 'utf8') !== before) {
           if (attempt < 20) continue
-          throw new Error(`${HOSTS_PATH} keeps changing while being edited (a writer that does not take ${HOSTS_LOCK}?)`)
+          throw new Error(
+            `${HOSTS_PATH} keeps changing while being edited (a writer that does not take ${HOSTS_LOCK}?)`
+          )
         }
         try {
           renameSync(temp, HOSTS_PATH)
@@ -236,7 +250,9 @@ function usedRanges(): [number, number][] {
     const start = Math.floor(toNumber(address) / size) * size
     ranges.push([start, start + size - 1])
   }
-  for (const link of JSON.parse(ip(['-j', '-4', 'addr', 'show'])) as { addr_info?: { local: string; prefixlen: number }[] }[]) {
+  for (const link of JSON.parse(ip(['-j', '-4', 'addr', 'show'])) as {
+    addr_info?: { local: string; prefixlen: number }[]
+  }[]) {
     for (const { local, prefixlen } of link.addr_info ?? []) add(local, prefixlen)
   }
   for (const { dst } of JSON.parse(ip(['-j', '-4', 'route', 'show'])) as { dst: string }[]) {
@@ -258,7 +274,10 @@ function slotIsFree(slot: number, used: [number, number][]): boolean {
 function run(command: string, args: string[]): Promise<{ code: number; stderr: string }> {
   return new Promise(resolve => {
     execFile(command, args, { encoding: 'utf8', timeout: 20000 }, (error, _stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stderr: stderr || error?.message || '' })
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+        stderr: stderr || error?.message || ''
+      })
     })
   })
 }
@@ -275,8 +294,10 @@ async function waitForDockerd(name: string, address: string): Promise<void> {
   for (;;) {
     const { stderr } = await run('docker', ['pull', `${name}:1/sbr/resolve-probe:0`])
     if (stderr.includes(`${address}:1`)) return
-    if (stderr.includes('ENOENT')) throw new Error(`docker is not installed; pass waitForDockerd: false to create a test host without it`)
-    if (Date.now() > deadline) throw new Error(`dockerd does not resolve ${name} to ${address} after 15 s: ${stderr.trim()}`)
+    if (stderr.includes('ENOENT'))
+      throw new Error(`docker is not installed; pass waitForDockerd: false to create a test host without it`)
+    if (Date.now() > deadline)
+      throw new Error(`dockerd does not resolve ${name} to ${address} after 15 s: ${stderr.trim()}`)
     // Not faster: polled every 100 ms, dockerd took 7.5-8.5 s instead of about 5 to see the new line.
     await new Promise(resolve => setTimeout(resolve, 250))
   }
@@ -314,7 +335,8 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
           errors.push(error)
         }
       }
-      if (errors.length) throw new AggregateError(errors, `destroying test host ${name} (${netns}): ${errors.map(String).join('; ')}`)
+      if (errors.length)
+        throw new AggregateError(errors, `destroying test host ${name} (${netns}): ${errors.map(String).join('; ')}`)
     }
   }
   live.add(teardown)
@@ -329,7 +351,9 @@ export async function createTestHost(options: TestHostOptions = {}): Promise<Tes
       const candidate = (first + i) % SLOTS
       if (!slotIsFree(candidate, used)) continue
       const veth = `sbr${candidate}h`
-      const result = spawnSync('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns], { encoding: 'utf8' })
+      const result = spawnSync('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns], {
+        encoding: 'utf8'
+      })
       if (result.status === 0) {
         slot = candidate
         state.veth = veth

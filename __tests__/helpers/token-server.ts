@@ -24,9 +24,31 @@ export interface TokenSigner {
 /** An RSA key and a self-signed certificate for it, made by openssl. */
 export function makeTokenSigner(): TokenSigner {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-token-signer-'))
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-out', 'signer.pem', '-days', '30', '-subj', '/CN=sbr test token signer'], { cwd: dir, stdio: 'pipe' })
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'signer.key',
+      '-out',
+      'signer.pem',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=sbr test token signer'
+    ],
+    { cwd: dir, stdio: 'pipe' }
+  )
   const certPath = join(dir, 'signer.pem')
-  return { certPath, keyPem: readFileSync(join(dir, 'signer.key'), 'utf8'), certDer: Buffer.from(new X509Certificate(readFileSync(certPath)).raw) }
+  return {
+    certPath,
+    keyPem: readFileSync(join(dir, 'signer.key'), 'utf8'),
+    certDer: Buffer.from(new X509Certificate(readFileSync(certPath)).raw)
+  }
 }
 
 export interface TokenServiceOptions {
@@ -58,7 +80,14 @@ function parseScope(scope: string): Access | undefined {
   const first = scope.indexOf(':')
   const last = scope.lastIndexOf(':')
   if (first === -1 || last === first) return undefined
-  return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions: scope.slice(last + 1).split(',').filter(action => action !== '') }
+  return {
+    type: scope.slice(0, first),
+    name: scope.slice(first + 1, last),
+    actions: scope
+      .slice(last + 1)
+      .split(',')
+      .filter(action => action !== '')
+  }
 }
 
 function base64url(data: Buffer | string): string {
@@ -68,7 +97,16 @@ function base64url(data: Buffer | string): string {
 function issueToken(options: TokenServiceOptions, subject: string, access: Access[]): string {
   const header = { typ: 'JWT', alg: 'RS256', x5c: [options.signer.certDer.toString('base64')] }
   const now = Math.floor(Date.now() / 1000)
-  const claims = { iss: options.issuer, sub: subject, aud: options.service, exp: now + 300, nbf: now - 10, iat: now, jti: randomBytes(8).toString('hex'), access }
+  const claims = {
+    iss: options.issuer,
+    sub: subject,
+    aud: options.service,
+    exp: now + 300,
+    nbf: now - 10,
+    iat: now,
+    jti: randomBytes(8).toString('hex'),
+    access
+  }
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`
   return `${signingInput}.${base64url(sign('RSA-SHA256', Buffer.from(signingInput), options.signer.keyPem))}`
 }
@@ -83,13 +121,21 @@ async function readBody(request: IncomingMessage): Promise<string> {
  * Who is asking: GET carries HTTP basic auth (docker's and buildx's way); POST is the OAuth2
  * password grant (containerd's and so BuildKit's way when it has credentials).
  */
-async function credentialsOf(request: IncomingMessage, query: URLSearchParams): Promise<{ user?: string; password?: string; scopes: string[] }> {
+async function credentialsOf(
+  request: IncomingMessage,
+  query: URLSearchParams
+): Promise<{ user?: string; password?: string; scopes: string[] }> {
   if (request.method === 'POST') {
     const form = new URLSearchParams(await readBody(request))
     const scopes = (form.get('scope') ?? '').split(' ').filter(scope => scope !== '')
-    return form.get('grant_type') === 'password' ? { user: form.get('username') ?? undefined, password: form.get('password') ?? undefined, scopes } : { scopes }
+    return form.get('grant_type') === 'password'
+      ? { user: form.get('username') ?? undefined, password: form.get('password') ?? undefined, scopes }
+      : { scopes }
   }
-  const scopes = query.getAll('scope').flatMap(scope => scope.split(' ')).filter(scope => scope !== '')
+  const scopes = query
+    .getAll('scope')
+    .flatMap(scope => scope.split(' '))
+    .filter(scope => scope !== '')
   const basic = /^Basic (.+)$/i.exec(request.headers.authorization ?? '')
   if (!basic) return { scopes }
   const decoded = Buffer.from(basic[1], 'base64').toString('utf8')
@@ -122,7 +168,8 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       answer(response, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'invalid username or password' }] })
       return
     }
-    const access = user === undefined ? [] : scopes.map(parseScope).filter((scope): scope is Access => scope !== undefined)
+    const access =
+      user === undefined ? [] : scopes.map(parseScope).filter((scope): scope is Access => scope !== undefined)
     const token = issueToken(options, user ?? '', access)
     answer(response, 200, { token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() })
   }
@@ -130,10 +177,14 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   const serverOptions: ServerOptions = {
     cert: readFileSync(options.tls.certPath),
     key: readFileSync(options.tls.keyPath),
-    ...(options.clientCaPath ? { ca: readFileSync(options.clientCaPath), requestCert: true, rejectUnauthorized: true } : {})
+    ...(options.clientCaPath
+      ? { ca: readFileSync(options.clientCaPath), requestCert: true, rejectUnauthorized: true }
+      : {})
   }
   const server = createServer(serverOptions, (request, response) => {
-    handle(request, response).catch(error => answer(response, 500, { errors: [{ code: 'ERROR', message: String(error) }] }))
+    handle(request, response).catch(error =>
+      answer(response, 500, { errors: [{ code: 'ERROR', message: String(error) }] })
+    )
   })
   const sockets = new Set<Duplex>()
   server.on('connection', socket => {

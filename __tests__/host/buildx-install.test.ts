@@ -16,14 +16,14 @@ describe('buildx release assets', () => {
     expect(() => releaseAssetName('v0.19.3', 'aix', 'ppc')).toThrow('buildx publishes no release for aix/ppc')
   })
 
-  it('finds the asset\'s sha256 in a checksums file, and nothing for an unlisted asset', () => {
+  it("finds the asset's sha256 in a checksums file, and nothing for an unlisted asset", () => {
     const sum = 'a'.repeat(64)
     const checksums = `${'b'.repeat(64)} *buildx-v0.19.3.linux-arm64\n${sum} *buildx-v0.19.3.linux-amd64\n`
     expect(checksumFor(checksums, 'buildx-v0.19.3.linux-amd64')).toBe(sum)
     expect(checksumFor(checksums, 'buildx-v0.19.3.darwin-amd64')).toBeUndefined()
   })
 
-  it('installs into DOCKER_CONFIG\'s cli-plugins first, where the Docker CLI looks first', () => {
+  it("installs into DOCKER_CONFIG's cli-plugins first, where the Docker CLI looks first", () => {
     expect(cliPluginDirs({ DOCKER_CONFIG: '/cfg' })[0]).toBe('/cfg/cli-plugins')
   })
 })

@@ -4,11 +4,13 @@ import { usesLocalDaemon } from '../../src/host/docker-engine.js'
 const WORKER_LINE = (platforms: string): string =>
   `time="2026-01-01T00:00:00Z" level=info msg="found worker \\"kpgh9ap4xo1r\\", labels=map[org.mobyproject.buildkit.worker.executor:oci], platforms=[${platforms}]"\n`
 
-describe('a booted builder\'s platforms', () => {
-  it('come from buildkitd\'s start-up log, in the order buildx inspect shows them', () => {
+describe("a booted builder's platforms", () => {
+  it("come from buildkitd's start-up log, in the order buildx inspect shows them", () => {
     const log = `\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0040time="..." level=info msg="auto snapshotter: using overlayfs"\n\u0002\u0000\u0000\u0000\u0000\u0000\u0000\u0090${WORKER_LINE('linux/amd64 linux/amd64/v2 linux/386')}`
     expect(platformsFromBuildkitdLog(log)).toEqual(['linux/amd64', 'linux/amd64/v2', 'linux/386'])
-    expect(parseInspect('Platforms:             linux/amd64, linux/amd64/v2, linux/386\n').platforms).toEqual(platformsFromBuildkitdLog(log))
+    expect(parseInspect('Platforms:             linux/amd64, linux/amd64/v2, linux/386\n').platforms).toEqual(
+      platformsFromBuildkitdLog(log)
+    )
   })
 
   it.each([

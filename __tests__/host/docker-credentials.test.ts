@@ -16,21 +16,39 @@ const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'))
 const auth = (user: string, password: string): string => Buffer.from(`${user}:${password}`).toString('base64')
 
 /** addAuths as main calls it: the backup in a job directory, the record saved before the write. */
-async function add(credentials: Credential[], path: string): Promise<{ added: AddedAuths; servedByHelpers: string[]; saved: AddedAuths[] }> {
+async function add(
+  credentials: Credential[],
+  path: string
+): Promise<{ added: AddedAuths; servedByHelpers: string[]; saved: AddedAuths[] }> {
   const saved: AddedAuths[] = []
   const jobDir = mkdtempSync(join(tmpdir(), 'sbr-job-'))
-  const result = await addAuths(credentials, path, join(jobDir, 'docker-config.json.backup'), added => saved.push(added))
+  const result = await addAuths(credentials, path, join(jobDir, 'docker-config.json.backup'), added =>
+    saved.push(added)
+  )
   return { ...result, saved }
 }
 
 describe('Docker client credentials', () => {
   it('adds entries next to the existing ones, and post puts back exactly what was there', async () => {
-    const before = { auths: { 'keep.example': { auth: auth('a', 'b') }, 'reg.internal': { auth: auth('old', 'one') } }, psFormat: 'table' }
+    const before = {
+      auths: { 'keep.example': { auth: auth('a', 'b') }, 'reg.internal': { auth: auth('old', 'one') } },
+      psFormat: 'table'
+    }
     const path = configPath(before)
-    const { added, saved } = await add([{ host: 'reg.internal', username: 'ci', password: 'new' }, { host: 'docker.io', username: 'hub', password: 'tok' }], path)
+    const { added, saved } = await add(
+      [
+        { host: 'reg.internal', username: 'ci', password: 'new' },
+        { host: 'docker.io', username: 'hub', password: 'tok' }
+      ],
+      path
+    )
     expect(saved).toEqual([added])
     expect(read(path)).toEqual({
-      auths: { 'keep.example': { auth: auth('a', 'b') }, 'reg.internal': { auth: auth('ci', 'new') }, 'https://index.docker.io/v1/': { auth: auth('hub', 'tok') } },
+      auths: {
+        'keep.example': { auth: auth('a', 'b') },
+        'reg.internal': { auth: auth('ci', 'new') },
+        'https://index.docker.io/v1/': { auth: auth('hub', 'tok') }
+      },
       psFormat: 'table'
     })
     expect(await removeAuths(added)).toEqual([])
@@ -58,7 +76,9 @@ describe('Docker client credentials', () => {
     const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
     expect(added.change.before).toBeUndefined()
     expect(statSync(path).mode & 0o777).toBe(0o600)
-    expect(readFileSync(path, 'utf8')).toBe(`{\n\t"auths": {\n\t\t"reg.internal": {\n\t\t\t"auth": "${auth('ci', 'x')}"\n\t\t}\n\t}\n}\n`)
+    expect(readFileSync(path, 'utf8')).toBe(
+      `{\n\t"auths": {\n\t\t"reg.internal": {\n\t\t\t"auth": "${auth('ci', 'x')}"\n\t\t}\n\t}\n}\n`
+    )
     await removeAuths(added)
     expect(existsSync(path)).toBe(false)
   })
@@ -73,7 +93,13 @@ describe('Docker client credentials', () => {
 
   it('removes only its own entries from a file changed since, keeping the other change', async () => {
     const path = configPath({ auths: { 'reg.internal': { auth: auth('old', 'one') } } })
-    const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }, { host: 'b.internal', username: 'ci', password: 'y' }], path)
+    const { added } = await add(
+      [
+        { host: 'reg.internal', username: 'ci', password: 'x' },
+        { host: 'b.internal', username: 'ci', password: 'y' }
+      ],
+      path
+    )
     const changed = read(path) as { auths: Record<string, unknown>; detachKeys?: string }
     writeFileSync(path, JSON.stringify({ ...changed, detachKeys: 'ctrl-e,e' }))
     await removeAuths(added)
@@ -89,7 +115,9 @@ describe('Docker client credentials', () => {
   it('refuses to touch a config that is not JSON', async () => {
     const path = configPath()
     writeFileSync(path, '{ not json')
-    await expect(add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)).rejects.toThrow('is not valid JSON')
+    await expect(add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)).rejects.toThrow(
+      'is not valid JSON'
+    )
     expect(readFileSync(path, 'utf8')).toBe('{ not json')
   })
 

@@ -14,7 +14,9 @@ describe('JSON files of other tools', () => {
   })
 
   it('are left alone when they do not parse; an empty file is an empty object', () => {
-    expect(() => parseJsonObject('/etc/docker/daemon.json', '{ nope')).toThrow('/etc/docker/daemon.json is not valid JSON')
+    expect(() => parseJsonObject('/etc/docker/daemon.json', '{ nope')).toThrow(
+      '/etc/docker/daemon.json is not valid JSON'
+    )
     expect(parseJsonObject('f', ' \n')).toEqual({})
   })
 })

@@ -32,7 +32,19 @@ afterEach(() => jest.restoreAllMocks())
 
 describe("action.yml's defaults", () => {
   it('are found (the parse above reads the file)', () => {
-    expect(Object.keys(actionYmlDefaults())).toEqual(expect.arrayContaining(['debug', 'driver', 'buildkitd-flags', 'use', 'bootstrap', 'preflight', 'preflight-timeout', 'trust-docker-daemon', 'install-config']))
+    expect(Object.keys(actionYmlDefaults())).toEqual(
+      expect.arrayContaining([
+        'debug',
+        'driver',
+        'buildkitd-flags',
+        'use',
+        'bootstrap',
+        'preflight',
+        'preflight-timeout',
+        'trust-docker-daemon',
+        'install-config'
+      ])
+    )
   })
 
   it('given as inputs, read and plan the same as no input at all', () => {

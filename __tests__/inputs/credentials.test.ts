@@ -23,7 +23,9 @@ describe('credentials input', () => {
   })
 
   it('rejects two lines for one registry', () => {
-    expect(inputErrorOf(() => parseCredentialLines('r:1=a:b\nR:1=c:d')).message).toContain('R:1 has credentials on line 1 already')
+    expect(inputErrorOf(() => parseCredentialLines('r:1=a:b\nR:1=c:d')).message).toContain(
+      'R:1 has credentials on line 1 already'
+    )
   })
 
   it('applies username/password to every listed registry; a credentials line wins for its host', () => {

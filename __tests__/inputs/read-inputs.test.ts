@@ -46,7 +46,15 @@ describe('readInputs', () => {
     const inputs = readInputs()
     expect(inputs).toMatchObject({
       config: { registries: [], mirrors: [], debug: false },
-      builder: { driver: 'docker-container', driverOpts: [], buildkitdFlags: DEFAULT_BUILDKITD_FLAGS, use: true, bootstrap: true, cleanup: true, replace: true },
+      builder: {
+        driver: 'docker-container',
+        driverOpts: [],
+        buildkitdFlags: DEFAULT_BUILDKITD_FLAGS,
+        use: true,
+        bootstrap: true,
+        cleanup: true,
+        replace: true
+      },
       preflight: { mode: 'warn', timeoutSeconds: 5 },
       host: { installConfig: '', credentials: [], daemonTrust: 'off' }
     })
@@ -54,7 +62,12 @@ describe('readInputs', () => {
   })
 
   it('reads ca-cert, client-cert and client-key as PEM text or as paths', () => {
-    withInputs({ registries: 'reg.example.com', 'ca-cert': pki.caCert, 'client-cert': pki.clientCertPath, 'client-key': pki.clientKey })
+    withInputs({
+      registries: 'reg.example.com',
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCertPath,
+      'client-key': pki.clientKey
+    })
     const { config } = readInputs()
     expect(config.caCert).toContain('-----BEGIN CERTIFICATE-----')
     expect(config.clientKeypair?.cert).toContain('-----BEGIN CERTIFICATE-----')
@@ -66,26 +79,35 @@ describe('readInputs', () => {
       withInputs({ 'client-cert': pki.clientCert, 'client-key': key })
       stdout = ''
       readInputs()
-      const masked = stdout.split('\n').filter(line => line.startsWith('::add-mask::')).map(line => line.slice('::add-mask::'.length))
+      const masked = stdout
+        .split('\n')
+        .filter(line => line.startsWith('::add-mask::'))
+        .map(line => line.slice('::add-mask::'.length))
       const bodyLines = pki.clientKey.split('\n').filter(line => line !== '' && !line.startsWith('-----'))
       expect(masked).toEqual(expect.arrayContaining(bodyLines))
       expect(masked).not.toContain(pki.clientKeyPath)
     }
   })
 
-  it('reads a registry\'s own ca= file', () => {
+  it("reads a registry's own ca= file", () => {
     withInputs({ registries: `reg.example.com ca=${otherPki.caCertPath}` })
     expect(readInputs().config.registries[0].ownCa).toContain('-----BEGIN CERTIFICATE-----')
   })
 
   it('reads driver options one per line', () => {
     withInputs({ 'driver-opts': 'image=moby/buildkit:v0.20.0\nenv.http_proxy=http://proxy:3128,foo\n' })
-    expect(readInputs().builder.driverOpts).toEqual(['image=moby/buildkit:v0.20.0', 'env.http_proxy=http://proxy:3128,foo'])
+    expect(readInputs().builder.driverOpts).toEqual([
+      'image=moby/buildkit:v0.20.0',
+      'env.http_proxy=http://proxy:3128,foo'
+    ])
   })
 
   it('parses buildkitd-config-inline', () => {
     withInputs({ 'buildkitd-config-inline': '[worker.oci]\ngc = false\n' })
-    expect(readInputs().config.baseConfig).toEqual({ table: { worker: { oci: { gc: false } } }, input: 'buildkitd-config-inline' })
+    expect(readInputs().config.baseConfig).toEqual({
+      table: { worker: { oci: { gc: false } } },
+      input: 'buildkitd-config-inline'
+    })
   })
 
   it('gives a unique default name built from the run, attempt and job', () => {
@@ -100,7 +122,11 @@ describe('bad input names the input, the line and the fix', () => {
     [{ 'ca-cert': 'not a certificate\nat all' }, 'ca-cert', 'neither PEM text'],
     [{ 'ca-cert': '/no/such/ca.pem' }, 'ca-cert', "the file '/no/such/ca.pem' does not exist"],
     [{ 'ca-cert': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, 'ca-cert', 'does not parse'],
-    [{ 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') }, 'ca-cert', 'base64-encoded PEM'],
+    [
+      { 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') },
+      'ca-cert',
+      'base64-encoded PEM'
+    ],
     [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
     [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],
     [{ driver: 'docker' }, 'driver', 'use `docker-container`'],
@@ -115,21 +141,31 @@ describe('bad input names the input, the line and the fix', () => {
   })
 
   it('a key without its certificate, and the reverse', () => {
-    expect(inputError({ 'client-key': pki.clientKey }).message).toContain("Input 'client-cert': is empty while `client-key` is set")
-    expect(inputError({ 'client-cert': pki.clientCert }).message).toContain("Input 'client-key': is empty while `client-cert` is set")
+    expect(inputError({ 'client-key': pki.clientKey }).message).toContain(
+      "Input 'client-cert': is empty while `client-key` is set"
+    )
+    expect(inputError({ 'client-cert': pki.clientCert }).message).toContain(
+      "Input 'client-key': is empty while `client-cert` is set"
+    )
   })
 
   it('a key that belongs to another certificate', () => {
-    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': otherPki.clientKey }).message).toContain('does not belong to the certificate')
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': otherPki.clientKey }).message).toContain(
+      'does not belong to the certificate'
+    )
   })
 
   it('a certificate in the key input', () => {
-    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': pki.clientCert }).message).toContain('not a PEM private key')
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': pki.clientCert }).message).toContain(
+      'not a PEM private key'
+    )
   })
 
   it('an encrypted key', () => {
     const encrypted = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n'
-    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': encrypted }).message).toContain('BuildKit cannot take a passphrase')
+    expect(inputError({ 'client-cert': pki.clientCert, 'client-key': encrypted }).message).toContain(
+      'BuildKit cannot take a passphrase'
+    )
   })
 
   it('a ca= file that is not a certificate, on its line', () => {
@@ -138,15 +174,19 @@ describe('bad input names the input, the line and the fix', () => {
     expect(error.message).toContain(`ca=${pki.clientKeyPath} is not a PEM certificate`)
   })
 
-  it('invalid TOML with smol-toml\'s line and column', () => {
+  it("invalid TOML with smol-toml's line and column", () => {
     const error = inputError({ 'buildkitd-config-inline': 'debug = true\n[worker.oci\n' })
     expect(error.line).toBe(2)
-    expect(error.message).toMatch(/Input 'buildkitd-config-inline', line 2: invalid TOML: .+ Fix: correct the TOML at line 2, column \d+/)
+    expect(error.message).toMatch(
+      /Input 'buildkitd-config-inline', line 2: invalid TOML: .+ Fix: correct the TOML at line 2, column \d+/
+    )
   })
 
   it('both base configs at once', () => {
     const path = join(scratch, 'base.toml')
     writeFileSync(path, 'debug = true\n')
-    expect(inputError({ 'buildkitd-config': path, 'buildkitd-config-inline': 'debug = false' }).message).toContain('keep one of them')
+    expect(inputError({ 'buildkitd-config': path, 'buildkitd-config-inline': 'debug = false' }).message).toContain(
+      'keep one of them'
+    )
   })
 })

@@ -8,12 +8,29 @@ const host = (text: string) => parseHost(text, 'registries', 1)
 
 describe('parseRegistries', () => {
   it('reads hosts and options, skipping comments and blank lines, keeping line numbers', () => {
-    const text = ['# our registries', 'registry.local:5000 http', '', 'tls.example.com  # verified', '10.0.0.5:443 insecure', 'mtls.example.com:8443 ca=/etc/ca.pem'].join('\n')
+    const text = [
+      '# our registries',
+      'registry.local:5000 http',
+      '',
+      'tls.example.com  # verified',
+      '10.0.0.5:443 insecure',
+      'mtls.example.com:8443 ca=/etc/ca.pem'
+    ].join('\n')
     expect(parseRegistries(text)).toEqual([
-      { host: { text: 'registry.local:5000', hostname: 'registry.local', port: 5000 }, transport: 'http', caPaths: [], line: 2 },
+      {
+        host: { text: 'registry.local:5000', hostname: 'registry.local', port: 5000 },
+        transport: 'http',
+        caPaths: [],
+        line: 2
+      },
       { host: { text: 'tls.example.com', hostname: 'tls.example.com' }, transport: 'tls', caPaths: [], line: 4 },
       { host: { text: '10.0.0.5:443', hostname: '10.0.0.5', port: 443 }, transport: 'insecure', caPaths: [], line: 5 },
-      { host: { text: 'mtls.example.com:8443', hostname: 'mtls.example.com', port: 8443 }, transport: 'tls', caPaths: ['/etc/ca.pem'], line: 6 }
+      {
+        host: { text: 'mtls.example.com:8443', hostname: 'mtls.example.com', port: 8443 },
+        transport: 'tls',
+        caPaths: ['/etc/ca.pem'],
+        line: 6
+      }
     ])
   })
 
@@ -27,7 +44,7 @@ describe('parseRegistries', () => {
   it.each([
     ['https://registry.local:5000', 1, "drop 'https://' and write 'registry.local:5000'"],
     ['http://registry.local:5000', 1, '`http` option'],
-    ['registry.local:5000/team', 1, "write only HOST or HOST:PORT"],
+    ['registry.local:5000/team', 1, 'write only HOST or HOST:PORT'],
     ['registry.local:0', 1, 'port from 1 to 65535'],
     ['registry.local:65536', 1, 'port from 1 to 65535'],
     ['registry.local:abc', 1, 'port from 1 to 65535'],
@@ -64,7 +81,14 @@ describe('parseMirrors', () => {
   it('reads Docker Hub mirrors and UPSTREAM=MIRROR lists', () => {
     expect(parseMirrors('mirror.gcr.io\nghcr.io=m1:5000,m2.example.com/proxy/ghcr')).toEqual([
       { upstream: host('docker.io'), mirrors: [{ host: host('mirror.gcr.io'), path: '' }], line: 1 },
-      { upstream: host('ghcr.io'), mirrors: [{ host: host('m1:5000'), path: '' }, { host: host('m2.example.com'), path: '/proxy/ghcr' }], line: 2 }
+      {
+        upstream: host('ghcr.io'),
+        mirrors: [
+          { host: host('m1:5000'), path: '' },
+          { host: host('m2.example.com'), path: '/proxy/ghcr' }
+        ],
+        line: 2
+      }
     ])
   })
 
@@ -91,8 +115,14 @@ describe('parseMirrors', () => {
 
 describe('helpers', () => {
   it('finds loopback hosts, which the builder container cannot reach on its own network', () => {
-    expect(['localhost:5000', 'LOCALHOST', 'registry.localhost:1', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000'].map(host).every(isLoopback)).toBe(true)
-    expect(['registry.local:5000', '10.0.0.1', '[fd00::1]:5000', 'localhost.example.com'].map(host).some(isLoopback)).toBe(false)
+    expect(
+      ['localhost:5000', 'LOCALHOST', 'registry.localhost:1', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000']
+        .map(host)
+        .every(isLoopback)
+    ).toBe(true)
+    expect(
+      ['registry.local:5000', '10.0.0.1', '[fd00::1]:5000', 'localhost.example.com'].map(host).some(isLoopback)
+    ).toBe(false)
   })
 
   it('keeps line numbers past comments and blank lines', () => {
@@ -103,7 +133,11 @@ describe('helpers', () => {
   })
 
   it('parses a host once into its text, name and port', () => {
-    expect(host('my-registry.example.com:5000')).toEqual({ text: 'my-registry.example.com:5000', hostname: 'my-registry.example.com', port: 5000 })
+    expect(host('my-registry.example.com:5000')).toEqual({
+      text: 'my-registry.example.com:5000',
+      hostname: 'my-registry.example.com',
+      port: 5000
+    })
     expect(host('[fd00::5]:443')).toEqual({ text: '[fd00::5]:443', hostname: 'fd00::5', port: 443 })
     expect(host('registry')).toEqual({ text: 'registry', hostname: 'registry', port: undefined })
   })

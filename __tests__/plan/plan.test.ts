@@ -6,13 +6,27 @@ import { buildPlan, fileNameForHost } from '../../src/plan/plan.js'
 const DIR = '/runner/temp/setup-buildkit-registry-abc'
 const CA = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n'
 const OWN_CA = '-----BEGIN CERTIFICATE-----\nOWN\n-----END CERTIFICATE-----\n'
-const KEYPAIR = { cert: '-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n', key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n' }
+const KEYPAIR = {
+  cert: '-----BEGIN CERTIFICATE-----\nCLIENT\n-----END CERTIFICATE-----\n',
+  key: '-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n'
+}
 
-type WithInputs = Partial<Omit<ConfigInputs, 'registries' | 'mirrors'>> & Partial<BuilderInputs> & { registries?: string; mirror?: string; ownCa?: string }
+type WithInputs = Partial<Omit<ConfigInputs, 'registries' | 'mirrors'>> &
+  Partial<BuilderInputs> & { registries?: string; mirror?: string; ownCa?: string }
 
 /** The stages of Inputs the plan reads, as readInputs returns them for a workflow with only `with` set. */
 function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder'> {
-  const { registries = '', mirror = '', ownCa = '', caCert, clientKeypair, maxParallelism, debug = false, baseConfig, ...builder } = withInputs
+  const {
+    registries = '',
+    mirror = '',
+    ownCa = '',
+    caCert,
+    clientKeypair,
+    maxParallelism,
+    debug = false,
+    baseConfig,
+    ...builder
+  } = withInputs
   return {
     config: {
       registries: parseRegistries(registries).map(line => ({ ...line, ownCa: line.caPaths.length > 0 ? ownCa : '' })),
@@ -23,7 +37,19 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder'>
       debug,
       baseConfig
     },
-    builder: { name: 'builder-1', driver: 'docker-container', driverOpts: [], buildkitdFlags: '', endpoint: '', use: true, bootstrap: false, cleanup: true, replace: true, buildxVersion: '', ...builder }
+    builder: {
+      name: 'builder-1',
+      driver: 'docker-container',
+      driverOpts: [],
+      buildkitdFlags: '',
+      endpoint: '',
+      use: true,
+      bootstrap: false,
+      cleanup: true,
+      replace: true,
+      buildxVersion: '',
+      ...builder
+    }
   }
 }
 
@@ -34,7 +60,9 @@ function config(withInputs: Parameters<typeof inputs>[0]): unknown {
 
 describe('seed recipes: the buildkitd.toml BuildKit reads', () => {
   it('plain-HTTP registry', () => {
-    expect(config({ registries: 'registry.local:5000 http' })).toEqual({ registry: { 'registry.local:5000': { http: true } } })
+    expect(config({ registries: 'registry.local:5000 http' })).toEqual({
+      registry: { 'registry.local:5000': { http: true } }
+    })
   })
 
   it('self-signed CA from a secret, with http = false written explicitly', () => {
@@ -49,14 +77,18 @@ describe('seed recipes: the buildkitd.toml BuildKit reads', () => {
         'mtls.example.com': {
           http: false,
           ca: [`${DIR}/certs/mtls.example.com/ca.pem`],
-          keypair: [{ key: `${DIR}/certs/mtls.example.com/client.key`, cert: `${DIR}/certs/mtls.example.com/client.cert` }]
+          keypair: [
+            { key: `${DIR}/certs/mtls.example.com/client.key`, cert: `${DIR}/certs/mtls.example.com/client.cert` }
+          ]
         }
       }
     })
   })
 
   it('insecure localhost registry', () => {
-    expect(config({ registries: 'localhost:5000 insecure' })).toEqual({ registry: { 'localhost:5000': { http: false, insecure: true } } })
+    expect(config({ registries: 'localhost:5000 insecure' })).toEqual({
+      registry: { 'localhost:5000': { http: false, insecure: true } }
+    })
   })
 
   it('Docker Hub mirror', () => {
@@ -66,7 +98,9 @@ describe('seed recipes: the buildkitd.toml BuildKit reads', () => {
   })
 
   it('max-parallelism for both workers', () => {
-    expect(config({ maxParallelism: 4 })).toEqual({ worker: { oci: { 'max-parallelism': 4 }, containerd: { 'max-parallelism': 4 } } })
+    expect(config({ maxParallelism: 4 })).toEqual({
+      worker: { oci: { 'max-parallelism': 4 }, containerd: { 'max-parallelism': 4 } }
+    })
   })
 
   it('debug', () => {
@@ -76,7 +110,9 @@ describe('seed recipes: the buildkitd.toml BuildKit reads', () => {
 
 describe('buildPlan', () => {
   it('gives a listed mirror its own http/insecure/CA settings', () => {
-    expect(config({ registries: 'mirror.local:5000 http', mirror: 'mirror.local:5000\nghcr.io=mirror.local:5000/ghcr' })).toEqual({
+    expect(
+      config({ registries: 'mirror.local:5000 http', mirror: 'mirror.local:5000\nghcr.io=mirror.local:5000/ghcr' })
+    ).toEqual({
       registry: {
         'mirror.local:5000': { http: true },
         'docker.io': { mirrors: ['mirror.local:5000'] },
@@ -87,19 +123,29 @@ describe('buildPlan', () => {
 
   it('adds mirrors to a registry that is also listed', () => {
     expect(config({ registries: 'ghcr.io', mirror: 'ghcr.io=m1:5000,m2:5000' })).toEqual({
-      registry: { 'ghcr.io': { http: false, mirrors: ['m1:5000', 'm2:5000'] }, 'm1:5000': { http: false }, 'm2:5000': { http: false } }
+      registry: {
+        'ghcr.io': { http: false, mirrors: ['m1:5000', 'm2:5000'] },
+        'm1:5000': { http: false },
+        'm2:5000': { http: false }
+      }
     })
   })
 
-  it('writes ca-cert and a registry\'s own ca= into one file for that registry', () => {
-    const plan = buildPlan(inputs({ registries: 'a.example.com ca=/x.pem\nb.example.com', caCert: CA, ownCa: OWN_CA }), DIR)
+  it("writes ca-cert and a registry's own ca= into one file for that registry", () => {
+    const plan = buildPlan(
+      inputs({ registries: 'a.example.com ca=/x.pem\nb.example.com', caCert: CA, ownCa: OWN_CA }),
+      DIR
+    )
     const files = Object.fromEntries(plan.files.map(file => [file.path, file.content]))
     expect(files[`${DIR}/certs/a.example.com/ca.pem`]).toBe(CA + OWN_CA)
     expect(files[`${DIR}/certs/b.example.com/ca.pem`]).toBe(CA)
   })
 
   it('writes no certificate for HTTP registries and the key with mode 0600', () => {
-    const plan = buildPlan(inputs({ registries: 'plain:5000 http\nsecure:5000', caCert: CA, clientKeypair: KEYPAIR }), DIR)
+    const plan = buildPlan(
+      inputs({ registries: 'plain:5000 http\nsecure:5000', caCert: CA, clientKeypair: KEYPAIR }),
+      DIR
+    )
     expect(plan.files.map(file => [file.path.slice(DIR.length + 1), file.mode.toString(8)])).toEqual([
       ['buildkitd.toml', '644'],
       ['certs/secure_5000/ca.pem', '644'],
@@ -123,8 +169,17 @@ describe('buildPlan', () => {
   })
 
   it('merges into the base config; the inputs win and the key is reported', () => {
-    const base = parse('root = "/var/lib/buildkit"\n[registry."reg:5000"]\nhttp = false\nmirrors = ["keep:1"]\n[worker.oci]\nmax-parallelism = 2\ngc = true\n')
-    const plan = buildPlan(inputs({ registries: 'reg:5000 http', maxParallelism: 8, baseConfig: { table: base, input: 'buildkitd-config-inline' } }), DIR)
+    const base = parse(
+      'root = "/var/lib/buildkit"\n[registry."reg:5000"]\nhttp = false\nmirrors = ["keep:1"]\n[worker.oci]\nmax-parallelism = 2\ngc = true\n'
+    )
+    const plan = buildPlan(
+      inputs({
+        registries: 'reg:5000 http',
+        maxParallelism: 8,
+        baseConfig: { table: base, input: 'buildkitd-config-inline' }
+      }),
+      DIR
+    )
     expect(parse(plan.toml)).toEqual({
       root: '/var/lib/buildkit',
       registry: { 'reg:5000': { http: true, mirrors: ['keep:1'] } },
@@ -137,19 +192,41 @@ describe('buildPlan', () => {
 describe('buildx create arguments', () => {
   it('passes name, driver, config, options, flags, bootstrap, use and endpoint', () => {
     const plan = buildPlan(
-      inputs({ registries: 'reg.example.com', driver: 'kubernetes', driverOpts: ['namespace=ci', 'rootless=true'], buildkitdFlags: '--debug', bootstrap: true, endpoint: 'kube-ctx' }),
+      inputs({
+        registries: 'reg.example.com',
+        driver: 'kubernetes',
+        driverOpts: ['namespace=ci', 'rootless=true'],
+        buildkitdFlags: '--debug',
+        bootstrap: true,
+        endpoint: 'kube-ctx'
+      }),
       DIR
     )
     expect(plan.createArgs).toEqual([
-      'buildx', 'create', '--name', 'builder-1', '--driver', 'kubernetes', '--config', `${DIR}/buildkitd.toml`,
-      '--driver-opt', 'namespace=ci', '--driver-opt', 'rootless=true', '--buildkitd-flags', '--debug', '--bootstrap', '--use', 'kube-ctx'
+      'buildx',
+      'create',
+      '--name',
+      'builder-1',
+      '--driver',
+      'kubernetes',
+      '--config',
+      `${DIR}/buildkitd.toml`,
+      '--driver-opt',
+      'namespace=ci',
+      '--driver-opt',
+      'rootless=true',
+      '--buildkitd-flags',
+      '--debug',
+      '--bootstrap',
+      '--use',
+      'kube-ctx'
     ])
   })
 
   it('adds network=host when a registry is on loopback, and says why', () => {
     const plan = buildPlan(inputs({ registries: 'localhost:5000 http' }), DIR)
     expect(plan.createArgs).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
-    expect(plan.notes.join('\n')).toContain('localhost:5000 is on this machine\'s loopback')
+    expect(plan.notes.join('\n')).toContain("localhost:5000 is on this machine's loopback")
   })
 
   it('adds network=host for a loopback mirror too', () => {
@@ -166,14 +243,41 @@ describe('buildx create arguments', () => {
   })
 
   it('passes neither config nor buildkitd flags to the remote driver, and says where the config is', () => {
-    const plan = buildPlan(inputs({ driver: 'remote', buildkitdFlags: '--debug', endpoint: 'tcp://buildkitd:1234', use: false }), DIR)
-    expect(plan.createArgs).toEqual(['buildx', 'create', '--name', 'builder-1', '--driver', 'remote', 'tcp://buildkitd:1234'])
+    const plan = buildPlan(
+      inputs({ driver: 'remote', buildkitdFlags: '--debug', endpoint: 'tcp://buildkitd:1234', use: false }),
+      DIR
+    )
+    expect(plan.createArgs).toEqual([
+      'buildx',
+      'create',
+      '--name',
+      'builder-1',
+      '--driver',
+      'remote',
+      'tcp://buildkitd:1234'
+    ])
     expect(plan.notes.join('\n')).toContain(`start your buildkitd with \`--config ${DIR}/buildkitd.toml\``)
   })
 
-  it('writes the remote endpoint\'s TLS files and passes them as driver options', () => {
-    const plan = buildPlan(inputs({ driver: 'remote', endpoint: 'tcp://buildkitd:1234', endpointTls: { ca: CA, keypair: KEYPAIR } }), DIR)
-    expect(plan.createArgs).toEqual(expect.arrayContaining(['--driver-opt', `cacert=${DIR}/endpoint/ca.pem`, '--driver-opt', `cert=${DIR}/endpoint/cert.pem`, '--driver-opt', `key=${DIR}/endpoint/key.pem`]))
-    expect(plan.files.find(file => file.path === `${DIR}/endpoint/key.pem`)).toEqual({ path: `${DIR}/endpoint/key.pem`, content: KEYPAIR.key, mode: 0o600 })
+  it("writes the remote endpoint's TLS files and passes them as driver options", () => {
+    const plan = buildPlan(
+      inputs({ driver: 'remote', endpoint: 'tcp://buildkitd:1234', endpointTls: { ca: CA, keypair: KEYPAIR } }),
+      DIR
+    )
+    expect(plan.createArgs).toEqual(
+      expect.arrayContaining([
+        '--driver-opt',
+        `cacert=${DIR}/endpoint/ca.pem`,
+        '--driver-opt',
+        `cert=${DIR}/endpoint/cert.pem`,
+        '--driver-opt',
+        `key=${DIR}/endpoint/key.pem`
+      ])
+    )
+    expect(plan.files.find(file => file.path === `${DIR}/endpoint/key.pem`)).toEqual({
+      path: `${DIR}/endpoint/key.pem`,
+      content: KEYPAIR.key,
+      mode: 0o600
+    })
   })
 })

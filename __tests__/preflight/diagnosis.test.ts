@@ -5,14 +5,27 @@ import type { ProbeFacts } from '../../src/preflight/probe.js'
 
 function registry(overrides: Partial<Omit<PlannedRegistry, 'host'>> & { host?: string } = {}): PlannedRegistry {
   const { host = 'reg.internal:5443', ...rest } = overrides
-  return { host: parseHost(host, 'registries', 2), transport: 'tls', mode: 'tls', source: 'registries', line: 2, written: ['http'], ca: '', ...rest }
+  return {
+    host: parseHost(host, 'registries', 2),
+    transport: 'tls',
+    mode: 'tls',
+    source: 'registries',
+    line: 2,
+    written: ['http'],
+    ca: '',
+    ...rest
+  }
 }
 
 function facts(overrides: Partial<ProbeFacts>): ProbeFacts {
   return { stage: 'done', timedOut: false, sentClientCert: false, ms: 3, answer: { status: 200 }, ...overrides }
 }
 
-const CERT = { names: ['DNS:other.internal', 'IP Address:10.0.0.5'], validFrom: 'Jan  1 00:00:00 2020 GMT', validTo: 'Feb  1 00:00:00 2020 GMT' }
+const CERT = {
+  names: ['DNS:other.internal', 'IP Address:10.0.0.5'],
+  validFrom: 'Jan  1 00:00:00 2020 GMT',
+  validTo: 'Feb  1 00:00:00 2020 GMT'
+}
 
 describe('diagnose', () => {
   it.each([
@@ -25,10 +38,26 @@ describe('diagnose', () => {
   })
 
   it.each([
-    ['a DNS failure', { stage: 'resolve', error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' } }, 'reg.internal does not resolve (ENOTFOUND)'],
-    ['a refused connection', { stage: 'connect', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } }, 'connection refused'],
-    ['a connect timeout', { stage: 'connect', timedOut: true, error: { code: 'ETIMEDOUT', message: '' } }, 'the connection (DNS lookup and TCP connect) got no answer within 5 s (i/o timeout)'],
-    ['a port that accepts and never answers', { stage: 'tls', timedOut: true, error: { code: 'ETIMEDOUT', message: '' } }, 'accepts connections but does not answer']
+    [
+      'a DNS failure',
+      { stage: 'resolve', error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND' } },
+      'reg.internal does not resolve (ENOTFOUND)'
+    ],
+    [
+      'a refused connection',
+      { stage: 'connect', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } },
+      'connection refused'
+    ],
+    [
+      'a connect timeout',
+      { stage: 'connect', timedOut: true, error: { code: 'ETIMEDOUT', message: '' } },
+      'the connection (DNS lookup and TCP connect) got no answer within 5 s (i/o timeout)'
+    ],
+    [
+      'a port that accepts and never answers',
+      { stage: 'tls', timedOut: true, error: { code: 'ETIMEDOUT', message: '' } },
+      'accepts connections but does not answer'
+    ]
   ] as [string, Partial<ProbeFacts>, string][])('%s is unreachable: check host and port', (_what, seen, message) => {
     const result = diagnose(registry(), facts({ ...seen, answer: undefined }), 5)
     expect(result).toMatchObject({ ok: false, kind: 'unreachable' })
@@ -38,23 +67,45 @@ describe('diagnose', () => {
 
   it('names the default port when the line has none', () => {
     const seen = facts({ stage: 'connect', error: { code: 'ECONNREFUSED', message: '' }, answer: undefined })
-    expect(diagnose(registry({ host: 'reg.internal', transport: 'http', mode: 'http' }), seen, 5).fix).toContain('(no port given, so 80)')
+    expect(diagnose(registry({ host: 'reg.internal', transport: 'http', mode: 'http' }), seen, 5).fix).toContain(
+      '(no port given, so 80)'
+    )
     expect(diagnose(registry({ host: 'reg.internal' }), seen, 5).fix).toContain('(no port given, so 443)')
   })
 
   it('a TLS registry that answers plain HTTP: add `http`', () => {
-    const result = diagnose(registry(), facts({ stage: 'tls', error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' }, answersPlainHttp: true, answer: undefined }), 5)
+    const result = diagnose(
+      registry(),
+      facts({
+        stage: 'tls',
+        error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' },
+        answersPlainHttp: true,
+        answer: undefined
+      }),
+      5
+    )
     expect(result).toMatchObject({ ok: false, kind: 'http-registry', fix: 'add `http` to line 2 of `registries`' })
     expect(result.message).toContain('this is an HTTP registry')
   })
 
   it('a mirror that answers plain HTTP: list it in registries with `http`', () => {
-    const seen = facts({ stage: 'tls', error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: '' }, answersPlainHttp: true, answer: undefined })
-    expect(diagnose(registry({ host: 'mirror.internal:5000', source: 'mirror', line: 1 }), seen, 5).fix).toBe('list it in `registries` as `mirror.internal:5000 http`')
+    const seen = facts({
+      stage: 'tls',
+      error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: '' },
+      answersPlainHttp: true,
+      answer: undefined
+    })
+    expect(diagnose(registry({ host: 'mirror.internal:5000', source: 'mirror', line: 1 }), seen, 5).fix).toBe(
+      'list it in `registries` as `mirror.internal:5000 http`'
+    )
   })
 
   it('an `http` registry that speaks TLS: remove `http`', () => {
-    const result = diagnose(registry({ transport: 'http', mode: 'http' }), facts({ answer: { status: 400 }, answersTls: true }), 5)
+    const result = diagnose(
+      registry({ transport: 'http', mode: 'http' }),
+      facts({ answer: { status: 400 }, answersTls: true }),
+      5
+    )
     expect(result).toMatchObject({ ok: false, kind: 'tls-registry', fix: 'remove `http` from line 2 of `registries`' })
   })
 
@@ -62,18 +113,26 @@ describe('diagnose', () => {
     const result = diagnose(registry(), facts({ verifyError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', certificate: CERT }), 5)
     expect(result).toMatchObject({ ok: false, kind: 'unknown-authority' })
     expect(result.message).toContain('certificate signed by unknown authority')
-    expect(result.fix).toBe('pass its CA in `ca-cert` (or add `ca=PATH` to line 2 of `registries`), or add `insecure` to line 2 of `registries` for throwaway setups')
+    expect(result.fix).toBe(
+      'pass its CA in `ca-cert` (or add `ca=PATH` to line 2 of `registries`), or add `insecure` to line 2 of `registries` for throwaway setups'
+    )
   })
 
   it('a certificate for other names lists them', () => {
     const result = diagnose(registry(), facts({ verifyError: 'ERR_TLS_CERT_ALTNAME_INVALID', certificate: CERT }), 5)
     expect(result).toMatchObject({ ok: false, kind: 'wrong-name' })
     expect(result.message).toBe('x509: certificate is valid for other.internal, 10.0.0.5, not reg.internal')
-    expect(result.fix).toContain('use one of those names on line 2 of `registries`, or reissue the certificate for reg.internal')
+    expect(result.fix).toContain(
+      'use one of those names on line 2 of `registries`, or reissue the certificate for reg.internal'
+    )
   })
 
   it.each([
-    ['CERT_HAS_EXPIRED', 'expired', 'certificate has expired: valid from Jan  1 00:00:00 2020 GMT until Feb  1 00:00:00 2020 GMT'],
+    [
+      'CERT_HAS_EXPIRED',
+      'expired',
+      'certificate has expired: valid from Jan  1 00:00:00 2020 GMT until Feb  1 00:00:00 2020 GMT'
+    ],
     ['CERT_NOT_YET_VALID', 'not-yet-valid', 'certificate is not yet valid: valid from Jan  1 00:00:00 2020 GMT']
   ])('%s says which, with the dates', (verifyError, kind, message) => {
     const result = diagnose(registry(), facts({ verifyError, certificate: CERT }), 5)
@@ -82,21 +141,35 @@ describe('diagnose', () => {
   })
 
   it('a certificate problem on an `insecure` registry is only noted', () => {
-    const result = diagnose(registry({ transport: 'insecure', mode: 'insecure' }), facts({ verifyError: 'CERT_HAS_EXPIRED', certificate: CERT }), 5)
+    const result = diagnose(
+      registry({ transport: 'insecure', mode: 'insecure' }),
+      facts({ verifyError: 'CERT_HAS_EXPIRED', certificate: CERT }),
+      5
+    )
     expect(result.ok).toBe(true)
     expect(result.message).toContain('certificate not verified (`insecure`): x509: certificate has expired')
   })
 
   it('a required client certificate: pass client-cert and client-key', () => {
     const error = { code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', message: 'tlsv13 alert certificate required' }
-    expect(diagnose(registry(), facts({ stage: 'http', error, answer: undefined }), 5)).toMatchObject({ ok: false, kind: 'client-cert-required', fix: 'pass `client-cert` and `client-key`' })
-    expect(diagnose(registry(), facts({ stage: 'http', error, sentClientCert: true, answer: undefined }), 5).kind).toBe('client-cert-rejected')
+    expect(diagnose(registry(), facts({ stage: 'http', error, answer: undefined }), 5)).toMatchObject({
+      ok: false,
+      kind: 'client-cert-required',
+      fix: 'pass `client-cert` and `client-key`'
+    })
+    expect(diagnose(registry(), facts({ stage: 'http', error, sentClientCert: true, answer: undefined }), 5).kind).toBe(
+      'client-cert-rejected'
+    )
   })
 
   it('an unrecognized name alert: use the name the server serves', () => {
     const error = { code: 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME', message: 'tlsv1 unrecognized name' }
     const result = diagnose(registry(), facts({ stage: 'tls', error, answer: undefined }), 5)
-    expect(result).toMatchObject({ ok: false, kind: 'unrecognized-name', fix: 'use the name the server serves on line 2 of `registries`' })
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'unrecognized-name',
+      fix: 'use the name the server serves on line 2 of `registries`'
+    })
   })
 
   it('an answer that is not a registry API root', () => {

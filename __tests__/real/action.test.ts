@@ -69,10 +69,18 @@ describe('main and post against the real buildx', () => {
 
     // What buildx stored is what the builder will boot with: the TOML with paths inside the container, and the files.
     const stored = storedBuilder(job.dockerConfig, name)
-    const storedConfig = parse(stored.files['buildkitd.toml']) as { registry: Record<string, Record<string, unknown>>; worker: Record<string, unknown> }
+    const storedConfig = parse(stored.files['buildkitd.toml']) as {
+      registry: Record<string, Record<string, unknown>>
+      worker: Record<string, unknown>
+    }
     expect(storedConfig.registry['localhost:5000']).toEqual({ http: true })
-    expect(storedConfig.registry['registry.test:5443']).toMatchObject({ http: false, ca: ['/etc/buildkit/certs/registry.test_5443/ca.pem'] })
-    expect(storedConfig.registry['mtls.test:8443'].keypair).toEqual([{ key: '/etc/buildkit/certs/mtls.test_8443/client.key', cert: '/etc/buildkit/certs/mtls.test_8443/client.cert' }])
+    expect(storedConfig.registry['registry.test:5443']).toMatchObject({
+      http: false,
+      ca: ['/etc/buildkit/certs/registry.test_5443/ca.pem']
+    })
+    expect(storedConfig.registry['mtls.test:8443'].keypair).toEqual([
+      { key: '/etc/buildkit/certs/mtls.test_8443/client.key', cert: '/etc/buildkit/certs/mtls.test_8443/client.cert' }
+    ])
     expect(storedConfig.registry['lab.test']).toMatchObject({ http: false, insecure: true })
     expect(storedConfig.registry['docker.io']).toEqual({ mirrors: ['mirror.test:5000'] })
     expect(storedConfig.worker).toEqual({ oci: { 'max-parallelism': 3 }, containerd: { 'max-parallelism': 3 } })
@@ -89,22 +97,32 @@ describe('main and post against the real buildx', () => {
     const keyBody = pki.clientKey.split('\n').filter(line => line !== '' && !line.startsWith('-----'))
     // The runner consumes ::add-mask:: commands (they are not shown); everything else is the visible log.
     const logLines = main.log.split('\n')
-    const masked = logLines.filter(line => line.startsWith('::add-mask::')).map(line => line.slice('::add-mask::'.length))
+    const masked = logLines
+      .filter(line => line.startsWith('::add-mask::'))
+      .map(line => line.slice('::add-mask::'.length))
     const visible = logLines.filter(line => !line.startsWith('::add-mask::')).join('\n')
     expect(masked).toEqual(expect.arrayContaining(keyBody))
     for (const line of keyBody) expect(visible).not.toContain(line)
 
     const post = await runPost(job, main.state, inputs)
     expect(post.exitCode).toBe(0)
-    expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).stderr).toMatch(new RegExp(`no builder "?${name}"? found`))
+    expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).stderr).toMatch(
+      new RegExp(`no builder "?${name}"? found`)
+    )
     expect(containerExists(name)).toBe(false)
     expect(existsSync(dir)).toBe(false)
     expect(filesUnder(job.runnerTemp)).toEqual([])
   })
 
   it.each([
-    [{ registries: 'https://registry.test:5443' }, "Input 'registries', line 1: 'https://registry.test:5443' has a scheme. Fix: drop 'https://'"],
-    [{ registries: 'registry.test:5443 http\nregistry.test:5443' }, "Input 'registries', line 2: 'registry.test:5443' is listed again"],
+    [
+      { registries: 'https://registry.test:5443' },
+      "Input 'registries', line 1: 'https://registry.test:5443' has a scheme. Fix: drop 'https://'"
+    ],
+    [
+      { registries: 'registry.test:5443 http\nregistry.test:5443' },
+      "Input 'registries', line 2: 'registry.test:5443' is listed again"
+    ],
     [{ 'max-parallelism': 'four' }, "Input 'max-parallelism': 'four' is not a positive whole number"],
     [{ 'client-key': 'KEY' }, "Input 'client-key'"],
     [{ 'buildkitd-config-inline': '[worker.oci\n' }, "Input 'buildkitd-config-inline', line 1: invalid TOML"],
@@ -124,7 +142,12 @@ describe('main and post against the real buildx', () => {
 
   it('when buildx create fails, main says why and removes what it wrote; post has nothing left to undo', async () => {
     const job = newTestJob()
-    const inputs = { registries: 'registry.test:5443', 'ca-cert': pki.caCert, 'driver-opts': 'no-such-option=1', bootstrap: 'false' }
+    const inputs = {
+      registries: 'registry.test:5443',
+      'ca-cert': pki.caCert,
+      'driver-opts': 'no-such-option=1',
+      bootstrap: 'false'
+    }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(1)
     expect(main.log).toMatch(/::error::`docker buildx create .*` failed: .*no-such-option/)
@@ -138,20 +161,46 @@ describe('main and post against the real buildx', () => {
   it('replaces a leftover booted builder of the same name, saying so; with replace: false fails with the command to remove it', async () => {
     const job = newTestJob()
     // What a crashed job leaves on a self-hosted runner: a booted builder and its BuildKit container.
-    dockerOk(job.dockerConfig, ['buildx', 'create', '--name', 'leftover', '--driver', 'docker-container', '--driver-opt', `image=${BUILDKIT_IMAGE}`, '--bootstrap'])
+    dockerOk(job.dockerConfig, [
+      'buildx',
+      'create',
+      '--name',
+      'leftover',
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${BUILDKIT_IMAGE}`,
+      '--bootstrap'
+    ])
     expect(containerExists('leftover')).toBe(true)
-    const strict = await runMain(job, { name: 'leftover', registries: 'registry.test:5443 insecure', bootstrap: 'false', replace: 'false' })
+    const strict = await runMain(job, {
+      name: 'leftover',
+      registries: 'registry.test:5443 insecure',
+      bootstrap: 'false',
+      replace: 'false'
+    })
     expect(strict.exitCode).toBe(1)
-    expect(strict.log).toContain("::error::Input 'name': a builder named 'leftover' already exists. Fix: remove it with `docker buildx rm leftover`")
+    expect(strict.log).toContain(
+      "::error::Input 'name': a builder named 'leftover' already exists. Fix: remove it with `docker buildx rm leftover`"
+    )
     expect(storedBuilder(job.dockerConfig, 'leftover').files).toEqual({})
     expect(filesUnder(job.runnerTemp)).toEqual([])
 
-    const main = await runMain(job, { name: 'leftover', registries: 'registry.test:5443 insecure', 'driver-opts': bootDriverOpts(), preflight: 'off' })
+    const main = await runMain(job, {
+      name: 'leftover',
+      registries: 'registry.test:5443 insecure',
+      'driver-opts': bootDriverOpts(),
+      preflight: 'off'
+    })
     expect(main.exitCode).toBe(0)
-    expect(main.log).toContain('A builder named leftover already exists (left by an earlier job?): removing it and creating it again.')
+    expect(main.log).toContain(
+      'A builder named leftover already exists (left by an earlier job?): removing it and creating it again.'
+    )
     expect(storedBuilder(job.dockerConfig, 'leftover').files['buildkitd.toml']).toContain('insecure = true')
     // The new builder booted with the new config: BuildKit reads `insecure` in its container.
-    expect(dockerOk(job.dockerConfig, ['exec', buildkitContainer('leftover'), 'cat', '/etc/buildkit/buildkitd.toml'])).toContain('insecure = true')
+    expect(
+      dockerOk(job.dockerConfig, ['exec', buildkitContainer('leftover'), 'cat', '/etc/buildkit/buildkitd.toml'])
+    ).toContain('insecure = true')
     expect((await runPost(job, main.state)).exitCode).toBe(0)
     expect(builderNames(job.dockerConfig)).toEqual([])
     expect(containerExists('leftover')).toBe(false)
@@ -159,7 +208,13 @@ describe('main and post against the real buildx', () => {
 
   it('with cleanup: false keeps the builder but still removes the key material', async () => {
     const job = newTestJob()
-    const inputs = { registries: 'registry.test:5443', 'client-cert': pki.clientCert, 'client-key': pki.clientKey, cleanup: 'false', bootstrap: 'false' }
+    const inputs = {
+      registries: 'registry.test:5443',
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      cleanup: 'false',
+      bootstrap: 'false'
+    }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(0)
     const post = await runPost(job, main.state, inputs)
@@ -180,17 +235,31 @@ describe('main and post against the real buildx', () => {
     expect(again.log).not.toContain('::warning::')
   })
 
-  it.each(['buildkitd-config-inline', 'buildkitd-config'])('merges into %s, warning about each key the inputs replace', async baseInput => {
-    const job = newTestJob()
-    const base = '[worker.oci]\nmax-parallelism = 8\ngc = false\n'
-    const basePath = join(job.root, 'base.toml')
-    writeFileSync(basePath, base)
-    const inputs = { registries: 'registry.test:5443 http', 'max-parallelism': '2', [baseInput]: baseInput === 'buildkitd-config' ? basePath : base, bootstrap: 'false', preflight: 'off' }
-    const main = await runMain(job, inputs)
-    expect(main.exitCode).toBe(0)
-    expect(main.log).toContain(`::warning::\`${baseInput}\` sets worker.oci.max-parallelism; the action's inputs replace it.`)
-    const storedConfig = parse(storedBuilder(job.dockerConfig, main.outputs.name).files['buildkitd.toml'])
-    expect(storedConfig.worker).toEqual({ oci: { 'max-parallelism': 2, gc: false }, containerd: { 'max-parallelism': 2 } })
-    expect((await runPost(job, main.state)).exitCode).toBe(0)
-  })
+  it.each(['buildkitd-config-inline', 'buildkitd-config'])(
+    'merges into %s, warning about each key the inputs replace',
+    async baseInput => {
+      const job = newTestJob()
+      const base = '[worker.oci]\nmax-parallelism = 8\ngc = false\n'
+      const basePath = join(job.root, 'base.toml')
+      writeFileSync(basePath, base)
+      const inputs = {
+        registries: 'registry.test:5443 http',
+        'max-parallelism': '2',
+        [baseInput]: baseInput === 'buildkitd-config' ? basePath : base,
+        bootstrap: 'false',
+        preflight: 'off'
+      }
+      const main = await runMain(job, inputs)
+      expect(main.exitCode).toBe(0)
+      expect(main.log).toContain(
+        `::warning::\`${baseInput}\` sets worker.oci.max-parallelism; the action's inputs replace it.`
+      )
+      const storedConfig = parse(storedBuilder(job.dockerConfig, main.outputs.name).files['buildkitd.toml'])
+      expect(storedConfig.worker).toEqual({
+        oci: { 'max-parallelism': 2, gc: false },
+        containerd: { 'max-parallelism': 2 }
+      })
+      expect((await runPost(job, main.state)).exitCode).toBe(0)
+    }
+  )
 })

@@ -18,7 +18,10 @@ let plain: RunningServer
 beforeAll(async () => {
   requireDocker()
   pki = makePki()
-  ;[tls, plain] = await Promise.all([startRegistry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }), startRegistry()])
+  ;[tls, plain] = await Promise.all([
+    startRegistry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }),
+    startRegistry()
+  ])
 })
 
 afterAll(async () => {
@@ -29,10 +32,17 @@ afterAll(async () => {
 describe('inside the booted builder', () => {
   it('`max-parallelism` and `debug` are in the buildkitd.toml BuildKit reads, and BuildKit logs at debug level', async () => {
     const job = newTestJob()
-    const main = await setUp(job, { registries: `${plain.host} http`, 'max-parallelism': '2', debug: 'true', 'driver-opts': bootDriverOpts() })
+    const main = await setUp(job, {
+      registries: `${plain.host} http`,
+      'max-parallelism': '2',
+      debug: 'true',
+      'driver-opts': bootDriverOpts()
+    })
     expect(main.exitCode).toBe(0)
     const container = buildkitContainer(main.outputs.name)
-    const config = parse(execFileSync('docker', ['exec', container, 'cat', '/etc/buildkit/buildkitd.toml'], { encoding: 'utf8' })) as {
+    const config = parse(
+      execFileSync('docker', ['exec', container, 'cat', '/etc/buildkit/buildkitd.toml'], { encoding: 'utf8' })
+    ) as {
       debug?: boolean
       worker: Record<string, { 'max-parallelism': number }>
     }
@@ -40,7 +50,14 @@ describe('inside the booted builder', () => {
     expect(config.worker.oci['max-parallelism']).toBe(2)
 
     const context = buildContext()
-    const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', `${plain.host}/sbr/configured:1`, context.dir])
+    const build = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${plain.host}/sbr/configured:1`,
+      context.dir
+    ])
     expect(build).toMatchObject({ status: 0 })
     expect((await readImage({ host: plain.host, tls: false }, 'sbr/configured', '1')).layers).toContain(context.marker)
     expect(buildkitLog(main.outputs.name)).toMatch(/level=debug/)
@@ -51,24 +68,43 @@ describe('inside the booted builder', () => {
     const job = newTestJob()
     const main = await setUp(job, { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() })
     expect(main.exitCode).toBe(0)
-    const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', `${plain.host}/sbr/plain-config:1`, buildContext().dir])
+    const build = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${plain.host}/sbr/plain-config:1`,
+      buildContext().dir
+    ])
     expect(build).toMatchObject({ status: 0 })
     expect(buildkitLog(main.outputs.name)).not.toMatch(/level=debug/)
     expect((await tearDown(job)).exitCode).toBe(0)
   })
 
-  it('cache-to and cache-from `type=registry` on a self-signed TLS registry: a second job\'s new builder reuses the first\'s RUN step', async () => {
+  it("cache-to and cache-from `type=registry` on a self-signed TLS registry: a second job's new builder reuses the first's RUN step", async () => {
     const host = `localhost:${tls.port}`
     const access = { host, tls: true, ca: pki.caCert }
     pushBaseImage(`${host}/base/busybox:1`)
     // A RUN step whose output differs every time it really runs.
-    const context = buildContext({ from: `${host}/base/busybox:1`, run: 'head -c 16 /dev/urandom | od -An -tx1 > /random.txt' })
+    const context = buildContext({
+      from: `${host}/base/busybox:1`,
+      run: 'head -c 16 /dev/urandom | od -An -tx1 > /random.txt'
+    })
     const cacheRef = `${host}/sbr/cache:1`
     const inputs = { registries: host, 'ca-cert': pki.caCert, 'driver-opts': bootDriverOpts() }
 
     const first = newTestJob()
     expect((await setUp(first, inputs)).exitCode).toBe(0)
-    const exported = await runLater(first, 'docker', ['buildx', 'build', '--push', '-t', `${host}/sbr/cached:first`, '--cache-to', `type=registry,ref=${cacheRef},mode=max`, context.dir])
+    const exported = await runLater(first, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${host}/sbr/cached:first`,
+      '--cache-to',
+      `type=registry,ref=${cacheRef},mode=max`,
+      context.dir
+    ])
     expect(exported).toMatchObject({ status: 0 })
     expect(await listTags(access, 'sbr/cache')).toEqual(['1'])
     const cache = await readManifest(access, 'sbr/cache', '1')
@@ -77,12 +113,28 @@ describe('inside the booted builder', () => {
 
     const second = newTestJob()
     expect((await setUp(second, inputs)).exitCode).toBe(0)
-    const imported = await runLater(second, 'docker', ['buildx', 'build', '--progress', 'plain', '--push', '-t', `${host}/sbr/cached:second`, '--cache-from', `type=registry,ref=${cacheRef}`, context.dir])
+    const imported = await runLater(second, 'docker', [
+      'buildx',
+      'build',
+      '--progress',
+      'plain',
+      '--push',
+      '-t',
+      `${host}/sbr/cached:second`,
+      '--cache-from',
+      `type=registry,ref=${cacheRef}`,
+      context.dir
+    ])
     expect(imported).toMatchObject({ status: 0 })
     expect(imported.stderr).toMatch(/RUN head -c 16 \/dev\/urandom[^\n]*\n#\d+ CACHED/)
-    const [firstImage, secondImage] = await Promise.all([readImage(access, 'sbr/cached', 'first'), readImage(access, 'sbr/cached', 'second')])
+    const [firstImage, secondImage] = await Promise.all([
+      readImage(access, 'sbr/cached', 'first'),
+      readImage(access, 'sbr/cached', 'second')
+    ])
     // The same random bytes: the RUN step's layer came from the cache, not from running it again.
-    expect(secondImage.manifest.layers?.map(layer => layer.digest)).toEqual(firstImage.manifest.layers?.map(layer => layer.digest))
+    expect(secondImage.manifest.layers?.map(layer => layer.digest)).toEqual(
+      firstImage.manifest.layers?.map(layer => layer.digest)
+    )
     expect((await tearDown(second)).exitCode).toBe(0)
   })
 })

@@ -68,7 +68,11 @@ describe('buildx-version', () => {
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
     expect(main.log).toMatch(new RegExp(`buildx ${RELEASE} downloaded, verified \\(sha256 [0-9a-f]{64}\\) and cached`))
-    expect(requests).toEqual(['/api/releases/latest', `/releases/download/${RELEASE}/${ASSET(RELEASE)}`, `/releases/download/${RELEASE}/checksums.txt`])
+    expect(requests).toEqual([
+      '/api/releases/latest',
+      `/releases/download/${RELEASE}/${ASSET(RELEASE)}`,
+      `/releases/download/${RELEASE}/checksums.txt`
+    ])
     const plugin = join(first.dockerConfig, 'cli-plugins', 'docker-buildx')
     expect(readFileSync(plugin).equals(binary)).toBe(true)
     expect(readdirSync(join(toolCache, 'buildx'))).toEqual([VERSION])
@@ -91,10 +95,18 @@ describe('buildx-version', () => {
     const job = newInstallJob()
     const main = await runMain(job, { ...inputs, 'buildx-version': MISMATCHED })
     expect(main.exitCode).toBe(1)
-    expect(main.log).toMatch(new RegExp(`::error::buildx ${MISMATCHED}: checksum mismatch for ${ASSET(MISMATCHED)} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); not installing it`))
+    expect(main.log).toMatch(
+      new RegExp(
+        `::error::buildx ${MISMATCHED}: checksum mismatch for ${ASSET(MISMATCHED)} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); not installing it`
+      )
+    )
     expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
     expect(existsSync(join(toolCache, 'buildx', MISMATCHED.slice(1)))).toBe(false)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
-    expect(existsSync(join(job.dockerConfig, 'buildx', 'instances')) ? readdirSync(join(job.dockerConfig, 'buildx', 'instances')) : []).toEqual([])
+    expect(
+      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
+        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
+        : []
+    ).toEqual([])
   })
 })

@@ -27,12 +27,17 @@ const pendingPosts = new Map<Job, () => Promise<unknown>>()
 
 beforeAll(async () => {
   requireDocker()
-  machineDaemonJson = existsSync(DAEMON_JSON) ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 } : undefined
+  machineDaemonJson = existsSync(DAEMON_JSON)
+    ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 }
+    : undefined
   // As another tool may leave it: 4 spaces, sorted keys, no final newline, mode 0640. The
   // same settings, so dockerd needs no reload; post must give back these very bytes.
   if (machineDaemonJson) {
     const settings = JSON.parse(machineDaemonJson.text) as Record<string, unknown>
-    writeFileSync(DAEMON_JSON, JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))), null, 4))
+    writeFileSync(
+      DAEMON_JSON,
+      JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))), null, 4)
+    )
     chmodSync(DAEMON_JSON, 0o640)
   }
   daemonJsonBefore = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
@@ -87,7 +92,11 @@ async function main(job: Job, inputs: Record<string, string>): ReturnType<typeof
   return result
 }
 
-async function post(job: Job, state: Record<string, string>, inputs: Record<string, string>): ReturnType<typeof runPost> {
+async function post(
+  job: Job,
+  state: Record<string, string>,
+  inputs: Record<string, string>
+): ReturnType<typeof runPost> {
   pendingPosts.delete(job)
   return runPost(job, state, inputs)
 }
@@ -100,7 +109,14 @@ describe('trust-docker-daemon', () => {
     expect(before.status).not.toBe(0)
     expect(before.stderr).toMatch(/x509: certificate signed by unknown authority/)
 
-    const inputs = { registries: tls.host, 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'trust-docker-daemon': 'true', bootstrap: 'false' }
+    const inputs = {
+      registries: tls.host,
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      'trust-docker-daemon': 'true',
+      bootstrap: 'false'
+    }
     const step = await main(job, inputs)
     expect(step.log).not.toContain('::error::')
     expect(step.exitCode).toBe(0)
@@ -117,17 +133,30 @@ describe('trust-docker-daemon', () => {
 
   it('credentials: buildx reads them from the client config, docker login works with trust on, and an earlier entry stays', async () => {
     const job = newTestJob()
-    const unrelated = { auths: { 'other.example': { auth: Buffer.from('someone:else').toString('base64') } }, detachKeys: 'ctrl-e,e' }
+    const unrelated = {
+      auths: { 'other.example': { auth: Buffer.from('someone:else').toString('base64') } },
+      detachKeys: 'ctrl-e,e'
+    }
     mkdirSync(job.dockerConfig, { recursive: true })
     writeFileSync(join(job.dockerConfig, 'config.json'), JSON.stringify(unrelated))
     const tag = image(withAuth, 'auth')
 
-    const inputs = { registries: withAuth.host, 'ca-cert': pki.caCertPath, username: 'ci', password: PASSWORD, 'trust-docker-daemon': 'true', bootstrap: 'false' }
+    const inputs = {
+      registries: withAuth.host,
+      'ca-cert': pki.caCertPath,
+      username: 'ci',
+      password: PASSWORD,
+      'trust-docker-daemon': 'true',
+      bootstrap: 'false'
+    }
     const step = await main(job, inputs)
     expect(step.log).not.toContain('::error::')
     expect(step.exitCode).toBe(0)
     const config = JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8'))
-    expect(config).toEqual({ ...unrelated, auths: { ...unrelated.auths, [withAuth.host]: { auth: Buffer.from(`ci:${PASSWORD}`).toString('base64') } } })
+    expect(config).toEqual({
+      ...unrelated,
+      auths: { ...unrelated.auths, [withAuth.host]: { auth: Buffer.from(`ci:${PASSWORD}`).toString('base64') } }
+    })
 
     // The daemon pushes with the client's credentials, over TLS it now trusts.
     expect(docker(job.dockerConfig, ['push', tag])).toMatchObject({ status: 0 })
@@ -136,7 +165,12 @@ describe('trust-docker-daemon', () => {
       docker(dockerConfig, ['buildx', 'imagetools', 'inspect', tag], { SSL_CERT_FILE: pki.caCertPath })
     expect(imagetools(job.dockerConfig)).toMatchObject({ status: 0 })
     expect(imagetools(newDockerConfig()).stderr).toMatch(/no basic auth credentials|unauthorized/i)
-    const login = docker(job.dockerConfig, ['login', '--username', 'ci', '--password-stdin', withAuth.host], {}, PASSWORD)
+    const login = docker(
+      job.dockerConfig,
+      ['login', '--username', 'ci', '--password-stdin', withAuth.host],
+      {},
+      PASSWORD
+    )
     expect(login.stderr + login.stdout).toContain('Login Succeeded')
 
     expect((await post(job, step.state, inputs)).exitCode).toBe(0)
@@ -184,7 +218,9 @@ describe('trust-docker-daemon', () => {
     expect(listed).not.toContain(plain.host)
     expect(others).toMatchObject({ 'max-concurrent-downloads': 3 })
     expect(readFileSync(DAEMON_JSON, 'utf8')).not.toContain('\n')
-    expect(docker(job.dockerConfig, ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']).stdout).not.toContain(`"${plain.host}"`)
+    expect(
+      docker(job.dockerConfig, ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']).stdout
+    ).not.toContain(`"${plain.host}"`)
 
     // The test's own undo: the file as it was (dockerd's settings are the same again).
     if (before.text === undefined) rmSync(DAEMON_JSON, { force: true })

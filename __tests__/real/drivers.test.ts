@@ -47,11 +47,17 @@ describe('remote driver', () => {
     expect(inspect).toContain('tcp://buildkitd.internal:1234')
     const stored = storedBuilder(job.dockerConfig, main.outputs.name)
     expect(stored.files).toEqual({})
-    expect(stored.driverOpts).toEqual({ cacert: `${configDir}/endpoint/ca.pem`, cert: `${configDir}/endpoint/cert.pem`, key: `${configDir}/endpoint/key.pem` })
+    expect(stored.driverOpts).toEqual({
+      cacert: `${configDir}/endpoint/ca.pem`,
+      cert: `${configDir}/endpoint/cert.pem`,
+      key: `${configDir}/endpoint/key.pem`
+    })
     expect(readFileSync(`${configDir}/endpoint/key.pem`, 'utf8').trim()).toBe(endpointPki.clientKey.trim())
 
     // Mounted at the same path, the config's certificate paths are right for the buildkitd.
-    const config = parse(readFileSync(join(configDir, 'buildkitd.toml'), 'utf8')) as { registry: Record<string, { ca: string[] }> }
+    const config = parse(readFileSync(join(configDir, 'buildkitd.toml'), 'utf8')) as {
+      registry: Record<string, { ca: string[] }>
+    }
     expect(config.registry['registry.internal:5443'].ca).toEqual([`${configDir}/certs/registry.internal_5443/ca.pem`])
     expect(existsSync(config.registry['registry.internal:5443'].ca[0])).toBe(true)
 
@@ -64,18 +70,38 @@ describe('remote driver', () => {
     const job = newTestJob()
     const main = await runMain(job, { 'endpoint-ca-cert': endpointPki.caCert, bootstrap: 'false' })
     expect(main.exitCode).toBe(1)
-    expect(main.log).toContain("::error::Input 'endpoint-ca-cert': is for the `remote` driver's TLS connection to its buildkitd. Fix: set `driver: remote`")
+    expect(main.log).toContain(
+      "::error::Input 'endpoint-ca-cert': is for the `remote` driver's TLS connection to its buildkitd. Fix: set `driver: remote`"
+    )
   })
 })
 
 describe('kubernetes driver', () => {
-  it('passes the config and certificates, which buildx stores for the BuildKit pods\' ConfigMap', async () => {
+  it("passes the config and certificates, which buildx stores for the BuildKit pods' ConfigMap", async () => {
     // A kubeconfig for a cluster that is not there: with `bootstrap: false` buildx only records the builder.
     const kubeconfig = join(mkdtempSync(join(tmpdir(), 'sbr-kube-')), 'config')
-    writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'clusters: [{name: test, cluster: {server: "https://127.0.0.1:1"}}]', 'contexts: [{name: test, context: {cluster: test, user: test}}]', 'current-context: test', 'users: [{name: test, user: {token: none}}]', ''].join('\n'))
+    writeFileSync(
+      kubeconfig,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: test, cluster: {server: "https://127.0.0.1:1"}}]',
+        'contexts: [{name: test, context: {cluster: test, user: test}}]',
+        'current-context: test',
+        'users: [{name: test, user: {token: none}}]',
+        ''
+      ].join('\n')
+    )
     const dockerConfig = newDockerConfig()
     const job = { ...newJob({ DOCKER_CONFIG: dockerConfig, KUBECONFIG: kubeconfig }), dockerConfig }
-    const inputs = { driver: 'kubernetes', 'driver-opts': 'namespace=buildkit\nrootless=true', registries: 'registry.internal:5443', 'ca-cert': pki.caCert, bootstrap: 'false', preflight: 'off' }
+    const inputs = {
+      driver: 'kubernetes',
+      'driver-opts': 'namespace=buildkit\nrootless=true',
+      registries: 'registry.internal:5443',
+      'ca-cert': pki.caCert,
+      bootstrap: 'false',
+      preflight: 'off'
+    }
     const main = await runMain(job, inputs)
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
@@ -87,7 +113,9 @@ describe('kubernetes driver', () => {
     // No cluster to delete the deployment from: post says so, and the builder and files are gone all the same.
     const post = await runPost(job, main.state, inputs)
     expect(post.exitCode).toBe(0)
-    expect(post.log).toContain(`::warning::buildx no longer knows builder ${main.outputs.name}, but could not stop its BuildKit daemon`)
+    expect(post.log).toContain(
+      `::warning::buildx no longer knows builder ${main.outputs.name}, but could not stop its BuildKit daemon`
+    )
     expect(docker(dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).toBe(1)
     expect(existsSync(main.outputs['config-dir'])).toBe(false)
   })
@@ -98,7 +126,12 @@ describe('install-config', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkitd.toml')
     writeFileSync(path, 'root = "/srv/buildkit"\n', { mode: 0o600 })
     const job = newTestJob()
-    const inputs = { registries: 'registry.internal:5000 http', 'install-config': path, bootstrap: 'false', preflight: 'off' }
+    const inputs = {
+      registries: 'registry.internal:5000 http',
+      'install-config': path,
+      bootstrap: 'false',
+      preflight: 'off'
+    }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(0)
     expect(main.log).toContain(`Wrote the config to ${path} (the file that was there is restored by the post step)`)
@@ -114,7 +147,12 @@ describe('install-config', () => {
   it('removes the file in post when there was none', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkit', 'buildkitd.toml')
     const job = newTestJob()
-    const main = await runMain(job, { registries: 'registry.internal:5000 http', 'install-config': path, bootstrap: 'false', preflight: 'off' })
+    const main = await runMain(job, {
+      registries: 'registry.internal:5000 http',
+      'install-config': path,
+      bootstrap: 'false',
+      preflight: 'off'
+    })
     expect(main.exitCode).toBe(0)
     expect(existsSync(path)).toBe(true)
     expect((await runPost(job, main.state)).exitCode).toBe(0)

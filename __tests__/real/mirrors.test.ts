@@ -24,11 +24,22 @@ describe('mirrors', () => {
   it('a Docker Hub mirror: `FROM busybox` resolves through it, and the image built on it is pushed', async () => {
     pushBaseImage(`${mirror.host}/library/busybox:latest`)
     const job = newTestJob()
-    const main = await setUp(job, { mirror: mirror.host, registries: `${mirror.host} http`, 'driver-opts': bootDriverOpts() })
+    const main = await setUp(job, {
+      mirror: mirror.host,
+      registries: `${mirror.host} http`,
+      'driver-opts': bootDriverOpts()
+    })
     expect(main.exitCode).toBe(0)
 
     const context = buildContext({ from: 'busybox', run: 'cat /marker.txt > /copied-by-run.txt' })
-    const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', `${mirror.host}/sbr/on-busybox:1`, context.dir])
+    const build = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${mirror.host}/sbr/on-busybox:1`,
+      context.dir
+    ])
     expect(build).toMatchObject({ status: 0 })
     // BuildKit resolves the tag with HEAD (or GET), naming the upstream in `ns`.
     expect(mirror.output()).toMatch(/"(HEAD|GET) \/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io HTTP/)
@@ -44,15 +55,28 @@ describe('mirrors', () => {
     pushBaseImage(`${mirror.host}/proxy-cache/team/base:1`)
     const upstream = 'upstream.sbr-test.invalid:5000'
     const job = newTestJob()
-    const main = await setUp(job, { mirror: `${upstream}=${mirror.host}/proxy-cache`, registries: `${mirror.host} http`, 'driver-opts': bootDriverOpts() })
+    const main = await setUp(job, {
+      mirror: `${upstream}=${mirror.host}/proxy-cache`,
+      registries: `${mirror.host} http`,
+      'driver-opts': bootDriverOpts()
+    })
     expect(main.exitCode).toBe(0)
 
     const context = buildContext({ from: `${upstream}/team/base:1`, run: 'ls /bin/busybox' })
-    const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', `${mirror.host}/sbr/on-upstream:1`, context.dir])
+    const build = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${mirror.host}/sbr/on-upstream:1`,
+      context.dir
+    ])
     expect(build).toMatchObject({ status: 0 })
     const ns = encodeURIComponent(upstream).replace(/\./g, '\\.')
     expect(mirror.output()).toMatch(new RegExp(`"(HEAD|GET) /v2/proxy-cache/team/base/manifests/1\\?ns=${ns} HTTP`))
-    expect((await readImage({ host: mirror.host, tls: false }, 'sbr/on-upstream', '1')).layers).toContain(context.marker)
+    expect((await readImage({ host: mirror.host, tls: false }, 'sbr/on-upstream', '1')).layers).toContain(
+      context.marker
+    )
     expect((await tearDown(job)).exitCode).toBe(0)
   })
 })

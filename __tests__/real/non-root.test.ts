@@ -51,14 +51,25 @@ afterAll(() => {
 function jobAs(user: TestUser): Job {
   const dockerConfig = mkdtempSync(join(tmpdir(), 'sbr-docker-config-'))
   chownSync(dockerConfig, user.uid, user.gid)
-  return newJob({ DOCKER_CONFIG: dockerConfig, HOME: `/home/${user.name}`, USER: user.name }, { uid: user.uid, gid: user.gid })
+  return newJob(
+    { DOCKER_CONFIG: dockerConfig, HOME: `/home/${user.name}`, USER: user.name },
+    { uid: user.uid, gid: user.gid }
+  )
 }
 
 describe('a runner user that is not root', () => {
   it('with passwordless sudo: certs.d is written as root and removed by the post step', async () => {
     const job = jobAs(withSudo)
     const host = `registry.nonroot.test:${10000 + Math.floor(Math.random() * 50000)}`
-    const inputs = { registries: host, 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'trust-docker-daemon': 'true', bootstrap: 'false', preflight: 'off' }
+    const inputs = {
+      registries: host,
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      'trust-docker-daemon': 'true',
+      bootstrap: 'false',
+      preflight: 'off'
+    }
     const main = await runMain(job, inputs)
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
@@ -76,10 +87,18 @@ describe('a runner user that is not root', () => {
 
   it('without sudo: fails before anything is written or created, naming what to change', async () => {
     const job = jobAs(withoutSudo)
-    const inputs = { registries: 'registry.nonroot.test:5443', 'ca-cert': pki.caCert, 'trust-docker-daemon': 'true', bootstrap: 'false', preflight: 'off' }
+    const inputs = {
+      registries: 'registry.nonroot.test:5443',
+      'ca-cert': pki.caCert,
+      'trust-docker-daemon': 'true',
+      bootstrap: 'false',
+      preflight: 'off'
+    }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(1)
-    expect(main.log).toContain('::error::trust-docker-daemon (writing /etc/docker/certs.d) needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker')
+    expect(main.log).toContain(
+      '::error::trust-docker-daemon (writing /etc/docker/certs.d) needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker'
+    )
     expect(main.log).not.toContain('buildx create')
     expect(readdirIfExists(job.runnerTemp)).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)

@@ -34,7 +34,18 @@ afterAll(async () => {
 async function runBuildkitd(job: TestJob, name: string, mounts: string[], buildkitdArgs: string[]): Promise<void> {
   containers.push(name)
   const volumes = mounts.flatMap(mount => ['-v', mount])
-  const started = await runLater(job, 'docker', ['run', '-d', '--name', name, '--privileged', '--network', 'host', ...volumes, BUILDKIT_IMAGE, ...buildkitdArgs])
+  const started = await runLater(job, 'docker', [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--privileged',
+    '--network',
+    'host',
+    ...volumes,
+    BUILDKIT_IMAGE,
+    ...buildkitdArgs
+  ])
   expect(started).toMatchObject({ status: 0 })
 }
 
@@ -49,18 +60,29 @@ async function waitForBuilder(job: TestJob, builder: string): Promise<void> {
   }
 }
 
-describe('a buildkitd of the user\'s own', () => {
+describe("a buildkitd of the user's own", () => {
   it('remote driver as the README shows: config-dir mounted at the same path, --config, then a push over verified TLS', async () => {
     const host = `localhost:${tls.port}`
     const port = await closedPort()
     const job = newTestJob()
-    const main = await setUp(job, { driver: 'remote', endpoint: `tcp://127.0.0.1:${port}`, registries: host, 'ca-cert': pki.caCert, bootstrap: 'false' })
+    const main = await setUp(job, {
+      driver: 'remote',
+      endpoint: `tcp://127.0.0.1:${port}`,
+      registries: host,
+      'ca-cert': pki.caCert,
+      bootstrap: 'false'
+    })
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
 
     // The README's next step, word for word but for the image and the port.
     const configDir = main.outputs['config-dir']
-    await runBuildkitd(job, `sbr-remote-${port}`, [`${configDir}:${configDir}:ro`], ['--addr', `tcp://127.0.0.1:${port}`, '--config', `${configDir}/buildkitd.toml`])
+    await runBuildkitd(
+      job,
+      `sbr-remote-${port}`,
+      [`${configDir}:${configDir}:ro`],
+      ['--addr', `tcp://127.0.0.1:${port}`, '--config', `${configDir}/buildkitd.toml`]
+    )
     await waitForBuilder(job, main.outputs.name)
 
     const context = buildContext()
@@ -76,22 +98,53 @@ describe('a buildkitd of the user\'s own', () => {
     const host = `localhost:${tls.port}`
     const installed = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkitd.toml')
     const job = newTestJob()
-    const main = await setUp(job, { registries: host, 'ca-cert': pki.caCert, 'install-config': installed, bootstrap: 'false' })
+    const main = await setUp(job, {
+      registries: host,
+      'ca-cert': pki.caCert,
+      'install-config': installed,
+      bootstrap: 'false'
+    })
     expect(main.exitCode).toBe(0)
     expect(existsSync(installed)).toBe(true)
 
     // /etc/buildkit/buildkitd.toml is where a rootful buildkitd looks; the certificates it names stay in config-dir.
     const configDir = main.outputs['config-dir']
     const port = await closedPort()
-    await runBuildkitd(job, `sbr-selfhosted-${port}`, [`${dirname(installed)}:/etc/buildkit:ro`, `${configDir}:${configDir}:ro`], ['--addr', `tcp://127.0.0.1:${port}`])
+    await runBuildkitd(
+      job,
+      `sbr-selfhosted-${port}`,
+      [`${dirname(installed)}:/etc/buildkit:ro`, `${configDir}:${configDir}:ro`],
+      ['--addr', `tcp://127.0.0.1:${port}`]
+    )
     const builder = `sbr-selfhosted-${port}`
-    expect(await runLater(job, 'docker', ['buildx', 'create', '--name', builder, '--driver', 'remote', `tcp://127.0.0.1:${port}`])).toMatchObject({ status: 0 })
+    expect(
+      await runLater(job, 'docker', [
+        'buildx',
+        'create',
+        '--name',
+        builder,
+        '--driver',
+        'remote',
+        `tcp://127.0.0.1:${port}`
+      ])
+    ).toMatchObject({ status: 0 })
     await waitForBuilder(job, builder)
 
     const context = buildContext()
-    const push = await runLater(job, 'docker', ['buildx', 'build', '--builder', builder, '--push', '-t', `${host}/sbr/self-hosted:1`, context.dir])
+    const push = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--builder',
+      builder,
+      '--push',
+      '-t',
+      `${host}/sbr/self-hosted:1`,
+      context.dir
+    ])
     expect(push).toMatchObject({ status: 0 })
-    expect((await readImage({ host, tls: true, ca: pki.caCert }, 'sbr/self-hosted', '1')).layers).toContain(context.marker)
+    expect((await readImage({ host, tls: true, ca: pki.caCert }, 'sbr/self-hosted', '1')).layers).toContain(
+      context.marker
+    )
     docker(job.dockerConfig, ['buildx', 'rm', builder])
     expect((await tearDown(job)).exitCode).toBe(0)
     expect(existsSync(installed)).toBe(false)

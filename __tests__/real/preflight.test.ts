@@ -1,7 +1,14 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { issueServerCert, makePki, type TestPki } from '../helpers/certs.js'
-import { closedPort, startBlackhole, startHttpServer, startRegistry, startSniStrictServer, type RunningServer } from '../helpers/servers.js'
+import {
+  closedPort,
+  startBlackhole,
+  startHttpServer,
+  startRegistry,
+  startSniStrictServer,
+  type RunningServer
+} from '../helpers/servers.js'
 import { newDockerConfig, requireDocker } from './docker.js'
 
 // Preflight in the bundled action against real servers on loopback: Debian's
@@ -69,11 +76,15 @@ function newTestJob(): Job {
 }
 
 /** Runs main (and post) with `inputs`; returns the step and its preflight results by host. */
-async function preflight(inputs: Record<string, string>): Promise<{ exitCode: number; log: string; summary: string; results: Record<string, Result>; job: Job }> {
+async function preflight(
+  inputs: Record<string, string>
+): Promise<{ exitCode: number; log: string; summary: string; results: Record<string, Result>; job: Job }> {
   const job = newTestJob()
   const main = await runMain(job, { bootstrap: 'false', ...inputs })
   await runPost(job, main.state)
-  const results = Object.fromEntries((JSON.parse(main.outputs.preflight ?? '[]') as Result[]).map(result => [result.host, result]))
+  const results = Object.fromEntries(
+    (JSON.parse(main.outputs.preflight ?? '[]') as Result[]).map(result => [result.host, result])
+  )
   return { exitCode: main.exitCode, log: main.log, summary: main.summary, results, job }
 }
 
@@ -107,30 +118,65 @@ describe('preflight against real registries', () => {
     expect(at(hosts.htpasswd)).toMatchObject({ ok: true, kind: 'registry' })
     expect(at(hosts.htpasswd).message).toContain('401, credentials needed')
 
-    expect(at(hosts.wrongName)).toMatchObject({ ok: false, kind: 'wrong-name', message: 'x509: certificate is valid for other.example.test, not localhost' })
-    expect(at(hosts.wrongName).fix).toContain('use one of those names on line 4 of `registries`, or reissue the certificate for localhost')
+    expect(at(hosts.wrongName)).toMatchObject({
+      ok: false,
+      kind: 'wrong-name',
+      message: 'x509: certificate is valid for other.example.test, not localhost'
+    })
+    expect(at(hosts.wrongName).fix).toContain(
+      'use one of those names on line 4 of `registries`, or reissue the certificate for localhost'
+    )
     expect(at(hosts.expired)).toMatchObject({ ok: false, kind: 'expired' })
-    expect(at(hosts.expired).message).toMatch(/certificate has expired: valid from Jan +1 00:00:00 2020 GMT until Feb +1 00:00:00 2020 GMT/)
+    expect(at(hosts.expired).message).toMatch(
+      /certificate has expired: valid from Jan +1 00:00:00 2020 GMT until Feb +1 00:00:00 2020 GMT/
+    )
     expect(at(hosts.notYetValid)).toMatchObject({ ok: false, kind: 'not-yet-valid' })
     expect(at(hosts.notYetValid).message).toContain('2099')
-    expect(at(hosts.mutual)).toMatchObject({ ok: false, kind: 'client-cert-required', fix: 'pass `client-cert` and `client-key`' })
-    expect(at(hosts.closed)).toMatchObject({ ok: false, kind: 'unreachable', message: 'unreachable: connection refused', fix: 'check the host and port on line 8 of `registries`' })
-    expect(at(plainByIp)).toMatchObject({ ok: false, kind: 'http-registry', fix: 'add `http` to line 9 of `registries`' })
-    expect(at(secureByIp)).toMatchObject({ ok: false, kind: 'tls-registry', fix: 'remove `http` from line 10 of `registries`' })
+    expect(at(hosts.mutual)).toMatchObject({
+      ok: false,
+      kind: 'client-cert-required',
+      fix: 'pass `client-cert` and `client-key`'
+    })
+    expect(at(hosts.closed)).toMatchObject({
+      ok: false,
+      kind: 'unreachable',
+      message: 'unreachable: connection refused',
+      fix: 'check the host and port on line 8 of `registries`'
+    })
+    expect(at(plainByIp)).toMatchObject({
+      ok: false,
+      kind: 'http-registry',
+      fix: 'add `http` to line 9 of `registries`'
+    })
+    expect(at(secureByIp)).toMatchObject({
+      ok: false,
+      kind: 'tls-registry',
+      fix: 'remove `http` from line 10 of `registries`'
+    })
     expect(at(hosts.notRegistry)).toMatchObject({ ok: false, kind: 'not-a-registry' })
     expect(at(hosts.notRegistry).message).toContain('GET /v2/ answered 404 (text/html')
-    expect(at(hosts.sni)).toMatchObject({ ok: false, kind: 'unrecognized-name', fix: 'use the name the server serves on line 12 of `registries`' })
+    expect(at(hosts.sni)).toMatchObject({
+      ok: false,
+      kind: 'unrecognized-name',
+      fix: 'use the name the server serves on line 12 of `registries`'
+    })
     expect(at(expiredByIp)).toMatchObject({ ok: true, kind: 'registry' })
     expect(at(expiredByIp).message).toContain('certificate not verified (`insecure`): x509: certificate has expired')
 
     // warn mode: an annotation per failure, naming the registry and the fix.
-    expect(log).toContain(`::warning title=Registry preflight%3A ${hosts.closed.replace(':', '%3A')}::${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 8 of \`registries\``)
+    expect(log).toContain(
+      `::warning title=Registry preflight%3A ${hosts.closed.replace(':', '%3A')}::${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 8 of \`registries\``
+    )
     expect(log.match(/::warning title=Registry preflight/g)).toHaveLength(9)
 
     // The job summary: a row per registry with its mode, what was written and the result.
     expect(summary).toContain('<th>registry</th><th>mode</th><th>written</th><th>preflight</th><th>fix</th>')
-    expect(summary).toContain(`<tr><td>${hosts.plain}</td><td>http</td><td>http</td><td>✅ a registry answered (GET /v2/: 200)</td><td>—</td></tr>`)
-    expect(summary).toContain(`<td>${hosts.mutual}</td><td>tls</td><td>http, ca</td><td>❌ the registry requires a client certificate`)
+    expect(summary).toContain(
+      `<tr><td>${hosts.plain}</td><td>http</td><td>http</td><td>✅ a registry answered (GET /v2/: 200)</td><td>—</td></tr>`
+    )
+    expect(summary).toContain(
+      `<td>${hosts.mutual}</td><td>tls</td><td>http, ca</td><td>❌ the registry requires a client certificate`
+    )
   })
 
   it('a private CA: classified without ca-cert, passes with it', async () => {
@@ -143,19 +189,33 @@ describe('preflight against real registries', () => {
   })
 
   it('a registry that requires a client certificate passes with the keypair', async () => {
-    const { results } = await preflight({ registries: hosts.mutual, 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey })
+    const { results } = await preflight({
+      registries: hosts.mutual,
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey
+    })
     expect(results[hosts.mutual]).toMatchObject({ ok: true, kind: 'registry' })
   })
 
   it('a mirror speaking plain HTTP that is not listed: list it in registries with `http`', async () => {
     const { results } = await preflight({ mirror: hosts.plain })
-    expect(results[hosts.plain]).toMatchObject({ ok: false, kind: 'http-registry', fix: `list it in \`registries\` as \`${hosts.plain} http\`` })
+    expect(results[hosts.plain]).toMatchObject({
+      ok: false,
+      kind: 'http-registry',
+      fix: `list it in \`registries\` as \`${hosts.plain} http\``
+    })
   })
 
   it('error mode fails before anything is written or created, with the table on the run page', async () => {
-    const { exitCode, log, summary, job } = await preflight({ registries: `${hosts.plain} http\n${hosts.closed}`, preflight: 'error' })
+    const { exitCode, log, summary, job } = await preflight({
+      registries: `${hosts.plain} http\n${hosts.closed}`,
+      preflight: 'error'
+    })
     expect(exitCode).toBe(1)
-    expect(log).toContain(`::error::Preflight found 1 registry that a build would fail on:%0A- ${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 2 of \`registries\``)
+    expect(log).toContain(
+      `::error::Preflight found 1 registry that a build would fail on:%0A- ${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 2 of \`registries\``
+    )
     expect(log).not.toContain('buildx create')
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
     expect(summary).toContain(`<td>${hosts.closed}</td>`)
@@ -177,11 +237,12 @@ describe('preflight against real registries', () => {
     const results = JSON.parse(main.outputs.preflight) as Result[]
     for (const hole of blackholes) {
       expect(results.find(result => result.host === hole.host)).toMatchObject({ ok: false, kind: 'unreachable' })
-      expect(results.find(result => result.host === hole.host)?.message).toContain('the TLS handshake (the port accepts connections but does not answer) got no answer within 1 s')
+      expect(results.find(result => result.host === hole.host)?.message).toContain(
+        'the TLS handshake (the port accepts connections but does not answer) got no answer within 1 s'
+      )
     }
     expect(Math.max(...results.map(result => result.ms))).toBeLessThan(1500)
     // The whole step, node start and buildx create included, stays near one timeout.
     expect(main.ms).toBeLessThan(1000 + 1500)
   })
 })
-

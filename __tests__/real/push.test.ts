@@ -37,7 +37,11 @@ async function registry(options: Parameters<typeof startRegistry>[0] = {}): Prom
 }
 
 /** A later `run:` step: `docker buildx build --push -t TAG` of a fresh context, with `flags`. */
-async function buildAndPush(job: TestJob, tag: string, flags: string[] = []): Promise<{ status: number; stderr: string; marker: string }> {
+async function buildAndPush(
+  job: TestJob,
+  tag: string,
+  flags: string[] = []
+): Promise<{ status: number; stderr: string; marker: string }> {
   const context = buildContext()
   const build = await runLater(job, 'docker', ['buildx', 'build', ...flags, '--push', '-t', tag, context.dir])
   return { status: build.status, stderr: build.stderr, marker: context.marker }
@@ -57,7 +61,7 @@ function expectReady(main: Awaited<ReturnType<typeof setUp>>): void {
 }
 
 describe('a later docker buildx build --push reaches the registry', () => {
-  it('plain HTTP on the runner\'s loopback: `http`, and network=host added so the builder reaches it', async () => {
+  it("plain HTTP on the runner's loopback: `http`, and network=host added so the builder reaches it", async () => {
     const plain = await registry()
     const job = newTestJob()
     const main = await setUp(job, { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() })
@@ -88,7 +92,22 @@ describe('a later docker buildx build --push reaches the registry', () => {
     const handWritten = join(caPath, '..', 'buildkitd.toml')
     writeFileSync(handWritten, `[registry."${host}"]\nca = ["${caPath}"]\n`)
     const bareName = `sbr-bare-${tls.port}`
-    const created = docker(bare.dockerConfig, ['buildx', 'create', '--name', bareName, '--driver', 'docker-container', '--driver-opt', `image=${BUILDKIT_IMAGE}`, '--driver-opt', 'network=host', '--config', handWritten, '--bootstrap', '--use'])
+    const created = docker(bare.dockerConfig, [
+      'buildx',
+      'create',
+      '--name',
+      bareName,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${BUILDKIT_IMAGE}`,
+      '--driver-opt',
+      'network=host',
+      '--config',
+      handWritten,
+      '--bootstrap',
+      '--use'
+    ])
     expect(created).toMatchObject({ status: 0 })
     try {
       const refused = await buildAndPush(bare, `${host}/sbr/bare:1`)
@@ -110,19 +129,36 @@ describe('a later docker buildx build --push reaches the registry', () => {
   })
 
   it('mutual TLS: the client keypair makes the push work; without it the registry refuses it', async () => {
-    const mtls = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath, clientCaPath: pki.caCertPath } })
+    const mtls = await registry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath, clientCaPath: pki.caCertPath }
+    })
     const host = `localhost:${mtls.port}`
 
     const withoutKeypair = newTestJob()
     // preflight would say so first (warn mode): the point here is what BuildKit does.
-    expectReady(await setUp(withoutKeypair, { registries: host, 'ca-cert': pki.caCert, 'driver-opts': bootDriverOpts(), preflight: 'off' }))
+    expectReady(
+      await setUp(withoutKeypair, {
+        registries: host,
+        'ca-cert': pki.caCert,
+        'driver-opts': bootDriverOpts(),
+        preflight: 'off'
+      })
+    )
     const refused = await buildAndPush(withoutKeypair, `${host}/sbr/mtls:0`)
     expect(refused.status).not.toBe(0)
     expect(refused.stderr).toMatch(/certificate required|bad certificate/)
     expect((await tearDown(withoutKeypair)).exitCode).toBe(0)
 
     const job = newTestJob()
-    expectReady(await setUp(job, { registries: host, 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'driver-opts': bootDriverOpts() }))
+    expectReady(
+      await setUp(job, {
+        registries: host,
+        'ca-cert': pki.caCert,
+        'client-cert': pki.clientCert,
+        'client-key': pki.clientKey,
+        'driver-opts': bootDriverOpts()
+      })
+    )
     const push = await buildAndPush(job, `${host}/sbr/mtls:1`)
     expect(push).toMatchObject({ status: 0 })
     const access = { host, tls: true, ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey }
@@ -132,7 +168,9 @@ describe('a later docker buildx build --push reaches the registry', () => {
   })
 
   it('`insecure`: TLS from a CA nobody was given, certificate not verified', async () => {
-    const stranger = await registry({ tls: { certPath: strangerPki.serverCertPath, keyPath: strangerPki.serverKeyPath } })
+    const stranger = await registry({
+      tls: { certPath: strangerPki.serverCertPath, keyPath: strangerPki.serverKeyPath }
+    })
     const host = `localhost:${stranger.port}`
     const job = newTestJob()
     expectReady(await setUp(job, { registries: `${host} insecure`, 'driver-opts': bootDriverOpts() }))
@@ -143,7 +181,10 @@ describe('a later docker buildx build --push reaches the registry', () => {
   })
 
   it('basic auth: `username`/`password` let the push through; without them the registry answers 401', async () => {
-    const guarded = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }, htpasswd: { user: 'ci', password: PASSWORD } })
+    const guarded = await registry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      htpasswd: { user: 'ci', password: PASSWORD }
+    })
     const host = `localhost:${guarded.port}`
 
     const anonymous = newTestJob()
@@ -154,28 +195,59 @@ describe('a later docker buildx build --push reaches the registry', () => {
     expect((await tearDown(anonymous)).exitCode).toBe(0)
 
     const job = newTestJob()
-    expectReady(await setUp(job, { registries: host, 'ca-cert': pki.caCert, username: 'ci', password: PASSWORD, 'driver-opts': bootDriverOpts() }))
+    expectReady(
+      await setUp(job, {
+        registries: host,
+        'ca-cert': pki.caCert,
+        username: 'ci',
+        password: PASSWORD,
+        'driver-opts': bootDriverOpts()
+      })
+    )
     const push = await buildAndPush(job, `${host}/sbr/auth:1`)
     expect(push).toMatchObject({ status: 0 })
-    await expectPushed({ host, tls: true, ca: pki.caCert, basic: { user: 'ci', password: PASSWORD } }, 'sbr/auth', '1', push.marker)
+    await expectPushed(
+      { host, tls: true, ca: pki.caCert, basic: { user: 'ci', password: PASSWORD } },
+      'sbr/auth',
+      '1',
+      push.marker
+    )
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)
     // The credentials the action wrote are gone with the job.
-    expect(docker(job.dockerConfig, ['buildx', 'imagetools', 'inspect', `${host}/sbr/auth:1`], { SSL_CERT_FILE: pki.caCertPath }).status).not.toBe(0)
+    expect(
+      docker(job.dockerConfig, ['buildx', 'imagetools', 'inspect', `${host}/sbr/auth:1`], {
+        SSL_CERT_FILE: pki.caCertPath
+      }).status
+    ).not.toBe(0)
   })
 
-  it('docker/build-push-action\'s way: `use: false`, then `buildx build --builder NAME` with iidfile and metadata-file', async () => {
+  it("docker/build-push-action's way: `use: false`, then `buildx build --builder NAME` with iidfile and metadata-file", async () => {
     const tls = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } })
     const host = `localhost:${tls.port}`
     const job = newTestJob()
-    const main = await setUp(job, { registries: host, 'ca-cert': pki.caCert, use: 'false', 'driver-opts': bootDriverOpts() })
+    const main = await setUp(job, {
+      registries: host,
+      'ca-cert': pki.caCert,
+      use: 'false',
+      'driver-opts': bootDriverOpts()
+    })
     expectReady(main)
     // Not the default: a build without --builder would not use it.
-    expect(docker(job.dockerConfig, ['buildx', 'inspect']).stdout).not.toMatch(new RegExp(`^Name:\\s+${main.outputs.name}$`, 'm'))
+    expect(docker(job.dockerConfig, ['buildx', 'inspect']).stdout).not.toMatch(
+      new RegExp(`^Name:\\s+${main.outputs.name}$`, 'm')
+    )
 
     const out = mkdtempSync(join(tmpdir(), 'sbr-bpa-'))
     // The flags build-push-action v6 passes for `builder:`, `push: true` and `tags:`.
-    const push = await buildAndPush(job, `${host}/sbr/bpa:1`, ['--builder', main.outputs.name, '--iidfile', join(out, 'iidfile'), '--metadata-file', join(out, 'metadata.json')])
+    const push = await buildAndPush(job, `${host}/sbr/bpa:1`, [
+      '--builder',
+      main.outputs.name,
+      '--iidfile',
+      join(out, 'iidfile'),
+      '--metadata-file',
+      join(out, 'metadata.json')
+    ])
     expect(push).toMatchObject({ status: 0 })
     const metadata = JSON.parse(readFileSync(join(out, 'metadata.json'), 'utf8')) as Record<string, string>
     const image = await readImage({ host, tls: true, ca: pki.caCert }, 'sbr/bpa', '1')

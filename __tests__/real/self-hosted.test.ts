@@ -24,8 +24,17 @@ describe('concurrency and faults', () => {
   it('8 jobs at once on one daemon boot 8 builders, and 8 post steps leave nothing behind', async () => {
     // One user, one Docker client config: runners sharing a daemon and a home directory.
     const dockerConfig = newDockerConfig()
-    const inputs = { registries: 'registry.test:5443', 'ca-cert': pki.caCert, 'client-cert': pki.clientCert, 'client-key': pki.clientKey, 'driver-opts': bootDriverOpts(), preflight: 'off' }
-    const jobs = Array.from({ length: 8 }, (_, index) => newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '77', GITHUB_JOB: `build-${index % 2}` }))
+    const inputs = {
+      registries: 'registry.test:5443',
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      'driver-opts': bootDriverOpts(),
+      preflight: 'off'
+    }
+    const jobs = Array.from({ length: 8 }, (_, index) =>
+      newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '77', GITHUB_JOB: `build-${index % 2}` })
+    )
     const mains = await Promise.all(jobs.map(job => runMain(job, inputs)))
     for (const main of mains) expect(main.log).not.toContain('::error::')
     expect(mains.map(main => main.exitCode)).toEqual(Array(8).fill(0))
@@ -41,13 +50,21 @@ describe('concurrency and faults', () => {
     for (const job of jobs) expect(filesUnder(job.runnerTemp)).toEqual([])
   })
 
-  it('an unreachable Docker daemon fails the step with buildx\'s reason and leaves no builder or key file', async () => {
+  it("an unreachable Docker daemon fails the step with buildx's reason and leaves no builder or key file", async () => {
     const dockerConfig = newDockerConfig()
     const job = newJob({ DOCKER_CONFIG: dockerConfig, DOCKER_HOST: 'unix:///nonexistent/docker.sock' })
-    const inputs = { registries: 'registry.test:5443', 'client-cert': pki.clientCert, 'client-key': pki.clientKey, bootstrap: 'false', preflight: 'off' }
+    const inputs = {
+      registries: 'registry.test:5443',
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      bootstrap: 'false',
+      preflight: 'off'
+    }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(1)
-    expect(main.log).toMatch(/::error::`docker buildx create .*` failed: .*Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/docker.sock/)
+    expect(main.log).toMatch(
+      /::error::`docker buildx create .*` failed: .*Cannot connect to the Docker daemon at unix:\/\/\/nonexistent\/docker.sock/
+    )
     expect(filesUnder(job.runnerTemp)).toEqual([])
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
@@ -57,6 +74,8 @@ describe('concurrency and faults', () => {
     const secret = 'sbrsecretprobe7731'
     neverLog(secret)
     // Bad input that the action echoes back in its error: the check must catch it.
-    await expect(runMain(newJob({ DOCKER_CONFIG: newDockerConfig() }), { registries: `${secret}/path` })).rejects.toThrow("a step's log shows a registered secret line")
+    await expect(
+      runMain(newJob({ DOCKER_CONFIG: newDockerConfig() }), { registries: `${secret}/path` })
+    ).rejects.toThrow("a step's log shows a registered secret line")
   })
 })

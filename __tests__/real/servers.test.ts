@@ -99,18 +99,19 @@ beforeAll(async () => {
     issueServerCert(pki, { names: ['localhost', 'IP:127.0.0.1'], validity })
   const serverTls = { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }
   // All at once: each registry takes ~30 ms to listen, but they need not wait for each other.
-  ;[plain, secure, mutual, withAuth, expired, notYetValid, wrongName, sniStrict, blackhole, notARegistry] = await Promise.all([
-    startRegistry(),
-    startRegistry({ tls: serverTls }),
-    startRegistry({ tls: { ...serverTls, clientCaPath: pki.caCertPath } }),
-    startRegistry({ htpasswd: { user: 'ci', password: 's3cret' } }),
-    startRegistry({ tls: tlsWith('expired') }),
-    startRegistry({ tls: tlsWith('not-yet-valid') }),
-    startRegistry({ tls: issueServerCert(pki, { names: ['other.example.test'] }) }),
-    startSniStrictServer(pki),
-    startBlackhole(),
-    startHttpServer()
-  ])
+  ;[plain, secure, mutual, withAuth, expired, notYetValid, wrongName, sniStrict, blackhole, notARegistry] =
+    await Promise.all([
+      startRegistry(),
+      startRegistry({ tls: serverTls }),
+      startRegistry({ tls: { ...serverTls, clientCaPath: pki.caCertPath } }),
+      startRegistry({ htpasswd: { user: 'ci', password: 's3cret' } }),
+      startRegistry({ tls: tlsWith('expired') }),
+      startRegistry({ tls: tlsWith('not-yet-valid') }),
+      startRegistry({ tls: issueServerCert(pki, { names: ['other.example.test'] }) }),
+      startSniStrictServer(pki),
+      startBlackhole(),
+      startHttpServer()
+    ])
   servers.push(plain, secure, mutual, withAuth, expired, notYetValid, wrongName, sniStrict, blackhole, notARegistry)
 })
 
@@ -166,7 +167,9 @@ describe('startRegistry', () => {
     expect(result.error).toMatchObject({ code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' })
     expect(result.error?.message).toMatch(/sslv3 alert bad certificate.*SSL alert number 42/)
     // An HTTP request fails with the same code.
-    await expect(get(https, { port: mutual.port, ca: pki.caCert })).rejects.toMatchObject({ code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE' })
+    await expect(get(https, { port: mutual.port, ca: pki.caCert })).rejects.toMatchObject({
+      code: 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'
+    })
   })
 
   it('mTLS without a client certificate, TLS 1.2: the handshake itself fails with bad_certificate', async () => {
@@ -185,27 +188,41 @@ describe('startRegistry', () => {
     const response = await get(http, { port: withAuth.port })
     expect(response.status).toBe(401)
     expect(response.headers['www-authenticate']).toBe('Basic realm="sbr-test-registry"')
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }] })
+    expect(JSON.parse(response.body)).toEqual({
+      errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }]
+    })
     expect((await get(http, { port: withAuth.port, auth: 'ci:s3cret' })).status).toBe(200)
   })
 
   it('expired and not-yet-valid certificates: CERT_HAS_EXPIRED, CERT_NOT_YET_VALID', async () => {
-    await expect(get(https, { port: expired.port, ca: pki.caCert })).rejects.toMatchObject({ code: 'CERT_HAS_EXPIRED', message: 'certificate has expired' })
+    await expect(get(https, { port: expired.port, ca: pki.caCert })).rejects.toMatchObject({
+      code: 'CERT_HAS_EXPIRED',
+      message: 'certificate has expired'
+    })
     await expect(get(https, { port: notYetValid.port, ca: pki.caCert })).rejects.toMatchObject({
       code: 'CERT_NOT_YET_VALID',
       message: 'certificate is not yet valid'
     })
     // Without rejectUnauthorized the handshake completes and says why it is not authorized.
-    expect(await handshake({ port: expired.port, ca: pki.caCert })).toMatchObject({ secureConnect: true, authorized: false, authorizationError: 'CERT_HAS_EXPIRED' })
+    expect(await handshake({ port: expired.port, ca: pki.caCert })).toMatchObject({
+      secureConnect: true,
+      authorized: false,
+      authorizationError: 'CERT_HAS_EXPIRED'
+    })
   })
 
   it('a certificate for another name: ERR_TLS_CERT_ALTNAME_INVALID, also as authorizationError', async () => {
     await expect(get(https, { host: 'localhost', port: wrongName.port, ca: pki.caCert })).rejects.toMatchObject({
       code: 'ERR_TLS_CERT_ALTNAME_INVALID',
-      message: "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.example.test"
+      message:
+        "Hostname/IP does not match certificate's altnames: Host: localhost. is not in the cert's altnames: DNS:other.example.test"
     })
     const result = await handshake({ host: 'localhost', port: wrongName.port, ca: pki.caCert })
-    expect(result).toMatchObject({ secureConnect: true, authorized: false, authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID' })
+    expect(result).toMatchObject({
+      secureConnect: true,
+      authorized: false,
+      authorizationError: 'ERR_TLS_CERT_ALTNAME_INVALID'
+    })
     expect(result.error).toBeUndefined()
   })
 
@@ -227,7 +244,9 @@ describe('startRegistry', () => {
   })
 
   it('reports why the registry did not start, with its output', async () => {
-    await expect(startRegistry({ tls: { certPath: '/nonexistent/cert.pem', keyPath: '/nonexistent/key.pem' } })).rejects.toThrow(
+    await expect(
+      startRegistry({ tls: { certPath: '/nonexistent/cert.pem', keyPath: '/nonexistent/key.pem' } })
+    ).rejects.toThrow(
       /docker-registry exited \(code 1, signal null\) before listening on 127\.0\.0\.1:\d+:\n.*open \/nonexistent\/cert\.pem: no such file or directory/
     )
   })
@@ -235,7 +254,11 @@ describe('startRegistry', () => {
 
 describe('startSniStrictServer', () => {
   it('openssl s_client with another name: fatal unrecognized_name alert', () => {
-    const client = spawnSync('openssl', ['s_client', '-connect', sniStrict.host, '-servername', 'other.test'], { input: '', encoding: 'utf8', timeout: 10000 })
+    const client = spawnSync('openssl', ['s_client', '-connect', sniStrict.host, '-servername', 'other.test'], {
+      input: '',
+      encoding: 'utf8',
+      timeout: 10000
+    })
     expect(client.status).toBe(1)
     expect(client.stderr).toMatch(/tlsv1 unrecognized name.*SSL alert number 112/)
   })
@@ -244,10 +267,15 @@ describe('startSniStrictServer', () => {
     for (const maxVersion of ['TLSv1.3', 'TLSv1.2'] as const) {
       const result = await handshake({ port: sniStrict.port, servername: 'other.test', maxVersion })
       expect(result.secureConnect).toBe(false)
-      expect(result.error).toMatchObject({ code: 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME', message: expect.stringMatching(/tlsv1 unrecognized name.*SSL alert number 112/) })
+      expect(result.error).toMatchObject({
+        code: 'ERR_SSL_TLSV1_UNRECOGNIZED_NAME',
+        message: expect.stringMatching(/tlsv1 unrecognized name.*SSL alert number 112/)
+      })
     }
     // With a request queued: EPROTO, as for every handshake failure of https.get.
-    await expect(get(https, { port: sniStrict.port, servername: 'other.test', rejectUnauthorized: false })).rejects.toMatchObject({
+    await expect(
+      get(https, { port: sniStrict.port, servername: 'other.test', rejectUnauthorized: false })
+    ).rejects.toMatchObject({
       code: 'EPROTO',
       message: expect.stringMatching(/^write EPROTO .*tlsv1 unrecognized name/)
     })
@@ -258,7 +286,10 @@ describe('startSniStrictServer', () => {
     expect(response.status).toBe(200)
     expect(response.body).toContain('<HTML>')
     // 127.0.0.1 as host: node sends no SNI, and the default certificate has IP:127.0.0.1.
-    expect(await handshake({ port: sniStrict.port, ca: pki.caCert, rejectUnauthorized: true })).toMatchObject({ secureConnect: true, authorized: true })
+    expect(await handshake({ port: sniStrict.port, ca: pki.caCert, rejectUnauthorized: true })).toMatchObject({
+      secureConnect: true,
+      authorized: true
+    })
   })
 })
 
@@ -280,7 +311,10 @@ describe('startBlackhole, closedPort, startHttpServer', () => {
 
   it('closedPort: ECONNREFUSED', async () => {
     const port = await closedPort()
-    await expect(get(http, { port })).rejects.toMatchObject({ code: 'ECONNREFUSED', message: `connect ECONNREFUSED 127.0.0.1:${port}` })
+    await expect(get(http, { port })).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+      message: `connect ECONNREFUSED 127.0.0.1:${port}`
+    })
   })
 
   it('startHttpServer: a 404 HTML page by default, or the handler given', async () => {

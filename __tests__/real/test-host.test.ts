@@ -24,7 +24,10 @@ const tags: string[] = []
 const certDirs: string[] = []
 let madeCertsD = false
 
-function get(url: string, options: https.RequestOptions = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
+function get(
+  url: string,
+  options: https.RequestOptions = {}
+): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
   const client = url.startsWith('https:') ? https : http
   return new Promise((resolve, reject) => {
     const request = client.get(url, { timeout: 5000, ...options }, response => {
@@ -38,7 +41,11 @@ function get(url: string, options: https.RequestOptions = {}): Promise<{ status:
 
 /** `docker push` with a client config of the test's own (no credentials from ~/.docker). */
 function push(tag: string): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync('docker', ['push', tag], { encoding: 'utf8', timeout: 60000, env: { ...process.env, DOCKER_CONFIG: dockerConfig } })
+  const result = spawnSync('docker', ['push', tag], {
+    encoding: 'utf8',
+    timeout: 60000,
+    env: { ...process.env, DOCKER_CONFIG: dockerConfig }
+  })
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr }
 }
 
@@ -95,9 +102,13 @@ describe('a test host: a registry in a network namespace of its own', () => {
     expect(host.name).toMatch(/^[0-9a-f]{8}\.sbr\.test$/)
     expect(host.address).toMatch(/^198\.51\.100\.\d+$/)
     expect(await lookup(host.name, { family: 4 })).toEqual({ address: host.address, family: 4 })
-    expect(readFileSync('/etc/hosts', 'utf8')).toContain(`${host.address}\t${host.name}\t# sbr-test-host netns=${host.netns} pid=${process.pid}\n`)
+    expect(readFileSync('/etc/hosts', 'utf8')).toContain(
+      `${host.address}\t${host.name}\t# sbr-test-host netns=${host.netns} pid=${process.pid}\n`
+    )
     // The registries run in the namespace, not here.
-    const pids = spawnSync('ip', ['netns', 'pids', host.netns], { encoding: 'utf8' }).stdout.split(/\s+/).filter(Boolean)
+    const pids = spawnSync('ip', ['netns', 'pids', host.netns], { encoding: 'utf8' })
+      .stdout.split(/\s+/)
+      .filter(Boolean)
     expect(pids).toHaveLength(2)
     expect(tlsRegistry.host).toBe(`${host.name}:${tlsRegistry.port}`)
   })
@@ -107,7 +118,9 @@ describe('a test host: a registry in a network namespace of its own', () => {
     expect(response.status).toBe(200)
     expect(response.headers['docker-distribution-api-version']).toBe('registry/2.0')
     // Without the CA, node does not trust it either.
-    await expect(get(`https://${tlsRegistry.host}/v2/`)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
+    await expect(get(`https://${tlsRegistry.host}/v2/`)).rejects.toMatchObject({
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
+    })
   })
 
   it('is not trusted by dockerd: a push fails with an x509 error', () => {
@@ -115,7 +128,11 @@ describe('a test host: a registry in a network namespace of its own', () => {
     const result = push(tag)
     expect(result.status).not.toBe(0)
     // dockerd 28 puts `tls: failed to verify certificate: ` before the x509 text; 20.10 does not.
-    expect(result.stderr).toMatch(new RegExp(`Get "https://${tlsRegistry.host}/v2/": (tls: failed to verify certificate: )?x509: certificate signed by unknown authority`))
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `Get "https://${tlsRegistry.host}/v2/": (tls: failed to verify certificate: )?x509: certificate signed by unknown authority`
+      )
+    )
   })
 
   it('is trusted by the same dockerd, not restarted, once its CA is in /etc/docker/certs.d/NAME:PORT/ca.crt', async () => {
@@ -143,7 +160,9 @@ describe('a test host: a registry in a network namespace of its own', () => {
     const tag = tinyImage(httpRegistry)
     const result = push(tag)
     expect(result.status).not.toBe(0)
-    expect(result.stderr).toContain(`Get "https://${httpRegistry.host}/v2/": http: server gave HTTP response to HTTPS client`)
+    expect(result.stderr).toContain(
+      `Get "https://${httpRegistry.host}/v2/": http: server gave HTTP response to HTTPS client`
+    )
   })
 })
 

@@ -17,7 +17,11 @@ export async function createReplacingLeftover(createArgs: string[], name: string
     }
   }
   if (!replace) {
-    throw new InputError('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``)
+    throw new InputError(
+      'name',
+      `a builder named '${name}' already exists`,
+      `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``
+    )
   }
   runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
@@ -34,6 +38,8 @@ async function removeHalfMadeBuilder(name: string): Promise<void> {
   try {
     await removeBuilder(name)
   } catch (error) {
-    runner.warning(`Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`)
+    runner.warning(
+      `Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`
+    )
   }
 }

@@ -27,7 +27,9 @@ function toolCache(): Promise<typeof import('@actions/tool-cache')> {
 /** The release asset for this runner, as buildx names them: `buildx-v0.19.3.linux-amd64`. */
 export function releaseAssetName(version: string, platform: NodeJS.Platform, arch: string): string {
   const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform as string]
-  const cpu = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch]
+  const cpu = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[
+    arch
+  ]
   if (!os || !cpu) throw new Error(`buildx publishes no release for ${platform}/${arch}`)
   return `buildx-${version}.${os}-${cpu}${platform === 'win32' ? '.exe' : ''}`
 }
@@ -48,7 +50,8 @@ export function checksumFor(checksums: string, asset: string): string | undefine
  */
 export async function installBuildx(requested: string): Promise<string> {
   return runner.group(`Installing buildx ${requested}`, async () => {
-    const version = requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
+    const version =
+      requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
     const pluginName = BUILDX_PLUGIN
     let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
@@ -82,11 +85,20 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
     const tc = await toolCache()
     const base = `${releasesUrl()}/download/${version}`
     const binary = await tc.downloadTool(`${base}/${asset}`, join(downloads, asset))
-    const checksums = await readFile(await tc.downloadTool(`${base}/checksums.txt`, join(downloads, 'checksums.txt')), 'utf8')
+    const checksums = await readFile(
+      await tc.downloadTool(`${base}/checksums.txt`, join(downloads, 'checksums.txt')),
+      'utf8'
+    )
     const expected = checksumFor(checksums, asset)
-    if (!expected) throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
-    const actual = createHash('sha256').update(await readFile(binary)).digest('hex')
-    if (actual !== expected) throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`)
+    if (!expected)
+      throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
+    const actual = createHash('sha256')
+      .update(await readFile(binary))
+      .digest('hex')
+    if (actual !== expected)
+      throw new Error(
+        `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
+      )
     const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch)
     runner.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
     return cachedDir
@@ -96,8 +108,11 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
 async function latestVersion(): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
-    const release = JSON.parse(await readFile(await tc.downloadTool(`${apiUrl()}/releases/latest`, join(downloads, 'latest.json')), 'utf8')) as { tag_name?: string }
-    if (!release.tag_name) throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)')
+    const release = JSON.parse(
+      await readFile(await tc.downloadTool(`${apiUrl()}/releases/latest`, join(downloads, 'latest.json')), 'utf8')
+    ) as { tag_name?: string }
+    if (!release.tag_name)
+      throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)')
     return release.tag_name
   })
 }

@@ -53,7 +53,13 @@ export async function openDaemonAccess(): Promise<DaemonAccess> {
  * `jobDir` names the certs.d files and holds the backup of daemon.json.
  * Returns what the user still has to do (for the log and the summary).
  */
-export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrustMode, 'off'>, registries: PlannedRegistry[], jobDir: string, save: (record: TrustRecord) => void): Promise<string[]> {
+export async function trustDaemon(
+  access: DaemonAccess,
+  mode: Exclude<DaemonTrustMode, 'off'>,
+  registries: PlannedRegistry[],
+  jobDir: string,
+  save: (record: TrustRecord) => void
+): Promise<string[]> {
   const { paths, files: fs } = access
   const record: TrustRecord = { rootless: paths.rootless, files: [], dirs: [] }
   // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
@@ -68,7 +74,9 @@ export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrus
   const insecure = hostsNeedingInsecure(registries)
   if (insecure.length === 0) return []
   if (mode !== 'restart') {
-    return [`The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`]
+    return [
+      `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
+    ]
   }
   const text = (await readIfExists(paths.daemonJson))?.toString('utf8')
   const config = parseJsonObject(paths.daemonJson, text ?? '')
@@ -77,7 +85,12 @@ export async function trustDaemon(access: DaemonAccess, mode: Exclude<DaemonTrus
   if (added.length > 0) {
     const content = stringifyLike(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT)
     const before = await backUp(paths.daemonJson, join(jobDir, 'daemon.json.backup'))
-    record.daemonJson = { pidFile: paths.pidFile, added, keyExisted: 'insecure-registries' in config, change: { path: paths.daemonJson, before, written: sha256(content) } }
+    record.daemonJson = {
+      pidFile: paths.pidFile,
+      added,
+      keyExisted: 'insecure-registries' in config,
+      change: { path: paths.daemonJson, before, written: sha256(content) }
+    }
     save(record)
     await fs.mkdirs(dirname(paths.daemonJson))
     await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 })
@@ -106,7 +119,11 @@ export async function untrustDaemon(record: TrustRecord): Promise<string[]> {
     // reload must see an explicit list (the one before main) before the key, or the file, goes.
     if (!json.keyExisted) {
       const explicit = withoutHosts(parseJsonObject(path, now.text ?? ''), json.added)
-      await fs.writeFile(path, stringifyLike(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 })
+      await fs.writeFile(
+        path,
+        stringifyLike(now.text, explicit, DAEMON_JSON_INDENT),
+        json.change.before ?? { mode: 0o644 }
+      )
     } else {
       await putBack(json.change, fs)
     }
@@ -115,7 +132,10 @@ export async function untrustDaemon(record: TrustRecord): Promise<string[]> {
     return []
   }
   // Someone else changed the file after main: theirs stays, only main's hosts go.
-  if (now.text === undefined) return [`${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`]
+  if (now.text === undefined)
+    return [
+      `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
+    ]
   const current = parseJsonObject(path, now.text)
   const ours = insecureRegistries(current).filter(host => json.added.includes(host))
   const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`
@@ -148,7 +168,10 @@ function withoutHosts(config: JsonObject, hosts: string[]): JsonObject {
  */
 async function reloadDaemon(fs: FileAccess, pidFile: string, hosts: string[], insecure: boolean): Promise<void> {
   const pid = (await readIfExists(pidFile))?.toString('utf8').trim()
-  if (!pid) throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`)
+  if (!pid)
+    throw new Error(
+      `cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`
+    )
   await fs.kill(Number(pid), 'SIGHUP')
   const deadline = Date.now() + 30000
   for (;;) {
@@ -157,7 +180,10 @@ async function reloadDaemon(fs: FileAccess, pidFile: string, hosts: string[], in
       const configs = JSON.parse(info.stdout) as Record<string, { Secure?: boolean }>
       if (hosts.every(host => (configs[host]?.Secure === false) === insecure)) return
     }
-    if (Date.now() > deadline) throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`
+      )
     await new Promise(resolve => setTimeout(resolve, 200))
   }
 }

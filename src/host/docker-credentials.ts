@@ -20,7 +20,11 @@ export interface AddedAuths {
   change: FileChange
 }
 
-type DockerConfig = JsonObject & { auths?: Record<string, unknown>; credsStore?: string; credHelpers?: Record<string, string> }
+type DockerConfig = JsonObject & {
+  auths?: Record<string, unknown>
+  credsStore?: string
+  credHelpers?: Record<string, string>
+}
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t'
@@ -48,7 +52,12 @@ export function hostsServedByHelpers(config: DockerConfig, hosts: string[]): str
  * file; the file before is copied to `backupPath` for post. `save` is called
  * before the file is written.
  */
-export async function addAuths(credentials: Credential[], path: string, backupPath: string, save: (added: AddedAuths) => void): Promise<{ added: AddedAuths; servedByHelpers: string[] }> {
+export async function addAuths(
+  credentials: Credential[],
+  path: string,
+  backupPath: string,
+  save: (added: AddedAuths) => void
+): Promise<{ added: AddedAuths; servedByHelpers: string[] }> {
   const text = (await readIfExists(path))?.toString('utf8')
   const config = parseJsonObject(path, text ?? '') as DockerConfig
   const auths = (config.auths ??= {})
@@ -65,7 +74,13 @@ export async function addAuths(credentials: Credential[], path: string, backupPa
   save(added)
   // 0600 for a new file, as docker login leaves it.
   await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE })
-  return { added, servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host)) }
+  return {
+    added,
+    servedByHelpers: hostsServedByHelpers(
+      config,
+      credentials.map(credential => credential.host)
+    )
+  }
 }
 
 /**
@@ -96,6 +111,8 @@ export async function removeAuths(added: AddedAuths): Promise<string[]> {
     return [note]
   }
   const { mode } = await stat(added.path)
-  await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), { mode: mode & 0o7777 })
+  await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), {
+    mode: mode & 0o7777
+  })
   return [note]
 }

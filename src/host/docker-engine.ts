@@ -23,17 +23,25 @@ export async function containerLog(container: string, timeoutMs = 2000): Promise
   const { request } = await import('node:http')
   return new Promise(resolve => {
     // agent: false, so no kept-alive socket holds the step open after its work.
-    const req = request({ agent: false, socketPath: DOCKER_SOCKET, path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`, timeout: timeoutMs }, response => {
-      if (response.statusCode !== 200) {
-        response.resume()
-        resolve(undefined)
-        return
+    const req = request(
+      {
+        agent: false,
+        socketPath: DOCKER_SOCKET,
+        path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`,
+        timeout: timeoutMs
+      },
+      response => {
+        if (response.statusCode !== 200) {
+          response.resume()
+          resolve(undefined)
+          return
+        }
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        response.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+        response.on('error', () => resolve(undefined))
       }
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
-      response.on('error', () => resolve(undefined))
-    })
+    )
     req.on('timeout', () => req.destroy())
     req.on('error', () => resolve(undefined))
     req.end()

@@ -42,7 +42,8 @@ async function replaceFile(path: string, content: string | Buffer, meta: FileMet
   const staged = `${path}.setup-buildkit-registry.tmp`
   await writeFile(staged, content, { mode: meta.mode })
   await chmod(staged, meta.mode)
-  if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0) await chown(staged, meta.uid, meta.gid)
+  if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+    await chown(staged, meta.uid, meta.gid)
   await rename(staged, path)
 }
 
@@ -72,7 +73,8 @@ const sudoAccess: FileAccess = {
   async writeFile(path, content, meta) {
     await runCommand('sudo', ['-n', 'tee', path], { input: content })
     await runCommand('sudo', ['-n', 'chmod', meta.mode.toString(8), path])
-    if (meta.uid !== undefined && meta.gid !== undefined) await runCommand('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path])
+    if (meta.uid !== undefined && meta.gid !== undefined)
+      await runCommand('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path])
   },
   async mkdirs(path) {
     const created = missingDirs(path)

@@ -11,7 +11,12 @@ export type InstalledConfig = FileChange
  * file there (if any) into the job directory. `save` is called before the
  * write, so post can undo even a write that failed midway.
  */
-export async function installConfigFile(toml: string, path: string, jobDir: string, save: (installed: InstalledConfig) => void): Promise<InstalledConfig> {
+export async function installConfigFile(
+  toml: string,
+  path: string,
+  jobDir: string,
+  save: (installed: InstalledConfig) => void
+): Promise<InstalledConfig> {
   const before = await backUp(path, join(jobDir, 'installed-config.backup'))
   const installed = { path, before, written: sha256(toml) }
   save(installed)
@@ -28,7 +33,10 @@ export async function installConfigFile(toml: string, path: string, jobDir: stri
 export async function restoreConfig(installed: InstalledConfig): Promise<string[]> {
   const now = await fileNow(installed)
   if (now.state === 'as-before') return []
-  if (now.state === 'changed') return [`${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`]
+  if (now.state === 'changed')
+    return [
+      `${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`
+    ]
   await putBack(installed, directAccess)
   return []
 }

@@ -14,13 +14,18 @@ export function readBaseConfig(): BaseConfig | undefined {
   const path = runner.getInput('buildkitd-config')
   const inline = runner.getInput('buildkitd-config-inline', { trimWhitespace: false })
   if (path !== '' && inline.trim() !== '') {
-    throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline')
+    throw new InputError(
+      'buildkitd-config-inline',
+      'is set together with `buildkitd-config`',
+      'keep one of them: a path to a TOML file, or the TOML text inline'
+    )
   }
   if (path !== '') {
     const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`')
     return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' }
   }
-  if (inline.trim() !== '') return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' }
+  if (inline.trim() !== '')
+    return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' }
   return undefined
 }
 
@@ -30,7 +35,12 @@ function parseBaseConfig(input: BaseConfig['input'], text: string): TomlTable {
   } catch (error) {
     if (error instanceof TomlError) {
       const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '')
-      throw new InputError(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line)
+      throw new InputError(
+        input,
+        `invalid TOML: ${reason}`,
+        `correct the TOML at line ${error.line}, column ${error.column}`,
+        error.line
+      )
     }
     throw error
   }

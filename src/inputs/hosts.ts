@@ -32,15 +32,20 @@ export function parseHost(text: string, input: string, line: number): HostAddres
     port = bracketed[2]
     if (isIP(hostname) !== 6) fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`)
   } else {
-    if (isIP(text) === 6) fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`)
+    if (isIP(text) === 6)
+      fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`)
     const colon = text.lastIndexOf(':')
     hostname = colon === -1 ? text : text.slice(0, colon)
     port = colon === -1 ? undefined : text.slice(colon + 1)
-    const validName = isIP(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)))
+    const validName =
+      isIP(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)))
     if (!validName) fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`)
   }
   if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
-    fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)')
+    fail(
+      `'${port}' is not a port number`,
+      'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)'
+    )
   }
   return { text, hostname, port: port === undefined ? undefined : Number(port) }
 }

@@ -10,7 +10,19 @@ export function readInputFile(input: string, path: string, orInstead: string, li
     return readFileSync(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`
-    throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line)
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : `cannot be read (${code})`
+    throw new InputError(
+      input,
+      `the file '${path}' ${why} (relative paths start at ${process.cwd()})`,
+      `check the path, or ${orInstead}`,
+      line
+    )
   }
 }

@@ -26,8 +26,13 @@ export function readPemInput(input: string, holds: 'certificates' | 'key'): stri
     parsePrivateKey(pem)
     return pem.trim() + '\n'
   } catch (error) {
-    const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})'
-    throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`, `pass ${expected} or a path to such a file`)
+    const expected =
+      holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})'
+    throw new InputError(
+      input,
+      `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`,
+      `pass ${expected} or a path to such a file`
+    )
   }
 }
 
@@ -36,11 +41,25 @@ export function readKeypairInputs(certInput: string, keyInput: string): Keypair 
   const cert = readPemInput(certInput, 'certificates')
   const key = readPemInput(keyInput, 'key')
   if (cert === undefined && key === undefined) return undefined
-  if (cert === undefined) throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``)
-  if (key === undefined) throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``)
+  if (cert === undefined)
+    throw new InputError(
+      certInput,
+      `is empty while \`${keyInput}\` is set`,
+      `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``
+    )
+  if (key === undefined)
+    throw new InputError(
+      keyInput,
+      `is empty while \`${certInput}\` is set`,
+      `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``
+    )
   const [leaf] = parseCertificates(cert)
   if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
-    throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate')
+    throw new InputError(
+      keyInput,
+      `does not belong to the certificate in \`${certInput}\``,
+      'pass the key that was issued with that certificate'
+    )
   }
   return { cert, key }
 }
@@ -49,11 +68,21 @@ export function readKeypairInputs(certInput: string, keyInput: string): Keypair 
 export function readRegistryCas(registry: RegistryLine, input = 'registries'): string {
   return registry.caPaths
     .map(path => {
-      const text = readInputFile(input, path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line)
+      const text = readInputFile(
+        input,
+        path,
+        'pass the CA in `ca-cert` as PEM text (e.g. from a secret)',
+        registry.line
+      )
       try {
         return normalizeCertificates(text)
       } catch (error) {
-        throw new InputError(input, `ca=${path} is not a PEM certificate: ${(error as Error).message}`, 'point ca= at the PEM file of the CA that signed this registry\'s certificate', registry.line)
+        throw new InputError(
+          input,
+          `ca=${path} is not a PEM certificate: ${(error as Error).message}`,
+          "point ca= at the PEM file of the CA that signed this registry's certificate",
+          registry.line
+        )
       }
     })
     .join('')
@@ -61,10 +90,18 @@ export function readRegistryCas(registry: RegistryLine, input = 'registries'): s
 
 function readPemPath(input: string, value: string): string {
   if (value.includes('\n')) {
-    throw new InputError(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file')
+    throw new InputError(
+      input,
+      'is neither PEM text (no "-----BEGIN" line) nor a path to a file',
+      'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file'
+    )
   }
   if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
-    throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path')
+    throw new InputError(
+      input,
+      'looks like base64-encoded PEM',
+      'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path'
+    )
   }
   return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)')
 }

@@ -16,13 +16,19 @@ export function looksLikePem(value: string): boolean {
 export function parseCertificates(pem: string): X509Certificate[] {
   const blocks = pem.match(CERTIFICATE_BLOCK) ?? []
   if (blocks.length === 0) {
-    throw new Error(looksLikePem(pem) ? 'it holds no "BEGIN CERTIFICATE" block' : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)')
+    throw new Error(
+      looksLikePem(pem)
+        ? 'it holds no "BEGIN CERTIFICATE" block'
+        : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)'
+    )
   }
   return blocks.map((block, index) => {
     try {
       return new X509Certificate(block)
     } catch (error) {
-      throw new Error(`certificate ${index + 1} of ${blocks.length} does not parse (${(error as Error).message}); the secret may be truncated`)
+      throw new Error(
+        `certificate ${index + 1} of ${blocks.length} does not parse (${(error as Error).message}); the secret may be truncated`
+      )
     }
   })
 }

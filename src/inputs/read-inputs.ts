@@ -74,7 +74,8 @@ export interface Inputs {
 }
 
 /** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
-export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
+export const DEFAULT_BUILDKITD_FLAGS =
+  '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
 
 /**
  * Reads and validates every input before anything is written, so bad input
@@ -82,7 +83,10 @@ export const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.in
  * base-config.ts, the only caller of runner.getInput.
  */
 export function readInputs(): Inputs {
-  const registries = parseRegistries(runner.getInput('registries')).map(registry => ({ ...registry, ownCa: readRegistryCas(registry) }))
+  const registries = parseRegistries(runner.getInput('registries')).map(registry => ({
+    ...registry,
+    ownCa: readRegistryCas(registry)
+  }))
   const driver = readDriver()
   const config: ConfigInputs = {
     registries,
@@ -96,7 +100,10 @@ export function readInputs(): Inputs {
   const builder: BuilderInputs = {
     name: readName(),
     driver,
-    driverOpts: runner.getMultilineInput('driver-opts').map(line => line.trim()).filter(line => line !== '' && !line.startsWith('#')),
+    driverOpts: runner
+      .getMultilineInput('driver-opts')
+      .map(line => line.trim())
+      .filter(line => line !== '' && !line.startsWith('#')),
     buildkitdFlags: runner.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
     endpoint: runner.getInput('endpoint'),
     use: booleanInput('use', true),
@@ -123,7 +130,12 @@ export function readInputs(): Inputs {
 export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(4).toString('hex')): string {
   const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
     .filter((part): part is string => !!part)
-    .map(part => part.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, ''))
+    .map(part =>
+      part
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+    )
     .filter(part => part !== '')
   return ['buildkit', ...parts, random].join('-')
 }
@@ -132,7 +144,11 @@ function readName(): string {
   const name = runner.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
-    throw new InputError('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name')
+    throw new InputError(
+      'name',
+      `'${name}' is not a valid builder name`,
+      'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name'
+    )
   }
   return name
 }
@@ -168,7 +184,11 @@ function readMaxParallelism(): number | undefined {
   const value = runner.getInput('max-parallelism')
   if (value === '') return undefined
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit')
+    throw new InputError(
+      'max-parallelism',
+      `'${value}' is not a positive whole number`,
+      'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit'
+    )
   }
   return Number(value)
 }
@@ -176,14 +196,22 @@ function readMaxParallelism(): number | undefined {
 function readPreflightMode(): PreflightMode {
   const value = runner.getInput('preflight') || 'warn'
   if (value === 'error' || value === 'warn' || value === 'off') return value
-  throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`')
+  throw new InputError(
+    'preflight',
+    `'${value}' is not a preflight mode`,
+    'write `error` (fail the step), `warn` (annotate and go on) or `off`'
+  )
 }
 
 function readPreflightTimeout(): number {
   const value = runner.getInput('preflight-timeout') || '5'
   const seconds = Number(value)
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
-    throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5')
+    throw new InputError(
+      'preflight-timeout',
+      `'${value}' is not a number of seconds from 0 to 300`,
+      'write how long each registry may take to answer, e.g. 5'
+    )
   }
   return seconds
 }
@@ -194,7 +222,11 @@ function readEndpointTls(driver: string): EndpointTls | undefined {
   if (ca === undefined && keypair === undefined) return undefined
   if (driver !== 'remote') {
     const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert'
-    throw new InputError(input, 'is for the `remote` driver\'s TLS connection to its buildkitd', 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)')
+    throw new InputError(
+      input,
+      "is for the `remote` driver's TLS connection to its buildkitd",
+      'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)'
+    )
   }
   return { ca, keypair }
 }
@@ -205,10 +237,18 @@ function readCredentials(registryHosts: string[]): Credential[] {
   if (password !== '') runner.setSecret(password)
   if ((username === '') !== (password === '')) {
     const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
-    throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+    throw new InputError(
+      missing,
+      `is empty while \`${given}\` is set`,
+      'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
+    )
   }
   if (username !== '' && registryHosts.length === 0) {
-    throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)')
+    throw new InputError(
+      'username',
+      'applies to the registries in `registries`, and none is listed',
+      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
+    )
   }
   const lines = parseCredentialLines(runner.getInput('credentials'))
   const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
@@ -225,7 +265,11 @@ function readDaemonTrust(): DaemonTrustMode {
   if (value === 'restart') return 'restart'
   const parsed = parseBoolean(value)
   if (parsed !== undefined) return parsed ? 'certs' : 'off'
-  throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false')
+  throw new InputError(
+    'trust-docker-daemon',
+    `'${value}' is not true, false or restart`,
+    'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false'
+  )
 }
 
 function readInstallConfig(): string {
@@ -233,12 +277,21 @@ function readInstallConfig(): string {
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''
   if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
-  if (!isAbsolute(value)) throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml')
+  if (!isAbsolute(value))
+    throw new InputError(
+      'install-config',
+      `'${value}' is neither true/false nor an absolute path`,
+      'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml'
+    )
   return value
 }
 
 function readBuildxVersion(): string {
   const value = runner.getInput('buildx-version')
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
-  throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx')
+  throw new InputError(
+    'buildx-version',
+    `'${value}' is not a buildx release`,
+    'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx'
+  )
 }

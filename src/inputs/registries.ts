@@ -44,13 +44,23 @@ export function parseRegistries(text: string, input = 'registries'): RegistryLin
     const host = parseHost(hostText, input, line)
     const earlier = firstLineOf(host.text, line)
     if (earlier !== undefined) {
-      throw new InputError(input, `'${host.text}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line)
+      throw new InputError(
+        input,
+        `'${host.text}' is listed again (first on line ${earlier})`,
+        'keep one line per registry, with all its options on it',
+        line
+      )
     }
     return { host, line, ...parseRegistryOptions(options, host.text, input, line) }
   })
 }
 
-function parseRegistryOptions(options: string[], host: string, input: string, line: number): Pick<RegistryLine, 'transport' | 'caPaths'> {
+function parseRegistryOptions(
+  options: string[],
+  host: string,
+  input: string,
+  line: number
+): Pick<RegistryLine, 'transport' | 'caPaths'> {
   let http = false
   let insecure = false
   const caPaths: string[] = []
@@ -59,18 +69,38 @@ function parseRegistryOptions(options: string[], host: string, input: string, li
     else if (option === 'insecure') insecure = true
     else if (option.startsWith('ca=') && option.length > 3) caPaths.push(option.slice(3))
     else if (option === 'ca' || option === 'ca=') {
-      throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line)
+      throw new InputError(
+        input,
+        `'${option}' has no path`,
+        `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`,
+        line
+      )
     } else if (option === 'https' || option === 'tls') {
-      throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line)
+      throw new InputError(
+        input,
+        `unknown option '${option}'`,
+        `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``,
+        line
+      )
     } else {
       throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line)
     }
   }
   if (http && insecure) {
-    throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line)
+    throw new InputError(
+      input,
+      '`http` and `insecure` together',
+      '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks',
+      line
+    )
   }
   if (http && caPaths.length > 0) {
-    throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line)
+    throw new InputError(
+      input,
+      '`http` with `ca=`',
+      'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS',
+      line
+    )
   }
   return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths }
 }
@@ -79,19 +109,34 @@ export function parseMirrors(text: string, input = 'mirror'): MirrorLine[] {
   const firstLineOf = firstLineTracker()
   return meaningfulLines(text).map(({ text: lineText, line }) => {
     if (/\s/.test(lineText)) {
-      throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line)
+      throw new InputError(
+        input,
+        `'${lineText}' has spaces`,
+        'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line',
+        line
+      )
     }
     const equals = lineText.indexOf('=')
     const upstream = equals === -1 ? DOCKER_HUB : parseHost(lineText.slice(0, equals), input, line)
     const list = equals === -1 ? lineText : lineText.slice(equals + 1)
     if (list === '' || list.split(',').some(entry => entry === '')) {
-      throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line)
+      throw new InputError(
+        input,
+        `'${lineText}' has an empty mirror`,
+        'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000',
+        line
+      )
     }
     const mirrors = list.split(',').map(entry => parseMirror(entry, input, line))
     for (const mirror of mirrors) {
       const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line)
       if (earlier !== undefined) {
-        throw new InputError(input, `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`, 'list each mirror once', line)
+        throw new InputError(
+          input,
+          `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`,
+          'list each mirror once',
+          line
+        )
       }
     }
     return { upstream, mirrors, line }
@@ -105,7 +150,12 @@ function parseMirror(entry: string, input: string, line: number): Mirror {
   const host = parseHost(slash === -1 ? entry : entry.slice(0, slash), input, line)
   const path = slash === -1 ? '' : entry.slice(slash)
   if (path !== '' && !MIRROR_PATH.test(path)) {
-    throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line)
+    throw new InputError(
+      input,
+      `'${path}' is not a valid mirror path`,
+      'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores',
+      line
+    )
   }
   return { host, path }
 }

@@ -12,11 +12,17 @@ export function certsDFiles(registries: PlannedRegistry[], certsDir: string, id:
     .filter(registry => registry.transport === 'tls')
     .flatMap(registry => {
       const dir = join(certsDir, registry.host.text)
-      return tlsFiles({ ca: join(dir, `${id}.crt`), cert: join(dir, `${id}.cert`), key: join(dir, `${id}.key`) }, registry.ca, registry.keypair)
+      return tlsFiles(
+        { ca: join(dir, `${id}.crt`), cert: join(dir, `${id}.cert`), key: join(dir, `${id}.key`) },
+        registry.ca,
+        registry.keypair
+      )
     })
 }
 
 /** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
 export function hostsNeedingInsecure(registries: PlannedRegistry[]): string[] {
-  return registries.filter(registry => registry.transport !== 'tls' && !isLoopback(registry.host)).map(registry => registry.host.text)
+  return registries
+    .filter(registry => registry.transport !== 'tls' && !isLoopback(registry.host))
+    .map(registry => registry.host.text)
 }

@@ -2,7 +2,14 @@ import { join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
-import { PUBLIC_FILE_MODE, type HostAddress, type PlannedFile, type PlannedRegistry, type RegistryMode, type Transport } from '../model.js'
+import {
+  PUBLIC_FILE_MODE,
+  type HostAddress,
+  type PlannedFile,
+  type PlannedRegistry,
+  type RegistryMode,
+  type Transport
+} from '../model.js'
 import { mergeConfig, toToml } from './buildkitd-toml.js'
 import { buildxCreateArgs } from './create-args.js'
 import { tlsFiles } from './tls-files.js'
@@ -57,7 +64,16 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
     if (keypair) section.keypair = [{ key: paths.key, cert: paths.cert }]
     const mode: RegistryMode = keypair && endpoint.transport === 'tls' ? 'mtls' : endpoint.transport
     sections[endpoint.host.text] = section
-    registries.push({ host: endpoint.host, transport: endpoint.transport, mode, source: endpoint.source, line: endpoint.line, written: Object.keys(section), ca, keypair })
+    registries.push({
+      host: endpoint.host,
+      transport: endpoint.transport,
+      mode,
+      source: endpoint.source,
+      line: endpoint.line,
+      written: Object.keys(section),
+      ca,
+      keypair
+    })
   }
 
   for (const { upstream, mirrors } of config.mirrors) {
@@ -82,12 +98,22 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
 
   // The remote driver's TLS to its endpoint (`endpoint-*` inputs), passed as driver options.
   const endpointDir = join(dir, 'endpoint')
-  const endpointPaths = { ca: join(endpointDir, 'ca.pem'), cert: join(endpointDir, 'cert.pem'), key: join(endpointDir, 'key.pem') }
+  const endpointPaths = {
+    ca: join(endpointDir, 'ca.pem'),
+    cert: join(endpointDir, 'cert.pem'),
+    key: join(endpointDir, 'key.pem')
+  }
   const endpointTls = inputs.builder.endpointTls
   files.push(...tlsFiles(endpointPaths, endpointTls?.ca, endpointTls?.keypair))
-  const endpointOpts = [...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []), ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])]
+  const endpointOpts = [
+    ...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []),
+    ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])
+  ]
 
-  const hosts = [...config.registries.map(registry => registry.host), ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))]
+  const hosts = [
+    ...config.registries.map(registry => registry.host),
+    ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
+  ]
   const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts)
   return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes }
 }

@@ -26,7 +26,13 @@ export interface Diagnosis {
   fix: string
 }
 
-const UNKNOWN_AUTHORITY = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT'])
+const UNKNOWN_AUTHORITY = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT'
+])
 
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSeconds: number): Diagnosis {
@@ -34,27 +40,66 @@ export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSe
   const addOption = (option: string): string => addOptionFor(registry, option)
   const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
   const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
-  const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${portOf(registry.host, registry.transport)})`
+  const defaultPort =
+    registry.host.port !== undefined ? '' : ` (no port given, so ${portOf(registry.host, registry.transport)})`
   const checkHostPort = `check the host and port on ${where}${defaultPort}`
 
   if (facts.timedOut && facts.stage !== 'http') {
-    const what = { resolve: 'the DNS lookup', connect: 'the connection (DNS lookup and TCP connect)', tls: 'the TLS handshake (the port accepts connections but does not answer)' }[facts.stage as 'resolve' | 'connect' | 'tls']
-    return failed('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`)
+    const what = {
+      resolve: 'the DNS lookup',
+      connect: 'the connection (DNS lookup and TCP connect)',
+      tls: 'the TLS handshake (the port accepts connections but does not answer)'
+    }[facts.stage as 'resolve' | 'connect' | 'tls']
+    return failed(
+      'unreachable',
+      `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`,
+      `${checkHostPort}, and that the runner can reach it`
+    )
   }
-  if (facts.stage === 'resolve') return failed('unreachable', `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`, checkHostPort)
-  if (facts.stage === 'connect') return failed('unreachable', `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`, checkHostPort)
+  if (facts.stage === 'resolve')
+    return failed(
+      'unreachable',
+      `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`,
+      checkHostPort
+    )
+  if (facts.stage === 'connect')
+    return failed(
+      'unreachable',
+      `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`,
+      checkHostPort
+    )
 
   if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
-    return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`, `use the name the server serves on ${where}`)
+    return failed(
+      'unrecognized-name',
+      `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`,
+      `use the name the server serves on ${where}`
+    )
   }
   // Go's TLS server answers a missing or untrusted client certificate with one of these alerts.
-  if (/CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(code)) {
+  if (
+    /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(
+      code
+    )
+  ) {
     return facts.sentClientCert
-      ? failed('client-cert-rejected', `the registry rejected the client certificate (${facts.error?.code})`, 'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts')
-      : failed('client-cert-required', `the registry requires a client certificate (${facts.error?.code})`, 'pass `client-cert` and `client-key`')
+      ? failed(
+          'client-cert-rejected',
+          `the registry rejected the client certificate (${facts.error?.code})`,
+          'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts'
+        )
+      : failed(
+          'client-cert-required',
+          `the registry requires a client certificate (${facts.error?.code})`,
+          'pass `client-cert` and `client-key`'
+        )
   }
   if (facts.answersPlainHttp) {
-    return failed('http-registry', 'this is an HTTP registry: it answered plain HTTP, not TLS (BuildKit: "server gave HTTP response to HTTPS client")', addOption('http'))
+    return failed(
+      'http-registry',
+      'this is an HTTP registry: it answered plain HTTP, not TLS (BuildKit: "server gave HTTP response to HTTPS client")',
+      addOption('http')
+    )
   }
   if (facts.answersTls) {
     return failed('tls-registry', 'it speaks TLS, but is listed as `http`', `remove \`http\` from ${where}`)
@@ -67,14 +112,21 @@ export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSe
   if (certificateProblem && registry.transport !== 'insecure') return certificateProblem
 
   const answer = describeAnswer(facts, timeoutSeconds)
-  if (!answer.ok) return failed('not-a-registry', answer.text, `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`)
+  if (!answer.ok)
+    return failed(
+      'not-a-registry',
+      answer.text,
+      `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`
+    )
   const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : ''
   return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' }
 }
 
 /** The fix that adds an option: on the registry's own line, or a new `registries` line for a mirror. */
 function addOptionFor(registry: PlannedRegistry, option: string): string {
-  return registry.source === 'registries' ? `add \`${option}\` to line ${registry.line} of \`registries\`` : `list it in \`registries\` as \`${registry.host.text} ${option}\``
+  return registry.source === 'registries'
+    ? `add \`${option}\` to line ${registry.line} of \`registries\``
+    : `list it in \`registries\` as \`${registry.host.text} ${option}\``
 }
 
 function explainCertificate(registry: PlannedRegistry, facts: ProbeFacts, where: string): Diagnosis {
@@ -84,26 +136,55 @@ function explainCertificate(registry: PlannedRegistry, facts: ProbeFacts, where:
   const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
   if (UNKNOWN_AUTHORITY.has(verifyError)) {
     const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given'
-    return failed('unknown-authority', `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`, `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`)
+    return failed(
+      'unknown-authority',
+      `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`,
+      `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`
+    )
   }
   if (verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    const names = certificate?.names.map(name => name.replace(/^(DNS|IP Address):/, '')).join(', ') || 'no subjectAltName'
-    return failed('wrong-name', `x509: certificate is valid for ${names}, not ${registry.host.hostname}`, `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} (for localhost-only setups, ${addOption('insecure')})`)
+    const names =
+      certificate?.names.map(name => name.replace(/^(DNS|IP Address):/, '')).join(', ') || 'no subjectAltName'
+    return failed(
+      'wrong-name',
+      `x509: certificate is valid for ${names}, not ${registry.host.hostname}`,
+      `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} (for localhost-only setups, ${addOption('insecure')})`
+    )
   }
   if (verifyError === 'CERT_HAS_EXPIRED') {
-    return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'renew the registry\'s certificate (check the runner\'s clock too)')
+    return failed(
+      'expired',
+      `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`,
+      "renew the registry's certificate (check the runner's clock too)"
+    )
   }
   if (verifyError === 'CERT_NOT_YET_VALID') {
-    return failed('not-yet-valid', `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'check the clocks of the registry and the runner, or reissue the certificate')
+    return failed(
+      'not-yet-valid',
+      `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`,
+      'check the clocks of the registry and the runner, or reissue the certificate'
+    )
   }
-  return failed('tls-failed', `the certificate does not verify (${verifyError})`, `pass its CA in \`ca-cert\`, or check the certificate the registry serves on ${where}`)
+  return failed(
+    'tls-failed',
+    `the certificate does not verify (${verifyError})`,
+    `pass its CA in \`ca-cert\`, or check the certificate the registry serves on ${where}`
+  )
 }
 
 function describeAnswer(facts: ProbeFacts, timeoutSeconds: number): { ok: boolean; text: string } {
-  if (facts.timedOut) return { ok: false, text: `connected, but GET /v2/ got no answer within ${timeoutSeconds} s (i/o timeout)` }
+  if (facts.timedOut)
+    return { ok: false, text: `connected, but GET /v2/ got no answer within ${timeoutSeconds} s (i/o timeout)` }
   if (!facts.answer) return { ok: false, text: `connected, but GET /v2/ got no HTTP answer (${facts.error?.message})` }
   const { status, wwwAuthenticate, contentType } = facts.answer
   if (status === 200) return { ok: true, text: 'a registry answered (GET /v2/: 200)' }
-  if (status === 401 && wwwAuthenticate) return { ok: true, text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)' }
-  return { ok: false, text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root` }
+  if (status === 401 && wwwAuthenticate)
+    return {
+      ok: true,
+      text: 'a registry answered (GET /v2/: 401, credentials needed: log in with docker/login-action)'
+    }
+  return {
+    ok: false,
+    text: `GET /v2/ answered ${status}${contentType ? ` (${contentType})` : ''}, not as a registry API root`
+  }
 }

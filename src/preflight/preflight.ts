@@ -18,7 +18,12 @@ export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds
   return Promise.all(
     registries.map(async registry => {
       const facts = await probeRegistry(registry, timeoutSeconds * 1000)
-      return { host: registry.host.text, mode: registry.mode, ms: facts.ms, ...diagnose(registry, facts, timeoutSeconds) }
+      return {
+        host: registry.host.text,
+        mode: registry.mode,
+        ms: facts.ms,
+        ...diagnose(registry, facts, timeoutSeconds)
+      }
     })
   )
 }
@@ -26,14 +31,17 @@ export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds
 /** One line per registry, in a folded group of the log. */
 export function reportPreflight(results: PreflightResult[]): void {
   runner.startGroup(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`)
-  for (const result of results) runner.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
+  for (const result of results)
+    runner.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
   runner.endGroup()
 }
 
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 export class PreflightError extends Error {
   constructor(failures: PreflightResult[]) {
-    super(`Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`)
+    super(
+      `Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`
+    )
     this.name = 'PreflightError'
   }
 }

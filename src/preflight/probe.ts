@@ -61,7 +61,12 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   const deadline = started + timeoutMs
   const { hostname } = target.host
   const port = portOf(target.host, target.transport)
-  const facts: ProbeFacts = { stage: 'connect', timedOut: false, sentClientCert: !!target.keypair && target.transport !== 'http', ms: 0 }
+  const facts: ProbeFacts = {
+    stage: 'connect',
+    timedOut: false,
+    sentClientCert: !!target.keypair && target.transport !== 'http',
+    ms: 0
+  }
   const sockets: Socket[] = []
   try {
     let socket: Socket
@@ -89,7 +94,10 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
     facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline)
   }
-  if (target.transport === 'http' && ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
+  if (
+    target.transport === 'http' &&
+    ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)
+  ) {
     facts.answersTls = await completesTlsHandshake(hostname, port, deadline)
   }
   facts.ms = Math.round(performance.now() - started)
@@ -130,7 +138,14 @@ function openTcp(hostname: string, port: number, deadline: number, sockets: Sock
  * socket we opened first crashes Node 20 when the server's alert arrives after
  * teardown). `onConnected` marks the end of the TCP stage.
  */
-function openTls(hostname: string, port: number, trust: Pick<ProbeTarget, 'ca' | 'keypair'>, deadline: number, sockets: Socket[], onConnected = (): void => {}): Promise<TLSSocket> {
+function openTls(
+  hostname: string,
+  port: number,
+  trust: Pick<ProbeTarget, 'ca' | 'keypair'>,
+  deadline: number,
+  sockets: Socket[],
+  onConnected = (): void => {}
+): Promise<TLSSocket> {
   const secure = connectTls({
     host: hostname,
     port,
@@ -175,7 +190,11 @@ function getV2(socket: Socket, host: string, deadline: number): Promise<HttpAnsw
         const value = response.headers[name]
         return Array.isArray(value) ? value.join(', ') : value
       }
-      resolve({ status: response.statusCode ?? 0, wwwAuthenticate: header('www-authenticate'), contentType: header('content-type') })
+      resolve({
+        status: response.statusCode ?? 0,
+        wwwAuthenticate: header('www-authenticate'),
+        contentType: header('content-type')
+      })
       response.destroy()
     })
     req.once('error', error => {
@@ -209,4 +228,3 @@ async function completesTlsHandshake(hostname: string, port: number, deadline: n
     for (const socket of sockets) socket.destroy()
   }
 }
-

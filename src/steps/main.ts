@@ -49,7 +49,9 @@ export async function runMain(): Promise<void> {
       throw error
     }
     undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } })
-    const platforms = builder.bootstrap ? bootedPlatforms(builder.name, builder.driver, builder.endpoint) : Promise.resolve([])
+    const platforms = builder.bootstrap
+      ? bootedPlatforms(builder.name, builder.driver, builder.endpoint)
+      : Promise.resolve([])
     // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
     platforms.catch(() => undefined)
     const results = await preflight?.settle()
@@ -100,12 +102,21 @@ async function openDaemonAccessIfAsked(host: HostInputs): Promise<DaemonAccess |
 }
 
 /** The machine beyond the builder, as the inputs ask, each recorded for post before it changes. Returns notes for the summary. */
-async function changeHost(plan: Plan, host: HostInputs, daemon: DaemonAccess | undefined, undo: UndoLog): Promise<string[]> {
+async function changeHost(
+  plan: Plan,
+  host: HostInputs,
+  daemon: DaemonAccess | undefined,
+  undo: UndoLog
+): Promise<string[]> {
   if (host.installConfig !== '') await installForSelfHostedBuildkitd(plan, host.installConfig, undo)
   const notes: string[] = []
   if (daemon && host.daemonTrust !== 'off') {
     const { trustDaemon } = await import('../host/daemon-trust.js')
-    notes.push(...(await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record => undo.add({ daemonTrust: record }))))
+    notes.push(
+      ...(await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record =>
+        undo.add({ daemonTrust: record })
+      ))
+    )
   }
   for (const note of notes) runner.warning(note, { title: 'Docker daemon trust' })
   if (host.credentials.length > 0) await writeCredentials(host.credentials, plan.dir, undo)
@@ -131,13 +142,20 @@ function report(plan: Plan, baseConfigInput: string | undefined): void {
 async function writeCredentials(credentials: Credential[], jobDir: string, undo: UndoLog): Promise<void> {
   const { addAuths, dockerConfigFile } = await import('../host/docker-credentials.js')
   const path = dockerConfigFile(process.env)
-  const { added, servedByHelpers } = await addAuths(credentials, path, join(jobDir, 'docker-config.json.backup'), added => {
-    for (const entry of added.entries) if (entry.prior !== '') runner.setSecret(entry.prior)
-    undo.add({ addedAuths: added })
-  })
+  const { added, servedByHelpers } = await addAuths(
+    credentials,
+    path,
+    join(jobDir, 'docker-config.json.backup'),
+    added => {
+      for (const entry of added.entries) if (entry.prior !== '') runner.setSecret(entry.prior)
+      undo.add({ addedAuths: added })
+    }
+  )
   runner.info(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`)
   if (servedByHelpers.length > 0) {
-    runner.warning(`${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`)
+    runner.warning(
+      `${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`
+    )
   }
 }
 

@@ -31,7 +31,10 @@ export async function runPost(): Promise<void> {
     await undo('Could not undo the Docker daemon trust', async () => {
       const { untrustDaemon } = await import('../host/daemon-trust.js')
       warnAll(await untrustDaemon(daemonTrust))
-      const removed = [...daemonTrust.files, ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])]
+      const removed = [
+        ...daemonTrust.files,
+        ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
+      ]
       if (removed.length > 0) runner.info(`Docker daemon: removed ${removed.join(', ')}`)
     })
   }
@@ -49,7 +52,11 @@ export async function runPost(): Promise<void> {
     await undo(`Could not restore ${installedConfig.path}`, async () => {
       const { restoreConfig } = await import('../host/installed-config.js')
       warnAll(await restoreConfig(installedConfig))
-      runner.info(installedConfig.before ? `Restored ${installedConfig.path} as it was before the job.` : `Removed ${installedConfig.path}, which the job installed.`)
+      runner.info(
+        installedConfig.before
+          ? `Restored ${installedConfig.path} as it was before the job.`
+          : `Removed ${installedConfig.path}, which the job installed.`
+      )
     })
   }
 

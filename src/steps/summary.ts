@@ -8,7 +8,12 @@ import * as runner from '../runner.js'
  * it and what preflight found, so the run page shows the setup at a glance.
  * The same HTML as @actions/core's summary builder writes.
  */
-export function writeSummary(plan: Plan, builderName: string, results: PreflightResult[] | undefined, notes: string[]): void {
+export function writeSummary(
+  plan: Plan,
+  builderName: string,
+  results: PreflightResult[] | undefined,
+  notes: string[]
+): void {
   const byHost = new Map(results?.map(result => [result.host, result]))
   const rows = plan.registries.map(registry => {
     const result = byHost.get(registry.host.text)
@@ -19,7 +24,9 @@ export function writeSummary(plan: Plan, builderName: string, results: Preflight
   const parts = [`<h3>BuildKit builder ${builderName}</h3>`]
   if (rows.length > 0) {
     const header = ['registry', 'mode', 'written', 'preflight', 'fix'].map(name => `<th>${name}</th>`).join('')
-    parts.push(`<table><tr>${header}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`)
+    parts.push(
+      `<table><tr>${header}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`
+    )
   } else {
     parts.push('No registries or mirrors configured.')
   }

@@ -25,7 +25,11 @@ export interface CommandResult {
 export declare const BUNDLE: string
 export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
-export declare function runMain(job: Job, inputs: Record<string, string>): Promise<StepResult>
+export declare function runMain(
+  job: Job,
+  inputs: Record<string, string>,
+  options?: { cancelAfterMs?: number }
+): Promise<StepResult>
 export declare function runPost(
   job: Job,
   state: Record<string, string>,

@@ -94,14 +94,36 @@ function stepEnvironment(job, extra = {}) {
   return env
 }
 
+/** What the runner does to a step's process when the job is cancelled (actions/runner's ProcessInvoker). */
+const CANCEL_SIGINT_GRACE_MS = 7500
+const CANCEL_SIGTERM_GRACE_MS = 2500
+
+/**
+ * Cancels the job while `child` runs, as the runner does: SIGINT to the step's process only (not
+ * its process group: children it started go on), SIGTERM 7.5 s later if it is still there, SIGKILL
+ * 2.5 s after that.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {number} afterMs
+ */
+function cancelLater(child, afterMs) {
+  const alive = () => child.exitCode === null && child.signalCode === null
+  const timers = [
+    setTimeout(() => alive() && child.kill('SIGINT'), afterMs),
+    setTimeout(() => alive() && child.kill('SIGTERM'), afterMs + CANCEL_SIGINT_GRACE_MS),
+    setTimeout(() => alive() && child.kill('SIGKILL'), afterMs + CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
+  ]
+  child.once('exit', () => timers.forEach(clearTimeout))
+}
+
 /**
  * Runs one step (main or post) of the bundle.
  * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
  * @param {'main' | 'post'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
+ * @param {{cancelAfterMs?: number}} [options] cancel the job this long into the step
  * @returns {Promise<{exitCode: number, log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
  */
-export async function runStep(job, step, stepEnv) {
+export async function runStep(job, step, stepEnv, options = {}) {
   const files = {}
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STEP_SUMMARY']) {
     files[name] = join(job.root, `${step}-${name.toLowerCase()}`)
@@ -117,6 +139,7 @@ export async function runStep(job, step, stepEnv) {
       uid: job.user?.uid,
       gid: job.user?.gid
     })
+    if (options.cancelAfterMs !== undefined) cancelLater(child, options.cancelAfterMs)
     let log = ''
     child.stdout.on('data', chunk => (log += chunk))
     child.stderr.on('data', chunk => (log += chunk))
@@ -186,9 +209,12 @@ export function stateEnv(state) {
   return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
 }
 
-/** Main with `inputs`, as `uses:` with `with:` would run it. */
-export function runMain(job, inputs) {
-  return runStep(job, 'main', inputEnv(inputs))
+/**
+ * Main with `inputs`, as `uses:` with `with:` would run it.
+ * @param {{cancelAfterMs?: number}} [options] cancel the job this long into the step
+ */
+export function runMain(job, inputs, options = {}) {
+  return runStep(job, 'main', inputEnv(inputs), options)
 }
 
 /** Post with main's saved state; the runner passes the inputs to post too. */

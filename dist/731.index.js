@@ -1,5 +1,5 @@
 export const id = 731;
-export const ids = [731,112];
+export const ids = [731];
 export const modules = {
 
 /***/ 1731:
@@ -7,10 +7,9 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   addAuths: () => (/* binding */ addAuths),
-/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile),
-/* harmony export */   removeAuths: () => (/* binding */ removeAuths)
+/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile)
 /* harmony export */ });
-/* unused harmony exports authKey, hostsServedByHelpers */
+/* unused harmony exports authKey, hostsServedByHelpers, removeAuths */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
@@ -77,16 +76,16 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
+    const now = await fileNow(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
+        await putBack(added.change, directAccess);
         return [];
     }
     if (now.text === undefined)
         return [];
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(added.path, now.text);
+    const config = parseJsonObject(added.path, now.text);
     const auths = config.auths ?? {};
     for (const entry of added.entries) {
         const current = auths[entry.key];
@@ -100,11 +99,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(added.path);
+        await directAccess.rm(added.path);
         return [note];
     }
-    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    const { mode } = await stat(added.path);
+    await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];
@@ -126,7 +125,7 @@ async function removeAuths(added) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8253);
 
 
 
@@ -213,11 +212,10 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
+/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -267,7 +265,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
 }
 
 
@@ -303,40 +301,6 @@ function stringifyLike(existing, value, fallbackIndent) {
     const trailing = /\n$/.test(existing) ? '\n' : '';
     return JSON.stringify(value, null, indent) + trailing;
 }
-
-
-/***/ }),
-
-/***/ 182:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   HM: () => (/* binding */ portOf),
-/* harmony export */   U9: () => (/* binding */ isLoopback),
-/* harmony export */   tB: () => (/* binding */ basicAuth),
-/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
-/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
-/* harmony export */ });
-// The project's nouns, defined once. Every other module reads this one; it
-// imports nothing of ours, so type dependencies run one way: model ← inputs ←
-// plan ← preflight / host ← steps.
-/** The port a connection goes to: the written one, else the transport's default. */
-function portOf(host, transport) {
-    return host.port ?? (transport === 'http' ? 80 : 443);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopback(host) {
-    const name = host.hostname.toLowerCase();
-    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
-}
-/** What Docker stores for a credential, and what the runner must mask besides the password. */
-function basicAuth(credential) {
-    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
-}
-/** Certificates and CAs: readable by anyone, as on any system. */
-const PUBLIC_FILE_MODE = 0o644;
-/** Private keys, credentials and backups of files that may hold them. */
-const PRIVATE_FILE_MODE = 0o600;
 
 
 /***/ })

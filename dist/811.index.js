@@ -1,5 +1,5 @@
 export const id = 811;
-export const ids = [811,192];
+export const ids = [811];
 export const modules = {
 
 /***/ 2811:
@@ -9,9 +9,10 @@ export const modules = {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   openDaemonAccess: () => (/* binding */ openDaemonAccess),
-  trustDaemon: () => (/* binding */ trustDaemon),
-  untrustDaemon: () => (/* binding */ untrustDaemon)
+  trustDaemon: () => (/* binding */ trustDaemon)
 });
+
+// UNUSED EXPORTS: untrustDaemon
 
 // EXTERNAL MODULE: ./src/runner.ts
 var runner = __webpack_require__(4813);
@@ -49,8 +50,8 @@ function hostsNeedingInsecure(registries) {
         .map(registry => registry.host.text);
 }
 
-// EXTERNAL MODULE: ./src/host/command.ts
-var command = __webpack_require__(1407);
+// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
+var command = __webpack_require__(8253);
 // EXTERNAL MODULE: ./src/host/file-access.ts
 var file_access = __webpack_require__(2609);
 // EXTERNAL MODULE: ./src/host/file-undo.ts
@@ -131,7 +132,7 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
  * changed it since, only the hosts main added go, and the returned note says so.
  */
 async function untrustDaemon(record) {
-    const fs = await (0,file_access/* privilegedAccess */.a)(!record.rootless, 'removing the Docker daemon trust');
+    const fs = await privilegedAccess(!record.rootless, 'removing the Docker daemon trust');
     for (const file of record.files)
         await fs.rm(file);
     for (const dir of [...record.dirs].reverse())
@@ -140,22 +141,22 @@ async function untrustDaemon(record) {
     if (!json)
         return [];
     const { path } = json.change;
-    const now = await (0,file_undo/* fileNow */.V0)(json.change);
+    const now = await fileNow(json.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
         // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
         // reload must see an explicit list (the one before main) before the key, or the file, goes.
         if (!json.keyExisted) {
-            const explicit = withoutHosts((0,json_file/* parseJsonObject */.d)(path, now.text ?? ''), json.added);
-            await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+            const explicit = withoutHosts(parseJsonObject(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, stringifyLike(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
         }
         else {
-            await (0,file_undo/* putBack */.pK)(json.change, fs);
+            await putBack(json.change, fs);
         }
         await reloadDaemon(fs, json.pidFile, json.added, false);
         if (!json.keyExisted)
-            await (0,file_undo/* putBack */.pK)(json.change, fs);
+            await putBack(json.change, fs);
         return [];
     }
     // Someone else changed the file after main: theirs stays, only main's hosts go.
@@ -163,19 +164,19 @@ async function untrustDaemon(record) {
         return [
             `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
         ];
-    const current = (0,json_file/* parseJsonObject */.d)(path, now.text);
+    const current = parseJsonObject(path, now.text);
     const ours = insecureRegistries(current).filter(host => json.added.includes(host));
     const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
     if (ours.length === 0)
         return [note];
-    const { mode, uid, gid } = await (0,promises_.stat)(path);
+    const { mode, uid, gid } = await stat(path);
     const meta = { mode: mode & 0o7777, uid, gid };
     const remaining = withoutHosts(current, json.added);
-    await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await fs.writeFile(path, stringifyLike(now.text, remaining, DAEMON_JSON_INDENT), meta);
     await reloadDaemon(fs, json.pidFile, json.added, false);
     if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
         const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
-        await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, others, DAEMON_JSON_INDENT), meta);
+        await fs.writeFile(path, stringifyLike(now.text, others, DAEMON_JSON_INDENT), meta);
     }
     return [note];
 }
@@ -226,7 +227,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8253);
 
 
 
@@ -313,11 +314,10 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
+/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -367,7 +367,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
 }
 
 
@@ -402,67 +402,6 @@ function stringifyLike(existing, value, fallbackIndent) {
     const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
     const trailing = /\n$/.test(existing) ? '\n' : '';
     return JSON.stringify(value, null, indent) + trailing;
-}
-
-
-/***/ }),
-
-/***/ 182:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   HM: () => (/* binding */ portOf),
-/* harmony export */   U9: () => (/* binding */ isLoopback),
-/* harmony export */   tB: () => (/* binding */ basicAuth),
-/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
-/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
-/* harmony export */ });
-// The project's nouns, defined once. Every other module reads this one; it
-// imports nothing of ours, so type dependencies run one way: model ← inputs ←
-// plan ← preflight / host ← steps.
-/** The port a connection goes to: the written one, else the transport's default. */
-function portOf(host, transport) {
-    return host.port ?? (transport === 'http' ? 80 : 443);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopback(host) {
-    const name = host.hostname.toLowerCase();
-    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
-}
-/** What Docker stores for a credential, and what the runner must mask besides the password. */
-function basicAuth(credential) {
-    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
-}
-/** Certificates and CAs: readable by anyone, as on any system. */
-const PUBLIC_FILE_MODE = 0o644;
-/** Private keys, credentials and backups of files that may hold them. */
-const PRIVATE_FILE_MODE = 0o600;
-
-
-/***/ }),
-
-/***/ 6556:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ tlsFiles)
-/* harmony export */ });
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(182);
-
-/**
- * A CA and a keypair as files: the CA and the certificate readable by all, the
- * key by its owner only. Each consumer (BuildKit's registry sections, the
- * remote driver's endpoint, the daemon's certs.d) names the files its own way.
- */
-function tlsFiles(paths, ca, keypair) {
-    const files = [];
-    if (ca)
-        files.push({ path: paths.ca, content: ca, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
-    if (keypair) {
-        files.push({ path: paths.cert, content: keypair.cert, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
-        files.push({ path: paths.key, content: keypair.key, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PRIVATE_FILE_MODE */ .vo });
-    }
-    return files;
 }
 
 

@@ -1,5 +1,5 @@
 export const id = 863;
-export const ids = [863,244];
+export const ids = [863];
 export const modules = {
 
 /***/ 2609:
@@ -15,7 +15,7 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8253);
 
 
 
@@ -102,11 +102,10 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
+/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -156,7 +155,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
 }
 
 
@@ -166,9 +165,9 @@ async function putBack(change, access) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   installConfigFile: () => (/* binding */ installConfigFile),
-/* harmony export */   restoreConfig: () => (/* binding */ restoreConfig)
+/* harmony export */   installConfigFile: () => (/* binding */ installConfigFile)
 /* harmony export */ });
+/* unused harmony export restoreConfig */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
@@ -197,50 +196,16 @@ async function installConfigFile(toml, path, jobDir, save) {
  * returned note says so. A second call does nothing.
  */
 async function restoreConfig(installed) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(installed);
+    const now = await fileNow(installed);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'changed')
         return [
             `${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`
         ];
-    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
+    await putBack(installed, directAccess);
     return [];
 }
-
-
-/***/ }),
-
-/***/ 182:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   HM: () => (/* binding */ portOf),
-/* harmony export */   U9: () => (/* binding */ isLoopback),
-/* harmony export */   tB: () => (/* binding */ basicAuth),
-/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
-/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
-/* harmony export */ });
-// The project's nouns, defined once. Every other module reads this one; it
-// imports nothing of ours, so type dependencies run one way: model ← inputs ←
-// plan ← preflight / host ← steps.
-/** The port a connection goes to: the written one, else the transport's default. */
-function portOf(host, transport) {
-    return host.port ?? (transport === 'http' ? 80 : 443);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopback(host) {
-    const name = host.hostname.toLowerCase();
-    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
-}
-/** What Docker stores for a credential, and what the runner must mask besides the password. */
-function basicAuth(credential) {
-    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
-}
-/** Certificates and CAs: readable by anyone, as on any system. */
-const PUBLIC_FILE_MODE = 0o644;
-/** Private keys, credentials and backups of files that may hold them. */
-const PRIVATE_FILE_MODE = 0o600;
 
 
 /***/ })

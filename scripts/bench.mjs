@@ -76,7 +76,7 @@ async function startRegistry() {
 
 function bundleBytes() {
   const dist = join(BUNDLE, '..')
-  return readdirSync(dist)
+  return readdirSync(dist, { recursive: true, encoding: 'utf8' })
     .filter(file => file.endsWith('.js'))
     .reduce((sum, file) => sum + statSync(join(dist, file)).size, 0)
 }

@@ -23,6 +23,7 @@ export interface CommandResult {
   stderr: string
 }
 export declare const BUNDLE: string
+export declare const POST_BUNDLE: string
 export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(

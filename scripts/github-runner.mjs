@@ -12,6 +12,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
+/** action.yml's `post` entry. */
+export const POST_BUNDLE = join(dirname(BUNDLE), 'post', 'index.js')
 
 /** Lines of test keys that no step may ever show: every step's visible log is checked against them. */
 const neverShown = new Set()
@@ -133,7 +135,7 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const env = stepEnvironment(job, { ...files, ...stepEnv })
   const started = performance.now()
   const { exitCode, log } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE], {
+    const child = spawn(process.execPath, [step === 'post' ? POST_BUNDLE : BUNDLE], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       uid: job.user?.uid,

@@ -1,7 +1,5 @@
-import { isPostStep } from './steps/state.js'
+import { runMain } from './steps/main.js'
 
-// One bundle serves both `main` and `post` in action.yml; the state main saved tells them apart.
-// Each step loads only its own code (ncc makes each dynamic import a chunk of dist/).
-void (isPostStep()
-  ? import('./steps/post.js').then(post => post.runPost())
-  : import('./steps/main.js').then(main => main.runMain()))
+// action.yml's `main`. The post step has an entry of its own (post-index.ts), not a branch on
+// saved state: a job cancelled before main saved anything must not run main again as its post.
+void runMain()

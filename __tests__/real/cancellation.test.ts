@@ -14,8 +14,8 @@ import { containerExists, newTestJob } from './jobs.js'
 // step. Whatever moment the signal lands at, after the post step nothing of the job is left.
 
 const PASSWORD = 'sbr-cancel-test-password-0d4e'
-/** The moments tried, in ms into the main step: from before the inputs are read to after the boot. */
-const MOMENTS = Array.from({ length: 14 }, (_, index) => 100 + index * 50)
+/** The moments tried, in ms into the main step: from node's start to after the boot. */
+const MOMENTS = [25, 50, 75, ...Array.from({ length: 14 }, (_, index) => 100 + index * 50)]
 
 let pki: TestPki
 let plain: RunningServer

@@ -10,6 +10,8 @@ import { containerExists } from './jobs.js'
 // daemon that does not answer.
 
 let pki: TestPki
+/** A busy self-hosted host: this many jobs start at once on one daemon. */
+const JOBS = 16
 
 beforeAll(() => {
   requireDocker()
@@ -21,7 +23,7 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('concurrency and faults', () => {
-  it('8 jobs at once on one daemon boot 8 builders, and 8 post steps leave nothing behind', async () => {
+  it('16 jobs at once on one daemon boot 16 builders, and 16 post steps leave nothing behind', async () => {
     // One user, one Docker client config: runners sharing a daemon and a home directory.
     const dockerConfig = newDockerConfig()
     const inputs = {
@@ -32,19 +34,19 @@ describe('concurrency and faults', () => {
       'driver-opts': bootDriverOpts(),
       preflight: 'off'
     }
-    const jobs = Array.from({ length: 8 }, (_, index) =>
+    const jobs = Array.from({ length: JOBS }, (_, index) =>
       newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '77', GITHUB_JOB: `build-${index % 2}` })
     )
     const mains = await Promise.all(jobs.map(job => runMain(job, inputs)))
     for (const main of mains) expect(main.log).not.toContain('::error::')
-    expect(mains.map(main => main.exitCode)).toEqual(Array(8).fill(0))
+    expect(mains.map(main => main.exitCode)).toEqual(Array(JOBS).fill(0))
     const names = mains.map(main => main.outputs.name)
-    expect(new Set(names).size).toBe(8)
+    expect(new Set(names).size).toBe(JOBS)
     expect(readdirSync(join(dockerConfig, 'buildx', 'instances')).sort()).toEqual([...names].sort())
     for (const name of names) expect(containerExists(name)).toBe(true)
 
     const posts = await Promise.all(jobs.map((job, index) => runPost(job, mains[index].state, inputs)))
-    expect(posts.map(post => post.exitCode)).toEqual(Array(8).fill(0))
+    expect(posts.map(post => post.exitCode)).toEqual(Array(JOBS).fill(0))
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
     for (const name of names) expect(containerExists(name)).toBe(false)
     for (const job of jobs) expect(filesUnder(job.runnerTemp)).toEqual([])

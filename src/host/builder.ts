@@ -1,14 +1,28 @@
 import * as runner from '../runner.js'
 import { InputError } from '../inputs/input-error.js'
 import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
+import { CANCELLED_EXIT_CODE, CommandError } from './command.js'
+
+/** What the caller records as the creation goes. */
+export interface CreationHooks {
+  /** A `buildx create` process started. */
+  onStart(pid: number): void
+  /** The name is another builder's, which stays: the job must not remove it. */
+  notOurs(): void
+}
 
 /**
  * Creates the builder. A builder of the same name left by a crashed job (usual
  * on self-hosted runners) is removed and created again, unless `replace: false`.
  */
-export async function createReplacingLeftover(createArgs: string[], name: string, replace: boolean): Promise<void> {
+export async function createReplacingLeftover(
+  createArgs: string[],
+  name: string,
+  replace: boolean,
+  hooks: CreationHooks
+): Promise<void> {
   try {
-    await createBuilder(createArgs, name)
+    await createBuilder(createArgs, name, hooks.onStart)
     return
   } catch (error) {
     if (!isNameTaken(error)) {
@@ -17,6 +31,7 @@ export async function createReplacingLeftover(createArgs: string[], name: string
     }
   }
   if (!replace) {
+    hooks.notOurs()
     throw new InputError(
       'name',
       `a builder named '${name}' already exists`,
@@ -26,7 +41,7 @@ export async function createReplacingLeftover(createArgs: string[], name: string
   runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
   try {
-    await createBuilder(createArgs, name)
+    await createBuilder(createArgs, name, hooks.onStart)
   } catch (error) {
     await removeHalfMadeBuilder(name)
     throw error
@@ -38,6 +53,8 @@ async function removeHalfMadeBuilder(name: string): Promise<void> {
   try {
     await removeBuilder(name)
   } catch (error) {
+    // A cancelled job starts no command: the post step removes it, from the undo record.
+    if (error instanceof CommandError && error.exitCode === CANCELLED_EXIT_CODE) return
     runner.warning(
       `Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`
     )

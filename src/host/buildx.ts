@@ -49,9 +49,12 @@ export function isNameTaken(error: unknown): boolean {
   return error instanceof CommandError && /existing instance for/i.test(error.stderr)
 }
 
-/** Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log. */
-export async function createBuilder(args: string[], name: string): Promise<void> {
-  await runner.group(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true }))
+/**
+ * Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log.
+ * `onStart` gets the process id, for a post step that may find it still running.
+ */
+export async function createBuilder(args: string[], name: string, onStart?: (pid: number) => void): Promise<void> {
+  await runner.group(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true, onStart }))
 }
 
 /** The builder, or undefined when buildx knows none of that name. */

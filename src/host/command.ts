@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 
 /** A command failed; the message carries the command's own words (its stderr). */
 export class CommandError extends Error {
@@ -23,6 +23,36 @@ export interface CommandOptions {
   input?: string | Buffer
   /** Show the command line and its output in the step's log as it runs (else it runs unseen). */
   show?: boolean
+  /** Called with the child's pid once it runs: e.g. to record it for the post step. */
+  onStart?: (pid: number) => void
+}
+
+/** Exit code of a command not started because the job is being cancelled (128 + SIGINT, as a shell says). */
+export const CANCELLED_EXIT_CODE = 130
+
+/** Commands running now: a cancelled job stops them rather than leave them to finish after this process. */
+const running = new Set<ChildProcess>()
+let stopping = false
+
+/**
+ * For a cancelled job: no new command starts, and the running ones get
+ * SIGTERM, then SIGKILL after `graceMs`. Resolves once all have exited.
+ */
+export async function stopAllCommands(graceMs: number): Promise<void> {
+  stopping = true
+  const exits = [...running].map(
+    child =>
+      new Promise<void>(resolve => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
+        const force = setTimeout(() => child.kill('SIGKILL'), graceMs)
+        child.once('close', () => {
+          clearTimeout(force)
+          resolve()
+        })
+        child.kill('SIGTERM')
+      })
+  )
+  await Promise.all(exits)
 }
 
 /**
@@ -30,10 +60,21 @@ export interface CommandOptions {
  * that cannot start at all (not installed) counts as exit code 127.
  */
 export function tryCommand(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
+  if (stopping) {
+    return Promise.resolve({
+      exitCode: CANCELLED_EXIT_CODE,
+      stdout: '',
+      stderr: 'not started: the job is being cancelled'
+    })
+  }
   return new Promise(resolve => {
     // The same line @actions/exec writes, so the log reads the same.
     if (options.show) process.stdout.write(`[command]${command} ${args.join(' ')}\n`)
     const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    running.add(child)
+    child.once('close', () => running.delete(child))
+    child.once('error', () => running.delete(child))
+    if (child.pid !== undefined) options.onStart?.(child.pid)
     let stdout = ''
     let stderr = ''
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,23 +1,58 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { PlannedFile } from '../model.js'
 
-/** A new directory only this user can enter (mkdtemp makes it 0700), unique even for concurrent jobs. */
-export async function createJobDir(parent: string): Promise<string> {
-  await mkdir(parent, { recursive: true })
-  return mkdtemp(join(parent, 'setup-buildkit-registry-'))
+/**
+ * The path of a new job directory, unique even for concurrent jobs. Chosen
+ * before it is made, so main can record it first: a job cancelled in between
+ * leaves post a directory to remove, never one it does not know of.
+ */
+export function newJobDirPath(parent: string): string {
+  return join(parent, `setup-buildkit-registry-${randomBytes(6).toString('hex')}`)
+}
+
+/** Makes the job directory, which only this user can enter; fails if anything is there already. */
+export async function createJobDir(dir: string): Promise<void> {
+  await inRunnerTemp(dir, async () => {
+    await mkdir(dirname(dir), { recursive: true })
+    await mkdir(dir, { mode: 0o700 })
+    await chmod(dir, 0o700)
+  })
 }
 
 /**
  * Writes each file with its mode. `wx` refuses to follow or overwrite
  * anything already there, and the explicit chmod undoes the umask.
  */
-export async function writePlannedFiles(files: PlannedFile[]): Promise<void> {
-  for (const file of files) {
-    await mkdir(dirname(file.path), { recursive: true, mode: 0o700 })
-    await writeFile(file.path, file.content, { mode: file.mode, flag: 'wx' })
-    await chmod(file.path, file.mode)
+export async function writePlannedFiles(files: PlannedFile[], jobDir: string): Promise<void> {
+  await inRunnerTemp(jobDir, async () => {
+    for (const file of files) {
+      await mkdir(dirname(file.path), { recursive: true, mode: 0o700 })
+      await writeFile(file.path, file.content, { mode: file.mode, flag: 'wx' })
+      await chmod(file.path, file.mode)
+    }
+  })
+}
+
+/** The machine's own faults there (full, read-only, not ours) named as the runner's temp directory's. */
+async function inRunnerTemp(jobDir: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write()
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why: Record<string, string> = {
+      ENOSPC: 'no space left on device',
+      EDQUOT: 'disk quota exceeded',
+      EROFS: 'it is read-only',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied'
+    }
+    if (code === undefined || !(code in why)) throw error
+    throw new Error(
+      `cannot write the job's files in RUNNER_TEMP (${dirname(jobDir)}): ${why[code]} (${code}). Free space there, or give the runner a writable temp directory`
+    )
   }
 }
 

@@ -3,14 +3,16 @@ import { createReplacingLeftover } from '../host/builder.js'
 import { bootedPlatforms } from '../host/buildx.js'
 import { ensureBuildx } from '../host/buildx-install.js'
 import type { DaemonAccess } from '../host/daemon-trust.js'
-import { createJobDir, removeJobDir, writePlannedFiles } from '../host/files.js'
+import { createJobDir, newJobDirPath, removeJobDir, writePlannedFiles } from '../host/files.js'
+import { findOnPath } from '../host/processes.js'
 import { readInputs, type HostInputs, type Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
 import { runnerTempDir } from '../paths.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import type { PreflightResult } from '../preflight/preflight.js'
 import * as runner from '../runner.js'
-import { markMainStarted, UndoLog } from './state.js'
+import { isCancelled, stopOnCancel } from './cancellation.js'
+import { UndoLog } from './state.js'
 import { writeSummary } from './summary.js'
 
 /**
@@ -20,13 +22,16 @@ import { writeSummary } from './summary.js'
  * credentials, install-config) are not loaded.
  */
 export async function runMain(): Promise<void> {
-  markMainStarted()
+  stopOnCancel()
   const undo = new UndoLog()
   try {
     const inputs = readInputs()
     const { builder, host } = inputs
-    const dir = await createJobDir(runnerTempDir(process.env))
+    requireDockerCli()
+    // Recorded before it exists: whenever the job is cancelled, post knows every thing main made.
+    const dir = newJobDirPath(runnerTempDir(process.env))
     undo.add({ jobDir: dir })
+    await createJobDir(dir)
     let plan: Plan
     let preflight: Preflight | undefined
     let daemon: DaemonAccess | undefined
@@ -38,8 +43,13 @@ export async function runMain(): Promise<void> {
       if (inputs.preflight.mode === 'error') await preflight?.settle()
       daemon = await openDaemonAccessIfAsked(host)
       await ensureBuildx(builder.buildxVersion)
-      await writePlannedFiles(plan.files)
-      await createReplacingLeftover(plan.createArgs, builder.name, builder.replace)
+      await writePlannedFiles(plan.files, dir)
+      const record = { name: builder.name, driver: builder.driver, removeInPost: builder.cleanup }
+      undo.add({ builder: record })
+      await createReplacingLeftover(plan.createArgs, builder.name, builder.replace, {
+        onStart: createPid => undo.add({ builder: { ...record, createPid } }),
+        notOurs: () => undo.add({ builder: undefined })
+      })
     } catch (error) {
       // A failed create is often what preflight explains: show its findings too.
       await preflight?.settle().catch(() => undefined)
@@ -48,7 +58,6 @@ export async function runMain(): Promise<void> {
       undo.add({ jobDir: undefined })
       throw error
     }
-    undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup } })
     const platforms = builder.bootstrap
       ? bootedPlatforms(builder.name, builder.driver, builder.endpoint)
       : Promise.resolve([])
@@ -66,8 +75,21 @@ export async function runMain(): Promise<void> {
     writeSummary(plan, builder.name, results, notes)
     runner.info(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`)
   } catch (error) {
-    runner.setFailed(error instanceof Error ? error.message : String(error))
+    const message = error instanceof Error ? error.message : String(error)
+    runner.setFailed(
+      isCancelled()
+        ? `The job was cancelled during this step; the post step removes what it made (${message})`
+        : message
+    )
   }
+}
+
+/** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */
+function requireDockerCli(): void {
+  if (findOnPath('docker', process.env)) return
+  throw new Error(
+    `\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. Install Docker on the runner, or add the directory that holds \`docker\` to PATH`
+  )
 }
 
 /** Preflight under way; settle() logs, sets the output, annotates (warn) or throws (error), once. */

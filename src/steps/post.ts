@@ -10,19 +10,36 @@ import { savedUndoRecord } from './state.js'
  */
 export async function runPost(): Promise<void> {
   const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  // A main step killed before it could stop its `buildx create` leaves it running: stop it before
+  // it finishes a builder this step has already looked for.
+  if (builder?.createPid !== undefined) {
+    const { stopStrayCommand } = await import('../host/processes.js')
+    if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+      runner.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the cancelled main step.`)
+    }
+  }
   if (builder && !builder.removeInPost) {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {
     try {
       if (!(await removeBuilder(builder.name))) runner.info(`Builder ${builder.name} is already gone.`)
     } catch (error) {
-      // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster).
-      const stillKnown = await inspectBuilder(builder.name).catch(() => undefined)
+      // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
+      // an inspect that fails too (the daemon is gone) leaves it known.
+      const stillKnown = await inspectBuilder(builder.name).then(
+        info => info !== undefined,
+        () => true
+      )
       const reason = (error as Error).message
+      // What a docker-container builder leaves behind: its container (and the state volume with it).
+      const container =
+        builder.driver === 'docker-container'
+          ? ` Its BuildKit container may still be there: once the daemon answers, remove it with \`docker rm -f -v buildx_buildkit_${builder.name}0\`.`
+          : ''
       runner.warning(
         stillKnown
           ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
-          : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}`
+          : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`
       )
     }
   }
@@ -71,11 +88,14 @@ function warnAll(notes: string[]): void {
   for (const note of notes) runner.warning(note)
 }
 
-/** Each undo runs even when an earlier one failed; a failure fails the step, naming what was left. */
+/**
+ * Each undo runs even when an earlier one failed. A failure is a warning naming what was left:
+ * cleanup never turns a job red that did its work (as docker/setup-buildx-action's post step).
+ */
 async function undo(failure: string, action: () => Promise<void>): Promise<void> {
   try {
     await action()
   } catch (error) {
-    runner.setFailed(`${failure}: ${(error as Error).message}`)
+    runner.warning(`${failure}: ${(error as Error).message}`)
   }
 }

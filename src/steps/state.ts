@@ -11,8 +11,19 @@ import type { InstalledConfig } from '../host/installed-config.js'
 export interface UndoRecord {
   /** The directory holding buildkitd.toml and the key material; absent once main removed it itself. */
   jobDir?: string
-  /** Set only once `buildx create` succeeded: post never removes a builder this job did not create. */
-  builder?: { name: string; removeInPost: boolean }
+  /**
+   * Set just before `buildx create`, and taken back at once when the name
+   * turns out to be another's (`replace: false`): post never removes a builder
+   * this job did not create, and finds one a cancelled create half-made.
+   */
+  builder?: {
+    name: string
+    /** For what to tell the user when its daemon cannot be reached. */
+    driver?: string
+    removeInPost: boolean
+    /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
+    createPid?: number
+  }
   /** Saved before the config is installed, so post can restore it even after a failure midway. */
   installedConfig?: InstalledConfig
   /** Saved before each change to the daemon's files, so post removes exactly what was added. */
@@ -22,17 +33,7 @@ export interface UndoRecord {
 }
 
 enum StateKey {
-  IsPost = 'isPost',
   Undo = 'undo'
-}
-
-/** Main saves this first thing, so the post step knows it is the post step even after a failed main. */
-export function markMainStarted(): void {
-  runner.saveState(StateKey.IsPost, 'true')
-}
-
-export function isPostStep(): boolean {
-  return runner.getState(StateKey.IsPost) === 'true'
 }
 
 /** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */

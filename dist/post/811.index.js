@@ -1,30 +1,26 @@
-export const id = 192;
-export const ids = [192];
+export const id = 811;
+export const ids = [811];
 export const modules = {
 
-/***/ 2811:
+/***/ 811:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  openDaemonAccess: () => (/* binding */ openDaemonAccess),
-  trustDaemon: () => (/* binding */ trustDaemon),
   untrustDaemon: () => (/* binding */ untrustDaemon)
 });
 
+// UNUSED EXPORTS: openDaemonAccess, trustDaemon
+
 // EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+var src_runner = __webpack_require__(813);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
+var external_node_path_ = __webpack_require__(760);
 // EXTERNAL MODULE: ./src/paths.ts
-var src_paths = __webpack_require__(8431);
-// EXTERNAL MODULE: ./src/model.ts
-var model = __webpack_require__(182);
-// EXTERNAL MODULE: ./src/plan/tls-files.ts
-var tls_files = __webpack_require__(6556);
+var paths = __webpack_require__(431);
 ;// CONCATENATED MODULE: ./src/plan/daemon-trust.ts
 
 
@@ -34,29 +30,29 @@ var tls_files = __webpack_require__(6556);
  * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
  * names docker looks for), all named for this job so no one else's are touched.
  */
-function certsDFiles(registries, certsDir, id) {
+function daemon_trust_certsDFiles(registries, certsDir, id) {
     return registries
         .filter(registry => registry.transport === 'tls')
         .flatMap(registry => {
-        const dir = (0,external_node_path_.join)(certsDir, registry.host.text);
-        return (0,tls_files/* tlsFiles */.t)({ ca: (0,external_node_path_.join)(dir, `${id}.crt`), cert: (0,external_node_path_.join)(dir, `${id}.cert`), key: (0,external_node_path_.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
+        const dir = join(certsDir, registry.host.text);
+        return tlsFiles({ ca: join(dir, `${id}.crt`), cert: join(dir, `${id}.cert`), key: join(dir, `${id}.key`) }, registry.ca, registry.keypair);
     });
 }
 /** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
-function hostsNeedingInsecure(registries) {
+function daemon_trust_hostsNeedingInsecure(registries) {
     return registries
-        .filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host))
+        .filter(registry => registry.transport !== 'tls' && !isLoopback(registry.host))
         .map(registry => registry.host.text);
 }
 
-// EXTERNAL MODULE: ./src/host/command.ts
-var command = __webpack_require__(1407);
+// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
+var command = __webpack_require__(253);
 // EXTERNAL MODULE: ./src/host/file-access.ts
-var file_access = __webpack_require__(2609);
+var file_access = __webpack_require__(609);
 // EXTERNAL MODULE: ./src/host/file-undo.ts
-var file_undo = __webpack_require__(3189);
+var file_undo = __webpack_require__(189);
 // EXTERNAL MODULE: ./src/host/json-file.ts
-var json_file = __webpack_require__(4569);
+var json_file = __webpack_require__(569);
 ;// CONCATENATED MODULE: ./src/host/daemon-trust.ts
 
 
@@ -70,15 +66,15 @@ var json_file = __webpack_require__(4569);
 /** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
 const DAEMON_JSON_INDENT = '  ';
 async function isRootless() {
-    return (await (0,command/* runCommand */.d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+    return (await runCommand('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
 }
 /**
  * Finds the daemon's directories and checks that they can be written, before
  * main writes or creates anything: no root and no sudo fails the step early.
  */
 async function openDaemonAccess() {
-    const paths = (0,src_paths/* daemonPaths */.bs)(await isRootless(), process.env);
-    return { paths, files: await (0,file_access/* privilegedAccess */.a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+    const paths = daemonPaths(await isRootless(), process.env);
+    return { paths, files: await privilegedAccess(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
 }
 /**
  * Makes the Docker daemon trust the registries, as far as `mode` allows.
@@ -89,12 +85,12 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
     const { paths, files: fs } = access;
     const record = { rootless: paths.rootless, files: [], dirs: [] };
     // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
-    for (const file of certsDFiles(registries, paths.certsDir, (0,external_node_path_.basename)(jobDir))) {
-        record.dirs.push(...(await fs.mkdirs((0,external_node_path_.dirname)(file.path))));
+    for (const file of certsDFiles(registries, paths.certsDir, basename(jobDir))) {
+        record.dirs.push(...(await fs.mkdirs(dirname(file.path))));
         record.files.push(file.path);
         save(record);
         await fs.writeFile(file.path, file.content, { mode: file.mode });
-        runner/* info */.pq(`Docker daemon: wrote ${file.path}`);
+        runner.info(`Docker daemon: wrote ${file.path}`);
     }
     const insecure = hostsNeedingInsecure(registries);
     if (insecure.length === 0)
@@ -104,25 +100,25 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
             `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
         ];
     }
-    const text = (await (0,file_undo/* readIfExists */.OR)(paths.daemonJson))?.toString('utf8');
-    const config = (0,json_file/* parseJsonObject */.d)(paths.daemonJson, text ?? '');
+    const text = (await readIfExists(paths.daemonJson))?.toString('utf8');
+    const config = parseJsonObject(paths.daemonJson, text ?? '');
     const listed = insecureRegistries(config);
     const added = insecure.filter(host => !listed.includes(host));
     if (added.length > 0) {
-        const content = (0,json_file/* stringifyLike */.w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
-        const before = await (0,file_undo/* backUp */.vm)(paths.daemonJson, (0,external_node_path_.join)(jobDir, 'daemon.json.backup'));
+        const content = stringifyLike(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await backUp(paths.daemonJson, join(jobDir, 'daemon.json.backup'));
         record.daemonJson = {
             pidFile: paths.pidFile,
             added,
             keyExisted: 'insecure-registries' in config,
-            change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) }
+            change: { path: paths.daemonJson, before, written: sha256(content) }
         };
         save(record);
-        await fs.mkdirs((0,external_node_path_.dirname)(paths.daemonJson));
+        await fs.mkdirs(dirname(paths.daemonJson));
         await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
     }
-    runner/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    runner.info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
     return [];
 }
 /**
@@ -213,20 +209,20 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
 
 /***/ }),
 
-/***/ 2609:
+/***/ 609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ directAccess),
 /* harmony export */   a: () => (/* binding */ privilegedAccess)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(253);
 
 
 
@@ -308,21 +304,19 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 3189:
+/***/ 189:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
-/* harmony export */   sc: () => (/* binding */ sha256),
-/* harmony export */   vm: () => (/* binding */ backUp)
+/* harmony export */   pK: () => (/* binding */ putBack)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* unused harmony exports sha256, backUp */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
 
 
 
@@ -345,9 +339,9 @@ async function backUp(path, backup) {
     const content = await readIfExists(path);
     if (content === undefined)
         return undefined;
-    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
+    const { mode, uid, gid } = await stat(path);
+    await copyFile(path, backup);
+    await chmod(backup, PRIVATE_FILE_MODE);
     return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
 }
 async function fileNow(change) {
@@ -373,7 +367,7 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 4569:
+/***/ 569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,25 +1,22 @@
-export const id = 112;
-export const ids = [112];
+export const id = 731;
+export const ids = [731];
 export const modules = {
 
-/***/ 1731:
+/***/ 731:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   addAuths: () => (/* binding */ addAuths),
-/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile),
 /* harmony export */   removeAuths: () => (/* binding */ removeAuths)
 /* harmony export */ });
-/* unused harmony exports authKey, hostsServedByHelpers */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* unused harmony exports dockerConfigFile, authKey, hostsServedByHelpers, addAuths */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4569);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(431);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(569);
 
 
 
@@ -31,7 +28,7 @@ export const modules = {
 const DOCKER_CONFIG_INDENT = '\t';
 /** The Docker client config that docker and buildx read credentials from. */
 function dockerConfigFile(env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(env), 'config.json');
+    return join(dockerConfigDir(env), 'config.json');
 }
 /** Docker keeps Docker Hub's credentials under its old index URL. */
 function authKey(host) {
@@ -50,22 +47,22 @@ function hostsServedByHelpers(config, hosts) {
  * before the file is written.
  */
 async function addAuths(credentials, path, backupPath, save) {
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(path))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
+    const text = (await readIfExists(path))?.toString('utf8');
+    const config = parseJsonObject(path, text ?? '');
     const auths = (config.auths ??= {});
     const entries = credentials.map(credential => {
         const key = authKey(credential.host);
         const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
+        const auth = basicAuth(credential);
         auths[key] = { auth };
         return { key, auth, prior };
     });
-    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(path, backupPath);
-    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
+    const content = stringifyLike(text, config, DOCKER_CONFIG_INDENT);
+    const before = await backUp(path, backupPath);
+    const added = { path, entries, change: { path, before, written: sha256(content) } };
     save(added);
     // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
+    await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE });
     return {
         added,
         servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host))
@@ -113,20 +110,20 @@ async function removeAuths(added) {
 
 /***/ }),
 
-/***/ 2609:
+/***/ 609:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ directAccess),
 /* harmony export */   a: () => (/* binding */ privilegedAccess)
 /* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(24);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1407);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(253);
 
 
 
@@ -208,21 +205,19 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 3189:
+/***/ 189:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
 /* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
-/* harmony export */   sc: () => (/* binding */ sha256),
-/* harmony export */   vm: () => (/* binding */ backUp)
+/* harmony export */   pK: () => (/* binding */ putBack)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* unused harmony exports sha256, backUp */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
 
 
 
@@ -245,9 +240,9 @@ async function backUp(path, backup) {
     const content = await readIfExists(path);
     if (content === undefined)
         return undefined;
-    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
+    const { mode, uid, gid } = await stat(path);
+    await copyFile(path, backup);
+    await chmod(backup, PRIVATE_FILE_MODE);
     return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
 }
 async function fileNow(change) {
@@ -273,7 +268,7 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 4569:
+/***/ 569:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,0 +1,782 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ var __webpack_modules__ = ({
+
+/***/ 253:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Qd: () => (/* binding */ CommandError),
+  d1: () => (/* binding */ runCommand),
+  HQ: () => (/* binding */ tryCommand)
+});
+
+// UNUSED EXPORTS: CANCELLED_EXIT_CODE, stopAllCommands
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/host/command.ts
+
+/** A command failed; the message carries the command's own words (its stderr). */
+class CommandError extends Error {
+    commandLine;
+    exitCode;
+    stderr;
+    constructor(commandLine, exitCode, stderr) {
+        super(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`);
+        this.commandLine = commandLine;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'CommandError';
+    }
+}
+/** Exit code of a command not started because the job is being cancelled (128 + SIGINT, as a shell says). */
+const CANCELLED_EXIT_CODE = 130;
+/** Commands running now: a cancelled job stops them rather than leave them to finish after this process. */
+const running = new Set();
+let stopping = false;
+/**
+ * For a cancelled job: no new command starts, and the running ones get
+ * SIGTERM, then SIGKILL after `graceMs`. Resolves once all have exited.
+ */
+async function stopAllCommands(graceMs) {
+    stopping = true;
+    const exits = [...running].map(child => new Promise(resolve => {
+        if (child.exitCode !== null || child.signalCode !== null)
+            return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        child.once('close', () => {
+            clearTimeout(force);
+            resolve();
+        });
+        child.kill('SIGTERM');
+    }));
+    await Promise.all(exits);
+}
+/**
+ * Runs a command and returns its result whatever its exit code; a command
+ * that cannot start at all (not installed) counts as exit code 127.
+ */
+function tryCommand(command, args, options = {}) {
+    if (stopping) {
+        return Promise.resolve({
+            exitCode: CANCELLED_EXIT_CODE,
+            stdout: '',
+            stderr: 'not started: the job is being cancelled'
+        });
+    }
+    return new Promise(resolve => {
+        // The same line @actions/exec writes, so the log reads the same.
+        if (options.show)
+            process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        running.add(child);
+        child.once('close', () => running.delete(child));
+        child.once('error', () => running.delete(child));
+        if (child.pid !== undefined)
+            options.onStart?.(child.pid);
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk) => {
+            stdout += chunk;
+            if (options.show)
+                process.stdout.write(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            stderr += chunk;
+            if (options.show)
+                process.stderr.write(chunk);
+        });
+        child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }));
+        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }));
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/** Runs a command and returns its stdout; throws CommandError, with its stderr, when it fails. */
+async function runCommand(command, args, options = {}) {
+    const result = await tryCommand(command, args, options);
+    if (result.exitCode !== 0)
+        throw new CommandError(`${command} ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+
+
+/***/ }),
+
+/***/ 431:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   _R: () => (/* binding */ cliPluginDirs),
+/* harmony export */   kG: () => (/* binding */ dockerConfigDir)
+/* harmony export */ });
+/* unused harmony exports userConfigDir, runnerTempDir, buildkitdConfigPath, daemonPaths */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// Where things live on this machine, from the environment, with the fallbacks
+// the tools themselves use. Computed here only, so that every stage agrees.
+/** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
+function dockerConfigDir(env) {
+    return env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.docker');
+}
+/** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
+function userConfigDir(env) {
+    return env.XDG_CONFIG_HOME || join(homedir(), '.config');
+}
+/** The directories the Docker CLI searches for plugins, in its order: the user's first. */
+function cliPluginDirs(env) {
+    return [
+        (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins'
+    ];
+}
+/**
+ * Where the job's own files go: RUNNER_TEMP, which the runner empties after
+ * each job, or the system temp directory when run outside a runner.
+ */
+function runnerTempDir(env) {
+    return env.RUNNER_TEMP || tmpdir();
+}
+/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
+function buildkitdConfigPath(uid, env) {
+    if (uid === 0)
+        return '/etc/buildkit/buildkitd.toml';
+    return join(userConfigDir(env), 'buildkit', 'buildkitd.toml');
+}
+/** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
+function daemonPaths(rootless, env) {
+    if (!rootless)
+        return {
+            rootless,
+            certsDir: '/etc/docker/certs.d',
+            daemonJson: '/etc/docker/daemon.json',
+            pidFile: '/var/run/docker.pid'
+        };
+    const config = join(userConfigDir(env), 'docker');
+    return {
+        rootless,
+        certsDir: join(config, 'certs.d'),
+        daemonJson: join(config, 'daemon.json'),
+        pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+    };
+}
+
+
+/***/ }),
+
+/***/ 813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ warning),
+/* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   pq: () => (/* binding */ info)
+/* harmony export */ });
+/* unused harmony exports getInput, getMultilineInput, saveState, setOutput, setSecret, setFailed, startGroup, endGroup, group, appendSummary */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(24);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+// The GitHub runner's interface, as far as this action uses it: inputs, state,
+// outputs, masks, log groups, annotations and the job summary, in the same
+// workflow commands and command files as @actions/core writes. Not
+// @actions/core itself: it imports @actions/http-client and undici for OIDC,
+// which this action never uses, and loading them cost every step more than
+// all the action's own code (see the README's Performance section).
+/** An input as the runner passes it (`INPUT_<NAME>`); '' when not set. */
+function getInput(name, options = {}) {
+    const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    return options.trimWhitespace === false ? value : value.trim();
+}
+/** The non-empty lines of an input, each trimmed. */
+function getMultilineInput(name) {
+    return getInput(name)
+        .split('\n')
+        .filter(line => line !== '')
+        .map(line => line.trim());
+}
+/** What main saved under `name` (`STATE_<name>` in the post step); '' when nothing. */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function saveState(name, value) {
+    setValue('STATE', 'save-state', name, value);
+}
+function setOutput(name, value) {
+    setValue('OUTPUT', 'set-output', name, value);
+}
+/** Masks `secret` in every later line of the log. */
+function setSecret(secret) {
+    command('add-mask', {}, secret);
+}
+function info(message) {
+    process.stdout.write(message + node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
+}
+function warning(message, properties = {}) {
+    command('warning', properties, message);
+}
+/** Fails the step with `message` as its error annotation; the step goes on to its end. */
+function setFailed(message) {
+    process.exitCode = 1;
+    command('error', {}, message);
+}
+function startGroup(title) {
+    command('group', {}, title);
+}
+function endGroup() {
+    command('endgroup', {}, '');
+}
+/** Runs `work` inside a folded group of the log. */
+async function group(title, work) {
+    startGroup(title);
+    try {
+        return await work();
+    }
+    finally {
+        endGroup();
+    }
+}
+/** Appends HTML to the job summary; nothing outside a runner. */
+function appendSummary(html) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (path)
+        appendFileSync(path, html, 'utf8');
+}
+/** `name<<DELIMITER` blocks in the command file when the runner gives one, else the old workflow command. */
+function setValue(file, legacyCommand, name, value) {
+    const path = process.env[`GITHUB_${file}`];
+    if (!path) {
+        process.stdout.write(EOL);
+        command(legacyCommand, { name }, value);
+        return;
+    }
+    const delimiter = `ghadelimiter_${randomUUID()}`;
+    appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+}
+/** `::name key=value::message`, escaped as the runner reads it. */
+function command(name, properties, message) {
+    const escape = (text) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+    const props = Object.entries(properties)
+        .filter((entry) => !!entry[1])
+        .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
+        .join(',');
+    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+}
+
+
+/***/ }),
+
+/***/ 598:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+
+/***/ }),
+
+/***/ 24:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
+/***/ 455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+
+/***/ }),
+
+/***/ 161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat */
+/******/ 
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: ./src/runner.ts
+var src_runner = __nccwpck_require__(813);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(24);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(760);
+// EXTERNAL MODULE: ./src/paths.ts
+var paths = __nccwpck_require__(431);
+// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
+var command = __nccwpck_require__(253);
+;// CONCATENATED MODULE: ./src/host/buildx.ts
+
+
+
+
+
+
+/** The buildx plugin's file name, as the Docker CLI looks for it. */
+const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+/** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
+function buildxPluginPath(env) {
+    return (0,paths/* cliPluginDirs */._R)(env)
+        .map(dir => (0,external_node_path_.join)(dir, BUILDX_PLUGIN))
+        .find(path => (0,external_node_fs_.existsSync)(path));
+}
+/** The Docker client config's text; undefined when there is none. */
+function clientConfig() {
+    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
+    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
+}
+/**
+ * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
+ * CLI would find it (buildx runs standalone the same): that saves the CLI's own
+ * start, about 30 ms a call. Through `docker` when the client config names
+ * plugin directories of its own, or no plugin is where the CLI looks.
+ * Errors name the command as `docker buildx ...`, the one a user can rerun.
+ */
+function buildx(args, options = {}) {
+    const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env);
+    return plugin ? (0,command/* tryCommand */.HQ)(plugin, args, options) : (0,command/* tryCommand */.HQ)('docker', ['buildx', ...args], options);
+}
+async function runBuildx(args, options = {}) {
+    const result = await buildx(args, options);
+    if (result.exitCode !== 0)
+        throw new CommandError(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+/** buildx refuses to create a builder whose name an existing one has. */
+function isNameTaken(error) {
+    return error instanceof CommandError && /existing instance for/i.test(error.stderr);
+}
+/**
+ * Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log.
+ * `onStart` gets the process id, for a post step that may find it still running.
+ */
+async function createBuilder(args, name, onStart) {
+    await runner.group(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true, onStart }));
+}
+/** The builder, or undefined when buildx knows none of that name. */
+async function inspectBuilder(name) {
+    const result = await buildx(['inspect', name]);
+    if (result.exitCode !== 0) {
+        if (isUnknownBuilder(result.stderr))
+            return undefined;
+        throw new command/* CommandError */.Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
+    }
+    return parseInspect(result.stdout);
+}
+/**
+ * Removes the builder in one round trip (no inspect first); false when buildx
+ * knew none of that name (already gone).
+ */
+async function removeBuilder(name) {
+    const result = await buildx(['rm', name]);
+    if (result.exitCode === 0) {
+        src_runner/* info */.pq(`Removed builder ${name}.`);
+        return true;
+    }
+    // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
+    if (/no builder ".*" found/i.test(result.stderr))
+        return false;
+    throw new command/* CommandError */.Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
+}
+function isUnknownBuilder(stderr) {
+    return /no builder .* found|not found/i.test(stderr);
+}
+/**
+ * The platforms of a builder that `buildx create --bootstrap` just booted.
+ * `buildx inspect` costs about 150 ms (two CLI starts and a `docker exec` into
+ * the BuildKit container); for a docker-container builder on the local daemon
+ * the same list is in buildkitd's start-up log ("found worker …, platforms=[…]"),
+ * one request to the Docker socket away. Anything else, or a log that does not
+ * read as expected, falls back to `buildx inspect`.
+ */
+async function bootedPlatforms(name, driver, endpoint) {
+    if (driver === 'docker-container' && endpoint === '') {
+        if (usesLocalDaemon(process.env, clientConfig())) {
+            // buildx names the container of a builder's first (and only) node so.
+            const log = await containerLog(`buildx_buildkit_${name}0`);
+            const platforms = log === undefined ? undefined : platformsFromBuildkitdLog(log);
+            if (platforms)
+                return platforms;
+        }
+    }
+    return (await inspectBuilder(name))?.platforms ?? [];
+}
+/** The worker's platforms from buildkitd's log; undefined unless exactly one worker was found. */
+function platformsFromBuildkitdLog(log) {
+    const workers = [...log.matchAll(/found worker .*?platforms=\[([^\]]*)\]/g)];
+    if (workers.length !== 1)
+        return undefined;
+    const platforms = workers[0][1].split(' ').filter(platform => platform !== '');
+    return platforms.length > 0 ? platforms : undefined;
+}
+/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
+function parseInspect(output) {
+    const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? '';
+    const platforms = line
+        .split(',')
+        .map(platform => platform.trim().replace(/\*$/, ''))
+        .filter(platform => platform !== '');
+    return { platforms };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(455);
+;// CONCATENATED MODULE: ./src/host/files.ts
+
+
+
+
+/**
+ * The path of a new job directory, unique even for concurrent jobs. Chosen
+ * before it is made, so main can record it first: a job cancelled in between
+ * leaves post a directory to remove, never one it does not know of.
+ */
+function newJobDirPath(parent) {
+    return join(parent, `setup-buildkit-registry-${randomBytes(6).toString('hex')}`);
+}
+/** Makes the job directory, which only this user can enter; fails if anything is there already. */
+async function createJobDir(dir) {
+    await inRunnerTemp(dir, async () => {
+        await mkdir(dirname(dir), { recursive: true });
+        await mkdir(dir, { mode: 0o700 });
+        await chmod(dir, 0o700);
+    });
+}
+/**
+ * Writes each file with its mode. `wx` refuses to follow or overwrite
+ * anything already there, and the explicit chmod undoes the umask.
+ */
+async function writePlannedFiles(files, jobDir) {
+    await inRunnerTemp(jobDir, async () => {
+        for (const file of files) {
+            await mkdir(dirname(file.path), { recursive: true, mode: 0o700 });
+            await writeFile(file.path, file.content, { mode: file.mode, flag: 'wx' });
+            await chmod(file.path, file.mode);
+        }
+    });
+}
+/** The machine's own faults there (full, read-only, not ours) named as the runner's temp directory's. */
+async function inRunnerTemp(jobDir, write) {
+    try {
+        await write();
+    }
+    catch (error) {
+        const code = error.code;
+        const why = {
+            ENOSPC: 'no space left on device',
+            EDQUOT: 'disk quota exceeded',
+            EROFS: 'it is read-only',
+            EACCES: 'permission denied',
+            EPERM: 'permission denied'
+        };
+        if (code === undefined || !(code in why))
+            throw error;
+        throw new Error(`cannot write the job's files in RUNNER_TEMP (${dirname(jobDir)}): ${why[code]} (${code}). Free space there, or give the runner a writable temp directory`);
+    }
+}
+/** Removes the directory and all in it; false when it was already gone. */
+async function removeJobDir(dir) {
+    const existed = (0,external_node_fs_.existsSync)(dir);
+    await (0,promises_.rm)(dir, { recursive: true, force: true });
+    return existed;
+}
+
+;// CONCATENATED MODULE: ./src/steps/state.ts
+
+var StateKey;
+(function (StateKey) {
+    StateKey["Undo"] = "undo";
+})(StateKey || (StateKey = {}));
+/** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */
+class UndoLog {
+    record = {};
+    add(change) {
+        this.record = { ...this.record, ...change };
+        runner.saveState(StateKey.Undo, JSON.stringify(this.record));
+    }
+}
+/** What main recorded; empty when it recorded nothing. */
+function savedUndoRecord() {
+    const saved = src_runner/* getState */.Gu(StateKey.Undo);
+    return saved === '' ? {} : JSON.parse(saved);
+}
+
+;// CONCATENATED MODULE: ./src/steps/post.ts
+
+
+
+
+/**
+ * Undoes what main did, from saved state alone. Safe after a failed or
+ * partial main step and when run twice: whatever is already gone is skipped.
+ * The undo of a host change is loaded only when main made that change.
+ */
+async function runPost() {
+    const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
+    // A main step killed before it could stop its `buildx create` leaves it running: stop it before
+    // it finishes a builder this step has already looked for.
+    if (builder?.createPid !== undefined) {
+        const { stopStrayCommand } = await __nccwpck_require__.e(/* import() */ 327).then(__nccwpck_require__.bind(__nccwpck_require__, 327));
+        if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+            src_runner/* info */.pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the cancelled main step.`);
+        }
+    }
+    if (builder && !builder.removeInPost) {
+        src_runner/* info */.pq(`Keeping builder ${builder.name} (cleanup: false).`);
+    }
+    else if (builder) {
+        try {
+            if (!(await removeBuilder(builder.name)))
+                src_runner/* info */.pq(`Builder ${builder.name} is already gone.`);
+        }
+        catch (error) {
+            // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
+            // an inspect that fails too (the daemon is gone) leaves it known.
+            const stillKnown = await inspectBuilder(builder.name).then(info => info !== undefined, () => true);
+            const reason = error.message;
+            // What a docker-container builder leaves behind: its container (and the state volume with it).
+            const container = builder.driver === 'docker-container'
+                ? ` Its BuildKit container may still be there: once the daemon answers, remove it with \`docker rm -f -v buildx_buildkit_${builder.name}0\`.`
+                : '';
+            src_runner/* warning */.$e(stillKnown
+                ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+                : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
+        }
+    }
+    if (daemonTrust) {
+        await undo('Could not undo the Docker daemon trust', async () => {
+            const { untrustDaemon } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 811));
+            warnAll(await untrustDaemon(daemonTrust));
+            const removed = [
+                ...daemonTrust.files,
+                ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
+            ];
+            if (removed.length > 0)
+                src_runner/* info */.pq(`Docker daemon: removed ${removed.join(', ')}`);
+        });
+    }
+    if (addedAuths) {
+        await undo(`Could not remove the credentials from ${addedAuths.path}`, async () => {
+            const { removeAuths } = await __nccwpck_require__.e(/* import() */ 731).then(__nccwpck_require__.bind(__nccwpck_require__, 731));
+            warnAll(await removeAuths(addedAuths));
+            src_runner/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
+        });
+    }
+    // Before the job directory goes: the backups of the users' files are in it.
+    if (installedConfig) {
+        await undo(`Could not restore ${installedConfig.path}`, async () => {
+            const { restoreConfig } = await __nccwpck_require__.e(/* import() */ 863).then(__nccwpck_require__.bind(__nccwpck_require__, 863));
+            warnAll(await restoreConfig(installedConfig));
+            src_runner/* info */.pq(installedConfig.before
+                ? `Restored ${installedConfig.path} as it was before the job.`
+                : `Removed ${installedConfig.path}, which the job installed.`);
+        });
+    }
+    if (jobDir) {
+        await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
+            if (await removeJobDir(jobDir))
+                src_runner/* info */.pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
+        });
+    }
+}
+function warnAll(notes) {
+    for (const note of notes)
+        src_runner/* warning */.$e(note);
+}
+/**
+ * Each undo runs even when an earlier one failed. A failure is a warning naming what was left:
+ * cleanup never turns a job red that did its work (as docker/setup-buildx-action's post step).
+ */
+async function undo(failure, action) {
+    try {
+        await action();
+    }
+    catch (error) {
+        src_runner/* warning */.$e(`${failure}: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/post-index.ts
+
+// action.yml's `post`: undoes what main recorded (see steps/state.ts), whatever moment main ended at.
+void runPost();
+

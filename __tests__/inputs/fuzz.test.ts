@@ -1,0 +1,191 @@
+import { jest } from '@jest/globals'
+import fc from 'fast-check'
+import { isAbsolute, relative } from 'node:path'
+import { parse, stringify } from 'smol-toml'
+import { InputError } from '../../src/inputs/input-error.js'
+import { readInputs } from '../../src/inputs/read-inputs.js'
+import { buildPlan } from '../../src/plan/plan.js'
+
+// Property tests over the list and text inputs: whatever a user writes, the action either accepts
+// it or fails with the one input error naming that input (and, for list inputs, a line that
+// exists); accepted input always gives a buildkitd.toml that parses back to itself, with a
+// section for every registry and mirror, and files inside the job directory only.
+
+const JOB_DIR = '/runner/temp/setup-buildkit-registry-0123456789ab'
+const RUNS = 300
+
+/** Pieces users write, valid (most of the time) and not: host names, ports, IPv6, schemes, paths, options. */
+function mostlyValid<T>(valid: T[], invalid: T[]): fc.Arbitrary<T> {
+  return fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...valid) },
+    { weight: 1, arbitrary: fc.constantFrom(...invalid) }
+  )
+}
+const hostPiece = mostlyValid(
+  ['registry.internal', 'localhost', '127.0.0.1', '[::1]', '[fd00::5]', 'REG.example', 'a-b.c', 'mirror.internal'],
+  ['fd00::5', '-bad', 'bad-.x', 'x..y', 'https://', 'http://', '/path', 'münchen.de', '', '*', 'host_name']
+)
+const portPiece = mostlyValid(['', ':5000', ':65535', ':443', ':5001'], [':0', ':65536', ':x', ':'])
+const optionPiece = mostlyValid(
+  ['http', 'insecure', '# comment'],
+  ['tls', 'https', 'ca=', 'ca=/nonexistent/ca.pem', 'HTTP', 'x=y']
+)
+const host = fc.tuple(hostPiece, portPiece).map(([name, port]) => name + port)
+const spaces = fc.constantFrom(' ', '  ', '\t')
+
+const registryLine = fc
+  .tuple(host, fc.array(fc.tuple(spaces, optionPiece), { maxLength: 3 }))
+  .map(([h, options]) => h + options.map(([space, option]) => space + option).join(''))
+const mirrorLine = fc.oneof(
+  host,
+  fc
+    .tuple(host, fc.array(fc.tuple(host, fc.constantFrom('', '/proxy', '/a/b', '/x y', '/..')), { maxLength: 3 }))
+    .map(([upstream, mirrors]) => `${upstream}=${mirrors.map(([h, path]) => h + path).join(',')}`)
+)
+const credentialLine = fc
+  .tuple(
+    host,
+    fc.constantFrom('=', '', '=='),
+    fc.constantFrom('ci', '', 'u:x'),
+    fc.constantFrom(':', ''),
+    fc.constantFrom('pw', '', 'p:w=x')
+  )
+  .map(parts => parts.join(''))
+/** Any text at all, too: control characters, unicode, stray brackets. */
+const noise = fc.string({ maxLength: 40 })
+
+function lines(line: fc.Arbitrary<string>): fc.Arbitrary<string> {
+  return fc
+    .array(
+      fc.oneof(
+        { weight: 4, arbitrary: line },
+        { weight: 1, arbitrary: noise },
+        { weight: 1, arbitrary: fc.constant('') }
+      ),
+      { maxLength: 6 }
+    )
+    .map(all => all.join('\n'))
+}
+
+const inputNames = ['registries', 'mirror', 'credentials', 'ca-cert', 'buildkitd-config-inline', 'max-parallelism']
+
+/** readInputs() with exactly these inputs set, as the runner passes them. */
+function readWith(inputs: Record<string, string>): ReturnType<typeof readInputs> {
+  for (const name of inputNames) delete process.env[`INPUT_${name.toUpperCase()}`]
+  for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value
+  return readInputs()
+}
+
+/** The failure is the one input error, naming an input that was given and, for list inputs, a line there is. */
+function expectInputError(error: unknown, inputs: Record<string, string>): void {
+  expect(error).toBeInstanceOf(InputError)
+  const { input, line } = error as InputError
+  expect(Object.keys(inputs)).toContain(input)
+  if (line !== undefined) {
+    expect(line).toBeGreaterThanOrEqual(1)
+    expect(line).toBeLessThanOrEqual(inputs[input].split('\n').length)
+  }
+}
+
+/** An accepted input's plan: the TOML parses back to itself, every host has its section, files stay in the job dir. */
+function expectSoundPlan(inputs: Record<string, string>): void {
+  const read = readWith(inputs)
+  const plan = buildPlan(read, JOB_DIR)
+  const table = parse(plan.toml) as { registry?: Record<string, { http?: boolean; mirrors?: string[] }> }
+  expect(stringify(table)).toBe(plan.toml)
+  for (const registry of plan.registries) expect(typeof table.registry?.[registry.host.text]?.http).toBe('boolean')
+  for (const { upstream } of read.config.mirrors)
+    expect(table.registry?.[upstream.text]?.mirrors?.length).toBeGreaterThan(0)
+  for (const file of plan.files) {
+    const inside = relative(JOB_DIR, file.path)
+    expect(isAbsolute(inside) || inside.startsWith('..')).toBe(false)
+  }
+}
+
+function check(inputs: Record<string, string>): void {
+  let accepted = true
+  try {
+    readWith(inputs)
+  } catch (error) {
+    accepted = false
+    expectInputError(error, inputs)
+  }
+  if (accepted) expectSoundPlan(inputs)
+}
+
+beforeAll(() => {
+  // readInputs registers secrets with the runner (::add-mask:: lines): not this test's concern.
+  jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
+})
+
+afterAll(() => {
+  jest.restoreAllMocks()
+})
+
+describe('fuzzed inputs: accepted into a sound plan, or the one input error naming input and line', () => {
+  it('registries', () => {
+    fc.assert(
+      fc.property(lines(registryLine), registries => check({ registries })),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('mirror, with and without registries', () => {
+    fc.assert(
+      fc.property(lines(mirrorLine), lines(registryLine), (mirror, registries) => check({ mirror, registries })),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('credentials, for listed registries', () => {
+    fc.assert(
+      fc.property(lines(credentialLine), lines(registryLine), (credentials, registries) =>
+        check({ credentials, registries })
+      ),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('ca-cert: PEM-looking text, base64, paths, noise', () => {
+    const pemish = fc.oneof(
+      fc.constant('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'),
+      fc.string({ maxLength: 60 }).map(body => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`),
+      fc.base64String({ minLength: 40, maxLength: 80 }),
+      fc.constantFrom('/nonexistent/ca.pem', 'relative/ca.pem', '/etc', '-----BEGIN PRIVATE KEY-----'),
+      noise
+    )
+    fc.assert(
+      fc.property(pemish, caCert => check({ 'ca-cert': caCert, registries: 'registry.internal:5443' })),
+      {
+        numRuns: RUNS
+      }
+    )
+  })
+
+  it('buildkitd-config-inline: TOML-looking text and noise, merged with registries', () => {
+    const tomlish = fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          '[worker.oci]',
+          'max-parallelism = 4',
+          '[registry."docker.io"]',
+          'mirrors = ["m.internal"]',
+          'debug = true',
+          '[[x]]',
+          'a = ',
+          '= b',
+          '[registry',
+          'http = "yes"'
+        ),
+        noise
+      ),
+      { maxLength: 6 }
+    )
+    fc.assert(
+      fc.property(tomlish, lines(registryLine), (toml, registries) =>
+        check({ 'buildkitd-config-inline': toml.join('\n'), registries })
+      ),
+      { numRuns: RUNS }
+    )
+  })
+})

@@ -1068,10 +1068,95 @@ async function removeHalfMadeBuilder(name) {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/host/builder-lease.ts
+
+
+
+
+
+/** Where the lease of builder `name` lives: beside buildx's builder store, which has the same reach. */
+function leasePath(name, env) {
+    return (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(env), 'buildx', 'setup-buildkit-registry-leases', `${name}.json`);
+}
+/** A process's start time, from /proc (clock ticks since boot); undefined when it is gone or unknown. */
+function processStart(pid) {
+    try {
+        // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The lease this job would take. */
+function ownLease(builder, env) {
+    const job = [
+        env.GITHUB_REPOSITORY,
+        env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
+        env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
+    ];
+    return {
+        builder,
+        host: (0,external_node_os_.hostname)(),
+        pid: process.ppid,
+        started: processStart(process.ppid) ?? '',
+        job: job.filter(part => !!part).join(', ') || `process ${process.ppid}`
+    };
+}
+/** True while the job that holds `lease` runs; a lease from another machine counts as held (nothing tells). */
+function isHeld(lease) {
+    if (lease.host !== (0,external_node_os_.hostname)())
+        return true;
+    return lease.started !== '' && processStart(lease.pid) === lease.started;
+}
+function sameHolder(a, b) {
+    return a.host === b.host && a.pid === b.pid && a.started === b.started;
+}
+async function readLease(path) {
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        // None, or not one of ours to read: as if none.
+        return undefined;
+    }
+}
+/**
+ * Takes the lease on `lease.builder` for this job: made with O_EXCL, so of two
+ * jobs starting at once one wins; a lease whose job is gone is taken over.
+ * Returns the job that holds it when that is another, live job.
+ */
+async function takeLease(path, lease) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const content = `${JSON.stringify(lease)}\n`;
+    try {
+        await (0,promises_.writeFile)(path, content, { flag: 'wx' });
+        return undefined;
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw error;
+    }
+    const held = await readLease(path);
+    if (held && !sameHolder(held, lease) && isHeld(held))
+        return held;
+    await (0,promises_.writeFile)(path, content);
+    return undefined;
+}
+/** Post: removes the lease if it is still this job's. */
+async function releaseLease(path, lease) {
+    const held = await readLease(path);
+    if (held && sameHolder(held, lease))
+        await rm(path, { force: true });
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/host/buildx-install.ts
 
 
@@ -3443,8 +3528,6 @@ function savedUndoRecord() {
     return saved === '' ? {} : JSON.parse(saved);
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
 ;// CONCATENATED MODULE: ./src/steps/summary.ts
 
 
@@ -3494,6 +3577,8 @@ function toHtml(text) {
 
 
 
+
+
 /**
  * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
  * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
@@ -3524,6 +3609,7 @@ async function runMain() {
             daemon = await openDaemonAccessIfAsked(host);
             await ensureBuildx(builder.buildxVersion);
             await writePlannedFiles(plan.files, dir);
+            await leaseBuilderName(builder.name, undo);
             const record = { name: builder.name, driver: builder.driver, removeInPost: builder.cleanup };
             undo.add({ builder: record });
             await createReplacingLeftover(plan.createArgs, builder.name, builder.replace, {
@@ -3561,6 +3647,20 @@ async function runMain() {
             ? `The job was cancelled during this step; the post step removes what it made (${message})`
             : message);
     }
+}
+/**
+ * Claims the builder name for this job (see host/builder-lease.ts): a name a
+ * running job holds is refused here, before `buildx create` could replace its builder.
+ */
+async function leaseBuilderName(name, undo) {
+    const holder = ownLease(name, process.env);
+    const path = leasePath(name, process.env);
+    undo.add({ lease: { path, holder } });
+    const other = await takeLease(path, holder);
+    if (!other)
+        return;
+    undo.add({ lease: undefined });
+    throw new InputError('name', `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`, "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it");
 }
 /** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */
 function requireDockerCli() {

@@ -5,6 +5,8 @@ export interface Job {
   env: NodeJS.ProcessEnv
   /** Directories added through GITHUB_PATH, newest first. */
   path: string[]
+  /** The job's worker process, started with its first step. */
+  runner: { worker?: import('node:child_process').ChildProcess }
   user?: { uid: number; gid: number }
 }
 export interface StepResult {
@@ -42,3 +44,4 @@ export declare function runLater(
   args: string[],
   options?: { cwd?: string; env?: NodeJS.ProcessEnv }
 ): Promise<CommandResult>
+export declare function crashJob(job: Job): Promise<void>

@@ -78,6 +78,8 @@ export function newJob(env = {}, user) {
     env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env },
     /** Directories steps added through GITHUB_PATH, the newest first (as the runner prepends them). */
     path: [],
+    /** The job's worker process (see workerOf); shared by copies of the job object. */
+    runner: {},
     user
   }
   return job
@@ -101,20 +103,98 @@ const CANCEL_SIGINT_GRACE_MS = 7500
 const CANCEL_SIGTERM_GRACE_MS = 2500
 
 /**
- * Cancels the job while `child` runs, as the runner does: SIGINT to the step's process only (not
- * its process group: children it started go on), SIGTERM 7.5 s later if it is still there, SIGKILL
- * 2.5 s after that.
- * @param {import('node:child_process').ChildProcess} child
- * @param {number} afterMs
+ * The job's worker. On a runner, one Runner.Worker process per job starts every step's process and
+ * lives until the job ends: a step's parent process is the job's (the action tells a running job's
+ * builder from a crashed job's by it). This one does the same, passing each step's output back.
  */
-function cancelLater(child, afterMs) {
-  const alive = () => child.exitCode === null && child.signalCode === null
-  const timers = [
-    setTimeout(() => alive() && child.kill('SIGINT'), afterMs),
-    setTimeout(() => alive() && child.kill('SIGTERM'), afterMs + CANCEL_SIGINT_GRACE_MS),
-    setTimeout(() => alive() && child.kill('SIGKILL'), afterMs + CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
-  ]
-  child.once('exit', () => timers.forEach(clearTimeout))
+const WORKER_SOURCE = `
+const { spawn } = require('node:child_process')
+const steps = new Map()
+process.on('message', message => {
+  if (message.signal) return void steps.get(message.id)?.kill(message.signal)
+  const step = spawn(message.command, message.args, { env: message.env, stdio: ['ignore', 'pipe', 'pipe'], uid: message.uid, gid: message.gid })
+  steps.set(message.id, step)
+  const send = chunk => process.send({ id: message.id, chunk: chunk.toString('utf8') })
+  step.stdout.on('data', send)
+  step.stderr.on('data', send)
+  step.on('error', error => process.send({ id: message.id, error: error.message }))
+  step.on('close', code => {
+    steps.delete(message.id)
+    process.send({ id: message.id, code })
+  })
+})
+process.on('disconnect', () => process.exit(0))
+`
+let nextStepId = 0
+
+/** The job's worker process, started with its first step. */
+function workerOf(job) {
+  if (!job.runner.worker) {
+    const worker = spawn(process.execPath, ['-e', WORKER_SOURCE], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    // Idle, it keeps nothing alive; a running step refs the channel.
+    worker.unref()
+    worker.channel.unref()
+    job.runner.worker = worker
+  }
+  return job.runner.worker
+}
+
+/**
+ * The job's runner dies (a crash, a machine lost): its worker goes, and no post step runs. What the
+ * job made is then a leftover for the next job.
+ * @param {{runner: {worker?: import('node:child_process').ChildProcess}}} job
+ */
+export async function crashJob(job) {
+  const worker = job.runner.worker
+  job.runner.worker = undefined
+  if (!worker || worker.exitCode !== null || worker.signalCode !== null) return
+  await new Promise(resolve => {
+    worker.once('exit', resolve)
+    worker.kill('SIGKILL')
+  })
+}
+
+/**
+ * Runs `command args` as a step of `job`, through its worker.
+ * @returns {Promise<{exitCode: number, log: string}>}
+ */
+function runThroughWorker(job, command, args, env, cancelAfterMs) {
+  const worker = workerOf(job)
+  const id = nextStepId++
+  worker.channel.ref()
+  return new Promise((resolve, reject) => {
+    let log = ''
+    let done = false
+    const signal = name => !done && worker.send({ id, signal: name })
+    // As the runner cancels: SIGINT to the step's process only (not its process group: children it
+    // started go on), SIGTERM 7.5 s later if it is still there, SIGKILL 2.5 s after that.
+    const timers =
+      cancelAfterMs === undefined
+        ? []
+        : [
+            setTimeout(() => signal('SIGINT'), cancelAfterMs),
+            setTimeout(() => signal('SIGTERM'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS),
+            setTimeout(() => signal('SIGKILL'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
+          ]
+    const onMessage = message => {
+      if (message.id !== id) return
+      if (message.chunk !== undefined) log += message.chunk
+      if (message.error !== undefined) finish(() => reject(new Error(message.error)))
+      if (message.code !== undefined) finish(() => resolve({ exitCode: message.code ?? 1, log }))
+    }
+    const onExit = () => finish(() => reject(new Error("the job's worker process died during the step")))
+    function finish(settle) {
+      done = true
+      timers.forEach(clearTimeout)
+      worker.off('message', onMessage)
+      worker.off('exit', onExit)
+      worker.channel?.unref()
+      settle()
+    }
+    worker.on('message', onMessage)
+    worker.once('exit', onExit)
+    worker.send({ id, command, args, env, uid: job.user?.uid, gid: job.user?.gid })
+  })
 }
 
 /**
@@ -134,20 +214,8 @@ export async function runStep(job, step, stepEnv, options = {}) {
   }
   const env = stepEnvironment(job, { ...files, ...stepEnv })
   const started = performance.now()
-  const { exitCode, log } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [step === 'post' ? POST_BUNDLE : BUNDLE], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      uid: job.user?.uid,
-      gid: job.user?.gid
-    })
-    if (options.cancelAfterMs !== undefined) cancelLater(child, options.cancelAfterMs)
-    let log = ''
-    child.stdout.on('data', chunk => (log += chunk))
-    child.stderr.on('data', chunk => (log += chunk))
-    child.on('error', reject)
-    child.on('close', code => resolve({ exitCode: code ?? 1, log }))
-  })
+  const bundle = step === 'post' ? POST_BUNDLE : BUNDLE
+  const { exitCode, log } = await runThroughWorker(job, process.execPath, [bundle], env, options.cancelAfterMs)
   assertNoSecretShown(log)
   const exported = readCommandFile(files.GITHUB_ENV)
   Object.assign(job.env, exported)

@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { crashJob, neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { newDockerConfig, requireDocker } from './docker.js'
+import { dockerOk, newDockerConfig, requireDocker } from './docker.js'
 import { containerExists } from './jobs.js'
 
 // Self-hosted runners: several jobs at once against one Docker daemon, and a
@@ -50,6 +51,62 @@ describe('concurrency and faults', () => {
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
     for (const name of names) expect(containerExists(name)).toBe(false)
     for (const job of jobs) expect(filesUnder(job.runnerTemp)).toEqual([])
+  })
+
+  it('a fixed name a running job holds: a second job fails naming it and leaves its builder alone; after its post the name is free', async () => {
+    const dockerConfig = newDockerConfig()
+    const name = `sbr-shared-${randomBytes(3).toString('hex')}`
+    const inputs = {
+      name,
+      registries: 'registry.test:5443 insecure',
+      'driver-opts': bootDriverOpts(),
+      preflight: 'off'
+    }
+    const first = newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '101', GITHUB_JOB: 'first' })
+    const second = newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '102', GITHUB_JOB: 'second' })
+    const firstMain = await runMain(first, inputs)
+    expect(firstMain.exitCode).toBe(0)
+
+    const secondMain = await runMain(second, inputs)
+    expect(secondMain.exitCode).toBe(1)
+    expect(secondMain.log).toContain(
+      `::error::Input 'name': the builder '${name}' is in use by a job that is still running (run 101, job first, runner process`
+    )
+    expect(secondMain.log).not.toContain('removing it and creating it again')
+    // The first job's builder is untouched, and the second job's post leaves it so.
+    expect((await runPost(second, secondMain.state, inputs)).exitCode).toBe(0)
+    expect(dockerOk(dockerConfig, ['buildx', 'inspect', name])).toMatch(/Status:\s+running/)
+
+    expect((await runPost(first, firstMain.state, inputs)).exitCode).toBe(0)
+    expect(containerExists(name)).toBe(false)
+    const third = newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '103', GITHUB_JOB: 'third' })
+    const thirdMain = await runMain(third, inputs)
+    expect(thirdMain.exitCode).toBe(0)
+    expect((await runPost(third, thirdMain.state, inputs)).exitCode).toBe(0)
+  })
+
+  it('a fixed name whose job crashed (no post step): the next job takes the leftover over, saying so', async () => {
+    const dockerConfig = newDockerConfig()
+    const name = `sbr-leftover-${randomBytes(3).toString('hex')}`
+    const inputs = {
+      name,
+      registries: 'registry.test:5443 insecure',
+      'driver-opts': bootDriverOpts(),
+      preflight: 'off'
+    }
+    const crashed = newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '201', GITHUB_JOB: 'crashed' })
+    expect((await runMain(crashed, inputs)).exitCode).toBe(0)
+    await crashJob(crashed)
+
+    const next = newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: '202', GITHUB_JOB: 'next' })
+    const main = await runMain(next, inputs)
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain(
+      `A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`
+    )
+    expect((await runPost(next, main.state, inputs)).exitCode).toBe(0)
+    expect(containerExists(name)).toBe(false)
   })
 
   it("an unreachable Docker daemon fails the step with buildx's reason and leaves no builder or key file", async () => {

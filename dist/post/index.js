@@ -691,7 +691,7 @@ function savedUndoRecord() {
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
+    const { builder, lease, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
     // A main step killed before it could stop its `buildx create` leaves it running: stop it before
     // it finishes a builder this step has already looked for.
     if (builder?.createPid !== undefined) {
@@ -721,6 +721,12 @@ async function runPost() {
                 ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
                 : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
         }
+    }
+    if (lease) {
+        await undo(`Could not release the builder name ${lease.holder.builder}`, async () => {
+            const { releaseLease } = await __nccwpck_require__.e(/* import() */ 190).then(__nccwpck_require__.bind(__nccwpck_require__, 190));
+            await releaseLease(lease.path, lease.holder);
+        });
     }
     if (daemonTrust) {
         await undo('Could not undo the Docker daemon trust', async () => {

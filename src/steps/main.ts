@@ -1,10 +1,12 @@
 import { join } from 'node:path'
 import { createReplacingLeftover } from '../host/builder.js'
+import { leasePath, ownLease, takeLease } from '../host/builder-lease.js'
 import { bootedPlatforms } from '../host/buildx.js'
 import { ensureBuildx } from '../host/buildx-install.js'
 import type { DaemonAccess } from '../host/daemon-trust.js'
 import { createJobDir, newJobDirPath, removeJobDir, writePlannedFiles } from '../host/files.js'
 import { findOnPath } from '../host/processes.js'
+import { InputError } from '../inputs/input-error.js'
 import { readInputs, type HostInputs, type Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
 import { runnerTempDir } from '../paths.js'
@@ -44,6 +46,7 @@ export async function runMain(): Promise<void> {
       daemon = await openDaemonAccessIfAsked(host)
       await ensureBuildx(builder.buildxVersion)
       await writePlannedFiles(plan.files, dir)
+      await leaseBuilderName(builder.name, undo)
       const record = { name: builder.name, driver: builder.driver, removeInPost: builder.cleanup }
       undo.add({ builder: record })
       await createReplacingLeftover(plan.createArgs, builder.name, builder.replace, {
@@ -82,6 +85,24 @@ export async function runMain(): Promise<void> {
         : message
     )
   }
+}
+
+/**
+ * Claims the builder name for this job (see host/builder-lease.ts): a name a
+ * running job holds is refused here, before `buildx create` could replace its builder.
+ */
+async function leaseBuilderName(name: string, undo: UndoLog): Promise<void> {
+  const holder = ownLease(name, process.env)
+  const path = leasePath(name, process.env)
+  undo.add({ lease: { path, holder } })
+  const other = await takeLease(path, holder)
+  if (!other) return
+  undo.add({ lease: undefined })
+  throw new InputError(
+    'name',
+    `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`,
+    "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it"
+  )
 }
 
 /** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */

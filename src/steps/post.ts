@@ -9,7 +9,7 @@ import { savedUndoRecord } from './state.js'
  * The undo of a host change is loaded only when main made that change.
  */
 export async function runPost(): Promise<void> {
-  const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  const { builder, lease, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
   // A main step killed before it could stop its `buildx create` leaves it running: stop it before
   // it finishes a builder this step has already looked for.
   if (builder?.createPid !== undefined) {
@@ -42,6 +42,13 @@ export async function runPost(): Promise<void> {
           : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`
       )
     }
+  }
+
+  if (lease) {
+    await undo(`Could not release the builder name ${lease.holder.builder}`, async () => {
+      const { releaseLease } = await import('../host/builder-lease.js')
+      await releaseLease(lease.path, lease.holder)
+    })
   }
 
   if (daemonTrust) {

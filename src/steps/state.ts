@@ -1,5 +1,6 @@
 import * as runner from '../runner.js'
 import type { TrustRecord } from '../host/daemon-trust.js'
+import type { Lease } from '../host/builder-lease.js'
 import type { AddedAuths } from '../host/docker-credentials.js'
 import type { InstalledConfig } from '../host/installed-config.js'
 
@@ -24,6 +25,8 @@ export interface UndoRecord {
     /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
     createPid?: number
   }
+  /** This job's claim on the builder name, taken before `buildx create`; released by post. */
+  lease?: { path: string; holder: Lease }
   /** Saved before the config is installed, so post can restore it even after a failure midway. */
   installedConfig?: InstalledConfig
   /** Saved before each change to the daemon's files, so post removes exactly what was added. */

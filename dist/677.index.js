@@ -2,83 +2,242 @@ export const id = 677;
 export const ids = [677];
 export const modules = {
 
-/***/ 774:
+/***/ 4062:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  hm: () => (/* binding */ BUILDX_PLUGIN),
-  At: () => (/* binding */ bootedPlatforms),
-  lA: () => (/* binding */ buildxPluginPath),
-  Ij: () => (/* binding */ createBuilder),
-  IK: () => (/* binding */ inspectBuilder),
-  hU: () => (/* binding */ isNameTaken),
-  iq: () => (/* binding */ removeBuilder)
-});
-
-// UNUSED EXPORTS: parseInspect, platformsFromBuildkitdLog
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/paths.ts
-var paths = __webpack_require__(8431);
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
-// EXTERNAL MODULE: ./src/host/command.ts
-var command = __webpack_require__(1407);
-;// CONCATENATED MODULE: ./src/host/docker-engine.ts
-/** The local Docker daemon's socket, where the docker CLI's default context points. */
-const DOCKER_SOCKET = '/var/run/docker.sock';
-/**
- * True when `docker` talks to the local daemon through its default socket:
- * no DOCKER_HOST or DOCKER_CONTEXT, no other context chosen in the client
- * config. Only then is a request to the socket what the CLI would do.
- */
-function usesLocalDaemon(env, clientConfig) {
-    if (env.DOCKER_HOST || env.DOCKER_CONTEXT)
-        return false;
-    if (clientConfig === undefined)
-        return true;
-    try {
-        const context = JSON.parse(clientConfig).currentContext;
-        return context === undefined || context === '' || context === 'default';
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ parseBuilderInspect),
+/* harmony export */   S: () => (/* binding */ builderOutputs)
+/* harmony export */ });
+// What `docker buildx inspect` says about a builder, read into the shape docker/setup-buildx-action
+// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
+// Apache-2.0), ported line for line so the JSON is the same, key for key.
+function builderOutputs(info) {
+    const platforms = [];
+    for (const node of info.nodes) {
+        for (const platform of node.platforms?.split(',') ?? [])
+            if (!platforms.includes(platform))
+                platforms.push(platform);
     }
-    catch {
-        return false;
-    }
+    const first = info.nodes[0] ?? {};
+    return {
+        driver: info.driver ?? '',
+        platforms: platforms.join(','),
+        nodes: JSON.stringify(info.nodes, undefined, 2),
+        endpoint: first.endpoint ?? '',
+        status: first.status ?? '',
+        flags: first['buildkitd-flags'] ?? ''
+    };
 }
-/** A container's log (stdout and stderr, as the Engine API streams it); undefined on any failure. */
-async function containerLog(container, timeoutMs = 2000) {
-    // Loaded here, not with the module: node:http costs the post step, which never asks, about 15 ms.
-    const { request } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7067, 23));
-    return new Promise(resolve => {
-        // agent: false, so no kept-alive socket holds the step open after its work.
-        const req = request({
-            agent: false,
-            socketPath: DOCKER_SOCKET,
-            path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`,
-            timeout: timeoutMs
-        }, response => {
-            if (response.statusCode !== 200) {
-                response.resume();
-                resolve(undefined);
-                return;
+/** `docker buildx inspect NAME` (run with DEBUG=1, which adds the features) → the builder and its nodes. */
+function parseBuilderInspect(data) {
+    const builder = { nodes: [] };
+    let parsingType;
+    let currentNode = {};
+    let currentGCPolicy;
+    let currentDevice;
+    let currentFile;
+    for (const line of data.trim().split(`\n`)) {
+        const [key, ...rest] = line.split(':');
+        const lkey = key.toLowerCase();
+        const value = rest.map(v => v.trim()).join(':');
+        if (key.length == 0)
+            continue;
+        switch (true) {
+            case lkey == 'name':
+                parsingType = undefined;
+                if (builder.name == undefined) {
+                    builder.name = value;
+                }
+                else {
+                    if (currentGCPolicy && currentNode.gcPolicy) {
+                        currentNode.gcPolicy.push(currentGCPolicy);
+                        currentGCPolicy = undefined;
+                    }
+                    if (currentNode.name)
+                        builder.nodes.push(currentNode);
+                    currentNode = { name: value };
+                }
+                break;
+            case lkey == 'driver':
+                parsingType = undefined;
+                builder.driver = value;
+                break;
+            case lkey == 'last activity':
+                parsingType = undefined;
+                builder.lastActivity = new Date(value);
+                break;
+            case lkey == 'endpoint':
+                parsingType = undefined;
+                currentNode.endpoint = value;
+                break;
+            case lkey == 'driver options':
+                parsingType = undefined;
+                currentNode['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v => v.replace(/^(.*)="(.*)"$/g, '$1=$2'));
+                break;
+            case lkey == 'status':
+                parsingType = undefined;
+                currentNode.status = value;
+                break;
+            case lkey == 'buildkit daemon flags':
+            case lkey == 'flags': // buildx < v0.13
+                parsingType = undefined;
+                currentNode['buildkitd-flags'] = value;
+                break;
+            case lkey == 'buildkit version':
+            case lkey == 'buildkit': // buildx < v0.13
+                parsingType = undefined;
+                currentNode.buildkit = value;
+                break;
+            case lkey == 'platforms': {
+                parsingType = undefined;
+                if (!value)
+                    break;
+                // Platforms set by the user (`*`) are the node's preferred ones: only those then.
+                const platforms = value.includes('*')
+                    ? value
+                        .split(', ')
+                        .filter(platform => platform.includes('*'))
+                        .map(platform => platform.replace(/\*/g, ''))
+                    : value.split(', ');
+                currentNode.platforms = platforms.join(',');
+                break;
             }
-            const chunks = [];
-            response.on('data', (chunk) => chunks.push(chunk));
-            response.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
-            response.on('error', () => resolve(undefined));
-        });
-        req.on('timeout', () => req.destroy());
-        req.on('error', () => resolve(undefined));
-        req.end();
-    });
+            case lkey == 'features':
+                parsingType = 'features';
+                currentNode.features = {};
+                break;
+            case lkey == 'labels':
+                parsingType = 'label';
+                currentNode.labels = {};
+                break;
+            case lkey == 'devices':
+                parsingType = 'devices';
+                currentNode.devices = currentNode.devices || [];
+                break;
+            case lkey.startsWith('gc policy rule#'):
+                parsingType = 'gcpolicy';
+                if (currentNode.gcPolicy && currentGCPolicy) {
+                    currentNode.gcPolicy.push(currentGCPolicy);
+                    currentGCPolicy = undefined;
+                }
+                break;
+            case lkey.startsWith('file#'):
+                parsingType = 'file';
+                currentFile = key.split('#')[1];
+                currentNode.files = currentNode.files || {};
+                currentNode.files[currentFile] = '';
+                break;
+            default: {
+                if (parsingType && parsingType !== 'devices' && currentNode.devices && currentDevice) {
+                    currentNode.devices.push(currentDevice);
+                    currentDevice = undefined;
+                }
+                switch (parsingType || '') {
+                    case 'features':
+                        currentNode.features = currentNode.features || {};
+                        currentNode.features[key.trim()] = Boolean(value);
+                        break;
+                    case 'label':
+                        currentNode.labels = currentNode.labels || {};
+                        currentNode.labels[key.trim()] = value;
+                        break;
+                    case 'devices':
+                        switch (lkey.trim()) {
+                            case 'name':
+                                if (currentNode.devices && currentDevice)
+                                    currentNode.devices.push(currentDevice);
+                                currentDevice = { name: value };
+                                break;
+                            case 'on-demand':
+                                if (currentDevice && value)
+                                    currentDevice.onDemand = value == 'true';
+                                break;
+                            case 'automatically allowed':
+                                if (currentDevice && value)
+                                    currentDevice.autoAllow = value == 'true';
+                                break;
+                            case 'annotations':
+                                if (currentDevice)
+                                    currentDevice.annotations = currentDevice.annotations || {};
+                                break;
+                            default:
+                                if (currentDevice && currentDevice.annotations)
+                                    currentDevice.annotations[key.trim()] = value;
+                        }
+                        break;
+                    case 'gcpolicy':
+                        currentNode.gcPolicy = currentNode.gcPolicy || [];
+                        currentGCPolicy = currentGCPolicy || {};
+                        switch (lkey.trim()) {
+                            case 'all':
+                                currentGCPolicy.all = value == 'true';
+                                break;
+                            case 'filters':
+                                if (value)
+                                    currentGCPolicy.filter = value.split(',');
+                                break;
+                            case 'keep duration':
+                                currentGCPolicy.keepDuration = value;
+                                break;
+                            case 'keep bytes':
+                                currentGCPolicy.keepBytes = value;
+                                break;
+                            case 'reserved space':
+                                currentGCPolicy.reservedSpace = value;
+                                break;
+                            case 'max used space':
+                                currentGCPolicy.maxUsedSpace = value;
+                                break;
+                            case 'min free space':
+                                currentGCPolicy.minFreeSpace = value;
+                                break;
+                        }
+                        break;
+                    case 'file':
+                        if (currentFile && currentNode.files) {
+                            if (currentNode.files[currentFile].length > 0)
+                                currentNode.files[currentFile] += '\n';
+                            currentNode.files[currentFile] += line.replace(/^\s>\s?/, '');
+                        }
+                        break;
+                }
+            }
+        }
+    }
+    if (currentDevice && currentNode.devices)
+        currentNode.devices.push(currentDevice);
+    if (currentGCPolicy && currentNode.gcPolicy)
+        currentNode.gcPolicy.push(currentGCPolicy);
+    if (currentNode.name)
+        builder.nodes.push(currentNode);
+    return builder;
 }
 
-;// CONCATENATED MODULE: ./src/host/buildx.ts
+
+/***/ }),
+
+/***/ 3300:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G6: () => (/* binding */ installBuildxAlias),
+/* harmony export */   IK: () => (/* binding */ inspectBuilder),
+/* harmony export */   Ij: () => (/* binding */ createBuilder),
+/* harmony export */   hU: () => (/* binding */ isNameTaken),
+/* harmony export */   hm: () => (/* binding */ BUILDX_PLUGIN),
+/* harmony export */   iq: () => (/* binding */ removeBuilder),
+/* harmony export */   lA: () => (/* binding */ buildxPluginPath),
+/* harmony export */   ve: () => (/* binding */ uninstallBuildxAlias)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4813);
+/* harmony import */ var _builder_info_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4062);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1407);
 
 
 
@@ -89,14 +248,14 @@ async function containerLog(container, timeoutMs = 2000) {
 const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
 /** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
 function buildxPluginPath(env) {
-    return (0,paths/* cliPluginDirs */._R)(env)
-        .map(dir => (0,external_node_path_.join)(dir, BUILDX_PLUGIN))
-        .find(path => (0,external_node_fs_.existsSync)(path));
+    return (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .cliPluginDirs */ ._R)(env)
+        .map(dir => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, BUILDX_PLUGIN))
+        .find(path => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path));
 }
 /** The Docker client config's text; undefined when there is none. */
 function clientConfig() {
-    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
-    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(process.env), 'config.json');
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8') : undefined;
 }
 /**
  * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
@@ -107,86 +266,69 @@ function clientConfig() {
  */
 function buildx(args, options = {}) {
     const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env);
-    return plugin ? (0,command/* tryCommand */.HQ)(plugin, args, options) : (0,command/* tryCommand */.HQ)('docker', ['buildx', ...args], options);
+    return plugin ? (0,_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)(plugin, args, options) : (0,_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('docker', ['buildx', ...args], options);
 }
 async function runBuildx(args, options = {}) {
     const result = await buildx(args, options);
     if (result.exitCode !== 0)
-        throw new command/* CommandError */.Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
+        throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
     return result.stdout;
 }
 /** buildx refuses to create a builder whose name an existing one has. */
 function isNameTaken(error) {
-    return error instanceof command/* CommandError */.Qd && /existing instance for/i.test(error.stderr);
+    return error instanceof _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd && /existing instance for/i.test(error.stderr);
 }
-/** Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log. */
-async function createBuilder(args, name) {
-    await runner/* group */.Os(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true }));
+/**
+ * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
+ * nodes), their output folded in the log.
+ */
+async function createBuilder(args, appendArgs, name) {
+    await _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .group */ .Os(`Creating builder ${name}`, async () => {
+        await runBuildx(args.slice(1), { show: true });
+        for (const nodeArgs of appendArgs)
+            await runBuildx(nodeArgs.slice(1), { show: true });
+    });
 }
-/** The builder, or undefined when buildx knows none of that name. */
+/**
+ * The builder and its nodes, or undefined when buildx knows none of that name. DEBUG=1 makes
+ * buildx list the nodes' features, as docker/setup-buildx-action's `nodes` output has them.
+ */
 async function inspectBuilder(name) {
-    const result = await buildx(['inspect', name]);
+    const result = await buildx(['inspect', name], { env: { DEBUG: '1' } });
     if (result.exitCode !== 0) {
         if (isUnknownBuilder(result.stderr))
             return undefined;
-        throw new command/* CommandError */.Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
+        throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
     }
-    return parseInspect(result.stdout);
+    return (0,_builder_info_js__WEBPACK_IMPORTED_MODULE_5__/* .parseBuilderInspect */ .H)(result.stdout);
 }
 /**
  * Removes the builder in one round trip (no inspect first); false when buildx
- * knew none of that name (already gone).
+ * knew none of that name (already gone). `keepState` keeps a docker-container
+ * builder's BuildKit state volume (`keep-state`).
  */
-async function removeBuilder(name) {
-    const result = await buildx(['rm', name]);
+async function removeBuilder(name, keepState = false) {
+    const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])]);
     if (result.exitCode === 0) {
-        runner/* info */.pq(`Removed builder ${name}.`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`);
         return true;
     }
     // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
     if (/no builder ".*" found/i.test(result.stderr))
         return false;
-    throw new command/* CommandError */.Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
+    throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
 }
 function isUnknownBuilder(stderr) {
     return /no builder .* found|not found/i.test(stderr);
 }
-/**
- * The platforms of a builder that `buildx create --bootstrap` just booted.
- * `buildx inspect` costs about 150 ms (two CLI starts and a `docker exec` into
- * the BuildKit container); for a docker-container builder on the local daemon
- * the same list is in buildkitd's start-up log ("found worker …, platforms=[…]"),
- * one request to the Docker socket away. Anything else, or a log that does not
- * read as expected, falls back to `buildx inspect`.
- */
-async function bootedPlatforms(name, driver, endpoint) {
-    if (driver === 'docker-container' && endpoint === '') {
-        if (usesLocalDaemon(process.env, clientConfig())) {
-            // buildx names the container of a builder's first (and only) node so.
-            const log = await containerLog(`buildx_buildkit_${name}0`);
-            const platforms = log === undefined ? undefined : platformsFromBuildkitdLog(log);
-            if (platforms)
-                return platforms;
-        }
-    }
-    return (await inspectBuilder(name))?.platforms ?? [];
+/** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
+async function installBuildxAlias() {
+    await _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .group */ .Os('Setting buildx as the docker build command (install)', () => runBuildx(['install'], { show: true }));
 }
-/** The worker's platforms from buildkitd's log; undefined unless exactly one worker was found. */
-function platformsFromBuildkitdLog(log) {
-    const workers = [...log.matchAll(/found worker .*?platforms=\[([^\]]*)\]/g)];
-    if (workers.length !== 1)
-        return undefined;
-    const platforms = workers[0][1].split(' ').filter(platform => platform !== '');
-    return platforms.length > 0 ? platforms : undefined;
-}
-/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
-function parseInspect(output) {
-    const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? '';
-    const platforms = line
-        .split(',')
-        .map(platform => platform.trim().replace(/\*$/, ''))
-        .filter(platform => platform !== '');
-    return { platforms };
+/** Undoes installBuildxAlias. */
+async function uninstallBuildxAlias() {
+    await runBuildx(['uninstall']);
+    _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq('docker build is the docker build command again (buildx uninstall).');
 }
 
 
@@ -225,7 +367,10 @@ function tryCommand(command, args, options = {}) {
         // The same line @actions/exec writes, so the log reads the same.
         if (options.show)
             process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
-        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: options.env ? { ...process.env, ...options.env } : process.env
+        });
         let stdout = '';
         let stderr = '';
         child.stdout?.on('data', (chunk) => {
@@ -302,6 +447,7 @@ async function removeJobDir(dir) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nw: () => (/* binding */ currentDockerContext),
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   bs: () => (/* binding */ daemonPaths),
 /* harmony export */   cl: () => (/* binding */ runnerTempDir),
@@ -365,6 +511,24 @@ function daemonPaths(rootless, env) {
         pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
     };
 }
+/**
+ * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
+ * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
+ * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
+ */
+function currentDockerContext(env, clientConfig) {
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    if (env.DOCKER_HOST)
+        return 'default';
+    try {
+        const context = JSON.parse(clientConfig ?? '{}').currentContext;
+        return context || 'default';
+    }
+    catch {
+        return 'default';
+    }
+}
 
 
 /***/ }),
@@ -377,7 +541,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   runPost: () => (/* binding */ runPost)
 /* harmony export */ });
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
-/* harmony import */ var _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(774);
+/* harmony import */ var _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3300);
 /* harmony import */ var _host_files_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3285);
 /* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6062);
 
@@ -390,13 +554,15 @@ __webpack_require__.r(__webpack_exports__);
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .PQ)();
+    const { builder, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .PQ)();
+    if (buildxAlias)
+        await undo('Could not undo `install` (run `docker buildx uninstall`)', _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .uninstallBuildxAlias */ .ve);
     if (builder && !builder.removeInPost) {
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
     }
     else if (builder) {
         try {
-            if (!(await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)(builder.name)))
+            if (!(await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)(builder.name, builder.keepState)))
                 _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Builder ${builder.name} is already gone.`);
         }
         catch (error) {

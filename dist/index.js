@@ -640,5 +640,5 @@ var __webpack_exports__ = {};
 // Each step loads only its own code (ncc makes each dynamic import a chunk of dist/).
 void ((0,_steps_state_js__WEBPACK_IMPORTED_MODULE_0__/* .isPostStep */ .pq)()
     ? __nccwpck_require__.e(/* import() */ 677).then(__nccwpck_require__.bind(__nccwpck_require__, 2677)).then(post => post.runPost())
-    : Promise.all(/* import() */[__nccwpck_require__.e(292), __nccwpck_require__.e(505)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4505)).then(main => main.runMain()));
+    : Promise.all(/* import() */[__nccwpck_require__.e(292), __nccwpck_require__.e(119)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4119)).then(main => main.runMain()));
 

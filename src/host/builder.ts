@@ -6,9 +6,14 @@ import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
  * Creates the builder. A builder of the same name left by a crashed job (usual
  * on self-hosted runners) is removed and created again, unless `replace: false`.
  */
-export async function createReplacingLeftover(createArgs: string[], name: string, replace: boolean): Promise<void> {
+export async function createReplacingLeftover(
+  createArgs: string[],
+  appendArgs: string[][],
+  name: string,
+  replace: boolean
+): Promise<void> {
   try {
-    await createBuilder(createArgs, name)
+    await createBuilder(createArgs, appendArgs, name)
     return
   } catch (error) {
     if (!isNameTaken(error)) {
@@ -26,7 +31,7 @@ export async function createReplacingLeftover(createArgs: string[], name: string
   runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
   try {
-    await createBuilder(createArgs, name)
+    await createBuilder(createArgs, appendArgs, name)
   } catch (error) {
     await removeHalfMadeBuilder(name)
     throw error

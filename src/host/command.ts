@@ -23,6 +23,8 @@ export interface CommandOptions {
   input?: string | Buffer
   /** Show the command line and its output in the step's log as it runs (else it runs unseen). */
   show?: boolean
+  /** Variables added to this process's environment for the command. */
+  env?: NodeJS.ProcessEnv
 }
 
 /**
@@ -33,7 +35,10 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
   return new Promise(resolve => {
     // The same line @actions/exec writes, so the log reads the same.
     if (options.show) process.stdout.write(`[command]${command} ${args.join(' ')}\n`)
-    const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: options.env ? { ...process.env, ...options.env } : process.env
+    })
     let stdout = ''
     let stderr = ''
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -1,5 +1,5 @@
 import * as runner from '../runner.js'
-import { inspectBuilder, removeBuilder } from '../host/buildx.js'
+import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/buildx.js'
 import { removeJobDir } from '../host/files.js'
 import { savedUndoRecord } from './state.js'
 
@@ -9,12 +9,14 @@ import { savedUndoRecord } from './state.js'
  * The undo of a host change is loaded only when main made that change.
  */
 export async function runPost(): Promise<void> {
-  const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  const { builder, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  if (buildxAlias) await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias)
   if (builder && !builder.removeInPost) {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {
     try {
-      if (!(await removeBuilder(builder.name))) runner.info(`Builder ${builder.name} is already gone.`)
+      if (!(await removeBuilder(builder.name, builder.keepState)))
+        runner.info(`Builder ${builder.name} is already gone.`)
     } catch (error) {
       // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster).
       const stillKnown = await inspectBuilder(builder.name).catch(() => undefined)

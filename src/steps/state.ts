@@ -12,7 +12,9 @@ export interface UndoRecord {
   /** The directory holding buildkitd.toml and the key material; absent once main removed it itself. */
   jobDir?: string
   /** Set only once `buildx create` succeeded: post never removes a builder this job did not create. */
-  builder?: { name: string; removeInPost: boolean }
+  builder?: { name: string; removeInPost: boolean; keepState?: boolean }
+  /** v3's `install` ran `buildx install`: post runs `buildx uninstall`. */
+  buildxAlias?: boolean
   /** Saved before the config is installed, so post can restore it even after a failure midway. */
   installedConfig?: InstalledConfig
   /** Saved before each change to the daemon's files, so post removes exactly what was added. */

@@ -1,0 +1,2135 @@
+export const id = 119;
+export const ids = [119];
+export const modules = {
+
+/***/ 4062:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ parseBuilderInspect),
+/* harmony export */   S: () => (/* binding */ builderOutputs)
+/* harmony export */ });
+// What `docker buildx inspect` says about a builder, read into the shape docker/setup-buildx-action
+// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
+// Apache-2.0), ported line for line so the JSON is the same, key for key.
+function builderOutputs(info) {
+    const platforms = [];
+    for (const node of info.nodes) {
+        for (const platform of node.platforms?.split(',') ?? [])
+            if (!platforms.includes(platform))
+                platforms.push(platform);
+    }
+    const first = info.nodes[0] ?? {};
+    return {
+        driver: info.driver ?? '',
+        platforms: platforms.join(','),
+        nodes: JSON.stringify(info.nodes, undefined, 2),
+        endpoint: first.endpoint ?? '',
+        status: first.status ?? '',
+        flags: first['buildkitd-flags'] ?? ''
+    };
+}
+/** `docker buildx inspect NAME` (run with DEBUG=1, which adds the features) → the builder and its nodes. */
+function parseBuilderInspect(data) {
+    const builder = { nodes: [] };
+    let parsingType;
+    let currentNode = {};
+    let currentGCPolicy;
+    let currentDevice;
+    let currentFile;
+    for (const line of data.trim().split(`\n`)) {
+        const [key, ...rest] = line.split(':');
+        const lkey = key.toLowerCase();
+        const value = rest.map(v => v.trim()).join(':');
+        if (key.length == 0)
+            continue;
+        switch (true) {
+            case lkey == 'name':
+                parsingType = undefined;
+                if (builder.name == undefined) {
+                    builder.name = value;
+                }
+                else {
+                    if (currentGCPolicy && currentNode.gcPolicy) {
+                        currentNode.gcPolicy.push(currentGCPolicy);
+                        currentGCPolicy = undefined;
+                    }
+                    if (currentNode.name)
+                        builder.nodes.push(currentNode);
+                    currentNode = { name: value };
+                }
+                break;
+            case lkey == 'driver':
+                parsingType = undefined;
+                builder.driver = value;
+                break;
+            case lkey == 'last activity':
+                parsingType = undefined;
+                builder.lastActivity = new Date(value);
+                break;
+            case lkey == 'endpoint':
+                parsingType = undefined;
+                currentNode.endpoint = value;
+                break;
+            case lkey == 'driver options':
+                parsingType = undefined;
+                currentNode['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v => v.replace(/^(.*)="(.*)"$/g, '$1=$2'));
+                break;
+            case lkey == 'status':
+                parsingType = undefined;
+                currentNode.status = value;
+                break;
+            case lkey == 'buildkit daemon flags':
+            case lkey == 'flags': // buildx < v0.13
+                parsingType = undefined;
+                currentNode['buildkitd-flags'] = value;
+                break;
+            case lkey == 'buildkit version':
+            case lkey == 'buildkit': // buildx < v0.13
+                parsingType = undefined;
+                currentNode.buildkit = value;
+                break;
+            case lkey == 'platforms': {
+                parsingType = undefined;
+                if (!value)
+                    break;
+                // Platforms set by the user (`*`) are the node's preferred ones: only those then.
+                const platforms = value.includes('*')
+                    ? value
+                        .split(', ')
+                        .filter(platform => platform.includes('*'))
+                        .map(platform => platform.replace(/\*/g, ''))
+                    : value.split(', ');
+                currentNode.platforms = platforms.join(',');
+                break;
+            }
+            case lkey == 'features':
+                parsingType = 'features';
+                currentNode.features = {};
+                break;
+            case lkey == 'labels':
+                parsingType = 'label';
+                currentNode.labels = {};
+                break;
+            case lkey == 'devices':
+                parsingType = 'devices';
+                currentNode.devices = currentNode.devices || [];
+                break;
+            case lkey.startsWith('gc policy rule#'):
+                parsingType = 'gcpolicy';
+                if (currentNode.gcPolicy && currentGCPolicy) {
+                    currentNode.gcPolicy.push(currentGCPolicy);
+                    currentGCPolicy = undefined;
+                }
+                break;
+            case lkey.startsWith('file#'):
+                parsingType = 'file';
+                currentFile = key.split('#')[1];
+                currentNode.files = currentNode.files || {};
+                currentNode.files[currentFile] = '';
+                break;
+            default: {
+                if (parsingType && parsingType !== 'devices' && currentNode.devices && currentDevice) {
+                    currentNode.devices.push(currentDevice);
+                    currentDevice = undefined;
+                }
+                switch (parsingType || '') {
+                    case 'features':
+                        currentNode.features = currentNode.features || {};
+                        currentNode.features[key.trim()] = Boolean(value);
+                        break;
+                    case 'label':
+                        currentNode.labels = currentNode.labels || {};
+                        currentNode.labels[key.trim()] = value;
+                        break;
+                    case 'devices':
+                        switch (lkey.trim()) {
+                            case 'name':
+                                if (currentNode.devices && currentDevice)
+                                    currentNode.devices.push(currentDevice);
+                                currentDevice = { name: value };
+                                break;
+                            case 'on-demand':
+                                if (currentDevice && value)
+                                    currentDevice.onDemand = value == 'true';
+                                break;
+                            case 'automatically allowed':
+                                if (currentDevice && value)
+                                    currentDevice.autoAllow = value == 'true';
+                                break;
+                            case 'annotations':
+                                if (currentDevice)
+                                    currentDevice.annotations = currentDevice.annotations || {};
+                                break;
+                            default:
+                                if (currentDevice && currentDevice.annotations)
+                                    currentDevice.annotations[key.trim()] = value;
+                        }
+                        break;
+                    case 'gcpolicy':
+                        currentNode.gcPolicy = currentNode.gcPolicy || [];
+                        currentGCPolicy = currentGCPolicy || {};
+                        switch (lkey.trim()) {
+                            case 'all':
+                                currentGCPolicy.all = value == 'true';
+                                break;
+                            case 'filters':
+                                if (value)
+                                    currentGCPolicy.filter = value.split(',');
+                                break;
+                            case 'keep duration':
+                                currentGCPolicy.keepDuration = value;
+                                break;
+                            case 'keep bytes':
+                                currentGCPolicy.keepBytes = value;
+                                break;
+                            case 'reserved space':
+                                currentGCPolicy.reservedSpace = value;
+                                break;
+                            case 'max used space':
+                                currentGCPolicy.maxUsedSpace = value;
+                                break;
+                            case 'min free space':
+                                currentGCPolicy.minFreeSpace = value;
+                                break;
+                        }
+                        break;
+                    case 'file':
+                        if (currentFile && currentNode.files) {
+                            if (currentNode.files[currentFile].length > 0)
+                                currentNode.files[currentFile] += '\n';
+                            currentNode.files[currentFile] += line.replace(/^\s>\s?/, '');
+                        }
+                        break;
+                }
+            }
+        }
+    }
+    if (currentDevice && currentNode.devices)
+        currentNode.devices.push(currentDevice);
+    if (currentGCPolicy && currentNode.gcPolicy)
+        currentNode.gcPolicy.push(currentGCPolicy);
+    if (currentNode.name)
+        builder.nodes.push(currentNode);
+    return builder;
+}
+
+
+/***/ }),
+
+/***/ 3300:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G6: () => (/* binding */ installBuildxAlias),
+/* harmony export */   IK: () => (/* binding */ inspectBuilder),
+/* harmony export */   Ij: () => (/* binding */ createBuilder),
+/* harmony export */   hU: () => (/* binding */ isNameTaken),
+/* harmony export */   hm: () => (/* binding */ BUILDX_PLUGIN),
+/* harmony export */   iq: () => (/* binding */ removeBuilder),
+/* harmony export */   lA: () => (/* binding */ buildxPluginPath),
+/* harmony export */   ve: () => (/* binding */ uninstallBuildxAlias)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4813);
+/* harmony import */ var _builder_info_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4062);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1407);
+
+
+
+
+
+
+/** The buildx plugin's file name, as the Docker CLI looks for it. */
+const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+/** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
+function buildxPluginPath(env) {
+    return (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .cliPluginDirs */ ._R)(env)
+        .map(dir => (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dir, BUILDX_PLUGIN))
+        .find(path => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path));
+}
+/** The Docker client config's text; undefined when there is none. */
+function clientConfig() {
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(process.env), 'config.json');
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path) ? (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8') : undefined;
+}
+/**
+ * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
+ * CLI would find it (buildx runs standalone the same): that saves the CLI's own
+ * start, about 30 ms a call. Through `docker` when the client config names
+ * plugin directories of its own, or no plugin is where the CLI looks.
+ * Errors name the command as `docker buildx ...`, the one a user can rerun.
+ */
+function buildx(args, options = {}) {
+    const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env);
+    return plugin ? (0,_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)(plugin, args, options) : (0,_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('docker', ['buildx', ...args], options);
+}
+async function runBuildx(args, options = {}) {
+    const result = await buildx(args, options);
+    if (result.exitCode !== 0)
+        throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+/** buildx refuses to create a builder whose name an existing one has. */
+function isNameTaken(error) {
+    return error instanceof _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd && /existing instance for/i.test(error.stderr);
+}
+/**
+ * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
+ * nodes), their output folded in the log.
+ */
+async function createBuilder(args, appendArgs, name) {
+    await _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .group */ .Os(`Creating builder ${name}`, async () => {
+        await runBuildx(args.slice(1), { show: true });
+        for (const nodeArgs of appendArgs)
+            await runBuildx(nodeArgs.slice(1), { show: true });
+    });
+}
+/**
+ * The builder and its nodes, or undefined when buildx knows none of that name. DEBUG=1 makes
+ * buildx list the nodes' features, as docker/setup-buildx-action's `nodes` output has them.
+ */
+async function inspectBuilder(name) {
+    const result = await buildx(['inspect', name], { env: { DEBUG: '1' } });
+    if (result.exitCode !== 0) {
+        if (isUnknownBuilder(result.stderr))
+            return undefined;
+        throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
+    }
+    return (0,_builder_info_js__WEBPACK_IMPORTED_MODULE_5__/* .parseBuilderInspect */ .H)(result.stdout);
+}
+/**
+ * Removes the builder in one round trip (no inspect first); false when buildx
+ * knew none of that name (already gone). `keepState` keeps a docker-container
+ * builder's BuildKit state volume (`keep-state`).
+ */
+async function removeBuilder(name, keepState = false) {
+    const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])]);
+    if (result.exitCode === 0) {
+        _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`);
+        return true;
+    }
+    // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
+    if (/no builder ".*" found/i.test(result.stderr))
+        return false;
+    throw new _command_js__WEBPACK_IMPORTED_MODULE_4__/* .CommandError */ .Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
+}
+function isUnknownBuilder(stderr) {
+    return /no builder .* found|not found/i.test(stderr);
+}
+/** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
+async function installBuildxAlias() {
+    await _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .group */ .Os('Setting buildx as the docker build command (install)', () => runBuildx(['install'], { show: true }));
+}
+/** Undoes installBuildxAlias. */
+async function uninstallBuildxAlias() {
+    await runBuildx(['uninstall']);
+    _runner_js__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq('docker build is the docker build command again (buildx uninstall).');
+}
+
+
+/***/ }),
+
+/***/ 1407:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   HQ: () => (/* binding */ tryCommand),
+/* harmony export */   Qd: () => (/* binding */ CommandError),
+/* harmony export */   d1: () => (/* binding */ runCommand)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+
+/** A command failed; the message carries the command's own words (its stderr). */
+class CommandError extends Error {
+    commandLine;
+    exitCode;
+    stderr;
+    constructor(commandLine, exitCode, stderr) {
+        super(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`);
+        this.commandLine = commandLine;
+        this.exitCode = exitCode;
+        this.stderr = stderr;
+        this.name = 'CommandError';
+    }
+}
+/**
+ * Runs a command and returns its result whatever its exit code; a command
+ * that cannot start at all (not installed) counts as exit code 127.
+ */
+function tryCommand(command, args, options = {}) {
+    return new Promise(resolve => {
+        // The same line @actions/exec writes, so the log reads the same.
+        if (options.show)
+            process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(command, args, {
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: options.env ? { ...process.env, ...options.env } : process.env
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout?.on('data', (chunk) => {
+            stdout += chunk;
+            if (options.show)
+                process.stdout.write(chunk);
+        });
+        child.stderr?.on('data', (chunk) => {
+            stderr += chunk;
+            if (options.show)
+                process.stderr.write(chunk);
+        });
+        child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }));
+        child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }));
+        if (options.input !== undefined)
+            child.stdin?.end(options.input);
+    });
+}
+/** Runs a command and returns its stdout; throws CommandError, with its stderr, when it fails. */
+async function runCommand(command, args, options = {}) {
+    const result = await tryCommand(command, args, options);
+    if (result.exitCode !== 0)
+        throw new CommandError(`${command} ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+
+
+/***/ }),
+
+/***/ 3285:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ removeJobDir),
+/* harmony export */   XG: () => (/* binding */ createJobDir),
+/* harmony export */   jz: () => (/* binding */ writePlannedFiles)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+
+
+
+/** A new directory only this user can enter (mkdtemp makes it 0700), unique even for concurrent jobs. */
+async function createJobDir(parent) {
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(parent, { recursive: true });
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdtemp)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(parent, 'setup-buildkit-registry-'));
+}
+/**
+ * Writes each file with its mode. `wx` refuses to follow or overwrite
+ * anything already there, and the explicit chmod undoes the umask.
+ */
+async function writePlannedFiles(files) {
+    for (const file of files) {
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path), { recursive: true, mode: 0o700 });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(file.path, file.content, { mode: file.mode, flag: 'wx' });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(file.path, file.mode);
+    }
+}
+/** Removes the directory and all in it; false when it was already gone. */
+async function removeJobDir(dir) {
+    const existed = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(dir);
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(dir, { recursive: true, force: true });
+    return existed;
+}
+
+
+/***/ }),
+
+/***/ 9450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseHost)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9354);
+
+
+const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+/**
+ * Parses a registry address strictly, so that its text can become a TOML key
+ * and a file name without escaping anything. The one place a host is split
+ * into name and port; the rest of the action reads the parts.
+ */
+function parseHost(text, input, line) {
+    const fail = (problem, fix) => {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, problem, fix, line);
+    };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (scheme) {
+        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
+        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
+        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
+    }
+    if (text.includes('/')) {
+        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
+    }
+    let hostname;
+    let port;
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (bracketed) {
+        hostname = bracketed[1];
+        port = bracketed[2];
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(hostname) !== 6)
+            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
+    }
+    else {
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(text) === 6)
+            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
+        const colon = text.lastIndexOf(':');
+        hostname = colon === -1 ? text : text.slice(0, colon);
+        port = colon === -1 ? undefined : text.slice(colon + 1);
+        const validName = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
+        if (!validName)
+            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
+    }
+    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
+    }
+    return { text, hostname, port: port === undefined ? undefined : Number(port) };
+}
+
+
+/***/ }),
+
+/***/ 9354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/**
+ * The one error type for bad input. It carries what a user needs to fix the
+ * workflow file: which input, which line of a list input, and what to write
+ * instead. steps/main.ts prints it once, with runner.setFailed.
+ */
+class InputError extends Error {
+    input;
+    problem;
+    fix;
+    line;
+    constructor(input, problem, fix, line) {
+        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
+        this.input = input;
+        this.problem = problem;
+        this.fix = fix;
+        this.line = line;
+        this.name = 'InputError';
+    }
+    static where(input, line) {
+        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ meaningfulLines),
+/* harmony export */   h: () => (/* binding */ firstLineTracker)
+/* harmony export */ });
+/**
+ * Splits a multi-line input into its meaningful lines, keeping 1-based line
+ * numbers. `#` starts a comment at the beginning of a line or after white space.
+ */
+function meaningfulLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
+        .filter(entry => entry.text !== '');
+}
+/**
+ * The list inputs take one entry per key: this remembers the line each key
+ * (a host, compared case-insensitively as DNS does) first came on, and returns
+ * that line when it comes again, so the error can name both lines.
+ */
+function firstLineTracker() {
+    const firstLines = new Map();
+    return (key, line) => {
+        const normalized = key.toLowerCase();
+        const earlier = firstLines.get(normalized);
+        if (earlier === undefined)
+            firstLines.set(normalized, line);
+        return earlier;
+    };
+}
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  Ji: () => (/* binding */ DEFAULT_BUILDKITD_FLAGS),
+  Ko: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: defaultBuilderName
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/model.ts
+var model = __webpack_require__(182);
+// EXTERNAL MODULE: ./src/paths.ts
+var paths = __webpack_require__(8431);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __webpack_require__(3292);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __webpack_require__(9354);
+;// CONCATENATED MODULE: ./src/inputs/input-file.ts
+
+
+/**
+ * Reads a file an input names. `orInstead` is the other way to give the same
+ * thing, for the fix; `line` the line of a list input that named it.
+ */
+function readInputFile(input, path, orInstead, line) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EACCES'
+                ? 'cannot be read (permission denied)'
+                : code === 'EISDIR'
+                    ? 'is a directory'
+                    : `cannot be read (${code})`;
+        throw new input_error/* InputError */.d(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/base-config.ts
+
+
+
+
+/** The buildkitd.toml to start from: a file, inline text, or none. */
+function readBaseConfig() {
+    // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
+    const pathInput = runner/* getInput */.V4('buildkitd-config') === '' && runner/* getInput */.V4('config') !== '' ? 'config' : 'buildkitd-config';
+    const inlineInput = runner/* getInput */.V4('buildkitd-config-inline') === '' && runner/* getInput */.V4('config-inline') !== ''
+        ? 'config-inline'
+        : 'buildkitd-config-inline';
+    const path = runner/* getInput */.V4(pathInput);
+    const inline = runner/* getInput */.V4(inlineInput, { trimWhitespace: false });
+    if (path !== '' && inline.trim() !== '') {
+        throw new input_error/* InputError */.d(inlineInput, `is set together with \`${pathInput}\``, 'keep one of them: a path to a TOML file, or the TOML text inline');
+    }
+    if (path !== '') {
+        const text = readInputFile(pathInput, path, 'give the TOML text in `buildkitd-config-inline`');
+        return { table: parseBaseConfig(pathInput, text), input: pathInput };
+    }
+    if (inline.trim() !== '')
+        return { table: parseBaseConfig(inlineInput, inline), input: inlineInput };
+    return undefined;
+}
+function parseBaseConfig(input, text) {
+    try {
+        return (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        if (error instanceof dist/* TomlError */.zx) {
+            const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+            throw new input_error/* InputError */.d(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line);
+        }
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/hosts.ts
+var hosts = __webpack_require__(9450);
+// EXTERNAL MODULE: ./src/inputs/lines.ts
+var lines = __webpack_require__(5010);
+;// CONCATENATED MODULE: ./src/inputs/credentials.ts
+
+
+
+const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets.REGISTRY_PASSWORD }}';
+/**
+ * Parses the `credentials` input. Errors name the line but never quote it:
+ * it holds a password.
+ */
+function parseCredentialLines(text, input = 'credentials') {
+    const firstLineOf = (0,lines/* firstLineTracker */.h)();
+    return (0,lines/* meaningfulLines */.K)(text).map(({ text: lineText, line }) => {
+        const equals = lineText.indexOf('=');
+        const colon = lineText.indexOf(':', equals + 1);
+        if (equals <= 0 || colon === -1)
+            throw new input_error/* InputError */.d(input, 'is not HOST=USERNAME:PASSWORD (the line is not shown: it holds a password)', `write ${FORM}`, line);
+        const host = (0,hosts/* parseHost */.o)(lineText.slice(0, equals), input, line).text;
+        const username = lineText.slice(equals + 1, colon);
+        const password = lineText.slice(colon + 1);
+        if (username === '' || password === '')
+            throw new input_error/* InputError */.d(input, `the ${username === '' ? 'username' : 'password'} for ${host} is empty`, `write ${FORM}`, line);
+        const earlier = firstLineOf(host, line);
+        if (earlier !== undefined)
+            throw new input_error/* InputError */.d(input, `${host} has credentials on line ${earlier} already`, 'keep one line per registry', line);
+        return { host, username, password };
+    });
+}
+/**
+ * `username`/`password` apply to every listed registry; a `credentials` line
+ * for a host wins over them.
+ */
+function resolveCredentials(registryHosts, pair, lines) {
+    const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]));
+    const fromPair = pair
+        ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair }))
+        : [];
+    return [...fromPair, ...lines];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/csv-list.ts
+/**
+ * A list input as docker/setup-buildx-action reads `platforms`: @docker/actions-toolkit's
+ * Util.getList, which runs csv-parse (relaxQuotes, relaxColumnCount, skipEmptyLines) and then
+ * splits every one-field record on commas again. So entries are separated by commas or newlines;
+ * a double quote opens a quoted field only as a field's first character (`""` inside is a quote),
+ * elsewhere it is kept as written. Written out here, not csv-parse, for this one input.
+ */
+function parseCsvList(text) {
+    const records = [];
+    let record = [];
+    let field = '';
+    let quoted = false;
+    let inQuotes = false;
+    const endField = () => {
+        record.push(field);
+        field = '';
+        quoted = false;
+    };
+    const endRecord = () => {
+        endField();
+        // skipEmptyLines: a line with nothing on it is no record.
+        if (!(record.length === 1 && record[0] === ''))
+            records.push(record);
+        record = [];
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (inQuotes) {
+            if (char === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (char === '"') {
+                inQuotes = false;
+            }
+            else {
+                field += char;
+            }
+        }
+        else if (char === '"' && field === '' && !quoted) {
+            inQuotes = true;
+            quoted = true;
+        }
+        else if (char === ',') {
+            endField();
+        }
+        else if (char === '\n' || char === '\r') {
+            if (char === '\r' && text[i + 1] === '\n')
+                i++;
+            endRecord();
+        }
+        else {
+            field += char;
+        }
+    }
+    if (field !== '' || record.length > 0 || quoted)
+        endRecord();
+    return records
+        .flatMap(fields => (fields.length === 1 ? fields[0].split(',') : fields))
+        .map(entry => entry.trim())
+        .filter(entry => entry !== '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pem.ts
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/;
+/** True when an input value is PEM text rather than a path to a file. */
+function looksLikePem(value) {
+    return value.includes('-----BEGIN ');
+}
+/**
+ * The certificates in a PEM bundle, each parsed, so that a truncated secret or
+ * a key pasted into the wrong input is caught here rather than inside BuildKit.
+ * Throws a plain Error saying what is wrong; callers add the input name.
+ */
+function parseCertificates(pem) {
+    const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
+    if (blocks.length === 0) {
+        throw new Error(looksLikePem(pem)
+            ? 'it holds no "BEGIN CERTIFICATE" block'
+            : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)');
+    }
+    return blocks.map((block, index) => {
+        try {
+            return new external_node_crypto_.X509Certificate(block);
+        }
+        catch (error) {
+            throw new Error(`certificate ${index + 1} of ${blocks.length} does not parse (${error.message}); the secret may be truncated`);
+        }
+    });
+}
+/** The PEM blocks alone, one per line group, so whatever surrounds them in a secret is not written out. */
+function normalizeCertificates(pem) {
+    return `${parseCertificates(pem)
+        .map(certificate => certificate.toString().trim())
+        .join('\n')}\n`;
+}
+/** Parses an unencrypted private key; BuildKit cannot ask for a passphrase. */
+function parsePrivateKey(pem) {
+    const block = PRIVATE_KEY_BLOCK.exec(pem);
+    if (!block)
+        throw new Error('it is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" block)');
+    if (block[1] === 'ENCRYPTED PRIVATE KEY')
+        throw new Error('it is encrypted, and BuildKit cannot take a passphrase');
+    try {
+        return (0,external_node_crypto_.createPrivateKey)(block[0]);
+    }
+    catch (error) {
+        throw new Error(`it does not parse (${error.message})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pem-inputs.ts
+
+
+
+
+// Inputs that hold PEM: text (usually a secret) or a path to a file. Here they
+// are read, masked in the log, and checked, so a truncated secret or a key in
+// the wrong input fails the step with its input name rather than inside BuildKit.
+/**
+ * Reads an input that holds PEM text or a path to a PEM file, masks it when
+ * it is text (and a key always), and checks it. undefined when empty.
+ */
+function readPemInput(input, holds) {
+    const value = runner/* getInput */.V4(input);
+    if (value === '')
+        return undefined;
+    const isText = looksLikePem(value);
+    if (isText)
+        maskPem(value);
+    const pem = isText ? value : readPemPath(input, value);
+    // A key read from a file is masked too, in case a later step prints it.
+    if (!isText && holds === 'key')
+        maskPem(pem);
+    try {
+        if (holds === 'certificates')
+            return normalizeCertificates(pem);
+        parsePrivateKey(pem);
+        return pem.trim() + '\n';
+    }
+    catch (error) {
+        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
+        throw new input_error/* InputError */.d(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
+    }
+}
+/** A certificate and its key from two inputs: both or neither, and the key must match. */
+function readKeypairInputs(certInput, keyInput) {
+    const cert = readPemInput(certInput, 'certificates');
+    const key = readPemInput(keyInput, 'key');
+    if (cert === undefined && key === undefined)
+        return undefined;
+    if (cert === undefined)
+        throw new input_error/* InputError */.d(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
+    if (key === undefined)
+        throw new input_error/* InputError */.d(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
+    const [leaf] = parseCertificates(cert);
+    if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
+        throw new input_error/* InputError */.d(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
+    }
+    return { cert, key };
+}
+/** The CAs a `registries` line names with `ca=`, read and checked, as one PEM ('' for none). */
+function readRegistryCas(registry, input = 'registries') {
+    return registry.caPaths
+        .map(path => {
+        const text = readInputFile(input, path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
+        try {
+            return normalizeCertificates(text);
+        }
+        catch (error) {
+            throw new input_error/* InputError */.d(input, `ca=${path} is not a PEM certificate: ${error.message}`, "point ca= at the PEM file of the CA that signed this registry's certificate", registry.line);
+        }
+    })
+        .join('');
+}
+function readPemPath(input, value) {
+    if (value.includes('\n')) {
+        throw new input_error/* InputError */.d(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file');
+    }
+    if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
+        throw new input_error/* InputError */.d(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
+    }
+    return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)');
+}
+function maskPem(pem) {
+    runner/* setSecret */.Pq(pem);
+    // The runner masks a multi-line secret line by line only when each line is registered.
+    for (const line of pem.split(/\r?\n/)) {
+        if (line.trim() !== '' && !line.startsWith('-----'))
+            runner/* setSecret */.Pq(line.trim());
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/registries.ts
+var inputs_registries = __webpack_require__(6182);
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
+const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+/**
+ * Reads and validates every input before anything is written, so bad input
+ * never leaves a half-made builder behind. With pem-inputs.ts and
+ * base-config.ts, the only caller of runner.getInput.
+ */
+function readInputs() {
+    const registries = (0,inputs_registries/* parseRegistries */.XG)(runner/* getInput */.V4('registries')).map(registry => ({
+        ...registry,
+        ownCa: readRegistryCas(registry)
+    }));
+    const driver = readDriver();
+    const config = {
+        registries,
+        mirrors: (0,inputs_registries/* parseMirrors */.Cy)(runner/* getInput */.V4('mirror')),
+        caCert: readPemInput('ca-cert', 'certificates'),
+        clientKeypair: readKeypairInputs('client-cert', 'client-key'),
+        maxParallelism: readMaxParallelism(),
+        debug: booleanInput('debug', false),
+        baseConfig: readBaseConfig()
+    };
+    const builder = {
+        name: readName(driver),
+        driver,
+        driverOpts: runner/* getMultilineInput */.q3('driver-opts')
+            .map(line => line.trim())
+            .filter(line => line !== '' && !line.startsWith('#')),
+        buildkitdFlags: runner/* getInput */.V4('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+        endpoint: runner/* getInput */.V4('endpoint'),
+        use: booleanInput('use', true),
+        bootstrap: booleanInput('bootstrap', true),
+        cleanup: booleanInput('cleanup', true),
+        replace: booleanInput('replace', true),
+        buildxVersion: readBuildxVersion(),
+        cacheBinary: booleanInput('cache-binary', true),
+        endpointTls: readEndpointTls(driver),
+        platforms: parseCsvList(runner/* getInput */.V4('platforms')),
+        appendYaml: runner/* getInput */.V4('append'),
+        keepState: readKeepState(driver),
+        installAlias: booleanInput('install', false)
+    };
+    const preflight = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() };
+    const host = {
+        installConfig: readInstallConfig(),
+        credentials: readCredentials(registries.map(registry => registry.host.text)),
+        daemonTrust: readDaemonTrust()
+    };
+    if (driver === 'docker')
+        checkDaemonBuilder(config, host);
+    return { config, builder, preflight, host };
+}
+/**
+ * The generated builder name: unique per job run, and random at the end
+ * because matrix legs share run id, job and attempt, and self-hosted runners
+ * that share one Docker daemon share its container names.
+ */
+function defaultBuilderName(env, random = (0,external_node_crypto_.randomBytes)(4).toString('hex')) {
+    const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
+        .filter((part) => !!part)
+        .map(part => part
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, ''))
+        .filter(part => part !== '');
+    return ['buildkit', ...parts, random].join('-');
+}
+function readName(driver) {
+    // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
+    // the daemon's own, named after the Docker context; `name` does not apply.
+    if (driver === 'docker')
+        return (0,paths/* currentDockerContext */.Nw)(process.env, dockerClientConfig());
+    const name = runner/* getInput */.V4('name');
+    if (name === '')
+        return defaultBuilderName(process.env);
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+        throw new input_error/* InputError */.d('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name');
+    }
+    return name;
+}
+function readDriver() {
+    return runner/* getInput */.V4('driver') || 'docker-container';
+}
+function dockerClientConfig() {
+    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
+    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
+}
+/** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
+function readKeepState(driver) {
+    const keepState = booleanInput('keep-state', false);
+    if (keepState && driver !== 'docker-container')
+        throw new input_error/* InputError */.d('keep-state', `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container builder's state volume)`, 'drop `keep-state`, or use `driver: docker-container`');
+    return keepState;
+}
+/**
+ * The docker driver has no buildkitd.toml: the daemon's own BuildKit reads the daemon's registry
+ * settings, so the registries apply only through `trust-docker-daemon`, and mirrors not at all.
+ */
+function checkDaemonBuilder(config, host) {
+    if (host.daemonTrust === 'off' && config.registries.length > 0)
+        throw new input_error/* InputError */.d('trust-docker-daemon', "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own trust", 'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`');
+    if (config.mirrors.length > 0)
+        throw new input_error/* InputError */.d('mirror', "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors only Docker Hub (`registry-mirrors` in daemon.json)", 'use `driver: docker-container`, or set `registry-mirrors` in the daemon.json of the runner');
+}
+/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
+function parseBoolean(value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    return undefined;
+}
+function booleanInput(name, fallback) {
+    const value = runner/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    const parsed = parseBoolean(value);
+    if (parsed === undefined)
+        throw new input_error/* InputError */.d(name, `'${value}' is not a boolean`, 'write true or false');
+    return parsed;
+}
+function readMaxParallelism() {
+    const value = runner/* getInput */.V4('max-parallelism');
+    if (value === '')
+        return undefined;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new input_error/* InputError */.d('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit');
+    }
+    return Number(value);
+}
+function readPreflightMode() {
+    const value = runner/* getInput */.V4('preflight') || 'warn';
+    if (value === 'error' || value === 'warn' || value === 'off')
+        return value;
+    throw new input_error/* InputError */.d('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`');
+}
+function readPreflightTimeout() {
+    const value = runner/* getInput */.V4('preflight-timeout') || '5';
+    const seconds = Number(value);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
+        throw new input_error/* InputError */.d('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5');
+    }
+    return seconds;
+}
+function readEndpointTls(driver) {
+    const ca = readPemInput('endpoint-ca-cert', 'certificates');
+    const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key');
+    if (ca === undefined && keypair === undefined)
+        return undefined;
+    if (driver !== 'remote') {
+        const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
+        throw new input_error/* InputError */.d(input, "is for the `remote` driver's TLS connection to its buildkitd", 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
+    }
+    return { ca, keypair };
+}
+function readCredentials(registryHosts) {
+    const username = runner/* getInput */.V4('username');
+    const password = runner/* getInput */.V4('password');
+    if (password !== '')
+        runner/* setSecret */.Pq(password);
+    if ((username === '') !== (password === '')) {
+        const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username'];
+        throw new input_error/* InputError */.d(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    if (username !== '' && registryHosts.length === 0) {
+        throw new input_error/* InputError */.d('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    const lines = parseCredentialLines(runner/* getInput */.V4('credentials'));
+    const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines);
+    // The runner masks only what it is told: the passwords, and the base64 form docker stores.
+    for (const credential of credentials) {
+        runner/* setSecret */.Pq(credential.password);
+        runner/* setSecret */.Pq((0,model/* basicAuth */.tB)(credential));
+    }
+    return credentials;
+}
+function readDaemonTrust() {
+    const value = runner/* getInput */.V4('trust-docker-daemon') || 'false';
+    if (value === 'restart')
+        return 'restart';
+    const parsed = parseBoolean(value);
+    if (parsed !== undefined)
+        return parsed ? 'certs' : 'off';
+    throw new input_error/* InputError */.d('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false');
+}
+function readInstallConfig() {
+    const value = runner/* getInput */.V4('install-config');
+    const parsed = value === '' ? false : parseBoolean(value);
+    if (parsed === false)
+        return '';
+    if (parsed === true)
+        return (0,paths/* buildkitdConfigPath */.oy)(process.getuid?.() ?? -1, process.env);
+    if (!(0,external_node_path_.isAbsolute)(value))
+        throw new input_error/* InputError */.d('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
+    return value;
+}
+/**
+ * `buildx-version`, or docker/setup-buildx-action's `version` (same meaning); `buildx-version`
+ * wins when both are set. A git reference (theirs builds buildx from source) is refused.
+ */
+function readBuildxVersion() {
+    const ours = runner/* getInput */.V4('buildx-version');
+    const theirs = runner/* getInput */.V4('version');
+    if (ours !== '' && theirs !== '' && ours !== theirs)
+        runner/* warning */.$e(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`);
+    const input = ours !== '' ? 'buildx-version' : 'version';
+    const value = ours || theirs;
+    if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value))
+        return value;
+    throw new input_error/* InputError */.d(input, `'${value}' is not a buildx release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx');
+}
+
+
+/***/ }),
+
+/***/ 6182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cy: () => (/* binding */ parseMirrors),
+/* harmony export */   XG: () => (/* binding */ parseRegistries),
+/* harmony export */   jB: () => (/* binding */ mirrorText)
+/* harmony export */ });
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9450);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9354);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5010);
+
+
+
+/** The entry as BuildKit's `mirrors` list takes it. */
+function mirrorText(mirror) {
+    return mirror.host.text + mirror.path;
+}
+const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
+const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const DOCKER_HUB = { text: 'docker.io', hostname: 'docker.io' };
+function parseRegistries(text, input = 'registries') {
+    const firstLineOf = (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .firstLineTracker */ .h)();
+    return (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .meaningfulLines */ .K)(text).map(({ text: lineText, line }) => {
+        const [hostText, ...options] = lineText.split(/\s+/);
+        const host = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(hostText, input, line);
+        const earlier = firstLineOf(host.text, line);
+        if (earlier !== undefined) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${host.text}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
+        }
+        return { host, line, ...parseRegistryOptions(options, host.text, input, line) };
+    });
+}
+function parseRegistryOptions(options, host, input, line) {
+    let http = false;
+    let insecure = false;
+    const caPaths = [];
+    for (const option of options) {
+        if (option === 'http')
+            http = true;
+        else if (option === 'insecure')
+            insecure = true;
+        else if (option.startsWith('ca=') && option.length > 3)
+            caPaths.push(option.slice(3));
+        else if (option === 'ca' || option === 'ca=') {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
+        }
+        else if (option === 'https' || option === 'tls') {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
+        }
+        else {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
+        }
+    }
+    if (http && insecure) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
+    }
+    if (http && caPaths.length > 0) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
+    }
+    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
+}
+function parseMirrors(text, input = 'mirror') {
+    const firstLineOf = (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .firstLineTracker */ .h)();
+    return (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .meaningfulLines */ .K)(text).map(({ text: lineText, line }) => {
+        if (/\s/.test(lineText)) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
+        }
+        const equals = lineText.indexOf('=');
+        const upstream = equals === -1 ? DOCKER_HUB : (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(lineText.slice(0, equals), input, line);
+        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
+        if (list === '' || list.split(',').some(entry => entry === '')) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
+        }
+        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
+        for (const mirror of mirrors) {
+            const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line);
+            if (earlier !== undefined) {
+                throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`, 'list each mirror once', line);
+            }
+        }
+        return { upstream, mirrors, line };
+    });
+}
+function parseMirror(entry, input, line) {
+    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
+        (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(entry, input, line);
+    const slash = entry.indexOf('/');
+    const host = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(slash === -1 ? entry : entry.slice(0, slash), input, line);
+    const path = slash === -1 ? '' : entry.slice(slash);
+    if (path !== '' && !MIRROR_PATH.test(path)) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
+    }
+    return { host, path };
+}
+
+
+/***/ }),
+
+/***/ 182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   HM: () => (/* binding */ portOf),
+/* harmony export */   U9: () => (/* binding */ isLoopback),
+/* harmony export */   tB: () => (/* binding */ basicAuth),
+/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
+/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
+/* harmony export */ });
+// The project's nouns, defined once. Every other module reads this one; it
+// imports nothing of ours, so type dependencies run one way: model ← inputs ←
+// plan ← preflight / host ← steps.
+/** The port a connection goes to: the written one, else the transport's default. */
+function portOf(host, transport) {
+    return host.port ?? (transport === 'http' ? 80 : 443);
+}
+/** True for names that reach this machine itself: a builder container must then share the host network. */
+function isLoopback(host) {
+    const name = host.hostname.toLowerCase();
+    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
+}
+/** What Docker stores for a credential, and what the runner must mask besides the password. */
+function basicAuth(credential) {
+    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/** Certificates and CAs: readable by anyone, as on any system. */
+const PUBLIC_FILE_MODE = 0o644;
+/** Private keys, credentials and backups of files that may hold them. */
+const PRIVATE_FILE_MODE = 0o600;
+
+
+/***/ }),
+
+/***/ 8431:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nw: () => (/* binding */ currentDockerContext),
+/* harmony export */   _R: () => (/* binding */ cliPluginDirs),
+/* harmony export */   bs: () => (/* binding */ daemonPaths),
+/* harmony export */   cl: () => (/* binding */ runnerTempDir),
+/* harmony export */   kG: () => (/* binding */ dockerConfigDir),
+/* harmony export */   oy: () => (/* binding */ buildkitdConfigPath)
+/* harmony export */ });
+/* unused harmony export userConfigDir */
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+
+
+// Where things live on this machine, from the environment, with the fallbacks
+// the tools themselves use. Computed here only, so that every stage agrees.
+/** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
+function dockerConfigDir(env) {
+    return env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.docker');
+}
+/** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
+function userConfigDir(env) {
+    return env.XDG_CONFIG_HOME || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.config');
+}
+/** The directories the Docker CLI searches for plugins, in its order: the user's first. */
+function cliPluginDirs(env) {
+    return [
+        (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'cli-plugins'),
+        '/usr/local/lib/docker/cli-plugins',
+        '/usr/local/libexec/docker/cli-plugins',
+        '/usr/lib/docker/cli-plugins',
+        '/usr/libexec/docker/cli-plugins'
+    ];
+}
+/**
+ * Where the job's own files go: RUNNER_TEMP, which the runner empties after
+ * each job, or the system temp directory when run outside a runner.
+ */
+function runnerTempDir(env) {
+    return env.RUNNER_TEMP || (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)();
+}
+/** Where a self-hosted buildkitd reads its config: rootful /etc/buildkit, rootless ~/.config/buildkit. */
+function buildkitdConfigPath(uid, env) {
+    if (uid === 0)
+        return '/etc/buildkit/buildkitd.toml';
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(userConfigDir(env), 'buildkit', 'buildkitd.toml');
+}
+/** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
+function daemonPaths(rootless, env) {
+    if (!rootless)
+        return {
+            rootless,
+            certsDir: '/etc/docker/certs.d',
+            daemonJson: '/etc/docker/daemon.json',
+            pidFile: '/var/run/docker.pid'
+        };
+    const config = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(userConfigDir(env), 'docker');
+    return {
+        rootless,
+        certsDir: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'certs.d'),
+        daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'),
+        pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+    };
+}
+/**
+ * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
+ * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
+ * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
+ */
+function currentDockerContext(env, clientConfig) {
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    if (env.DOCKER_HOST)
+        return 'default';
+    try {
+        const context = JSON.parse(clientConfig ?? '{}').currentContext;
+        return context || 'default';
+    }
+    catch {
+        return 'default';
+    }
+}
+
+
+/***/ }),
+
+/***/ 6556:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ tlsFiles)
+/* harmony export */ });
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(182);
+
+/**
+ * A CA and a keypair as files: the CA and the certificate readable by all, the
+ * key by its owner only. Each consumer (BuildKit's registry sections, the
+ * remote driver's endpoint, the daemon's certs.d) names the files its own way.
+ */
+function tlsFiles(paths, ca, keypair) {
+    const files = [];
+    if (ca)
+        files.push({ path: paths.ca, content: ca, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
+    if (keypair) {
+        files.push({ path: paths.cert, content: keypair.cert, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
+        files.push({ path: paths.key, content: keypair.key, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PRIVATE_FILE_MODE */ .vo });
+    }
+    return files;
+}
+
+
+/***/ }),
+
+/***/ 4119:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runMain: () => (/* binding */ runMain)
+});
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __webpack_require__(9354);
+// EXTERNAL MODULE: ./src/host/buildx.ts
+var buildx = __webpack_require__(3300);
+;// CONCATENATED MODULE: ./src/host/builder.ts
+
+
+
+/**
+ * Creates the builder. A builder of the same name left by a crashed job (usual
+ * on self-hosted runners) is removed and created again, unless `replace: false`.
+ */
+async function createReplacingLeftover(createArgs, appendArgs, name, replace) {
+    try {
+        await (0,buildx/* createBuilder */.Ij)(createArgs, appendArgs, name);
+        return;
+    }
+    catch (error) {
+        if (!(0,buildx/* isNameTaken */.hU)(error)) {
+            await removeHalfMadeBuilder(name);
+            throw error;
+        }
+    }
+    if (!replace) {
+        throw new input_error/* InputError */.d('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``);
+    }
+    runner/* info */.pq(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`);
+    await (0,buildx/* removeBuilder */.iq)(name);
+    try {
+        await (0,buildx/* createBuilder */.Ij)(createArgs, appendArgs, name);
+    }
+    catch (error) {
+        await removeHalfMadeBuilder(name);
+        throw error;
+    }
+}
+/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
+async function removeHalfMadeBuilder(name) {
+    try {
+        await (0,buildx/* removeBuilder */.iq)(name);
+    }
+    catch (error) {
+        runner/* warning */.$e(`Could not remove the half-created builder ${name}: ${error.message}. Remove it with \`docker buildx rm ${name}\`.`);
+    }
+}
+
+// EXTERNAL MODULE: ./src/host/builder-info.ts
+var builder_info = __webpack_require__(4062);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: ./src/paths.ts
+var paths = __webpack_require__(8431);
+;// CONCATENATED MODULE: ./src/host/buildx-install.ts
+
+
+
+
+
+
+/**
+ * Where the releases come from. The environment variables exist for the tests,
+ * which serve a real buildx binary from a local server; users leave them unset.
+ */
+function releasesUrl() {
+    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL || 'https://github.com/docker/buildx/releases';
+}
+function apiUrl() {
+    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL || 'https://api.github.com/repos/docker/buildx';
+}
+/**
+ * @actions/tool-cache, loaded only when buildx is installed: with the HTTP
+ * client and undici it is most of the bundle, which most runs never need.
+ */
+function toolCache() {
+    return __webpack_require__.e(/* import() */ 991).then(__webpack_require__.bind(__webpack_require__, 5991));
+}
+/** The release asset for this runner, as buildx names them: `buildx-v0.19.3.linux-amd64`. */
+function releaseAssetName(version, platform, arch) {
+    const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform];
+    const cpu = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
+    if (!os || !cpu)
+        throw new Error(`buildx publishes no release for ${platform}/${arch}`);
+    return `buildx-${version}.${os}-${cpu}${platform === 'win32' ? '.exe' : ''}`;
+}
+/** The sha256 that the release's checksums file gives for `asset` (lines: `<sha256> *<asset>`). */
+function checksumFor(checksums, asset) {
+    for (const line of checksums.split('\n')) {
+        const [sum, name] = line.trim().split(/\s+\*?/);
+        if (name === asset && /^[0-9a-f]{64}$/.test(sum))
+            return sum;
+    }
+    return undefined;
+}
+/**
+ * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI
+ * plugin: from the tool cache when there, else downloaded and checked against
+ * the release's checksums file. `cache: false` (`cache-binary: false`) neither
+ * looks in the tool cache nor keeps the download there. Returns the version installed.
+ */
+async function installBuildx(requested, cache = true) {
+    return runner/* group */.Os(`Installing buildx ${requested}`, async () => {
+        const version = requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`;
+        const asset = releaseAssetName(version, process.platform, process.arch);
+        const pluginName = buildx/* BUILDX_PLUGIN */.hm;
+        const pluginDir = (0,paths/* cliPluginDirs */._R)(process.env)[0];
+        await (0,promises_.mkdir)(pluginDir, { recursive: true });
+        if (!cache) {
+            await downloadVerified(version, asset, pluginName, (0,external_node_path_.join)(pluginDir, pluginName));
+        }
+        else {
+            let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch);
+            if (cachedDir) {
+                runner/* info */.pq(`buildx ${version} found in the tool cache: ${cachedDir}`);
+            }
+            else {
+                cachedDir = await downloadVerified(version, asset, pluginName);
+            }
+            await (0,promises_.copyFile)((0,external_node_path_.join)(cachedDir, pluginName), (0,external_node_path_.join)(pluginDir, pluginName));
+        }
+        await (0,promises_.chmod)((0,external_node_path_.join)(pluginDir, pluginName), 0o755);
+        runner/* info */.pq(`Installed as ${(0,external_node_path_.join)(pluginDir, pluginName)}`);
+        return version;
+    });
+}
+/** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
+async function withDownloadDir(use) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,paths/* runnerTempDir */.cl)(process.env), 'buildx-download-'));
+    try {
+        return await use(dir);
+    }
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
+    }
+}
+/** Downloads the binary and checksums.txt, verifies, and caches the binary (or, given `copyTo`, copies it there instead). */
+async function downloadVerified(version, asset, pluginName, copyTo) {
+    return withDownloadDir(async (downloads) => {
+        const tc = await toolCache();
+        const base = `${releasesUrl()}/download/${version}`;
+        const binary = await tc.downloadTool(`${base}/${asset}`, (0,external_node_path_.join)(downloads, asset));
+        const checksums = await (0,promises_.readFile)(await tc.downloadTool(`${base}/checksums.txt`, (0,external_node_path_.join)(downloads, 'checksums.txt')), 'utf8');
+        const expected = checksumFor(checksums, asset);
+        if (!expected)
+            throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`);
+        const actual = (0,external_node_crypto_.createHash)('sha256')
+            .update(await (0,promises_.readFile)(binary))
+            .digest('hex');
+        if (actual !== expected)
+            throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`);
+        if (copyTo) {
+            await (0,promises_.copyFile)(binary, copyTo);
+            runner/* info */.pq(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`);
+            return copyTo;
+        }
+        const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch);
+        runner/* info */.pq(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`);
+        return cachedDir;
+    });
+}
+async function latestVersion() {
+    return withDownloadDir(async (downloads) => {
+        const tc = await toolCache();
+        const release = JSON.parse(await (0,promises_.readFile)(await tc.downloadTool(`${apiUrl()}/releases/latest`, (0,external_node_path_.join)(downloads, 'latest.json')), 'utf8'));
+        if (!release.tag_name)
+            throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)');
+        return release.tag_name;
+    });
+}
+/** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
+async function ensureBuildx(requested, cache = true) {
+    if (requested !== '') {
+        await installBuildx(requested, cache);
+    }
+    else if (!(0,buildx/* buildxPluginPath */.lA)(process.env)) {
+        runner/* info */.pq('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).');
+        await installBuildx('latest', cache);
+    }
+}
+
+// EXTERNAL MODULE: ./src/host/files.ts
+var files = __webpack_require__(3285);
+;// CONCATENATED MODULE: ./src/inputs/append.ts
+
+
+const KEYS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+const FIX = 'write a YAML list of nodes, each with `name`, `endpoint`, `driver-opts` (a list), `buildkitd-flags`, `platforms`';
+/**
+ * The `append` input: a YAML list of extra nodes, read with js-yaml as docker/setup-buildx-action
+ * reads it (`yaml.load`, src/main.ts). js-yaml is loaded only when `append` is set: it costs
+ * about 9 ms to load, which most runs would pay for nothing.
+ */
+async function readAppendNodes(text) {
+    if (text.trim() === '')
+        return [];
+    const yaml = await __webpack_require__.e(/* import() */ 243).then(__webpack_require__.bind(__webpack_require__, 3243));
+    let loaded;
+    try {
+        loaded = yaml.load(text);
+    }
+    catch (error) {
+        if (error instanceof yaml.YAMLException) {
+            throw new input_error/* InputError */.d('append', `invalid YAML: ${error.reason}`, FIX, error.mark ? error.mark.line + 1 : undefined);
+        }
+        throw error;
+    }
+    if (loaded === null || loaded === undefined)
+        return [];
+    if (!Array.isArray(loaded))
+        throw new input_error/* InputError */.d('append', 'is not a YAML list', `${FIX}, each starting with \`- \``);
+    return loaded.map((node, index) => appendNode(node, index + 1));
+}
+function appendNode(node, number) {
+    const where = `node ${number}`;
+    if (typeof node !== 'object' || node === null || Array.isArray(node))
+        throw new input_error/* InputError */.d('append', `${where} is not a mapping`, FIX);
+    const fields = node;
+    // Theirs ignores other keys; so does this, but says so (a typo such as `driver_opts` would drop settings).
+    const unknown = Object.keys(fields).filter(key => !KEYS.includes(key));
+    if (unknown.length > 0)
+        runner/* warning */.$e(`Input 'append', ${where}: ignoring ${unknown.join(', ')} (known keys: ${KEYS.join(', ')})`);
+    const text = (key) => {
+        const value = fields[key];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            return String(value);
+        throw new input_error/* InputError */.d('append', `${where}: \`${key}\` is not a string`, FIX);
+    };
+    const list = (key) => {
+        const value = fields[key];
+        if (value === undefined || value === null)
+            return [];
+        if (Array.isArray(value) && value.every(item => typeof item === 'string'))
+            return value;
+        throw new input_error/* InputError */.d('append', `${where}: \`${key}\` is not a list of strings`, `write it as a YAML list: \`${key}: [a=1, b=2]\``);
+    };
+    const platforms = Array.isArray(fields.platforms) ? list('platforms').join(',') : text('platforms');
+    return {
+        name: text('name'),
+        endpoint: text('endpoint'),
+        driverOpts: list('driver-opts'),
+        buildkitdFlags: text('buildkitd-flags'),
+        platforms
+    };
+}
+
+// EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 6 modules
+var read_inputs = __webpack_require__(6717);
+// EXTERNAL MODULE: ./src/inputs/registries.ts
+var inputs_registries = __webpack_require__(6182);
+// EXTERNAL MODULE: ./src/model.ts
+var model = __webpack_require__(182);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __webpack_require__(3292);
+;// CONCATENATED MODULE: ./src/plan/buildkitd-toml.ts
+
+/**
+ * Merges the generated sections into the user's base config. Tables merge key
+ * by key; any other value the action generates replaces the base value, and
+ * the replaced key is reported so the user is not surprised.
+ */
+function mergeConfig(base, generated) {
+    const overridden = [];
+    const table = mergeTables(base ?? {}, generated, [], overridden);
+    return { table, overridden };
+}
+function toToml(table) {
+    return (0,dist/* stringify */.As)(table);
+}
+function mergeTables(base, generated, path, overridden) {
+    const merged = { ...base };
+    for (const [key, value] of Object.entries(generated)) {
+        const existing = base[key];
+        if (isTable(existing) && isTable(value)) {
+            merged[key] = mergeTables(existing, value, [...path, key], overridden);
+        }
+        else {
+            if (existing !== undefined)
+                overridden.push(dottedKey([...path, key]));
+            merged[key] = value;
+        }
+    }
+    return merged;
+}
+function isTable(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+/** A key path as TOML writes it: `registry."myhost:5000".http`. */
+function dottedKey(path) {
+    return path.map(part => (/^[A-Za-z0-9_-]+$/.test(part) ? part : JSON.stringify(part))).join('.');
+}
+
+;// CONCATENATED MODULE: ./src/plan/create-args.ts
+
+
+
+/** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
+const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml';
+/** The drivers docker/setup-buildx-action gives its default buildkitd flags (context.ts driverSupportsBuildkitdFlags). */
+const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes'];
+/**
+ * The `docker buildx create` arguments of the first node and of each `append` node, and the
+ * decisions taken on the user's behalf (for the log). `hosts` are every registry and mirror.
+ * The docker driver creates nothing: the daemon's builder exists already.
+ */
+function buildxCreateArgs(builder, configPath, endpointOpts, hosts, append = []) {
+    const notes = [];
+    if (builder.driver === 'docker')
+        return { args: [], appendArgs: [], notes };
+    const loopback = hosts.filter(model/* isLoopback */.U9).map(host => host.text);
+    const driverOpts = withHostNetwork(builder.driver, [...builder.driverOpts, ...endpointOpts], loopback);
+    if (driverOpts.length > builder.driverOpts.length + endpointOpts.length) {
+        notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`);
+    }
+    const args = ['buildx', 'create', '--name', builder.name, '--driver', builder.driver];
+    // The remote driver connects to a buildkitd someone else started: buildx refuses a config
+    // ("setting config file is not supported for remote driver") and has no flags to pass.
+    if (builder.driver === 'remote') {
+        notes.push(`The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${(0,external_node_path_.dirname)(configPath)} mounted at the same path (output \`config-dir\`).`);
+    }
+    else {
+        args.push('--config', configPath);
+    }
+    for (const opt of driverOpts)
+        args.push('--driver-opt', opt);
+    const flags = nodeFlags(builder.driver, driverOpts, builder.buildkitdFlags, notes);
+    if (flags !== '')
+        args.push('--buildkitd-flags', flags);
+    if (builder.platforms.length > 0)
+        args.push('--platform', builder.platforms.join(','));
+    if (builder.bootstrap && append.length === 0)
+        args.push('--bootstrap');
+    if (builder.use)
+        args.push('--use');
+    if (builder.endpoint !== '')
+        args.push(builder.endpoint);
+    // As docker/setup-buildx-action (context.ts getAppendArgs), plus the generated config for each
+    // node, and the default flags even for a node without `driver-opts` (theirs then passes none).
+    const appendArgs = append.map((node, index) => {
+        const nodeArgs = ['buildx', 'create', '--name', builder.name, '--append'];
+        if (node.name)
+            nodeArgs.push('--node', node.name);
+        if (builder.driver !== 'remote')
+            nodeArgs.push('--config', configPath);
+        for (const opt of withHostNetwork(builder.driver, node.driverOpts, loopback))
+            nodeArgs.push('--driver-opt', opt);
+        const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes);
+        if (flags !== '')
+            nodeArgs.push('--buildkitd-flags', flags);
+        if (node.platforms)
+            nodeArgs.push('--platform', node.platforms);
+        // The last node boots them all: `--bootstrap` boots every node of the builder.
+        if (builder.bootstrap && index === append.length - 1)
+            nodeArgs.push('--bootstrap');
+        if (node.endpoint)
+            nodeArgs.push(node.endpoint);
+        return nodeArgs;
+    });
+    return { args, appendArgs, notes };
+}
+/** A docker-container node reaches registries on the runner's loopback only on the host's network. */
+function withHostNetwork(driver, driverOpts, loopback) {
+    const networkSet = driverOpts.some(opt => opt.startsWith('network='));
+    return driver === 'docker-container' && loopback.length > 0 && !networkSet
+        ? [...driverOpts, 'network=host']
+        : driverOpts;
+}
+/**
+ * A node's buildkitd flags. buildx's kubernetes driver mounts the config at
+ * /etc/buildkit/buildkitd.toml (a ConfigMap, driver/kubernetes/manifest/manifest.go) and, unlike
+ * docker-container (driver.go getBuildkitFlags, since buildx v0.12), adds no `--config`: a
+ * rootless buildkitd would read ~/.config/buildkit/buildkitd.toml instead and ignore every
+ * registry setting. So a rootless kubernetes node gets `--config` pointing at the mount.
+ */
+function nodeFlags(driver, driverOpts, flags, notes) {
+    // Other drivers get flags only when set (theirs too); remote never (buildx: not supported).
+    if (driver === 'remote' || (!FLAGS_DRIVERS.includes(driver) && flags === read_inputs/* DEFAULT_BUILDKITD_FLAGS */.Ji))
+        return '';
+    const rootless = driverOpts.some(opt => /^rootless=(1|t|T|TRUE|true|True)$/.test(opt));
+    if (driver !== 'kubernetes' || !rootless || /(^|\s)--config(=|\s|$)/.test(flags))
+        return flags;
+    const note = `rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`;
+    if (!notes.includes(note))
+        notes.push(note);
+    return `${flags} --config ${CONTAINER_CONFIG_PATH}`.trim();
+}
+
+// EXTERNAL MODULE: ./src/plan/tls-files.ts
+var tls_files = __webpack_require__(6556);
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+
+/** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
+function buildPlan(inputs, dir, append = []) {
+    const { config } = inputs;
+    const configPath = (0,external_node_path_.join)(dir, 'buildkitd.toml');
+    const certsDir = (0,external_node_path_.join)(dir, 'certs');
+    const files = [];
+    const sections = {};
+    const registries = [];
+    for (const endpoint of endpointsToConfigure(config)) {
+        const hostDir = (0,external_node_path_.join)(certsDir, fileNameForHost(endpoint.host.text));
+        const section = {};
+        // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
+        // in some versions, so every TLS registry says `http = false` explicitly.
+        section.http = endpoint.transport === 'http';
+        if (endpoint.transport === 'insecure')
+            section.insecure = true;
+        // A plain-HTTP registry gets no certificate of any kind.
+        const ca = endpoint.transport === 'http' ? '' : (config.caCert ?? '') + endpoint.ownCa;
+        const keypair = endpoint.transport === 'http' ? undefined : config.clientKeypair;
+        const paths = { ca: (0,external_node_path_.join)(hostDir, 'ca.pem'), cert: (0,external_node_path_.join)(hostDir, 'client.cert'), key: (0,external_node_path_.join)(hostDir, 'client.key') };
+        files.push(...(0,tls_files/* tlsFiles */.t)(paths, ca, keypair));
+        if (ca !== '')
+            section.ca = [paths.ca];
+        if (keypair)
+            section.keypair = [{ key: paths.key, cert: paths.cert }];
+        const mode = keypair && endpoint.transport === 'tls' ? 'mtls' : endpoint.transport;
+        sections[endpoint.host.text] = section;
+        registries.push({
+            host: endpoint.host,
+            transport: endpoint.transport,
+            mode,
+            source: endpoint.source,
+            line: endpoint.line,
+            written: Object.keys(section),
+            ca,
+            keypair
+        });
+    }
+    for (const { upstream, mirrors } of config.mirrors) {
+        const section = (sections[upstream.text] ??= {});
+        section.mirrors = [...(section.mirrors ?? []), ...mirrors.map(inputs_registries/* mirrorText */.jB)];
+    }
+    const generated = {};
+    if (config.debug)
+        generated.debug = true;
+    if (config.maxParallelism !== undefined) {
+        // Only one worker runs in a builder; setting both keeps the limit whichever it is.
+        generated.worker = {
+            oci: { 'max-parallelism': config.maxParallelism },
+            containerd: { 'max-parallelism': config.maxParallelism }
+        };
+    }
+    if (Object.keys(sections).length > 0)
+        generated.registry = sections;
+    const merged = mergeConfig(config.baseConfig?.table, generated);
+    const toml = toToml(merged.table);
+    files.unshift({ path: configPath, content: toml, mode: model/* PUBLIC_FILE_MODE */.tF });
+    // The remote driver's TLS to its endpoint (`endpoint-*` inputs), passed as driver options.
+    const endpointDir = (0,external_node_path_.join)(dir, 'endpoint');
+    const endpointPaths = {
+        ca: (0,external_node_path_.join)(endpointDir, 'ca.pem'),
+        cert: (0,external_node_path_.join)(endpointDir, 'cert.pem'),
+        key: (0,external_node_path_.join)(endpointDir, 'key.pem')
+    };
+    const endpointTls = inputs.builder.endpointTls;
+    files.push(...(0,tls_files/* tlsFiles */.t)(endpointPaths, endpointTls?.ca, endpointTls?.keypair));
+    const endpointOpts = [
+        ...(endpointTls?.ca ? [`cacert=${endpointPaths.ca}`] : []),
+        ...(endpointTls?.keypair ? [`cert=${endpointPaths.cert}`, `key=${endpointPaths.key}`] : [])
+    ];
+    const hosts = [
+        ...config.registries.map(registry => registry.host),
+        ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
+    ];
+    const { args: createArgs, appendArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append);
+    // The docker driver's builder reads no buildkitd.toml: nothing to write (the daemon's trust is host/daemon-trust.ts).
+    const written = inputs.builder.driver === 'docker' ? [] : files;
+    return {
+        dir,
+        configPath,
+        certsDir,
+        toml,
+        files: written,
+        registries,
+        createArgs,
+        appendArgs,
+        overridden: merged.overridden,
+        notes
+    };
+}
+/**
+ * Every host that needs a [registry."host"] section: the listed registries,
+ * then mirrors not listed there, which are TLS registries like any other line
+ * with no option (so they get `ca-cert` and the keypair too).
+ */
+function endpointsToConfigure(config) {
+    const endpoints = config.registries.map(registry => ({ ...registry, source: 'registries' }));
+    const listed = new Set(config.registries.map(registry => registry.host.text.toLowerCase()));
+    for (const { mirrors, line } of config.mirrors) {
+        for (const { host } of mirrors) {
+            if (listed.has(host.text.toLowerCase()))
+                continue;
+            listed.add(host.text.toLowerCase());
+            endpoints.push({ host, transport: 'tls', ownCa: '', source: 'mirror', line });
+        }
+    }
+    return endpoints;
+}
+/**
+ * A directory name for a host that cannot escape certsDir: hosts are already
+ * validated, and `:`, `[` and `]` (which no host name contains) become `_`.
+ */
+function fileNameForHost(host) {
+    return host.replace(/[^A-Za-z0-9.-]/g, '_');
+}
+
+// EXTERNAL MODULE: ./src/steps/state.ts
+var state = __webpack_require__(6062);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./src/steps/summary.ts
+
+
+/**
+ * The job summary: one row per registry and mirror, with what was written for
+ * it and what preflight found, so the run page shows the setup at a glance.
+ * The same HTML as @actions/core's summary builder writes.
+ */
+function writeSummary(plan, builderName, results, notes) {
+    const byHost = new Map(results?.map(result => [result.host, result]));
+    const rows = plan.registries.map(registry => {
+        const result = byHost.get(registry.host.text);
+        const verdict = !result ? 'not checked (`preflight: off`)' : `${result.ok ? '✅' : '❌'} ${result.message}`;
+        // An empty cell would come out as a bare <td>: show a dash instead.
+        return [registry.host.text, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml);
+    });
+    const parts = [`<h3>BuildKit builder ${builderName}</h3>`];
+    if (rows.length > 0) {
+        const header = ['registry', 'mode', 'written', 'preflight', 'fix'].map(name => `<th>${name}</th>`).join('');
+        parts.push(`<table><tr>${header}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`);
+    }
+    else {
+        parts.push('No registries or mirrors configured.');
+    }
+    if (notes.length > 0)
+        parts.push(`<ul>${notes.map(note => `<li>${toHtml(note)}</li>`).join('')}</ul>`);
+    parts.push(`<details><summary>buildkitd.toml</summary>\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n</details>`);
+    runner/* appendSummary */.fe(parts.map(part => part + external_node_os_.EOL).join(''));
+}
+/** Table cells are HTML, where Markdown is not rendered: escape, and turn `code` into <code>. */
+function toHtml(text) {
+    const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    return escaped.replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+;// CONCATENATED MODULE: ./src/steps/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
+ * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
+ * Modules a run does not need (preflight, buildx install, daemon trust,
+ * credentials, install-config) are not loaded.
+ */
+async function runMain() {
+    (0,state/* markMainStarted */.UM)();
+    const undo = new state/* UndoLog */.b6();
+    try {
+        const inputs = (0,read_inputs/* readInputs */.Ko)();
+        const { builder, host } = inputs;
+        const append = await readAppendNodes(builder.appendYaml);
+        const dir = await (0,files/* createJobDir */.XG)((0,paths/* runnerTempDir */.cl)(process.env));
+        undo.add({ jobDir: dir });
+        let plan;
+        let preflight;
+        let daemon;
+        try {
+            plan = buildPlan(inputs, dir, append);
+            report(plan, inputs.config.baseConfig?.input);
+            if (builder.driver === 'docker')
+                await reportDaemonBuilder(inputs, plan, append);
+            preflight = await startPreflight(plan, inputs);
+            // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
+            if (inputs.preflight.mode === 'error')
+                await preflight?.settle();
+            daemon = await openDaemonAccessIfAsked(host);
+            await ensureBuildx(builder.buildxVersion, builder.cacheBinary);
+            await (0,files/* writePlannedFiles */.jz)(plan.files);
+            // The docker driver's builder is the daemon's: nothing to create (plan.createArgs is empty).
+            if (plan.createArgs.length > 0)
+                await createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace);
+        }
+        catch (error) {
+            // A failed create is often what preflight explains: show its findings too.
+            await preflight?.settle().catch(() => undefined);
+            // Nothing half-made stays behind: the post step would find nothing to undo.
+            await (0,files/* removeJobDir */.$Q)(dir);
+            undo.add({ jobDir: undefined });
+            throw error;
+        }
+        if (plan.createArgs.length > 0)
+            undo.add({ builder: { name: builder.name, removeInPost: builder.cleanup, keepState: builder.keepState } });
+        if (builder.installAlias) {
+            undo.add({ buildxAlias: true });
+            await (0,buildx/* installBuildxAlias */.G6)();
+        }
+        // The outputs docker/setup-buildx-action sets (nodes, platforms, …) are what buildx inspect
+        // says; it runs while preflight settles and the host is changed.
+        const inspected = (0,buildx/* inspectBuilder */.IK)(builder.name);
+        // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
+        inspected.catch(() => undefined);
+        const results = await preflight?.settle();
+        const notes = await changeHost(plan, host, daemon, undo);
+        const info = await inspected;
+        if (!info)
+            throw new Error(`buildx does not know builder ${builder.name} after creating it`);
+        const outputs = (0,builder_info/* builderOutputs */.S)(info);
+        runner/* setOutput */.uH('name', builder.name);
+        runner/* setOutput */.uH('driver', outputs.driver || builder.driver);
+        if (plan.files.length > 0) {
+            runner/* setOutput */.uH('config', plan.configPath);
+            runner/* setOutput */.uH('certs-dir', plan.certsDir);
+            runner/* setOutput */.uH('config-dir', plan.dir);
+        }
+        runner/* setOutput */.uH('platforms', outputs.platforms);
+        runner/* setOutput */.uH('nodes', outputs.nodes);
+        runner/* setOutput */.uH('endpoint', outputs.endpoint);
+        runner/* setOutput */.uH('status', outputs.status);
+        runner/* setOutput */.uH('flags', outputs.flags);
+        writeSummary(plan, builder.name, results, notes);
+        runner/* info */.pq(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`);
+    }
+    catch (error) {
+        runner/* setFailed */.C1(error instanceof Error ? error.message : String(error));
+    }
+}
+/** driver: docker: what reaches the daemon's builder, and what cannot (warned). */
+async function reportDaemonBuilder(inputs, plan, append) {
+    const { daemonBuilderReport } = await __webpack_require__.e(/* import() */ 853).then(__webpack_require__.bind(__webpack_require__, 6853));
+    const { applies, cannot } = daemonBuilderReport(inputs, plan.registries, append);
+    for (const line of applies)
+        runner/* info */.pq(line);
+    for (const line of cannot)
+        runner/* warning */.$e(line, { title: 'driver: docker' });
+}
+/** Starts the probes the inputs ask for; the preflight code is loaded only then. */
+async function startPreflight(plan, inputs) {
+    const { mode, timeoutSeconds } = inputs.preflight;
+    if (mode === 'off' || plan.registries.length === 0)
+        return undefined;
+    const { enforcePreflight, reportPreflight, runPreflight } = await __webpack_require__.e(/* import() */ 457).then(__webpack_require__.bind(__webpack_require__, 9457));
+    const probes = runPreflight(plan.registries, timeoutSeconds);
+    let settled;
+    const settle = async () => {
+        const results = await probes;
+        reportPreflight(results);
+        runner/* setOutput */.uH('preflight', JSON.stringify(results));
+        // Stopping here still shows the table on the run page.
+        if (mode === 'error' && results.some(result => !result.ok))
+            writeSummary(plan, inputs.builder.name, results, []);
+        enforcePreflight(results, mode);
+        return results;
+    };
+    return { settle: () => (settled ??= settle()) };
+}
+/** Before anything is written: `trust-docker-daemon` without root or sudo fails the step here. */
+async function openDaemonAccessIfAsked(host) {
+    if (host.daemonTrust === 'off')
+        return undefined;
+    const { openDaemonAccess } = await __webpack_require__.e(/* import() */ 192).then(__webpack_require__.bind(__webpack_require__, 2811));
+    return openDaemonAccess();
+}
+/** The machine beyond the builder, as the inputs ask, each recorded for post before it changes. Returns notes for the summary. */
+async function changeHost(plan, host, daemon, undo) {
+    if (host.installConfig !== '')
+        await installForSelfHostedBuildkitd(plan, host.installConfig, undo);
+    const notes = [];
+    if (daemon && host.daemonTrust !== 'off') {
+        const { trustDaemon } = await __webpack_require__.e(/* import() */ 192).then(__webpack_require__.bind(__webpack_require__, 2811));
+        notes.push(...(await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record => undo.add({ daemonTrust: record }))));
+    }
+    for (const note of notes)
+        runner/* warning */.$e(note, { title: 'Docker daemon trust' });
+    if (host.credentials.length > 0)
+        await writeCredentials(host.credentials, plan.dir, undo);
+    return notes;
+}
+function report(plan, baseConfigInput) {
+    for (const note of plan.notes)
+        runner/* info */.pq(note);
+    for (const key of plan.overridden) {
+        runner/* warning */.$e(`\`${baseConfigInput}\` sets ${key}; the action's inputs replace it.`);
+    }
+    for (const registry of plan.registries) {
+        const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : '';
+        runner/* info */.pq(`${registry.host.text}: ${registry.mode}${origin}; writes ${registry.written.join(', ')}`);
+    }
+    // The file holds paths and settings only, never certificate or key contents.
+    runner/* startGroup */.Oh(`buildkitd.toml (${plan.configPath})`);
+    runner/* info */.pq(plan.toml);
+    runner/* endGroup */.N4();
+}
+/** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
+async function writeCredentials(credentials, jobDir, undo) {
+    const { addAuths, dockerConfigFile } = await __webpack_require__.e(/* import() */ 112).then(__webpack_require__.bind(__webpack_require__, 1731));
+    const path = dockerConfigFile(process.env);
+    const { added, servedByHelpers } = await addAuths(credentials, path, (0,external_node_path_.join)(jobDir, 'docker-config.json.backup'), added => {
+        for (const entry of added.entries)
+            if (entry.prior !== '')
+                runner/* setSecret */.Pq(entry.prior);
+        undo.add({ addedAuths: added });
+    });
+    runner/* info */.pq(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`);
+    if (servedByHelpers.length > 0) {
+        runner/* warning */.$e(`${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`);
+    }
+}
+/** For a buildkitd the runner starts itself: the generated config where it reads it, restored by post. */
+async function installForSelfHostedBuildkitd(plan, path, undo) {
+    const { installConfigFile } = await __webpack_require__.e(/* import() */ 244).then(__webpack_require__.bind(__webpack_require__, 9863));
+    const installed = await installConfigFile(plan.toml, path, plan.dir, record => undo.add({ installedConfig: record }));
+    const replaced = installed.before ? ' (the file that was there is restored by the post step)' : '';
+    runner/* info */.pq(`Wrote the config to ${path}${replaced}; a running buildkitd reads it when it restarts.`);
+}
+
+
+/***/ })
+
+};

@@ -70,7 +70,10 @@ function tryCommand(command, args, options = {}) {
         // The same line @actions/exec writes, so the log reads the same.
         if (options.show)
             process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: options.env ? { ...process.env, ...options.env } : process.env
+        });
         running.add(child);
         child.once('close', () => running.delete(child));
         child.once('error', () => running.delete(child));
@@ -100,6 +103,792 @@ async function runCommand(command, args, options = {}) {
     if (result.exitCode !== 0)
         throw new CommandError(`${command} ${args.join(' ')}`, result.exitCode, result.stderr);
     return result.stdout;
+}
+
+
+/***/ }),
+
+/***/ 9450:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   o: () => (/* binding */ parseHost)
+/* harmony export */ });
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
+/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9354);
+
+
+const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+/**
+ * Parses a registry address strictly, so that its text can become a TOML key
+ * and a file name without escaping anything. The one place a host is split
+ * into name and port; the rest of the action reads the parts.
+ */
+function parseHost(text, input, line) {
+    const fail = (problem, fix) => {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, problem, fix, line);
+    };
+    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
+    if (scheme) {
+        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
+        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
+        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
+    }
+    if (text.includes('/')) {
+        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
+    }
+    let hostname;
+    let port;
+    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+    if (bracketed) {
+        hostname = bracketed[1];
+        port = bracketed[2];
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(hostname) !== 6)
+            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
+    }
+    else {
+        if ((0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(text) === 6)
+            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
+        const colon = text.lastIndexOf(':');
+        hostname = colon === -1 ? text : text.slice(0, colon);
+        port = colon === -1 ? undefined : text.slice(colon + 1);
+        const validName = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
+        if (!validName)
+            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
+    }
+    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
+        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
+    }
+    return { text, hostname, port: port === undefined ? undefined : Number(port) };
+}
+
+
+/***/ }),
+
+/***/ 9354:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/**
+ * The one error type for bad input. It carries what a user needs to fix the
+ * workflow file: which input, which line of a list input, and what to write
+ * instead. steps/main.ts prints it once, with runner.setFailed.
+ */
+class InputError extends Error {
+    input;
+    problem;
+    fix;
+    line;
+    constructor(input, problem, fix, line) {
+        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
+        this.input = input;
+        this.problem = problem;
+        this.fix = fix;
+        this.line = line;
+        this.name = 'InputError';
+    }
+    static where(input, line) {
+        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 5010:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ meaningfulLines),
+/* harmony export */   h: () => (/* binding */ firstLineTracker)
+/* harmony export */ });
+/**
+ * Splits a multi-line input into its meaningful lines, keeping 1-based line
+ * numbers. `#` starts a comment at the beginning of a line or after white space.
+ */
+function meaningfulLines(text) {
+    return text
+        .split(/\r?\n/)
+        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
+        .filter(entry => entry.text !== '');
+}
+/**
+ * The list inputs take one entry per key: this remembers the line each key
+ * (a host, compared case-insensitively as DNS does) first came on, and returns
+ * that line when it comes again, so the error can name both lines.
+ */
+function firstLineTracker() {
+    const firstLines = new Map();
+    return (key, line) => {
+        const normalized = key.toLowerCase();
+        const earlier = firstLines.get(normalized);
+        if (earlier === undefined)
+            firstLines.set(normalized, line);
+        return earlier;
+    };
+}
+
+
+/***/ }),
+
+/***/ 6717:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ji: () => (/* binding */ DEFAULT_BUILDKITD_FLAGS),
+  Ko: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: defaultBuilderName
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __nccwpck_require__(4813);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/model.ts
+var model = __nccwpck_require__(182);
+// EXTERNAL MODULE: ./src/paths.ts
+var paths = __nccwpck_require__(8431);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(3292);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(9354);
+;// CONCATENATED MODULE: ./src/inputs/input-file.ts
+
+
+/**
+ * Reads a file an input names. `orInstead` is the other way to give the same
+ * thing, for the fix; `line` the line of a list input that named it.
+ */
+function readInputFile(input, path, orInstead, line) {
+    try {
+        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT'
+            ? 'does not exist'
+            : code === 'EACCES'
+                ? 'cannot be read (permission denied)'
+                : code === 'EISDIR'
+                    ? 'is a directory'
+                    : `cannot be read (${code})`;
+        throw new input_error/* InputError */.d(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/base-config.ts
+
+
+
+
+/** The buildkitd.toml to start from: a file, inline text, or none. */
+function readBaseConfig() {
+    // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
+    const pathInput = runner/* getInput */.V4('buildkitd-config') === '' && runner/* getInput */.V4('config') !== '' ? 'config' : 'buildkitd-config';
+    const inlineInput = runner/* getInput */.V4('buildkitd-config-inline') === '' && runner/* getInput */.V4('config-inline') !== ''
+        ? 'config-inline'
+        : 'buildkitd-config-inline';
+    const path = runner/* getInput */.V4(pathInput);
+    const inline = runner/* getInput */.V4(inlineInput, { trimWhitespace: false });
+    if (path !== '' && inline.trim() !== '') {
+        throw new input_error/* InputError */.d(inlineInput, `is set together with \`${pathInput}\``, 'keep one of them: a path to a TOML file, or the TOML text inline');
+    }
+    if (path !== '') {
+        const text = readInputFile(pathInput, path, 'give the TOML text in `buildkitd-config-inline`');
+        return { table: parseBaseConfig(pathInput, text), input: pathInput };
+    }
+    if (inline.trim() !== '')
+        return { table: parseBaseConfig(inlineInput, inline), input: inlineInput };
+    return undefined;
+}
+function parseBaseConfig(input, text) {
+    try {
+        return (0,dist/* parse */.qg)(text);
+    }
+    catch (error) {
+        if (error instanceof dist/* TomlError */.zx) {
+            const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+            throw new input_error/* InputError */.d(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line);
+        }
+        throw error;
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/hosts.ts
+var hosts = __nccwpck_require__(9450);
+// EXTERNAL MODULE: ./src/inputs/lines.ts
+var lines = __nccwpck_require__(5010);
+;// CONCATENATED MODULE: ./src/inputs/credentials.ts
+
+
+
+const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets.REGISTRY_PASSWORD }}';
+/**
+ * Parses the `credentials` input. Errors name the line but never quote it:
+ * it holds a password.
+ */
+function parseCredentialLines(text, input = 'credentials') {
+    const firstLineOf = (0,lines/* firstLineTracker */.h)();
+    return (0,lines/* meaningfulLines */.K)(text).map(({ text: lineText, line }) => {
+        const equals = lineText.indexOf('=');
+        const colon = lineText.indexOf(':', equals + 1);
+        if (equals <= 0 || colon === -1)
+            throw new input_error/* InputError */.d(input, 'is not HOST=USERNAME:PASSWORD (the line is not shown: it holds a password)', `write ${FORM}`, line);
+        const host = (0,hosts/* parseHost */.o)(lineText.slice(0, equals), input, line).text;
+        const username = lineText.slice(equals + 1, colon);
+        const password = lineText.slice(colon + 1);
+        if (username === '' || password === '')
+            throw new input_error/* InputError */.d(input, `the ${username === '' ? 'username' : 'password'} for ${host} is empty`, `write ${FORM}`, line);
+        const earlier = firstLineOf(host, line);
+        if (earlier !== undefined)
+            throw new input_error/* InputError */.d(input, `${host} has credentials on line ${earlier} already`, 'keep one line per registry', line);
+        return { host, username, password };
+    });
+}
+/**
+ * `username`/`password` apply to every listed registry; a `credentials` line
+ * for a host wins over them.
+ */
+function resolveCredentials(registryHosts, pair, lines) {
+    const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]));
+    const fromPair = pair
+        ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair }))
+        : [];
+    return [...fromPair, ...lines];
+}
+
+;// CONCATENATED MODULE: ./src/inputs/csv-list.ts
+/**
+ * A list input as docker/setup-buildx-action reads `platforms`: @docker/actions-toolkit's
+ * Util.getList, which runs csv-parse (relaxQuotes, relaxColumnCount, skipEmptyLines) and then
+ * splits every one-field record on commas again. So entries are separated by commas or newlines;
+ * a double quote opens a quoted field only as a field's first character (`""` inside is a quote),
+ * elsewhere it is kept as written. Written out here, not csv-parse, for this one input.
+ */
+function parseCsvList(text) {
+    const records = [];
+    let record = [];
+    let field = '';
+    let quoted = false;
+    let inQuotes = false;
+    const endField = () => {
+        record.push(field);
+        field = '';
+        quoted = false;
+    };
+    const endRecord = () => {
+        endField();
+        // skipEmptyLines: a line with nothing on it is no record.
+        if (!(record.length === 1 && record[0] === ''))
+            records.push(record);
+        record = [];
+    };
+    for (let i = 0; i < text.length; i++) {
+        const char = text[i];
+        if (inQuotes) {
+            if (char === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            }
+            else if (char === '"') {
+                inQuotes = false;
+            }
+            else {
+                field += char;
+            }
+        }
+        else if (char === '"' && field === '' && !quoted) {
+            inQuotes = true;
+            quoted = true;
+        }
+        else if (char === ',') {
+            endField();
+        }
+        else if (char === '\n' || char === '\r') {
+            if (char === '\r' && text[i + 1] === '\n')
+                i++;
+            endRecord();
+        }
+        else {
+            field += char;
+        }
+    }
+    if (field !== '' || record.length > 0 || quoted)
+        endRecord();
+    return records
+        .flatMap(fields => (fields.length === 1 ? fields[0].split(',') : fields))
+        .map(entry => entry.trim())
+        .filter(entry => entry !== '');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pem.ts
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/;
+/** True when an input value is PEM text rather than a path to a file. */
+function looksLikePem(value) {
+    return value.includes('-----BEGIN ');
+}
+/**
+ * The certificates in a PEM bundle, each parsed, so that a truncated secret or
+ * a key pasted into the wrong input is caught here rather than inside BuildKit.
+ * Throws a plain Error saying what is wrong; callers add the input name.
+ */
+function parseCertificates(pem) {
+    const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
+    if (blocks.length === 0) {
+        throw new Error(looksLikePem(pem)
+            ? 'it holds no "BEGIN CERTIFICATE" block'
+            : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)');
+    }
+    return blocks.map((block, index) => {
+        try {
+            return new external_node_crypto_.X509Certificate(block);
+        }
+        catch (error) {
+            throw new Error(`certificate ${index + 1} of ${blocks.length} does not parse (${error.message}); the secret may be truncated`);
+        }
+    });
+}
+/** The PEM blocks alone, one per line group, so whatever surrounds them in a secret is not written out. */
+function normalizeCertificates(pem) {
+    return `${parseCertificates(pem)
+        .map(certificate => certificate.toString().trim())
+        .join('\n')}\n`;
+}
+/** Parses an unencrypted private key; BuildKit cannot ask for a passphrase. */
+function parsePrivateKey(pem) {
+    const block = PRIVATE_KEY_BLOCK.exec(pem);
+    if (!block)
+        throw new Error('it is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" block)');
+    if (block[1] === 'ENCRYPTED PRIVATE KEY')
+        throw new Error('it is encrypted, and BuildKit cannot take a passphrase');
+    try {
+        return (0,external_node_crypto_.createPrivateKey)(block[0]);
+    }
+    catch (error) {
+        throw new Error(`it does not parse (${error.message})`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/inputs/pem-inputs.ts
+
+
+
+
+// Inputs that hold PEM: text (usually a secret) or a path to a file. Here they
+// are read, masked in the log, and checked, so a truncated secret or a key in
+// the wrong input fails the step with its input name rather than inside BuildKit.
+/**
+ * Reads an input that holds PEM text or a path to a PEM file, masks it when
+ * it is text (and a key always), and checks it. undefined when empty.
+ */
+function readPemInput(input, holds) {
+    const value = runner/* getInput */.V4(input);
+    if (value === '')
+        return undefined;
+    const isText = looksLikePem(value);
+    if (isText)
+        maskPem(value);
+    const pem = isText ? value : readPemPath(input, value);
+    // A key read from a file is masked too, in case a later step prints it.
+    if (!isText && holds === 'key')
+        maskPem(pem);
+    try {
+        if (holds === 'certificates')
+            return normalizeCertificates(pem);
+        parsePrivateKey(pem);
+        return pem.trim() + '\n';
+    }
+    catch (error) {
+        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
+        throw new input_error/* InputError */.d(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
+    }
+}
+/** A certificate and its key from two inputs: both or neither, and the key must match. */
+function readKeypairInputs(certInput, keyInput) {
+    const cert = readPemInput(certInput, 'certificates');
+    const key = readPemInput(keyInput, 'key');
+    if (cert === undefined && key === undefined)
+        return undefined;
+    if (cert === undefined)
+        throw new input_error/* InputError */.d(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
+    if (key === undefined)
+        throw new input_error/* InputError */.d(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
+    const [leaf] = parseCertificates(cert);
+    if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
+        throw new input_error/* InputError */.d(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
+    }
+    return { cert, key };
+}
+/** The CAs a `registries` line names with `ca=`, read and checked, as one PEM ('' for none). */
+function readRegistryCas(registry, input = 'registries') {
+    return registry.caPaths
+        .map(path => {
+        const text = readInputFile(input, path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
+        try {
+            return normalizeCertificates(text);
+        }
+        catch (error) {
+            throw new input_error/* InputError */.d(input, `ca=${path} is not a PEM certificate: ${error.message}`, "point ca= at the PEM file of the CA that signed this registry's certificate", registry.line);
+        }
+    })
+        .join('');
+}
+function readPemPath(input, value) {
+    if (value.includes('\n')) {
+        throw new input_error/* InputError */.d(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file');
+    }
+    if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
+        throw new input_error/* InputError */.d(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
+    }
+    return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)');
+}
+function maskPem(pem) {
+    runner/* setSecret */.Pq(pem);
+    // The runner masks a multi-line secret line by line only when each line is registered.
+    for (const line of pem.split(/\r?\n/)) {
+        if (line.trim() !== '' && !line.startsWith('-----'))
+            runner/* setSecret */.Pq(line.trim());
+    }
+}
+
+// EXTERNAL MODULE: ./src/inputs/registries.ts
+var inputs_registries = __nccwpck_require__(6182);
+;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
+const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
+/**
+ * Reads and validates every input before anything is written, so bad input
+ * never leaves a half-made builder behind. With pem-inputs.ts and
+ * base-config.ts, the only caller of runner.getInput.
+ */
+function readInputs() {
+    const registries = (0,inputs_registries/* parseRegistries */.XG)(runner/* getInput */.V4('registries')).map(registry => ({
+        ...registry,
+        ownCa: readRegistryCas(registry)
+    }));
+    const driver = readDriver();
+    const config = {
+        registries,
+        mirrors: (0,inputs_registries/* parseMirrors */.Cy)(runner/* getInput */.V4('mirror')),
+        caCert: readPemInput('ca-cert', 'certificates'),
+        clientKeypair: readKeypairInputs('client-cert', 'client-key'),
+        maxParallelism: readMaxParallelism(),
+        debug: booleanInput('debug', false),
+        baseConfig: readBaseConfig()
+    };
+    const builder = {
+        name: readName(driver),
+        driver,
+        driverOpts: runner/* getMultilineInput */.q3('driver-opts')
+            .map(line => line.trim())
+            .filter(line => line !== '' && !line.startsWith('#')),
+        buildkitdFlags: runner/* getInput */.V4('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+        endpoint: runner/* getInput */.V4('endpoint'),
+        use: booleanInput('use', true),
+        bootstrap: booleanInput('bootstrap', true),
+        cleanup: booleanInput('cleanup', true),
+        replace: booleanInput('replace', true),
+        buildxVersion: readBuildxVersion(),
+        cacheBinary: booleanInput('cache-binary', true),
+        endpointTls: readEndpointTls(driver),
+        platforms: parseCsvList(runner/* getInput */.V4('platforms')),
+        appendYaml: runner/* getInput */.V4('append'),
+        keepState: readKeepState(driver),
+        installAlias: booleanInput('install', false)
+    };
+    const preflight = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() };
+    const host = {
+        installConfig: readInstallConfig(),
+        credentials: readCredentials(registries.map(registry => registry.host.text)),
+        daemonTrust: readDaemonTrust()
+    };
+    if (driver === 'docker')
+        checkDaemonBuilder(config, host);
+    return { config, builder, preflight, host };
+}
+/**
+ * The generated builder name: unique per job run, and random at the end
+ * because matrix legs share run id, job and attempt, and self-hosted runners
+ * that share one Docker daemon share its container names.
+ */
+function defaultBuilderName(env, random = (0,external_node_crypto_.randomBytes)(4).toString('hex')) {
+    const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
+        .filter((part) => !!part)
+        .map(part => part
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, ''))
+        .filter(part => part !== '');
+    return ['buildkit', ...parts, random].join('-');
+}
+function readName(driver) {
+    // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
+    // the daemon's own, named after the Docker context; `name` does not apply.
+    if (driver === 'docker')
+        return (0,paths/* currentDockerContext */.Nw)(process.env, dockerClientConfig());
+    const name = runner/* getInput */.V4('name');
+    if (name === '')
+        return defaultBuilderName(process.env);
+    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+        throw new input_error/* InputError */.d('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name');
+    }
+    return name;
+}
+function readDriver() {
+    return runner/* getInput */.V4('driver') || 'docker-container';
+}
+function dockerClientConfig() {
+    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
+    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
+}
+/** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
+function readKeepState(driver) {
+    const keepState = booleanInput('keep-state', false);
+    if (keepState && driver !== 'docker-container')
+        throw new input_error/* InputError */.d('keep-state', `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container builder's state volume)`, 'drop `keep-state`, or use `driver: docker-container`');
+    return keepState;
+}
+/**
+ * The docker driver has no buildkitd.toml: the daemon's own BuildKit reads the daemon's registry
+ * settings, so the registries apply only through `trust-docker-daemon`, and mirrors not at all.
+ */
+function checkDaemonBuilder(config, host) {
+    if (host.daemonTrust === 'off' && config.registries.length > 0)
+        throw new input_error/* InputError */.d('trust-docker-daemon', "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own trust", 'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`');
+    if (config.mirrors.length > 0)
+        throw new input_error/* InputError */.d('mirror', "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors only Docker Hub (`registry-mirrors` in daemon.json)", 'use `driver: docker-container`, or set `registry-mirrors` in the daemon.json of the runner');
+}
+/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
+function parseBoolean(value) {
+    if (['true', 'True', 'TRUE'].includes(value))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(value))
+        return false;
+    return undefined;
+}
+function booleanInput(name, fallback) {
+    const value = runner/* getInput */.V4(name);
+    if (value === '')
+        return fallback;
+    const parsed = parseBoolean(value);
+    if (parsed === undefined)
+        throw new input_error/* InputError */.d(name, `'${value}' is not a boolean`, 'write true or false');
+    return parsed;
+}
+function readMaxParallelism() {
+    const value = runner/* getInput */.V4('max-parallelism');
+    if (value === '')
+        return undefined;
+    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+        throw new input_error/* InputError */.d('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit');
+    }
+    return Number(value);
+}
+function readPreflightMode() {
+    const value = runner/* getInput */.V4('preflight') || 'warn';
+    if (value === 'error' || value === 'warn' || value === 'off')
+        return value;
+    throw new input_error/* InputError */.d('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`');
+}
+function readPreflightTimeout() {
+    const value = runner/* getInput */.V4('preflight-timeout') || '5';
+    const seconds = Number(value);
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
+        throw new input_error/* InputError */.d('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5');
+    }
+    return seconds;
+}
+function readEndpointTls(driver) {
+    const ca = readPemInput('endpoint-ca-cert', 'certificates');
+    const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key');
+    if (ca === undefined && keypair === undefined)
+        return undefined;
+    if (driver !== 'remote') {
+        const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
+        throw new input_error/* InputError */.d(input, "is for the `remote` driver's TLS connection to its buildkitd", 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
+    }
+    return { ca, keypair };
+}
+function readCredentials(registryHosts) {
+    const username = runner/* getInput */.V4('username');
+    const password = runner/* getInput */.V4('password');
+    if (password !== '')
+        runner/* setSecret */.Pq(password);
+    if ((username === '') !== (password === '')) {
+        const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username'];
+        throw new input_error/* InputError */.d(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    if (username !== '' && registryHosts.length === 0) {
+        throw new input_error/* InputError */.d('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    }
+    const lines = parseCredentialLines(runner/* getInput */.V4('credentials'));
+    const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines);
+    // The runner masks only what it is told: the passwords, and the base64 form docker stores.
+    for (const credential of credentials) {
+        runner/* setSecret */.Pq(credential.password);
+        runner/* setSecret */.Pq((0,model/* basicAuth */.tB)(credential));
+    }
+    return credentials;
+}
+function readDaemonTrust() {
+    const value = runner/* getInput */.V4('trust-docker-daemon') || 'false';
+    if (value === 'restart')
+        return 'restart';
+    const parsed = parseBoolean(value);
+    if (parsed !== undefined)
+        return parsed ? 'certs' : 'off';
+    throw new input_error/* InputError */.d('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false');
+}
+function readInstallConfig() {
+    const value = runner/* getInput */.V4('install-config');
+    const parsed = value === '' ? false : parseBoolean(value);
+    if (parsed === false)
+        return '';
+    if (parsed === true)
+        return (0,paths/* buildkitdConfigPath */.oy)(process.getuid?.() ?? -1, process.env);
+    if (!(0,external_node_path_.isAbsolute)(value))
+        throw new input_error/* InputError */.d('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
+    return value;
+}
+/**
+ * `buildx-version`, or docker/setup-buildx-action's `version` (same meaning); `buildx-version`
+ * wins when both are set. A git reference (theirs builds buildx from source) is refused.
+ */
+function readBuildxVersion() {
+    const ours = runner/* getInput */.V4('buildx-version');
+    const theirs = runner/* getInput */.V4('version');
+    if (ours !== '' && theirs !== '' && ours !== theirs)
+        runner/* warning */.$e(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`);
+    const input = ours !== '' ? 'buildx-version' : 'version';
+    const value = ours || theirs;
+    if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value))
+        return value;
+    throw new input_error/* InputError */.d(input, `'${value}' is not a buildx release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx');
+}
+
+
+/***/ }),
+
+/***/ 6182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cy: () => (/* binding */ parseMirrors),
+/* harmony export */   XG: () => (/* binding */ parseRegistries),
+/* harmony export */   jB: () => (/* binding */ mirrorText)
+/* harmony export */ });
+/* harmony import */ var _hosts_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9450);
+/* harmony import */ var _input_error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9354);
+/* harmony import */ var _lines_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5010);
+
+
+
+/** The entry as BuildKit's `mirrors` list takes it. */
+function mirrorText(mirror) {
+    return mirror.host.text + mirror.path;
+}
+const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
+const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const DOCKER_HUB = { text: 'docker.io', hostname: 'docker.io' };
+function parseRegistries(text, input = 'registries') {
+    const firstLineOf = (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .firstLineTracker */ .h)();
+    return (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .meaningfulLines */ .K)(text).map(({ text: lineText, line }) => {
+        const [hostText, ...options] = lineText.split(/\s+/);
+        const host = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(hostText, input, line);
+        const earlier = firstLineOf(host.text, line);
+        if (earlier !== undefined) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${host.text}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
+        }
+        return { host, line, ...parseRegistryOptions(options, host.text, input, line) };
+    });
+}
+function parseRegistryOptions(options, host, input, line) {
+    let http = false;
+    let insecure = false;
+    const caPaths = [];
+    for (const option of options) {
+        if (option === 'http')
+            http = true;
+        else if (option === 'insecure')
+            insecure = true;
+        else if (option.startsWith('ca=') && option.length > 3)
+            caPaths.push(option.slice(3));
+        else if (option === 'ca' || option === 'ca=') {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
+        }
+        else if (option === 'https' || option === 'tls') {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
+        }
+        else {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
+        }
+    }
+    if (http && insecure) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
+    }
+    if (http && caPaths.length > 0) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
+    }
+    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
+}
+function parseMirrors(text, input = 'mirror') {
+    const firstLineOf = (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .firstLineTracker */ .h)();
+    return (0,_lines_js__WEBPACK_IMPORTED_MODULE_2__/* .meaningfulLines */ .K)(text).map(({ text: lineText, line }) => {
+        if (/\s/.test(lineText)) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
+        }
+        const equals = lineText.indexOf('=');
+        const upstream = equals === -1 ? DOCKER_HUB : (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(lineText.slice(0, equals), input, line);
+        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
+        if (list === '' || list.split(',').some(entry => entry === '')) {
+            throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
+        }
+        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
+        for (const mirror of mirrors) {
+            const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line);
+            if (earlier !== undefined) {
+                throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`, 'list each mirror once', line);
+            }
+        }
+        return { upstream, mirrors, line };
+    });
+}
+function parseMirror(entry, input, line) {
+    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
+        (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(entry, input, line);
+    const slash = entry.indexOf('/');
+    const host = (0,_hosts_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHost */ .o)(slash === -1 ? entry : entry.slice(0, slash), input, line);
+    const path = slash === -1 ? '' : entry.slice(slash);
+    if (path !== '' && !MIRROR_PATH.test(path)) {
+        throw new _input_error_js__WEBPACK_IMPORTED_MODULE_1__/* .InputError */ .d(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
+    }
+    return { host, path };
 }
 
 
@@ -143,6 +932,7 @@ const PRIVATE_FILE_MODE = 0o600;
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Nw: () => (/* binding */ currentDockerContext),
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   bs: () => (/* binding */ daemonPaths),
 /* harmony export */   cl: () => (/* binding */ runnerTempDir),
@@ -205,6 +995,24 @@ function daemonPaths(rootless, env) {
         daemonJson: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(config, 'daemon.json'),
         pidFile: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
     };
+}
+/**
+ * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
+ * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
+ * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
+ */
+function currentDockerContext(env, clientConfig) {
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    if (env.DOCKER_HOST)
+        return 'default';
+    try {
+        const context = JSON.parse(clientConfig ?? '{}').currentContext;
+        return context || 'default';
+    }
+    catch {
+        return 'default';
+    }
 }
 
 
@@ -624,773 +1432,21 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/compat get default export */
-/******/ (() => {
-/******/ 	// getDefaultExport function for compatibility with non-harmony modules
-/******/ 	__nccwpck_require__.n = (module) => {
-/******/ 		var getter = module && module.__esModule ?
-/******/ 			() => (module['default']) :
-/******/ 			() => (module);
-/******/ 		__nccwpck_require__.d(getter, { a: getter });
-/******/ 		return getter;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/compat */
-/******/ 
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/runner.ts
-var src_runner = __nccwpck_require__(4813);
-;// CONCATENATED MODULE: ./src/inputs/input-error.ts
-/**
- * The one error type for bad input. It carries what a user needs to fix the
- * workflow file: which input, which line of a list input, and what to write
- * instead. steps/main.ts prints it once, with runner.setFailed.
- */
-class InputError extends Error {
-    input;
-    problem;
-    fix;
-    line;
-    constructor(input, problem, fix, line) {
-        super(`${InputError.where(input, line)}: ${problem}. Fix: ${fix}`);
-        this.input = input;
-        this.problem = problem;
-        this.fix = fix;
-        this.line = line;
-        this.name = 'InputError';
-    }
-    static where(input, line) {
-        return line === undefined ? `Input '${input}'` : `Input '${input}', line ${line}`;
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: ./src/paths.ts
-var paths = __nccwpck_require__(8431);
-// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
-var command = __nccwpck_require__(8253);
-;// CONCATENATED MODULE: ./src/host/docker-engine.ts
-/** The local Docker daemon's socket, where the docker CLI's default context points. */
-const DOCKER_SOCKET = '/var/run/docker.sock';
-/**
- * True when `docker` talks to the local daemon through its default socket:
- * no DOCKER_HOST or DOCKER_CONTEXT, no other context chosen in the client
- * config. Only then is a request to the socket what the CLI would do.
- */
-function usesLocalDaemon(env, clientConfig) {
-    if (env.DOCKER_HOST || env.DOCKER_CONTEXT)
-        return false;
-    if (clientConfig === undefined)
-        return true;
-    try {
-        const context = JSON.parse(clientConfig).currentContext;
-        return context === undefined || context === '' || context === 'default';
-    }
-    catch {
-        return false;
-    }
-}
-/** A container's log (stdout and stderr, as the Engine API streams it); undefined on any failure. */
-async function containerLog(container, timeoutMs = 2000) {
-    // Loaded here, not with the module: node:http costs the post step, which never asks, about 15 ms.
-    const { request } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 7067, 23));
-    return new Promise(resolve => {
-        // agent: false, so no kept-alive socket holds the step open after its work.
-        const req = request({
-            agent: false,
-            socketPath: DOCKER_SOCKET,
-            path: `/containers/${encodeURIComponent(container)}/logs?stdout=1&stderr=1`,
-            timeout: timeoutMs
-        }, response => {
-            if (response.statusCode !== 200) {
-                response.resume();
-                resolve(undefined);
-                return;
-            }
-            const chunks = [];
-            response.on('data', (chunk) => chunks.push(chunk));
-            response.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')));
-            response.on('error', () => resolve(undefined));
-        });
-        req.on('timeout', () => req.destroy());
-        req.on('error', () => resolve(undefined));
-        req.end();
-    });
-}
-
-;// CONCATENATED MODULE: ./src/host/buildx.ts
+/***/ 3292:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  zx: () => (/* reexport */ TomlError),
+  qg: () => (/* reexport */ parse),
+  As: () => (/* reexport */ stringify)
+});
 
+// UNUSED EXPORTS: TomlDate, default
 
-
-
-/** The buildx plugin's file name, as the Docker CLI looks for it. */
-const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
-/** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
-function buildxPluginPath(env) {
-    return (0,paths/* cliPluginDirs */._R)(env)
-        .map(dir => (0,external_node_path_.join)(dir, BUILDX_PLUGIN))
-        .find(path => (0,external_node_fs_.existsSync)(path));
-}
-/** The Docker client config's text; undefined when there is none. */
-function clientConfig() {
-    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
-    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
-}
-/**
- * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
- * CLI would find it (buildx runs standalone the same): that saves the CLI's own
- * start, about 30 ms a call. Through `docker` when the client config names
- * plugin directories of its own, or no plugin is where the CLI looks.
- * Errors name the command as `docker buildx ...`, the one a user can rerun.
- */
-function buildx(args, options = {}) {
-    const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env);
-    return plugin ? (0,command/* tryCommand */.HQ)(plugin, args, options) : (0,command/* tryCommand */.HQ)('docker', ['buildx', ...args], options);
-}
-async function runBuildx(args, options = {}) {
-    const result = await buildx(args, options);
-    if (result.exitCode !== 0)
-        throw new command/* CommandError */.Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
-    return result.stdout;
-}
-/** buildx refuses to create a builder whose name an existing one has. */
-function isNameTaken(error) {
-    return error instanceof command/* CommandError */.Qd && /existing instance for/i.test(error.stderr);
-}
-/**
- * Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log.
- * `onStart` gets the process id, for a post step that may find it still running.
- */
-async function createBuilder(args, name, onStart) {
-    await src_runner/* group */.Os(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true, onStart }));
-}
-/** The builder, or undefined when buildx knows none of that name. */
-async function inspectBuilder(name) {
-    const result = await buildx(['inspect', name]);
-    if (result.exitCode !== 0) {
-        if (isUnknownBuilder(result.stderr))
-            return undefined;
-        throw new command/* CommandError */.Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
-    }
-    return parseInspect(result.stdout);
-}
-/**
- * Removes the builder in one round trip (no inspect first); false when buildx
- * knew none of that name (already gone).
- */
-async function removeBuilder(name) {
-    const result = await buildx(['rm', name]);
-    if (result.exitCode === 0) {
-        src_runner/* info */.pq(`Removed builder ${name}.`);
-        return true;
-    }
-    // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
-    if (/no builder ".*" found/i.test(result.stderr))
-        return false;
-    throw new command/* CommandError */.Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
-}
-function isUnknownBuilder(stderr) {
-    return /no builder .* found|not found/i.test(stderr);
-}
-/**
- * The platforms of a builder that `buildx create --bootstrap` just booted.
- * `buildx inspect` costs about 150 ms (two CLI starts and a `docker exec` into
- * the BuildKit container); for a docker-container builder on the local daemon
- * the same list is in buildkitd's start-up log ("found worker …, platforms=[…]"),
- * one request to the Docker socket away. Anything else, or a log that does not
- * read as expected, falls back to `buildx inspect`.
- */
-async function bootedPlatforms(name, driver, endpoint) {
-    if (driver === 'docker-container' && endpoint === '') {
-        if (usesLocalDaemon(process.env, clientConfig())) {
-            // buildx names the container of a builder's first (and only) node so.
-            const log = await containerLog(`buildx_buildkit_${name}0`);
-            const platforms = log === undefined ? undefined : platformsFromBuildkitdLog(log);
-            if (platforms)
-                return platforms;
-        }
-    }
-    return (await inspectBuilder(name))?.platforms ?? [];
-}
-/** The worker's platforms from buildkitd's log; undefined unless exactly one worker was found. */
-function platformsFromBuildkitdLog(log) {
-    const workers = [...log.matchAll(/found worker .*?platforms=\[([^\]]*)\]/g)];
-    if (workers.length !== 1)
-        return undefined;
-    const platforms = workers[0][1].split(' ').filter(platform => platform !== '');
-    return platforms.length > 0 ? platforms : undefined;
-}
-/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
-function parseInspect(output) {
-    const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? '';
-    const platforms = line
-        .split(',')
-        .map(platform => platform.trim().replace(/\*$/, ''))
-        .filter(platform => platform !== '');
-    return { platforms };
-}
-
-;// CONCATENATED MODULE: ./src/host/builder.ts
-
-
-
-
-/**
- * Creates the builder. A builder of the same name left by a crashed job (usual
- * on self-hosted runners) is removed and created again, unless `replace: false`.
- */
-async function createReplacingLeftover(createArgs, name, replace, hooks) {
-    try {
-        await createBuilder(createArgs, name, hooks.onStart);
-        return;
-    }
-    catch (error) {
-        if (!isNameTaken(error)) {
-            await removeHalfMadeBuilder(name);
-            throw error;
-        }
-    }
-    if (!replace) {
-        hooks.notOurs();
-        throw new InputError('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``);
-    }
-    src_runner/* info */.pq(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`);
-    await removeBuilder(name);
-    try {
-        await createBuilder(createArgs, name, hooks.onStart);
-    }
-    catch (error) {
-        await removeHalfMadeBuilder(name);
-        throw error;
-    }
-}
-/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
-async function removeHalfMadeBuilder(name) {
-    try {
-        await removeBuilder(name);
-    }
-    catch (error) {
-        // A cancelled job starts no command: the post step removes it, from the undo record.
-        if (error instanceof command/* CommandError */.Qd && error.exitCode === command/* CANCELLED_EXIT_CODE */.pL)
-            return;
-        src_runner/* warning */.$e(`Could not remove the half-created builder ${name}: ${error.message}. Remove it with \`docker buildx rm ${name}\`.`);
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/host/builder-lease.ts
-
-
-
-
-
-/** Where the lease of builder `name` lives: beside buildx's builder store, which has the same reach. */
-function leasePath(name, env) {
-    return (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(env), 'buildx', 'setup-buildkit-registry-leases', `${name}.json`);
-}
-/** A process's start time, from /proc (clock ticks since boot); undefined when it is gone or unknown. */
-function processStart(pid) {
-    try {
-        // Field 22, counted after the command name, which is in parentheses and may hold spaces.
-        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The lease this job would take. */
-function ownLease(builder, env) {
-    const job = [
-        env.GITHUB_REPOSITORY,
-        env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
-        env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
-    ];
-    return {
-        builder,
-        host: (0,external_node_os_.hostname)(),
-        pid: process.ppid,
-        started: processStart(process.ppid) ?? '',
-        job: job.filter(part => !!part).join(', ') || `process ${process.ppid}`
-    };
-}
-/** True while the job that holds `lease` runs; a lease from another machine counts as held (nothing tells). */
-function isHeld(lease) {
-    if (lease.host !== (0,external_node_os_.hostname)())
-        return true;
-    return lease.started !== '' && processStart(lease.pid) === lease.started;
-}
-function sameHolder(a, b) {
-    return a.host === b.host && a.pid === b.pid && a.started === b.started;
-}
-async function readLease(path) {
-    try {
-        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
-    }
-    catch {
-        // None, or not one of ours to read: as if none.
-        return undefined;
-    }
-}
-/**
- * Takes the lease on `lease.builder` for this job: made with O_EXCL, so of two
- * jobs starting at once one wins; a lease whose job is gone is taken over.
- * Returns the job that holds it when that is another, live job.
- */
-async function takeLease(path, lease) {
-    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
-    const content = `${JSON.stringify(lease)}\n`;
-    try {
-        await (0,promises_.writeFile)(path, content, { flag: 'wx' });
-        return undefined;
-    }
-    catch (error) {
-        if (error.code !== 'EEXIST')
-            throw error;
-    }
-    const held = await readLease(path);
-    if (held && !sameHolder(held, lease) && isHeld(held))
-        return held;
-    await (0,promises_.writeFile)(path, content);
-    return undefined;
-}
-/** Post: removes the lease if it is still this job's. */
-async function releaseLease(path, lease) {
-    const held = await readLease(path);
-    if (held && sameHolder(held, lease))
-        await rm(path, { force: true });
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/host/buildx-install.ts
-
-
-
-
-
-
-/**
- * Where the releases come from. The environment variables exist for the tests,
- * which serve a real buildx binary from a local server; users leave them unset.
- */
-function releasesUrl() {
-    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL || 'https://github.com/docker/buildx/releases';
-}
-function apiUrl() {
-    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL || 'https://api.github.com/repos/docker/buildx';
-}
-/**
- * @actions/tool-cache, loaded only when buildx is installed: with the HTTP
- * client and undici it is most of the bundle, which most runs never need.
- */
-function toolCache() {
-    return __nccwpck_require__.e(/* import() */ 991).then(__nccwpck_require__.bind(__nccwpck_require__, 5991));
-}
-/** The release asset for this runner, as buildx names them: `buildx-v0.19.3.linux-amd64`. */
-function releaseAssetName(version, platform, arch) {
-    const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform];
-    const cpu = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
-    if (!os || !cpu)
-        throw new Error(`buildx publishes no release for ${platform}/${arch}`);
-    return `buildx-${version}.${os}-${cpu}${platform === 'win32' ? '.exe' : ''}`;
-}
-/** The sha256 that the release's checksums file gives for `asset` (lines: `<sha256> *<asset>`). */
-function checksumFor(checksums, asset) {
-    for (const line of checksums.split('\n')) {
-        const [sum, name] = line.trim().split(/\s+\*?/);
-        if (name === asset && /^[0-9a-f]{64}$/.test(sum))
-            return sum;
-    }
-    return undefined;
-}
-/**
- * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI
- * plugin: from the tool cache when there, else downloaded and checked against
- * the release's checksums file. Returns the version installed.
- */
-async function installBuildx(requested) {
-    return src_runner/* group */.Os(`Installing buildx ${requested}`, async () => {
-        const version = requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`;
-        const asset = releaseAssetName(version, process.platform, process.arch);
-        const pluginName = BUILDX_PLUGIN;
-        let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch);
-        if (cachedDir) {
-            src_runner/* info */.pq(`buildx ${version} found in the tool cache: ${cachedDir}`);
-        }
-        else {
-            cachedDir = await downloadVerified(version, asset, pluginName);
-        }
-        const pluginDir = (0,paths/* cliPluginDirs */._R)(process.env)[0];
-        await (0,promises_.mkdir)(pluginDir, { recursive: true });
-        await (0,promises_.copyFile)((0,external_node_path_.join)(cachedDir, pluginName), (0,external_node_path_.join)(pluginDir, pluginName));
-        await (0,promises_.chmod)((0,external_node_path_.join)(pluginDir, pluginName), 0o755);
-        src_runner/* info */.pq(`Installed as ${(0,external_node_path_.join)(pluginDir, pluginName)}`);
-        return version;
-    });
-}
-/** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
-async function withDownloadDir(use) {
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,paths/* runnerTempDir */.cl)(process.env), 'buildx-download-'));
-    try {
-        return await use(dir);
-    }
-    finally {
-        await (0,promises_.rm)(dir, { recursive: true, force: true });
-    }
-}
-/** Downloads the binary and checksums.txt, verifies, and caches the binary. */
-async function downloadVerified(version, asset, pluginName) {
-    return withDownloadDir(async (downloads) => {
-        const tc = await toolCache();
-        const base = `${releasesUrl()}/download/${version}`;
-        const binary = await tc.downloadTool(`${base}/${asset}`, (0,external_node_path_.join)(downloads, asset));
-        const checksums = await (0,promises_.readFile)(await tc.downloadTool(`${base}/checksums.txt`, (0,external_node_path_.join)(downloads, 'checksums.txt')), 'utf8');
-        const expected = checksumFor(checksums, asset);
-        if (!expected)
-            throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`);
-        const actual = (0,external_node_crypto_.createHash)('sha256')
-            .update(await (0,promises_.readFile)(binary))
-            .digest('hex');
-        if (actual !== expected)
-            throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`);
-        const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch);
-        src_runner/* info */.pq(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`);
-        return cachedDir;
-    });
-}
-async function latestVersion() {
-    return withDownloadDir(async (downloads) => {
-        const tc = await toolCache();
-        const release = JSON.parse(await (0,promises_.readFile)(await tc.downloadTool(`${apiUrl()}/releases/latest`, (0,external_node_path_.join)(downloads, 'latest.json')), 'utf8'));
-        if (!release.tag_name)
-            throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)');
-        return release.tag_name;
-    });
-}
-/** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
-async function ensureBuildx(requested) {
-    if (requested !== '') {
-        await installBuildx(requested);
-    }
-    else if (!buildxPluginPath(process.env)) {
-        src_runner/* info */.pq('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).');
-        await installBuildx('latest');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/host/files.ts
-
-
-
-
-/**
- * The path of a new job directory, unique even for concurrent jobs. Chosen
- * before it is made, so main can record it first: a job cancelled in between
- * leaves post a directory to remove, never one it does not know of.
- */
-function newJobDirPath(parent) {
-    return (0,external_node_path_.join)(parent, `setup-buildkit-registry-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-}
-/** Makes the job directory, which only this user can enter; fails if anything is there already. */
-async function createJobDir(dir) {
-    await inRunnerTemp(dir, async () => {
-        await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
-        await (0,promises_.mkdir)(dir, { mode: 0o700 });
-        await (0,promises_.chmod)(dir, 0o700);
-    });
-}
-/**
- * Writes each file with its mode. `wx` refuses to follow or overwrite
- * anything already there, and the explicit chmod undoes the umask.
- */
-async function writePlannedFiles(files, jobDir) {
-    await inRunnerTemp(jobDir, async () => {
-        for (const file of files) {
-            await (0,promises_.mkdir)((0,external_node_path_.dirname)(file.path), { recursive: true, mode: 0o700 });
-            await (0,promises_.writeFile)(file.path, file.content, { mode: file.mode, flag: 'wx' });
-            await (0,promises_.chmod)(file.path, file.mode);
-        }
-    });
-}
-/** The machine's own faults there (full, read-only, not ours) named as the runner's temp directory's. */
-async function inRunnerTemp(jobDir, write) {
-    try {
-        await write();
-    }
-    catch (error) {
-        const code = error.code;
-        const why = {
-            ENOSPC: 'no space left on device',
-            EDQUOT: 'disk quota exceeded',
-            EROFS: 'it is read-only',
-            EACCES: 'permission denied',
-            EPERM: 'permission denied'
-        };
-        if (code === undefined || !(code in why))
-            throw error;
-        throw new Error(`cannot write the job's files in RUNNER_TEMP (${(0,external_node_path_.dirname)(jobDir)}): ${why[code]} (${code}). Free space there, or give the runner a writable temp directory`);
-    }
-}
-/** Removes the directory and all in it; false when it was already gone. */
-async function removeJobDir(dir) {
-    const existed = (0,external_node_fs_.existsSync)(dir);
-    await (0,promises_.rm)(dir, { recursive: true, force: true });
-    return existed;
-}
-
-;// CONCATENATED MODULE: ./src/host/processes.ts
-
-
-
-/** The first `command` on PATH that this user may run; undefined when there is none. */
-function findOnPath(command, env) {
-    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(dir => dir !== '')) {
-        try {
-            (0,external_node_fs_.accessSync)((0,external_node_path_.join)(dir, command), external_node_fs_.constants.X_OK);
-            return (0,external_node_path_.join)(dir, command);
-        }
-        catch {
-            // Not in this directory.
-        }
-    }
-    return undefined;
-}
-/** The command line of process `pid`, joined by spaces; undefined when it is gone (or no /proc). */
-function commandLine(pid) {
-    try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-    }
-    catch {
-        return undefined;
-    }
-}
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/**
- * Stops a command main started that outlived it (main was killed before it
- * could stop it), if `pid` is still that command: its command line must name
- * `mark` (the builder), so a reused pid is never touched. SIGTERM, then
- * SIGKILL after `graceMs`. True when there was one to stop.
- */
-async function stopStrayCommand(pid, mark, graceMs) {
-    const isIt = () => commandLine(pid)?.includes(mark) ?? false;
-    if (!isIt())
-        return false;
-    const signal = (name) => {
-        try {
-            process.kill(pid, name);
-        }
-        catch {
-            // Gone meanwhile.
-        }
-    };
-    signal('SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (isIt() && Date.now() < deadline)
-        await sleep(50);
-    if (isIt())
-        signal('SIGKILL');
-    while (isIt())
-        await sleep(50);
-    return true;
-}
-
-// EXTERNAL MODULE: ./src/model.ts
-var model = __nccwpck_require__(182);
 ;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
@@ -2706,584 +2762,973 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./src/inputs/input-file.ts
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat */
+/******/ 
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = new URL('.', import.meta.url).pathname.slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/runner.ts
+var src_runner = __nccwpck_require__(4813);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(9354);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/paths.ts
+var paths = __nccwpck_require__(8431);
+;// CONCATENATED MODULE: ./src/host/builder-info.ts
+// What `docker buildx inspect` says about a builder, read into the shape docker/setup-buildx-action
+// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
+// Apache-2.0), ported line for line so the JSON is the same, key for key.
+function builderOutputs(info) {
+    const platforms = [];
+    for (const node of info.nodes) {
+        for (const platform of node.platforms?.split(',') ?? [])
+            if (!platforms.includes(platform))
+                platforms.push(platform);
+    }
+    const first = info.nodes[0] ?? {};
+    return {
+        driver: info.driver ?? '',
+        platforms: platforms.join(','),
+        nodes: JSON.stringify(info.nodes, undefined, 2),
+        endpoint: first.endpoint ?? '',
+        status: first.status ?? '',
+        flags: first['buildkitd-flags'] ?? ''
+    };
+}
+/** `docker buildx inspect NAME` (run with DEBUG=1, which adds the features) → the builder and its nodes. */
+function parseBuilderInspect(data) {
+    const builder = { nodes: [] };
+    let parsingType;
+    let currentNode = {};
+    let currentGCPolicy;
+    let currentDevice;
+    let currentFile;
+    for (const line of data.trim().split(`\n`)) {
+        const [key, ...rest] = line.split(':');
+        const lkey = key.toLowerCase();
+        const value = rest.map(v => v.trim()).join(':');
+        if (key.length == 0)
+            continue;
+        switch (true) {
+            case lkey == 'name':
+                parsingType = undefined;
+                if (builder.name == undefined) {
+                    builder.name = value;
+                }
+                else {
+                    if (currentGCPolicy && currentNode.gcPolicy) {
+                        currentNode.gcPolicy.push(currentGCPolicy);
+                        currentGCPolicy = undefined;
+                    }
+                    if (currentNode.name)
+                        builder.nodes.push(currentNode);
+                    currentNode = { name: value };
+                }
+                break;
+            case lkey == 'driver':
+                parsingType = undefined;
+                builder.driver = value;
+                break;
+            case lkey == 'last activity':
+                parsingType = undefined;
+                builder.lastActivity = new Date(value);
+                break;
+            case lkey == 'endpoint':
+                parsingType = undefined;
+                currentNode.endpoint = value;
+                break;
+            case lkey == 'driver options':
+                parsingType = undefined;
+                currentNode['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v => v.replace(/^(.*)="(.*)"$/g, '$1=$2'));
+                break;
+            case lkey == 'status':
+                parsingType = undefined;
+                currentNode.status = value;
+                break;
+            case lkey == 'buildkit daemon flags':
+            case lkey == 'flags': // buildx < v0.13
+                parsingType = undefined;
+                currentNode['buildkitd-flags'] = value;
+                break;
+            case lkey == 'buildkit version':
+            case lkey == 'buildkit': // buildx < v0.13
+                parsingType = undefined;
+                currentNode.buildkit = value;
+                break;
+            case lkey == 'platforms': {
+                parsingType = undefined;
+                if (!value)
+                    break;
+                // Platforms set by the user (`*`) are the node's preferred ones: only those then.
+                const platforms = value.includes('*')
+                    ? value
+                        .split(', ')
+                        .filter(platform => platform.includes('*'))
+                        .map(platform => platform.replace(/\*/g, ''))
+                    : value.split(', ');
+                currentNode.platforms = platforms.join(',');
+                break;
+            }
+            case lkey == 'features':
+                parsingType = 'features';
+                currentNode.features = {};
+                break;
+            case lkey == 'labels':
+                parsingType = 'label';
+                currentNode.labels = {};
+                break;
+            case lkey == 'devices':
+                parsingType = 'devices';
+                currentNode.devices = currentNode.devices || [];
+                break;
+            case lkey.startsWith('gc policy rule#'):
+                parsingType = 'gcpolicy';
+                if (currentNode.gcPolicy && currentGCPolicy) {
+                    currentNode.gcPolicy.push(currentGCPolicy);
+                    currentGCPolicy = undefined;
+                }
+                break;
+            case lkey.startsWith('file#'):
+                parsingType = 'file';
+                currentFile = key.split('#')[1];
+                currentNode.files = currentNode.files || {};
+                currentNode.files[currentFile] = '';
+                break;
+            default: {
+                if (parsingType && parsingType !== 'devices' && currentNode.devices && currentDevice) {
+                    currentNode.devices.push(currentDevice);
+                    currentDevice = undefined;
+                }
+                switch (parsingType || '') {
+                    case 'features':
+                        currentNode.features = currentNode.features || {};
+                        currentNode.features[key.trim()] = Boolean(value);
+                        break;
+                    case 'label':
+                        currentNode.labels = currentNode.labels || {};
+                        currentNode.labels[key.trim()] = value;
+                        break;
+                    case 'devices':
+                        switch (lkey.trim()) {
+                            case 'name':
+                                if (currentNode.devices && currentDevice)
+                                    currentNode.devices.push(currentDevice);
+                                currentDevice = { name: value };
+                                break;
+                            case 'on-demand':
+                                if (currentDevice && value)
+                                    currentDevice.onDemand = value == 'true';
+                                break;
+                            case 'automatically allowed':
+                                if (currentDevice && value)
+                                    currentDevice.autoAllow = value == 'true';
+                                break;
+                            case 'annotations':
+                                if (currentDevice)
+                                    currentDevice.annotations = currentDevice.annotations || {};
+                                break;
+                            default:
+                                if (currentDevice && currentDevice.annotations)
+                                    currentDevice.annotations[key.trim()] = value;
+                        }
+                        break;
+                    case 'gcpolicy':
+                        currentNode.gcPolicy = currentNode.gcPolicy || [];
+                        currentGCPolicy = currentGCPolicy || {};
+                        switch (lkey.trim()) {
+                            case 'all':
+                                currentGCPolicy.all = value == 'true';
+                                break;
+                            case 'filters':
+                                if (value)
+                                    currentGCPolicy.filter = value.split(',');
+                                break;
+                            case 'keep duration':
+                                currentGCPolicy.keepDuration = value;
+                                break;
+                            case 'keep bytes':
+                                currentGCPolicy.keepBytes = value;
+                                break;
+                            case 'reserved space':
+                                currentGCPolicy.reservedSpace = value;
+                                break;
+                            case 'max used space':
+                                currentGCPolicy.maxUsedSpace = value;
+                                break;
+                            case 'min free space':
+                                currentGCPolicy.minFreeSpace = value;
+                                break;
+                        }
+                        break;
+                    case 'file':
+                        if (currentFile && currentNode.files) {
+                            if (currentNode.files[currentFile].length > 0)
+                                currentNode.files[currentFile] += '\n';
+                            currentNode.files[currentFile] += line.replace(/^\s>\s?/, '');
+                        }
+                        break;
+                }
+            }
+        }
+    }
+    if (currentDevice && currentNode.devices)
+        currentNode.devices.push(currentDevice);
+    if (currentGCPolicy && currentNode.gcPolicy)
+        currentNode.gcPolicy.push(currentGCPolicy);
+    if (currentNode.name)
+        builder.nodes.push(currentNode);
+    return builder;
+}
+
+// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
+var command = __nccwpck_require__(8253);
+;// CONCATENATED MODULE: ./src/host/buildx.ts
+
+
+
+
+
+
+/** The buildx plugin's file name, as the Docker CLI looks for it. */
+const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx';
+/** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
+function buildxPluginPath(env) {
+    return (0,paths/* cliPluginDirs */._R)(env)
+        .map(dir => (0,external_node_path_.join)(dir, BUILDX_PLUGIN))
+        .find(path => (0,external_node_fs_.existsSync)(path));
+}
+/** The Docker client config's text; undefined when there is none. */
+function clientConfig() {
+    const path = (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(process.env), 'config.json');
+    return (0,external_node_fs_.existsSync)(path) ? (0,external_node_fs_.readFileSync)(path, 'utf8') : undefined;
+}
+/**
+ * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
+ * CLI would find it (buildx runs standalone the same): that saves the CLI's own
+ * start, about 30 ms a call. Through `docker` when the client config names
+ * plugin directories of its own, or no plugin is where the CLI looks.
+ * Errors name the command as `docker buildx ...`, the one a user can rerun.
+ */
+function buildx(args, options = {}) {
+    const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env);
+    return plugin ? (0,command/* tryCommand */.HQ)(plugin, args, options) : (0,command/* tryCommand */.HQ)('docker', ['buildx', ...args], options);
+}
+async function runBuildx(args, options = {}) {
+    const result = await buildx(args, options);
+    if (result.exitCode !== 0)
+        throw new command/* CommandError */.Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
+    return result.stdout;
+}
+/** buildx refuses to create a builder whose name an existing one has. */
+function isNameTaken(error) {
+    return error instanceof command/* CommandError */.Qd && /existing instance for/i.test(error.stderr);
+}
+/**
+/**
+ * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
+ * nodes), their output folded in the log. `onStart` gets each process's id, for a post step
+ * that may find it still running.
+ */
+async function createBuilder(args, appendArgs, name, onStart) {
+    await src_runner/* group */.Os(`Creating builder ${name}`, async () => {
+        await runBuildx(args.slice(1), { show: true, onStart });
+        for (const nodeArgs of appendArgs)
+            await runBuildx(nodeArgs.slice(1), { show: true, onStart });
+    });
+}
+/**
+ * The builder and its nodes, or undefined when buildx knows none of that name. DEBUG=1 makes
+ * buildx list the nodes' features, as docker/setup-buildx-action's `nodes` output has them.
+ */
+async function inspectBuilder(name) {
+    const result = await buildx(['inspect', name], { env: { DEBUG: '1' } });
+    if (result.exitCode !== 0) {
+        if (isUnknownBuilder(result.stderr))
+            return undefined;
+        throw new command/* CommandError */.Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
+    }
+    return parseBuilderInspect(result.stdout);
+}
+/**
+ * Removes the builder in one round trip (no inspect first); false when buildx
+ * knew none of that name (already gone). `keepState` keeps a docker-container
+ * builder's BuildKit state volume (`keep-state`).
+ */
+async function removeBuilder(name, keepState = false) {
+    const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])]);
+    if (result.exitCode === 0) {
+        src_runner/* info */.pq(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`);
+        return true;
+    }
+    // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
+    if (/no builder ".*" found/i.test(result.stderr))
+        return false;
+    throw new command/* CommandError */.Qd(`docker buildx rm ${name}`, result.exitCode, result.stderr);
+}
+function isUnknownBuilder(stderr) {
+    return /no builder .* found|not found/i.test(stderr);
+}
+/** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
+async function installBuildxAlias() {
+    await src_runner/* group */.Os('Setting buildx as the docker build command (install)', () => runBuildx(['install'], { show: true }));
+}
+/** Undoes installBuildxAlias. */
+async function uninstallBuildxAlias() {
+    await runBuildx(['uninstall']);
+    runner.info('docker build is the docker build command again (buildx uninstall).');
+}
+
+;// CONCATENATED MODULE: ./src/host/builder.ts
+
+
 
 
 /**
- * Reads a file an input names. `orInstead` is the other way to give the same
- * thing, for the fix; `line` the line of a list input that named it.
+ * Creates the builder. A builder of the same name left by a crashed job (usual
+ * on self-hosted runners) is removed and created again, unless `replace: false`.
  */
-function readInputFile(input, path, orInstead, line) {
+async function createReplacingLeftover(createArgs, appendArgs, name, replace, hooks) {
     try {
-        return (0,external_node_fs_.readFileSync)(path, 'utf8');
+        await createBuilder(createArgs, appendArgs, name, hooks.onStart);
+        return;
     }
     catch (error) {
-        const code = error.code;
-        const why = code === 'ENOENT'
-            ? 'does not exist'
-            : code === 'EACCES'
-                ? 'cannot be read (permission denied)'
-                : code === 'EISDIR'
-                    ? 'is a directory'
-                    : `cannot be read (${code})`;
-        throw new InputError(input, `the file '${path}' ${why} (relative paths start at ${process.cwd()})`, `check the path, or ${orInstead}`, line);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/base-config.ts
-
-
-
-
-/** The buildkitd.toml to start from: a file, inline text, or none. */
-function readBaseConfig() {
-    const path = src_runner/* getInput */.V4('buildkitd-config');
-    const inline = src_runner/* getInput */.V4('buildkitd-config-inline', { trimWhitespace: false });
-    if (path !== '' && inline.trim() !== '') {
-        throw new InputError('buildkitd-config-inline', 'is set together with `buildkitd-config`', 'keep one of them: a path to a TOML file, or the TOML text inline');
-    }
-    if (path !== '') {
-        const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`');
-        return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' };
-    }
-    if (inline.trim() !== '')
-        return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' };
-    return undefined;
-}
-function parseBaseConfig(input, text) {
-    try {
-        return parse(text);
-    }
-    catch (error) {
-        if (error instanceof TomlError) {
-            const reason = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-            throw new InputError(input, `invalid TOML: ${reason}`, `correct the TOML at line ${error.line}, column ${error.column}`, error.line);
+        if (!isNameTaken(error)) {
+            await removeHalfMadeBuilder(name);
+            throw error;
         }
+    }
+    if (!replace) {
+        hooks.notOurs();
+        throw new input_error/* InputError */.d('name', `a builder named '${name}' already exists`, `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``);
+    }
+    src_runner/* info */.pq(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`);
+    await removeBuilder(name);
+    try {
+        await createBuilder(createArgs, appendArgs, name, hooks.onStart);
+    }
+    catch (error) {
+        await removeHalfMadeBuilder(name);
         throw error;
     }
 }
-
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: ./src/inputs/hosts.ts
-
-
-const HOST_FORM = 'HOST or HOST:PORT (an IPv6 address in brackets: [::1]:5000)';
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
-/**
- * Parses a registry address strictly, so that its text can become a TOML key
- * and a file name without escaping anything. The one place a host is split
- * into name and port; the rest of the action reads the parts.
- */
-function parseHost(text, input, line) {
-    const fail = (problem, fix) => {
-        throw new InputError(input, problem, fix, line);
-    };
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text);
-    if (scheme) {
-        const bare = text.slice(scheme[0].length).replace(/\/.*$/, '');
-        const hint = scheme[1].toLowerCase() === 'http' ? ` and add the \`http\` option (\`${bare} http\`)` : '';
-        fail(`'${text}' has a scheme`, `drop '${scheme[0]}' and write '${bare}'${hint}`);
-    }
-    if (text.includes('/')) {
-        fail(`'${text}' has a path`, `write only ${HOST_FORM}, e.g. '${text.replace(/\/.*$/, '')}'`);
-    }
-    let hostname;
-    let port;
-    const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-    if (bracketed) {
-        hostname = bracketed[1];
-        port = bracketed[2];
-        if ((0,external_node_net_.isIP)(hostname) !== 6)
-            fail(`'${hostname}' in brackets is not an IPv6 address`, `write ${HOST_FORM}`);
-    }
-    else {
-        if ((0,external_node_net_.isIP)(text) === 6)
-            fail(`the IPv6 address '${text}' is not in brackets`, `write '[${text}]' (with a port: '[${text}]:5000')`);
-        const colon = text.lastIndexOf(':');
-        hostname = colon === -1 ? text : text.slice(0, colon);
-        port = colon === -1 ? undefined : text.slice(colon + 1);
-        const validName = (0,external_node_net_.isIP)(hostname) === 4 || (hostname.length <= 253 && hostname.split('.').every(label => DNS_LABEL.test(label)));
-        if (!validName)
-            fail(`'${hostname}' is not a valid host name or address`, `write ${HOST_FORM}`);
-    }
-    if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) {
-        fail(`'${port}' is not a port number`, 'use a port from 1 to 65535, or none for the default (443, or 80 with `http`)');
-    }
-    return { text, hostname, port: port === undefined ? undefined : Number(port) };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/lines.ts
-/**
- * Splits a multi-line input into its meaningful lines, keeping 1-based line
- * numbers. `#` starts a comment at the beginning of a line or after white space.
- */
-function meaningfulLines(text) {
-    return text
-        .split(/\r?\n/)
-        .map((raw, index) => ({ text: raw.replace(/(^|\s)#.*$/, '').trim(), line: index + 1 }))
-        .filter(entry => entry.text !== '');
-}
-/**
- * The list inputs take one entry per key: this remembers the line each key
- * (a host, compared case-insensitively as DNS does) first came on, and returns
- * that line when it comes again, so the error can name both lines.
- */
-function firstLineTracker() {
-    const firstLines = new Map();
-    return (key, line) => {
-        const normalized = key.toLowerCase();
-        const earlier = firstLines.get(normalized);
-        if (earlier === undefined)
-            firstLines.set(normalized, line);
-        return earlier;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/credentials.ts
-
-
-
-const FORM = 'HOST=USERNAME:PASSWORD, e.g. registry.internal:5443=ci:${{ secrets.REGISTRY_PASSWORD }}';
-/**
- * Parses the `credentials` input. Errors name the line but never quote it:
- * it holds a password.
- */
-function parseCredentialLines(text, input = 'credentials') {
-    const firstLineOf = firstLineTracker();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        const equals = lineText.indexOf('=');
-        const colon = lineText.indexOf(':', equals + 1);
-        if (equals <= 0 || colon === -1)
-            throw new InputError(input, 'is not HOST=USERNAME:PASSWORD (the line is not shown: it holds a password)', `write ${FORM}`, line);
-        const host = parseHost(lineText.slice(0, equals), input, line).text;
-        const username = lineText.slice(equals + 1, colon);
-        const password = lineText.slice(colon + 1);
-        if (username === '' || password === '')
-            throw new InputError(input, `the ${username === '' ? 'username' : 'password'} for ${host} is empty`, `write ${FORM}`, line);
-        const earlier = firstLineOf(host, line);
-        if (earlier !== undefined)
-            throw new InputError(input, `${host} has credentials on line ${earlier} already`, 'keep one line per registry', line);
-        return { host, username, password };
-    });
-}
-/**
- * `username`/`password` apply to every listed registry; a `credentials` line
- * for a host wins over them.
- */
-function resolveCredentials(registryHosts, pair, lines) {
-    const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]));
-    const fromPair = pair
-        ? registryHosts.filter(host => !byHost.has(host.toLowerCase())).map(host => ({ host, ...pair }))
-        : [];
-    return [...fromPair, ...lines];
-}
-
-;// CONCATENATED MODULE: ./src/inputs/pem.ts
-
-const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/;
-/** True when an input value is PEM text rather than a path to a file. */
-function looksLikePem(value) {
-    return value.includes('-----BEGIN ');
-}
-/**
- * The certificates in a PEM bundle, each parsed, so that a truncated secret or
- * a key pasted into the wrong input is caught here rather than inside BuildKit.
- * Throws a plain Error saying what is wrong; callers add the input name.
- */
-function parseCertificates(pem) {
-    const blocks = pem.match(CERTIFICATE_BLOCK) ?? [];
-    if (blocks.length === 0) {
-        throw new Error(looksLikePem(pem)
-            ? 'it holds no "BEGIN CERTIFICATE" block'
-            : 'it is not PEM text (no "-----BEGIN CERTIFICATE-----" line)');
-    }
-    return blocks.map((block, index) => {
-        try {
-            return new external_node_crypto_.X509Certificate(block);
-        }
-        catch (error) {
-            throw new Error(`certificate ${index + 1} of ${blocks.length} does not parse (${error.message}); the secret may be truncated`);
-        }
-    });
-}
-/** The PEM blocks alone, one per line group, so whatever surrounds them in a secret is not written out. */
-function normalizeCertificates(pem) {
-    return `${parseCertificates(pem)
-        .map(certificate => certificate.toString().trim())
-        .join('\n')}\n`;
-}
-/** Parses an unencrypted private key; BuildKit cannot ask for a passphrase. */
-function parsePrivateKey(pem) {
-    const block = PRIVATE_KEY_BLOCK.exec(pem);
-    if (!block)
-        throw new Error('it is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" block)');
-    if (block[1] === 'ENCRYPTED PRIVATE KEY')
-        throw new Error('it is encrypted, and BuildKit cannot take a passphrase');
+/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
+async function removeHalfMadeBuilder(name) {
     try {
-        return (0,external_node_crypto_.createPrivateKey)(block[0]);
+        await removeBuilder(name);
     }
     catch (error) {
-        throw new Error(`it does not parse (${error.message})`);
+        // A cancelled job starts no command: the post step removes it, from the undo record.
+        if (error instanceof command/* CommandError */.Qd && error.exitCode === command/* CANCELLED_EXIT_CODE */.pL)
+            return;
+        src_runner/* warning */.$e(`Could not remove the half-created builder ${name}: ${error.message}. Remove it with \`docker buildx rm ${name}\`.`);
     }
 }
 
-;// CONCATENATED MODULE: ./src/inputs/pem-inputs.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/host/buildx-install.ts
 
 
 
 
-// Inputs that hold PEM: text (usually a secret) or a path to a file. Here they
-// are read, masked in the log, and checked, so a truncated secret or a key in
-// the wrong input fails the step with its input name rather than inside BuildKit.
+
+
 /**
- * Reads an input that holds PEM text or a path to a PEM file, masks it when
- * it is text (and a key always), and checks it. undefined when empty.
+ * Where the releases come from. The environment variables exist for the tests,
+ * which serve a real buildx binary from a local server; users leave them unset.
  */
-function readPemInput(input, holds) {
-    const value = src_runner/* getInput */.V4(input);
-    if (value === '')
-        return undefined;
-    const isText = looksLikePem(value);
-    if (isText)
-        maskPem(value);
-    const pem = isText ? value : readPemPath(input, value);
-    // A key read from a file is masked too, in case a later step prints it.
-    if (!isText && holds === 'key')
-        maskPem(pem);
-    try {
-        if (holds === 'certificates')
-            return normalizeCertificates(pem);
-        parsePrivateKey(pem);
-        return pem.trim() + '\n';
-    }
-    catch (error) {
-        const expected = holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})';
-        throw new InputError(input, `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${error.message}`, `pass ${expected} or a path to such a file`);
-    }
+function releasesUrl() {
+    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL || 'https://github.com/docker/buildx/releases';
 }
-/** A certificate and its key from two inputs: both or neither, and the key must match. */
-function readKeypairInputs(certInput, keyInput) {
-    const cert = readPemInput(certInput, 'certificates');
-    const key = readPemInput(keyInput, 'key');
-    if (cert === undefined && key === undefined)
-        return undefined;
-    if (cert === undefined)
-        throw new InputError(certInput, `is empty while \`${keyInput}\` is set`, `pass the certificate (PEM text or a path) with its key, or drop \`${keyInput}\``);
-    if (key === undefined)
-        throw new InputError(keyInput, `is empty while \`${certInput}\` is set`, `pass the private key of the certificate (PEM text or a path), or drop \`${certInput}\``);
-    const [leaf] = parseCertificates(cert);
-    if (!leaf.checkPrivateKey(parsePrivateKey(key))) {
-        throw new InputError(keyInput, `does not belong to the certificate in \`${certInput}\``, 'pass the key that was issued with that certificate');
-    }
-    return { cert, key };
-}
-/** The CAs a `registries` line names with `ca=`, read and checked, as one PEM ('' for none). */
-function readRegistryCas(registry, input = 'registries') {
-    return registry.caPaths
-        .map(path => {
-        const text = readInputFile(input, path, 'pass the CA in `ca-cert` as PEM text (e.g. from a secret)', registry.line);
-        try {
-            return normalizeCertificates(text);
-        }
-        catch (error) {
-            throw new InputError(input, `ca=${path} is not a PEM certificate: ${error.message}`, "point ca= at the PEM file of the CA that signed this registry's certificate", registry.line);
-        }
-    })
-        .join('');
-}
-function readPemPath(input, value) {
-    if (value.includes('\n')) {
-        throw new InputError(input, 'is neither PEM text (no "-----BEGIN" line) nor a path to a file', 'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file');
-    }
-    if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
-        throw new InputError(input, 'looks like base64-encoded PEM', 'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path');
-    }
-    return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)');
-}
-function maskPem(pem) {
-    src_runner/* setSecret */.Pq(pem);
-    // The runner masks a multi-line secret line by line only when each line is registered.
-    for (const line of pem.split(/\r?\n/)) {
-        if (line.trim() !== '' && !line.startsWith('-----'))
-            src_runner/* setSecret */.Pq(line.trim());
-    }
-}
-
-;// CONCATENATED MODULE: ./src/inputs/registries.ts
-
-
-
-/** The entry as BuildKit's `mirrors` list takes it. */
-function mirrorText(mirror) {
-    return mirror.host.text + mirror.path;
-}
-const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`';
-const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
-const DOCKER_HUB = { text: 'docker.io', hostname: 'docker.io' };
-function parseRegistries(text, input = 'registries') {
-    const firstLineOf = firstLineTracker();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        const [hostText, ...options] = lineText.split(/\s+/);
-        const host = parseHost(hostText, input, line);
-        const earlier = firstLineOf(host.text, line);
-        if (earlier !== undefined) {
-            throw new InputError(input, `'${host.text}' is listed again (first on line ${earlier})`, 'keep one line per registry, with all its options on it', line);
-        }
-        return { host, line, ...parseRegistryOptions(options, host.text, input, line) };
-    });
-}
-function parseRegistryOptions(options, host, input, line) {
-    let http = false;
-    let insecure = false;
-    const caPaths = [];
-    for (const option of options) {
-        if (option === 'http')
-            http = true;
-        else if (option === 'insecure')
-            insecure = true;
-        else if (option.startsWith('ca=') && option.length > 3)
-            caPaths.push(option.slice(3));
-        else if (option === 'ca' || option === 'ca=') {
-            throw new InputError(input, `'${option}' has no path`, `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`, line);
-        }
-        else if (option === 'https' || option === 'tls') {
-            throw new InputError(input, `unknown option '${option}'`, `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``, line);
-        }
-        else {
-            throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line);
-        }
-    }
-    if (http && insecure) {
-        throw new InputError(input, '`http` and `insecure` together', '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks', line);
-    }
-    if (http && caPaths.length > 0) {
-        throw new InputError(input, '`http` with `ca=`', 'a plain-HTTP registry uses no certificate: drop `ca=`, or drop `http` if the registry speaks TLS', line);
-    }
-    return { transport: http ? 'http' : insecure ? 'insecure' : 'tls', caPaths };
-}
-function parseMirrors(text, input = 'mirror') {
-    const firstLineOf = firstLineTracker();
-    return meaningfulLines(text).map(({ text: lineText, line }) => {
-        if (/\s/.test(lineText)) {
-            throw new InputError(input, `'${lineText}' has spaces`, 'write one MIRROR, or UPSTREAM=MIRROR[,MIRROR...] with no spaces, per line', line);
-        }
-        const equals = lineText.indexOf('=');
-        const upstream = equals === -1 ? DOCKER_HUB : parseHost(lineText.slice(0, equals), input, line);
-        const list = equals === -1 ? lineText : lineText.slice(equals + 1);
-        if (list === '' || list.split(',').some(entry => entry === '')) {
-            throw new InputError(input, `'${lineText}' has an empty mirror`, 'write UPSTREAM=MIRROR[,MIRROR...], e.g. ghcr.io=mirror.example.com:5000', line);
-        }
-        const mirrors = list.split(',').map(entry => parseMirror(entry, input, line));
-        for (const mirror of mirrors) {
-            const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line);
-            if (earlier !== undefined) {
-                throw new InputError(input, `mirror '${mirrorText(mirror)}' for ${upstream.text} is listed again (first on line ${earlier})`, 'list each mirror once', line);
-            }
-        }
-        return { upstream, mirrors, line };
-    });
-}
-function parseMirror(entry, input, line) {
-    // parseHost of the whole entry reports a scheme with its fix; the host part is then checked alone.
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry))
-        parseHost(entry, input, line);
-    const slash = entry.indexOf('/');
-    const host = parseHost(slash === -1 ? entry : entry.slice(0, slash), input, line);
-    const path = slash === -1 ? '' : entry.slice(slash);
-    if (path !== '' && !MIRROR_PATH.test(path)) {
-        throw new InputError(input, `'${path}' is not a valid mirror path`, 'write MIRROR as host[:port] or host[:port]/path with letters, digits, dots, dashes and underscores', line);
-    }
-    return { host, path };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/read-inputs.ts
-
-
-
-
-
-
-
-
-
-
-/** As docker/setup-buildx-action: lets `docker buildx build --network host` and `--allow security.insecure` work. */
-const DEFAULT_BUILDKITD_FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host';
-/**
- * Reads and validates every input before anything is written, so bad input
- * never leaves a half-made builder behind. With pem-inputs.ts and
- * base-config.ts, the only caller of runner.getInput.
- */
-function readInputs() {
-    const registries = parseRegistries(src_runner/* getInput */.V4('registries')).map(registry => ({
-        ...registry,
-        ownCa: readRegistryCas(registry)
-    }));
-    const driver = readDriver();
-    const config = {
-        registries,
-        mirrors: parseMirrors(src_runner/* getInput */.V4('mirror')),
-        caCert: readPemInput('ca-cert', 'certificates'),
-        clientKeypair: readKeypairInputs('client-cert', 'client-key'),
-        maxParallelism: readMaxParallelism(),
-        debug: booleanInput('debug', false),
-        baseConfig: readBaseConfig()
-    };
-    const builder = {
-        name: readName(),
-        driver,
-        driverOpts: src_runner/* getMultilineInput */.q3('driver-opts')
-            .map(line => line.trim())
-            .filter(line => line !== '' && !line.startsWith('#')),
-        buildkitdFlags: src_runner/* getInput */.V4('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
-        endpoint: src_runner/* getInput */.V4('endpoint'),
-        use: booleanInput('use', true),
-        bootstrap: booleanInput('bootstrap', true),
-        cleanup: booleanInput('cleanup', true),
-        replace: booleanInput('replace', true),
-        buildxVersion: readBuildxVersion(),
-        endpointTls: readEndpointTls(driver)
-    };
-    const preflight = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() };
-    const host = {
-        installConfig: readInstallConfig(),
-        credentials: readCredentials(registries.map(registry => registry.host.text)),
-        daemonTrust: readDaemonTrust()
-    };
-    return { config, builder, preflight, host };
+function apiUrl() {
+    return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL || 'https://api.github.com/repos/docker/buildx';
 }
 /**
- * The generated builder name: unique per job run, and random at the end
- * because matrix legs share run id, job and attempt, and self-hosted runners
- * that share one Docker daemon share its container names.
+ * @actions/tool-cache, loaded only when buildx is installed: with the HTTP
+ * client and undici it is most of the bundle, which most runs never need.
  */
-function defaultBuilderName(env, random = (0,external_node_crypto_.randomBytes)(4).toString('hex')) {
-    const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
-        .filter((part) => !!part)
-        .map(part => part
-        .toLowerCase()
-        .replace(/[^a-z0-9-]+/g, '-')
-        .replace(/^-+|-+$/g, ''))
-        .filter(part => part !== '');
-    return ['buildkit', ...parts, random].join('-');
+function toolCache() {
+    return __nccwpck_require__.e(/* import() */ 991).then(__nccwpck_require__.bind(__nccwpck_require__, 5991));
 }
-function readName() {
-    const name = src_runner/* getInput */.V4('name');
-    if (name === '')
-        return defaultBuilderName(process.env);
-    if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
-        throw new InputError('name', `'${name}' is not a valid builder name`, 'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name');
+/** The release asset for this runner, as buildx names them: `buildx-v0.19.3.linux-amd64`. */
+function releaseAssetName(version, platform, arch) {
+    const os = { linux: 'linux', darwin: 'darwin', win32: 'windows' }[platform];
+    const cpu = { x64: 'amd64', arm64: 'arm64', arm: 'arm-v7', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' }[arch];
+    if (!os || !cpu)
+        throw new Error(`buildx publishes no release for ${platform}/${arch}`);
+    return `buildx-${version}.${os}-${cpu}${platform === 'win32' ? '.exe' : ''}`;
+}
+/** The sha256 that the release's checksums file gives for `asset` (lines: `<sha256> *<asset>`). */
+function checksumFor(checksums, asset) {
+    for (const line of checksums.split('\n')) {
+        const [sum, name] = line.trim().split(/\s+\*?/);
+        if (name === asset && /^[0-9a-f]{64}$/.test(sum))
+            return sum;
     }
-    return name;
-}
-function readDriver() {
-    const driver = src_runner/* getInput */.V4('driver') || 'docker-container';
-    if (driver === 'docker') {
-        throw new InputError('driver', "the `docker` driver uses the Docker daemon's built-in BuildKit, which cannot take a buildkitd.toml (`--config`)", 'use `docker-container` (the default); to make the Docker daemon itself trust a registry, configure `insecure-registries` or certs.d on the daemon');
-    }
-    return driver;
-}
-/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
-function parseBoolean(value) {
-    if (['true', 'True', 'TRUE'].includes(value))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(value))
-        return false;
     return undefined;
 }
-function booleanInput(name, fallback) {
-    const value = src_runner/* getInput */.V4(name);
-    if (value === '')
-        return fallback;
-    const parsed = parseBoolean(value);
-    if (parsed === undefined)
-        throw new InputError(name, `'${value}' is not a boolean`, 'write true or false');
-    return parsed;
+/**
+ * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI
+ * plugin: from the tool cache when there, else downloaded and checked against
+ * the release's checksums file. `cache: false` (`cache-binary: false`) neither
+ * looks in the tool cache nor keeps the download there. Returns the version installed.
+ */
+async function installBuildx(requested, cache = true) {
+    return src_runner/* group */.Os(`Installing buildx ${requested}`, async () => {
+        const version = requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`;
+        const asset = releaseAssetName(version, process.platform, process.arch);
+        const pluginName = BUILDX_PLUGIN;
+        const pluginDir = (0,paths/* cliPluginDirs */._R)(process.env)[0];
+        await (0,promises_.mkdir)(pluginDir, { recursive: true });
+        if (!cache) {
+            await downloadVerified(version, asset, pluginName, (0,external_node_path_.join)(pluginDir, pluginName));
+        }
+        else {
+            let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch);
+            if (cachedDir) {
+                src_runner/* info */.pq(`buildx ${version} found in the tool cache: ${cachedDir}`);
+            }
+            else {
+                cachedDir = await downloadVerified(version, asset, pluginName);
+            }
+            await (0,promises_.copyFile)((0,external_node_path_.join)(cachedDir, pluginName), (0,external_node_path_.join)(pluginDir, pluginName));
+        }
+        await (0,promises_.chmod)((0,external_node_path_.join)(pluginDir, pluginName), 0o755);
+        src_runner/* info */.pq(`Installed as ${(0,external_node_path_.join)(pluginDir, pluginName)}`);
+        return version;
+    });
 }
-function readMaxParallelism() {
-    const value = src_runner/* getInput */.V4('max-parallelism');
-    if (value === '')
-        return undefined;
-    if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-        throw new InputError('max-parallelism', `'${value}' is not a positive whole number`, 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit');
+/** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
+async function withDownloadDir(use) {
+    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,paths/* runnerTempDir */.cl)(process.env), 'buildx-download-'));
+    try {
+        return await use(dir);
     }
-    return Number(value);
-}
-function readPreflightMode() {
-    const value = src_runner/* getInput */.V4('preflight') || 'warn';
-    if (value === 'error' || value === 'warn' || value === 'off')
-        return value;
-    throw new InputError('preflight', `'${value}' is not a preflight mode`, 'write `error` (fail the step), `warn` (annotate and go on) or `off`');
-}
-function readPreflightTimeout() {
-    const value = src_runner/* getInput */.V4('preflight-timeout') || '5';
-    const seconds = Number(value);
-    if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
-        throw new InputError('preflight-timeout', `'${value}' is not a number of seconds from 0 to 300`, 'write how long each registry may take to answer, e.g. 5');
+    finally {
+        await (0,promises_.rm)(dir, { recursive: true, force: true });
     }
-    return seconds;
 }
-function readEndpointTls(driver) {
-    const ca = readPemInput('endpoint-ca-cert', 'certificates');
-    const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key');
-    if (ca === undefined && keypair === undefined)
-        return undefined;
-    if (driver !== 'remote') {
-        const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert';
-        throw new InputError(input, "is for the `remote` driver's TLS connection to its buildkitd", 'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)');
+/** Downloads the binary and checksums.txt, verifies, and caches the binary (or, given `copyTo`, copies it there instead). */
+async function downloadVerified(version, asset, pluginName, copyTo) {
+    return withDownloadDir(async (downloads) => {
+        const tc = await toolCache();
+        const base = `${releasesUrl()}/download/${version}`;
+        const binary = await tc.downloadTool(`${base}/${asset}`, (0,external_node_path_.join)(downloads, asset));
+        const checksums = await (0,promises_.readFile)(await tc.downloadTool(`${base}/checksums.txt`, (0,external_node_path_.join)(downloads, 'checksums.txt')), 'utf8');
+        const expected = checksumFor(checksums, asset);
+        if (!expected)
+            throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`);
+        const actual = (0,external_node_crypto_.createHash)('sha256')
+            .update(await (0,promises_.readFile)(binary))
+            .digest('hex');
+        if (actual !== expected)
+            throw new Error(`buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`);
+        if (copyTo) {
+            await (0,promises_.copyFile)(binary, copyTo);
+            src_runner/* info */.pq(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`);
+            return copyTo;
+        }
+        const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch);
+        src_runner/* info */.pq(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`);
+        return cachedDir;
+    });
+}
+async function latestVersion() {
+    return withDownloadDir(async (downloads) => {
+        const tc = await toolCache();
+        const release = JSON.parse(await (0,promises_.readFile)(await tc.downloadTool(`${apiUrl()}/releases/latest`, (0,external_node_path_.join)(downloads, 'latest.json')), 'utf8'));
+        if (!release.tag_name)
+            throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)');
+        return release.tag_name;
+    });
+}
+/** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
+async function ensureBuildx(requested, cache = true) {
+    if (requested !== '') {
+        await installBuildx(requested, cache);
     }
-    return { ca, keypair };
-}
-function readCredentials(registryHosts) {
-    const username = src_runner/* getInput */.V4('username');
-    const password = src_runner/* getInput */.V4('password');
-    if (password !== '')
-        src_runner/* setSecret */.Pq(password);
-    if ((username === '') !== (password === '')) {
-        const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username'];
-        throw new InputError(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+    else if (!buildxPluginPath(process.env)) {
+        src_runner/* info */.pq('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).');
+        await installBuildx('latest', cache);
     }
-    if (username !== '' && registryHosts.length === 0) {
-        throw new InputError('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
-    }
-    const lines = parseCredentialLines(src_runner/* getInput */.V4('credentials'));
-    const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines);
-    // The runner masks only what it is told: the passwords, and the base64 form docker stores.
-    for (const credential of credentials) {
-        src_runner/* setSecret */.Pq(credential.password);
-        src_runner/* setSecret */.Pq((0,model/* basicAuth */.tB)(credential));
-    }
-    return credentials;
-}
-function readDaemonTrust() {
-    const value = src_runner/* getInput */.V4('trust-docker-daemon') || 'false';
-    if (value === 'restart')
-        return 'restart';
-    const parsed = parseBoolean(value);
-    if (parsed !== undefined)
-        return parsed ? 'certs' : 'off';
-    throw new InputError('trust-docker-daemon', `'${value}' is not true, false or restart`, 'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false');
-}
-function readInstallConfig() {
-    const value = src_runner/* getInput */.V4('install-config');
-    const parsed = value === '' ? false : parseBoolean(value);
-    if (parsed === false)
-        return '';
-    if (parsed === true)
-        return (0,paths/* buildkitdConfigPath */.oy)(process.getuid?.() ?? -1, process.env);
-    if (!(0,external_node_path_.isAbsolute)(value))
-        throw new InputError('install-config', `'${value}' is neither true/false nor an absolute path`, 'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml');
-    return value;
-}
-function readBuildxVersion() {
-    const value = src_runner/* getInput */.V4('buildx-version');
-    if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value))
-        return value;
-    throw new InputError('buildx-version', `'${value}' is not a buildx release`, 'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx');
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/host/builder-lease.ts
+
+
+
+
+
+/** Where the lease of builder `name` lives: beside buildx's builder store, which has the same reach. */
+function leasePath(name, env) {
+    return (0,external_node_path_.join)((0,paths/* dockerConfigDir */.kG)(env), 'buildx', 'setup-buildkit-registry-leases', `${name}.json`);
+}
+/** A process's start time, from /proc (clock ticks since boot); undefined when it is gone or unknown. */
+function processStart(pid) {
+    try {
+        // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+        const stat = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The lease this job would take. */
+function ownLease(builder, env) {
+    const job = [
+        env.GITHUB_REPOSITORY,
+        env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
+        env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
+    ];
+    return {
+        builder,
+        host: (0,external_node_os_.hostname)(),
+        pid: process.ppid,
+        started: processStart(process.ppid) ?? '',
+        job: job.filter(part => !!part).join(', ') || `process ${process.ppid}`
+    };
+}
+/** True while the job that holds `lease` runs; a lease from another machine counts as held (nothing tells). */
+function isHeld(lease) {
+    if (lease.host !== (0,external_node_os_.hostname)())
+        return true;
+    return lease.started !== '' && processStart(lease.pid) === lease.started;
+}
+function sameHolder(a, b) {
+    return a.host === b.host && a.pid === b.pid && a.started === b.started;
+}
+async function readLease(path) {
+    try {
+        return JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+    }
+    catch {
+        // None, or not one of ours to read: as if none.
+        return undefined;
+    }
+}
+/**
+ * Takes the lease on `lease.builder` for this job: made with O_EXCL, so of two
+ * jobs starting at once one wins; a lease whose job is gone is taken over.
+ * Returns the job that holds it when that is another, live job.
+ */
+async function takeLease(path, lease) {
+    await (0,promises_.mkdir)((0,external_node_path_.dirname)(path), { recursive: true });
+    const content = `${JSON.stringify(lease)}\n`;
+    try {
+        await (0,promises_.writeFile)(path, content, { flag: 'wx' });
+        return undefined;
+    }
+    catch (error) {
+        if (error.code !== 'EEXIST')
+            throw error;
+    }
+    const held = await readLease(path);
+    if (held && !sameHolder(held, lease) && isHeld(held))
+        return held;
+    await (0,promises_.writeFile)(path, content);
+    return undefined;
+}
+/** Post: removes the lease if it is still this job's. */
+async function releaseLease(path, lease) {
+    const held = await readLease(path);
+    if (held && sameHolder(held, lease))
+        await rm(path, { force: true });
+}
+
+;// CONCATENATED MODULE: ./src/host/files.ts
+
+
+
+
+/**
+ * The path of a new job directory, unique even for concurrent jobs. Chosen
+ * before it is made, so main can record it first: a job cancelled in between
+ * leaves post a directory to remove, never one it does not know of.
+ */
+function newJobDirPath(parent) {
+    return (0,external_node_path_.join)(parent, `setup-buildkit-registry-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+}
+/** Makes the job directory, which only this user can enter; fails if anything is there already. */
+async function createJobDir(dir) {
+    await inRunnerTemp(dir, async () => {
+        await (0,promises_.mkdir)((0,external_node_path_.dirname)(dir), { recursive: true });
+        await (0,promises_.mkdir)(dir, { mode: 0o700 });
+        await (0,promises_.chmod)(dir, 0o700);
+    });
+}
+/**
+ * Writes each file with its mode. `wx` refuses to follow or overwrite
+ * anything already there, and the explicit chmod undoes the umask.
+ */
+async function writePlannedFiles(files, jobDir) {
+    await inRunnerTemp(jobDir, async () => {
+        for (const file of files) {
+            await (0,promises_.mkdir)((0,external_node_path_.dirname)(file.path), { recursive: true, mode: 0o700 });
+            await (0,promises_.writeFile)(file.path, file.content, { mode: file.mode, flag: 'wx' });
+            await (0,promises_.chmod)(file.path, file.mode);
+        }
+    });
+}
+/** The machine's own faults there (full, read-only, not ours) named as the runner's temp directory's. */
+async function inRunnerTemp(jobDir, write) {
+    try {
+        await write();
+    }
+    catch (error) {
+        const code = error.code;
+        const why = {
+            ENOSPC: 'no space left on device',
+            EDQUOT: 'disk quota exceeded',
+            EROFS: 'it is read-only',
+            EACCES: 'permission denied',
+            EPERM: 'permission denied'
+        };
+        if (code === undefined || !(code in why))
+            throw error;
+        throw new Error(`cannot write the job's files in RUNNER_TEMP (${(0,external_node_path_.dirname)(jobDir)}): ${why[code]} (${code}). Free space there, or give the runner a writable temp directory`);
+    }
+}
+/** Removes the directory and all in it; false when it was already gone. */
+async function removeJobDir(dir) {
+    const existed = (0,external_node_fs_.existsSync)(dir);
+    await (0,promises_.rm)(dir, { recursive: true, force: true });
+    return existed;
+}
+
+;// CONCATENATED MODULE: ./src/host/processes.ts
+
+
+
+/** The first `command` on PATH that this user may run; undefined when there is none. */
+function findOnPath(command, env) {
+    for (const dir of (env.PATH ?? '').split(external_node_path_.delimiter).filter(dir => dir !== '')) {
+        try {
+            (0,external_node_fs_.accessSync)((0,external_node_path_.join)(dir, command), external_node_fs_.constants.X_OK);
+            return (0,external_node_path_.join)(dir, command);
+        }
+        catch {
+            // Not in this directory.
+        }
+    }
+    return undefined;
+}
+/** The command line of process `pid`, joined by spaces; undefined when it is gone (or no /proc). */
+function commandLine(pid) {
+    try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    }
+    catch {
+        return undefined;
+    }
+}
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/**
+ * Stops a command main started that outlived it (main was killed before it
+ * could stop it), if `pid` is still that command: its command line must name
+ * `mark` (the builder), so a reused pid is never touched. SIGTERM, then
+ * SIGKILL after `graceMs`. True when there was one to stop.
+ */
+async function stopStrayCommand(pid, mark, graceMs) {
+    const isIt = () => commandLine(pid)?.includes(mark) ?? false;
+    if (!isIt())
+        return false;
+    const signal = (name) => {
+        try {
+            process.kill(pid, name);
+        }
+        catch {
+            // Gone meanwhile.
+        }
+    };
+    signal('SIGTERM');
+    const deadline = Date.now() + graceMs;
+    while (isIt() && Date.now() < deadline)
+        await sleep(50);
+    if (isIt())
+        signal('SIGKILL');
+    while (isIt())
+        await sleep(50);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/append.ts
+
+
+const KEYS = ['name', 'endpoint', 'driver-opts', 'buildkitd-flags', 'platforms'];
+const FIX = 'write a YAML list of nodes, each with `name`, `endpoint`, `driver-opts` (a list), `buildkitd-flags`, `platforms`';
+/**
+ * The `append` input: a YAML list of extra nodes, read with js-yaml as docker/setup-buildx-action
+ * reads it (`yaml.load`, src/main.ts). js-yaml is loaded only when `append` is set: it costs
+ * about 9 ms to load, which most runs would pay for nothing.
+ */
+async function readAppendNodes(text) {
+    if (text.trim() === '')
+        return [];
+    const yaml = await __nccwpck_require__.e(/* import() */ 243).then(__nccwpck_require__.bind(__nccwpck_require__, 3243));
+    let loaded;
+    try {
+        loaded = yaml.load(text);
+    }
+    catch (error) {
+        if (error instanceof yaml.YAMLException) {
+            throw new input_error/* InputError */.d('append', `invalid YAML: ${error.reason}`, FIX, error.mark ? error.mark.line + 1 : undefined);
+        }
+        throw error;
+    }
+    if (loaded === null || loaded === undefined)
+        return [];
+    if (!Array.isArray(loaded))
+        throw new input_error/* InputError */.d('append', 'is not a YAML list', `${FIX}, each starting with \`- \``);
+    return loaded.map((node, index) => appendNode(node, index + 1));
+}
+function appendNode(node, number) {
+    const where = `node ${number}`;
+    if (typeof node !== 'object' || node === null || Array.isArray(node))
+        throw new input_error/* InputError */.d('append', `${where} is not a mapping`, FIX);
+    const fields = node;
+    // Theirs ignores other keys; so does this, but says so (a typo such as `driver_opts` would drop settings).
+    const unknown = Object.keys(fields).filter(key => !KEYS.includes(key));
+    if (unknown.length > 0)
+        src_runner/* warning */.$e(`Input 'append', ${where}: ignoring ${unknown.join(', ')} (known keys: ${KEYS.join(', ')})`);
+    const text = (key) => {
+        const value = fields[key];
+        if (value === undefined || value === null)
+            return undefined;
+        if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+            return String(value);
+        throw new input_error/* InputError */.d('append', `${where}: \`${key}\` is not a string`, FIX);
+    };
+    const list = (key) => {
+        const value = fields[key];
+        if (value === undefined || value === null)
+            return [];
+        if (Array.isArray(value) && value.every(item => typeof item === 'string'))
+            return value;
+        throw new input_error/* InputError */.d('append', `${where}: \`${key}\` is not a list of strings`, `write it as a YAML list: \`${key}: [a=1, b=2]\``);
+    };
+    const platforms = Array.isArray(fields.platforms) ? list('platforms').join(',') : text('platforms');
+    return {
+        name: text('name'),
+        endpoint: text('endpoint'),
+        driverOpts: list('driver-opts'),
+        buildkitdFlags: text('buildkitd-flags'),
+        platforms
+    };
+}
+
+// EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 6 modules
+var read_inputs = __nccwpck_require__(6717);
+// EXTERNAL MODULE: ./src/inputs/registries.ts
+var inputs_registries = __nccwpck_require__(6182);
+// EXTERNAL MODULE: ./src/model.ts
+var model = __nccwpck_require__(182);
+// EXTERNAL MODULE: ./node_modules/smol-toml/dist/index.js + 8 modules
+var dist = __nccwpck_require__(3292);
 ;// CONCATENATED MODULE: ./src/plan/buildkitd-toml.ts
 
 /**
@@ -3297,7 +3742,7 @@ function mergeConfig(base, generated) {
     return { table, overridden };
 }
 function toToml(table) {
-    return stringify(table);
+    return (0,dist/* stringify */.As)(table);
 }
 function mergeTables(base, generated, path, overridden) {
     const merged = { ...base };
@@ -3325,17 +3770,23 @@ function dottedKey(path) {
 ;// CONCATENATED MODULE: ./src/plan/create-args.ts
 
 
+
+/** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
+const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml';
+/** The drivers docker/setup-buildx-action gives its default buildkitd flags (context.ts driverSupportsBuildkitdFlags). */
+const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes'];
 /**
- * The `docker buildx create` arguments, and the decisions taken on the user's
- * behalf (for the log). `hosts` are every registry and mirror, for the network.
+ * The `docker buildx create` arguments of the first node and of each `append` node, and the
+ * decisions taken on the user's behalf (for the log). `hosts` are every registry and mirror.
+ * The docker driver creates nothing: the daemon's builder exists already.
  */
-function buildxCreateArgs(builder, configPath, endpointOpts, hosts) {
+function buildxCreateArgs(builder, configPath, endpointOpts, hosts, append = []) {
     const notes = [];
-    const driverOpts = [...builder.driverOpts, ...endpointOpts];
+    if (builder.driver === 'docker')
+        return { args: [], appendArgs: [], notes };
     const loopback = hosts.filter(model/* isLoopback */.U9).map(host => host.text);
-    const networkSet = driverOpts.some(opt => opt.startsWith('network='));
-    if (builder.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
-        driverOpts.push('network=host');
+    const driverOpts = withHostNetwork(builder.driver, [...builder.driverOpts, ...endpointOpts], loopback);
+    if (driverOpts.length > builder.driverOpts.length + endpointOpts.length) {
         notes.push(`${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`);
     }
     const args = ['buildx', 'create', '--name', builder.name, '--driver', builder.driver];
@@ -3349,15 +3800,66 @@ function buildxCreateArgs(builder, configPath, endpointOpts, hosts) {
     }
     for (const opt of driverOpts)
         args.push('--driver-opt', opt);
-    if (builder.buildkitdFlags !== '' && builder.driver !== 'remote')
-        args.push('--buildkitd-flags', builder.buildkitdFlags);
-    if (builder.bootstrap)
+    const flags = nodeFlags(builder.driver, driverOpts, builder.buildkitdFlags, notes);
+    if (flags !== '')
+        args.push('--buildkitd-flags', flags);
+    if (builder.platforms.length > 0)
+        args.push('--platform', builder.platforms.join(','));
+    if (builder.bootstrap && append.length === 0)
         args.push('--bootstrap');
     if (builder.use)
         args.push('--use');
     if (builder.endpoint !== '')
         args.push(builder.endpoint);
-    return { args, notes };
+    // As docker/setup-buildx-action (context.ts getAppendArgs), plus the generated config for each
+    // node, and the default flags even for a node without `driver-opts` (theirs then passes none).
+    const appendArgs = append.map((node, index) => {
+        const nodeArgs = ['buildx', 'create', '--name', builder.name, '--append'];
+        if (node.name)
+            nodeArgs.push('--node', node.name);
+        if (builder.driver !== 'remote')
+            nodeArgs.push('--config', configPath);
+        for (const opt of withHostNetwork(builder.driver, node.driverOpts, loopback))
+            nodeArgs.push('--driver-opt', opt);
+        const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes);
+        if (flags !== '')
+            nodeArgs.push('--buildkitd-flags', flags);
+        if (node.platforms)
+            nodeArgs.push('--platform', node.platforms);
+        // The last node boots them all: `--bootstrap` boots every node of the builder.
+        if (builder.bootstrap && index === append.length - 1)
+            nodeArgs.push('--bootstrap');
+        if (node.endpoint)
+            nodeArgs.push(node.endpoint);
+        return nodeArgs;
+    });
+    return { args, appendArgs, notes };
+}
+/** A docker-container node reaches registries on the runner's loopback only on the host's network. */
+function withHostNetwork(driver, driverOpts, loopback) {
+    const networkSet = driverOpts.some(opt => opt.startsWith('network='));
+    return driver === 'docker-container' && loopback.length > 0 && !networkSet
+        ? [...driverOpts, 'network=host']
+        : driverOpts;
+}
+/**
+ * A node's buildkitd flags. buildx's kubernetes driver mounts the config at
+ * /etc/buildkit/buildkitd.toml (a ConfigMap, driver/kubernetes/manifest/manifest.go) and, unlike
+ * docker-container (driver.go getBuildkitFlags, since buildx v0.12), adds no `--config`: a
+ * rootless buildkitd would read ~/.config/buildkit/buildkitd.toml instead and ignore every
+ * registry setting. So a rootless kubernetes node gets `--config` pointing at the mount.
+ */
+function nodeFlags(driver, driverOpts, flags, notes) {
+    // Other drivers get flags only when set (theirs too); remote never (buildx: not supported).
+    if (driver === 'remote' || (!FLAGS_DRIVERS.includes(driver) && flags === read_inputs/* DEFAULT_BUILDKITD_FLAGS */.Ji))
+        return '';
+    const rootless = driverOpts.some(opt => /^rootless=(1|t|T|TRUE|true|True)$/.test(opt));
+    if (driver !== 'kubernetes' || !rootless || /(^|\s)--config(=|\s|$)/.test(flags))
+        return flags;
+    const note = `rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`;
+    if (!notes.includes(note))
+        notes.push(note);
+    return `${flags} --config ${CONTAINER_CONFIG_PATH}`.trim();
 }
 
 // EXTERNAL MODULE: ./src/plan/tls-files.ts
@@ -3370,7 +3872,7 @@ var tls_files = __nccwpck_require__(6556);
 
 
 /** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
-function buildPlan(inputs, dir) {
+function buildPlan(inputs, dir, append = []) {
     const { config } = inputs;
     const configPath = (0,external_node_path_.join)(dir, 'buildkitd.toml');
     const certsDir = (0,external_node_path_.join)(dir, 'certs');
@@ -3409,7 +3911,7 @@ function buildPlan(inputs, dir) {
     }
     for (const { upstream, mirrors } of config.mirrors) {
         const section = (sections[upstream.text] ??= {});
-        section.mirrors = [...(section.mirrors ?? []), ...mirrors.map(mirrorText)];
+        section.mirrors = [...(section.mirrors ?? []), ...mirrors.map(inputs_registries/* mirrorText */.jB)];
     }
     const generated = {};
     if (config.debug)
@@ -3443,8 +3945,21 @@ function buildPlan(inputs, dir) {
         ...config.registries.map(registry => registry.host),
         ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
     ];
-    const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts);
-    return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes };
+    const { args: createArgs, appendArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append);
+    // The docker driver's builder reads no buildkitd.toml: nothing to write (the daemon's trust is host/daemon-trust.ts).
+    const written = inputs.builder.driver === 'docker' ? [] : files;
+    return {
+        dir,
+        configPath,
+        certsDir,
+        toml,
+        files: written,
+        registries,
+        createArgs,
+        appendArgs,
+        overridden: merged.overridden,
+        notes
+    };
 }
 /**
  * Every host that needs a [registry."host"] section: the listed registries,
@@ -3579,6 +4094,8 @@ function toHtml(text) {
 
 
 
+
+
 /**
  * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
  * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
@@ -3589,8 +4106,9 @@ async function runMain() {
     stopOnCancel();
     const undo = new UndoLog();
     try {
-        const inputs = readInputs();
+        const inputs = (0,read_inputs/* readInputs */.Ko)();
         const { builder, host } = inputs;
+        const append = await readAppendNodes(builder.appendYaml);
         requireDockerCli();
         // Recorded before it exists: whenever the job is cancelled, post knows every thing main made.
         const dir = newJobDirPath((0,paths/* runnerTempDir */.cl)(process.env));
@@ -3600,22 +4118,32 @@ async function runMain() {
         let preflight;
         let daemon;
         try {
-            plan = buildPlan(inputs, dir);
+            plan = buildPlan(inputs, dir, append);
             report(plan, inputs.config.baseConfig?.input);
+            if (builder.driver === 'docker')
+                await reportDaemonBuilder(inputs, plan, append);
             preflight = await startPreflight(plan, inputs);
             // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
             if (inputs.preflight.mode === 'error')
                 await preflight?.settle();
             daemon = await openDaemonAccessIfAsked(host);
-            await ensureBuildx(builder.buildxVersion);
+            await ensureBuildx(builder.buildxVersion, builder.cacheBinary);
             await writePlannedFiles(plan.files, dir);
-            await leaseBuilderName(builder.name, undo);
-            const record = { name: builder.name, driver: builder.driver, removeInPost: builder.cleanup };
-            undo.add({ builder: record });
-            await createReplacingLeftover(plan.createArgs, builder.name, builder.replace, {
-                onStart: createPid => undo.add({ builder: { ...record, createPid } }),
-                notOurs: () => undo.add({ builder: undefined })
-            });
+            // The docker driver's builder is the daemon's: nothing to create (plan.createArgs is empty).
+            if (plan.createArgs.length > 0) {
+                await leaseBuilderName(builder.name, undo);
+                const record = {
+                    name: builder.name,
+                    driver: builder.driver,
+                    removeInPost: builder.cleanup,
+                    keepState: builder.keepState
+                };
+                undo.add({ builder: record });
+                await createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace, {
+                    onStart: createPid => undo.add({ builder: { ...record, createPid } }),
+                    notOurs: () => undo.add({ builder: undefined })
+                });
+            }
         }
         catch (error) {
             // A failed create is often what preflight explains: show its findings too.
@@ -3625,19 +4153,33 @@ async function runMain() {
             undo.add({ jobDir: undefined });
             throw error;
         }
-        const platforms = builder.bootstrap
-            ? bootedPlatforms(builder.name, builder.driver, builder.endpoint)
-            : Promise.resolve([]);
+        if (builder.installAlias) {
+            undo.add({ buildxAlias: true });
+            await installBuildxAlias();
+        }
+        // The outputs docker/setup-buildx-action sets (nodes, platforms, …) are what buildx inspect
+        // says; it runs while preflight settles and the host is changed.
+        const inspected = inspectBuilder(builder.name);
         // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
-        platforms.catch(() => undefined);
+        inspected.catch(() => undefined);
         const results = await preflight?.settle();
         const notes = await changeHost(plan, host, daemon, undo);
+        const info = await inspected;
+        if (!info)
+            throw new Error(`buildx does not know builder ${builder.name} after creating it`);
+        const outputs = builderOutputs(info);
         src_runner/* setOutput */.uH('name', builder.name);
-        src_runner/* setOutput */.uH('driver', builder.driver);
-        src_runner/* setOutput */.uH('config', plan.configPath);
-        src_runner/* setOutput */.uH('certs-dir', plan.certsDir);
-        src_runner/* setOutput */.uH('config-dir', plan.dir);
-        src_runner/* setOutput */.uH('platforms', (await platforms).join(','));
+        src_runner/* setOutput */.uH('driver', outputs.driver || builder.driver);
+        if (plan.files.length > 0) {
+            src_runner/* setOutput */.uH('config', plan.configPath);
+            src_runner/* setOutput */.uH('certs-dir', plan.certsDir);
+            src_runner/* setOutput */.uH('config-dir', plan.dir);
+        }
+        src_runner/* setOutput */.uH('platforms', outputs.platforms);
+        src_runner/* setOutput */.uH('nodes', outputs.nodes);
+        src_runner/* setOutput */.uH('endpoint', outputs.endpoint);
+        src_runner/* setOutput */.uH('status', outputs.status);
+        src_runner/* setOutput */.uH('flags', outputs.flags);
         writeSummary(plan, builder.name, results, notes);
         src_runner/* info */.pq(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`);
     }
@@ -3660,13 +4202,22 @@ async function leaseBuilderName(name, undo) {
     if (!other)
         return;
     undo.add({ lease: undefined });
-    throw new InputError('name', `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`, "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it");
+    throw new input_error/* InputError */.d('name', `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`, "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it");
 }
 /** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */
 function requireDockerCli() {
     if (findOnPath('docker', process.env))
         return;
     throw new Error(`\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. Install Docker on the runner, or add the directory that holds \`docker\` to PATH`);
+}
+/** driver: docker: what reaches the daemon's builder, and what cannot (warned). */
+async function reportDaemonBuilder(inputs, plan, append) {
+    const { daemonBuilderReport } = await __nccwpck_require__.e(/* import() */ 853).then(__nccwpck_require__.bind(__nccwpck_require__, 6853));
+    const { applies, cannot } = daemonBuilderReport(inputs, plan.registries, append);
+    for (const line of applies)
+        src_runner/* info */.pq(line);
+    for (const line of cannot)
+        src_runner/* warning */.$e(line, { title: 'driver: docker' });
 }
 /** Starts the probes the inputs ask for; the preflight code is loaded only then. */
 async function startPreflight(plan, inputs) {

@@ -64,3 +64,19 @@ export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPa
     pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
   }
 }
+
+/**
+ * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
+ * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
+ * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
+ */
+export function currentDockerContext(env: NodeJS.ProcessEnv, clientConfig: string | undefined): string {
+  if (env.DOCKER_CONTEXT) return env.DOCKER_CONTEXT
+  if (env.DOCKER_HOST) return 'default'
+  try {
+    const context = (JSON.parse(clientConfig ?? '{}') as { currentContext?: string }).currentContext
+    return context || 'default'
+  } catch {
+    return 'default'
+  }
+}

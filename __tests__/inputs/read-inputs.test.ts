@@ -129,7 +129,7 @@ describe('bad input names the input, the line and the fix', () => {
     ],
     [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
     [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],
-    [{ driver: 'docker' }, 'driver', 'use `docker-container`'],
+    [{ driver: 'docker', registries: 'reg.example.com' }, 'trust-docker-daemon', 'set `trust-docker-daemon: true`'],
     [{ use: 'yes' }, 'use', 'write true or false'],
     [{ name: '-bad name' }, 'name', 'not a valid builder name'],
     [{ 'buildkitd-config': '/no/such.toml' }, 'buildkitd-config', 'does not exist']

@@ -48,6 +48,11 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder'>
       cleanup: true,
       replace: true,
       buildxVersion: '',
+      cacheBinary: true,
+      platforms: [],
+      appendYaml: '',
+      keepState: false,
+      installAlias: false,
       ...builder
     }
   }
@@ -216,7 +221,8 @@ describe('buildx create arguments', () => {
       '--driver-opt',
       'rootless=true',
       '--buildkitd-flags',
-      '--debug',
+      // rootless: where buildx mounts the config (see setup-buildx-compat.test.ts).
+      '--debug --config /etc/buildkit/buildkitd.toml',
       '--bootstrap',
       '--use',
       'kube-ctx'

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
-import { parseInspect } from '../../src/host/buildx.js'
+import { parseBuilderInspect } from '../../src/host/builder-info.js'
 import { bootDriverOpts, BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
@@ -62,7 +62,7 @@ describe('main and post against the real buildx', () => {
     expect(inspect).toMatch(/Driver Options:.*network="host"/)
     expect(inspect).toMatch(/Status:\s+running/)
     // The platforms output is what the booted builder reports.
-    expect(main.outputs.platforms.split(',')).toEqual(parseInspect(inspect).platforms)
+    expect(main.outputs.platforms).toBe(parseBuilderInspect(inspect).nodes[0].platforms)
     expect(main.outputs.platforms).toContain(`linux/${process.arch === 'x64' ? 'amd64' : process.arch}`)
     expect(containerExists(name)).toBe(true)
     expect(dockerOk(job.dockerConfig, ['buildx', 'inspect'])).toMatch(new RegExp(`^Name:\\s+${name}$`, 'm'))
@@ -126,7 +126,10 @@ describe('main and post against the real buildx', () => {
     [{ 'max-parallelism': 'four' }, "Input 'max-parallelism': 'four' is not a positive whole number"],
     [{ 'client-key': 'KEY' }, "Input 'client-key'"],
     [{ 'buildkitd-config-inline': '[worker.oci\n' }, "Input 'buildkitd-config-inline', line 1: invalid TOML"],
-    [{ driver: 'docker' }, "Input 'driver': the `docker` driver"],
+    [
+      { driver: 'docker', registries: 'localhost:5000 http' },
+      "Input 'trust-docker-daemon': is false, and with `driver: docker`"
+    ],
     [{ mirror: 'ghcr.io=' }, "Input 'mirror', line 1: 'ghcr.io=' has an empty mirror"]
   ])('bad input %j fails naming the input and the fix, and writes or creates nothing', async (badInputs, message) => {
     const job = newTestJob()

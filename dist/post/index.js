@@ -70,7 +70,10 @@ function tryCommand(command, args, options = {}) {
         // The same line @actions/exec writes, so the log reads the same.
         if (options.show)
             process.stdout.write(`[command]${command} ${args.join(' ')}\n`);
-        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+        const child = (0,external_node_child_process_namespaceObject.spawn)(command, args, {
+            stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+            env: options.env ? { ...process.env, ...options.env } : process.env
+        });
         running.add(child);
         child.once('close', () => running.delete(child));
         child.once('error', () => running.delete(child));
@@ -112,7 +115,7 @@ async function runCommand(command, args, options = {}) {
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   kG: () => (/* binding */ dockerConfigDir)
 /* harmony export */ });
-/* unused harmony exports userConfigDir, runnerTempDir, buildkitdConfigPath, daemonPaths */
+/* unused harmony exports userConfigDir, runnerTempDir, buildkitdConfigPath, daemonPaths, currentDockerContext */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
@@ -168,6 +171,24 @@ function daemonPaths(rootless, env) {
         daemonJson: join(config, 'daemon.json'),
         pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
     };
+}
+/**
+ * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
+ * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
+ * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
+ */
+function currentDockerContext(env, clientConfig) {
+    if (env.DOCKER_CONTEXT)
+        return env.DOCKER_CONTEXT;
+    if (env.DOCKER_HOST)
+        return 'default';
+    try {
+        const context = JSON.parse(clientConfig ?? '{}').currentContext;
+        return context || 'default';
+    }
+    catch {
+        return 'default';
+    }
 }
 
 
@@ -480,6 +501,212 @@ var external_node_fs_ = __nccwpck_require__(24);
 var external_node_path_ = __nccwpck_require__(760);
 // EXTERNAL MODULE: ./src/paths.ts
 var paths = __nccwpck_require__(431);
+;// CONCATENATED MODULE: ./src/host/builder-info.ts
+// What `docker buildx inspect` says about a builder, read into the shape docker/setup-buildx-action
+// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
+// Apache-2.0), ported line for line so the JSON is the same, key for key.
+function builderOutputs(info) {
+    const platforms = [];
+    for (const node of info.nodes) {
+        for (const platform of node.platforms?.split(',') ?? [])
+            if (!platforms.includes(platform))
+                platforms.push(platform);
+    }
+    const first = info.nodes[0] ?? {};
+    return {
+        driver: info.driver ?? '',
+        platforms: platforms.join(','),
+        nodes: JSON.stringify(info.nodes, undefined, 2),
+        endpoint: first.endpoint ?? '',
+        status: first.status ?? '',
+        flags: first['buildkitd-flags'] ?? ''
+    };
+}
+/** `docker buildx inspect NAME` (run with DEBUG=1, which adds the features) → the builder and its nodes. */
+function parseBuilderInspect(data) {
+    const builder = { nodes: [] };
+    let parsingType;
+    let currentNode = {};
+    let currentGCPolicy;
+    let currentDevice;
+    let currentFile;
+    for (const line of data.trim().split(`\n`)) {
+        const [key, ...rest] = line.split(':');
+        const lkey = key.toLowerCase();
+        const value = rest.map(v => v.trim()).join(':');
+        if (key.length == 0)
+            continue;
+        switch (true) {
+            case lkey == 'name':
+                parsingType = undefined;
+                if (builder.name == undefined) {
+                    builder.name = value;
+                }
+                else {
+                    if (currentGCPolicy && currentNode.gcPolicy) {
+                        currentNode.gcPolicy.push(currentGCPolicy);
+                        currentGCPolicy = undefined;
+                    }
+                    if (currentNode.name)
+                        builder.nodes.push(currentNode);
+                    currentNode = { name: value };
+                }
+                break;
+            case lkey == 'driver':
+                parsingType = undefined;
+                builder.driver = value;
+                break;
+            case lkey == 'last activity':
+                parsingType = undefined;
+                builder.lastActivity = new Date(value);
+                break;
+            case lkey == 'endpoint':
+                parsingType = undefined;
+                currentNode.endpoint = value;
+                break;
+            case lkey == 'driver options':
+                parsingType = undefined;
+                currentNode['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v => v.replace(/^(.*)="(.*)"$/g, '$1=$2'));
+                break;
+            case lkey == 'status':
+                parsingType = undefined;
+                currentNode.status = value;
+                break;
+            case lkey == 'buildkit daemon flags':
+            case lkey == 'flags': // buildx < v0.13
+                parsingType = undefined;
+                currentNode['buildkitd-flags'] = value;
+                break;
+            case lkey == 'buildkit version':
+            case lkey == 'buildkit': // buildx < v0.13
+                parsingType = undefined;
+                currentNode.buildkit = value;
+                break;
+            case lkey == 'platforms': {
+                parsingType = undefined;
+                if (!value)
+                    break;
+                // Platforms set by the user (`*`) are the node's preferred ones: only those then.
+                const platforms = value.includes('*')
+                    ? value
+                        .split(', ')
+                        .filter(platform => platform.includes('*'))
+                        .map(platform => platform.replace(/\*/g, ''))
+                    : value.split(', ');
+                currentNode.platforms = platforms.join(',');
+                break;
+            }
+            case lkey == 'features':
+                parsingType = 'features';
+                currentNode.features = {};
+                break;
+            case lkey == 'labels':
+                parsingType = 'label';
+                currentNode.labels = {};
+                break;
+            case lkey == 'devices':
+                parsingType = 'devices';
+                currentNode.devices = currentNode.devices || [];
+                break;
+            case lkey.startsWith('gc policy rule#'):
+                parsingType = 'gcpolicy';
+                if (currentNode.gcPolicy && currentGCPolicy) {
+                    currentNode.gcPolicy.push(currentGCPolicy);
+                    currentGCPolicy = undefined;
+                }
+                break;
+            case lkey.startsWith('file#'):
+                parsingType = 'file';
+                currentFile = key.split('#')[1];
+                currentNode.files = currentNode.files || {};
+                currentNode.files[currentFile] = '';
+                break;
+            default: {
+                if (parsingType && parsingType !== 'devices' && currentNode.devices && currentDevice) {
+                    currentNode.devices.push(currentDevice);
+                    currentDevice = undefined;
+                }
+                switch (parsingType || '') {
+                    case 'features':
+                        currentNode.features = currentNode.features || {};
+                        currentNode.features[key.trim()] = Boolean(value);
+                        break;
+                    case 'label':
+                        currentNode.labels = currentNode.labels || {};
+                        currentNode.labels[key.trim()] = value;
+                        break;
+                    case 'devices':
+                        switch (lkey.trim()) {
+                            case 'name':
+                                if (currentNode.devices && currentDevice)
+                                    currentNode.devices.push(currentDevice);
+                                currentDevice = { name: value };
+                                break;
+                            case 'on-demand':
+                                if (currentDevice && value)
+                                    currentDevice.onDemand = value == 'true';
+                                break;
+                            case 'automatically allowed':
+                                if (currentDevice && value)
+                                    currentDevice.autoAllow = value == 'true';
+                                break;
+                            case 'annotations':
+                                if (currentDevice)
+                                    currentDevice.annotations = currentDevice.annotations || {};
+                                break;
+                            default:
+                                if (currentDevice && currentDevice.annotations)
+                                    currentDevice.annotations[key.trim()] = value;
+                        }
+                        break;
+                    case 'gcpolicy':
+                        currentNode.gcPolicy = currentNode.gcPolicy || [];
+                        currentGCPolicy = currentGCPolicy || {};
+                        switch (lkey.trim()) {
+                            case 'all':
+                                currentGCPolicy.all = value == 'true';
+                                break;
+                            case 'filters':
+                                if (value)
+                                    currentGCPolicy.filter = value.split(',');
+                                break;
+                            case 'keep duration':
+                                currentGCPolicy.keepDuration = value;
+                                break;
+                            case 'keep bytes':
+                                currentGCPolicy.keepBytes = value;
+                                break;
+                            case 'reserved space':
+                                currentGCPolicy.reservedSpace = value;
+                                break;
+                            case 'max used space':
+                                currentGCPolicy.maxUsedSpace = value;
+                                break;
+                            case 'min free space':
+                                currentGCPolicy.minFreeSpace = value;
+                                break;
+                        }
+                        break;
+                    case 'file':
+                        if (currentFile && currentNode.files) {
+                            if (currentNode.files[currentFile].length > 0)
+                                currentNode.files[currentFile] += '\n';
+                            currentNode.files[currentFile] += line.replace(/^\s>\s?/, '');
+                        }
+                        break;
+                }
+            }
+        }
+    }
+    if (currentDevice && currentNode.devices)
+        currentNode.devices.push(currentDevice);
+    if (currentGCPolicy && currentNode.gcPolicy)
+        currentNode.gcPolicy.push(currentGCPolicy);
+    if (currentNode.name)
+        builder.nodes.push(currentNode);
+    return builder;
+}
+
 // EXTERNAL MODULE: ./src/host/command.ts + 1 modules
 var command = __nccwpck_require__(253);
 ;// CONCATENATED MODULE: ./src/host/buildx.ts
@@ -516,7 +743,7 @@ function buildx(args, options = {}) {
 async function runBuildx(args, options = {}) {
     const result = await buildx(args, options);
     if (result.exitCode !== 0)
-        throw new CommandError(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
+        throw new command/* CommandError */.Qd(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr);
     return result.stdout;
 }
 /** buildx refuses to create a builder whose name an existing one has. */
@@ -524,30 +751,40 @@ function isNameTaken(error) {
     return error instanceof CommandError && /existing instance for/i.test(error.stderr);
 }
 /**
- * Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log.
- * `onStart` gets the process id, for a post step that may find it still running.
+/**
+ * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
+ * nodes), their output folded in the log. `onStart` gets each process's id, for a post step
+ * that may find it still running.
  */
-async function createBuilder(args, name, onStart) {
-    await runner.group(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true, onStart }));
+async function createBuilder(args, appendArgs, name, onStart) {
+    await runner.group(`Creating builder ${name}`, async () => {
+        await runBuildx(args.slice(1), { show: true, onStart });
+        for (const nodeArgs of appendArgs)
+            await runBuildx(nodeArgs.slice(1), { show: true, onStart });
+    });
 }
-/** The builder, or undefined when buildx knows none of that name. */
+/**
+ * The builder and its nodes, or undefined when buildx knows none of that name. DEBUG=1 makes
+ * buildx list the nodes' features, as docker/setup-buildx-action's `nodes` output has them.
+ */
 async function inspectBuilder(name) {
-    const result = await buildx(['inspect', name]);
+    const result = await buildx(['inspect', name], { env: { DEBUG: '1' } });
     if (result.exitCode !== 0) {
         if (isUnknownBuilder(result.stderr))
             return undefined;
         throw new command/* CommandError */.Qd(`docker buildx inspect ${name}`, result.exitCode, result.stderr);
     }
-    return parseInspect(result.stdout);
+    return parseBuilderInspect(result.stdout);
 }
 /**
  * Removes the builder in one round trip (no inspect first); false when buildx
- * knew none of that name (already gone).
+ * knew none of that name (already gone). `keepState` keeps a docker-container
+ * builder's BuildKit state volume (`keep-state`).
  */
-async function removeBuilder(name) {
-    const result = await buildx(['rm', name]);
+async function removeBuilder(name, keepState = false) {
+    const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])]);
     if (result.exitCode === 0) {
-        src_runner/* info */.pq(`Removed builder ${name}.`);
+        src_runner/* info */.pq(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`);
         return true;
     }
     // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
@@ -558,42 +795,14 @@ async function removeBuilder(name) {
 function isUnknownBuilder(stderr) {
     return /no builder .* found|not found/i.test(stderr);
 }
-/**
- * The platforms of a builder that `buildx create --bootstrap` just booted.
- * `buildx inspect` costs about 150 ms (two CLI starts and a `docker exec` into
- * the BuildKit container); for a docker-container builder on the local daemon
- * the same list is in buildkitd's start-up log ("found worker …, platforms=[…]"),
- * one request to the Docker socket away. Anything else, or a log that does not
- * read as expected, falls back to `buildx inspect`.
- */
-async function bootedPlatforms(name, driver, endpoint) {
-    if (driver === 'docker-container' && endpoint === '') {
-        if (usesLocalDaemon(process.env, clientConfig())) {
-            // buildx names the container of a builder's first (and only) node so.
-            const log = await containerLog(`buildx_buildkit_${name}0`);
-            const platforms = log === undefined ? undefined : platformsFromBuildkitdLog(log);
-            if (platforms)
-                return platforms;
-        }
-    }
-    return (await inspectBuilder(name))?.platforms ?? [];
+/** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
+async function installBuildxAlias() {
+    await runner.group('Setting buildx as the docker build command (install)', () => runBuildx(['install'], { show: true }));
 }
-/** The worker's platforms from buildkitd's log; undefined unless exactly one worker was found. */
-function platformsFromBuildkitdLog(log) {
-    const workers = [...log.matchAll(/found worker .*?platforms=\[([^\]]*)\]/g)];
-    if (workers.length !== 1)
-        return undefined;
-    const platforms = workers[0][1].split(' ').filter(platform => platform !== '');
-    return platforms.length > 0 ? platforms : undefined;
-}
-/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
-function parseInspect(output) {
-    const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? '';
-    const platforms = line
-        .split(',')
-        .map(platform => platform.trim().replace(/\*$/, ''))
-        .filter(platform => platform !== '');
-    return { platforms };
+/** Undoes installBuildxAlias. */
+async function uninstallBuildxAlias() {
+    await runBuildx(['uninstall']);
+    src_runner/* info */.pq('docker build is the docker build command again (buildx uninstall).');
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -691,7 +900,9 @@ function savedUndoRecord() {
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, lease, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
+    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
+    if (buildxAlias)
+        await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias);
     // A main step killed before it could stop its `buildx create` leaves it running: stop it before
     // it finishes a builder this step has already looked for.
     if (builder?.createPid !== undefined) {
@@ -705,7 +916,7 @@ async function runPost() {
     }
     else if (builder) {
         try {
-            if (!(await removeBuilder(builder.name)))
+            if (!(await removeBuilder(builder.name, builder.keepState)))
                 src_runner/* info */.pq(`Builder ${builder.name} is already gone.`);
         }
         catch (error) {

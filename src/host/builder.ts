@@ -17,12 +17,13 @@ export interface CreationHooks {
  */
 export async function createReplacingLeftover(
   createArgs: string[],
+  appendArgs: string[][],
   name: string,
   replace: boolean,
   hooks: CreationHooks
 ): Promise<void> {
   try {
-    await createBuilder(createArgs, name, hooks.onStart)
+    await createBuilder(createArgs, appendArgs, name, hooks.onStart)
     return
   } catch (error) {
     if (!isNameTaken(error)) {
@@ -41,7 +42,7 @@ export async function createReplacingLeftover(
   runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
   try {
-    await createBuilder(createArgs, name, hooks.onStart)
+    await createBuilder(createArgs, appendArgs, name, hooks.onStart)
   } catch (error) {
     await removeHalfMadeBuilder(name)
     throw error

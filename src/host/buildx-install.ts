@@ -46,23 +46,28 @@ export function checksumFor(checksums: string, asset: string): string | undefine
 /**
  * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI
  * plugin: from the tool cache when there, else downloaded and checked against
- * the release's checksums file. Returns the version installed.
+ * the release's checksums file. `cache: false` (`cache-binary: false`) neither
+ * looks in the tool cache nor keeps the download there. Returns the version installed.
  */
-export async function installBuildx(requested: string): Promise<string> {
+export async function installBuildx(requested: string, cache = true): Promise<string> {
   return runner.group(`Installing buildx ${requested}`, async () => {
     const version =
       requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
     const pluginName = BUILDX_PLUGIN
-    let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
-    if (cachedDir) {
-      runner.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
-    } else {
-      cachedDir = await downloadVerified(version, asset, pluginName)
-    }
     const pluginDir = cliPluginDirs(process.env)[0]
     await mkdir(pluginDir, { recursive: true })
-    await copyFile(join(cachedDir, pluginName), join(pluginDir, pluginName))
+    if (!cache) {
+      await downloadVerified(version, asset, pluginName, join(pluginDir, pluginName))
+    } else {
+      let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
+      if (cachedDir) {
+        runner.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
+      } else {
+        cachedDir = await downloadVerified(version, asset, pluginName)
+      }
+      await copyFile(join(cachedDir, pluginName), join(pluginDir, pluginName))
+    }
     await chmod(join(pluginDir, pluginName), 0o755)
     runner.info(`Installed as ${join(pluginDir, pluginName)}`)
     return version
@@ -79,8 +84,8 @@ async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> 
   }
 }
 
-/** Downloads the binary and checksums.txt, verifies, and caches the binary. */
-async function downloadVerified(version: string, asset: string, pluginName: string): Promise<string> {
+/** Downloads the binary and checksums.txt, verifies, and caches the binary (or, given `copyTo`, copies it there instead). */
+async function downloadVerified(version: string, asset: string, pluginName: string, copyTo?: string): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const base = `${releasesUrl()}/download/${version}`
@@ -99,6 +104,11 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
       throw new Error(
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
       )
+    if (copyTo) {
+      await copyFile(binary, copyTo)
+      runner.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
+      return copyTo
+    }
     const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch)
     runner.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
     return cachedDir
@@ -118,11 +128,11 @@ async function latestVersion(): Promise<string> {
 }
 
 /** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
-export async function ensureBuildx(requested: string): Promise<void> {
+export async function ensureBuildx(requested: string, cache = true): Promise<void> {
   if (requested !== '') {
-    await installBuildx(requested)
+    await installBuildx(requested, cache)
   } else if (!buildxPluginPath(process.env)) {
     runner.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
-    await installBuildx('latest')
+    await installBuildx('latest', cache)
   }
 }

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cliPluginDirs, dockerConfigDir } from '../paths.js'
 import * as runner from '../runner.js'
+import { parseBuilderInspect, type BuilderInfo } from './builder-info.js'
 import { CommandError, tryCommand, type CommandOptions, type CommandResult } from './command.js'
-import { containerLog, usesLocalDaemon } from './docker-engine.js'
 
 /** The buildx plugin's file name, as the Docker CLI looks for it. */
 export const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx'
@@ -39,42 +39,51 @@ async function runBuildx(args: string[], options: CommandOptions = {}): Promise<
   return result.stdout
 }
 
-export interface BuilderInfo {
-  /** Known once the builder has booted; empty before. */
-  platforms: string[]
-}
-
 /** buildx refuses to create a builder whose name an existing one has. */
 export function isNameTaken(error: unknown): boolean {
   return error instanceof CommandError && /existing instance for/i.test(error.stderr)
 }
 
 /**
- * Runs `docker buildx create ...` with the plan's arguments (`buildx create …`), its output folded in the log.
- * `onStart` gets the process id, for a post step that may find it still running.
+/**
+ * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
+ * nodes), their output folded in the log. `onStart` gets each process's id, for a post step
+ * that may find it still running.
  */
-export async function createBuilder(args: string[], name: string, onStart?: (pid: number) => void): Promise<void> {
-  await runner.group(`Creating builder ${name}`, () => runBuildx(args.slice(1), { show: true, onStart }))
+export async function createBuilder(
+  args: string[],
+  appendArgs: string[][],
+  name: string,
+  onStart?: (pid: number) => void
+): Promise<void> {
+  await runner.group(`Creating builder ${name}`, async () => {
+    await runBuildx(args.slice(1), { show: true, onStart })
+    for (const nodeArgs of appendArgs) await runBuildx(nodeArgs.slice(1), { show: true, onStart })
+  })
 }
 
-/** The builder, or undefined when buildx knows none of that name. */
+/**
+ * The builder and its nodes, or undefined when buildx knows none of that name. DEBUG=1 makes
+ * buildx list the nodes' features, as docker/setup-buildx-action's `nodes` output has them.
+ */
 export async function inspectBuilder(name: string): Promise<BuilderInfo | undefined> {
-  const result = await buildx(['inspect', name])
+  const result = await buildx(['inspect', name], { env: { DEBUG: '1' } })
   if (result.exitCode !== 0) {
     if (isUnknownBuilder(result.stderr)) return undefined
     throw new CommandError(`docker buildx inspect ${name}`, result.exitCode, result.stderr)
   }
-  return parseInspect(result.stdout)
+  return parseBuilderInspect(result.stdout)
 }
 
 /**
  * Removes the builder in one round trip (no inspect first); false when buildx
- * knew none of that name (already gone).
+ * knew none of that name (already gone). `keepState` keeps a docker-container
+ * builder's BuildKit state volume (`keep-state`).
  */
-export async function removeBuilder(name: string): Promise<boolean> {
-  const result = await buildx(['rm', name])
+export async function removeBuilder(name: string, keepState = false): Promise<boolean> {
+  const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])])
   if (result.exitCode === 0) {
-    runner.info(`Removed builder ${name}.`)
+    runner.info(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`)
     return true
   }
   // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
@@ -86,40 +95,15 @@ function isUnknownBuilder(stderr: string): boolean {
   return /no builder .* found|not found/i.test(stderr)
 }
 
-/**
- * The platforms of a builder that `buildx create --bootstrap` just booted.
- * `buildx inspect` costs about 150 ms (two CLI starts and a `docker exec` into
- * the BuildKit container); for a docker-container builder on the local daemon
- * the same list is in buildkitd's start-up log ("found worker …, platforms=[…]"),
- * one request to the Docker socket away. Anything else, or a log that does not
- * read as expected, falls back to `buildx inspect`.
- */
-export async function bootedPlatforms(name: string, driver: string, endpoint: string): Promise<string[]> {
-  if (driver === 'docker-container' && endpoint === '') {
-    if (usesLocalDaemon(process.env, clientConfig())) {
-      // buildx names the container of a builder's first (and only) node so.
-      const log = await containerLog(`buildx_buildkit_${name}0`)
-      const platforms = log === undefined ? undefined : platformsFromBuildkitdLog(log)
-      if (platforms) return platforms
-    }
-  }
-  return (await inspectBuilder(name))?.platforms ?? []
+/** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
+export async function installBuildxAlias(): Promise<void> {
+  await runner.group('Setting buildx as the docker build command (install)', () =>
+    runBuildx(['install'], { show: true })
+  )
 }
 
-/** The worker's platforms from buildkitd's log; undefined unless exactly one worker was found. */
-export function platformsFromBuildkitdLog(log: string): string[] | undefined {
-  const workers = [...log.matchAll(/found worker .*?platforms=\[([^\]]*)\]/g)]
-  if (workers.length !== 1) return undefined
-  const platforms = workers[0][1].split(' ').filter(platform => platform !== '')
-  return platforms.length > 0 ? platforms : undefined
-}
-
-/** Reads the first node's platforms from `docker buildx inspect` (`*` marks ones set by the user). */
-export function parseInspect(output: string): BuilderInfo {
-  const line = /^Platforms:[ \t]*(.*)$/m.exec(output)?.[1] ?? ''
-  const platforms = line
-    .split(',')
-    .map(platform => platform.trim().replace(/\*$/, ''))
-    .filter(platform => platform !== '')
-  return { platforms }
+/** Undoes installBuildxAlias. */
+export async function uninstallBuildxAlias(): Promise<void> {
+  await runBuildx(['uninstall'])
+  runner.info('docker build is the docker build command again (buildx uninstall).')
 }

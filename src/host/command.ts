@@ -25,6 +25,8 @@ export interface CommandOptions {
   show?: boolean
   /** Called with the child's pid once it runs: e.g. to record it for the post step. */
   onStart?: (pid: number) => void
+  /** Variables added to this process's environment for the command. */
+  env?: NodeJS.ProcessEnv
 }
 
 /** Exit code of a command not started because the job is being cancelled (128 + SIGINT, as a shell says). */
@@ -70,7 +72,10 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
   return new Promise(resolve => {
     // The same line @actions/exec writes, so the log reads the same.
     if (options.show) process.stdout.write(`[command]${command} ${args.join(' ')}\n`)
-    const child = spawn(command, args, { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    const child = spawn(command, args, {
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      env: options.env ? { ...process.env, ...options.env } : process.env
+    })
     running.add(child)
     child.once('close', () => running.delete(child))
     child.once('error', () => running.delete(child))

@@ -5,27 +5,33 @@ import { readInputFile } from './input-file.js'
 
 export interface BaseConfig {
   table: TomlTable
-  /** Which input it came from, for warnings. */
-  input: 'buildkitd-config' | 'buildkitd-config-inline'
+  /** Which input it came from, for warnings (`config`, `config-inline`: v3 of docker/setup-buildx-action). */
+  input: 'buildkitd-config' | 'buildkitd-config-inline' | 'config' | 'config-inline'
 }
 
 /** The buildkitd.toml to start from: a file, inline text, or none. */
 export function readBaseConfig(): BaseConfig | undefined {
-  const path = runner.getInput('buildkitd-config')
-  const inline = runner.getInput('buildkitd-config-inline', { trimWhitespace: false })
+  // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
+  const pathInput =
+    runner.getInput('buildkitd-config') === '' && runner.getInput('config') !== '' ? 'config' : 'buildkitd-config'
+  const inlineInput =
+    runner.getInput('buildkitd-config-inline') === '' && runner.getInput('config-inline') !== ''
+      ? 'config-inline'
+      : 'buildkitd-config-inline'
+  const path = runner.getInput(pathInput)
+  const inline = runner.getInput(inlineInput, { trimWhitespace: false })
   if (path !== '' && inline.trim() !== '') {
     throw new InputError(
-      'buildkitd-config-inline',
-      'is set together with `buildkitd-config`',
+      inlineInput,
+      `is set together with \`${pathInput}\``,
       'keep one of them: a path to a TOML file, or the TOML text inline'
     )
   }
   if (path !== '') {
-    const text = readInputFile('buildkitd-config', path, 'give the TOML text in `buildkitd-config-inline`')
-    return { table: parseBaseConfig('buildkitd-config', text), input: 'buildkitd-config' }
+    const text = readInputFile(pathInput, path, 'give the TOML text in `buildkitd-config-inline`')
+    return { table: parseBaseConfig(pathInput, text), input: pathInput }
   }
-  if (inline.trim() !== '')
-    return { table: parseBaseConfig('buildkitd-config-inline', inline), input: 'buildkitd-config-inline' }
+  if (inline.trim() !== '') return { table: parseBaseConfig(inlineInput, inline), input: inlineInput }
   return undefined
 }
 

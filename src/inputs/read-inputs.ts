@@ -1,10 +1,12 @@
 import * as runner from '../runner.js'
 import { randomBytes } from 'node:crypto'
-import { isAbsolute } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
 import { basicAuth, type Credential, type DaemonTrustMode, type Keypair, type PreflightMode } from '../model.js'
-import { buildkitdConfigPath } from '../paths.js'
+import { buildkitdConfigPath, currentDockerContext, dockerConfigDir } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
 import { parseCredentialLines, resolveCredentials } from './credentials.js'
+import { parseCsvList } from './csv-list.js'
 import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
@@ -48,6 +50,16 @@ export interface BuilderInputs {
   cleanup: boolean
   /** '' (use what is installed), `latest` or a version such as v0.19.3. */
   buildxVersion: string
+  /** `cache-binary`: keep the installed buildx in the tool cache and look there first. */
+  cacheBinary: boolean
+  /** `--platform` of the first node, as `platforms` lists them. */
+  platforms: string[]
+  /** `append` as written (YAML); inputs/append.ts reads it, loading js-yaml only then. */
+  appendYaml: string
+  /** `keep-state`: post removes the builder with `--keep-state`. */
+  keepState: boolean
+  /** v3's deprecated `install`: `docker build` becomes `docker buildx build` until post. */
+  installAlias: boolean
 }
 
 export interface PreflightInputs {
@@ -98,7 +110,7 @@ export function readInputs(): Inputs {
     baseConfig: readBaseConfig()
   }
   const builder: BuilderInputs = {
-    name: readName(),
+    name: readName(driver),
     driver,
     driverOpts: runner
       .getMultilineInput('driver-opts')
@@ -111,7 +123,12 @@ export function readInputs(): Inputs {
     cleanup: booleanInput('cleanup', true),
     replace: booleanInput('replace', true),
     buildxVersion: readBuildxVersion(),
-    endpointTls: readEndpointTls(driver)
+    cacheBinary: booleanInput('cache-binary', true),
+    endpointTls: readEndpointTls(driver),
+    platforms: parseCsvList(runner.getInput('platforms')),
+    appendYaml: runner.getInput('append'),
+    keepState: readKeepState(driver),
+    installAlias: booleanInput('install', false)
   }
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
@@ -119,6 +136,7 @@ export function readInputs(): Inputs {
     credentials: readCredentials(registries.map(registry => registry.host.text)),
     daemonTrust: readDaemonTrust()
   }
+  if (driver === 'docker') checkDaemonBuilder(config, host)
   return { config, builder, preflight, host }
 }
 
@@ -140,7 +158,10 @@ export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(
   return ['buildkit', ...parts, random].join('-')
 }
 
-function readName(): string {
+function readName(driver: string): string {
+  // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
+  // the daemon's own, named after the Docker context; `name` does not apply.
+  if (driver === 'docker') return currentDockerContext(process.env, dockerClientConfig())
   const name = runner.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
@@ -154,15 +175,43 @@ function readName(): string {
 }
 
 function readDriver(): string {
-  const driver = runner.getInput('driver') || 'docker-container'
-  if (driver === 'docker') {
+  return runner.getInput('driver') || 'docker-container'
+}
+
+function dockerClientConfig(): string | undefined {
+  const path = join(dockerConfigDir(process.env), 'config.json')
+  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+}
+
+/** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
+function readKeepState(driver: string): boolean {
+  const keepState = booleanInput('keep-state', false)
+  if (keepState && driver !== 'docker-container')
     throw new InputError(
-      'driver',
-      "the `docker` driver uses the Docker daemon's built-in BuildKit, which cannot take a buildkitd.toml (`--config`)",
-      'use `docker-container` (the default); to make the Docker daemon itself trust a registry, configure `insecure-registries` or certs.d on the daemon'
+      'keep-state',
+      `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container builder's state volume)`,
+      'drop `keep-state`, or use `driver: docker-container`'
     )
-  }
-  return driver
+  return keepState
+}
+
+/**
+ * The docker driver has no buildkitd.toml: the daemon's own BuildKit reads the daemon's registry
+ * settings, so the registries apply only through `trust-docker-daemon`, and mirrors not at all.
+ */
+function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
+  if (host.daemonTrust === 'off' && config.registries.length > 0)
+    throw new InputError(
+      'trust-docker-daemon',
+      "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own trust",
+      'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`'
+    )
+  if (config.mirrors.length > 0)
+    throw new InputError(
+      'mirror',
+      "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors only Docker Hub (`registry-mirrors` in daemon.json)",
+      'use `driver: docker-container`, or set `registry-mirrors` in the daemon.json of the runner'
+    )
 }
 
 /** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
@@ -286,12 +335,21 @@ function readInstallConfig(): string {
   return value
 }
 
+/**
+ * `buildx-version`, or docker/setup-buildx-action's `version` (same meaning); `buildx-version`
+ * wins when both are set. A git reference (theirs builds buildx from source) is refused.
+ */
 function readBuildxVersion(): string {
-  const value = runner.getInput('buildx-version')
+  const ours = runner.getInput('buildx-version')
+  const theirs = runner.getInput('version')
+  if (ours !== '' && theirs !== '' && ours !== theirs)
+    runner.warning(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`)
+  const input = ours !== '' ? 'buildx-version' : 'version'
+  const value = ours || theirs
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
   throw new InputError(
-    'buildx-version',
-    `'${value}' is not a buildx release`,
+    input,
+    `'${value}' is not a buildx release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`,
     'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx'
   )
 }

@@ -1,23 +1,31 @@
 import { dirname } from 'node:path'
-import type { BuilderInputs } from '../inputs/read-inputs.js'
+import type { AppendNode } from '../inputs/append.js'
+import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
 import { isLoopback, type HostAddress } from '../model.js'
 
+/** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
+const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
+
+/** The drivers docker/setup-buildx-action gives its default buildkitd flags (context.ts driverSupportsBuildkitdFlags). */
+const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes']
+
 /**
- * The `docker buildx create` arguments, and the decisions taken on the user's
- * behalf (for the log). `hosts` are every registry and mirror, for the network.
+ * The `docker buildx create` arguments of the first node and of each `append` node, and the
+ * decisions taken on the user's behalf (for the log). `hosts` are every registry and mirror.
+ * The docker driver creates nothing: the daemon's builder exists already.
  */
 export function buildxCreateArgs(
   builder: BuilderInputs,
   configPath: string,
   endpointOpts: string[],
-  hosts: HostAddress[]
-): { args: string[]; notes: string[] } {
+  hosts: HostAddress[],
+  append: AppendNode[] = []
+): { args: string[]; appendArgs: string[][]; notes: string[] } {
   const notes: string[] = []
-  const driverOpts = [...builder.driverOpts, ...endpointOpts]
+  if (builder.driver === 'docker') return { args: [], appendArgs: [], notes }
   const loopback = hosts.filter(isLoopback).map(host => host.text)
-  const networkSet = driverOpts.some(opt => opt.startsWith('network='))
-  if (builder.driver === 'docker-container' && loopback.length > 0 && !networkSet) {
-    driverOpts.push('network=host')
+  const driverOpts = withHostNetwork(builder.driver, [...builder.driverOpts, ...endpointOpts], loopback)
+  if (driverOpts.length > builder.driverOpts.length + endpointOpts.length) {
     notes.push(
       `${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`
     )
@@ -34,10 +42,52 @@ export function buildxCreateArgs(
     args.push('--config', configPath)
   }
   for (const opt of driverOpts) args.push('--driver-opt', opt)
-  if (builder.buildkitdFlags !== '' && builder.driver !== 'remote')
-    args.push('--buildkitd-flags', builder.buildkitdFlags)
-  if (builder.bootstrap) args.push('--bootstrap')
+  const flags = nodeFlags(builder.driver, driverOpts, builder.buildkitdFlags, notes)
+  if (flags !== '') args.push('--buildkitd-flags', flags)
+  if (builder.platforms.length > 0) args.push('--platform', builder.platforms.join(','))
+  if (builder.bootstrap && append.length === 0) args.push('--bootstrap')
   if (builder.use) args.push('--use')
   if (builder.endpoint !== '') args.push(builder.endpoint)
-  return { args, notes }
+
+  // As docker/setup-buildx-action (context.ts getAppendArgs), plus the generated config for each
+  // node, and the default flags even for a node without `driver-opts` (theirs then passes none).
+  const appendArgs = append.map((node, index) => {
+    const nodeArgs = ['buildx', 'create', '--name', builder.name, '--append']
+    if (node.name) nodeArgs.push('--node', node.name)
+    if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
+    for (const opt of withHostNetwork(builder.driver, node.driverOpts, loopback)) nodeArgs.push('--driver-opt', opt)
+    const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
+    if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)
+    if (node.platforms) nodeArgs.push('--platform', node.platforms)
+    // The last node boots them all: `--bootstrap` boots every node of the builder.
+    if (builder.bootstrap && index === append.length - 1) nodeArgs.push('--bootstrap')
+    if (node.endpoint) nodeArgs.push(node.endpoint)
+    return nodeArgs
+  })
+  return { args, appendArgs, notes }
+}
+
+/** A docker-container node reaches registries on the runner's loopback only on the host's network. */
+function withHostNetwork(driver: string, driverOpts: string[], loopback: string[]): string[] {
+  const networkSet = driverOpts.some(opt => opt.startsWith('network='))
+  return driver === 'docker-container' && loopback.length > 0 && !networkSet
+    ? [...driverOpts, 'network=host']
+    : driverOpts
+}
+
+/**
+ * A node's buildkitd flags. buildx's kubernetes driver mounts the config at
+ * /etc/buildkit/buildkitd.toml (a ConfigMap, driver/kubernetes/manifest/manifest.go) and, unlike
+ * docker-container (driver.go getBuildkitFlags, since buildx v0.12), adds no `--config`: a
+ * rootless buildkitd would read ~/.config/buildkit/buildkitd.toml instead and ignore every
+ * registry setting. So a rootless kubernetes node gets `--config` pointing at the mount.
+ */
+function nodeFlags(driver: string, driverOpts: string[], flags: string, notes: string[]): string {
+  // Other drivers get flags only when set (theirs too); remote never (buildx: not supported).
+  if (driver === 'remote' || (!FLAGS_DRIVERS.includes(driver) && flags === DEFAULT_BUILDKITD_FLAGS)) return ''
+  const rootless = driverOpts.some(opt => /^rootless=(1|t|T|TRUE|true|True)$/.test(opt))
+  if (driver !== 'kubernetes' || !rootless || /(^|\s)--config(=|\s|$)/.test(flags)) return flags
+  const note = `rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`
+  if (!notes.includes(note)) notes.push(note)
+  return `${flags} --config ${CONTAINER_CONFIG_PATH}`.trim()
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
+import type { AppendNode } from '../inputs/append.js'
 import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
 import {
@@ -24,7 +25,10 @@ export interface Plan {
   /** buildkitd.toml and the certificate files, in the order they are written. */
   files: PlannedFile[]
   registries: PlannedRegistry[]
+  /** Empty for the docker driver, whose builder the daemon already has. */
   createArgs: string[]
+  /** One `buildx create --append` per `append` node, run after createArgs. */
+  appendArgs: string[][]
   /** Base-config keys the inputs replaced (each gets a warning). */
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
@@ -40,7 +44,7 @@ interface Endpoint {
 }
 
 /** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
-export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: string): Plan {
+export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: string, append: AppendNode[] = []): Plan {
   const { config } = inputs
   const configPath = join(dir, 'buildkitd.toml')
   const certsDir = join(dir, 'certs')
@@ -114,8 +118,25 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
     ...config.registries.map(registry => registry.host),
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
   ]
-  const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts)
-  return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes }
+  const {
+    args: createArgs,
+    appendArgs,
+    notes
+  } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append)
+  // The docker driver's builder reads no buildkitd.toml: nothing to write (the daemon's trust is host/daemon-trust.ts).
+  const written = inputs.builder.driver === 'docker' ? [] : files
+  return {
+    dir,
+    configPath,
+    certsDir,
+    toml,
+    files: written,
+    registries,
+    createArgs,
+    appendArgs,
+    overridden: merged.overridden,
+    notes
+  }
 }
 
 /**

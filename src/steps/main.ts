@@ -1,12 +1,14 @@
 import { join } from 'node:path'
 import { createReplacingLeftover } from '../host/builder.js'
-import { leasePath, ownLease, takeLease } from '../host/builder-lease.js'
-import { bootedPlatforms } from '../host/buildx.js'
+import { builderOutputs } from '../host/builder-info.js'
+import { inspectBuilder, installBuildxAlias } from '../host/buildx.js'
 import { ensureBuildx } from '../host/buildx-install.js'
 import type { DaemonAccess } from '../host/daemon-trust.js'
+import { leasePath, ownLease, takeLease } from '../host/builder-lease.js'
 import { createJobDir, newJobDirPath, removeJobDir, writePlannedFiles } from '../host/files.js'
 import { findOnPath } from '../host/processes.js'
 import { InputError } from '../inputs/input-error.js'
+import { readAppendNodes, type AppendNode } from '../inputs/append.js'
 import { readInputs, type HostInputs, type Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
 import { runnerTempDir } from '../paths.js'
@@ -29,6 +31,7 @@ export async function runMain(): Promise<void> {
   try {
     const inputs = readInputs()
     const { builder, host } = inputs
+    const append = await readAppendNodes(builder.appendYaml)
     requireDockerCli()
     // Recorded before it exists: whenever the job is cancelled, post knows every thing main made.
     const dir = newJobDirPath(runnerTempDir(process.env))
@@ -38,21 +41,30 @@ export async function runMain(): Promise<void> {
     let preflight: Preflight | undefined
     let daemon: DaemonAccess | undefined
     try {
-      plan = buildPlan(inputs, dir)
+      plan = buildPlan(inputs, dir, append)
       report(plan, inputs.config.baseConfig?.input)
+      if (builder.driver === 'docker') await reportDaemonBuilder(inputs, plan, append)
       preflight = await startPreflight(plan, inputs)
       // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
       if (inputs.preflight.mode === 'error') await preflight?.settle()
       daemon = await openDaemonAccessIfAsked(host)
-      await ensureBuildx(builder.buildxVersion)
+      await ensureBuildx(builder.buildxVersion, builder.cacheBinary)
       await writePlannedFiles(plan.files, dir)
-      await leaseBuilderName(builder.name, undo)
-      const record = { name: builder.name, driver: builder.driver, removeInPost: builder.cleanup }
-      undo.add({ builder: record })
-      await createReplacingLeftover(plan.createArgs, builder.name, builder.replace, {
-        onStart: createPid => undo.add({ builder: { ...record, createPid } }),
-        notOurs: () => undo.add({ builder: undefined })
-      })
+      // The docker driver's builder is the daemon's: nothing to create (plan.createArgs is empty).
+      if (plan.createArgs.length > 0) {
+        await leaseBuilderName(builder.name, undo)
+        const record = {
+          name: builder.name,
+          driver: builder.driver,
+          removeInPost: builder.cleanup,
+          keepState: builder.keepState
+        }
+        undo.add({ builder: record })
+        await createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace, {
+          onStart: createPid => undo.add({ builder: { ...record, createPid } }),
+          notOurs: () => undo.add({ builder: undefined })
+        })
+      }
     } catch (error) {
       // A failed create is often what preflight explains: show its findings too.
       await preflight?.settle().catch(() => undefined)
@@ -61,20 +73,33 @@ export async function runMain(): Promise<void> {
       undo.add({ jobDir: undefined })
       throw error
     }
-    const platforms = builder.bootstrap
-      ? bootedPlatforms(builder.name, builder.driver, builder.endpoint)
-      : Promise.resolve([])
+    if (builder.installAlias) {
+      undo.add({ buildxAlias: true })
+      await installBuildxAlias()
+    }
+    // The outputs docker/setup-buildx-action sets (nodes, platforms, …) are what buildx inspect
+    // says; it runs while preflight settles and the host is changed.
+    const inspected = inspectBuilder(builder.name)
     // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
-    platforms.catch(() => undefined)
+    inspected.catch(() => undefined)
     const results = await preflight?.settle()
     const notes = await changeHost(plan, host, daemon, undo)
 
+    const info = await inspected
+    if (!info) throw new Error(`buildx does not know builder ${builder.name} after creating it`)
+    const outputs = builderOutputs(info)
     runner.setOutput('name', builder.name)
-    runner.setOutput('driver', builder.driver)
-    runner.setOutput('config', plan.configPath)
-    runner.setOutput('certs-dir', plan.certsDir)
-    runner.setOutput('config-dir', plan.dir)
-    runner.setOutput('platforms', (await platforms).join(','))
+    runner.setOutput('driver', outputs.driver || builder.driver)
+    if (plan.files.length > 0) {
+      runner.setOutput('config', plan.configPath)
+      runner.setOutput('certs-dir', plan.certsDir)
+      runner.setOutput('config-dir', plan.dir)
+    }
+    runner.setOutput('platforms', outputs.platforms)
+    runner.setOutput('nodes', outputs.nodes)
+    runner.setOutput('endpoint', outputs.endpoint)
+    runner.setOutput('status', outputs.status)
+    runner.setOutput('flags', outputs.flags)
     writeSummary(plan, builder.name, results, notes)
     runner.info(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`)
   } catch (error) {
@@ -111,6 +136,14 @@ function requireDockerCli(): void {
   throw new Error(
     `\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. Install Docker on the runner, or add the directory that holds \`docker\` to PATH`
   )
+}
+
+/** driver: docker: what reaches the daemon's builder, and what cannot (warned). */
+async function reportDaemonBuilder(inputs: Inputs, plan: Plan, append: AppendNode[]): Promise<void> {
+  const { daemonBuilderReport } = await import('../plan/daemon-builder.js')
+  const { applies, cannot } = daemonBuilderReport(inputs, plan.registries, append)
+  for (const line of applies) runner.info(line)
+  for (const line of cannot) runner.warning(line, { title: 'driver: docker' })
 }
 
 /** Preflight under way; settle() logs, sets the output, annotates (warn) or throws (error), once. */

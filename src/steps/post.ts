@@ -1,5 +1,5 @@
 import * as runner from '../runner.js'
-import { inspectBuilder, removeBuilder } from '../host/buildx.js'
+import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/buildx.js'
 import { removeJobDir } from '../host/files.js'
 import { savedUndoRecord } from './state.js'
 
@@ -9,7 +9,8 @@ import { savedUndoRecord } from './state.js'
  * The undo of a host change is loaded only when main made that change.
  */
 export async function runPost(): Promise<void> {
-  const { builder, lease, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  if (buildxAlias) await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias)
   // A main step killed before it could stop its `buildx create` leaves it running: stop it before
   // it finishes a builder this step has already looked for.
   if (builder?.createPid !== undefined) {
@@ -22,7 +23,8 @@ export async function runPost(): Promise<void> {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {
     try {
-      if (!(await removeBuilder(builder.name))) runner.info(`Builder ${builder.name} is already gone.`)
+      if (!(await removeBuilder(builder.name, builder.keepState)))
+        runner.info(`Builder ${builder.name} is already gone.`)
     } catch (error) {
       // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
       // an inspect that fails too (the daemon is gone) leaves it known.

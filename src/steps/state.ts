@@ -22,11 +22,15 @@ export interface UndoRecord {
     /** For what to tell the user when its daemon cannot be reached. */
     driver?: string
     removeInPost: boolean
+    /** `keep-state`: post removes the builder but keeps BuildKit's state volume. */
+    keepState?: boolean
     /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
     createPid?: number
   }
   /** This job's claim on the builder name, taken before `buildx create`; released by post. */
   lease?: { path: string; holder: Lease }
+  /** v3's `install` ran `buildx install`: post runs `buildx uninstall`. */
+  buildxAlias?: boolean
   /** Saved before the config is installed, so post can restore it even after a failure midway. */
   installedConfig?: InstalledConfig
   /** Saved before each change to the daemon's files, so post removes exactly what was added. */

@@ -1,0 +1,187 @@
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runLater } from '../../scripts/github-runner.mjs'
+import type { NodeInfo } from '../../src/host/builder-info.js'
+import { bootDriverOpts, BUILDKIT_IMAGE, buildContext, buildkitContainer } from '../helpers/builds.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
+import { listTags, readImage } from '../helpers/registry-client.js'
+import type { RunningServer } from '../helpers/servers.js'
+import { createTestHost, type TestHost } from '../helpers/test-host.js'
+import { docker, dockerOk, requireDocker } from './docker.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
+
+// docker/setup-buildx-action's inputs and outputs, with builders really booted: the `with:`
+// blocks of its README, unchanged, through this action.
+
+const volumes: string[] = []
+let host: TestHost | undefined
+
+beforeAll(() => requireDocker())
+
+afterAll(async () => {
+  await tearDownAll()
+  for (const volume of volumes) spawnSync('docker', ['volume', 'rm', '-f', volume], { stdio: 'ignore' })
+  await host?.destroy()
+})
+
+function volumeExists(volume: string): boolean {
+  return spawnSync('docker', ['volume', 'inspect', volume], { stdio: 'ignore' }).status === 0
+}
+
+function nodesOf(outputs: Record<string, string>): NodeInfo[] {
+  return JSON.parse(outputs.nodes) as NodeInfo[]
+}
+
+describe('docker/setup-buildx-action inputs on booted builders', () => {
+  it('platforms: the builder reports them, and the outputs are theirs (nodes, platforms, endpoint, status, flags)', async () => {
+    const job = newTestJob()
+    const main = await setUp(job, { platforms: 'linux/amd64,linux/arm64', 'driver-opts': bootDriverOpts() })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    const { name } = main.outputs
+    // buildx marks platforms set with --platform with `*`: theirs (and ours) output only those.
+    expect(dockerOk(job.dockerConfig, ['buildx', 'inspect', name])).toMatch(
+      /Platforms:\s+linux\/amd64\*, linux\/arm64\*/
+    )
+    expect(main.outputs.platforms).toBe('linux/amd64,linux/arm64')
+    const nodes = nodesOf(main.outputs)
+    expect(nodes).toHaveLength(1)
+    expect(nodes[0]).toMatchObject({
+      name: `${name}0`,
+      'driver-opts': [`image=${BUILDKIT_IMAGE}`],
+      status: 'running',
+      'buildkitd-flags': '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host',
+      platforms: 'linux/amd64,linux/arm64'
+    })
+    expect(nodes[0].buildkit).toMatch(/^v\d+\./)
+    expect(main.outputs).toMatchObject({
+      driver: 'docker-container',
+      endpoint: nodes[0].endpoint,
+      status: 'running',
+      flags: nodes[0]['buildkitd-flags']
+    })
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(containerExists(name)).toBe(false)
+  })
+
+  it('append: a second node on the same daemon (through a Docker context), both booted with the config', async () => {
+    const job = newTestJob()
+    // The first node's endpoint is the daemon's socket; buildx refuses a second node with the
+    // same endpoint, so the second reaches the same daemon through a context of its own.
+    dockerOk(job.dockerConfig, ['context', 'create', 'sbr-same-daemon', '--docker', 'host=unix:///var/run/docker.sock'])
+    const extra = `sbr-extra-${randomBytes(4).toString('hex')}`
+    const main = await setUp(job, {
+      registries: 'registry.internal:5000 http',
+      preflight: 'off',
+      'driver-opts': bootDriverOpts(),
+      append: [
+        `- name: ${extra}`,
+        '  endpoint: sbr-same-daemon',
+        '  driver-opts:',
+        `    - image=${BUILDKIT_IMAGE}`
+      ].join('\n')
+    })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    const { name } = main.outputs
+    const nodes = nodesOf(main.outputs)
+    expect(nodes.map(node => [node.name, node.endpoint, node.status])).toEqual([
+      [`${name}0`, 'unix:///var/run/docker.sock', 'running'],
+      [extra, 'sbr-same-daemon', 'running']
+    ])
+    expect(containerExists(name)).toBe(true)
+    expect(spawnSync('docker', ['container', 'inspect', `buildx_buildkit_${extra}`]).status).toBe(0)
+    // Each node stores the same generated config.
+    const instance = JSON.parse(readFileSync(join(job.dockerConfig, 'buildx', 'instances', name), 'utf8')) as {
+      Nodes: { Files: Record<string, string> }[]
+    }
+    const configs = instance.Nodes.map(node => Buffer.from(node.Files['buildkitd.toml'], 'base64').toString('utf8'))
+    expect(configs).toHaveLength(2)
+    expect(configs[1]).toBe(configs[0])
+    expect(configs[0]).toContain('[registry."registry.internal:5000"]')
+
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(containerExists(name)).toBe(false)
+    expect(spawnSync('docker', ['container', 'inspect', `buildx_buildkit_${extra}`]).status).not.toBe(0)
+    expect(volumeExists(`buildx_buildkit_${extra}_state`)).toBe(false)
+  })
+
+  it('keep-state: the state volume survives post; without it, post removes it', async () => {
+    for (const keepState of ['true', 'false']) {
+      const job = newTestJob()
+      const main = await setUp(job, { 'keep-state': keepState, 'driver-opts': bootDriverOpts() })
+      expect(main.exitCode).toBe(0)
+      const volume = `${buildkitContainer(main.outputs.name)}_state`
+      volumes.push(volume)
+      expect(volumeExists(volume)).toBe(true)
+      const post = await tearDown(job)
+      expect(post.exitCode).toBe(0)
+      expect(containerExists(main.outputs.name)).toBe(false)
+      expect(volumeExists(volume)).toBe(keepState === 'true')
+      if (keepState === 'true') expect(post.log).toContain('keeping its BuildKit state (keep-state)')
+    }
+  })
+
+  it('install (v3): docker build becomes docker buildx build until post', async () => {
+    const job = newTestJob()
+    const main = await setUp(job, { install: 'true', bootstrap: 'false', 'driver-opts': bootDriverOpts() })
+    expect(main.exitCode).toBe(0)
+    const config = (): { aliases?: Record<string, string> } =>
+      JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8')) as { aliases?: Record<string, string> }
+    expect(config().aliases).toEqual({ builder: 'buildx' })
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(existsSync(join(job.dockerConfig, 'config.json')) ? config().aliases?.builder : undefined).toBeUndefined()
+  })
+})
+
+describe('driver: docker', () => {
+  let pki: TestPki
+  let tls: RunningServer
+
+  beforeAll(async () => {
+    // dockerd trusts anything on 127.0.0.0/8: the registry is on a test host, so trust must come from certs.d.
+    host = await createTestHost({ name: 'dockerdrv' })
+    pki = makePki([host.name])
+    tls = await host.startRegistry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } })
+  }, 60000)
+
+  it("pushes through the daemon's builder to a registry the daemon trusts through certs.d; says what cannot apply", async () => {
+    const job = newTestJob()
+    const context = buildContext()
+    const tag = `${tls.host}/sbr/docker-driver:1`
+    // Before: the daemon's builder does not trust the registry's CA.
+    const before = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
+    expect(before.status).not.toBe(0)
+    expect(before.stderr).toMatch(/x509|certificate/)
+
+    const main = await setUp(job, {
+      driver: 'docker',
+      registries: tls.host,
+      'ca-cert': pki.caCert,
+      'trust-docker-daemon': 'true',
+      'max-parallelism': '2'
+    })
+    expect(main.log.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
+    expect(main.exitCode).toBe(0)
+    expect(main.outputs).toMatchObject({ name: 'default', driver: 'docker', status: 'running' })
+    expect(nodesOf(main.outputs)[0]).toMatchObject({ name: 'default', status: 'running' })
+    expect(main.outputs.config).toBeUndefined()
+    expect(main.log).toContain(`${tls.host}: TLS through the daemon's certs.d/${tls.host}/ (CA)`)
+    expect(main.log).toContain('::warning title=driver%3A docker::driver: docker: `max-parallelism` cannot apply')
+    expect(main.log).not.toContain('buildx create')
+
+    const push = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
+    expect(push).toMatchObject({ status: 0 })
+    const access = { host: tls.host, tls: true, ca: pki.caCert }
+    expect(await listTags(access, 'sbr/docker-driver')).toContain('1')
+    expect((await readImage(access, 'sbr/docker-driver', '1')).layers).toContain(context.marker)
+
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    expect(existsSync(`/etc/docker/certs.d/${tls.host}`)).toBe(false)
+    // The daemon's builder is not ours to remove.
+    expect(docker(job.dockerConfig, ['buildx', 'inspect', 'default']).status).toBe(0)
+  })
+})

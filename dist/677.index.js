@@ -305,6 +305,7 @@ async function removeJobDir(dir) {
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   bs: () => (/* binding */ daemonPaths),
 /* harmony export */   cl: () => (/* binding */ runnerTempDir),
+/* harmony export */   dO: () => (/* binding */ dockerConfigFile),
 /* harmony export */   kG: () => (/* binding */ dockerConfigDir),
 /* harmony export */   oy: () => (/* binding */ buildkitdConfigPath)
 /* harmony export */ });
@@ -320,6 +321,10 @@ async function removeJobDir(dir) {
 /** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
 function dockerConfigDir(env) {
     return env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.docker');
+}
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'config.json');
 }
 /** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
 function userConfigDir(env) {
@@ -390,7 +395,7 @@ __webpack_require__.r(__webpack_exports__);
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .PQ)();
+    const { builder, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .PQ)();
     if (builder && !builder.removeInPost) {
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
     }
@@ -410,7 +415,7 @@ async function runPost() {
     }
     if (daemonTrust) {
         await undo('Could not undo the Docker daemon trust', async () => {
-            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 811).then(__webpack_require__.bind(__webpack_require__, 2811));
+            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 375).then(__webpack_require__.bind(__webpack_require__, 4375));
             warnAll(await untrustDaemon(daemonTrust));
             const removed = [
                 ...daemonTrust.files,
@@ -425,6 +430,13 @@ async function runPost() {
             const { removeAuths } = await __webpack_require__.e(/* import() */ 731).then(__webpack_require__.bind(__webpack_require__, 1731));
             warnAll(await removeAuths(addedAuths));
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the credentials the job added to ${addedAuths.path}`);
+        });
+    }
+    // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
+    if (clientTrust) {
+        await undo('Could not point SSL_CERT_FILE back', async () => {
+            const { restoreClientTrust } = await __webpack_require__.e(/* import() */ 780).then(__webpack_require__.bind(__webpack_require__, 1780));
+            restoreClientTrust(clientTrust);
         });
     }
     // Before the job directory goes: the backups of the users' files are in it.

@@ -7,21 +7,15 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   addAuths: () => (/* binding */ addAuths),
-/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile),
 /* harmony export */   removeAuths: () => (/* binding */ removeAuths)
 /* harmony export */ });
-/* unused harmony exports authKey, hostsServedByHelpers */
+/* unused harmony export hostsServedByHelpers */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4569);
-
-
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4569);
 
 
 
@@ -29,20 +23,12 @@ export const modules = {
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t';
-/** The Docker client config that docker and buildx read credentials from. */
-function dockerConfigFile(env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(env), 'config.json');
-}
-/** Docker keeps Docker Hub's credentials under its old index URL. */
-function authKey(host) {
-    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
-}
 /**
  * Hosts whose credentials a credential store or helper serves instead of the
  * `auths` entries: writing there would change nothing for docker or buildx.
  */
 function hostsServedByHelpers(config, hosts) {
-    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
+    return hosts.filter(host => !!config.credHelpers?.[(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(host)] || !!config.credsStore);
 }
 /**
  * Sets `auths` entries for the credentials, keeping every other key of the
@@ -50,22 +36,22 @@ function hostsServedByHelpers(config, hosts) {
  * before the file is written.
  */
 async function addAuths(credentials, path, backupPath, save) {
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(path))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .readIfExists */ .OR)(path))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(path, text ?? '');
     const auths = (config.auths ??= {});
     const entries = credentials.map(credential => {
-        const key = authKey(credential.host);
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(credential.host);
         const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
+        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .basicAuth */ .tB)(credential);
         auths[key] = { auth };
         return { key, auth, prior };
     });
-    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(path, backupPath);
-    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
+    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .backUp */ .vm)(path, backupPath);
+    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256 */ .sc)(content) } };
     save(added);
     // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PRIVATE_FILE_MODE */ .vo });
     return {
         added,
         servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host))
@@ -77,16 +63,16 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
         return [];
     }
     if (now.text === undefined)
         return [];
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(added.path, now.text);
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(added.path, now.text);
     const auths = config.auths ?? {};
     for (const entry of added.entries) {
         const current = auths[entry.key];
@@ -100,11 +86,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(added.path);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.rm(added.path);
         return [note];
     }
     const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];
@@ -312,6 +298,7 @@ function stringifyLike(existing, value, fallbackIndent) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   HM: () => (/* binding */ portOf),
+/* harmony export */   MY: () => (/* binding */ authKey),
 /* harmony export */   U9: () => (/* binding */ isLoopback),
 /* harmony export */   tB: () => (/* binding */ basicAuth),
 /* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
@@ -332,6 +319,10 @@ function isLoopback(host) {
 /** What Docker stores for a credential, and what the runner must mask besides the password. */
 function basicAuth(credential) {
     return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/** The key of a registry's entry in the Docker client config: Docker Hub's is its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
 }
 /** Certificates and CAs: readable by anyone, as on any system. */
 const PUBLIC_FILE_MODE = 0o644;

@@ -216,6 +216,7 @@ async function restoreConfig(installed) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   HM: () => (/* binding */ portOf),
+/* harmony export */   MY: () => (/* binding */ authKey),
 /* harmony export */   U9: () => (/* binding */ isLoopback),
 /* harmony export */   tB: () => (/* binding */ basicAuth),
 /* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
@@ -236,6 +237,10 @@ function isLoopback(host) {
 /** What Docker stores for a credential, and what the runner must mask besides the password. */
 function basicAuth(credential) {
     return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
+}
+/** The key of a registry's entry in the Docker client config: Docker Hub's is its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
 }
 /** Certificates and CAs: readable by anyone, as on any system. */
 const PUBLIC_FILE_MODE = 0o644;

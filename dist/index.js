@@ -14,6 +14,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /* harmony export */   Os: () => (/* binding */ group),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   dN: () => (/* binding */ exportVariable),
 /* harmony export */   fe: () => (/* binding */ appendSummary),
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   q3: () => (/* binding */ getMultilineInput),
@@ -55,6 +56,10 @@ function saveState(name, value) {
 }
 function setOutput(name, value) {
     setValue('OUTPUT', 'set-output', name, value);
+}
+/** Sets `name` for every later step of the job (GITHUB_ENV); this process's own environment is left alone. */
+function exportVariable(name, value) {
+    setValue('ENV', 'set-env', name, value);
 }
 /** Masks `secret` in every later line of the log. */
 function setSecret(secret) {
@@ -301,6 +306,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 

@@ -11,6 +11,7 @@ import {
   type Transport
 } from '../model.js'
 import { mergeConfig, toToml } from './buildkitd-toml.js'
+import { planClientTrust, type ClientTrustPlan } from './client-trust.js'
 import { buildxCreateArgs } from './create-args.js'
 import { tlsFiles } from './tls-files.js'
 
@@ -29,6 +30,8 @@ export interface Plan {
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
   notes: string[]
+  /** The CA bundle and variables later steps get (buildx's token fetches, imagetools); undefined for none. */
+  clientTrust?: ClientTrustPlan
 }
 
 interface Endpoint {
@@ -115,7 +118,18 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
   ]
   const { args: createArgs, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts)
-  return { dir, configPath, certsDir, toml, files, registries, createArgs, overridden: merged.overridden, notes }
+  return {
+    dir,
+    configPath,
+    certsDir,
+    toml,
+    files,
+    registries,
+    createArgs,
+    overridden: merged.overridden,
+    notes,
+    clientTrust: planClientTrust(registries, dir)
+  }
 }
 
 /**

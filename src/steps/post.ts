@@ -9,7 +9,7 @@ import { savedUndoRecord } from './state.js'
  * The undo of a host change is loaded only when main made that change.
  */
 export async function runPost(): Promise<void> {
-  const { builder, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  const { builder, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = savedUndoRecord()
   if (builder && !builder.removeInPost) {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {
@@ -44,6 +44,14 @@ export async function runPost(): Promise<void> {
       const { removeAuths } = await import('../host/docker-credentials.js')
       warnAll(await removeAuths(addedAuths))
       runner.info(`Removed the credentials the job added to ${addedAuths.path}`)
+    })
+  }
+
+  // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
+  if (clientTrust) {
+    await undo('Could not point SSL_CERT_FILE back', async () => {
+      const { restoreClientTrust } = await import('../host/client-trust.js')
+      restoreClientTrust(clientTrust)
     })
   }
 

@@ -1,63 +1,26 @@
-export const id = 811;
-export const ids = [811,192];
+export const id = 756;
+export const ids = [756,280];
 export const modules = {
 
-/***/ 2811:
+/***/ 4375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  openDaemonAccess: () => (/* binding */ openDaemonAccess),
-  trustDaemon: () => (/* binding */ trustDaemon),
-  untrustDaemon: () => (/* binding */ untrustDaemon)
-});
-
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/paths.ts
-var src_paths = __webpack_require__(8431);
-// EXTERNAL MODULE: ./src/model.ts
-var model = __webpack_require__(182);
-// EXTERNAL MODULE: ./src/plan/tls-files.ts
-var tls_files = __webpack_require__(6556);
-;// CONCATENATED MODULE: ./src/plan/daemon-trust.ts
-
-
-
-/**
- * The certs.d files that make the Docker daemon trust each verified TLS
- * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
- * names docker looks for), all named for this job so no one else's are touched.
- */
-function certsDFiles(registries, certsDir, id) {
-    return registries
-        .filter(registry => registry.transport === 'tls')
-        .flatMap(registry => {
-        const dir = (0,external_node_path_.join)(certsDir, registry.host.text);
-        return (0,tls_files/* tlsFiles */.t)({ ca: (0,external_node_path_.join)(dir, `${id}.crt`), cert: (0,external_node_path_.join)(dir, `${id}.cert`), key: (0,external_node_path_.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
-    });
-}
-/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
-function hostsNeedingInsecure(registries) {
-    return registries
-        .filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host))
-        .map(registry => registry.host.text);
-}
-
-// EXTERNAL MODULE: ./src/host/command.ts
-var command = __webpack_require__(1407);
-// EXTERNAL MODULE: ./src/host/file-access.ts
-var file_access = __webpack_require__(2609);
-// EXTERNAL MODULE: ./src/host/file-undo.ts
-var file_undo = __webpack_require__(3189);
-// EXTERNAL MODULE: ./src/host/json-file.ts
-var json_file = __webpack_require__(4569);
-;// CONCATENATED MODULE: ./src/host/daemon-trust.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   openDaemonAccess: () => (/* binding */ openDaemonAccess),
+/* harmony export */   trustDaemon: () => (/* binding */ trustDaemon),
+/* harmony export */   untrustDaemon: () => (/* binding */ untrustDaemon)
+/* harmony export */ });
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8431);
+/* harmony import */ var _plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4280);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(1407);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4569);
 
 
 
@@ -70,15 +33,15 @@ var json_file = __webpack_require__(4569);
 /** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
 const DAEMON_JSON_INDENT = '  ';
 async function isRootless() {
-    return (await (0,command/* runCommand */.d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+    return (await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .runCommand */ .d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
 }
 /**
  * Finds the daemon's directories and checks that they can be written, before
  * main writes or creates anything: no root and no sudo fails the step early.
  */
 async function openDaemonAccess() {
-    const paths = (0,src_paths/* daemonPaths */.bs)(await isRootless(), process.env);
-    return { paths, files: await (0,file_access/* privilegedAccess */.a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+    const paths = (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .daemonPaths */ .bs)(await isRootless(), process.env);
+    return { paths, files: await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
 }
 /**
  * Makes the Docker daemon trust the registries, as far as `mode` allows.
@@ -89,14 +52,14 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
     const { paths, files: fs } = access;
     const record = { rootless: paths.rootless, files: [], dirs: [] };
     // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
-    for (const file of certsDFiles(registries, paths.certsDir, (0,external_node_path_.basename)(jobDir))) {
-        record.dirs.push(...(await fs.mkdirs((0,external_node_path_.dirname)(file.path))));
+    for (const file of (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .certsDFiles */ .R)(registries, paths.certsDir, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(jobDir))) {
+        record.dirs.push(...(await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path))));
         record.files.push(file.path);
         save(record);
         await fs.writeFile(file.path, file.content, { mode: file.mode });
-        runner/* info */.pq(`Docker daemon: wrote ${file.path}`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: wrote ${file.path}`);
     }
-    const insecure = hostsNeedingInsecure(registries);
+    const insecure = (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .hostsNeedingInsecure */ .E)(registries);
     if (insecure.length === 0)
         return [];
     if (mode !== 'restart') {
@@ -104,25 +67,25 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
             `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
         ];
     }
-    const text = (await (0,file_undo/* readIfExists */.OR)(paths.daemonJson))?.toString('utf8');
-    const config = (0,json_file/* parseJsonObject */.d)(paths.daemonJson, text ?? '');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(paths.daemonJson))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(paths.daemonJson, text ?? '');
     const listed = insecureRegistries(config);
     const added = insecure.filter(host => !listed.includes(host));
     if (added.length > 0) {
-        const content = (0,json_file/* stringifyLike */.w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
-        const before = await (0,file_undo/* backUp */.vm)(paths.daemonJson, (0,external_node_path_.join)(jobDir, 'daemon.json.backup'));
+        const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .backUp */ .vm)(paths.daemonJson, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(jobDir, 'daemon.json.backup'));
         record.daemonJson = {
             pidFile: paths.pidFile,
             added,
             keyExisted: 'insecure-registries' in config,
-            change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) }
+            change: { path: paths.daemonJson, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .sha256 */ .sc)(content) }
         };
         save(record);
-        await fs.mkdirs((0,external_node_path_.dirname)(paths.daemonJson));
+        await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(paths.daemonJson));
         await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
     }
-    runner/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
     return [];
 }
 /**
@@ -131,7 +94,7 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
  * changed it since, only the hosts main added go, and the returned note says so.
  */
 async function untrustDaemon(record) {
-    const fs = await (0,file_access/* privilegedAccess */.a)(!record.rootless, 'removing the Docker daemon trust');
+    const fs = await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!record.rootless, 'removing the Docker daemon trust');
     for (const file of record.files)
         await fs.rm(file);
     for (const dir of [...record.dirs].reverse())
@@ -140,22 +103,22 @@ async function untrustDaemon(record) {
     if (!json)
         return [];
     const { path } = json.change;
-    const now = await (0,file_undo/* fileNow */.V0)(json.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .fileNow */ .V0)(json.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
         // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
         // reload must see an explicit list (the one before main) before the key, or the file, goes.
         if (!json.keyExisted) {
-            const explicit = withoutHosts((0,json_file/* parseJsonObject */.d)(path, now.text ?? ''), json.added);
-            await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+            const explicit = withoutHosts((0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
         }
         else {
-            await (0,file_undo/* putBack */.pK)(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
         }
         await reloadDaemon(fs, json.pidFile, json.added, false);
         if (!json.keyExisted)
-            await (0,file_undo/* putBack */.pK)(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
         return [];
     }
     // Someone else changed the file after main: theirs stays, only main's hosts go.
@@ -163,19 +126,19 @@ async function untrustDaemon(record) {
         return [
             `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
         ];
-    const current = (0,json_file/* parseJsonObject */.d)(path, now.text);
+    const current = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text);
     const ours = insecureRegistries(current).filter(host => json.added.includes(host));
     const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
     if (ours.length === 0)
         return [note];
-    const { mode, uid, gid } = await (0,promises_.stat)(path);
+    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
     const meta = { mode: mode & 0o7777, uid, gid };
     const remaining = withoutHosts(current, json.added);
-    await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
     await reloadDaemon(fs, json.pidFile, json.added, false);
     if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
         const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
-        await fs.writeFile(path, (0,json_file/* stringifyLike */.w)(now.text, others, DAEMON_JSON_INDENT), meta);
+        await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, others, DAEMON_JSON_INDENT), meta);
     }
     return [note];
 }
@@ -192,13 +155,13 @@ function withoutHosts(config, hosts) {
  * builder) keep running. Waits until `docker info` shows the change.
  */
 async function reloadDaemon(fs, pidFile, hosts, insecure) {
-    const pid = (await (0,file_undo/* readIfExists */.OR)(pidFile))?.toString('utf8').trim();
+    const pid = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(pidFile))?.toString('utf8').trim();
     if (!pid)
         throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
     await fs.kill(Number(pid), 'SIGHUP');
     const deadline = Date.now() + 30000;
     for (;;) {
-        const info = await (0,command/* tryCommand */.HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+        const info = await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .tryCommand */ .HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
         if (info.exitCode === 0) {
             const configs = JSON.parse(info.stdout);
             if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
@@ -407,62 +370,64 @@ function stringifyLike(existing, value, fallbackIndent) {
 
 /***/ }),
 
-/***/ 182:
+/***/ 4280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   HM: () => (/* binding */ portOf),
-/* harmony export */   U9: () => (/* binding */ isLoopback),
-/* harmony export */   tB: () => (/* binding */ basicAuth),
-/* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
-/* harmony export */   vo: () => (/* binding */ PRIVATE_FILE_MODE)
+/* harmony export */   E: () => (/* binding */ hostsNeedingInsecure),
+/* harmony export */   R: () => (/* binding */ certsDFiles),
+/* harmony export */   realmRegistries: () => (/* binding */ realmRegistries)
 /* harmony export */ });
-// The project's nouns, defined once. Every other module reads this one; it
-// imports nothing of ours, so type dependencies run one way: model ← inputs ←
-// plan ← preflight / host ← steps.
-/** The port a connection goes to: the written one, else the transport's default. */
-function portOf(host, transport) {
-    return host.port ?? (transport === 'http' ? 80 : 443);
-}
-/** True for names that reach this machine itself: a builder container must then share the host network. */
-function isLoopback(host) {
-    const name = host.hostname.toLowerCase();
-    return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1';
-}
-/** What Docker stores for a credential, and what the runner must mask besides the password. */
-function basicAuth(credential) {
-    return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
-}
-/** Certificates and CAs: readable by anyone, as on any system. */
-const PUBLIC_FILE_MODE = 0o644;
-/** Private keys, credentials and backups of files that may hold them. */
-const PRIVATE_FILE_MODE = 0o600;
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+/* harmony import */ var _tls_files_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6556);
 
 
-/***/ }),
-
-/***/ 6556:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ tlsFiles)
-/* harmony export */ });
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(182);
 
 /**
- * A CA and a keypair as files: the CA and the certificate readable by all, the
- * key by its owner only. Each consumer (BuildKit's registry sections, the
- * remote driver's endpoint, the daemon's certs.d) names the files its own way.
+ * The certs.d files that make the Docker daemon trust each verified TLS
+ * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
+ * names docker looks for), all named for this job so no one else's are touched.
  */
-function tlsFiles(paths, ca, keypair) {
-    const files = [];
-    if (ca)
-        files.push({ path: paths.ca, content: ca, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
-    if (keypair) {
-        files.push({ path: paths.cert, content: keypair.cert, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PUBLIC_FILE_MODE */ .tF });
-        files.push({ path: paths.key, content: keypair.key, mode: _model_js__WEBPACK_IMPORTED_MODULE_0__/* .PRIVATE_FILE_MODE */ .vo });
-    }
-    return files;
+function certsDFiles(registries, certsDir, id) {
+    return registries
+        .filter(registry => registry.transport === 'tls')
+        .flatMap(registry => {
+        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(certsDir, registry.host.text);
+        return (0,_tls_files_js__WEBPACK_IMPORTED_MODULE_1__/* .tlsFiles */ .t)({ ca: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.crt`), cert: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.cert`), key: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
+    });
+}
+/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
+function hostsNeedingInsecure(registries) {
+    return registries
+        .filter(registry => registry.transport !== 'tls' && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isLoopback */ .U9)(registry.host))
+        .map(registry => registry.host.text);
+}
+/**
+ * The token endpoints of TLS registries, as registries for certs.d: the daemon fetches tokens too,
+ * so each realm's host:port gets the CA (and keypair) of the registry that named it. Realms on a
+ * registry's own host:port, plain-HTTP realms and repeats are left out. Pure.
+ */
+function realmRegistries(registries, realms) {
+    const seen = new Set(registries.map(registry => registry.host.text.toLowerCase()));
+    return realms.flatMap(({ host, realm }) => {
+        const registry = registries.find(entry => entry.host.text === host);
+        const url = realm && URL.canParse(realm) ? new URL(realm) : undefined;
+        if (!registry || registry.transport !== 'tls' || url?.protocol !== 'https:')
+            return [];
+        if (seen.has(url.host.toLowerCase()))
+            return [];
+        seen.add(url.host.toLowerCase());
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        return [
+            {
+                ...registry,
+                host: { text: url.host, hostname, port: url.port === '' ? undefined : Number(url.port) },
+                written: []
+            }
+        ];
+    });
 }
 
 

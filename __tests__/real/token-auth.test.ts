@@ -42,6 +42,9 @@ let local: RunningServer
 let remote: RunningServer
 /** `auth: token` whose realm's certificate comes from `otherPki`. */
 let untrustedRealm: RunningServer
+/** Registry and token endpoint that both require a client certificate from `pki`. */
+let mtlsTokens: TokenService
+let mtls: RunningServer
 
 beforeAll(async () => {
   requireDocker()
@@ -54,9 +57,14 @@ beforeAll(async () => {
   otherPki = makePki(['localhost', 'IP:127.0.0.1'])
   const signer = makeTokenSigner()
   const service = { signer, users: { ci: PASSWORD }, service: SERVICE, issuer: ISSUER }
-  ;[tokens, otherTokens] = await Promise.all([
+  ;[tokens, otherTokens, mtlsTokens] = await Promise.all([
     startTokenService({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }, ...service }),
-    startTokenService({ tls: { certPath: otherPki.serverCertPath, keyPath: otherPki.serverKeyPath }, ...service })
+    startTokenService({ tls: { certPath: otherPki.serverCertPath, keyPath: otherPki.serverKeyPath }, ...service }),
+    startTokenService({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      clientCaPath: pki.caCertPath,
+      ...service
+    })
   ])
   const tokenAuth = (port: number) => ({
     realm: `https://localhost:${port}/token`,
@@ -65,16 +73,19 @@ beforeAll(async () => {
     rootCertBundlePath: signer.certPath
   })
   const tls = { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }
-  ;[local, remote, untrustedRealm] = await Promise.all([
+  ;[local, remote, untrustedRealm, mtls] = await Promise.all([
     startRegistry({ tls, tokenAuth: tokenAuth(tokens.port) }),
     testHost.startRegistry({ tls, tokenAuth: tokenAuth(tokens.port) }),
-    startRegistry({ tls, tokenAuth: tokenAuth(otherTokens.port) })
+    startRegistry({ tls, tokenAuth: tokenAuth(otherTokens.port) }),
+    startRegistry({ tls: { ...tls, clientCaPath: pki.caCertPath }, tokenAuth: tokenAuth(mtlsTokens.port) })
   ])
 })
 
 afterAll(async () => {
   await tearDownAll()
-  await Promise.all([local?.stop(), remote?.stop(), untrustedRealm?.stop(), tokens?.stop(), otherTokens?.stop()])
+  await Promise.all(
+    [local, remote, untrustedRealm, mtls, tokens, otherTokens, mtlsTokens].map(server => server?.stop())
+  )
   await testHost?.destroy()
 })
 
@@ -232,6 +243,41 @@ describe('token-auth registries behind a private CA', () => {
     const inspect = await runLater(job, 'docker', ['buildx', 'imagetools', 'inspect', tag])
     expect(inspect).toMatchObject({ status: 0 })
     expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('a token endpoint that wants the client certificate too: BuildKit fetches the token, presenting the keypair', async () => {
+    const host = `localhost:${mtls.port}`
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: host,
+      'ca-cert': pki.caCert,
+      'client-cert': pki.clientCert,
+      'client-key': pki.clientKey,
+      username: 'ci',
+      password: PASSWORD,
+      'driver-opts': bootDriverOpts()
+    })
+    expect(main.exitCode).toBe(0)
+    expect(main.exported.BUILDKIT_NO_CLIENT_TOKEN).toBe('1')
+    expect(main.log).toContain('Exported BUILDKIT_NO_CLIENT_TOKEN=1')
+    expect(preflightResults(main)).toEqual([expect.objectContaining({ host, ok: true, kind: 'token-granted' })])
+
+    const context = buildContext()
+    const tag = `${host}/sbr/token-mtls:1`
+    // buildx's own token request has no client certificate to present.
+    const without = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir], {
+      env: { BUILDKIT_NO_CLIENT_TOKEN: '' }
+    })
+    expect(without.status).not.toBe(0)
+    expect(without.stderr).toContain('failed to fetch oauth token')
+    const before = mtlsTokens.requests.length
+    const push = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
+    expect(push).toMatchObject({ status: 0 })
+    expect(mtlsTokens.requests.slice(before)).toContainEqual(expect.objectContaining({ user: 'ci', status: 200 }))
+
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    expect(post.exported.BUILDKIT_NO_CLIENT_TOKEN).toBe('')
   })
 
   it('preflight: a realm whose CA was not given stops error mode before anything is written', async () => {

@@ -6,21 +6,15 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   addAuths: () => (/* binding */ addAuths),
-/* harmony export */   dockerConfigFile: () => (/* binding */ dockerConfigFile)
+/* harmony export */   addAuths: () => (/* binding */ addAuths)
 /* harmony export */ });
-/* unused harmony exports authKey, hostsServedByHelpers, removeAuths */
+/* unused harmony exports hostsServedByHelpers, removeAuths */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(4569);
-
-
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4569);
 
 
 
@@ -28,20 +22,12 @@ export const modules = {
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t';
-/** The Docker client config that docker and buildx read credentials from. */
-function dockerConfigFile(env) {
-    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .dockerConfigDir */ .kG)(env), 'config.json');
-}
-/** Docker keeps Docker Hub's credentials under its old index URL. */
-function authKey(host) {
-    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
-}
 /**
  * Hosts whose credentials a credential store or helper serves instead of the
  * `auths` entries: writing there would change nothing for docker or buildx.
  */
 function hostsServedByHelpers(config, hosts) {
-    return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore);
+    return hosts.filter(host => !!config.credHelpers?.[(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(host)] || !!config.credsStore);
 }
 /**
  * Sets `auths` entries for the credentials, keeping every other key of the
@@ -49,22 +35,22 @@ function hostsServedByHelpers(config, hosts) {
  * before the file is written.
  */
 async function addAuths(credentials, path, backupPath, save) {
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(path))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .readIfExists */ .OR)(path))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(path, text ?? '');
     const auths = (config.auths ??= {});
     const entries = credentials.map(credential => {
-        const key = authKey(credential.host);
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(credential.host);
         const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
+        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .basicAuth */ .tB)(credential);
         auths[key] = { auth };
         return { key, auth, prior };
     });
-    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(path, backupPath);
-    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
+    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .backUp */ .vm)(path, backupPath);
+    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256 */ .sc)(content) } };
     save(added);
     // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PRIVATE_FILE_MODE */ .vo });
     return {
         added,
         servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host))

@@ -592,9 +592,10 @@ function readInputs() {
         ownCa: readRegistryCas(registry)
     }));
     const driver = readDriver();
+    const mirrors = (0,inputs_registries/* parseMirrors */.Cy)(runner/* getInput */.V4('mirror'));
     const config = {
         registries,
-        mirrors: (0,inputs_registries/* parseMirrors */.Cy)(runner/* getInput */.V4('mirror')),
+        mirrors,
         caCert: readPemInput('ca-cert', 'certificates'),
         clientKeypair: readKeypairInputs('client-cert', 'client-key'),
         maxParallelism: readMaxParallelism(),
@@ -624,7 +625,7 @@ function readInputs() {
     const preflight = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() };
     const host = {
         installConfig: readInstallConfig(),
-        credentials: readCredentials(registries.map(registry => registry.host.text)),
+        credentials: readCredentials(credentialHosts(registries, mirrors)),
         daemonTrust: readDaemonTrust()
     };
     if (driver === 'docker')
@@ -734,6 +735,18 @@ function readEndpointTls(driver) {
     }
     return { ca, keypair };
 }
+/**
+ * The hosts `username`/`password` apply to: every registry, then every mirror not listed, since
+ * BuildKit asks for the credentials of the host that answers, which for a pull is the mirror.
+ */
+function credentialHosts(registries, mirrors) {
+    const hosts = registries.map(registry => registry.host.text);
+    for (const { host } of mirrors.flatMap(line => line.mirrors)) {
+        if (!hosts.some(known => known.toLowerCase() === host.text.toLowerCase()))
+            hosts.push(host.text);
+    }
+    return hosts;
+}
 function readCredentials(registryHosts) {
     const username = runner/* getInput */.V4('username');
     const password = runner/* getInput */.V4('password');
@@ -744,7 +757,7 @@ function readCredentials(registryHosts) {
         throw new input_error/* InputError */.d(missing, `is empty while \`${given}\` is set`, 'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
     }
     if (username !== '' && registryHosts.length === 0) {
-        throw new input_error/* InputError */.d('username', 'applies to the registries in `registries`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
+        throw new input_error/* InputError */.d('username', 'applies to the registries in `registries` and the mirrors in `mirror`, and none is listed', 'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)');
     }
     const lines = parseCredentialLines(runner/* getInput */.V4('credentials'));
     const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines);
@@ -899,6 +912,7 @@ function parseMirror(entry, input, line) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   HM: () => (/* binding */ portOf),
+/* harmony export */   MY: () => (/* binding */ authKey),
 /* harmony export */   U9: () => (/* binding */ isLoopback),
 /* harmony export */   tB: () => (/* binding */ basicAuth),
 /* harmony export */   tF: () => (/* binding */ PUBLIC_FILE_MODE),
@@ -920,6 +934,10 @@ function isLoopback(host) {
 function basicAuth(credential) {
     return Buffer.from(`${credential.username}:${credential.password}`).toString('base64');
 }
+/** The key of a registry's entry in the Docker client config: Docker Hub's is its old index URL. */
+function authKey(host) {
+    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
+}
 /** Certificates and CAs: readable by anyone, as on any system. */
 const PUBLIC_FILE_MODE = 0o644;
 /** Private keys, credentials and backups of files that may hold them. */
@@ -936,6 +954,7 @@ const PRIVATE_FILE_MODE = 0o600;
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   bs: () => (/* binding */ daemonPaths),
 /* harmony export */   cl: () => (/* binding */ runnerTempDir),
+/* harmony export */   dO: () => (/* binding */ dockerConfigFile),
 /* harmony export */   kG: () => (/* binding */ dockerConfigDir),
 /* harmony export */   oy: () => (/* binding */ buildkitdConfigPath)
 /* harmony export */ });
@@ -951,6 +970,10 @@ const PRIVATE_FILE_MODE = 0o600;
 /** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
 function dockerConfigDir(env) {
     return env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.docker');
+}
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(dockerConfigDir(env), 'config.json');
 }
 /** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
 function userConfigDir(env) {
@@ -1018,6 +1041,53 @@ function currentDockerContext(env, clientConfig) {
 
 /***/ }),
 
+/***/ 7095:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ff: () => (/* binding */ tokenTrustFor),
+/* harmony export */   G$: () => (/* binding */ bundleText),
+/* harmony export */   Vw: () => (/* binding */ planClientTrust)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+
+const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+/** undefined when no TLS registry has a CA or a keypair: nothing then changes for later steps. Pure. */
+function planClientTrust(registries, dir) {
+    const verified = registries.filter(registry => registry.transport === 'tls');
+    const withCa = verified.filter(registry => registry.ca !== '');
+    const mtlsHosts = verified.filter(registry => registry.keypair).map(registry => registry.host.text);
+    if (withCa.length === 0 && mtlsHosts.length === 0)
+        return undefined;
+    const certificates = new Set(withCa.flatMap(registry => registry.ca.match(CERTIFICATE) ?? []));
+    return {
+        bundlePath: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, 'ca-bundle.pem'),
+        extraCas: [...certificates].map(certificate => certificate + '\n').join(''),
+        caHosts: withCa.map(registry => registry.host.text),
+        mtlsHosts
+    };
+}
+/** The bundle SSL_CERT_FILE will name: the runner's roots, then the registries' CAs. Pure. */
+function bundleText(roots, extraCas) {
+    const base = roots ? roots.pem.replace(/\s*$/, '\n') : '';
+    return `${base}${extraCas}`;
+}
+/**
+ * The trust a token fetch for `registry` will have. buildkitd fetches with the registry host's
+ * own client (buildkit util/resolver/pool.go: newDockerAuthorizer(res[0].Client, ...)), so a
+ * realm on another host is trusted with the registry's `ca` and offered its keypair. Pure.
+ */
+function tokenTrustFor(registry, plan, roots) {
+    if (plan && plan.mtlsHosts.length > 0)
+        return { fetchedBy: 'buildkitd', ca: registry.ca, keypair: registry.keypair };
+    // On the runner: its roots and the bundle (as SSL_CERT_FILE will name it) are what Go trusts.
+    return { fetchedBy: 'buildx', ca: plan ? bundleText(roots, plan.extraCas) : (roots?.pem ?? '') };
+}
+
+
+/***/ }),
+
 /***/ 6556:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -1057,6 +1127,7 @@ function tlsFiles(paths, ca, keypair) {
 /* harmony export */   Os: () => (/* binding */ group),
 /* harmony export */   Pq: () => (/* binding */ setSecret),
 /* harmony export */   V4: () => (/* binding */ getInput),
+/* harmony export */   dN: () => (/* binding */ exportVariable),
 /* harmony export */   fe: () => (/* binding */ appendSummary),
 /* harmony export */   pq: () => (/* binding */ info),
 /* harmony export */   q3: () => (/* binding */ getMultilineInput),
@@ -1099,6 +1170,10 @@ function saveState(name, value) {
 }
 function setOutput(name, value) {
     setValue('OUTPUT', 'set-output', name, value);
+}
+/** Sets `name` for every later step of the job (GITHUB_ENV); this process's own environment is left alone. */
+function exportVariable(name, value) {
+    setValue('ENV', 'set-env', name, value);
 }
 /** Masks `secret` in every later line of the log. */
 function setSecret(secret) {
@@ -1298,6 +1373,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
+
+/***/ }),
+
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
@@ -3723,6 +3805,8 @@ function appendNode(node, number) {
 
 // EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 6 modules
 var read_inputs = __nccwpck_require__(6717);
+// EXTERNAL MODULE: ./src/plan/client-trust.ts
+var client_trust = __nccwpck_require__(7095);
 // EXTERNAL MODULE: ./src/inputs/registries.ts
 var inputs_registries = __nccwpck_require__(6182);
 // EXTERNAL MODULE: ./src/model.ts
@@ -3871,6 +3955,7 @@ var tls_files = __nccwpck_require__(6556);
 
 
 
+
 /** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
 function buildPlan(inputs, dir, append = []) {
     const { config } = inputs;
@@ -3958,7 +4043,8 @@ function buildPlan(inputs, dir, append = []) {
         createArgs,
         appendArgs,
         overridden: merged.overridden,
-        notes
+        notes,
+        clientTrust: (0,client_trust/* planClientTrust */.Vw)(registries, dir)
     };
 }
 /**
@@ -4096,6 +4182,7 @@ function toHtml(text) {
 
 
 
+
 /**
  * inputs → plan → preflight → checks (daemon access, buildx) → files → builder
  * → daemon trust, credentials → outputs. Every failure ends in one setFailed.
@@ -4117,12 +4204,15 @@ async function runMain() {
         let plan;
         let preflight;
         let daemon;
+        let roots;
         try {
             plan = buildPlan(inputs, dir, append);
             report(plan, inputs.config.baseConfig?.input);
             if (builder.driver === 'docker')
                 await reportDaemonBuilder(inputs, plan, append);
-            preflight = await startPreflight(plan, inputs);
+            // Read before anything is written: preflight fetches tokens with the trust later steps will have.
+            roots = plan.clientTrust ? (await __nccwpck_require__.e(/* import() */ 780).then(__nccwpck_require__.bind(__nccwpck_require__, 1780))).readRunnerRoots(process.env) : undefined;
+            preflight = await startPreflight(plan, inputs, roots);
             // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
             if (inputs.preflight.mode === 'error')
                 await preflight?.settle();
@@ -4163,7 +4253,7 @@ async function runMain() {
         // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
         inspected.catch(() => undefined);
         const results = await preflight?.settle();
-        const notes = await changeHost(plan, host, daemon, undo);
+        const notes = await changeHost(plan, host, daemon, undo, roots, results);
         const info = await inspected;
         if (!info)
             throw new Error(`buildx does not know builder ${builder.name} after creating it`);
@@ -4220,12 +4310,15 @@ async function reportDaemonBuilder(inputs, plan, append) {
         src_runner/* warning */.$e(line, { title: 'driver: docker' });
 }
 /** Starts the probes the inputs ask for; the preflight code is loaded only then. */
-async function startPreflight(plan, inputs) {
+async function startPreflight(plan, inputs, roots) {
     const { mode, timeoutSeconds } = inputs.preflight;
     if (mode === 'off' || plan.registries.length === 0)
         return undefined;
-    const { enforcePreflight, reportPreflight, runPreflight } = await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
-    const probes = runPreflight(plan.registries, timeoutSeconds);
+    const { enforcePreflight, reportPreflight, runPreflight } = await __nccwpck_require__.e(/* import() */ 513).then(__nccwpck_require__.bind(__nccwpck_require__, 8513));
+    const probes = runPreflight(plan.registries, timeoutSeconds, {
+        credentials: await loginCredentials(plan, inputs.host.credentials),
+        tokenTrust: new Map(plan.registries.map(registry => [registry.host.text, (0,client_trust/* tokenTrustFor */.Ff)(registry, plan.clientTrust, roots)]))
+    });
     let settled;
     const settle = async () => {
         const results = await probes;
@@ -4239,26 +4332,54 @@ async function startPreflight(plan, inputs) {
     };
     return { settle: () => (settled ??= settle()) };
 }
+/**
+ * What a build will log in with: the inputs' credentials, else what an earlier login stored in the
+ * Docker client config (masked here too: preflight sends them, it never prints them).
+ */
+async function loginCredentials(plan, credentials) {
+    const given = new Set(credentials.map(credential => credential.host.toLowerCase()));
+    const others = plan.registries.map(registry => registry.host.text).filter(host => !given.has(host.toLowerCase()));
+    const { storedCredentials } = await __nccwpck_require__.e(/* import() */ 0).then(__nccwpck_require__.bind(__nccwpck_require__, 8000));
+    const stored = others.length > 0 ? storedCredentials((0,paths/* dockerConfigFile */.dO)(process.env), others) : [];
+    for (const credential of stored)
+        src_runner/* setSecret */.Pq(credential.password);
+    return [
+        ...credentials.map(credential => ({
+            ...credential,
+            from: `\`username\`/\`password\` or the \`credentials\` line for ${credential.host}`
+        })),
+        ...stored.map(credential => ({ ...credential, from: (0,paths/* dockerConfigFile */.dO)(process.env) }))
+    ];
+}
 /** Before anything is written: `trust-docker-daemon` without root or sudo fails the step here. */
 async function openDaemonAccessIfAsked(host) {
     if (host.daemonTrust === 'off')
         return undefined;
-    const { openDaemonAccess } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 2811));
+    const { openDaemonAccess } = await __nccwpck_require__.e(/* import() */ 375).then(__nccwpck_require__.bind(__nccwpck_require__, 4375));
     return openDaemonAccess();
 }
 /** The machine beyond the builder, as the inputs ask, each recorded for post before it changes. Returns notes for the summary. */
-async function changeHost(plan, host, daemon, undo) {
+async function changeHost(plan, host, daemon, undo, roots, results) {
     if (host.installConfig !== '')
         await installForSelfHostedBuildkitd(plan, host.installConfig, undo);
     const notes = [];
     if (daemon && host.daemonTrust !== 'off') {
-        const { trustDaemon } = await __nccwpck_require__.e(/* import() */ 811).then(__nccwpck_require__.bind(__nccwpck_require__, 2811));
-        notes.push(...(await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record => undo.add({ daemonTrust: record }))));
+        const { trustDaemon } = await __nccwpck_require__.e(/* import() */ 375).then(__nccwpck_require__.bind(__nccwpck_require__, 4375));
+        const { realmRegistries } = await __nccwpck_require__.e(/* import() */ 280).then(__nccwpck_require__.bind(__nccwpck_require__, 4280));
+        // The daemon fetches tokens too: the realms preflight found get certs.d entries as well.
+        const realms = realmRegistries(plan.registries, results ?? []);
+        if (!results && plan.registries.some(registry => registry.transport === 'tls'))
+            src_runner/* info */.pq('Docker daemon: with `preflight: off` no token realms were looked up; only the registries are trusted.');
+        notes.push(...(await trustDaemon(daemon, host.daemonTrust, [...plan.registries, ...realms], plan.dir, record => undo.add({ daemonTrust: record }))));
     }
     for (const note of notes)
         src_runner/* warning */.$e(note, { title: 'Docker daemon trust' });
     if (host.credentials.length > 0)
         await writeCredentials(host.credentials, plan.dir, undo);
+    if (plan.clientTrust) {
+        const { installClientTrust } = await __nccwpck_require__.e(/* import() */ 780).then(__nccwpck_require__.bind(__nccwpck_require__, 1780));
+        await installClientTrust(plan.clientTrust, roots, process.env, record => undo.add({ clientTrust: record }));
+    }
     return notes;
 }
 function report(plan, baseConfigInput) {
@@ -4278,8 +4399,8 @@ function report(plan, baseConfigInput) {
 }
 /** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
 async function writeCredentials(credentials, jobDir, undo) {
-    const { addAuths, dockerConfigFile } = await __nccwpck_require__.e(/* import() */ 731).then(__nccwpck_require__.bind(__nccwpck_require__, 1731));
-    const path = dockerConfigFile(process.env);
+    const { addAuths } = await __nccwpck_require__.e(/* import() */ 731).then(__nccwpck_require__.bind(__nccwpck_require__, 1731));
+    const path = (0,paths/* dockerConfigFile */.dO)(process.env);
     const { added, servedByHelpers } = await addAuths(credentials, path, (0,external_node_path_.join)(jobDir, 'docker-config.json.backup'), added => {
         for (const entry of added.entries)
             if (entry.prior !== '')

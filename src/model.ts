@@ -56,6 +56,11 @@ export function basicAuth(credential: Credential): string {
   return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
 }
 
+/** The key of a registry's entry in the Docker client config: Docker Hub's is its old index URL. */
+export function authKey(host: string): string {
+  return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host
+}
+
 /** Certificates and CAs: readable by anyone, as on any system. */
 export const PUBLIC_FILE_MODE = 0o644
 /** Private keys, credentials and backups of files that may hold them. */
@@ -80,6 +85,14 @@ export interface PlannedRegistry {
   /** The keys written under [registry."host"], for the log and summary. */
   written: string[]
   /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered. */
+  ca: string
+  keypair?: Keypair
+}
+
+/** How a registry's tokens will be fetched: by buildx on the runner, or by buildkitd with the registry's TLS config. */
+export interface TokenTrust {
+  fetchedBy: 'buildx' | 'buildkitd'
+  /** PEM trusted for the token endpoint on top of the system roots ('' for none). */
   ca: string
   keypair?: Keypair
 }

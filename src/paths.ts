@@ -9,6 +9,11 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv): string {
   return env.DOCKER_CONFIG || join(homedir(), '.docker')
 }
 
+/** The Docker client config that docker and buildx read credentials from. */
+export function dockerConfigFile(env: NodeJS.ProcessEnv): string {
+  return join(dockerConfigDir(env), 'config.json')
+}
+
 /** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
 export function userConfigDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(homedir(), '.config')

@@ -36,6 +36,11 @@ export function setOutput(name: string, value: string): void {
   setValue('OUTPUT', 'set-output', name, value)
 }
 
+/** Sets `name` for every later step of the job (GITHUB_ENV); this process's own environment is left alone. */
+export function exportVariable(name: string, value: string): void {
+  setValue('ENV', 'set-env', name, value)
+}
+
 /** Masks `secret` in every later line of the log. */
 export function setSecret(secret: string): void {
   command('add-mask', {}, secret)
@@ -80,7 +85,7 @@ export function appendSummary(html: string): void {
 }
 
 /** `name<<DELIMITER` blocks in the command file when the runner gives one, else the old workflow command. */
-function setValue(file: 'STATE' | 'OUTPUT', legacyCommand: string, name: string, value: string): void {
+function setValue(file: 'STATE' | 'OUTPUT' | 'ENV', legacyCommand: string, name: string, value: string): void {
   const path = process.env[`GITHUB_${file}`]
   if (!path) {
     process.stdout.write(EOL)

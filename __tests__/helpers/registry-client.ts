@@ -16,6 +16,8 @@ export interface RegistryAccess {
   key?: string
   /** Basic auth, for htpasswd registries. */
   basic?: { user: string; password: string }
+  /** A token from the registry's token service, for `auth: token` registries. */
+  bearer?: string
 }
 
 interface Response {
@@ -36,6 +38,7 @@ function get(access: RegistryAccess, path: string, accept?: string): Promise<Res
   if (accept) headers.Accept = accept
   if (access.basic)
     headers.Authorization = `Basic ${Buffer.from(`${access.basic.user}:${access.basic.password}`).toString('base64')}`
+  if (access.bearer) headers.Authorization = `Bearer ${access.bearer}`
   const [hostname, port] = [
     access.host.replace(/:\d+$/, ''),
     Number(/:(\d+)$/.exec(access.host)?.[1] ?? (access.tls ? 443 : 80))

@@ -61,6 +61,21 @@ describe('readInputs', () => {
     expect(inputs.builder.name).toMatch(/^buildkit-/)
   })
 
+  it('username/password apply to the mirrors too (BuildKit asks for the credentials of the host that answers)', () => {
+    withInputs({
+      registries: 'registry.internal:5443',
+      mirror: 'mirror.internal\nghcr.io=registry.internal:5443,cache.internal/proxy',
+      username: 'ci',
+      password: 'p4ss',
+      credentials: 'cache.internal=robot:t0ken'
+    })
+    expect(readInputs().host.credentials).toEqual([
+      { host: 'registry.internal:5443', username: 'ci', password: 'p4ss' },
+      { host: 'mirror.internal', username: 'ci', password: 'p4ss' },
+      { host: 'cache.internal', username: 'robot', password: 't0ken' }
+    ])
+  })
+
   it('reads ca-cert, client-cert and client-key as PEM text or as paths', () => {
     withInputs({
       registries: 'reg.example.com',

@@ -115,8 +115,9 @@ describe('preflight against real registries', () => {
 
     expect(at(hosts.plain)).toMatchObject({ ok: true, kind: 'registry' })
     expect(at(hosts.secure)).toMatchObject({ ok: true, kind: 'registry' })
-    expect(at(hosts.htpasswd)).toMatchObject({ ok: true, kind: 'registry' })
-    expect(at(hosts.htpasswd).message).toContain('401, credentials needed')
+    // No credentials were given for it (nor stored by an earlier login): a push would fail.
+    expect(at(hosts.htpasswd)).toMatchObject({ ok: false, kind: 'credentials-missing' })
+    expect(at(hosts.htpasswd).fix).toContain('`username` and `password`')
 
     expect(at(hosts.wrongName)).toMatchObject({
       ok: false,
@@ -167,7 +168,8 @@ describe('preflight against real registries', () => {
     expect(log).toContain(
       `::warning title=Registry preflight%3A ${hosts.closed.replace(':', '%3A')}::${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 8 of \`registries\``
     )
-    expect(log.match(/::warning title=Registry preflight/g)).toHaveLength(9)
+    // Nine failures, and the htpasswd registry given no credentials.
+    expect(log.match(/::warning title=Registry preflight/g)).toHaveLength(10)
 
     // The job summary: a row per registry with its mode, what was written and the result.
     expect(summary).toContain('<th>registry</th><th>mode</th><th>written</th><th>preflight</th><th>fix</th>')

@@ -8,17 +8,12 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   removeAuths: () => (/* binding */ removeAuths)
 /* harmony export */ });
-/* unused harmony exports dockerConfigFile, authKey, hostsServedByHelpers, addAuths */
+/* unused harmony exports hostsServedByHelpers, addAuths */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(431);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(569);
-
-
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(569);
 
 
 
@@ -26,14 +21,6 @@ export const modules = {
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t';
-/** The Docker client config that docker and buildx read credentials from. */
-function dockerConfigFile(env) {
-    return join(dockerConfigDir(env), 'config.json');
-}
-/** Docker keeps Docker Hub's credentials under its old index URL. */
-function authKey(host) {
-    return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host;
-}
 /**
  * Hosts whose credentials a credential store or helper serves instead of the
  * `auths` entries: writing there would change nothing for docker or buildx.
@@ -74,16 +61,16 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
         return [];
     }
     if (now.text === undefined)
         return [];
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(added.path, now.text);
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_3__/* .parseJsonObject */ .d)(added.path, now.text);
     const auths = config.auths ?? {};
     for (const entry of added.entries) {
         const current = auths[entry.key];
@@ -97,11 +84,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(added.path);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.rm(added.path);
         return [note];
     }
     const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_3__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];

@@ -44,6 +44,31 @@ function daemon_trust_hostsNeedingInsecure(registries) {
         .filter(registry => registry.transport !== 'tls' && !isLoopback(registry.host))
         .map(registry => registry.host.text);
 }
+/**
+ * The token endpoints of TLS registries, as registries for certs.d: the daemon fetches tokens too,
+ * so each realm's host:port gets the CA (and keypair) of the registry that named it. Realms on a
+ * registry's own host:port, plain-HTTP realms and repeats are left out. Pure.
+ */
+function realmRegistries(registries, realms) {
+    const seen = new Set(registries.map(registry => registry.host.text.toLowerCase()));
+    return realms.flatMap(({ host, realm }) => {
+        const registry = registries.find(entry => entry.host.text === host);
+        const url = realm && URL.canParse(realm) ? new URL(realm) : undefined;
+        if (!registry || registry.transport !== 'tls' || url?.protocol !== 'https:')
+            return [];
+        if (seen.has(url.host.toLowerCase()))
+            return [];
+        seen.add(url.host.toLowerCase());
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        return [
+            {
+                ...registry,
+                host: { text: url.host, hostname, port: url.port === '' ? undefined : Number(url.port) },
+                written: []
+            }
+        ];
+    });
+}
 
 // EXTERNAL MODULE: ./src/host/command.ts + 1 modules
 var command = __webpack_require__(253);

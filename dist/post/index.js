@@ -115,7 +115,7 @@ async function runCommand(command, args, options = {}) {
 /* harmony export */   _R: () => (/* binding */ cliPluginDirs),
 /* harmony export */   kG: () => (/* binding */ dockerConfigDir)
 /* harmony export */ });
-/* unused harmony exports userConfigDir, runnerTempDir, buildkitdConfigPath, daemonPaths, currentDockerContext */
+/* unused harmony exports dockerConfigFile, userConfigDir, runnerTempDir, buildkitdConfigPath, daemonPaths, currentDockerContext */
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(760);
@@ -127,6 +127,10 @@ async function runCommand(command, args, options = {}) {
 /** The Docker client's directory: config.json and cli-plugins/ (`DOCKER_CONFIG`, else ~/.docker). */
 function dockerConfigDir(env) {
     return env.DOCKER_CONFIG || (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_0__.homedir)(), '.docker');
+}
+/** The Docker client config that docker and buildx read credentials from. */
+function dockerConfigFile(env) {
+    return join(dockerConfigDir(env), 'config.json');
 }
 /** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
 function userConfigDir(env) {
@@ -200,6 +204,7 @@ function currentDockerContext(env, clientConfig) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   $e: () => (/* binding */ warning),
 /* harmony export */   Gu: () => (/* binding */ getState),
+/* harmony export */   dN: () => (/* binding */ exportVariable),
 /* harmony export */   pq: () => (/* binding */ info)
 /* harmony export */ });
 /* unused harmony exports getInput, getMultilineInput, saveState, setOutput, setSecret, setFailed, startGroup, endGroup, group, appendSummary */
@@ -239,6 +244,10 @@ function saveState(name, value) {
 }
 function setOutput(name, value) {
     setValue('OUTPUT', 'set-output', name, value);
+}
+/** Sets `name` for every later step of the job (GITHUB_ENV); this process's own environment is left alone. */
+function exportVariable(name, value) {
+    setValue('ENV', 'set-env', name, value);
 }
 /** Masks `secret` in every later line of the log. */
 function setSecret(secret) {
@@ -281,12 +290,12 @@ function appendSummary(html) {
 function setValue(file, legacyCommand, name, value) {
     const path = process.env[`GITHUB_${file}`];
     if (!path) {
-        process.stdout.write(EOL);
+        process.stdout.write(node_os__WEBPACK_IMPORTED_MODULE_2__.EOL);
         command(legacyCommand, { name }, value);
         return;
     }
-    const delimiter = `ghadelimiter_${randomUUID()}`;
-    appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+    const delimiter = `ghadelimiter_${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.randomUUID)()}`;
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.appendFileSync)(path, `${name}<<${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${value}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}${delimiter}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`, 'utf8');
 }
 /** `::name key=value::message`, escaped as the runner reads it. */
 function command(name, properties, message) {
@@ -900,7 +909,7 @@ function savedUndoRecord() {
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord();
+    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = savedUndoRecord();
     if (buildxAlias)
         await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias);
     // A main step killed before it could stop its `buildx create` leaves it running: stop it before
@@ -956,6 +965,13 @@ async function runPost() {
             const { removeAuths } = await __nccwpck_require__.e(/* import() */ 731).then(__nccwpck_require__.bind(__nccwpck_require__, 731));
             warnAll(await removeAuths(addedAuths));
             src_runner/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
+        });
+    }
+    // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
+    if (clientTrust) {
+        await undo('Could not point SSL_CERT_FILE back', async () => {
+            const { restoreClientTrust } = await __nccwpck_require__.e(/* import() */ 509).then(__nccwpck_require__.bind(__nccwpck_require__, 509));
+            restoreClientTrust(clientTrust);
         });
     }
     // Before the job directory goes: the backups of the users' files are in it.

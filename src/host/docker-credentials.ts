@@ -1,7 +1,5 @@
 import { stat } from 'node:fs/promises'
-import { join } from 'node:path'
-import { basicAuth, PRIVATE_FILE_MODE, type Credential } from '../model.js'
-import { dockerConfigDir } from '../paths.js'
+import { authKey, basicAuth, PRIVATE_FILE_MODE, type Credential } from '../model.js'
 import { directAccess } from './file-access.js'
 import { backUp, fileNow, putBack, readIfExists, sha256, type FileChange } from './file-undo.js'
 import { parseJsonObject, stringifyLike, type JsonObject } from './json-file.js'
@@ -28,16 +26,6 @@ type DockerConfig = JsonObject & {
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t'
-
-/** The Docker client config that docker and buildx read credentials from. */
-export function dockerConfigFile(env: NodeJS.ProcessEnv): string {
-  return join(dockerConfigDir(env), 'config.json')
-}
-
-/** Docker keeps Docker Hub's credentials under its old index URL. */
-export function authKey(host: string): string {
-  return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host
-}
 
 /**
  * Hosts whose credentials a credential store or helper serves instead of the

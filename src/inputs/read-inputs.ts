@@ -100,9 +100,10 @@ export function readInputs(): Inputs {
     ownCa: readRegistryCas(registry)
   }))
   const driver = readDriver()
+  const mirrors = parseMirrors(runner.getInput('mirror'))
   const config: ConfigInputs = {
     registries,
-    mirrors: parseMirrors(runner.getInput('mirror')),
+    mirrors,
     caCert: readPemInput('ca-cert', 'certificates'),
     clientKeypair: readKeypairInputs('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
@@ -133,7 +134,7 @@ export function readInputs(): Inputs {
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
     installConfig: readInstallConfig(),
-    credentials: readCredentials(registries.map(registry => registry.host.text)),
+    credentials: readCredentials(credentialHosts(registries, mirrors)),
     daemonTrust: readDaemonTrust()
   }
   if (driver === 'docker') checkDaemonBuilder(config, host)
@@ -280,6 +281,18 @@ function readEndpointTls(driver: string): EndpointTls | undefined {
   return { ca, keypair }
 }
 
+/**
+ * The hosts `username`/`password` apply to: every registry, then every mirror not listed, since
+ * BuildKit asks for the credentials of the host that answers, which for a pull is the mirror.
+ */
+function credentialHosts(registries: Registry[], mirrors: MirrorLine[]): string[] {
+  const hosts = registries.map(registry => registry.host.text)
+  for (const { host } of mirrors.flatMap(line => line.mirrors)) {
+    if (!hosts.some(known => known.toLowerCase() === host.text.toLowerCase())) hosts.push(host.text)
+  }
+  return hosts
+}
+
 function readCredentials(registryHosts: string[]): Credential[] {
   const username = runner.getInput('username')
   const password = runner.getInput('password')
@@ -295,7 +308,7 @@ function readCredentials(registryHosts: string[]): Credential[] {
   if (username !== '' && registryHosts.length === 0) {
     throw new InputError(
       'username',
-      'applies to the registries in `registries`, and none is listed',
+      'applies to the registries in `registries` and the mirrors in `mirror`, and none is listed',
       'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
     )
   }

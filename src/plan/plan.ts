@@ -12,6 +12,7 @@ import {
   type Transport
 } from '../model.js'
 import { mergeConfig, toToml } from './buildkitd-toml.js'
+import { planClientTrust, type ClientTrustPlan } from './client-trust.js'
 import { buildxCreateArgs } from './create-args.js'
 import { tlsFiles } from './tls-files.js'
 
@@ -33,6 +34,8 @@ export interface Plan {
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
   notes: string[]
+  /** The CA bundle and variables later steps get (buildx's token fetches, imagetools); undefined for none. */
+  clientTrust?: ClientTrustPlan
 }
 
 interface Endpoint {
@@ -135,7 +138,8 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
     createArgs,
     appendArgs,
     overridden: merged.overridden,
-    notes
+    notes,
+    clientTrust: planClientTrust(registries, dir)
   }
 }
 

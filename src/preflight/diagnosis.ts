@@ -15,6 +15,19 @@ export type DiagnosisKind =
   | 'unrecognized-name'
   | 'not-a-registry'
   | 'tls-failed'
+  | AuthDiagnosisKind
+
+/** What logging in found (auth-diagnosis.ts). */
+export type AuthDiagnosisKind =
+  | 'token-granted'
+  | 'credentials-accepted'
+  | 'credentials-missing'
+  | 'credentials-rejected'
+  | 'token-unreachable'
+  | 'token-untrusted'
+  | 'token-client-cert'
+  | 'token-refused'
+  | 'token-failed'
 
 export interface Diagnosis {
   /** False when a build through this registry would fail. */

@@ -1,28 +1,69 @@
 import * as runner from '../runner.js'
 import { diagnose, type Diagnosis } from './diagnosis.js'
-import type { PlannedRegistry, PreflightMode } from '../model.js'
+import type { PlannedRegistry, PreflightMode, TokenTrust } from '../model.js'
+import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
+import { probeAuth } from './auth-probe.js'
+import { parseChallenge, preflightScope } from './challenge.js'
 import { probeRegistry } from './probe.js'
 
 export interface PreflightResult extends Diagnosis {
   host: string
   mode: PlannedRegistry['mode']
+  /** The token endpoint a Bearer challenge named (the daemon trusts its host too). */
+  realm?: string
   ms: number
+}
+
+/** A credential a build will log in with, and where it comes from (for messages). */
+export interface LoginCredential extends CredentialSource {
+  host: string
+  password: string
+}
+
+/** What logging in needs: the credentials per host, and the trust token requests will have per host. */
+export interface PreflightAuth {
+  credentials: LoginCredential[]
+  tokenTrust: Map<string, TokenTrust>
 }
 
 /**
  * Probes every registry and mirror at once, so the whole check costs about
- * one timeout however many registries hang. Logs nothing, so that it can run
+ * one timeout however many registries hang; a registry that answers 401 is
+ * then logged in to, as a build will. Logs nothing, so that it can run
  * while the builder boots: reportPreflight logs the results afterwards.
  */
-export async function runPreflight(registries: PlannedRegistry[], timeoutSeconds: number): Promise<PreflightResult[]> {
+export async function runPreflight(
+  registries: PlannedRegistry[],
+  timeoutSeconds: number,
+  auth: PreflightAuth = { credentials: [], tokenTrust: new Map() }
+): Promise<PreflightResult[]> {
   return Promise.all(
     registries.map(async registry => {
+      const started = performance.now()
       const facts = await probeRegistry(registry, timeoutSeconds * 1000)
+      const result = { host: registry.host.text, mode: registry.mode, ms: facts.ms }
+      const verdict = diagnose(registry, facts, timeoutSeconds)
+      const header = facts.answer?.status === 401 ? facts.answer.wwwAuthenticate : undefined
+      if (!verdict.ok || !header) return { ...result, ...verdict }
+      const challenge = parseChallenge(header)
+      if (challenge.scheme === 'other') return { ...result, ...verdict }
+      const credential = auth.credentials.find(entry => entry.host.toLowerCase() === registry.host.text.toLowerCase())
+      const tokenTrust = auth.tokenTrust.get(registry.host.text) ?? { fetchedBy: 'buildx', ca: '' }
+      const authFacts = await probeAuth(
+        {
+          ...registry,
+          challenge,
+          credential,
+          tokenTrust,
+          scope: preflightScope(registry.source)
+        },
+        started + timeoutSeconds * 1000
+      )
       return {
-        host: registry.host.text,
-        mode: registry.mode,
-        ms: facts.ms,
-        ...diagnose(registry, facts, timeoutSeconds)
+        ...result,
+        realm: challenge.realm,
+        ...diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds),
+        ms: Math.round(performance.now() - started)
       }
     })
   )

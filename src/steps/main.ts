@@ -11,9 +11,10 @@ import { InputError } from '../inputs/input-error.js'
 import { readAppendNodes, type AppendNode } from '../inputs/append.js'
 import { readInputs, type HostInputs, type Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
-import { runnerTempDir } from '../paths.js'
+import { dockerConfigFile, runnerTempDir } from '../paths.js'
+import { tokenTrustFor, type RunnerRoots } from '../plan/client-trust.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
-import type { PreflightResult } from '../preflight/preflight.js'
+import type { LoginCredential, PreflightResult } from '../preflight/preflight.js'
 import * as runner from '../runner.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
 import { UndoLog } from './state.js'
@@ -40,11 +41,14 @@ export async function runMain(): Promise<void> {
     let plan: Plan
     let preflight: Preflight | undefined
     let daemon: DaemonAccess | undefined
+    let roots: RunnerRoots | undefined
     try {
       plan = buildPlan(inputs, dir, append)
       report(plan, inputs.config.baseConfig?.input)
       if (builder.driver === 'docker') await reportDaemonBuilder(inputs, plan, append)
-      preflight = await startPreflight(plan, inputs)
+      // Read before anything is written: preflight fetches tokens with the trust later steps will have.
+      roots = plan.clientTrust ? (await import('../host/client-trust.js')).readRunnerRoots(process.env) : undefined
+      preflight = await startPreflight(plan, inputs, roots)
       // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
       if (inputs.preflight.mode === 'error') await preflight?.settle()
       daemon = await openDaemonAccessIfAsked(host)
@@ -83,7 +87,7 @@ export async function runMain(): Promise<void> {
     // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
     inspected.catch(() => undefined)
     const results = await preflight?.settle()
-    const notes = await changeHost(plan, host, daemon, undo)
+    const notes = await changeHost(plan, host, daemon, undo, roots, results)
 
     const info = await inspected
     if (!info) throw new Error(`buildx does not know builder ${builder.name} after creating it`)
@@ -152,11 +156,20 @@ interface Preflight {
 }
 
 /** Starts the probes the inputs ask for; the preflight code is loaded only then. */
-async function startPreflight(plan: Plan, inputs: Inputs): Promise<Preflight | undefined> {
+async function startPreflight(
+  plan: Plan,
+  inputs: Inputs,
+  roots: RunnerRoots | undefined
+): Promise<Preflight | undefined> {
   const { mode, timeoutSeconds } = inputs.preflight
   if (mode === 'off' || plan.registries.length === 0) return undefined
   const { enforcePreflight, reportPreflight, runPreflight } = await import('../preflight/preflight.js')
-  const probes = runPreflight(plan.registries, timeoutSeconds)
+  const probes = runPreflight(plan.registries, timeoutSeconds, {
+    credentials: await loginCredentials(plan, inputs.host.credentials),
+    tokenTrust: new Map(
+      plan.registries.map(registry => [registry.host.text, tokenTrustFor(registry, plan.clientTrust, roots)])
+    )
+  })
   let settled: Promise<PreflightResult[]> | undefined
   const settle = async (): Promise<PreflightResult[]> => {
     const results = await probes
@@ -168,6 +181,25 @@ async function startPreflight(plan: Plan, inputs: Inputs): Promise<Preflight | u
     return results
   }
   return { settle: () => (settled ??= settle()) }
+}
+
+/**
+ * What a build will log in with: the inputs' credentials, else what an earlier login stored in the
+ * Docker client config (masked here too: preflight sends them, it never prints them).
+ */
+async function loginCredentials(plan: Plan, credentials: Credential[]): Promise<LoginCredential[]> {
+  const given = new Set(credentials.map(credential => credential.host.toLowerCase()))
+  const others = plan.registries.map(registry => registry.host.text).filter(host => !given.has(host.toLowerCase()))
+  const { storedCredentials } = await import('../host/stored-credentials.js')
+  const stored = others.length > 0 ? storedCredentials(dockerConfigFile(process.env), others) : []
+  for (const credential of stored) runner.setSecret(credential.password)
+  return [
+    ...credentials.map(credential => ({
+      ...credential,
+      from: `\`username\`/\`password\` or the \`credentials\` line for ${credential.host}`
+    })),
+    ...stored.map(credential => ({ ...credential, from: dockerConfigFile(process.env) }))
+  ]
 }
 
 /** Before anything is written: `trust-docker-daemon` without root or sudo fails the step here. */
@@ -182,20 +214,33 @@ async function changeHost(
   plan: Plan,
   host: HostInputs,
   daemon: DaemonAccess | undefined,
-  undo: UndoLog
+  undo: UndoLog,
+  roots: RunnerRoots | undefined,
+  results: PreflightResult[] | undefined
 ): Promise<string[]> {
   if (host.installConfig !== '') await installForSelfHostedBuildkitd(plan, host.installConfig, undo)
   const notes: string[] = []
   if (daemon && host.daemonTrust !== 'off') {
     const { trustDaemon } = await import('../host/daemon-trust.js')
+    const { realmRegistries } = await import('../plan/daemon-trust.js')
+    // The daemon fetches tokens too: the realms preflight found get certs.d entries as well.
+    const realms = realmRegistries(plan.registries, results ?? [])
+    if (!results && plan.registries.some(registry => registry.transport === 'tls'))
+      runner.info(
+        'Docker daemon: with `preflight: off` no token realms were looked up; only the registries are trusted.'
+      )
     notes.push(
-      ...(await trustDaemon(daemon, host.daemonTrust, plan.registries, plan.dir, record =>
+      ...(await trustDaemon(daemon, host.daemonTrust, [...plan.registries, ...realms], plan.dir, record =>
         undo.add({ daemonTrust: record })
       ))
     )
   }
   for (const note of notes) runner.warning(note, { title: 'Docker daemon trust' })
   if (host.credentials.length > 0) await writeCredentials(host.credentials, plan.dir, undo)
+  if (plan.clientTrust) {
+    const { installClientTrust } = await import('../host/client-trust.js')
+    await installClientTrust(plan.clientTrust, roots, process.env, record => undo.add({ clientTrust: record }))
+  }
   return notes
 }
 
@@ -216,7 +261,7 @@ function report(plan: Plan, baseConfigInput: string | undefined): void {
 
 /** Docker client credentials, which buildx reads for pushes; no daemon round trip, so no daemon trust needed. */
 async function writeCredentials(credentials: Credential[], jobDir: string, undo: UndoLog): Promise<void> {
-  const { addAuths, dockerConfigFile } = await import('../host/docker-credentials.js')
+  const { addAuths } = await import('../host/docker-credentials.js')
   const path = dockerConfigFile(process.env)
   const { added, servedByHelpers } = await addAuths(
     credentials,

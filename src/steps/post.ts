@@ -9,7 +9,8 @@ import { savedUndoRecord } from './state.js'
  * The undo of a host change is loaded only when main made that change.
  */
 export async function runPost(): Promise<void> {
-  const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, jobDir } = savedUndoRecord()
+  const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } =
+    savedUndoRecord()
   if (buildxAlias) await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias)
   // A main step killed before it could stop its `buildx create` leaves it running: stop it before
   // it finishes a builder this step has already looked for.
@@ -70,6 +71,14 @@ export async function runPost(): Promise<void> {
       const { removeAuths } = await import('../host/docker-credentials.js')
       warnAll(await removeAuths(addedAuths))
       runner.info(`Removed the credentials the job added to ${addedAuths.path}`)
+    })
+  }
+
+  // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
+  if (clientTrust) {
+    await undo('Could not point SSL_CERT_FILE back', async () => {
+      const { restoreClientTrust } = await import('../host/client-trust.js')
+      restoreClientTrust(clientTrust)
     })
   }
 

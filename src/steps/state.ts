@@ -1,6 +1,7 @@
 import * as runner from '../runner.js'
 import type { TrustRecord } from '../host/daemon-trust.js'
 import type { Lease } from '../host/builder-lease.js'
+import type { ClientTrustRecord } from '../host/client-trust.js'
 import type { AddedAuths } from '../host/docker-credentials.js'
 import type { InstalledConfig } from '../host/installed-config.js'
 
@@ -37,6 +38,8 @@ export interface UndoRecord {
   daemonTrust?: TrustRecord
   /** Holds the replaced auth entries (secrets, masked by main) so post can put them back. */
   addedAuths?: AddedAuths
+  /** Saved before SSL_CERT_FILE / BUILDKIT_NO_CLIENT_TOKEN are exported, so post can point them back. */
+  clientTrust?: ClientTrustRecord
 }
 
 enum StateKey {

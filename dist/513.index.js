@@ -1,8 +1,8 @@
-export const id = 457;
-export const ids = [457];
+export const id = 513;
+export const ids = [513];
 export const modules = {
 
-/***/ 9457:
+/***/ 8513:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -121,19 +121,275 @@ function describeAnswer(facts, timeoutSeconds) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/preflight/auth-diagnosis.ts
+const auth_diagnosis_UNKNOWN_AUTHORITY = /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/;
+const CLIENT_CERT_ALERT = /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca/i;
+/**
+ * Turns what logging in saw into a verdict and the input that fixes it. Messages name the realm
+ * and the username, never a password or a token. Pure.
+ */
+function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
+    const host = registry.host.text;
+    const realm = facts.realm ?? '(no realm)';
+    const failed = (kind, message, fix) => ({
+        ok: false,
+        kind,
+        message,
+        fix
+    });
+    const passCredentials = `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`;
+    const who = credential ? `${credential.username} (from ${credential.from})` : '';
+    const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
+    if (facts.scheme === 'basic') {
+        if (!credential) {
+            const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)';
+            return registry.source === 'mirror'
+                ? {
+                    ok: true,
+                    kind: 'credentials-missing',
+                    message: `${message}; pulls through it will fail`,
+                    fix: passCredentials
+                }
+                : failed('credentials-missing', message, passCredentials);
+        }
+        if (facts.error)
+            return failed('token-failed', `GET /v2/ with the credentials of ${who} failed: ${code}`, '');
+        if (facts.registryStatus === 200)
+            return {
+                ok: true,
+                kind: 'credentials-accepted',
+                message: `credentials of ${who} accepted (GET /v2/: 200)`,
+                fix: ''
+            };
+        return failed('credentials-rejected', `the registry rejected the credentials of ${who} (GET /v2/: ${facts.registryStatus})`, `check the username and password in ${credential.from}`);
+    }
+    const fetcher = tokenTrust.fetchedBy === 'buildx'
+        ? 'buildx fetches tokens on the runner, trusting the system roots plus `ca-cert` and every `ca=`'
+        : "BuildKit fetches tokens itself (BUILDKIT_NO_CLIENT_TOKEN, for mTLS registries), trusting the registry's own CA";
+    if (facts.timedOut)
+        return failed('token-unreachable', `token endpoint ${realm} got no answer within ${timeoutSeconds} s`, `the runner and the builder must reach the realm the registry announces: check its token service's external URL`);
+    if (facts.error?.code === 'ERR_INVALID_URL')
+        return failed('token-failed', `the registry announces no usable token realm (${realm})`, "check the registry's token auth settings (realm)");
+    if (facts.error && facts.stage === 'token-tls' && CLIENT_CERT_ALERT.test(code)) {
+        return facts.sentClientCert
+            ? failed('token-client-cert', `token endpoint ${realm} rejected the client certificate (${facts.error.code})`, 'pass in `client-cert` and `client-key` a keypair the token endpoint trusts')
+            : failed('token-client-cert', `token endpoint ${realm} requires a client certificate (${facts.error.code}), which buildx's token requests cannot present`, 'pass `client-cert` and `client-key`: the action then has BuildKit fetch tokens itself, presenting them (BUILDKIT_NO_CLIENT_TOKEN)');
+    }
+    if (facts.error && facts.stage === 'token-tls') {
+        const untrusted = auth_diagnosis_UNKNOWN_AUTHORITY.test(code);
+        return failed('token-untrusted', untrusted
+            ? `token endpoint ${realm}: x509: certificate signed by unknown authority (${facts.error.code}); ${fetcher}`
+            : `token endpoint ${realm}: the certificate does not verify (${facts.error.code}: ${facts.error.message})`, untrusted
+            ? tokenTrust.fetchedBy === 'buildx'
+                ? `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\``
+                : `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
+            : `check the certificate the token endpoint serves, or pass its CA in \`ca-cert\``);
+    }
+    if (facts.error && (facts.stage === 'token-connect' || facts.stage === 'token-tls'))
+        return failed('token-unreachable', `token endpoint ${realm} unreachable (${facts.error.code === 'ECONNREFUSED' ? 'connection refused' : code})`, `the runner and the builder must reach the realm the registry announces: check its token service's external URL`);
+    if (facts.error)
+        return failed('token-failed', `logging in through ${realm} failed at ${facts.stage}: ${code}`, '');
+    if (facts.tokenStatus !== 200) {
+        if (credential && (facts.tokenStatus === 401 || facts.tokenStatus === 403))
+            return failed('credentials-rejected', `token endpoint ${realm} rejected the credentials of ${who} (${facts.tokenStatus})`, `check the username and password in ${credential.from}`);
+        if (!credential)
+            return failed('credentials-missing', `no credentials for it, and token endpoint ${realm} gives no anonymous token (${facts.tokenStatus})`, passCredentials);
+        return failed('token-failed', `token endpoint ${realm} answered ${facts.tokenStatus} without a token`, '');
+    }
+    if (facts.registryStatus !== 200)
+        return failed('token-refused', `token endpoint ${realm} granted a token, but the registry refused it (GET /v2/: ${facts.registryStatus})`, "the registry's token settings (issuer, service, signing certificate) do not match its token service");
+    if (!credential) {
+        const message = `no credentials for it: token endpoint ${realm} grants only an anonymous token`;
+        return registry.source === 'mirror'
+            ? { ok: true, kind: 'credentials-missing', message: `${message} (enough for public pulls)`, fix: '' }
+            : failed('credentials-missing', `${message}, which cannot push`, passCredentials);
+    }
+    return {
+        ok: true,
+        kind: 'token-granted',
+        message: `token granted by ${realm} for ${who}, accepted by the registry`,
+        fix: ''
+    };
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __webpack_require__(7067);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __webpack_require__(4708);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
+;// CONCATENATED MODULE: ./src/preflight/auth-probe.ts
+
+
+
+
+class DeadlineError extends Error {
+    code = 'ETIMEDOUT';
+}
+const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i;
+/**
+ * Logs in as a build will: Bearer, a token from the realm (the same trust, the given
+ * credentials, the push scope) and GET /v2/ with it; Basic, GET /v2/ with the credentials.
+ * Never throws: every failure is in the facts.
+ */
+async function probeAuth(target, deadline) {
+    const scheme = target.challenge.scheme === 'bearer' ? 'bearer' : 'basic';
+    const facts = {
+        scheme,
+        realm: target.challenge.realm,
+        stage: 'registry',
+        timedOut: false,
+        sentClientCert: false
+    };
+    const registryUrl = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`);
+    const registryTls = { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure' };
+    try {
+        if (scheme === 'basic') {
+            if (!target.credential)
+                return facts;
+            const { username, password } = target.credential;
+            const basic = Buffer.from(`${username}:${password}`).toString('base64');
+            facts.registryStatus = (await send(registryUrl, 'GET', { Authorization: `Basic ${basic}` }, '', registryTls, deadline)).status;
+            facts.stage = 'done';
+            return facts;
+        }
+        const realm = new URL(target.challenge.realm ?? '');
+        const { tokenTrust } = target;
+        facts.sentClientCert = !!tokenTrust.keypair && realm.protocol === 'https:';
+        facts.stage = 'token-connect';
+        const token = await fetchToken(realm, target, facts, deadline);
+        if (token === undefined)
+            return facts;
+        facts.stage = 'registry';
+        facts.registryStatus = (await send(registryUrl, 'GET', { Authorization: `Bearer ${token}` }, '', registryTls, deadline)).status;
+        facts.stage = 'done';
+    }
+    catch (error) {
+        const { code, message } = error;
+        facts.timedOut = error instanceof DeadlineError;
+        facts.error = { code: code ?? 'ERROR', message };
+        if (facts.stage === 'token-connect' && code && TLS_FAILURE.test(`${code} ${message}`))
+            facts.stage = 'token-tls';
+    }
+    return facts;
+}
+/**
+ * buildx (buildkit authprovider.go FetchToken) posts an OAuth2 password grant first and falls back
+ * to GET with basic auth on 401/404/405; buildkitd (util/resolver/authorizer.go fetchToken) tries GET
+ * first. Without credentials, both GET anonymously. Returns the token, or undefined with the status.
+ */
+async function fetchToken(realm, target, facts, deadline) {
+    const { credential, tokenTrust, challenge, scope } = target;
+    const trust = { ca: tokenTrust.ca, keypair: tokenTrust.keypair, verify: true };
+    const get = () => {
+        const url = new URL(realm);
+        if (challenge.service)
+            url.searchParams.set('service', challenge.service);
+        url.searchParams.set('scope', scope);
+        const headers = credential
+            ? { Authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}` }
+            : {};
+        return send(url, 'GET', headers, '', trust, deadline);
+    };
+    const post = () => {
+        const form = new URLSearchParams({ scope, client_id: 'buildkit-client', grant_type: 'password' });
+        if (challenge.service)
+            form.set('service', challenge.service);
+        form.set('username', credential?.username ?? '');
+        form.set('password', credential?.password ?? '');
+        return send(realm, 'POST', { 'Content-Type': 'application/x-www-form-urlencoded' }, form.toString(), trust, deadline);
+    };
+    const order = !credential ? [get] : tokenTrust.fetchedBy === 'buildx' ? [post, get] : [get, post];
+    let answer = await order[0]();
+    facts.stage = 'token';
+    if (order.length > 1 && [401, 404, 405].includes(answer.status))
+        answer = await order[1]();
+    facts.tokenStatus = answer.status;
+    if (answer.status !== 200)
+        return undefined;
+    try {
+        const body = JSON.parse(answer.body);
+        return body.token || body.access_token || undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** One request with its own trust, within the deadline; the body is read (tokens are small). */
+function send(url, method, headers, body, trust, deadline) {
+    return new Promise((resolve, reject) => {
+        const secure = url.protocol === 'https:';
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        const options = {
+            method,
+            headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...headers },
+            // Node's `ca` replaces its roots: keep them, as Go adds to the system pool.
+            ...(secure
+                ? {
+                    ca: trust.ca ? [...external_node_tls_.rootCertificates, trust.ca] : undefined,
+                    cert: trust.keypair?.cert,
+                    key: trust.keypair?.key,
+                    servername: (0,external_node_net_.isIP)(hostname) ? undefined : hostname,
+                    rejectUnauthorized: trust.verify
+                }
+                : {}),
+            agent: false
+        };
+        const request = (secure ? external_node_https_.request : external_node_http_.request)(url, options, (response) => {
+            let text = '';
+            response.setEncoding('utf8');
+            response.on('data', chunk => (text += chunk));
+            response.on('end', () => {
+                clearTimeout(timer);
+                resolve({ status: response.statusCode ?? 0, body: text });
+            });
+            response.on('error', reject);
+        });
+        const timer = setTimeout(() => request.destroy(new DeadlineError('no answer before the deadline')), Math.max(0, deadline - performance.now()));
+        request.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        request.end(body);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/preflight/challenge.ts
+/**
+ * Parses the first challenge of a `WWW-Authenticate` header (`Bearer realm="…",service="…"`
+ * or `Basic realm="…"`). Parameter values may be quoted, with backslash escapes. Pure.
+ */
+function parseChallenge(header) {
+    const match = /^\s*([A-Za-z][A-Za-z0-9_-]*)\s*(.*)$/s.exec(header);
+    const name = match?.[1].toLowerCase();
+    const scheme = name === 'bearer' || name === 'basic' ? name : 'other';
+    const params = {};
+    const param = /([A-Za-z][A-Za-z0-9_-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))\s*,?\s*/gy;
+    const rest = match?.[2] ?? '';
+    for (let found = param.exec(rest); found; found = param.exec(rest)) {
+        params[found[1].toLowerCase()] = found[2] !== undefined ? found[2].replace(/\\(.)/g, '$1') : found[3];
+    }
+    return { scheme, realm: params.realm, service: params.service };
+}
+/**
+ * The scope preflight asks a token for: push to a repository that need not exist (the token
+ * service judges the credentials; a registry accepts any repository name), pull for a mirror.
+ */
+function preflightScope(source) {
+    return source === 'mirror'
+        ? 'repository:library/setup-buildkit-registry-preflight:pull'
+        : 'repository:setup-buildkit-registry/preflight:pull,push';
+}
+
 ;// CONCATENATED MODULE: ./src/preflight/probe.ts
 
 
 
 
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA']);
-class DeadlineError extends Error {
+class probe_DeadlineError extends Error {
     code = 'ETIMEDOUT';
 }
 /**
@@ -169,7 +425,7 @@ async function probeRegistry(target, timeoutMs) {
         facts.stage = 'done';
     }
     catch (error) {
-        facts.timedOut = error instanceof DeadlineError;
+        facts.timedOut = error instanceof probe_DeadlineError;
         const { code, message } = error;
         facts.error = { code: code ?? 'ERROR', message };
         if (code && DNS_FAILURES.has(code))
@@ -198,7 +454,7 @@ function settle(socket, event, deadline, value) {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
             socket.destroy();
-            reject(new DeadlineError('no answer before the deadline'));
+            reject(new probe_DeadlineError('no answer before the deadline'));
         }, remaining(deadline));
         socket.once(event, () => {
             clearTimeout(timer);
@@ -251,7 +507,7 @@ function getV2(socket, host, deadline) {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
             socket.destroy();
-            reject(new DeadlineError('no HTTP answer before the deadline'));
+            reject(new probe_DeadlineError('no HTTP answer before the deadline'));
         }, remaining(deadline));
         const req = (0,external_node_http_.request)({
             createConnection: () => socket,
@@ -312,19 +568,41 @@ async function completesTlsHandshake(hostname, port, deadline) {
 
 
 
+
+
+
 /**
  * Probes every registry and mirror at once, so the whole check costs about
- * one timeout however many registries hang. Logs nothing, so that it can run
+ * one timeout however many registries hang; a registry that answers 401 is
+ * then logged in to, as a build will. Logs nothing, so that it can run
  * while the builder boots: reportPreflight logs the results afterwards.
  */
-async function runPreflight(registries, timeoutSeconds) {
+async function runPreflight(registries, timeoutSeconds, auth = { credentials: [], tokenTrust: new Map() }) {
     return Promise.all(registries.map(async (registry) => {
+        const started = performance.now();
         const facts = await probeRegistry(registry, timeoutSeconds * 1000);
+        const result = { host: registry.host.text, mode: registry.mode, ms: facts.ms };
+        const verdict = diagnose(registry, facts, timeoutSeconds);
+        const header = facts.answer?.status === 401 ? facts.answer.wwwAuthenticate : undefined;
+        if (!verdict.ok || !header)
+            return { ...result, ...verdict };
+        const challenge = parseChallenge(header);
+        if (challenge.scheme === 'other')
+            return { ...result, ...verdict };
+        const credential = auth.credentials.find(entry => entry.host.toLowerCase() === registry.host.text.toLowerCase());
+        const tokenTrust = auth.tokenTrust.get(registry.host.text) ?? { fetchedBy: 'buildx', ca: '' };
+        const authFacts = await probeAuth({
+            ...registry,
+            challenge,
+            credential,
+            tokenTrust,
+            scope: preflightScope(registry.source)
+        }, started + timeoutSeconds * 1000);
         return {
-            host: registry.host.text,
-            mode: registry.mode,
-            ms: facts.ms,
-            ...diagnose(registry, facts, timeoutSeconds)
+            ...result,
+            realm: challenge.realm,
+            ...diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds),
+            ms: Math.round(performance.now() - started)
         };
     }));
 }

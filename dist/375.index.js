@@ -1,64 +1,26 @@
-export const id = 811;
-export const ids = [811];
+export const id = 375;
+export const ids = [375,280];
 export const modules = {
 
-/***/ 2811:
+/***/ 4375:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  openDaemonAccess: () => (/* binding */ openDaemonAccess),
-  trustDaemon: () => (/* binding */ trustDaemon)
-});
-
-// UNUSED EXPORTS: untrustDaemon
-
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./src/paths.ts
-var src_paths = __webpack_require__(8431);
-// EXTERNAL MODULE: ./src/model.ts
-var model = __webpack_require__(182);
-// EXTERNAL MODULE: ./src/plan/tls-files.ts
-var tls_files = __webpack_require__(6556);
-;// CONCATENATED MODULE: ./src/plan/daemon-trust.ts
-
-
-
-/**
- * The certs.d files that make the Docker daemon trust each verified TLS
- * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
- * names docker looks for), all named for this job so no one else's are touched.
- */
-function certsDFiles(registries, certsDir, id) {
-    return registries
-        .filter(registry => registry.transport === 'tls')
-        .flatMap(registry => {
-        const dir = (0,external_node_path_.join)(certsDir, registry.host.text);
-        return (0,tls_files/* tlsFiles */.t)({ ca: (0,external_node_path_.join)(dir, `${id}.crt`), cert: (0,external_node_path_.join)(dir, `${id}.cert`), key: (0,external_node_path_.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
-    });
-}
-/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
-function hostsNeedingInsecure(registries) {
-    return registries
-        .filter(registry => registry.transport !== 'tls' && !(0,model/* isLoopback */.U9)(registry.host))
-        .map(registry => registry.host.text);
-}
-
-// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
-var command = __webpack_require__(8253);
-// EXTERNAL MODULE: ./src/host/file-access.ts
-var file_access = __webpack_require__(2609);
-// EXTERNAL MODULE: ./src/host/file-undo.ts
-var file_undo = __webpack_require__(3189);
-// EXTERNAL MODULE: ./src/host/json-file.ts
-var json_file = __webpack_require__(4569);
-;// CONCATENATED MODULE: ./src/host/daemon-trust.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   openDaemonAccess: () => (/* binding */ openDaemonAccess),
+/* harmony export */   trustDaemon: () => (/* binding */ trustDaemon)
+/* harmony export */ });
+/* unused harmony export untrustDaemon */
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8431);
+/* harmony import */ var _plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4280);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8253);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2609);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3189);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4569);
 
 
 
@@ -71,15 +33,15 @@ var json_file = __webpack_require__(4569);
 /** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
 const DAEMON_JSON_INDENT = '  ';
 async function isRootless() {
-    return (await (0,command/* runCommand */.d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+    return (await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .runCommand */ .d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
 }
 /**
  * Finds the daemon's directories and checks that they can be written, before
  * main writes or creates anything: no root and no sudo fails the step early.
  */
 async function openDaemonAccess() {
-    const paths = (0,src_paths/* daemonPaths */.bs)(await isRootless(), process.env);
-    return { paths, files: await (0,file_access/* privilegedAccess */.a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+    const paths = (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .daemonPaths */ .bs)(await isRootless(), process.env);
+    return { paths, files: await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
 }
 /**
  * Makes the Docker daemon trust the registries, as far as `mode` allows.
@@ -90,14 +52,14 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
     const { paths, files: fs } = access;
     const record = { rootless: paths.rootless, files: [], dirs: [] };
     // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
-    for (const file of certsDFiles(registries, paths.certsDir, (0,external_node_path_.basename)(jobDir))) {
-        record.dirs.push(...(await fs.mkdirs((0,external_node_path_.dirname)(file.path))));
+    for (const file of (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .certsDFiles */ .R)(registries, paths.certsDir, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(jobDir))) {
+        record.dirs.push(...(await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path))));
         record.files.push(file.path);
         save(record);
         await fs.writeFile(file.path, file.content, { mode: file.mode });
-        runner/* info */.pq(`Docker daemon: wrote ${file.path}`);
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: wrote ${file.path}`);
     }
-    const insecure = hostsNeedingInsecure(registries);
+    const insecure = (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .hostsNeedingInsecure */ .E)(registries);
     if (insecure.length === 0)
         return [];
     if (mode !== 'restart') {
@@ -105,25 +67,25 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
             `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
         ];
     }
-    const text = (await (0,file_undo/* readIfExists */.OR)(paths.daemonJson))?.toString('utf8');
-    const config = (0,json_file/* parseJsonObject */.d)(paths.daemonJson, text ?? '');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(paths.daemonJson))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(paths.daemonJson, text ?? '');
     const listed = insecureRegistries(config);
     const added = insecure.filter(host => !listed.includes(host));
     if (added.length > 0) {
-        const content = (0,json_file/* stringifyLike */.w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
-        const before = await (0,file_undo/* backUp */.vm)(paths.daemonJson, (0,external_node_path_.join)(jobDir, 'daemon.json.backup'));
+        const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .backUp */ .vm)(paths.daemonJson, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(jobDir, 'daemon.json.backup'));
         record.daemonJson = {
             pidFile: paths.pidFile,
             added,
             keyExisted: 'insecure-registries' in config,
-            change: { path: paths.daemonJson, before, written: (0,file_undo/* sha256 */.sc)(content) }
+            change: { path: paths.daemonJson, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .sha256 */ .sc)(content) }
         };
         save(record);
-        await fs.mkdirs((0,external_node_path_.dirname)(paths.daemonJson));
+        await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(paths.daemonJson));
         await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
     }
-    runner/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
     return [];
 }
 /**
@@ -193,13 +155,13 @@ function withoutHosts(config, hosts) {
  * builder) keep running. Waits until `docker info` shows the change.
  */
 async function reloadDaemon(fs, pidFile, hosts, insecure) {
-    const pid = (await (0,file_undo/* readIfExists */.OR)(pidFile))?.toString('utf8').trim();
+    const pid = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(pidFile))?.toString('utf8').trim();
     if (!pid)
         throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
     await fs.kill(Number(pid), 'SIGHUP');
     const deadline = Date.now() + 30000;
     for (;;) {
-        const info = await (0,command/* tryCommand */.HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+        const info = await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .tryCommand */ .HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
         if (info.exitCode === 0) {
             const configs = JSON.parse(info.stdout);
             if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
@@ -402,6 +364,69 @@ function stringifyLike(existing, value, fallbackIndent) {
     const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
     const trailing = /\n$/.test(existing) ? '\n' : '';
     return JSON.stringify(value, null, indent) + trailing;
+}
+
+
+/***/ }),
+
+/***/ 4280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ hostsNeedingInsecure),
+/* harmony export */   R: () => (/* binding */ certsDFiles),
+/* harmony export */   realmRegistries: () => (/* binding */ realmRegistries)
+/* harmony export */ });
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+/* harmony import */ var _tls_files_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6556);
+
+
+
+/**
+ * The certs.d files that make the Docker daemon trust each verified TLS
+ * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
+ * names docker looks for), all named for this job so no one else's are touched.
+ */
+function certsDFiles(registries, certsDir, id) {
+    return registries
+        .filter(registry => registry.transport === 'tls')
+        .flatMap(registry => {
+        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(certsDir, registry.host.text);
+        return (0,_tls_files_js__WEBPACK_IMPORTED_MODULE_1__/* .tlsFiles */ .t)({ ca: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.crt`), cert: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.cert`), key: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
+    });
+}
+/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
+function hostsNeedingInsecure(registries) {
+    return registries
+        .filter(registry => registry.transport !== 'tls' && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isLoopback */ .U9)(registry.host))
+        .map(registry => registry.host.text);
+}
+/**
+ * The token endpoints of TLS registries, as registries for certs.d: the daemon fetches tokens too,
+ * so each realm's host:port gets the CA (and keypair) of the registry that named it. Realms on a
+ * registry's own host:port, plain-HTTP realms and repeats are left out. Pure.
+ */
+function realmRegistries(registries, realms) {
+    const seen = new Set(registries.map(registry => registry.host.text.toLowerCase()));
+    return realms.flatMap(({ host, realm }) => {
+        const registry = registries.find(entry => entry.host.text === host);
+        const url = realm && URL.canParse(realm) ? new URL(realm) : undefined;
+        if (!registry || registry.transport !== 'tls' || url?.protocol !== 'https:')
+            return [];
+        if (seen.has(url.host.toLowerCase()))
+            return [];
+        seen.add(url.host.toLowerCase());
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        return [
+            {
+                ...registry,
+                host: { text: url.host, hostname, port: url.port === '' ? undefined : Number(url.port) },
+                written: []
+            }
+        ];
+    });
 }
 
 

@@ -1,0 +1,115 @@
+import { parseHost } from '../../src/inputs/hosts.js'
+import type { TokenTrust } from '../../src/model.js'
+import { diagnoseAuth } from '../../src/preflight/auth-diagnosis.js'
+import type { AuthFacts } from '../../src/preflight/auth-probe.js'
+
+const REALM = 'https://gitlab.internal/jwt/auth'
+const registry = { host: parseHost('registry.internal', 'registries', 3), source: 'registries' as const, line: 3 }
+const mirror = { ...registry, source: 'mirror' as const }
+const credential = { username: 'ci', from: '`username`/`password`' }
+const buildx: TokenTrust = { fetchedBy: 'buildx', ca: '' }
+const buildkitd: TokenTrust = { fetchedBy: 'buildkitd', ca: '' }
+
+function bearer(overrides: Partial<AuthFacts>): AuthFacts {
+  return {
+    scheme: 'bearer',
+    realm: REALM,
+    stage: 'done',
+    timedOut: false,
+    tokenStatus: 200,
+    registryStatus: 200,
+    sentClientCert: false,
+    ...overrides
+  }
+}
+
+describe('diagnoseAuth: Bearer', () => {
+  it.each([
+    ['token granted and accepted', bearer({}), credential, { ok: true, kind: 'token-granted' }],
+    [
+      'credentials rejected by the realm',
+      bearer({ stage: 'token', tokenStatus: 401, registryStatus: undefined }),
+      credential,
+      { ok: false, kind: 'credentials-rejected' }
+    ],
+    ['no credentials: only an anonymous token', bearer({}), undefined, { ok: false, kind: 'credentials-missing' }],
+    [
+      'no credentials, and no anonymous token',
+      bearer({ stage: 'token', tokenStatus: 401 }),
+      undefined,
+      { ok: false, kind: 'credentials-missing' }
+    ],
+    [
+      'realm refused',
+      bearer({ stage: 'token-connect', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } }),
+      credential,
+      { ok: false, kind: 'token-unreachable', message: `token endpoint ${REALM} unreachable (connection refused)` }
+    ],
+    [
+      'realm timed out',
+      bearer({ stage: 'token-connect', timedOut: true, error: { code: 'ETIMEDOUT', message: 'no answer' } }),
+      credential,
+      { ok: false, kind: 'token-unreachable', message: `token endpoint ${REALM} got no answer within 5 s` }
+    ],
+    ['token refused by the registry', bearer({ registryStatus: 401 }), credential, { ok: false, kind: 'token-refused' }]
+  ])('%s', (_name, facts, who, expected) => {
+    expect(diagnoseAuth(registry, facts, who, buildx, 5)).toMatchObject(expected)
+  })
+
+  it("a realm certificate from an unknown CA names the realm and `ca-cert` (buildx's trust)", () => {
+    const facts = bearer({
+      stage: 'token-tls',
+      error: { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: 'unable to verify the first certificate' }
+    })
+    const verdict = diagnoseAuth(registry, facts, credential, buildx, 5)
+    expect(verdict).toMatchObject({ ok: false, kind: 'token-untrusted' })
+    expect(verdict.message).toContain(`token endpoint ${REALM}: x509: certificate signed by unknown authority`)
+    expect(verdict.message).toContain('buildx fetches tokens on the runner')
+    expect(verdict.fix).toBe("pass the CA that signed gitlab.internal's certificate in `ca-cert`")
+    // BuildKit's own fetch trusts the registry's CA: `ca=` on its line works too.
+    expect(diagnoseAuth(registry, facts, credential, buildkitd, 5).fix).toContain('`ca=` on line 3 of `registries`')
+  })
+
+  it('a token endpoint that wants a client certificate: pass the keypair; sent and refused: another keypair', () => {
+    const alert = { code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', message: 'alert certificate required' }
+    expect(diagnoseAuth(registry, bearer({ stage: 'token-tls', error: alert }), credential, buildx, 5)).toMatchObject({
+      ok: false,
+      kind: 'token-client-cert',
+      fix: expect.stringContaining('pass `client-cert` and `client-key`')
+    })
+    const sent = bearer({ stage: 'token-tls', error: alert, sentClientCert: true })
+    expect(diagnoseAuth(registry, sent, credential, buildkitd, 5).message).toContain('rejected the client certificate')
+  })
+
+  it('a mirror without credentials pulls with an anonymous token', () => {
+    expect(diagnoseAuth(mirror, bearer({}), undefined, buildx, 5)).toMatchObject({
+      ok: true,
+      kind: 'credentials-missing'
+    })
+  })
+})
+
+describe('diagnoseAuth: Basic', () => {
+  const basic = (registryStatus?: number): AuthFacts => ({
+    scheme: 'basic',
+    stage: 'done',
+    timedOut: false,
+    registryStatus,
+    sentClientCert: false
+  })
+  it('checks the credentials against /v2/ itself', () => {
+    expect(diagnoseAuth(registry, basic(200), credential, buildx, 5)).toMatchObject({
+      ok: true,
+      kind: 'credentials-accepted',
+      message: 'credentials of ci (from `username`/`password`) accepted (GET /v2/: 200)'
+    })
+    expect(diagnoseAuth(registry, basic(401), credential, buildx, 5)).toMatchObject({
+      ok: false,
+      kind: 'credentials-rejected'
+    })
+    expect(diagnoseAuth(registry, basic(), undefined, buildx, 5)).toMatchObject({
+      ok: false,
+      kind: 'credentials-missing'
+    })
+  })
+})

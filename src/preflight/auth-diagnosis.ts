@@ -1,0 +1,151 @@
+import type { PlannedRegistry, TokenTrust } from '../model.js'
+import type { AuthFacts } from './auth-probe.js'
+import type { AuthDiagnosisKind, Diagnosis } from './diagnosis.js'
+
+const UNKNOWN_AUTHORITY =
+  /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/
+const CLIENT_CERT_ALERT =
+  /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca/i
+
+/** Who logs in, for messages: the input that holds the credentials for this host. */
+export interface CredentialSource {
+  username: string
+  /** `username`/`password`, a `credentials` line, or the Docker client config (an earlier login). */
+  from: string
+}
+
+/**
+ * Turns what logging in saw into a verdict and the input that fixes it. Messages name the realm
+ * and the username, never a password or a token. Pure.
+ */
+export function diagnoseAuth(
+  registry: Pick<PlannedRegistry, 'host' | 'source' | 'line'>,
+  facts: AuthFacts,
+  credential: CredentialSource | undefined,
+  tokenTrust: TokenTrust,
+  timeoutSeconds: number
+): Diagnosis {
+  const host = registry.host.text
+  const realm = facts.realm ?? '(no realm)'
+  const failed = (kind: AuthDiagnosisKind, message: string, fix: string): Diagnosis => ({
+    ok: false,
+    kind,
+    message,
+    fix
+  })
+  const passCredentials = `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`
+  const who = credential ? `${credential.username} (from ${credential.from})` : ''
+  const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
+
+  if (facts.scheme === 'basic') {
+    if (!credential) {
+      const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)'
+      return registry.source === 'mirror'
+        ? {
+            ok: true,
+            kind: 'credentials-missing',
+            message: `${message}; pulls through it will fail`,
+            fix: passCredentials
+          }
+        : failed('credentials-missing', message, passCredentials)
+    }
+    if (facts.error) return failed('token-failed', `GET /v2/ with the credentials of ${who} failed: ${code}`, '')
+    if (facts.registryStatus === 200)
+      return {
+        ok: true,
+        kind: 'credentials-accepted',
+        message: `credentials of ${who} accepted (GET /v2/: 200)`,
+        fix: ''
+      }
+    return failed(
+      'credentials-rejected',
+      `the registry rejected the credentials of ${who} (GET /v2/: ${facts.registryStatus})`,
+      `check the username and password in ${credential.from}`
+    )
+  }
+
+  const fetcher =
+    tokenTrust.fetchedBy === 'buildx'
+      ? 'buildx fetches tokens on the runner, trusting the system roots plus `ca-cert` and every `ca=`'
+      : "BuildKit fetches tokens itself (BUILDKIT_NO_CLIENT_TOKEN, for mTLS registries), trusting the registry's own CA"
+  if (facts.timedOut)
+    return failed(
+      'token-unreachable',
+      `token endpoint ${realm} got no answer within ${timeoutSeconds} s`,
+      `the runner and the builder must reach the realm the registry announces: check its token service's external URL`
+    )
+  if (facts.error?.code === 'ERR_INVALID_URL')
+    return failed(
+      'token-failed',
+      `the registry announces no usable token realm (${realm})`,
+      "check the registry's token auth settings (realm)"
+    )
+  if (facts.error && facts.stage === 'token-tls' && CLIENT_CERT_ALERT.test(code)) {
+    return facts.sentClientCert
+      ? failed(
+          'token-client-cert',
+          `token endpoint ${realm} rejected the client certificate (${facts.error.code})`,
+          'pass in `client-cert` and `client-key` a keypair the token endpoint trusts'
+        )
+      : failed(
+          'token-client-cert',
+          `token endpoint ${realm} requires a client certificate (${facts.error.code}), which buildx's token requests cannot present`,
+          'pass `client-cert` and `client-key`: the action then has BuildKit fetch tokens itself, presenting them (BUILDKIT_NO_CLIENT_TOKEN)'
+        )
+  }
+  if (facts.error && facts.stage === 'token-tls') {
+    const untrusted = UNKNOWN_AUTHORITY.test(code)
+    return failed(
+      'token-untrusted',
+      untrusted
+        ? `token endpoint ${realm}: x509: certificate signed by unknown authority (${facts.error.code}); ${fetcher}`
+        : `token endpoint ${realm}: the certificate does not verify (${facts.error.code}: ${facts.error.message})`,
+      untrusted
+        ? tokenTrust.fetchedBy === 'buildx'
+          ? `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\``
+          : `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
+        : `check the certificate the token endpoint serves, or pass its CA in \`ca-cert\``
+    )
+  }
+  if (facts.error && (facts.stage === 'token-connect' || facts.stage === 'token-tls'))
+    return failed(
+      'token-unreachable',
+      `token endpoint ${realm} unreachable (${facts.error.code === 'ECONNREFUSED' ? 'connection refused' : code})`,
+      `the runner and the builder must reach the realm the registry announces: check its token service's external URL`
+    )
+  if (facts.error) return failed('token-failed', `logging in through ${realm} failed at ${facts.stage}: ${code}`, '')
+
+  if (facts.tokenStatus !== 200) {
+    if (credential && (facts.tokenStatus === 401 || facts.tokenStatus === 403))
+      return failed(
+        'credentials-rejected',
+        `token endpoint ${realm} rejected the credentials of ${who} (${facts.tokenStatus})`,
+        `check the username and password in ${credential.from}`
+      )
+    if (!credential)
+      return failed(
+        'credentials-missing',
+        `no credentials for it, and token endpoint ${realm} gives no anonymous token (${facts.tokenStatus})`,
+        passCredentials
+      )
+    return failed('token-failed', `token endpoint ${realm} answered ${facts.tokenStatus} without a token`, '')
+  }
+  if (facts.registryStatus !== 200)
+    return failed(
+      'token-refused',
+      `token endpoint ${realm} granted a token, but the registry refused it (GET /v2/: ${facts.registryStatus})`,
+      "the registry's token settings (issuer, service, signing certificate) do not match its token service"
+    )
+  if (!credential) {
+    const message = `no credentials for it: token endpoint ${realm} grants only an anonymous token`
+    return registry.source === 'mirror'
+      ? { ok: true, kind: 'credentials-missing', message: `${message} (enough for public pulls)`, fix: '' }
+      : failed('credentials-missing', `${message}, which cannot push`, passCredentials)
+  }
+  return {
+    ok: true,
+    kind: 'token-granted',
+    message: `token granted by ${realm} for ${who}, accepted by the registry`,
+    fix: ''
+  }
+}

@@ -1230,7 +1230,9 @@ function command(name, properties, message) {
         .filter((entry) => !!entry[1])
         .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
         .join(',');
-    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
+    // As @actions/core: a space after the name whenever properties were given, even all empty.
+    const space = Object.keys(properties).length > 0 ? ' ' : '';
+    process.stdout.write(`::${name}${space}${props}::${escape(message)}${node_os__WEBPACK_IMPORTED_MODULE_2__.EOL}`);
 }
 
 

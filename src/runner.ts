@@ -103,5 +103,7 @@ function command(name: string, properties: Record<string, string | undefined>, m
     .filter((entry): entry is [string, string] => !!entry[1])
     .map(([key, value]) => `${key}=${escape(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
     .join(',')
-  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escape(message)}${EOL}`)
+  // As @actions/core: a space after the name whenever properties were given, even all empty.
+  const space = Object.keys(properties).length > 0 ? ' ' : ''
+  process.stdout.write(`::${name}${space}${props}::${escape(message)}${EOL}`)
 }

@@ -1,0 +1,88 @@
+import * as core from '@actions/core'
+import { jest } from '@jest/globals'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as runner from '../src/runner.js'
+
+// src/runner.ts writes the runner's workflow commands and command files itself, instead of loading
+// @actions/core (see its header). What the runner reads must be the same bytes as @actions/core
+// writes, for values that need escaping most: this test holds the two side by side.
+
+const TRICKY = [
+  'plain',
+  'per%cent',
+  'two\nlines',
+  'cr\r\nlf',
+  'colon: and, comma',
+  '%0A literal',
+  '',
+  '::error::inside'
+]
+
+/** What `write` printed to stdout, with process.exitCode left as it was. */
+function stdoutOf(write: () => void): string {
+  const printed: string[] = []
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+    printed.push(String(chunk))
+    return true
+  })
+  const exitCode = process.exitCode
+  try {
+    write()
+  } finally {
+    spy.mockRestore()
+    process.exitCode = exitCode
+  }
+  return printed.join('')
+}
+
+/** A GITHUB_OUTPUT / GITHUB_STATE file's text after `write`, with the random delimiters made equal. */
+function commandFileOf(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', write: () => void): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sbr-runner-')), 'file')
+  writeFileSync(path, '')
+  const before = process.env[variable]
+  process.env[variable] = path
+  try {
+    write()
+  } finally {
+    if (before === undefined) delete process.env[variable]
+    else process.env[variable] = before
+  }
+  return readFileSync(path, 'utf8').replace(/ghadelimiter_[0-9a-f-]+/g, 'DELIMITER')
+}
+
+describe('runner.ts writes what @actions/core writes', () => {
+  it.each(TRICKY)('workflow commands for %j', value => {
+    expect(stdoutOf(() => runner.setSecret(value))).toBe(stdoutOf(() => core.setSecret(value)))
+    expect(stdoutOf(() => runner.warning(value, { title: value }))).toBe(
+      stdoutOf(() => core.warning(value, { title: value }))
+    )
+    expect(stdoutOf(() => runner.setFailed(value))).toBe(stdoutOf(() => core.setFailed(value)))
+    expect(stdoutOf(() => runner.startGroup(value))).toBe(stdoutOf(() => core.startGroup(value)))
+    expect(stdoutOf(() => runner.endGroup())).toBe(stdoutOf(() => core.endGroup()))
+    expect(stdoutOf(() => runner.info(value))).toBe(stdoutOf(() => core.info(value)))
+  })
+
+  it.each(TRICKY)('GITHUB_OUTPUT and GITHUB_STATE entries for %j', value => {
+    expect(commandFileOf('GITHUB_OUTPUT', () => runner.setOutput('name', value))).toBe(
+      commandFileOf('GITHUB_OUTPUT', () => core.setOutput('name', value))
+    )
+    expect(commandFileOf('GITHUB_STATE', () => runner.saveState('name', value))).toBe(
+      commandFileOf('GITHUB_STATE', () => core.saveState('name', value))
+    )
+  })
+
+  it('reads inputs and state as @actions/core reads them', () => {
+    process.env['INPUT_SOME-INPUT'] = '  padded value \n'
+    process.env.STATE_saved = 'x'
+    expect(runner.getInput('some-input')).toBe(core.getInput('some-input'))
+    expect(runner.getInput('some-input', { trimWhitespace: false })).toBe(
+      core.getInput('some-input', { trimWhitespace: false })
+    )
+    process.env['INPUT_LIST'] = 'a\n\n  b  \nc'
+    expect(runner.getMultilineInput('list')).toEqual(core.getMultilineInput('list'))
+    expect(runner.getState('saved')).toBe(core.getState('saved'))
+    expect(runner.getInput('absent')).toBe(core.getInput('absent'))
+  })
+})

@@ -76,6 +76,69 @@ GC Policy rule#3:
  Keep Bytes: 9.313GiB
 `
 
+// The same from buildx 0.29.1 (Debian unstable; the CI's second engine generation), one node with
+// `platforms` and a config: other features, GC fields in the newer names, the config as File#.
+const INSPECT_029 = `Name:          sbr-probe
+Driver:        docker-container
+Last Activity: 2026-11-23 22:56:14 +0000 UTC
+
+Nodes:
+Name:                  sbr-probe0
+Endpoint:              unix:///var/run/docker.sock
+Driver Options:        image="local/buildkit:v0.20.2" network="host"
+Status:                running
+BuildKit daemon flags: --allow-insecure-entitlement=network.host
+BuildKit version:      v0.20.2
+Platforms:             linux/amd64*, linux/arm64*, linux/amd64/v2, linux/amd64/v3, linux/amd64/v4, linux/386
+Features:
+ Automatically load images to the Docker Engine image store: false
+ Cache export:                                               true
+ Direct push:                                                true
+ Docker exporter:                                            true
+ Multi-platform build:                                       true
+ OCI exporter:                                               true
+Labels:
+ org.mobyproject.buildkit.worker.executor:         oci
+ org.mobyproject.buildkit.worker.hostname:         vm
+ org.mobyproject.buildkit.worker.network:          host
+ org.mobyproject.buildkit.worker.oci.process-mode: sandbox
+ org.mobyproject.buildkit.worker.selinux.enabled:  false
+ org.mobyproject.buildkit.worker.snapshotter:      overlayfs
+GC Policy rule#0:
+ All:            false
+ Filters:        type==source.local,type==exec.cachemount,type==source.git.checkout
+ Keep Duration:  48h0m0s
+ Max Used Space: 488.3MiB
+GC Policy rule#1:
+ All:            false
+ Keep Duration:  1440h0m0s
+ Reserved Space: 9.313GiB
+ Max Used Space: 93.13GiB
+ Min Free Space: 47.5GiB
+GC Policy rule#2:
+ All:            false
+ Reserved Space: 9.313GiB
+ Max Used Space: 93.13GiB
+ Min Free Space: 47.5GiB
+GC Policy rule#3:
+ All:            true
+ Reserved Space: 9.313GiB
+ Max Used Space: 93.13GiB
+ Min Free Space: 47.5GiB
+File#buildkitd.toml:
+ > 
+ > [registry]
+ > 
+ >   [registry."localhost:5000"]
+ >     http = true
+ > 
+ > [worker]
+ > 
+ >   [worker.oci]
+ >     max-parallelism = 2
+ > 
+`
+
 describe("a builder's nodes, as docker/setup-buildx-action's `nodes` output has them", () => {
   const info = parseBuilderInspect(INSPECT)
 
@@ -155,5 +218,27 @@ describe("a builder's nodes, as docker/setup-buildx-action's `nodes` output has 
       'Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nFile#buildkitd.toml:\n > [registry."r:5000"]\n >   http = true\n'
     )
     expect(files.nodes[0].files).toEqual({ 'buildkitd.toml': '[registry."r:5000"]\n  http = true' })
+  })
+})
+
+describe("both engine generations' buildx inspect read the same way", () => {
+  it('buildx 0.29.1: the same node keys, its GC fields and features, the config file it shows', () => {
+    const [node] = parseBuilderInspect(INSPECT_029).nodes
+    expect(node).toMatchObject({
+      name: 'sbr-probe0',
+      status: 'running',
+      'buildkitd-flags': '--allow-insecure-entitlement=network.host',
+      platforms: 'linux/amd64,linux/arm64',
+      features: expect.objectContaining({ 'Direct push': true, 'Cache export': true })
+    })
+    expect(node.gcPolicy?.[1]).toEqual({
+      all: false,
+      keepDuration: '1440h0m0s',
+      reservedSpace: '9.313GiB',
+      maxUsedSpace: '93.13GiB',
+      minFreeSpace: '47.5GiB'
+    })
+    expect(node.files?.['buildkitd.toml']).toContain('[registry."localhost:5000"]')
+    expect(builderOutputs(parseBuilderInspect(INSPECT_029)).platforms).toBe('linux/amd64,linux/arm64')
   })
 })

@@ -18,8 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   // The one error type for bad input is the inputs' (a builder name that is taken).
   host: ['model.ts', 'paths.ts', 'runner.ts', 'plan', 'inputs'],
   steps: ['model.ts', 'paths.ts', 'runner.ts', 'inputs', 'plan', 'preflight', 'host'],
-  'index.ts': ['steps'],
-  'post-index.ts': ['steps']
+  'index.ts': ['steps']
 }
 
 function sourceFiles(dir: string): string[] {

@@ -7,9 +7,9 @@ export const modules = {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   openDaemonAccess: () => (/* binding */ openDaemonAccess),
-/* harmony export */   trustDaemon: () => (/* binding */ trustDaemon)
+/* harmony export */   trustDaemon: () => (/* binding */ trustDaemon),
+/* harmony export */   untrustDaemon: () => (/* binding */ untrustDaemon)
 /* harmony export */ });
-/* unused harmony export untrustDaemon */
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
@@ -94,7 +94,7 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
  * changed it since, only the hosts main added go, and the returned note says so.
  */
 async function untrustDaemon(record) {
-    const fs = await privilegedAccess(!record.rootless, 'removing the Docker daemon trust');
+    const fs = await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!record.rootless, 'removing the Docker daemon trust');
     for (const file of record.files)
         await fs.rm(file);
     for (const dir of [...record.dirs].reverse())
@@ -103,22 +103,22 @@ async function untrustDaemon(record) {
     if (!json)
         return [];
     const { path } = json.change;
-    const now = await fileNow(json.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .fileNow */ .V0)(json.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
         // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
         // reload must see an explicit list (the one before main) before the key, or the file, goes.
         if (!json.keyExisted) {
-            const explicit = withoutHosts(parseJsonObject(path, now.text ?? ''), json.added);
-            await fs.writeFile(path, stringifyLike(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+            const explicit = withoutHosts((0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
         }
         else {
-            await putBack(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
         }
         await reloadDaemon(fs, json.pidFile, json.added, false);
         if (!json.keyExisted)
-            await putBack(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
         return [];
     }
     // Someone else changed the file after main: theirs stays, only main's hosts go.
@@ -126,19 +126,19 @@ async function untrustDaemon(record) {
         return [
             `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
         ];
-    const current = parseJsonObject(path, now.text);
+    const current = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text);
     const ours = insecureRegistries(current).filter(host => json.added.includes(host));
     const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
     if (ours.length === 0)
         return [note];
-    const { mode, uid, gid } = await stat(path);
+    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
     const meta = { mode: mode & 0o7777, uid, gid };
     const remaining = withoutHosts(current, json.added);
-    await fs.writeFile(path, stringifyLike(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
     await reloadDaemon(fs, json.pidFile, json.added, false);
     if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
         const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
-        await fs.writeFile(path, stringifyLike(now.text, others, DAEMON_JSON_INDENT), meta);
+        await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, others, DAEMON_JSON_INDENT), meta);
     }
     return [note];
 }
@@ -276,10 +276,11 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
-/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -329,7 +330,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
 }
 
 

@@ -6,9 +6,10 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   addAuths: () => (/* binding */ addAuths)
+/* harmony export */   addAuths: () => (/* binding */ addAuths),
+/* harmony export */   removeAuths: () => (/* binding */ removeAuths)
 /* harmony export */ });
-/* unused harmony exports hostsServedByHelpers, removeAuths */
+/* unused harmony export hostsServedByHelpers */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
@@ -62,16 +63,16 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await fileNow(added.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await putBack(added.change, directAccess);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
         return [];
     }
     if (now.text === undefined)
         return [];
-    const config = parseJsonObject(added.path, now.text);
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(added.path, now.text);
     const auths = config.auths ?? {};
     for (const entry of added.entries) {
         const current = auths[entry.key];
@@ -85,11 +86,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await directAccess.rm(added.path);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.rm(added.path);
         return [note];
     }
-    const { mode } = await stat(added.path);
-    await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), {
+    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];
@@ -198,10 +199,11 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
-/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -251,7 +253,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
 }
 
 

@@ -102,10 +102,11 @@ async function privilegedAccess(needed, what) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
 /* harmony export */   sc: () => (/* binding */ sha256),
 /* harmony export */   vm: () => (/* binding */ backUp)
 /* harmony export */ });
-/* unused harmony exports fileNow, putBack */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
@@ -155,7 +156,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await readFile(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
 }
 
 
@@ -165,9 +166,9 @@ async function putBack(change, access) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   installConfigFile: () => (/* binding */ installConfigFile)
+/* harmony export */   installConfigFile: () => (/* binding */ installConfigFile),
+/* harmony export */   restoreConfig: () => (/* binding */ restoreConfig)
 /* harmony export */ });
-/* unused harmony export restoreConfig */
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
@@ -196,14 +197,14 @@ async function installConfigFile(toml, path, jobDir, save) {
  * returned note says so. A second call does nothing.
  */
 async function restoreConfig(installed) {
-    const now = await fileNow(installed);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(installed);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'changed')
         return [
             `${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`
         ];
-    await putBack(installed, directAccess);
+    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
     return [];
 }
 

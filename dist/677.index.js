@@ -1,0 +1,128 @@
+export const id = 677;
+export const ids = [677];
+export const modules = {
+
+/***/ 2677:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runPost: () => (/* binding */ runPost)
+/* harmony export */ });
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3300);
+/* harmony import */ var _host_files_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3285);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6062);
+
+
+
+
+/**
+ * Undoes what main did, from saved state alone. Safe after a failed or
+ * partial main step and when run twice: whatever is already gone is skipped.
+ * The undo of a host change is loaded only when main made that change.
+ */
+async function runPost() {
+    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .P)();
+    if (buildxAlias)
+        await undo('Could not undo `install` (run `docker buildx uninstall`)', _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .uninstallBuildxAlias */ .ve);
+    // A main step killed before it could stop its `buildx create` leaves it running: stop it before
+    // it finishes a builder this step has already looked for.
+    if (builder?.createPid !== undefined) {
+        const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 327));
+        if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the cancelled main step.`);
+        }
+    }
+    if (builder && !builder.removeInPost) {
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
+    }
+    else if (builder) {
+        try {
+            if (!(await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)(builder.name, builder.keepState)))
+                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Builder ${builder.name} is already gone.`);
+        }
+        catch (error) {
+            // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
+            // an inspect that fails too (the daemon is gone) leaves it known.
+            const stillKnown = await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectBuilder */ .IK)(builder.name).then(info => info !== undefined, () => true);
+            const reason = error.message;
+            // What a docker-container builder leaves behind: its container (and the state volume with it).
+            const container = builder.driver === 'docker-container'
+                ? ` Its BuildKit container may still be there: once the daemon answers, remove it with \`docker rm -f -v buildx_buildkit_${builder.name}0\`.`
+                : '';
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(stillKnown
+                ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+                : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
+        }
+    }
+    if (lease) {
+        await undo(`Could not release the builder name ${lease.holder.builder}`, async () => {
+            const { releaseLease } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2190));
+            await releaseLease(lease.path, lease.holder);
+        });
+    }
+    if (daemonTrust) {
+        await undo('Could not undo the Docker daemon trust', async () => {
+            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 375).then(__webpack_require__.bind(__webpack_require__, 4375));
+            warnAll(await untrustDaemon(daemonTrust));
+            const removed = [
+                ...daemonTrust.files,
+                ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
+            ];
+            if (removed.length > 0)
+                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: removed ${removed.join(', ')}`);
+        });
+    }
+    if (addedAuths) {
+        await undo(`Could not remove the credentials from ${addedAuths.path}`, async () => {
+            const { removeAuths } = await __webpack_require__.e(/* import() */ 731).then(__webpack_require__.bind(__webpack_require__, 1731));
+            warnAll(await removeAuths(addedAuths));
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the credentials the job added to ${addedAuths.path}`);
+        });
+    }
+    // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
+    if (clientTrust) {
+        await undo('Could not point SSL_CERT_FILE back', async () => {
+            const { restoreClientTrust } = await __webpack_require__.e(/* import() */ 780).then(__webpack_require__.bind(__webpack_require__, 1780));
+            restoreClientTrust(clientTrust);
+        });
+    }
+    // Before the job directory goes: the backups of the users' files are in it.
+    if (installedConfig) {
+        await undo(`Could not restore ${installedConfig.path}`, async () => {
+            const { restoreConfig } = await __webpack_require__.e(/* import() */ 863).then(__webpack_require__.bind(__webpack_require__, 9863));
+            warnAll(await restoreConfig(installedConfig));
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(installedConfig.before
+                ? `Restored ${installedConfig.path} as it was before the job.`
+                : `Removed ${installedConfig.path}, which the job installed.`);
+        });
+    }
+    if (jobDir) {
+        await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
+            if (await (0,_host_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeJobDir */ .$Q)(jobDir))
+                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
+        });
+    }
+}
+function warnAll(notes) {
+    for (const note of notes)
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(note);
+}
+/**
+ * Each undo runs even when an earlier one failed. A failure is a warning naming what was left:
+ * cleanup never turns a job red that did its work (as docker/setup-buildx-action's post step).
+ */
+async function undo(failure, action) {
+    try {
+        await action();
+    }
+    catch (error) {
+        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${failure}: ${error.message}`);
+    }
+}
+
+
+/***/ })
+
+};

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { cliPluginDirs } from '../../src/paths.js'
 import { startHttpServer, type RunningServer } from '../helpers/servers.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
 
@@ -10,7 +11,12 @@ import { docker, newDockerConfig, requireDocker } from './docker.js'
 // binary this machine has, served with a checksums file as GitHub serves them,
 // as the release it is (0.13.1 or 0.29.1, whichever engine generation runs).
 
-const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx'
+/** The buildx plugin this machine's Docker CLI runs (the system directories, as the CLI searches them). */
+const REAL_BUILDX =
+  cliPluginDirs({})
+    .slice(1)
+    .map(dir => join(dir, 'docker-buildx'))
+    .find(path => existsSync(path)) ?? '/usr/local/lib/docker/cli-plugins/docker-buildx'
 const ASSET = (version: string): string => `buildx-${version}.linux-amd64`
 /** `github.com/docker/buildx 0.13.1+ds1 0.13.1+ds1-3` → `0.13.1`. */
 const VERSION = /(\d+\.\d+\.\d+)/.exec(execFileSync(REAL_BUILDX, ['version'], { encoding: 'utf8' }))?.[1] ?? 'unknown'

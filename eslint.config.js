@@ -21,6 +21,6 @@ export default tseslint.config(
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }]
     }
   },
-  // Config files must export default; that is their interface.
-  { files: ['*.js'], rules: { 'no-restricted-exports': 'off' } }
+  // Config files and jest's global setup/teardown must export default; that is their interface.
+  { files: ['*.js', '__tests__/global/*.js'], rules: { 'no-restricted-exports': 'off' } }
 )

@@ -47,9 +47,9 @@ async function runPost() {
             // an inspect that fails too (the daemon is gone) leaves it known.
             const stillKnown = await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectBuilder */ .IK)(builder.name).then(info => info !== undefined, () => true);
             const reason = error.message;
-            // What a docker-container builder leaves behind: its container (and the state volume with it).
+            // What a docker-container builder leaves behind: its container and its state volume.
             const container = builder.driver === 'docker-container'
-                ? ` Its BuildKit container may still be there: once the daemon answers, remove it with \`docker rm -f -v buildx_buildkit_${builder.name}0\`.`
+                ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f buildx_buildkit_${builder.name}0 && docker volume rm buildx_buildkit_${builder.name}0_state\`.`
                 : '';
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(stillKnown
                 ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`

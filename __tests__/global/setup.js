@@ -1,1 +1,7 @@
-export { setup as default } from './temp-dir.js'
+import { recordBefore } from './leftovers.js'
+import { setup as makeTempDir } from './temp-dir.js'
+
+export default function setup() {
+  makeTempDir()
+  recordBefore()
+}

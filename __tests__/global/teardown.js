@@ -1,1 +1,7 @@
-export { teardown as default } from './temp-dir.js'
+import { checkNothingLeft } from './leftovers.js'
+import { teardown as removeTempDir } from './temp-dir.js'
+
+export default function teardown() {
+  removeTempDir()
+  checkNothingLeft()
+}

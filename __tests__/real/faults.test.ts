@@ -104,14 +104,22 @@ describe('faults', () => {
       expect(post.log).toContain(
         `::warning::buildx no longer knows builder ${name}, but could not stop its BuildKit daemon`
       )
-      expect(post.log).toContain(`remove it with \`docker rm -f -v buildx_buildkit_${name}0\``)
+      const removeCommand = `docker rm -f buildx_buildkit_${name}0 && docker volume rm buildx_buildkit_${name}0_state`
+      expect(post.log).toContain(`remove them with \`${removeCommand}\``)
       expect(filesUnder(job.runnerTemp)).toEqual([])
     } finally {
       // The command the warning gives.
-      spawnSync('docker', ['rm', '-f', '-v', `buildx_buildkit_${name}0`], { stdio: 'ignore' })
+      spawnSync(
+        'sh',
+        ['-c', `docker rm -f buildx_buildkit_${name}0 && docker volume rm buildx_buildkit_${name}0_state`],
+        {
+          stdio: 'ignore'
+        }
+      )
       await daemon.stop()
     }
     expect(containerExists(name)).toBe(false)
+    expect(spawnSync('docker', ['volume', 'inspect', `buildx_buildkit_${name}0_state`]).status).not.toBe(0)
   })
 
   it('RUNNER_TEMP full: main fails naming RUNNER_TEMP, and leaves no builder and no file', async () => {

@@ -34,10 +34,10 @@ export async function runPost(): Promise<void> {
         () => true
       )
       const reason = (error as Error).message
-      // What a docker-container builder leaves behind: its container (and the state volume with it).
+      // What a docker-container builder leaves behind: its container and its state volume.
       const container =
         builder.driver === 'docker-container'
-          ? ` Its BuildKit container may still be there: once the daemon answers, remove it with \`docker rm -f -v buildx_buildkit_${builder.name}0\`.`
+          ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f buildx_buildkit_${builder.name}0 && docker volume rm buildx_buildkit_${builder.name}0_state\`.`
           : ''
       runner.warning(
         stillKnown

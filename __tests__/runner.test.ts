@@ -38,7 +38,7 @@ function stdoutOf(write: () => void): string {
 }
 
 /** A GITHUB_OUTPUT / GITHUB_STATE file's text after `write`, with the random delimiters made equal. */
-function commandFileOf(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', write: () => void): string {
+function commandFileOf(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE' | 'GITHUB_ENV', write: () => void): string {
   const path = join(mkdtempSync(join(tmpdir(), 'sbr-runner-')), 'file')
   writeFileSync(path, '')
   const before = process.env[variable]
@@ -64,12 +64,15 @@ describe('runner.ts writes what @actions/core writes', () => {
     expect(stdoutOf(() => runner.info(value))).toBe(stdoutOf(() => core.info(value)))
   })
 
-  it.each(TRICKY)('GITHUB_OUTPUT and GITHUB_STATE entries for %j', value => {
+  it.each(TRICKY)('GITHUB_OUTPUT, GITHUB_STATE and GITHUB_ENV entries for %j', value => {
     expect(commandFileOf('GITHUB_OUTPUT', () => runner.setOutput('name', value))).toBe(
       commandFileOf('GITHUB_OUTPUT', () => core.setOutput('name', value))
     )
     expect(commandFileOf('GITHUB_STATE', () => runner.saveState('name', value))).toBe(
       commandFileOf('GITHUB_STATE', () => core.saveState('name', value))
+    )
+    expect(commandFileOf('GITHUB_ENV', () => runner.exportVariable('SBR_TEST_VARIABLE', value))).toBe(
+      commandFileOf('GITHUB_ENV', () => core.exportVariable('SBR_TEST_VARIABLE', value))
     )
   })
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -14,6 +14,8 @@ import { containerExists, newTestJob } from './jobs.js'
 // nothing half-made, and cleanup never turns a job red.
 
 let pki: TestPki
+/** The buildx plugin this machine's Docker CLI runs. */
+const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx'
 
 beforeAll(() => {
   requireDocker()
@@ -154,6 +156,37 @@ describe('faults', () => {
     } finally {
       readOnly.unmount()
     }
+  })
+
+  it('buildx too old for a flag the inputs need: main fails naming the flag, the input and the fix, with nothing left', async () => {
+    // No release older than this machine's buildx can be had here: a plugin in front of it answers
+    // as buildx v0.7.1 does, which predates `create --bootstrap` (v0.8.0), and passes the rest on.
+    const job = newTestJob()
+    const plugins = join(job.dockerConfig, 'cli-plugins')
+    mkdirSync(plugins)
+    writeFileSync(
+      join(plugins, 'docker-buildx'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = version ]; then echo "github.com/docker/buildx v0.7.1 05846896d149da05f3d6fd1e7770da187b52a247"; exit 0; fi',
+        'for arg in "$@"; do if [ "$arg" = --bootstrap ]; then echo "unknown flag: --bootstrap" >&2; exit 1; fi; done',
+        `exec ${REAL_BUILDX} "$@"`,
+        ''
+      ].join('\n'),
+      { mode: 0o755 }
+    )
+    const main = await runMain(job, { ...inputs, bootstrap: 'true', 'driver-opts': bootDriverOpts() })
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toContain(
+      '::error::buildx v0.7.1 does not know `--bootstrap`, which bootstrap needs: it is too old. Set `buildx-version` (or `version`) to a newer release'
+    )
+    expect(filesUnder(job.runnerTemp)).toEqual([])
+    expect(
+      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
+        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
+        : []
+    ).toEqual([])
+    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
   })
 
   it('docker missing from PATH: main fails saying so, with nothing written', async () => {

@@ -35,8 +35,33 @@ function buildx(args: string[], options: CommandOptions = {}): Promise<CommandRe
 
 async function runBuildx(args: string[], options: CommandOptions = {}): Promise<string> {
   const result = await buildx(args, options)
-  if (result.exitCode !== 0) throw new CommandError(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr)
+  if (result.exitCode !== 0) {
+    const unknownFlag = /unknown flag: (--[\w-]+)/.exec(result.stderr)?.[1]
+    if (unknownFlag) throw await tooOld(unknownFlag)
+    throw new CommandError(`docker buildx ${args.join(' ')}`, result.exitCode, result.stderr)
+  }
   return result.stdout
+}
+
+/** The input that makes the action pass each buildx flag a release may lack. */
+const INPUT_OF_FLAG: Record<string, string> = {
+  '--bootstrap': 'bootstrap',
+  '--platform': 'platforms',
+  '--append': 'append',
+  '--keep-state': 'keep-state',
+  '--buildkitd-flags': 'buildkitd-flags',
+  '--config': 'the registry inputs (a buildkitd.toml)',
+  '--driver-opt': 'driver-opts'
+}
+
+/** A buildx older than a flag the inputs need: say which, and how to get a newer one. */
+async function tooOld(flag: string): Promise<Error> {
+  const version = /v?\d+\.\d+\.\d+\S*/.exec((await buildx(['version'])).stdout)?.[0] ?? 'this version'
+  const input = INPUT_OF_FLAG[flag]
+  return new Error(
+    `buildx ${version} does not know \`${flag}\`${input ? `, which ${input} needs` : ''}: it is too old. ` +
+      'Set `buildx-version` (or `version`) to a newer release, e.g. `latest`, or update buildx on the runner'
+  )
 }
 
 /** buildx refuses to create a builder whose name an existing one has. */
@@ -44,7 +69,6 @@ export function isNameTaken(error: unknown): boolean {
   return error instanceof CommandError && /existing instance for/i.test(error.stderr)
 }
 
-/**
 /**
  * Runs the plan's `buildx create …` and then each `buildx create --append …` (the `append`
  * nodes), their output folded in the log. `onStart` gets each process's id, for a post step

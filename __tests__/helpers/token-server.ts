@@ -62,6 +62,8 @@ export interface TokenServiceOptions {
   /** The registry's `service` name, the tokens' audience. */
   service: string
   issuer: string
+  /** Listen here instead of 127.0.0.1 (an address this namespace has, e.g. a test host link's root end). */
+  address?: string
 }
 
 export interface TokenService extends RunningServer {
@@ -193,13 +195,13 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
+    server.listen(0, options.address ?? '127.0.0.1', resolve)
   })
   const { port } = server.address() as { port: number }
   let stopped: Promise<void> | undefined
   return {
     port,
-    host: `127.0.0.1:${port}`,
+    host: `${options.address ?? '127.0.0.1'}:${port}`,
     requests,
     output: () => '',
     stop: () =>

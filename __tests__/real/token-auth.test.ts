@@ -3,12 +3,12 @@ import { join } from 'node:path'
 import { request } from 'node:https'
 import { neverLog, runLater, type StepResult } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts, buildContext } from '../helpers/builds.js'
-import { makePki, type TestPki } from '../helpers/certs.js'
+import { issueServerCert, makePki, type TestPki } from '../helpers/certs.js'
 import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
-import { createTestHost, type TestHost } from '../helpers/test-host.js'
-import { makeTokenSigner, startTokenService, type TokenService } from '../helpers/token-server.js'
-import { requireDocker } from './docker.js'
+import { createTestHost, makeTinyImage, removeImage, type TestHost } from '../helpers/test-host.js'
+import { makeTokenSigner, startTokenService, type TokenService, type TokenSigner } from '../helpers/token-server.js'
+import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
 
 // Token-auth registries (the shape of Harbor, GitLab, Quay: `auth: token` with a realm on HTTPS)
@@ -31,6 +31,7 @@ interface Result {
 }
 
 let pki: TestPki
+let signer: TokenSigner
 /** Another CA, which signs the second token endpoint only: a realm whose CA the user did not give. */
 let otherPki: TestPki
 let testHost: TestHost
@@ -55,7 +56,7 @@ beforeAll(async () => {
   testHost = await createTestHost({ name: 'token' })
   pki = makePki(['localhost', 'IP:127.0.0.1', testHost.name])
   otherPki = makePki(['localhost', 'IP:127.0.0.1'])
-  const signer = makeTokenSigner()
+  signer = makeTokenSigner()
   const service = { signer, users: { ci: PASSWORD }, service: SERVICE, issuer: ISSUER }
   ;[tokens, otherTokens, mtlsTokens] = await Promise.all([
     startTokenService({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }, ...service }),
@@ -243,6 +244,60 @@ describe('token-auth registries behind a private CA', () => {
     const inspect = await runLater(job, 'docker', ['buildx', 'imagetools', 'inspect', tag])
     expect(inspect).toMatchObject({ status: 0 })
     expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('trust-docker-daemon: docker push through the daemon to a token registry off loopback, its realm on another address; post removes both certs.d entries', async () => {
+    // dockerd counts loopback as insecure, so both are elsewhere: the registry on the test host, the
+    // realm on the root end of its link (an address of this machine that is not loopback).
+    const realmAddress = testHost.rootAddress
+    const realmCert = issueServerCert(pki, { names: [`IP:${realmAddress}`] })
+    const realmTokens = await startTokenService({
+      tls: realmCert,
+      address: realmAddress,
+      signer,
+      users: { ci: PASSWORD },
+      service: SERVICE,
+      issuer: ISSUER
+    })
+    const registry = await testHost.startRegistry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      tokenAuth: {
+        realm: `https://${realmTokens.host}/token`,
+        service: SERVICE,
+        issuer: ISSUER,
+        rootCertBundlePath: signer.certPath
+      }
+    })
+    const tag = `${registry.host}/sbr/daemon-token:1`
+    makeTinyImage(tag)
+    try {
+      const job = newTestJob()
+      expect(docker(job.dockerConfig, ['push', tag]).stderr).toMatch(/x509: certificate signed by unknown authority/)
+
+      const main = await setUp(job, {
+        registries: registry.host,
+        'ca-cert': pki.caCert,
+        username: 'ci',
+        password: PASSWORD,
+        'trust-docker-daemon': 'true',
+        bootstrap: 'false'
+      })
+      expect(main.log).not.toContain('::error::')
+      expect(main.exitCode).toBe(0)
+      const realmDir = `/etc/docker/certs.d/${realmTokens.host}`
+      expect(main.log).toContain(`Docker daemon: wrote ${realmDir}/`)
+      const push = await runLater(job, 'docker', ['push', tag])
+      expect(push).toMatchObject({ status: 0 })
+      expect(await tagsAt(registry.host, 'sbr/daemon-token')).toEqual(['1'])
+      expect(realmTokens.requests).toContainEqual(expect.objectContaining({ user: 'ci', status: 200 }))
+
+      expect((await tearDown(job)).exitCode).toBe(0)
+      expect(existsSync(realmDir)).toBe(false)
+      expect(existsSync(`/etc/docker/certs.d/${registry.host}`)).toBe(false)
+    } finally {
+      removeImage(tag)
+      await Promise.all([registry.stop(), realmTokens.stop()])
+    }
   })
 
   it('a token endpoint that wants the client certificate too: BuildKit fetches the token, presenting the keypair', async () => {

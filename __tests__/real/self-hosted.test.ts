@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { crashJob, neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
@@ -107,6 +107,33 @@ describe('concurrency and faults', () => {
     )
     expect((await runPost(next, main.state, inputs)).exitCode).toBe(0)
     expect(containerExists(name)).toBe(false)
+  })
+
+  it('a lease from another machine (a job in a container) counts as held; the error names the file to remove if that job is gone', async () => {
+    const dockerConfig = newDockerConfig()
+    const name = `sbr-elsewhere-${randomBytes(3).toString('hex')}`
+    const lease = join(dockerConfig, 'buildx', 'setup-buildkit-registry-leases', `${name}.json`)
+    mkdirSync(dirname(lease), { recursive: true })
+    writeFileSync(
+      lease,
+      JSON.stringify({ builder: name, host: 'another-runner', pid: 1, started: '1', job: 'run 9, job elsewhere' })
+    )
+    const inputs = { name, registries: 'registry.test:5443 insecure', bootstrap: 'false', preflight: 'off' }
+    const job = newJob({ DOCKER_CONFIG: dockerConfig })
+    const refused = await runMain(job, inputs)
+    expect(refused.exitCode).toBe(1)
+    expect(refused.log).toContain(
+      `the builder '${name}' is in use by a job that is still running (run 9, job elsewhere, runner process 1 on another-runner)`
+    )
+    expect(refused.log).toContain(`If that job is gone (nothing on this machine can tell), remove ${lease}`)
+    expect((await runPost(job, refused.state, inputs)).exitCode).toBe(0)
+
+    rmSync(lease)
+    const again = newJob({ DOCKER_CONFIG: dockerConfig })
+    const main = await runMain(again, inputs)
+    expect(main.exitCode).toBe(0)
+    expect((await runPost(again, main.state, inputs)).exitCode).toBe(0)
+    expect(existsSync(lease)).toBe(false)
   })
 
   it("an unreachable Docker daemon fails the step with buildx's reason and leaves no builder or key file", async () => {

@@ -105,7 +105,12 @@ running_dockerd() {
   if alive "$pid" && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then
     echo "$pid"; return 0
   fi
-  pgrep -x dockerd | head -n1
+  # pgrep lists zombies too: a dockerd that exited and whose parent (often init, when the shell that
+  # started it is gone) has not reaped it yet is no daemon (measured: CI then refused to start one).
+  for pid in $(pgrep -x dockerd || true); do
+    if alive "$pid"; then echo "$pid"; return 0; fi
+  done
+  return 1
 }
 
 # set_plugin FILE: makes FILE the system buildx plugin (atomic rename; skipped when equal)

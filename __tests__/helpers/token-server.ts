@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes, sign, X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer, type ServerOptions } from 'node:https'
+import { createServer, request as httpsRequest, type ServerOptions } from 'node:https'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import type { Duplex } from 'node:stream'
@@ -210,4 +210,33 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
         server.close(() => resolve())
       }))
   }
+}
+
+/**
+ * Asks `service` for a token as docker and buildx do (GET /token, basic auth when `basic` is
+ * `USER:PASSWORD`), trusting `ca`: the status, and the token when granted.
+ */
+export function requestToken(
+  service: TokenService,
+  options: { ca: string; scope: string; serviceName: string; basic?: string }
+): Promise<{ status: number; token?: string }> {
+  const path = `/token?service=${encodeURIComponent(options.serviceName)}&scope=${encodeURIComponent(options.scope)}`
+  const [hostname, port] = [service.host.replace(/:\d+$/, ''), service.port]
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { host: hostname, port, path, auth: options.basic, ca: options.ca, timeout: 5000 },
+      response => {
+        let body = ''
+        response.setEncoding('utf8')
+        response.on('data', chunk => (body += chunk))
+        response.on('end', () => {
+          const status = response.statusCode ?? 0
+          resolve({ status, token: status === 200 ? (JSON.parse(body) as { token: string }).token : undefined })
+        })
+      }
+    )
+    req.on('timeout', () => req.destroy(new Error(`GET ${path} timed out`)))
+    req.on('error', reject)
+    req.end()
+  })
 }

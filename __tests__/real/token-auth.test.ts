@@ -1,13 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { request } from 'node:https'
 import { neverLog, runLater, type StepResult } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts, buildContext } from '../helpers/builds.js'
 import { issueServerCert, makePki, type TestPki } from '../helpers/certs.js'
 import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { createTestHost, makeTinyImage, removeImage, type TestHost } from '../helpers/test-host.js'
-import { makeTokenSigner, startTokenService, type TokenService, type TokenSigner } from '../helpers/token-server.js'
+import {
+  makeTokenSigner,
+  requestToken,
+  startTokenService,
+  type TokenService,
+  type TokenSigner
+} from '../helpers/token-server.js'
 import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
 
@@ -100,22 +105,15 @@ async function tagsAt(host: string, repository: string): Promise<string[]> {
   return listTags(access, repository)
 }
 
-function bearer(repository: string): Promise<string> {
-  const path = `/token?service=${SERVICE}&scope=repository:${repository}:pull`
-  const auth = `ci:${PASSWORD}`
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: 'localhost', port: tokens.port, path, auth, ca: pki.caCert, timeout: 5000 },
-      response => {
-        let body = ''
-        response.setEncoding('utf8')
-        response.on('data', chunk => (body += chunk))
-        response.on('end', () => resolve((JSON.parse(body) as { token: string }).token))
-      }
-    )
-    req.on('error', reject)
-    req.end()
+async function bearer(repository: string): Promise<string> {
+  const answer = await requestToken(tokens, {
+    ca: pki.caCert,
+    serviceName: SERVICE,
+    scope: `repository:${repository}:pull`,
+    basic: `ci:${PASSWORD}`
   })
+  if (!answer.token) throw new Error(`no token for ${repository}: ${answer.status}`)
+  return answer.token
 }
 
 function expectNoSecret(step: StepResult): void {

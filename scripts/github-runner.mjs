@@ -103,34 +103,17 @@ const CANCEL_SIGINT_GRACE_MS = 7500
 const CANCEL_SIGTERM_GRACE_MS = 2500
 
 /**
- * The job's worker. On a runner, one Runner.Worker process per job starts every step's process and
- * lives until the job ends: a step's parent process is the job's (the action tells a running job's
- * builder from a crashed job's by it). This one does the same, passing each step's output back.
+ * The job's worker (scripts/job-worker.mjs). On a runner, one Runner.Worker process per job starts
+ * every step's process and lives until the job ends: a step's parent process is the job's (the
+ * action tells a running job's builder from a crashed job's by it).
  */
-const WORKER_SOURCE = `
-const { spawn } = require('node:child_process')
-const steps = new Map()
-process.on('message', message => {
-  if (message.signal) return void steps.get(message.id)?.kill(message.signal)
-  const step = spawn(message.command, message.args, { env: message.env, stdio: ['ignore', 'pipe', 'pipe'], uid: message.uid, gid: message.gid })
-  steps.set(message.id, step)
-  const send = chunk => process.send({ id: message.id, chunk: chunk.toString('utf8') })
-  step.stdout.on('data', send)
-  step.stderr.on('data', send)
-  step.on('error', error => process.send({ id: message.id, error: error.message }))
-  step.on('close', code => {
-    steps.delete(message.id)
-    process.send({ id: message.id, code })
-  })
-})
-process.on('disconnect', () => process.exit(0))
-`
+const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'job-worker.mjs')
 let nextStepId = 0
 
 /** The job's worker process, started with its first step. */
 function workerOf(job) {
   if (!job.runner.worker) {
-    const worker = spawn(process.execPath, ['-e', WORKER_SOURCE], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    const worker = spawn(process.execPath, [WORKER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     // Idle, it keeps nothing alive; a running step refs the channel.
     worker.unref()
     worker.channel.unref()

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { accessSync, constants } from 'node:fs'
 
 /** The first `command` on PATH that this user may run; undefined when there is none. */
 export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {

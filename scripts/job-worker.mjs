@@ -1,0 +1,26 @@
+// The job's worker process for scripts/github-runner.mjs: as the runner's Runner.Worker, it starts
+// each step's process (so a step's parent is the job's, for the job's whole life) and passes the
+// step's output and exit code back over IPC. It ends when the test process that started it does.
+import { spawn } from 'node:child_process'
+
+const steps = new Map()
+
+process.on('message', message => {
+  if (message.signal) {
+    steps.get(message.id)?.kill(message.signal)
+    return
+  }
+  const { id, command, args, env, uid, gid } = message
+  const step = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'], uid, gid })
+  steps.set(id, step)
+  const send = chunk => process.send({ id, chunk: chunk.toString('utf8') })
+  step.stdout.on('data', send)
+  step.stderr.on('data', send)
+  step.on('error', error => process.send({ id, error: error.message }))
+  step.on('close', code => {
+    steps.delete(id)
+    process.send({ id, code })
+  })
+})
+
+process.on('disconnect', () => process.exit(0))

@@ -31,7 +31,7 @@ async function runPost() {
     if (builder?.createPid !== undefined) {
         const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 327));
         if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the cancelled main step.`);
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
         }
     }
     if (builder && !builder.removeInPost) {

@@ -31,7 +31,7 @@ export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gi
 export declare function runMain(
   job: Job,
   inputs: Record<string, string>,
-  options?: { cancelAfterMs?: number }
+  options?: { cancelAfterMs?: number; killAfterMs?: number }
 ): Promise<StepResult>
 export declare function runPost(
   job: Job,

@@ -141,7 +141,7 @@ export async function crashJob(job) {
  * Runs `command args` as a step of `job`, through its worker.
  * @returns {Promise<{exitCode: number, log: string}>}
  */
-function runThroughWorker(job, command, args, env, cancelAfterMs) {
+function runThroughWorker(job, command, args, env, { cancelAfterMs, killAfterMs } = {}) {
   const worker = workerOf(job)
   const id = nextStepId++
   worker.channel.ref()
@@ -159,6 +159,8 @@ function runThroughWorker(job, command, args, env, cancelAfterMs) {
             setTimeout(() => signal('SIGTERM'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS),
             setTimeout(() => signal('SIGKILL'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
           ]
+    // The step's process killed outright (the machine out of memory, the runner's last resort).
+    if (killAfterMs !== undefined) timers.push(setTimeout(() => signal('SIGKILL'), killAfterMs))
     const onMessage = message => {
       if (message.id !== id) return
       if (message.chunk !== undefined) log += message.chunk
@@ -185,7 +187,7 @@ function runThroughWorker(job, command, args, env, cancelAfterMs) {
  * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
  * @param {'main' | 'post'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
- * @param {{cancelAfterMs?: number}} [options] cancel the job this long into the step
+ * @param {{cancelAfterMs?: number, killAfterMs?: number}} [options] cancel the job, or SIGKILL the step, this long into it
  * @returns {Promise<{exitCode: number, log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
  */
 export async function runStep(job, step, stepEnv, options = {}) {
@@ -198,7 +200,7 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const env = stepEnvironment(job, { ...files, ...stepEnv })
   const started = performance.now()
   const bundle = step === 'post' ? POST_BUNDLE : BUNDLE
-  const { exitCode, log } = await runThroughWorker(job, process.execPath, [bundle], env, options.cancelAfterMs)
+  const { exitCode, log } = await runThroughWorker(job, process.execPath, [bundle], env, options)
   assertNoSecretShown(log)
   const exported = readCommandFile(files.GITHUB_ENV)
   Object.assign(job.env, exported)
@@ -264,7 +266,7 @@ export function stateEnv(state) {
 
 /**
  * Main with `inputs`, as `uses:` with `with:` would run it.
- * @param {{cancelAfterMs?: number}} [options] cancel the job this long into the step
+ * @param {{cancelAfterMs?: number, killAfterMs?: number}} [options] cancel the job, or SIGKILL the step, this long into it
  */
 export function runMain(job, inputs, options = {}) {
   return runStep(job, 'main', inputEnv(inputs), options)

@@ -45,38 +45,47 @@ function filesUnder(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
 }
 
+/** Main stopped as `stop` says, then post: nothing of the job may be left. */
+async function expectNothingLeftAfter(stop: { cancelAfterMs?: number; killAfterMs?: number }): Promise<void> {
+  const name = `sbr-cancel-${randomBytes(4).toString('hex')}`
+  const job = newTestJob()
+  // The user's own client config, formatted as they wrote it: it must come back byte for byte.
+  const configPath = join(job.dockerConfig, 'config.json')
+  const userConfig =
+    '{\n    "auths": {\n        "other.example": {\n            "auth": "b3RoZXI6c2VjcmV0"\n        }\n    }\n}'
+  writeFileSync(configPath, userConfig, { mode: 0o600 })
+  const inputs = {
+    name,
+    registries: `${plain.host} http\nlocalhost:5443`,
+    'ca-cert': pki.caCert,
+    'client-cert': pki.clientCert,
+    'client-key': pki.clientKey,
+    credentials: `${plain.host}=ci:${PASSWORD}`,
+    'driver-opts': bootDriverOpts()
+  }
+  const main = await runMain(job, inputs, stop)
+  const post = await runPost(job, main.state, inputs)
+  expect(post.log).not.toContain('::error::')
+  expect(post.exitCode).toBe(0)
+  // A `docker buildx create` that main started may outlive it; what it makes must not stay.
+  await noProcessMentions(name)
+
+  expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).status).not.toBe(0)
+  expect(containerExists(name)).toBe(false)
+  expect(filesUnder(job.runnerTemp)).toEqual([])
+  expect(readFileSync(configPath, 'utf8')).toBe(userConfig)
+  expect(statSync(configPath).mode & 0o777).toBe(0o600)
+}
+
 describe('cancellation during the main step', () => {
   it.each(MOMENTS)(
     'cancelled %i ms into main: after post, no builder, no BuildKit container, no file, the client config as it was',
-    async moment => {
-      const name = `sbr-cancel-${moment}-${randomBytes(3).toString('hex')}`
-      const job = newTestJob()
-      // The user's own client config, formatted as they wrote it: it must come back byte for byte.
-      const configPath = join(job.dockerConfig, 'config.json')
-      const userConfig =
-        '{\n    "auths": {\n        "other.example": {\n            "auth": "b3RoZXI6c2VjcmV0"\n        }\n    }\n}'
-      writeFileSync(configPath, userConfig, { mode: 0o600 })
-      const inputs = {
-        name,
-        registries: `${plain.host} http\nlocalhost:5443`,
-        'ca-cert': pki.caCert,
-        'client-cert': pki.clientCert,
-        'client-key': pki.clientKey,
-        credentials: `${plain.host}=ci:${PASSWORD}`,
-        'driver-opts': bootDriverOpts()
-      }
-      const main = await runMain(job, inputs, { cancelAfterMs: moment })
-      const post = await runPost(job, main.state, inputs)
-      expect(post.log).not.toContain('::error::')
-      expect(post.exitCode).toBe(0)
-      // A `docker buildx create` that main started may outlive it; what it makes must not stay.
-      await noProcessMentions(name)
+    moment => expectNothingLeftAfter({ cancelAfterMs: moment })
+  )
 
-      expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).status).not.toBe(0)
-      expect(containerExists(name)).toBe(false)
-      expect(filesUnder(job.runnerTemp)).toEqual([])
-      expect(readFileSync(configPath, 'utf8')).toBe(userConfig)
-      expect(statSync(configPath).mode & 0o777).toBe(0o600)
-    }
+  // The step's process killed outright, with no chance to stop its commands (the machine out of
+  // memory): post stops a `buildx create` still running before it removes the builder.
+  it.each([150, 250, 350])('killed (SIGKILL) %i ms into main: after post, nothing of the job is left', moment =>
+    expectNothingLeftAfter({ killAfterMs: moment })
   )
 })

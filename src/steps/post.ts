@@ -17,7 +17,7 @@ export async function runPost(): Promise<void> {
   if (builder?.createPid !== undefined) {
     const { stopStrayCommand } = await import('../host/processes.js')
     if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
-      runner.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the cancelled main step.`)
+      runner.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`)
     }
   }
   if (builder && !builder.removeInPost) {

@@ -62,6 +62,7 @@ describe('runner.ts writes what @actions/core writes', () => {
     expect(stdoutOf(() => runner.startGroup(value))).toBe(stdoutOf(() => core.startGroup(value)))
     expect(stdoutOf(() => runner.endGroup())).toBe(stdoutOf(() => core.endGroup()))
     expect(stdoutOf(() => runner.info(value))).toBe(stdoutOf(() => core.info(value)))
+    expect(stdoutOf(() => runner.debug(value))).toBe(stdoutOf(() => core.debug(value)))
   })
 
   it.each(TRICKY)('GITHUB_OUTPUT, GITHUB_STATE and GITHUB_ENV entries for %j', value => {
@@ -87,5 +88,25 @@ describe('runner.ts writes what @actions/core writes', () => {
     expect(runner.getMultilineInput('list')).toEqual(core.getMultilineInput('list'))
     expect(runner.getState('saved')).toBe(core.getState('saved'))
     expect(runner.getInput('absent')).toBe(core.getInput('absent'))
+  })
+})
+
+describe('stepOutputsReadable: whether a later step can read the outputs (steps.<id>.outputs)', () => {
+  it.each([
+    ['buildx', true, 'a step with `id: buildx`'],
+    ['setup_buildkit-1', true, 'an id with _ and -'],
+    ['_private', true, 'an id may start with one underscore'],
+    ['outer.buildx', true, 'a step with an id inside a composite action'],
+    ['__org_setup-buildkit-registry', false, 'a step without an id: the name the runner makes up'],
+    ['__org_setup-buildkit-registry_2', false, 'the second such step of the job'],
+    ['__self', false, '`uses: ./` without an id'],
+    ['outer.__org_setup-buildkit-registry', false, 'a step without an id inside a composite action'],
+    ['__composite_action.buildx', true, 'a step with an id inside a composite step without one']
+  ])('GITHUB_ACTION=%s: %s (%s)', (name, readable) => {
+    expect(runner.stepOutputsReadable({ GITHUB_ACTION: name })).toBe(readable)
+  })
+
+  it('is true off a runner (no GITHUB_ACTION): nothing is skipped then', () => {
+    expect(runner.stepOutputsReadable({})).toBe(true)
   })
 })

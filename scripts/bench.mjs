@@ -1,7 +1,8 @@
 // npm run bench: the action's main and post steps against bare buildx with the
 // same config, on this machine, with builders that really boot.
 //
-// Each round runs, in alternating order, both members of each pair:
+// Each round runs, in a rotating order, the action's job twice (its step without an `id:`, whose
+// outputs nothing can read, and with one, whose outputs main looks up) and bare buildx:
 //   main  ~ `docker buildx create --config … --bootstrap` (same arguments as the action's)
 //   post  ~ `docker buildx rm`
 // The action runs as a runner runs it (scripts/github-runner.mjs: a new node
@@ -17,7 +18,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } fro
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BUNDLE, newJob, runMain, runPost } from './github-runner.mjs'
+import { BUNDLE, newJob, runMain, runPost, startJobWorker } from './github-runner.mjs'
 
 // Every temporary directory of the run (the jobs' too: newJob uses tmpdir()) under one, removed at the end.
 const benchDir = mkdtempSync(join(tmpdir(), 'sbr-bench-'))
@@ -31,6 +32,24 @@ const dockerConfig = mkdtempSync(join(tmpdir(), 'sbr-bench-docker-'))
 const env = { ...process.env, DOCKER_CONFIG: dockerConfig }
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+/** `node -e 0` with `nodeEnv`, the median of 11 starts. */
+function nodeStart(nodeEnv) {
+  const times = Array.from({ length: 11 }, () => {
+    const started = performance.now()
+    spawnSync(process.execPath, ['-e', '0'], { env: nodeEnv })
+    return performance.now() - started
+  })
+  return median(times)
+}
+
+// This machine sets NODE_EXTRA_CA_CERTS, with which node reads that whole CA bundle at every start.
+// GitHub's hosted runners do not set it: the steps run without it, as there, and the cost is printed.
+const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS
+delete process.env.NODE_EXTRA_CA_CERTS
+const nodeStartLine = extraCaCerts
+  ? `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms; ${nodeStart({ ...process.env, NODE_EXTRA_CA_CERTS: extraCaCerts }).toFixed(0)} ms with this machine's NODE_EXTRA_CA_CERTS, which the steps above ran without (GitHub's hosted runners do not set it)`
+  : `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms`
 const timed = (command, args) => {
   const started = performance.now()
   const result = spawnSync(command, args, { env, stdio: 'pipe' })
@@ -120,12 +139,19 @@ const bareCreate = name => [
 /** What `docker buildx inspect` says the bare builder supports: the action's `platforms` output must say the same. */
 let inspectedPlatforms
 
-async function actionRound() {
+/**
+ * One job: main then post. `withId`: the step has an `id:`, so later steps can read its outputs and
+ * main runs `buildx inspect` for them; without one (GITHUB_ACTION `__…`), nothing can read them.
+ */
+async function actionRound(withId) {
   const job = newJob({ DOCKER_CONFIG: dockerConfig })
-  const main = await runMain(job, inputs)
+  // Not timed: a runner's job worker is up before the job's first step.
+  await startJobWorker(job)
+  const main = await runMain(job, inputs, { withoutId: !withId })
   if (main.exitCode !== 0 || main.log.includes('::warning')) throw new Error(main.log)
-  if (inspectedPlatforms !== undefined && main.outputs.platforms !== inspectedPlatforms)
-    throw new Error(`platforms: ${main.outputs.platforms}, buildx inspect: ${inspectedPlatforms}`)
+  const expected = withId ? inspectedPlatforms : undefined
+  if (inspectedPlatforms !== undefined && main.outputs.platforms !== expected)
+    throw new Error(`platforms: ${main.outputs.platforms}, expected ${expected}`)
   const post = await runPost(job, main.state, inputs)
   if (post.exitCode !== 0) throw new Error(post.log)
   return { main: main.ms, post: post.ms }
@@ -147,35 +173,41 @@ function bareRound(round) {
     .filter(Boolean)
     .join(',')
   timed('docker', ['buildx', 'rm', name])
-  await actionRound()
+  await actionRound(true)
+  await actionRound(false)
 }
-const action = []
-const bare = []
+const sides = {
+  noId: { label: 'action, step without `id:`', rounds: [], run: () => actionRound(false) },
+  withId: { label: 'action, step with `id:`', rounds: [], run: () => actionRound(true) },
+  bare: { label: 'bare buildx', rounds: [], run: round => bareRound(round) }
+}
+// Each round runs the three in another order (rotating), so that no side always runs after the same one.
+const order = [sides.noId, sides.withId, sides.bare]
 for (let round = 0; round < RUNS; round++) {
-  if (round % 2 === 0) {
-    action.push(await actionRound())
-    bare.push(bareRound(round))
-  } else {
-    bare.push(bareRound(round))
-    action.push(await actionRound())
+  for (let i = 0; i < order.length; i++) {
+    const side = order[(round + i) % order.length]
+    side.rounds.push(await side.run(round))
   }
 }
 
-const rows = [
+const parts = [
   ['main', run => run.main],
   ['post', run => run.post],
   ['main + post', run => run.main + run.post]
-].map(([what, of]) => {
-  const ratios = action.map((run, round) => of(run) / of(bare[round]))
-  return { what, action: median(action.map(of)), bare: median(bare.map(of)), ratio: median(ratios) }
-})
+]
+const cell = (side, of) => {
+  const ms = median(side.rounds.map(of)).toFixed(0)
+  if (side === sides.bare) return ms
+  const ratio = median(side.rounds.map((run, round) => of(run) / of(sides.bare.rounds[round])))
+  return `${ms} (${ratio.toFixed(2)}x)`
+}
 console.log(
-  `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms) and the median of the per-round ratios:`
+  `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms), and the median of the per-round ratios to bare buildx:`
 )
-console.log('| step | action | bare buildx | ratio |')
-console.log('|---|---|---|---|')
-for (const row of rows)
-  console.log(`| ${row.what} | ${row.action.toFixed(0)} | ${row.bare.toFixed(0)} | ${row.ratio.toFixed(2)}x |`)
+console.log(`| step | ${order.map(side => side.label).join(' | ')} |`)
+console.log(`|---|${order.map(() => '---|').join('')}`)
+for (const [what, of] of parts) console.log(`| ${what} | ${order.map(side => cell(side, of)).join(' | ')} |`)
+console.log(nodeStartLine)
 console.log(`bundle: ${(bundleBytes() / 1024 / 1024).toFixed(2)} MB (all of dist/*.js)`)
 for (const registry of registries) registry.stop()
 

@@ -5,8 +5,8 @@ export interface Job {
   env: NodeJS.ProcessEnv
   /** Directories added through GITHUB_PATH, newest first. */
   path: string[]
-  /** The job's worker process, started with its first step. */
-  runner: { worker?: import('node:child_process').ChildProcess }
+  /** The job's worker process, started with its first step (or by startJobWorker); `ready` once it is up. */
+  runner: { worker?: import('node:child_process').ChildProcess; ready?: Promise<unknown> }
   user?: { uid: number; gid: number }
 }
 export interface StepResult {
@@ -31,7 +31,8 @@ export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gi
 export declare function runMain(
   job: Job,
   inputs: Record<string, string>,
-  options?: { cancelAfterMs?: number; killAfterMs?: number }
+  /** Cancel the job, or SIGKILL the step, this long into it; `withoutId`: a step with no `id:` (GITHUB_ACTION `__…`). */
+  options?: { cancelAfterMs?: number; killAfterMs?: number; withoutId?: boolean }
 ): Promise<StepResult>
 export declare function runPost(
   job: Job,
@@ -45,3 +46,5 @@ export declare function runLater(
   options?: { cwd?: string; env?: NodeJS.ProcessEnv }
 ): Promise<CommandResult>
 export declare function crashJob(job: Job): Promise<void>
+/** Starts the job's worker and waits until it is up, as a runner's is before the first step. */
+export declare function startJobWorker(job: Job): Promise<void>

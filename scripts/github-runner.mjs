@@ -118,8 +118,21 @@ function workerOf(job) {
     worker.unref()
     worker.channel.unref()
     job.runner.worker = worker
+    // Its first message says it is up (scripts/job-worker.mjs); step messages carry an id.
+    job.runner.ready = new Promise(resolve => worker.once('message', resolve))
   }
   return job.runner.worker
+}
+
+/**
+ * Starts the job's worker and waits until it is up. On a runner the worker is running before the
+ * job's first step: `npm run bench` calls this so that the first step's time is the step's alone.
+ */
+export async function startJobWorker(job) {
+  const worker = workerOf(job)
+  worker.channel.ref()
+  await job.runner.ready
+  worker.channel.unref()
 }
 
 /**
@@ -187,7 +200,7 @@ function runThroughWorker(job, command, args, env, { cancelAfterMs, killAfterMs 
  * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
  * @param {'main' | 'post'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
- * @param {{cancelAfterMs?: number, killAfterMs?: number}} [options] cancel the job, or SIGKILL the step, this long into it
+ * @param {{cancelAfterMs?: number, killAfterMs?: number, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, this long into it; a step with no `id:`
  * @returns {Promise<{exitCode: number, log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
  */
 export async function runStep(job, step, stepEnv, options = {}) {
@@ -197,7 +210,10 @@ export async function runStep(job, step, stepEnv, options = {}) {
     writeFileSync(files[name], '')
     if (job.user) chownSync(files[name], job.user.uid, job.user.gid)
   }
-  const env = stepEnvironment(job, { ...files, ...stepEnv })
+  // The runner names the step in GITHUB_ACTION: its `id:`, or for a step without one a name of its
+  // own starting with '__'. The tests' steps have an id (they read the outputs) unless told otherwise.
+  const name = options.withoutId ? '__org_setup-buildkit-registry' : 'buildkit'
+  const env = stepEnvironment(job, { ...files, GITHUB_ACTION: name, ...stepEnv })
   const started = performance.now()
   const bundle = step === 'post' ? POST_BUNDLE : BUNDLE
   const { exitCode, log } = await runThroughWorker(job, process.execPath, [bundle], env, options)
@@ -266,7 +282,7 @@ export function stateEnv(state) {
 
 /**
  * Main with `inputs`, as `uses:` with `with:` would run it.
- * @param {{cancelAfterMs?: number, killAfterMs?: number}} [options] cancel the job, or SIGKILL the step, this long into it
+ * @param {{cancelAfterMs?: number, killAfterMs?: number, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, this long into it; a step with no `id:`
  */
 export function runMain(job, inputs, options = {}) {
   return runStep(job, 'main', inputEnv(inputs), options)

@@ -24,3 +24,5 @@ process.on('message', message => {
 })
 
 process.on('disconnect', () => process.exit(0))
+// Up: scripts/github-runner.mjs's startJobWorker waits for this.
+process.send({ ready: true })

@@ -36,6 +36,20 @@ export function setOutput(name: string, value: string): void {
   setValue('OUTPUT', 'set-output', name, value)
 }
 
+/**
+ * Whether any later step can read this step's outputs. They are read as `steps.<id>.outputs.*`, so
+ * only a step with an `id:` has outputs anyone can read. The runner names the step in GITHUB_ACTION:
+ * its id, or, for a step without one, a name it makes up that starts with '__' (`__org_repo`,
+ * `__org_repo_2`, `__self`, `__run`), a prefix the workflow parser refuses in ids (actions/runner,
+ * IdBuilder). In a composite action the name is scoped (`outer.inner`): the step's own is the last
+ * part. Not on a runner (no GITHUB_ACTION): readable, to be safe.
+ */
+export function stepOutputsReadable(env: NodeJS.ProcessEnv = process.env): boolean {
+  const name = env.GITHUB_ACTION
+  if (!name) return true
+  return !name.slice(name.lastIndexOf('.') + 1).startsWith('__')
+}
+
 /** Sets `name` for every later step of the job (GITHUB_ENV); this process's own environment is left alone. */
 export function exportVariable(name: string, value: string): void {
   setValue('ENV', 'set-env', name, value)
@@ -48,6 +62,11 @@ export function setSecret(secret: string): void {
 
 export function info(message: string): void {
   process.stdout.write(message + EOL)
+}
+
+/** A line shown only when the run is re-run with debug logging (ACTIONS_STEP_DEBUG). */
+export function debug(message: string): void {
+  command('debug', {}, message)
 }
 
 export function warning(message: string, properties: { title?: string } = {}): void {

@@ -17,8 +17,12 @@ export function newTestJob(env: NodeJS.ProcessEnv = {}): TestJob {
 const owedPosts = new Map<TestJob, () => Promise<StepResult>>()
 
 /** The action's main step; its post step is owed from here on. */
-export async function setUp(job: TestJob, inputs: Record<string, string>): Promise<StepResult> {
-  const main = await runMain(job, inputs)
+export async function setUp(
+  job: TestJob,
+  inputs: Record<string, string>,
+  options: Parameters<typeof runMain>[2] = {}
+): Promise<StepResult> {
+  const main = await runMain(job, inputs, options)
   owedPosts.set(job, () => runPost(job, main.state, inputs))
   return main
 }

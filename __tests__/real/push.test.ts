@@ -79,6 +79,27 @@ describe('a later docker buildx build --push reaches the registry', () => {
     expect(docker(job.dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).not.toBe(0)
   })
 
+  it('a step without an `id:`: the outputs no later step can read are not looked up, and the builder pushes the same', async () => {
+    const plain = await registry()
+    const job = newTestJob()
+    const main = await setUp(
+      job,
+      { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() },
+      { withoutId: true }
+    )
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain('::debug::No `id:` on this step')
+    expect(Object.keys(main.outputs)).not.toContain('nodes')
+    expect(Object.keys(main.outputs)).not.toContain('platforms')
+
+    const push = await buildAndPush(job, `${plain.host}/sbr/no-id:1`)
+    expect(push).toMatchObject({ status: 0 })
+    await expectPushed({ host: plain.host, tls: false }, 'sbr/no-id', '1', push.marker)
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(containerExists(main.outputs.name)).toBe(false)
+  })
+
   it('self-signed TLS with the CA from `ca-cert`; without the explicit `http = false` the same config fails', async () => {
     const tls = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } })
     const host = `localhost:${tls.port}`

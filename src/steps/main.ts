@@ -82,28 +82,36 @@ export async function runMain(): Promise<void> {
       await installBuildxAlias()
     }
     // The outputs docker/setup-buildx-action sets (nodes, platforms, …) are what buildx inspect
-    // says; it runs while preflight settles and the host is changed.
-    const inspected = inspectBuilder(builder.name)
+    // says; it runs while preflight settles and the host is changed. It costs a round trip into
+    // the BuildKit container (100 ms), worth it only when a later step can read them.
+    const inspected = runner.stepOutputsReadable() ? inspectBuilder(builder.name) : undefined
     // Awaited below; a failure meanwhile must not count as unhandled (which ends node at once).
-    inspected.catch(() => undefined)
+    inspected?.catch(() => undefined)
     const results = await preflight?.settle()
     const notes = await changeHost(plan, host, daemon, undo, roots, results)
 
-    const info = await inspected
-    if (!info) throw new Error(`buildx does not know builder ${builder.name} after creating it`)
-    const outputs = builderOutputs(info)
     runner.setOutput('name', builder.name)
-    runner.setOutput('driver', outputs.driver || builder.driver)
     if (plan.files.length > 0) {
       runner.setOutput('config', plan.configPath)
       runner.setOutput('certs-dir', plan.certsDir)
       runner.setOutput('config-dir', plan.dir)
     }
-    runner.setOutput('platforms', outputs.platforms)
-    runner.setOutput('nodes', outputs.nodes)
-    runner.setOutput('endpoint', outputs.endpoint)
-    runner.setOutput('status', outputs.status)
-    runner.setOutput('flags', outputs.flags)
+    if (inspected) {
+      const info = await inspected
+      if (!info) throw new Error(`buildx does not know builder ${builder.name} after creating it`)
+      const outputs = builderOutputs(info)
+      runner.setOutput('driver', outputs.driver || builder.driver)
+      runner.setOutput('platforms', outputs.platforms)
+      runner.setOutput('nodes', outputs.nodes)
+      runner.setOutput('endpoint', outputs.endpoint)
+      runner.setOutput('status', outputs.status)
+      runner.setOutput('flags', outputs.flags)
+    } else {
+      runner.setOutput('driver', builder.driver)
+      runner.debug(
+        'No `id:` on this step, so no later step can read its outputs: platforms, nodes, endpoint, status and flags are not looked up (buildx inspect).'
+      )
+    }
     writeSummary(plan, builder.name, results, notes)
     runner.info(`Builder ${builder.name} is ready${builder.use ? ' and is now the default for docker buildx' : ''}.`)
   } catch (error) {

@@ -3,7 +3,8 @@
 //
 // Each round runs, in a rotating order, the action's job twice (its step without an `id:`, whose
 // outputs nothing can read, and with one, whose outputs main looks up) and bare buildx:
-//   main  ~ `docker buildx create --config … --bootstrap` (same arguments as the action's)
+//   main  ~ `docker buildx create --config … --bootstrap` (same arguments as the action's),
+//           and for a step with an id also ~ that plus `DEBUG=1 docker buildx inspect` (its outputs)
 //   post  ~ `docker buildx rm`
 // The action runs as a runner runs it (scripts/github-runner.mjs: a new node
 // process per step, INPUT_* / STATE_* variables, command files). It prints the
@@ -50,9 +51,9 @@ delete process.env.NODE_EXTRA_CA_CERTS
 const nodeStartLine = extraCaCerts
   ? `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms; ${nodeStart({ ...process.env, NODE_EXTRA_CA_CERTS: extraCaCerts }).toFixed(0)} ms with this machine's NODE_EXTRA_CA_CERTS, which the steps above ran without (GitHub's hosted runners do not set it)`
   : `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms`
-const timed = (command, args) => {
+const timed = (command, args, extraEnv = {}) => {
   const started = performance.now()
-  const result = spawnSync(command, args, { env, stdio: 'pipe' })
+  const result = spawnSync(command, args, { env: { ...env, ...extraEnv }, stdio: 'pipe' })
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`)
   return performance.now() - started
 }
@@ -78,6 +79,8 @@ async function startRegistry() {
   }
   writeFileSync(join(dir, 'config.yml'), JSON.stringify(config))
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' })
+  // Not left running when the bench stops on an error.
+  process.on('exit', () => child.kill())
   for (let tries = 0; tries < 200; tries++) {
     const up = await new Promise(resolve =>
       connect(port, '127.0.0.1')
@@ -157,9 +160,15 @@ async function actionRound(withId) {
   return { main: main.ms, post: post.ms }
 }
 
+/**
+ * Bare buildx: create, then (timed apart) the `DEBUG=1 docker buildx inspect` that gives what the
+ * action's outputs hold, then rm. `inspect` is what a step with an `id:` does on top of the create.
+ */
 function bareRound(round) {
   const name = `sbr-bench-bare-${process.pid}-${round}`
-  return { main: timed('docker', bareCreate(name)), post: timed('docker', ['buildx', 'rm', name]) }
+  const main = timed('docker', bareCreate(name))
+  const inspect = timed('docker', ['buildx', 'inspect', name], { DEBUG: '1' })
+  return { main, inspect, post: timed('docker', ['buildx', 'rm', name]) }
 }
 
 // One warm-up round each (image and page caches), not counted.
@@ -191,22 +200,24 @@ for (let round = 0; round < RUNS; round++) {
 }
 
 const parts = [
-  ['main', run => run.main],
-  ['post', run => run.post],
-  ['main + post', run => run.main + run.post]
+  ['main', run => run.main, run => run.main + run.inspect],
+  ['post', run => run.post, run => run.post],
+  ['main + post', run => run.main + run.post, run => run.main + run.inspect + run.post]
 ]
-const cell = (side, of) => {
-  const ms = median(side.rounds.map(of)).toFixed(0)
-  if (side === sides.bare) return ms
-  const ratio = median(side.rounds.map((run, round) => of(run) / of(sides.bare.rounds[round])))
-  return `${ms} (${ratio.toFixed(2)}x)`
-}
+const ratioTo = (side, of, bareOf) =>
+  median(side.rounds.map((run, round) => of(run) / bareOf(sides.bare.rounds[round]))).toFixed(2)
+const ms = (side, of) => median(side.rounds.map(of)).toFixed(0)
 console.log(
-  `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms), and the median of the per-round ratios to bare buildx:`
+  `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms), and the medians of the per-round ratios to bare buildx:`
 )
-console.log(`| step | ${order.map(side => side.label).join(' | ')} |`)
-console.log(`|---|${order.map(() => '---|').join('')}`)
-for (const [what, of] of parts) console.log(`| ${what} | ${order.map(side => cell(side, of)).join(' | ')} |`)
+console.log('| step | action, step without `id:` | action, step with `id:` | bare buildx | bare buildx + inspect |')
+console.log('|---|---|---|---|---|')
+for (const [what, bareOf, bareInspectOf] of parts) {
+  const noId = `${ms(sides.noId, bareOf)} (${ratioTo(sides.noId, bareOf, bareOf)}x)`
+  // With an id, main also does what bare buildx does with the inspect: both ratios.
+  const withId = `${ms(sides.withId, bareOf)} (${ratioTo(sides.withId, bareOf, bareOf)}x; ${ratioTo(sides.withId, bareOf, bareInspectOf)}x of bare + inspect)`
+  console.log(`| ${what} | ${noId} | ${withId} | ${ms(sides.bare, bareOf)} | ${ms(sides.bare, bareInspectOf)} |`)
+}
 console.log(nodeStartLine)
 console.log(`bundle: ${(bundleBytes() / 1024 / 1024).toFixed(2)} MB (all of dist/*.js)`)
 for (const registry of registries) registry.stop()

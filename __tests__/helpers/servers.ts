@@ -31,7 +31,11 @@ export interface RunningServer {
  */
 const PORT_BASE = 20000
 const PORTS_PER_WORKER = 1000
-let nextPortOffset = 0
+// Each test file loads this module anew (and a worker runs many files): starting every file at the
+// block's first port handed the ports of one file's servers to the next file's at once, while a
+// server of the last file could still be stopping, or a container of it still starting. A random
+// start makes that reuse unlikely.
+let nextPortOffset = Math.floor(Math.random() * PORTS_PER_WORKER)
 
 function canBind(port: number): Promise<boolean> {
   const server = createNetServer()

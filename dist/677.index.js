@@ -2,6 +2,40 @@ export const id = 677;
 export const ids = [677];
 export const modules = {
 
+/***/ 3706:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   V: () => (/* binding */ buildkitContainerName),
+/* harmony export */   showBuildkitLog: () => (/* binding */ showBuildkitLog)
+/* harmony export */ });
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8253);
+
+
+/** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
+function buildkitContainerName(builder) {
+    return `buildx_buildkit_${builder}0`;
+}
+/**
+ * Shows the BuildKit container's log (buildkitd's own: what it said of registries, mirrors and TLS
+ * during the job's builds), folded, as docker/setup-buildx-action's post step does when the job is
+ * debugged. It cannot fail the step: a log that cannot be read is a warning.
+ */
+async function showBuildkitLog(builder) {
+    const container = buildkitContainerName(builder);
+    await _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`BuildKit container logs (${container})`, async () => {
+        const result = await (0,_command_js__WEBPACK_IMPORTED_MODULE_1__/* .tryCommand */ .HQ)('docker', ['logs', container], { show: true });
+        if (result.exitCode !== 0) {
+            const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
+            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not show the BuildKit container's log: ${reason}`);
+        }
+    });
+}
+
+
+/***/ }),
+
 /***/ 2677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -11,8 +45,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
 /* harmony import */ var _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3300);
-/* harmony import */ var _host_files_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3285);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6062);
+/* harmony import */ var _host_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3706);
+/* harmony import */ var _host_files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3285);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6062);
+
 
 
 
@@ -23,7 +59,7 @@ __webpack_require__.r(__webpack_exports__);
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_3__/* .savedUndoRecord */ .P)();
+    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .savedUndoRecord */ .P)();
     if (buildxAlias)
         await undo('Could not undo `install` (run `docker buildx uninstall`)', _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .uninstallBuildxAlias */ .ve);
     // A main step killed before it could stop its `buildx create` leaves it running: stop it before
@@ -33,6 +69,11 @@ async function runPost() {
         if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
         }
+    }
+    // Before the builder goes, and with `cleanup: false` too: the log of the builds just run.
+    if (builder?.showLogInPost) {
+        const { showBuildkitLog } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3706));
+        await showBuildkitLog(builder.name);
     }
     if (builder && !builder.removeInPost) {
         _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
@@ -48,8 +89,9 @@ async function runPost() {
             const stillKnown = await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectBuilder */ .IK)(builder.name).then(info => info !== undefined, () => true);
             const reason = error.message;
             // What a docker-container builder leaves behind: its container and its state volume.
+            const name = (0,_host_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__/* .buildkitContainerName */ .V)(builder.name);
             const container = builder.driver === 'docker-container'
-                ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f buildx_buildkit_${builder.name}0 && docker volume rm buildx_buildkit_${builder.name}0_state\`.`
+                ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
                 : '';
             _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(stillKnown
                 ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
@@ -100,7 +142,7 @@ async function runPost() {
     }
     if (jobDir) {
         await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
-            if (await (0,_host_files_js__WEBPACK_IMPORTED_MODULE_2__/* .removeJobDir */ .$Q)(jobDir))
+            if (await (0,_host_files_js__WEBPACK_IMPORTED_MODULE_3__/* .removeJobDir */ .$Q)(jobDir))
                 _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
         });
     }

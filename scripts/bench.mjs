@@ -2,7 +2,7 @@
 // same config, on this machine, with builders that really boot.
 //
 // Each round runs, in a rotating order, the action's job twice (its step without an `id:`, whose
-// outputs nothing can read, and with one, whose outputs main looks up) and bare buildx:
+// outputs nothing can read, and with one, whose outputs main looks up) and bare buildx twice:
 //   main  ~ `docker buildx create --config … --bootstrap` (same arguments as the action's),
 //           and for a step with an id also ~ that plus `DEBUG=1 docker buildx inspect` (its outputs)
 //   post  ~ `docker buildx rm`
@@ -13,7 +13,7 @@
 //
 // BUILDKIT_IMAGE: the BuildKit image to boot (default moby/buildkit:buildx-stable-1;
 // machines without a registry load one, e.g. local/buildkit:v0.20.2).
-// BENCH_RUNS: rounds (default 9).
+// BENCH_RUNS: rounds (default 15).
 import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
@@ -26,7 +26,7 @@ const benchDir = mkdtempSync(join(tmpdir(), 'sbr-bench-'))
 process.env.TMPDIR = benchDir
 process.on('exit', () => rmSync(benchDir, { recursive: true, force: true }))
 
-const RUNS = Number(process.env.BENCH_RUNS || 9)
+const RUNS = Number(process.env.BENCH_RUNS || 15)
 const IMAGE = process.env.BUILDKIT_IMAGE || 'moby/buildkit:buildx-stable-1'
 const FLAGS = '--allow-insecure-entitlement security.insecure --allow-insecure-entitlement network.host'
 const dockerConfig = mkdtempSync(join(tmpdir(), 'sbr-bench-docker-'))
@@ -161,14 +161,15 @@ async function actionRound(withId) {
 }
 
 /**
- * Bare buildx: create, then (timed apart) the `DEBUG=1 docker buildx inspect` that gives what the
- * action's outputs hold, then rm. `inspect` is what a step with an `id:` does on top of the create.
+ * Bare buildx: create and rm. `withInspect`: with `DEBUG=1 docker buildx inspect` between them, which
+ * gives what the action's outputs hold, timed as part of main (what a step with an `id:` does too).
+ * The rm is timed the same way on both: right after the step before it, as post follows main.
  */
-function bareRound(round) {
-  const name = `sbr-bench-bare-${process.pid}-${round}`
-  const main = timed('docker', bareCreate(name))
-  const inspect = timed('docker', ['buildx', 'inspect', name], { DEBUG: '1' })
-  return { main, inspect, post: timed('docker', ['buildx', 'rm', name]) }
+function bareRound(round, withInspect) {
+  const name = `sbr-bench-bare-${process.pid}-${round}-${withInspect ? 'inspect' : 'plain'}`
+  let main = timed('docker', bareCreate(name))
+  if (withInspect) main += timed('docker', ['buildx', 'inspect', name], { DEBUG: '1' })
+  return { main, post: timed('docker', ['buildx', 'rm', name]) }
 }
 
 // One warm-up round each (image and page caches), not counted.
@@ -188,10 +189,11 @@ function bareRound(round) {
 const sides = {
   noId: { label: 'action, step without `id:`', rounds: [], run: () => actionRound(false) },
   withId: { label: 'action, step with `id:`', rounds: [], run: () => actionRound(true) },
-  bare: { label: 'bare buildx', rounds: [], run: round => bareRound(round) }
+  bare: { label: 'bare buildx', rounds: [], run: round => bareRound(round, false) },
+  bareInspect: { label: 'bare buildx + inspect', rounds: [], run: round => bareRound(round, true) }
 }
-// Each round runs the three in another order (rotating), so that no side always runs after the same one.
-const order = [sides.noId, sides.withId, sides.bare]
+// Each round runs the four in another order (rotating), so that no side always runs after the same one.
+const order = [sides.noId, sides.withId, sides.bare, sides.bareInspect]
 for (let round = 0; round < RUNS; round++) {
   for (let i = 0; i < order.length; i++) {
     const side = order[(round + i) % order.length]
@@ -200,23 +202,26 @@ for (let round = 0; round < RUNS; round++) {
 }
 
 const parts = [
-  ['main', run => run.main, run => run.main + run.inspect],
-  ['post', run => run.post, run => run.post],
-  ['main + post', run => run.main + run.post, run => run.main + run.inspect + run.post]
+  ['main', run => run.main],
+  ['post', run => run.post],
+  ['main + post', run => run.main + run.post]
 ]
-const ratioTo = (side, of, bareOf) =>
-  median(side.rounds.map((run, round) => of(run) / bareOf(sides.bare.rounds[round]))).toFixed(2)
+const ratio = (side, base, of) => median(side.rounds.map((run, round) => of(run) / of(base.rounds[round]))).toFixed(2)
 const ms = (side, of) => median(side.rounds.map(of)).toFixed(0)
 console.log(
   `${RUNS} interleaved rounds, builders booting ${IMAGE}; medians (ms), and the medians of the per-round ratios to bare buildx:`
 )
-console.log('| step | action, step without `id:` | action, step with `id:` | bare buildx | bare buildx + inspect |')
-console.log('|---|---|---|---|---|')
-for (const [what, bareOf, bareInspectOf] of parts) {
-  const noId = `${ms(sides.noId, bareOf)} (${ratioTo(sides.noId, bareOf, bareOf)}x)`
-  // With an id, main also does what bare buildx does with the inspect: both ratios.
-  const withId = `${ms(sides.withId, bareOf)} (${ratioTo(sides.withId, bareOf, bareOf)}x; ${ratioTo(sides.withId, bareOf, bareInspectOf)}x of bare + inspect)`
-  console.log(`| ${what} | ${noId} | ${withId} | ${ms(sides.bare, bareOf)} | ${ms(sides.bare, bareInspectOf)} |`)
+console.log(`| step | ${order.map(side => side.label).join(' | ')} |`)
+console.log(`|---|${order.map(() => '---|').join('')}`)
+for (const [what, of] of parts) {
+  const cells = [
+    `${ms(sides.noId, of)} (${ratio(sides.noId, sides.bare, of)}x)`,
+    // With an id, main also does what bare buildx does with the inspect: the ratio to both.
+    `${ms(sides.withId, of)} (${ratio(sides.withId, sides.bare, of)}x; ${ratio(sides.withId, sides.bareInspect, of)}x of bare + inspect)`,
+    ms(sides.bare, of),
+    ms(sides.bareInspect, of)
+  ]
+  console.log(`| ${what} | ${cells.join(' | ')} |`)
 }
 console.log(nodeStartLine)
 console.log(`bundle: ${(bundleBytes() / 1024 / 1024).toFixed(2)} MB (all of dist/*.js)`)

@@ -31,11 +31,7 @@ export interface RunningServer {
  */
 const PORT_BASE = 20000
 const PORTS_PER_WORKER = 1000
-// Each test file loads this module anew (and a worker runs many files): starting every file at the
-// block's first port handed the ports of one file's servers to the next file's at once, while a
-// server of the last file could still be stopping, or a container of it still starting. A random
-// start makes that reuse unlikely.
-let nextPortOffset = Math.floor(Math.random() * PORTS_PER_WORKER)
+let nextPortOffset = 0
 
 function canBind(port: number): Promise<boolean> {
   const server = createNetServer()
@@ -153,8 +149,13 @@ async function startProcess(
   const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
     if (gone) throw new Error(`${name} ${gone} before listening on ${address}:${port}:\n${output()}`)
-    if (await canConnect(port, address))
-      return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
+    if (await canConnect(port, address)) {
+      // docker-registry listens before it reads its TLS files, and exits just after when it cannot:
+      // a connection in that moment proves nothing. Still there a moment later, the server is up.
+      await new Promise(resolve => setTimeout(resolve, 20))
+      if (!gone) return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
+      continue
+    }
     if (Date.now() > deadline) {
       await stopChild(child)
       throw new Error(`${name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)

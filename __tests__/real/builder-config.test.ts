@@ -61,7 +61,16 @@ describe('inside the booted builder', () => {
     expect(build).toMatchObject({ status: 0 })
     expect((await readImage({ host: plain.host, tls: false }, 'sbr/configured', '1')).layers).toContain(context.marker)
     expect(buildkitLog(main.outputs.name)).toMatch(/level=debug/)
-    expect((await tearDown(job)).exitCode).toBe(0)
+
+    // As docker/setup-buildx-action's post step when debugging: BuildKit's own log, folded, before the builder goes.
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    const group = post.log.indexOf(`::group::BuildKit container logs (${container})`)
+    expect(group).toBeGreaterThanOrEqual(0)
+    const shown = post.log.slice(group, post.log.indexOf('::endgroup::', group))
+    expect(shown).toMatch(/level=debug/)
+    expect(shown).toContain('sbr/configured')
+    expect(post.log.indexOf(`Removed builder ${main.outputs.name}`)).toBeGreaterThan(group)
   })
 
   it('without `debug`, BuildKit does not log at debug level (the check above can fail)', async () => {
@@ -78,7 +87,28 @@ describe('inside the booted builder', () => {
     ])
     expect(build).toMatchObject({ status: 0 })
     expect(buildkitLog(main.outputs.name)).not.toMatch(/level=debug/)
-    expect((await tearDown(job)).exitCode).toBe(0)
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    expect(post.log).not.toContain('BuildKit container logs')
+  })
+
+  it('a job re-run with debug logging (RUNNER_DEBUG=1): post shows the BuildKit container log too', async () => {
+    const job = newTestJob({ RUNNER_DEBUG: '1' })
+    const main = await setUp(job, { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() })
+    expect(main.exitCode).toBe(0)
+    const build = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--push',
+      '-t',
+      `${plain.host}/sbr/runner-debug:1`,
+      buildContext().dir
+    ])
+    expect(build).toMatchObject({ status: 0 })
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    expect(post.log).toContain(`::group::BuildKit container logs (${buildkitContainer(main.outputs.name)})`)
+    expect(post.log).toMatch(/running server on/)
   })
 
   it("cache-to and cache-from `type=registry` on a self-signed TLS registry: a second job's new builder reuses the first's RUN step", async () => {

@@ -48,9 +48,16 @@ export async function runMain(): Promise<void> {
       if (builder.driver === 'docker') await reportDaemonBuilder(inputs, plan, append)
       // Read before anything is written: preflight fetches tokens with the trust later steps will have.
       roots = plan.clientTrust ? (await import('../host/client-trust.js')).readRunnerRoots(process.env) : undefined
-      preflight = await startPreflight(plan, inputs, roots)
-      // `error` mode stops here, before anything is written; `warn` lets the probes run while the builder boots.
-      if (inputs.preflight.mode === 'error') await preflight?.settle()
+      // `error` mode stops here, before anything is written.
+      if (inputs.preflight.mode === 'error') {
+        preflight = await startPreflight(plan, inputs, roots)
+        await preflight?.settle()
+      }
+      // `warn` mode: the probes start once `buildx create` is under way (loading their code and
+      // opening sockets is 10 ms the boot need not wait for) and run while the builder boots.
+      const startWarnPreflight = async (): Promise<void> => {
+        if (inputs.preflight.mode === 'warn') preflight = await startPreflight(plan, inputs, roots)
+      }
       daemon = await openDaemonAccessIfAsked(host)
       await ensureBuildx(builder.buildxVersion, builder.cacheBinary)
       await writePlannedFiles(plan.files, dir)
@@ -61,13 +68,20 @@ export async function runMain(): Promise<void> {
           name: builder.name,
           driver: builder.driver,
           removeInPost: builder.cleanup,
-          keepState: builder.keepState
+          keepState: builder.keepState,
+          showLogInPost: builder.driver === 'docker-container' && debuggingBuildkit(inputs)
         }
         undo.add({ builder: record })
-        await createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace, {
+        // The create's process starts within this call; both settle before going on (the job
+        // directory must outlive a create that still reads it), the create's failure first.
+        const creating = createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace, {
           onStart: createPid => undo.add({ builder: { ...record, createPid } }),
           notOurs: () => undo.add({ builder: undefined })
         })
+        for (const result of await Promise.allSettled([creating, startWarnPreflight()]))
+          if (result.status === 'rejected') throw result.reason
+      } else {
+        await startWarnPreflight()
       }
     } catch (error) {
       // A failed create is often what preflight explains: show its findings too.
@@ -141,6 +155,15 @@ async function leaseBuilderName(name: string, undo: UndoLog): Promise<void> {
     "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it" +
       (other.host === holder.host ? '' : `. If that job is gone (nothing on this machine can tell), remove ${path}`)
   )
+}
+
+/**
+ * Whether the job is debugged, as docker/setup-buildx-action tells (then its post step shows the
+ * BuildKit container's log): a re-run with debug logging (RUNNER_DEBUG=1), or buildkitd logging at
+ * debug level, through `debug` (`debug = true`) or `--debug` in `buildkitd-flags`.
+ */
+function debuggingBuildkit(inputs: Inputs): boolean {
+  return process.env.RUNNER_DEBUG === '1' || inputs.config.debug || inputs.builder.buildkitdFlags.includes('--debug')
 }
 
 /** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */

@@ -1,5 +1,6 @@
 import * as runner from '../runner.js'
 import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/buildx.js'
+import { buildkitContainerName } from '../host/buildkit-container.js'
 import { removeJobDir } from '../host/files.js'
 import { savedUndoRecord } from './state.js'
 
@@ -20,6 +21,11 @@ export async function runPost(): Promise<void> {
       runner.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`)
     }
   }
+  // Before the builder goes, and with `cleanup: false` too: the log of the builds just run.
+  if (builder?.showLogInPost) {
+    const { showBuildkitLog } = await import('../host/buildkit-container.js')
+    await showBuildkitLog(builder.name)
+  }
   if (builder && !builder.removeInPost) {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {
@@ -35,9 +41,10 @@ export async function runPost(): Promise<void> {
       )
       const reason = (error as Error).message
       // What a docker-container builder leaves behind: its container and its state volume.
+      const name = buildkitContainerName(builder.name)
       const container =
         builder.driver === 'docker-container'
-          ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f buildx_buildkit_${builder.name}0 && docker volume rm buildx_buildkit_${builder.name}0_state\`.`
+          ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
           : ''
       runner.warning(
         stillKnown

@@ -27,6 +27,11 @@ export interface UndoRecord {
     keepState?: boolean
     /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
     createPid?: number
+    /**
+     * A `docker-container` builder in a debugged job (RUNNER_DEBUG, `debug`, or `--debug` in
+     * `buildkitd-flags`): post shows its BuildKit container's log first, as setup-buildx-action's does.
+     */
+    showLogInPost?: boolean
   }
   /** This job's claim on the builder name, taken before `buildx create`; released by post. */
   lease?: { path: string; holder: Lease }

@@ -1,0 +1,23 @@
+import * as runner from '../runner.js'
+import { tryCommand } from './command.js'
+
+/** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
+export function buildkitContainerName(builder: string): string {
+  return `buildx_buildkit_${builder}0`
+}
+
+/**
+ * Shows the BuildKit container's log (buildkitd's own: what it said of registries, mirrors and TLS
+ * during the job's builds), folded, as docker/setup-buildx-action's post step does when the job is
+ * debugged. It cannot fail the step: a log that cannot be read is a warning.
+ */
+export async function showBuildkitLog(builder: string): Promise<void> {
+  const container = buildkitContainerName(builder)
+  await runner.group(`BuildKit container logs (${container})`, async () => {
+    const result = await tryCommand('docker', ['logs', container], { show: true })
+    if (result.exitCode !== 0) {
+      const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`
+      runner.warning(`Could not show the BuildKit container's log: ${reason}`)
+    }
+  })
+}

@@ -67,6 +67,10 @@ async function freePort() {
   return port
 }
 
+// Not left running when the bench stops on an error.
+const registryProcesses = []
+process.on('exit', () => registryProcesses.forEach(child => child.kill()))
+
 /** Debian's docker-registry on a loopback port, plain HTTP. */
 async function startRegistry() {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-bench-registry-'))
@@ -79,8 +83,7 @@ async function startRegistry() {
   }
   writeFileSync(join(dir, 'config.yml'), JSON.stringify(config))
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: 'ignore' })
-  // Not left running when the bench stops on an error.
-  process.on('exit', () => child.kill())
+  registryProcesses.push(child)
   for (let tries = 0; tries < 200; tries++) {
     const up = await new Promise(resolve =>
       connect(port, '127.0.0.1')

@@ -6,7 +6,7 @@ import { makePki, type TestPki } from '../helpers/certs.js'
 import { listTags, readImage, readManifest } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { requireDocker } from './docker.js'
-import { newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
+import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // What the generated config does inside a booted builder: BuildKit's own view of it (the file in
 // its container, its log), and registry cache export/import, which BuildKit does itself.
@@ -29,6 +29,21 @@ afterAll(async () => {
   await Promise.all([tls?.stop(), plain?.stop()])
 })
 
+/** A later `run:` step pushes a fresh context to the plain registry as REPOSITORY:1, and the registry has it. */
+async function pushToPlain(job: TestJob, repository: string): Promise<void> {
+  const context = buildContext()
+  const build = await runLater(job, 'docker', [
+    'buildx',
+    'build',
+    '--push',
+    '-t',
+    `${plain.host}/${repository}:1`,
+    context.dir
+  ])
+  expect(build).toMatchObject({ status: 0 })
+  expect((await readImage({ host: plain.host, tls: false }, repository, '1')).layers).toContain(context.marker)
+}
+
 describe('inside the booted builder', () => {
   it('`max-parallelism` and `debug` are in the buildkitd.toml BuildKit reads, and BuildKit logs at debug level', async () => {
     const job = newTestJob()
@@ -49,17 +64,7 @@ describe('inside the booted builder', () => {
     expect(config.debug).toBe(true)
     expect(config.worker.oci['max-parallelism']).toBe(2)
 
-    const context = buildContext()
-    const build = await runLater(job, 'docker', [
-      'buildx',
-      'build',
-      '--push',
-      '-t',
-      `${plain.host}/sbr/configured:1`,
-      context.dir
-    ])
-    expect(build).toMatchObject({ status: 0 })
-    expect((await readImage({ host: plain.host, tls: false }, 'sbr/configured', '1')).layers).toContain(context.marker)
+    await pushToPlain(job, 'sbr/configured')
     expect(buildkitLog(main.outputs.name)).toMatch(/level=debug/)
 
     // As docker/setup-buildx-action's post step when debugging: BuildKit's own log, folded, before the builder goes.
@@ -77,15 +82,7 @@ describe('inside the booted builder', () => {
     const job = newTestJob()
     const main = await setUp(job, { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() })
     expect(main.exitCode).toBe(0)
-    const build = await runLater(job, 'docker', [
-      'buildx',
-      'build',
-      '--push',
-      '-t',
-      `${plain.host}/sbr/plain-config:1`,
-      buildContext().dir
-    ])
-    expect(build).toMatchObject({ status: 0 })
+    await pushToPlain(job, 'sbr/plain-config')
     expect(buildkitLog(main.outputs.name)).not.toMatch(/level=debug/)
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)
@@ -96,15 +93,7 @@ describe('inside the booted builder', () => {
     const job = newTestJob({ RUNNER_DEBUG: '1' })
     const main = await setUp(job, { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts() })
     expect(main.exitCode).toBe(0)
-    const build = await runLater(job, 'docker', [
-      'buildx',
-      'build',
-      '--push',
-      '-t',
-      `${plain.host}/sbr/runner-debug:1`,
-      buildContext().dir
-    ])
-    expect(build).toMatchObject({ status: 0 })
+    await pushToPlain(job, 'sbr/runner-debug')
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)
     expect(post.log).toContain(`::group::BuildKit container logs (${buildkitContainer(main.outputs.name)})`)

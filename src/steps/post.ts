@@ -1,6 +1,6 @@
 import * as runner from '../runner.js'
 import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/buildx.js'
-import { buildkitContainerName } from '../host/buildkit-container.js'
+import { buildkitContainerName, showBuildkitLog } from '../host/buildkit-container.js'
 import { removeJobDir } from '../host/files.js'
 import { savedUndoRecord } from './state.js'
 
@@ -22,10 +22,7 @@ export async function runPost(): Promise<void> {
     }
   }
   // Before the builder goes, and with `cleanup: false` too: the log of the builds just run.
-  if (builder?.showLogInPost) {
-    const { showBuildkitLog } = await import('../host/buildkit-container.js')
-    await showBuildkitLog(builder.name)
-  }
+  if (builder?.showLogInPost) await showBuildkitLog(builder.name)
   if (builder && !builder.removeInPost) {
     runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
   } else if (builder) {

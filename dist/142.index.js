@@ -1,16 +1,25 @@
-export const id = 677;
-export const ids = [677];
+export const id = 142;
+export const ids = [142];
 export const modules = {
 
-/***/ 3706:
+/***/ 5142:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   V: () => (/* binding */ buildkitContainerName),
-/* harmony export */   showBuildkitLog: () => (/* binding */ showBuildkitLog)
-/* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8253);
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runPost: () => (/* binding */ runPost)
+});
+
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./src/host/buildx.ts
+var buildx = __webpack_require__(3300);
+// EXTERNAL MODULE: ./src/host/command.ts + 1 modules
+var command = __webpack_require__(8253);
+;// CONCATENATED MODULE: ./src/host/buildkit-container.ts
 
 
 /** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
@@ -24,30 +33,20 @@ function buildkitContainerName(builder) {
  */
 async function showBuildkitLog(builder) {
     const container = buildkitContainerName(builder);
-    await _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .group */ .Os(`BuildKit container logs (${container})`, async () => {
-        const result = await (0,_command_js__WEBPACK_IMPORTED_MODULE_1__/* .tryCommand */ .HQ)('docker', ['logs', container], { show: true });
+    await runner/* group */.Os(`BuildKit container logs (${container})`, async () => {
+        const result = await (0,command/* tryCommand */.HQ)('docker', ['logs', container], { show: true });
         if (result.exitCode !== 0) {
             const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Could not show the BuildKit container's log: ${reason}`);
+            runner/* warning */.$e(`Could not show the BuildKit container's log: ${reason}`);
         }
     });
 }
 
-
-/***/ }),
-
-/***/ 2677:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-__webpack_require__.r(__webpack_exports__);
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   runPost: () => (/* binding */ runPost)
-/* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
-/* harmony import */ var _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3300);
-/* harmony import */ var _host_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3706);
-/* harmony import */ var _host_files_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3285);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6062);
+// EXTERNAL MODULE: ./src/host/files.ts
+var files = __webpack_require__(3285);
+// EXTERNAL MODULE: ./src/steps/state.ts
+var state = __webpack_require__(6062);
+;// CONCATENATED MODULE: ./src/steps/post.ts
 
 
 
@@ -59,41 +58,39 @@ __webpack_require__.r(__webpack_exports__);
  * The undo of a host change is loaded only when main made that change.
  */
 async function runPost() {
-    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .savedUndoRecord */ .P)();
+    const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } = (0,state/* savedUndoRecord */.P)();
     if (buildxAlias)
-        await undo('Could not undo `install` (run `docker buildx uninstall`)', _host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .uninstallBuildxAlias */ .ve);
+        await undo('Could not undo `install` (run `docker buildx uninstall`)', buildx/* uninstallBuildxAlias */.ve);
     // A main step killed before it could stop its `buildx create` leaves it running: stop it before
     // it finishes a builder this step has already looked for.
     if (builder?.createPid !== undefined) {
         const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 327));
         if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
+            runner/* info */.pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
         }
     }
     // Before the builder goes, and with `cleanup: false` too: the log of the builds just run.
-    if (builder?.showLogInPost) {
-        const { showBuildkitLog } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3706));
+    if (builder?.showLogInPost)
         await showBuildkitLog(builder.name);
-    }
     if (builder && !builder.removeInPost) {
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
+        runner/* info */.pq(`Keeping builder ${builder.name} (cleanup: false).`);
     }
     else if (builder) {
         try {
-            if (!(await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)(builder.name, builder.keepState)))
-                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Builder ${builder.name} is already gone.`);
+            if (!(await (0,buildx/* removeBuilder */.iq)(builder.name, builder.keepState)))
+                runner/* info */.pq(`Builder ${builder.name} is already gone.`);
         }
         catch (error) {
             // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
             // an inspect that fails too (the daemon is gone) leaves it known.
-            const stillKnown = await (0,_host_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .inspectBuilder */ .IK)(builder.name).then(info => info !== undefined, () => true);
+            const stillKnown = await (0,buildx/* inspectBuilder */.IK)(builder.name).then(info => info !== undefined, () => true);
             const reason = error.message;
             // What a docker-container builder leaves behind: its container and its state volume.
-            const name = (0,_host_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__/* .buildkitContainerName */ .V)(builder.name);
+            const name = buildkitContainerName(builder.name);
             const container = builder.driver === 'docker-container'
                 ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
                 : '';
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(stillKnown
+            runner/* warning */.$e(stillKnown
                 ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
                 : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
         }
@@ -113,14 +110,14 @@ async function runPost() {
                 ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
             ];
             if (removed.length > 0)
-                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: removed ${removed.join(', ')}`);
+                runner/* info */.pq(`Docker daemon: removed ${removed.join(', ')}`);
         });
     }
     if (addedAuths) {
         await undo(`Could not remove the credentials from ${addedAuths.path}`, async () => {
             const { removeAuths } = await __webpack_require__.e(/* import() */ 731).then(__webpack_require__.bind(__webpack_require__, 1731));
             warnAll(await removeAuths(addedAuths));
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the credentials the job added to ${addedAuths.path}`);
+            runner/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
         });
     }
     // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
@@ -135,21 +132,21 @@ async function runPost() {
         await undo(`Could not restore ${installedConfig.path}`, async () => {
             const { restoreConfig } = await __webpack_require__.e(/* import() */ 863).then(__webpack_require__.bind(__webpack_require__, 9863));
             warnAll(await restoreConfig(installedConfig));
-            _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(installedConfig.before
+            runner/* info */.pq(installedConfig.before
                 ? `Restored ${installedConfig.path} as it was before the job.`
                 : `Removed ${installedConfig.path}, which the job installed.`);
         });
     }
     if (jobDir) {
         await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
-            if (await (0,_host_files_js__WEBPACK_IMPORTED_MODULE_3__/* .removeJobDir */ .$Q)(jobDir))
-                _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
+            if (await (0,files/* removeJobDir */.$Q)(jobDir))
+                runner/* info */.pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
         });
     }
 }
 function warnAll(notes) {
     for (const note of notes)
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(note);
+        runner/* warning */.$e(note);
 }
 /**
  * Each undo runs even when an earlier one failed. A failure is a warning naming what was left:
@@ -160,7 +157,7 @@ async function undo(failure, action) {
         await action();
     }
     catch (error) {
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${failure}: ${error.message}`);
+        runner/* warning */.$e(`${failure}: ${error.message}`);
     }
 }
 

@@ -31,6 +31,29 @@ function subjectAltName(names: string[]): string {
   return names.map(name => (name.includes(':') ? name : `DNS:${name}`)).join(',')
 }
 
+/** NAME.key and NAME.pem in `dir`, signed by the CA there (ca.pem, ca.key), with the extensions given. */
+function issueFromCa(dir: string, name: string, subject: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), extensions)
+  openssl(dir, ['req', '-new', ...ecKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject])
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '30',
+    '-extfile',
+    `${name}.ext`
+  ])
+}
+
 /** A CA and certificates signed by it; `serverNames` go into the server certificate's subjectAltName. */
 export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'sbr-pki-'))
@@ -47,65 +70,13 @@ export function makePki(serverNames: string[] = ['localhost', 'IP:127.0.0.1']): 
     '-subj',
     '/CN=setup-buildkit-registry test CA'
   ])
-  const san = subjectAltName(serverNames)
-  writeFileSync(join(dir, 'server.ext'), `subjectAltName=${san}\nextendedKeyUsage=serverAuth\n`)
-  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n')
-  openssl(dir, [
-    'req',
-    '-new',
-    ...ecKey,
-    '-keyout',
-    'server.key',
-    '-out',
-    'server.csr',
-    '-subj',
-    `/CN=${serverNames[0]}`
-  ])
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '30',
-    '-extfile',
-    'server.ext'
-  ])
-  openssl(dir, [
-    'req',
-    '-new',
-    ...ecKey,
-    '-keyout',
-    'client.key',
-    '-out',
-    'client.csr',
-    '-subj',
-    '/CN=setup-buildkit-registry test client'
-  ])
-  openssl(dir, [
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'client.pem',
-    '-days',
-    '30',
-    '-extfile',
-    'client.ext'
-  ])
+  issueFromCa(
+    dir,
+    'server',
+    `/CN=${serverNames[0]}`,
+    `subjectAltName=${subjectAltName(serverNames)}\nextendedKeyUsage=serverAuth\n`
+  )
+  issueFromCa(dir, 'client', '/CN=setup-buildkit-registry test client', 'extendedKeyUsage=clientAuth\n')
   const read = (name: string): string => readFileSync(join(dir, name), 'utf8')
   // Every step run through scripts/github-runner.mjs fails if its log shows one of these.
   for (const key of ['ca.key', 'server.key', 'client.key']) neverLog(read(key))

@@ -149,16 +149,23 @@ describe('main and post against the real buildx', () => {
       registries: 'registry.test:5443',
       'ca-cert': pki.caCert,
       'driver-opts': 'no-such-option=1',
-      bootstrap: 'false'
+      bootstrap: 'false',
+      // A debugged job: post shows the BuildKit log only of a builder that was created (none here).
+      debug: 'true'
     }
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(1)
     expect(main.log).toMatch(/::error::`docker buildx create .*` failed: .*no-such-option/)
+    // Preflight (warn) started alongside the create: its findings are still reported, as they may explain a failure.
+    expect(JSON.parse(main.outputs.preflight)).toEqual([
+      expect.objectContaining({ host: 'registry.test:5443', ok: false })
+    ])
     expect(filesUnder(job.runnerTemp)).toEqual([])
     expect(builderNames(job.dockerConfig)).toEqual([])
     const post = await runPost(job, main.state, inputs)
     expect(post.exitCode).toBe(0)
     expect(post.log).not.toContain('::warning::')
+    expect(post.log).not.toContain('BuildKit container logs')
   })
 
   it('replaces a leftover booted builder of the same name, saying so; with replace: false fails with the command to remove it', async () => {

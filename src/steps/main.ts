@@ -68,8 +68,7 @@ export async function runMain(): Promise<void> {
           name: builder.name,
           driver: builder.driver,
           removeInPost: builder.cleanup,
-          keepState: builder.keepState,
-          showLogInPost: builder.driver === 'docker-container' && debuggingBuildkit(inputs)
+          keepState: builder.keepState
         }
         undo.add({ builder: record })
         // The create's process starts within this call; both settle before going on (the job
@@ -80,6 +79,10 @@ export async function runMain(): Promise<void> {
         })
         for (const result of await Promise.allSettled([creating, startWarnPreflight()]))
           if (result.status === 'rejected') throw result.reason
+        // As setup-buildx-action, once the builder is up (the create has ended: no process to stop):
+        // a debugged job's post step shows its BuildKit log.
+        if (builder.driver === 'docker-container' && debuggingBuildkit(inputs))
+          undo.add({ builder: { ...record, showLogInPost: true } })
       } else {
         await startWarnPreflight()
       }

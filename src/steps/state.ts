@@ -28,7 +28,7 @@ export interface UndoRecord {
     /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
     createPid?: number
     /**
-     * A `docker-container` builder in a debugged job (RUNNER_DEBUG, `debug`, or `--debug` in
+     * A `docker-container` builder created in a debugged job (RUNNER_DEBUG, `debug`, or `--debug` in
      * `buildkitd-flags`): post shows its BuildKit container's log first, as setup-buildx-action's does.
      */
     showLogInPost?: boolean

@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PreflightError
 
-// EXTERNAL MODULE: ./src/runner.ts
-var runner = __webpack_require__(4813);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/model.ts
 var model = __webpack_require__(182);
 ;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
@@ -608,10 +608,10 @@ async function runPreflight(registries, timeoutSeconds, auth = { credentials: []
 }
 /** One line per registry, in a folded group of the log. */
 function reportPreflight(results) {
-    runner/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`);
+    core/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`);
     for (const result of results)
-        runner/* info */.pq(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
-    runner/* endGroup */.N4();
+        core/* info */.pq(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
+    core/* endGroup */.N4();
 }
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 class PreflightError extends Error {
@@ -626,7 +626,7 @@ function enforcePreflight(results, mode) {
     if (mode === 'error' && failures.length > 0)
         throw new PreflightError(failures);
     for (const failure of failures) {
-        runner/* warning */.$e(describe(failure), { title: `Registry preflight: ${failure.host}` });
+        core/* warning */.$e(describe(failure), { title: `Registry preflight: ${failure.host}` });
     }
 }
 /** `host: what happened. Fix: what to change`, the same in the log, the annotation and the error. */

@@ -96,3 +96,46 @@ export interface TokenTrust {
   ca: string
   keypair?: Keypair
 }
+
+// What the plan hands the host: shared here, so that host/ reads the plan's nouns without importing plan/.
+
+/** The builder to create: what follows `docker buildx` for its first node and for each `append` node. */
+export interface BuildxCreate {
+  args: string[]
+  /** One `create --append` per `append` node, run after `args`. */
+  appendArgs: string[][]
+}
+
+/** The runner's roots before the job: what SSL_CERT_FILE named, or the system bundle Go reads. */
+export interface RunnerRoots {
+  path: string
+  pem: string
+}
+
+/** What the job's later steps get, and why. */
+export interface ClientTrustPlan {
+  /** The CA bundle in the job directory that SSL_CERT_FILE names. */
+  bundlePath: string
+  /** The CAs of every verified TLS registry, each once ('' for none): added to the runner's roots. */
+  extraCas: string
+  /** What SSL_CERT_FILE will name: the runner's roots, then extraCas. */
+  bundle: string
+  /** The runner's roots the bundle starts from, for the log and for post; undefined when none was found. */
+  rootsPath?: string
+  /** Registries whose CA goes into the bundle, for the log. */
+  caHosts: string[]
+  /** mTLS registries: BUILDKIT_NO_CLIENT_TOKEN=1 lets buildkitd fetch their tokens with the keypair. */
+  mtlsHosts: string[]
+}
+
+/** What `trust-docker-daemon` makes the Docker daemon trust (host/edits/daemon-trust.ts writes it). */
+export interface DaemonTrustPlan {
+  mode: Exclude<DaemonTrustMode, 'off'>
+  /**
+   * Files for the daemon's certs.d, their paths relative to it (`HOST:PORT/<id>.crt`): where that
+   * directory is (rootful or rootless) only the daemon can tell, on the machine.
+   */
+  certsD: PlannedFile[]
+  /** Registries the daemon talks to only when listed in insecure-registries. */
+  insecureHosts: string[]
+}

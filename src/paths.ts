@@ -19,17 +19,6 @@ export function userConfigDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(homedir(), '.config')
 }
 
-/** The directories the Docker CLI searches for plugins, in its order: the user's first. */
-export function cliPluginDirs(env: NodeJS.ProcessEnv): string[] {
-  return [
-    join(dockerConfigDir(env), 'cli-plugins'),
-    '/usr/local/lib/docker/cli-plugins',
-    '/usr/local/libexec/docker/cli-plugins',
-    '/usr/lib/docker/cli-plugins',
-    '/usr/libexec/docker/cli-plugins'
-  ]
-}
-
 /**
  * Where the job's own files go: RUNNER_TEMP, which the runner empties after
  * each job, or the system temp directory when run outside a runner.
@@ -67,21 +56,5 @@ export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPa
     certsDir: join(config, 'certs.d'),
     daemonJson: join(config, 'daemon.json'),
     pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
-  }
-}
-
-/**
- * The Docker context the CLI uses, as `docker context show` finds it: DOCKER_CONTEXT, else the
- * client config's currentContext, else `default` (DOCKER_HOST set still means `default`). The
- * docker driver's builder has this name. `clientConfig` is config.json's text, if any.
- */
-export function currentDockerContext(env: NodeJS.ProcessEnv, clientConfig: string | undefined): string {
-  if (env.DOCKER_CONTEXT) return env.DOCKER_CONTEXT
-  if (env.DOCKER_HOST) return 'default'
-  try {
-    const context = (JSON.parse(clientConfig ?? '{}') as { currentContext?: string }).currentContext
-    return context || 'default'
-  } catch {
-    return 'default'
   }
 }

@@ -1,7 +1,7 @@
 import { parseHost } from '../../src/inputs/hosts.js'
 import type { PlannedRegistry } from '../../src/model.js'
 import { daemonPaths } from '../../src/paths.js'
-import { certsDFiles, hostsNeedingInsecure } from '../../src/plan/daemon-trust.js'
+import { planDaemonTrust, withTokenRealms } from '../../src/plan/daemon-trust.js'
 
 const KEYPAIR = { cert: 'CERT', key: 'KEY' }
 
@@ -24,31 +24,66 @@ function registry(
 
 describe('Docker daemon trust', () => {
   it('writes the CA as .crt and the keypair as .cert/.key under certs.d/HOST:PORT, named for the job', () => {
-    const files = certsDFiles(
+    const plan = planDaemonTrust(
+      'certs',
       [
         registry('reg.internal:5443', 'tls', { ca: 'CA', keypair: KEYPAIR }),
         registry('plain.internal:5000', 'http'),
         registry('public.example.com', 'tls')
       ],
-      '/etc/docker/certs.d',
       'job1'
     )
-    expect(files).toEqual([
-      { path: '/etc/docker/certs.d/reg.internal:5443/job1.crt', content: 'CA', mode: 0o644 },
-      { path: '/etc/docker/certs.d/reg.internal:5443/job1.cert', content: 'CERT', mode: 0o644 },
-      { path: '/etc/docker/certs.d/reg.internal:5443/job1.key', content: 'KEY', mode: 0o600 }
+    // Relative to the daemon's certs.d, which only the daemon can tell (rootful or rootless).
+    expect(plan.certsD).toEqual([
+      { path: 'reg.internal:5443/job1.crt', content: 'CA', mode: 0o644 },
+      { path: 'reg.internal:5443/job1.cert', content: 'CERT', mode: 0o644 },
+      { path: 'reg.internal:5443/job1.key', content: 'KEY', mode: 0o600 }
     ])
   })
 
   it('lists HTTP and insecure registries for insecure-registries, but not loopback ones, which dockerd already allows', () => {
-    expect(
-      hostsNeedingInsecure([
+    const plan = planDaemonTrust(
+      'restart',
+      [
         registry('plain.internal:5000', 'http'),
         registry('lab.internal', 'insecure'),
         registry('localhost:5000', 'http'),
         registry('reg.internal', 'tls')
-      ])
-    ).toEqual(['plain.internal:5000', 'lab.internal'])
+      ],
+      'job1'
+    )
+    expect(plan).toEqual({ mode: 'restart', certsD: [], insecureHosts: ['plain.internal:5000', 'lab.internal'] })
+  })
+
+  it('token realms on another host:port: certs.d files with the CA and keypair of the registry that named them, each once', () => {
+    const registries = [
+      registry('registry.internal', 'tls', { ca: 'CA_A', keypair: KEYPAIR }),
+      registry('other.internal:5000', 'tls', { ca: 'CA_B' }),
+      registry('plain.internal:5000', 'http')
+    ]
+    const plan = withTokenRealms(
+      planDaemonTrust('certs', registries, 'job1'),
+      registries,
+      [
+        { host: 'registry.internal', realm: 'https://gitlab.internal/jwt/auth' },
+        { host: 'other.internal:5000', realm: 'https://gitlab.internal/jwt/auth' },
+        // On the registry's own host:port: already trusted.
+        { host: 'other.internal:5000', realm: 'https://other.internal:5000/token' },
+        // Named by a plain-HTTP registry, or over plain HTTP: no TLS to trust.
+        { host: 'plain.internal:5000', realm: 'https://auth.internal:8443/token' },
+        { host: 'registry.internal', realm: 'http://auth.internal/token' }
+      ],
+      'job1'
+    )
+    expect(plan.certsD.map(file => `${file.path} ${file.content}`)).toEqual([
+      'registry.internal/job1.crt CA_A',
+      'registry.internal/job1.cert CERT',
+      'registry.internal/job1.key KEY',
+      'other.internal:5000/job1.crt CA_B',
+      'gitlab.internal/job1.crt CA_A',
+      'gitlab.internal/job1.cert CERT',
+      'gitlab.internal/job1.key KEY'
+    ])
   })
 
   it("uses the rootless daemon's own directories", () => {

@@ -15,7 +15,7 @@ type WithInputs = Partial<Omit<ConfigInputs, 'registries' | 'mirrors'>> &
   Partial<BuilderInputs> & { registries?: string; mirror?: string; ownCa?: string }
 
 /** The stages of Inputs the plan reads, as readInputs returns them for a workflow with only `with` set. */
-function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder'> {
+function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' | 'host'> {
   const {
     registries = '',
     mirror = '',
@@ -54,7 +54,8 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder'>
       keepState: false,
       installAlias: false,
       ...builder
-    }
+    },
+    host: { installConfig: '', credentials: [], daemonTrust: 'off' }
   }
 }
 
@@ -207,8 +208,7 @@ describe('buildx create arguments', () => {
       }),
       DIR
     )
-    expect(plan.createArgs).toEqual([
-      'buildx',
+    expect(plan.create?.args).toEqual([
       'create',
       '--name',
       'builder-1',
@@ -231,12 +231,12 @@ describe('buildx create arguments', () => {
 
   it('adds network=host when a registry is on loopback, and says why', () => {
     const plan = buildPlan(inputs({ registries: 'localhost:5000 http' }), DIR)
-    expect(plan.createArgs).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
+    expect(plan.create!.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
     expect(plan.notes.join('\n')).toContain("localhost:5000 is on this machine's loopback")
   })
 
   it('adds network=host for a loopback mirror too', () => {
-    expect(buildPlan(inputs({ mirror: '127.0.0.1:5000' }), DIR).createArgs).toContain('network=host')
+    expect(buildPlan(inputs({ mirror: '127.0.0.1:5000' }), DIR).create?.args).toContain('network=host')
   })
 
   it.each([
@@ -244,7 +244,9 @@ describe('buildx create arguments', () => {
     ['the driver is not docker-container', { driver: 'kubernetes' }, []]
   ])('leaves the network alone when %s', (_why, extra, driverOpts) => {
     const plan = buildPlan(inputs({ registries: 'localhost:5000 http', ...extra }), DIR)
-    expect(plan.createArgs.filter((_arg, index) => plan.createArgs[index - 1] === '--driver-opt')).toEqual(driverOpts)
+    expect(plan.create!.args.filter((_arg, index) => plan.create!.args[index - 1] === '--driver-opt')).toEqual(
+      driverOpts
+    )
     expect(plan.notes).toEqual([])
   })
 
@@ -253,15 +255,7 @@ describe('buildx create arguments', () => {
       inputs({ driver: 'remote', buildkitdFlags: '--debug', endpoint: 'tcp://buildkitd:1234', use: false }),
       DIR
     )
-    expect(plan.createArgs).toEqual([
-      'buildx',
-      'create',
-      '--name',
-      'builder-1',
-      '--driver',
-      'remote',
-      'tcp://buildkitd:1234'
-    ])
+    expect(plan.create?.args).toEqual(['create', '--name', 'builder-1', '--driver', 'remote', 'tcp://buildkitd:1234'])
     expect(plan.notes.join('\n')).toContain(`start your buildkitd with \`--config ${DIR}/buildkitd.toml\``)
   })
 
@@ -270,7 +264,7 @@ describe('buildx create arguments', () => {
       inputs({ driver: 'remote', endpoint: 'tcp://buildkitd:1234', endpointTls: { ca: CA, keypair: KEYPAIR } }),
       DIR
     )
-    expect(plan.createArgs).toEqual(
+    expect(plan.create!.args).toEqual(
       expect.arrayContaining([
         '--driver-opt',
         `cacert=${DIR}/endpoint/ca.pem`,

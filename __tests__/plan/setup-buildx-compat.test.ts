@@ -45,7 +45,7 @@ function asTheirs(args: string[], ourName: string): string[] {
     if (args[i] === '--config') i++
     else if (args[i] !== '--bootstrap') out.push(args[i] === ourName ? THEIR_NAME : args[i])
   }
-  return out.slice(1) // theirs starts at `create` (buildx is the command)
+  return out // both start at `create` (buildx is the command)
 }
 
 describe('their getCreateArgs table: the same with: gives the same `buildx create`', () => {
@@ -175,16 +175,16 @@ describe('their getCreateArgs table: the same with: gives the same `buildx creat
 
   it.each(cases)('[%d] %j', async (_number, values, theirs) => {
     const plan = await ourPlan(values)
-    const ourName = values.name ?? plan.createArgs[plan.createArgs.indexOf('--name') + 1]
-    expect(asTheirs(plan.createArgs, values.name ? THEIR_NAME : ourName)).toEqual(theirs)
+    const ourName = values.name ?? plan.create!.args[plan.create!.args.indexOf('--name') + 1]
+    expect(asTheirs(plan.create!.args, values.name ? THEIR_NAME : ourName)).toEqual(theirs)
     // What ours adds: the generated config (not for remote, which buildx refuses it), and the boot.
-    expect(plan.createArgs.includes('--config')).toBe(values.driver !== 'remote')
-    expect(plan.createArgs).toContain('--bootstrap')
+    expect(plan.create!.args.includes('--config')).toBe(values.driver !== 'remote')
+    expect(plan.create!.args).toContain('--bootstrap')
   })
 
   it('[9] a buildkitd-config file is merged into the generated config, which is the one passed', async () => {
     const plan = await ourPlan({ use: 'false', 'buildkitd-config-inline': 'debug = true' })
-    expect(plan.createArgs).toEqual(expect.arrayContaining(['--config', `${DIR}/buildkitd.toml`]))
+    expect(plan.create!.args).toEqual(expect.arrayContaining(['--config', `${DIR}/buildkitd.toml`]))
     expect(plan.toml).toContain('debug = true')
   })
 
@@ -211,9 +211,9 @@ describe('their getAppendArgs table', () => {
         '  platforms: linux/arm64'
       ].join('\n')
     })
-    const ourName = plan.createArgs[plan.createArgs.indexOf('--name') + 1]
-    expect(plan.appendArgs).toHaveLength(1)
-    expect(asTheirs(plan.appendArgs[0], ourName)).toEqual([
+    const ourName = plan.create!.args[plan.create!.args.indexOf('--name') + 1]
+    expect(plan.create!.appendArgs).toHaveLength(1)
+    expect(asTheirs(plan.create!.appendArgs[0], ourName)).toEqual([
       'create',
       '--name',
       THEIR_NAME,
@@ -229,8 +229,10 @@ describe('their getAppendArgs table', () => {
       'ssh://me@graviton2'
     ])
     // Each node gets the same generated config; the last one boots them all.
-    expect(plan.appendArgs[0]).toEqual(expect.arrayContaining(['--config', `${DIR}/buildkitd.toml`, '--bootstrap']))
-    expect(plan.createArgs).not.toContain('--bootstrap')
+    expect(plan.create!.appendArgs[0]).toEqual(
+      expect.arrayContaining(['--config', `${DIR}/buildkitd.toml`, '--bootstrap'])
+    )
+    expect(plan.create!.args).not.toContain('--bootstrap')
   })
 
   it('every node reaches loopback registries on the host network, and a node without flags gets the default ones', async () => {
@@ -238,7 +240,7 @@ describe('their getAppendArgs table', () => {
       registries: 'localhost:5000 http',
       append: '- endpoint: other-context\n- name: third'
     })
-    expect(plan.appendArgs.map(args => args.slice(4))).toEqual([
+    expect(plan.create!.appendArgs.map(args => args.slice(3))).toEqual([
       [
         '--append',
         '--config',
@@ -323,7 +325,8 @@ describe('their other inputs', () => {
 
   it('driver: docker creates nothing and is named after the Docker context, as theirs', async () => {
     const plan = await ourPlan({ driver: 'docker', name: 'ignored' })
-    expect(plan.createArgs).toEqual([])
+    expect(plan.create).toBe(undefined)
+    expect(plan.writesConfig).toBe(false)
     expect(plan.files).toEqual([])
     withInputs({ driver: 'docker' })
     expect(readInputs().builder.name).toBe('default')
@@ -335,7 +338,7 @@ describe('their other inputs', () => {
 
   it('kubernetes with rootless=true: buildkitd is told where buildx mounts the config', async () => {
     const plan = await ourPlan({ driver: 'kubernetes', 'driver-opts': 'namespace=buildkit\nrootless=true' })
-    const flags = plan.createArgs[plan.createArgs.indexOf('--buildkitd-flags') + 1]
+    const flags = plan.create!.args[plan.create!.args.indexOf('--buildkitd-flags') + 1]
     expect(flags).toBe(`${DEFAULT_FLAGS} --config /etc/buildkit/buildkitd.toml`)
     expect(plan.notes.join('\n')).toContain('a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml')
     // A --config of the user's own is left alone; rootful needs nothing (it reads /etc/buildkit).
@@ -344,8 +347,8 @@ describe('their other inputs', () => {
       'driver-opts': 'rootless=true',
       'buildkitd-flags': '--config /mine.toml'
     })
-    expect(own.createArgs).toEqual(expect.arrayContaining(['--buildkitd-flags', '--config /mine.toml']))
+    expect(own.create!.args).toEqual(expect.arrayContaining(['--buildkitd-flags', '--config /mine.toml']))
     const rootful = await ourPlan({ driver: 'kubernetes' })
-    expect(rootful.createArgs).toEqual(expect.arrayContaining(['--buildkitd-flags', DEFAULT_FLAGS]))
+    expect(rootful.create!.args).toEqual(expect.arrayContaining(['--buildkitd-flags', DEFAULT_FLAGS]))
   })
 })

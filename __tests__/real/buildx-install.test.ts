@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
-import { cliPluginDirs } from '../../src/paths.js'
+import { cliPluginDirs } from '../../src/docker-client-config.js'
 import { startHttpServer, type RunningServer } from '../helpers/servers.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
 
@@ -13,7 +13,7 @@ import { docker, newDockerConfig, requireDocker } from './docker.js'
 
 /** The buildx plugin this machine's Docker CLI runs (the system directories, as the CLI searches them). */
 const REAL_BUILDX =
-  cliPluginDirs({})
+  cliPluginDirs({ path: '', file: {} }, {})
     .slice(1)
     .map(dir => join(dir, 'docker-buildx'))
     .find(path => existsSync(path)) ?? '/usr/local/lib/docker/cli-plugins/docker-buildx'

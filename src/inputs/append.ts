@@ -1,4 +1,4 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { InputError } from './input-error.js'
 
 /** One node of `append`, as docker/setup-buildx-action documents it. */
@@ -45,7 +45,7 @@ function appendNode(node: unknown, number: number): AppendNode {
   // Theirs ignores other keys; so does this, but says so (a typo such as `driver_opts` would drop settings).
   const unknown = Object.keys(fields).filter(key => !KEYS.includes(key))
   if (unknown.length > 0)
-    runner.warning(`Input 'append', ${where}: ignoring ${unknown.join(', ')} (known keys: ${KEYS.join(', ')})`)
+    core.warning(`Input 'append', ${where}: ignoring ${unknown.join(', ')} (known keys: ${KEYS.join(', ')})`)
   const text = (key: string): string | undefined => {
     const value = fields[key]
     if (value === undefined || value === null) return undefined

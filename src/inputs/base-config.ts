@@ -1,4 +1,4 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { InputError } from './input-error.js'
 import { readInputFile } from './input-file.js'
@@ -13,13 +13,13 @@ export interface BaseConfig {
 export function readBaseConfig(): BaseConfig | undefined {
   // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
   const pathInput =
-    runner.getInput('buildkitd-config') === '' && runner.getInput('config') !== '' ? 'config' : 'buildkitd-config'
+    core.getInput('buildkitd-config') === '' && core.getInput('config') !== '' ? 'config' : 'buildkitd-config'
   const inlineInput =
-    runner.getInput('buildkitd-config-inline') === '' && runner.getInput('config-inline') !== ''
+    core.getInput('buildkitd-config-inline') === '' && core.getInput('config-inline') !== ''
       ? 'config-inline'
       : 'buildkitd-config-inline'
-  const path = runner.getInput(pathInput)
-  const inline = runner.getInput(inlineInput, { trimWhitespace: false })
+  const path = core.getInput(pathInput)
+  const inline = core.getInput(inlineInput, { trimWhitespace: false })
   if (path !== '' && inline.trim() !== '') {
     throw new InputError(
       inlineInput,

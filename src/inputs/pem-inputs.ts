@@ -1,4 +1,4 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import type { Keypair } from '../model.js'
 import { InputError } from './input-error.js'
 import { readInputFile } from './input-file.js'
@@ -14,7 +14,7 @@ import type { RegistryLine } from './registries.js'
  * it is text (and a key always), and checks it. undefined when empty.
  */
 export function readPemInput(input: string, holds: 'certificates' | 'key'): string | undefined {
-  const value = runner.getInput(input)
+  const value = core.getInput(input)
   if (value === '') return undefined
   const isText = looksLikePem(value)
   if (isText) maskPem(value)
@@ -107,9 +107,9 @@ function readPemPath(input: string, value: string): string {
 }
 
 function maskPem(pem: string): void {
-  runner.setSecret(pem)
+  core.setSecret(pem)
   // The runner masks a multi-line secret line by line only when each line is registered.
   for (const line of pem.split(/\r?\n/)) {
-    if (line.trim() !== '' && !line.startsWith('-----')) runner.setSecret(line.trim())
+    if (line.trim() !== '' && !line.startsWith('-----')) core.setSecret(line.trim())
   }
 }

@@ -1,9 +1,9 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { isAbsolute, join } from 'node:path'
+import { isAbsolute } from 'node:path'
 import { basicAuth, type Credential, type DaemonTrustMode, type Keypair, type PreflightMode } from '../model.js'
-import { buildkitdConfigPath, currentDockerContext, dockerConfigDir } from '../paths.js'
+import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
+import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
 import { parseCredentialLines, resolveCredentials } from './credentials.js'
 import { parseCsvList } from './csv-list.js'
@@ -92,15 +92,15 @@ export const DEFAULT_BUILDKITD_FLAGS =
 /**
  * Reads and validates every input before anything is written, so bad input
  * never leaves a half-made builder behind. With pem-inputs.ts and
- * base-config.ts, the only caller of runner.getInput.
+ * base-config.ts, the only caller of core.getInput.
  */
 export function readInputs(): Inputs {
-  const registries = parseRegistries(runner.getInput('registries')).map(registry => ({
+  const registries = parseRegistries(core.getInput('registries')).map(registry => ({
     ...registry,
     ownCa: readRegistryCas(registry)
   }))
   const driver = readDriver()
-  const mirrors = parseMirrors(runner.getInput('mirror'))
+  const mirrors = parseMirrors(core.getInput('mirror'))
   const config: ConfigInputs = {
     registries,
     mirrors,
@@ -113,12 +113,12 @@ export function readInputs(): Inputs {
   const builder: BuilderInputs = {
     name: readName(driver),
     driver,
-    driverOpts: runner
+    driverOpts: core
       .getMultilineInput('driver-opts')
       .map(line => line.trim())
       .filter(line => line !== '' && !line.startsWith('#')),
-    buildkitdFlags: runner.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
-    endpoint: runner.getInput('endpoint'),
+    buildkitdFlags: core.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+    endpoint: core.getInput('endpoint'),
     use: booleanInput('use', true),
     bootstrap: booleanInput('bootstrap', true),
     cleanup: booleanInput('cleanup', true),
@@ -126,8 +126,8 @@ export function readInputs(): Inputs {
     buildxVersion: readBuildxVersion(),
     cacheBinary: booleanInput('cache-binary', true),
     endpointTls: readEndpointTls(driver),
-    platforms: parseCsvList(runner.getInput('platforms')),
-    appendYaml: runner.getInput('append'),
+    platforms: parseCsvList(core.getInput('platforms')),
+    appendYaml: core.getInput('append'),
     keepState: readKeepState(driver),
     installAlias: booleanInput('install', false)
   }
@@ -162,8 +162,8 @@ export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(
 function readName(driver: string): string {
   // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
   // the daemon's own, named after the Docker context; `name` does not apply.
-  if (driver === 'docker') return currentDockerContext(process.env, dockerClientConfig())
-  const name = runner.getInput('name')
+  if (driver === 'docker') return currentDockerContext(readDockerClientConfig(process.env), process.env)
+  const name = core.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
     throw new InputError(
@@ -176,12 +176,7 @@ function readName(driver: string): string {
 }
 
 function readDriver(): string {
-  return runner.getInput('driver') || 'docker-container'
-}
-
-function dockerClientConfig(): string | undefined {
-  const path = join(dockerConfigDir(process.env), 'config.json')
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
+  return core.getInput('driver') || 'docker-container'
 }
 
 /** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
@@ -215,7 +210,7 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
     )
 }
 
-/** The YAML 1.2 booleans that runner.getBooleanInput takes; undefined for anything else. */
+/** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */
 function parseBoolean(value: string): boolean | undefined {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
@@ -223,7 +218,7 @@ function parseBoolean(value: string): boolean | undefined {
 }
 
 function booleanInput(name: string, fallback: boolean): boolean {
-  const value = runner.getInput(name)
+  const value = core.getInput(name)
   if (value === '') return fallback
   const parsed = parseBoolean(value)
   if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
@@ -231,7 +226,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 function readMaxParallelism(): number | undefined {
-  const value = runner.getInput('max-parallelism')
+  const value = core.getInput('max-parallelism')
   if (value === '') return undefined
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new InputError(
@@ -244,7 +239,7 @@ function readMaxParallelism(): number | undefined {
 }
 
 function readPreflightMode(): PreflightMode {
-  const value = runner.getInput('preflight') || 'warn'
+  const value = core.getInput('preflight') || 'warn'
   if (value === 'error' || value === 'warn' || value === 'off') return value
   throw new InputError(
     'preflight',
@@ -254,7 +249,7 @@ function readPreflightMode(): PreflightMode {
 }
 
 function readPreflightTimeout(): number {
-  const value = runner.getInput('preflight-timeout') || '5'
+  const value = core.getInput('preflight-timeout') || '5'
   const seconds = Number(value)
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
     throw new InputError(
@@ -294,9 +289,9 @@ function credentialHosts(registries: Registry[], mirrors: MirrorLine[]): string[
 }
 
 function readCredentials(registryHosts: string[]): Credential[] {
-  const username = runner.getInput('username')
-  const password = runner.getInput('password')
-  if (password !== '') runner.setSecret(password)
+  const username = core.getInput('username')
+  const password = core.getInput('password')
+  if (password !== '') core.setSecret(password)
   if ((username === '') !== (password === '')) {
     const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
     throw new InputError(
@@ -312,18 +307,18 @@ function readCredentials(registryHosts: string[]): Credential[] {
       'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
     )
   }
-  const lines = parseCredentialLines(runner.getInput('credentials'))
+  const lines = parseCredentialLines(core.getInput('credentials'))
   const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
   // The runner masks only what it is told: the passwords, and the base64 form docker stores.
   for (const credential of credentials) {
-    runner.setSecret(credential.password)
-    runner.setSecret(basicAuth(credential))
+    core.setSecret(credential.password)
+    core.setSecret(basicAuth(credential))
   }
   return credentials
 }
 
 function readDaemonTrust(): DaemonTrustMode {
-  const value = runner.getInput('trust-docker-daemon') || 'false'
+  const value = core.getInput('trust-docker-daemon') || 'false'
   if (value === 'restart') return 'restart'
   const parsed = parseBoolean(value)
   if (parsed !== undefined) return parsed ? 'certs' : 'off'
@@ -335,7 +330,7 @@ function readDaemonTrust(): DaemonTrustMode {
 }
 
 function readInstallConfig(): string {
-  const value = runner.getInput('install-config')
+  const value = core.getInput('install-config')
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''
   if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
@@ -353,10 +348,10 @@ function readInstallConfig(): string {
  * wins when both are set. A git reference (theirs builds buildx from source) is refused.
  */
 function readBuildxVersion(): string {
-  const ours = runner.getInput('buildx-version')
-  const theirs = runner.getInput('version')
+  const ours = core.getInput('buildx-version')
+  const theirs = core.getInput('version')
   if (ours !== '' && theirs !== '' && ours !== theirs)
-    runner.warning(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`)
+    core.warning(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`)
   const input = ours !== '' ? 'buildx-version' : 'version'
   const value = ours || theirs
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value

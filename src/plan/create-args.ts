@@ -1,7 +1,7 @@
 import { dirname } from 'node:path'
 import type { AppendNode } from '../inputs/append.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
-import { isLoopback, type HostAddress } from '../model.js'
+import { isLoopback, type BuildxCreate, type HostAddress } from '../model.js'
 
 /** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
 const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
@@ -12,7 +12,7 @@ const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes']
 /**
  * The `docker buildx create` arguments of the first node and of each `append` node, and the
  * decisions taken on the user's behalf (for the log). `hosts` are every registry and mirror.
- * The docker driver creates nothing: the daemon's builder exists already.
+ * The docker driver creates nothing (`create` undefined): the daemon's builder exists already.
  */
 export function buildxCreateArgs(
   builder: BuilderInputs,
@@ -20,9 +20,9 @@ export function buildxCreateArgs(
   endpointOpts: string[],
   hosts: HostAddress[],
   append: AppendNode[] = []
-): { args: string[]; appendArgs: string[][]; notes: string[] } {
+): { create?: BuildxCreate; notes: string[] } {
   const notes: string[] = []
-  if (builder.driver === 'docker') return { args: [], appendArgs: [], notes }
+  if (builder.driver === 'docker') return { notes }
   const loopback = hosts.filter(isLoopback).map(host => host.text)
   const driverOpts = withHostNetwork(builder.driver, [...builder.driverOpts, ...endpointOpts], loopback)
   if (driverOpts.length > builder.driverOpts.length + endpointOpts.length) {
@@ -31,7 +31,7 @@ export function buildxCreateArgs(
     )
   }
 
-  const args = ['buildx', 'create', '--name', builder.name, '--driver', builder.driver]
+  const args = ['create', '--name', builder.name, '--driver', builder.driver]
   // The remote driver connects to a buildkitd someone else started: buildx refuses a config
   // ("setting config file is not supported for remote driver") and has no flags to pass.
   if (builder.driver === 'remote') {
@@ -52,7 +52,7 @@ export function buildxCreateArgs(
   // As docker/setup-buildx-action (context.ts getAppendArgs), plus the generated config for each
   // node, and the default flags even for a node without `driver-opts` (theirs then passes none).
   const appendArgs = append.map((node, index) => {
-    const nodeArgs = ['buildx', 'create', '--name', builder.name, '--append']
+    const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
     if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
     for (const opt of withHostNetwork(builder.driver, node.driverOpts, loopback)) nodeArgs.push('--driver-opt', opt)
@@ -64,7 +64,7 @@ export function buildxCreateArgs(
     if (node.endpoint) nodeArgs.push(node.endpoint)
     return nodeArgs
   })
-  return { args, appendArgs, notes }
+  return { create: { args, appendArgs }, notes }
 }
 
 /** A docker-container node reaches registries on the runner's loopback only on the host's network. */

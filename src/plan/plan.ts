@@ -1,41 +1,64 @@
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import type { AppendNode } from '../inputs/append.js'
 import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
+  type BuildxCreate,
+  type ClientTrustPlan,
+  type DaemonTrustPlan,
   type HostAddress,
   type PlannedFile,
   type PlannedRegistry,
   type RegistryMode,
+  type RunnerRoots,
+  type TokenTrust,
   type Transport
 } from '../model.js'
 import { mergeConfig, toToml } from './buildkitd-toml.js'
-import { planClientTrust, type ClientTrustPlan } from './client-trust.js'
+import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { buildxCreateArgs } from './create-args.js'
+import { planDaemonTrust } from './daemon-trust.js'
 import { tlsFiles } from './tls-files.js'
 
 /** Everything main will do, computed before anything touches the machine. */
 export interface Plan {
+  /** The builder's name: the one created, or the daemon's own (the docker driver). */
+  builderName: string
   /** The job's directory: buildkitd.toml and certs/; what a remote buildkitd mounts. */
   dir: string
+  /** The job directory's name, unique per job: files the job puts in shared places (certs.d) are named for it. */
+  jobId: string
   configPath: string
   certsDir: string
   toml: string
-  /** buildkitd.toml and the certificate files, in the order they are written. */
+  /**
+   * Whether buildkitd.toml and its certificates are written: not for the docker driver, whose
+   * builder reads no buildkitd.toml (the daemon's trust is `daemonTrust`).
+   */
+  writesConfig: boolean
+  /** buildkitd.toml and the certificate files, in the order they are written; empty when !writesConfig. */
   files: PlannedFile[]
   registries: PlannedRegistry[]
-  /** Empty for the docker driver, whose builder the daemon already has. */
-  createArgs: string[]
-  /** One `buildx create --append` per `append` node, run after createArgs. */
-  appendArgs: string[][]
+  /** The builder to create; undefined for the docker driver, whose builder the daemon already has. */
+  create?: BuildxCreate
   /** Base-config keys the inputs replaced (each gets a warning). */
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
   notes: string[]
   /** The CA bundle and variables later steps get (buildx's token fetches, imagetools); undefined for none. */
   clientTrust?: ClientTrustPlan
+  /** By registry (`host.text`): the trust its token fetches will have, which preflight fetches tokens with. */
+  tokenTrust: Map<string, TokenTrust>
+  /** What `trust-docker-daemon` writes to the daemon; undefined when it is off. */
+  daemonTrust?: DaemonTrustPlan
+}
+
+/** What the plan reads of the machine, read before planning so that planning stays pure. */
+export interface PlanFacts {
+  /** The roots the runner trusts now (SSL_CERT_FILE's file or the system bundle). */
+  runnerRoots?: RunnerRoots
 }
 
 interface Endpoint {
@@ -47,7 +70,12 @@ interface Endpoint {
 }
 
 /** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
-export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: string, append: AppendNode[] = []): Plan {
+export function buildPlan(
+  inputs: Pick<Inputs, 'config' | 'builder' | 'host'>,
+  dir: string,
+  append: AppendNode[] = [],
+  facts: PlanFacts = {}
+): Plan {
   const { config } = inputs
   const configPath = join(dir, 'buildkitd.toml')
   const certsDir = join(dir, 'certs')
@@ -121,25 +149,28 @@ export function buildPlan(inputs: Pick<Inputs, 'config' | 'builder'>, dir: strin
     ...config.registries.map(registry => registry.host),
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
   ]
-  const {
-    args: createArgs,
-    appendArgs,
-    notes
-  } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append)
-  // The docker driver's builder reads no buildkitd.toml: nothing to write (the daemon's trust is host/daemon-trust.ts).
-  const written = inputs.builder.driver === 'docker' ? [] : files
+  const { create, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append)
+  const writesConfig = inputs.builder.driver !== 'docker'
+  const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
+  const { daemonTrust } = inputs.host
   return {
+    builderName: inputs.builder.name,
     dir,
+    jobId: basename(dir),
     configPath,
     certsDir,
     toml,
-    files: written,
+    writesConfig,
+    files: writesConfig ? files : [],
     registries,
-    createArgs,
-    appendArgs,
+    create,
     overridden: merged.overridden,
     notes,
-    clientTrust: planClientTrust(registries, dir)
+    clientTrust,
+    tokenTrust: new Map(
+      registries.map(registry => [registry.host.text, tokenTrustFor(registry, clientTrust, facts.runnerRoots)])
+    ),
+    daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir))
   }
 }
 

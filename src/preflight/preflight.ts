@@ -1,4 +1,4 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { diagnose, type Diagnosis } from './diagnosis.js'
 import type { PlannedRegistry, PreflightMode, TokenTrust } from '../model.js'
 import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
@@ -71,10 +71,10 @@ export async function runPreflight(
 
 /** One line per registry, in a folded group of the log. */
 export function reportPreflight(results: PreflightResult[]): void {
-  runner.startGroup(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`)
+  core.startGroup(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`)
   for (const result of results)
-    runner.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
-  runner.endGroup()
+    core.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
+  core.endGroup()
 }
 
 /** Thrown in `preflight: error` mode, before anything is written or created. */
@@ -92,7 +92,7 @@ export function enforcePreflight(results: PreflightResult[], mode: PreflightMode
   const failures = results.filter(result => !result.ok)
   if (mode === 'error' && failures.length > 0) throw new PreflightError(failures)
   for (const failure of failures) {
-    runner.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
+    core.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
   }
 }
 

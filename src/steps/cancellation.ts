@@ -1,5 +1,5 @@
-import * as runner from '../runner.js'
-import { stopAllCommands } from '../host/command.js'
+import * as core from '@actions/core'
+import { stopAllCommands } from '../host/process/command.js'
 
 // A cancelled job: the runner sends SIGINT to the step's process (not to the
 // commands it started), SIGTERM 7.5 s later, SIGKILL 2.5 s after that, and
@@ -29,9 +29,7 @@ export function stopOnCancel(): void {
       process.exit(1)
     }
     cancelled = true
-    runner.info(
-      `${signal}: the job was cancelled; stopping this step's commands (the post step removes what was made).`
-    )
+    core.info(`${signal}: the job was cancelled; stopping this step's commands (the post step removes what was made).`)
     void stopAllCommands(COMMAND_GRACE_MS)
     // The failure path normally ends the step well before this.
     setTimeout(() => process.exit(1), MAIN_DEADLINE_MS).unref()

@@ -1,123 +1,152 @@
-import * as runner from '../runner.js'
-import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/buildx.js'
-import { buildkitContainerName, showBuildkitLog } from '../host/buildkit-container.js'
-import { removeJobDir } from '../host/files.js'
-import { savedUndoRecord } from './state.js'
+import * as core from '@actions/core'
+import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
+import { buildkitContainerName, showBuildkitLog } from '../host/builder/buildkit-container.js'
+import { removeJobDir } from '../host/job-dir.js'
+import { savedUndoRecord, type UndoRecord } from './state.js'
+
+/** How post undoes one kind of change: what to say if it fails, and the undo itself. */
+interface Undo<Change> {
+  /** The warning's opening when the undo fails ("Could not …"). */
+  failure: (change: Change) => string
+  run: (change: Change) => Promise<void>
+}
+
+type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kind]>> }
 
 /**
- * Undoes what main did, from saved state alone. Safe after a failed or
- * partial main step and when run twice: whatever is already gone is skipped.
- * The undo of a host change is loaded only when main made that change.
+ * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
+ * - the `docker build` alias first, and the builder before its name's lease is released;
+ * - the daemon's trust and the client credentials, which name no file of the job directory;
+ * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
+ * - an installed config restored from its backup, which is in the job directory;
+ * - the job directory last: it holds the backups and the key material.
+ * The type makes a kind of change added to UndoRecord without an undo here a compile error.
  */
-export async function runPost(): Promise<void> {
-  const { builder, lease, buildxAlias, daemonTrust, addedAuths, installedConfig, clientTrust, jobDir } =
-    savedUndoRecord()
-  if (buildxAlias) await undo('Could not undo `install` (run `docker buildx uninstall`)', uninstallBuildxAlias)
-  // A main step killed before it could stop its `buildx create` leaves it running: stop it before
-  // it finishes a builder this step has already looked for.
-  if (builder?.createPid !== undefined) {
-    const { stopStrayCommand } = await import('../host/processes.js')
-    if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
-      runner.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`)
-    }
-  }
-  // Before the builder goes, and with `cleanup: false` too: the log of the builds just run.
-  if (builder?.showLogInPost) await showBuildkitLog(builder.name)
-  if (builder && !builder.removeInPost) {
-    runner.info(`Keeping builder ${builder.name} (cleanup: false).`)
-  } else if (builder) {
-    try {
-      if (!(await removeBuilder(builder.name, builder.keepState)))
-        runner.info(`Builder ${builder.name} is already gone.`)
-    } catch (error) {
-      // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
-      // an inspect that fails too (the daemon is gone) leaves it known.
-      const stillKnown = await inspectBuilder(builder.name).then(
-        info => info !== undefined,
-        () => true
-      )
-      const reason = (error as Error).message
-      // What a docker-container builder leaves behind: its container and its state volume.
-      const name = buildkitContainerName(builder.name)
-      const container =
-        builder.driver === 'docker-container'
-          ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
-          : ''
-      runner.warning(
-        stillKnown
-          ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
-          : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`
-      )
-    }
-  }
-
-  if (lease) {
-    await undo(`Could not release the builder name ${lease.holder.builder}`, async () => {
-      const { releaseLease } = await import('../host/builder-lease.js')
+const UNDO: UndoTable = {
+  buildxAlias: {
+    failure: () => 'Could not undo `install` (run `docker buildx uninstall`)',
+    run: () => uninstallBuildxAlias()
+  },
+  builder: {
+    // undoBuilder warns itself: it knows what is left and how to remove it.
+    failure: builder => `Could not remove builder ${builder.name}`,
+    run: builder => undoBuilder(builder)
+  },
+  lease: {
+    failure: lease => `Could not release the builder name ${lease.holder.builder}`,
+    run: async lease => {
+      const { releaseLease } = await import('../host/builder/builder-lease.js')
       await releaseLease(lease.path, lease.holder)
-    })
-  }
-
-  if (daemonTrust) {
-    await undo('Could not undo the Docker daemon trust', async () => {
-      const { untrustDaemon } = await import('../host/daemon-trust.js')
+    }
+  },
+  daemonTrust: {
+    failure: () => 'Could not undo the Docker daemon trust',
+    run: async daemonTrust => {
+      const { untrustDaemon } = await import('../host/edits/daemon-trust.js')
       warnAll(await untrustDaemon(daemonTrust))
       const removed = [
         ...daemonTrust.files,
         ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
       ]
-      if (removed.length > 0) runner.info(`Docker daemon: removed ${removed.join(', ')}`)
-    })
-  }
-
-  if (addedAuths) {
-    await undo(`Could not remove the credentials from ${addedAuths.path}`, async () => {
-      const { removeAuths } = await import('../host/docker-credentials.js')
+      if (removed.length > 0) core.info(`Docker daemon: removed ${removed.join(', ')}`)
+    }
+  },
+  addedAuths: {
+    failure: addedAuths => `Could not remove the credentials from ${addedAuths.path}`,
+    run: async addedAuths => {
+      const { removeAuths } = await import('../host/edits/docker-credentials.js')
       warnAll(await removeAuths(addedAuths))
-      runner.info(`Removed the credentials the job added to ${addedAuths.path}`)
-    })
-  }
-
-  // Before the job directory (and the CA bundle in it) goes: later post steps must not get a variable naming a removed file.
-  if (clientTrust) {
-    await undo('Could not point SSL_CERT_FILE back', async () => {
-      const { restoreClientTrust } = await import('../host/client-trust.js')
+      core.info(`Removed the credentials the job added to ${addedAuths.path}`)
+    }
+  },
+  clientTrust: {
+    failure: () => 'Could not point SSL_CERT_FILE back',
+    run: async clientTrust => {
+      const { restoreClientTrust } = await import('../host/runner-env.js')
       restoreClientTrust(clientTrust)
-    })
-  }
-
-  // Before the job directory goes: the backups of the users' files are in it.
-  if (installedConfig) {
-    await undo(`Could not restore ${installedConfig.path}`, async () => {
-      const { restoreConfig } = await import('../host/installed-config.js')
+    }
+  },
+  installedConfig: {
+    failure: installedConfig => `Could not restore ${installedConfig.path}`,
+    run: async installedConfig => {
+      const { restoreConfig } = await import('../host/edits/installed-config.js')
       warnAll(await restoreConfig(installedConfig))
-      runner.info(
+      core.info(
         installedConfig.before
           ? `Restored ${installedConfig.path} as it was before the job.`
           : `Removed ${installedConfig.path}, which the job installed.`
       )
-    })
+    }
+  },
+  jobDir: {
+    failure: jobDir => `Could not remove ${jobDir}, which holds the key material`,
+    run: async jobDir => {
+      if (await removeJobDir(jobDir)) core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
+    }
   }
+}
 
-  if (jobDir) {
-    await undo(`Could not remove ${jobDir}, which holds the key material`, async () => {
-      if (await removeJobDir(jobDir)) runner.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
-    })
+/**
+ * Undoes what main did, from saved state alone, walking UNDO in its order. Safe after a failed or
+ * partial main step and when run twice: whatever is already gone is skipped. Each undo runs even
+ * when an earlier one failed; a failure is a warning naming what was left: cleanup never turns a
+ * job red that did its work (as docker/setup-buildx-action's post step).
+ */
+export async function runPost(): Promise<void> {
+  const record = savedUndoRecord()
+  for (const kind of Object.keys(UNDO) as (keyof UndoRecord)[]) {
+    const change = record[kind]
+    if (change === undefined || change === false) continue
+    const undo = UNDO[kind] as Undo<typeof change>
+    try {
+      await undo.run(change)
+    } catch (error) {
+      core.warning(`${undo.failure(change)}: ${(error as Error).message}`)
+    }
+  }
+}
+
+/**
+ * The builder main created, as far as it got: a `buildx create` that outlived a killed main is
+ * stopped first; a debugged job's BuildKit log is shown before the builder goes (with
+ * `cleanup: false` too); then the builder is removed, unless `cleanup: false`.
+ */
+async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<void> {
+  if (builder.createPid !== undefined) {
+    const { stopStrayCommand } = await import('../host/process/processes.js')
+    if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+      core.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`)
+    }
+  }
+  if (builder.showLogInPost) await showBuildkitLog(builder.name)
+  if (!builder.removeInPost) {
+    core.info(`Keeping builder ${builder.name} (cleanup: false).`)
+    return
+  }
+  try {
+    if (!(await removeBuilder(builder.name, builder.keepState))) core.info(`Builder ${builder.name} is already gone.`)
+  } catch (error) {
+    // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
+    // an inspect that fails too (the daemon is gone) leaves it known.
+    const stillKnown = await inspectBuilder(builder.name).then(
+      info => info !== undefined,
+      () => true
+    )
+    const reason = (error as Error).message
+    // What a docker-container builder leaves behind: its container and its state volume.
+    const name = buildkitContainerName(builder.name)
+    const container =
+      builder.driver === 'docker-container'
+        ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
+        : ''
+    core.warning(
+      stillKnown
+        ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+        : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`
+    )
   }
 }
 
 function warnAll(notes: string[]): void {
-  for (const note of notes) runner.warning(note)
-}
-
-/**
- * Each undo runs even when an earlier one failed. A failure is a warning naming what was left:
- * cleanup never turns a job red that did its work (as docker/setup-buildx-action's post step).
- */
-async function undo(failure: string, action: () => Promise<void>): Promise<void> {
-  try {
-    await action()
-  } catch (error) {
-    runner.warning(`${failure}: ${(error as Error).message}`)
-  }
+  for (const note of notes) core.warning(note)
 }

@@ -1,9 +1,9 @@
-import * as runner from '../runner.js'
-import type { TrustRecord } from '../host/daemon-trust.js'
-import type { Lease } from '../host/builder-lease.js'
-import type { ClientTrustRecord } from '../host/client-trust.js'
-import type { AddedAuths } from '../host/docker-credentials.js'
-import type { InstalledConfig } from '../host/installed-config.js'
+import * as core from '@actions/core'
+import type { TrustRecord } from '../host/edits/daemon-trust.js'
+import type { Lease } from '../host/builder/builder-lease.js'
+import type { ClientTrustRecord } from '../host/runner-env.js'
+import type { AddedAuths } from '../host/edits/docker-credentials.js'
+import type { InstalledConfig } from '../host/edits/installed-config.js'
 
 /**
  * What the post step must undo, as far as main got. Main saves it through
@@ -57,12 +57,12 @@ export class UndoLog {
 
   add(change: UndoRecord): void {
     this.record = { ...this.record, ...change }
-    runner.saveState(StateKey.Undo, JSON.stringify(this.record))
+    core.saveState(StateKey.Undo, JSON.stringify(this.record))
   }
 }
 
 /** What main recorded; empty when it recorded nothing. */
 export function savedUndoRecord(): UndoRecord {
-  const saved = runner.getState(StateKey.Undo)
+  const saved = core.getState(StateKey.Undo)
   return saved === '' ? {} : (JSON.parse(saved) as UndoRecord)
 }

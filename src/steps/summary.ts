@@ -1,19 +1,16 @@
+import * as core from '@actions/core'
 import { EOL } from 'node:os'
 import type { Plan } from '../plan/plan.js'
 import type { PreflightResult } from '../preflight/preflight.js'
-import * as runner from '../runner.js'
 
 /**
  * The job summary: one row per registry and mirror, with what was written for
  * it and what preflight found, so the run page shows the setup at a glance.
- * The same HTML as @actions/core's summary builder writes.
+ * Our own HTML rather than the summary builder's table: its cells are not escaped, and ours
+ * carry `code`. Nothing outside a runner (no GITHUB_STEP_SUMMARY), where core.summary would throw.
  */
-export function writeSummary(
-  plan: Plan,
-  builderName: string,
-  results: PreflightResult[] | undefined,
-  notes: string[]
-): void {
+export async function writeSummary(plan: Plan, results: PreflightResult[] | undefined, notes: string[]): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
   const byHost = new Map(results?.map(result => [result.host, result]))
   const rows = plan.registries.map(registry => {
     const result = byHost.get(registry.host.text)
@@ -21,7 +18,7 @@ export function writeSummary(
     // An empty cell would come out as a bare <td>: show a dash instead.
     return [registry.host.text, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml)
   })
-  const parts = [`<h3>BuildKit builder ${builderName}</h3>`]
+  const parts = [`<h3>BuildKit builder ${plan.builderName}</h3>`]
   if (rows.length > 0) {
     const header = ['registry', 'mode', 'written', 'preflight', 'fix'].map(name => `<th>${name}</th>`).join('')
     parts.push(
@@ -32,7 +29,7 @@ export function writeSummary(
   }
   if (notes.length > 0) parts.push(`<ul>${notes.map(note => `<li>${toHtml(note)}</li>`).join('')}</ul>`)
   parts.push(`<details><summary>buildkitd.toml</summary>\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n</details>`)
-  runner.appendSummary(parts.map(part => part + EOL).join(''))
+  await core.summary.addRaw(parts.map(part => part + EOL).join('')).write()
 }
 
 /** Table cells are HTML, where Markdown is not rendered: escape, and turn `code` into <code>. */

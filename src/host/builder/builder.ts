@@ -1,7 +1,8 @@
-import * as runner from '../runner.js'
-import { InputError } from '../inputs/input-error.js'
+import * as core from '@actions/core'
+import { InputError } from '../../inputs/input-error.js'
+import type { BuildxCreate } from '../../model.js'
 import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
-import { CANCELLED_EXIT_CODE, CommandError } from './command.js'
+import { CANCELLED_EXIT_CODE, CommandError } from '../process/command.js'
 
 /** What the caller records as the creation goes. */
 export interface CreationHooks {
@@ -16,14 +17,13 @@ export interface CreationHooks {
  * on self-hosted runners) is removed and created again, unless `replace: false`.
  */
 export async function createReplacingLeftover(
-  createArgs: string[],
-  appendArgs: string[][],
+  create: BuildxCreate,
   name: string,
   replace: boolean,
   hooks: CreationHooks
 ): Promise<void> {
   try {
-    await createBuilder(createArgs, appendArgs, name, hooks.onStart)
+    await createBuilder(create, name, hooks.onStart)
     return
   } catch (error) {
     if (!isNameTaken(error)) {
@@ -39,10 +39,10 @@ export async function createReplacingLeftover(
       `remove it with \`docker buildx rm ${name}\`, set \`replace: true\`, or choose another \`name\``
     )
   }
-  runner.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
+  core.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   await removeBuilder(name)
   try {
-    await createBuilder(createArgs, appendArgs, name, hooks.onStart)
+    await createBuilder(create, name, hooks.onStart)
   } catch (error) {
     await removeHalfMadeBuilder(name)
     throw error
@@ -56,7 +56,7 @@ async function removeHalfMadeBuilder(name: string): Promise<void> {
   } catch (error) {
     // A cancelled job starts no command: the post step removes it, from the undo record.
     if (error instanceof CommandError && error.exitCode === CANCELLED_EXIT_CODE) return
-    runner.warning(
+    core.warning(
       `Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`
     )
   }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises'
-import { authKey, basicAuth, PRIVATE_FILE_MODE, type Credential } from '../model.js'
+import { authKey, basicAuth, PRIVATE_FILE_MODE, type Credential } from '../../model.js'
+import { credentialHelperFor, type DockerClientConfigFile } from '../../docker-client-config.js'
 import { directAccess } from './file-access.js'
 import { backUp, fileNow, putBack, readIfExists, sha256, type FileChange } from './file-undo.js'
 import { parseJsonObject, stringifyLike, type JsonObject } from './json-file.js'
@@ -20,20 +21,10 @@ export interface AddedAuths {
 
 type DockerConfig = JsonObject & {
   auths?: Record<string, unknown>
-  credsStore?: string
-  credHelpers?: Record<string, string>
 }
 
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t'
-
-/**
- * Hosts whose credentials a credential store or helper serves instead of the
- * `auths` entries: writing there would change nothing for docker or buildx.
- */
-export function hostsServedByHelpers(config: DockerConfig, hosts: string[]): string[] {
-  return hosts.filter(host => !!config.credHelpers?.[authKey(host)] || !!config.credsStore)
-}
 
 /**
  * Sets `auths` entries for the credentials, keeping every other key of the
@@ -64,10 +55,10 @@ export async function addAuths(
   await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE })
   return {
     added,
-    servedByHelpers: hostsServedByHelpers(
-      config,
-      credentials.map(credential => credential.host)
-    )
+    // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
+    servedByHelpers: credentials
+      .map(credential => credential.host)
+      .filter(host => credentialHelperFor({ path, file: config as DockerClientConfigFile }, host) !== undefined)
   }
 }
 

@@ -1,5 +1,4 @@
-import { checksumFor, releaseAssetName } from '../../src/host/buildx-install.js'
-import { cliPluginDirs } from '../../src/paths.js'
+import { checksumFor, releaseAssetName } from '../../../src/host/builder/buildx-install.js'
 
 describe('buildx release assets', () => {
   it.each([
@@ -21,9 +20,5 @@ describe('buildx release assets', () => {
     const checksums = `${'b'.repeat(64)} *buildx-v0.19.3.linux-arm64\n${sum} *buildx-v0.19.3.linux-amd64\n`
     expect(checksumFor(checksums, 'buildx-v0.19.3.linux-amd64')).toBe(sum)
     expect(checksumFor(checksums, 'buildx-v0.19.3.darwin-amd64')).toBeUndefined()
-  })
-
-  it("installs into DOCKER_CONFIG's cli-plugins first, where the Docker CLI looks first", () => {
-    expect(cliPluginDirs({ DOCKER_CONFIG: '/cfg' })[0]).toBe('/cfg/cli-plugins')
   })
 })

@@ -1,21 +1,22 @@
-export const id = 731;
-export const ids = [731];
+export const id = 729;
+export const ids = [729];
 export const modules = {
 
-/***/ 1731:
+/***/ 729:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   addAuths: () => (/* binding */ addAuths),
 /* harmony export */   removeAuths: () => (/* binding */ removeAuths)
 /* harmony export */ });
-/* unused harmony export hostsServedByHelpers */
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(182);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4569);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(182);
+/* harmony import */ var _docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1134);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3015);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1899);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(319);
+
 
 
 
@@ -24,37 +25,33 @@ export const modules = {
 /** docker login writes its config with tabs. */
 const DOCKER_CONFIG_INDENT = '\t';
 /**
- * Hosts whose credentials a credential store or helper serves instead of the
- * `auths` entries: writing there would change nothing for docker or buildx.
- */
-function hostsServedByHelpers(config, hosts) {
-    return hosts.filter(host => !!config.credHelpers?.[(0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(host)] || !!config.credsStore);
-}
-/**
  * Sets `auths` entries for the credentials, keeping every other key of the
  * file; the file before is copied to `backupPath` for post. `save` is called
  * before the file is written.
  */
 async function addAuths(credentials, path, backupPath, save) {
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .readIfExists */ .OR)(path))?.toString('utf8');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .readIfExists */ .OR)(path))?.toString('utf8');
     const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(path, text ?? '');
     const auths = (config.auths ??= {});
     const entries = credentials.map(credential => {
-        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .authKey */ .MY)(credential.host);
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .authKey */ .MY)(credential.host);
         const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_3__/* .basicAuth */ .tB)(credential);
+        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .basicAuth */ .tB)(credential);
         auths[key] = { auth };
         return { key, auth, prior };
     });
     const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .backUp */ .vm)(path, backupPath);
-    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256 */ .sc)(content) } };
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .backUp */ .vm)(path, backupPath);
+    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .sha256 */ .sc)(content) } };
     save(added);
     // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PRIVATE_FILE_MODE */ .vo });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_5__/* .PRIVATE_FILE_MODE */ .vo });
     return {
         added,
-        servedByHelpers: hostsServedByHelpers(config, credentials.map(credential => credential.host))
+        // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
+        servedByHelpers: credentials
+            .map(credential => credential.host)
+            .filter(host => (0,_docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__/* .credentialHelperFor */ .jQ)({ path, file: config }, host) !== undefined)
     };
 }
 /**
@@ -63,11 +60,11 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(added.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .fileNow */ .V0)(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M);
         return [];
     }
     if (now.text === undefined)
@@ -86,11 +83,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.rm(added.path);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.rm(added.path);
         return [note];
     }
     const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];
@@ -99,7 +96,7 @@ async function removeAuths(added) {
 
 /***/ }),
 
-/***/ 2609:
+/***/ 3015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -112,7 +109,7 @@ async function removeAuths(added) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8253);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4675);
 
 
 
@@ -159,24 +156,24 @@ const sudoAccess = {
     viaSudo: true,
     // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
     async writeFile(path, content, meta) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
         if (meta.uid !== undefined && meta.gid !== undefined)
-            await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
     },
     async mkdirs(path) {
         const created = missingDirs(path);
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
         return created;
     },
     async rm(path) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
     },
     async rmdirIfEmpty(path) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
     },
     async kill(pid, signal) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
     }
 };
 /**
@@ -186,7 +183,7 @@ const sudoAccess = {
 async function privilegedAccess(needed, what) {
     if (!needed || process.getuid?.() === 0)
         return directAccess;
-    if ((await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
 }
@@ -194,7 +191,7 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 3189:
+/***/ 1899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -259,7 +256,7 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 4569:
+/***/ 319:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

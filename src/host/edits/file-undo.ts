@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { copyFile, chmod, readFile, stat } from 'node:fs/promises'
-import { PRIVATE_FILE_MODE } from '../model.js'
+import { PRIVATE_FILE_MODE } from '../../model.js'
 import type { FileAccess } from './file-access.js'
 
 // The exact undo of a file main changes that is not the job's own (daemon.json,

@@ -1,35 +1,32 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { cliPluginDirs, dockerConfigDir } from '../paths.js'
-import * as runner from '../runner.js'
+import { cliPluginDirs, readDockerClientConfig } from '../../docker-client-config.js'
+import type { BuildxCreate } from '../../model.js'
+import * as core from '@actions/core'
 import { parseBuilderInspect, type BuilderInfo } from './builder-info.js'
-import { CommandError, tryCommand, type CommandOptions, type CommandResult } from './command.js'
+import { CommandError, tryCommand, type CommandOptions, type CommandResult } from '../process/command.js'
 
 /** The buildx plugin's file name, as the Docker CLI looks for it. */
 export const BUILDX_PLUGIN = process.platform === 'win32' ? 'docker-buildx.exe' : 'docker-buildx'
 
-/** The buildx plugin binary the Docker CLI would run, if any: a look at the disk rather than `docker buildx version`, which would cost a process. */
+/**
+ * The buildx plugin binary the Docker CLI would run, if any: a look at the disk, in the CLI's own
+ * search order, rather than `docker buildx version`, which would cost a process.
+ */
 export function buildxPluginPath(env: NodeJS.ProcessEnv): string | undefined {
-  return cliPluginDirs(env)
+  return cliPluginDirs(readDockerClientConfig(env), env)
     .map(dir => join(dir, BUILDX_PLUGIN))
     .find(path => existsSync(path))
-}
-
-/** The Docker client config's text; undefined when there is none. */
-function clientConfig(): string | undefined {
-  const path = join(dockerConfigDir(process.env), 'config.json')
-  return existsSync(path) ? readFileSync(path, 'utf8') : undefined
 }
 
 /**
  * Runs `docker buildx ARGS`. The plugin binary is run straight, as the Docker
  * CLI would find it (buildx runs standalone the same): that saves the CLI's own
- * start, about 30 ms a call. Through `docker` when the client config names
- * plugin directories of its own, or no plugin is where the CLI looks.
+ * start, about 30 ms a call. Through `docker` when no plugin is where the CLI looks.
  * Errors name the command as `docker buildx ...`, the one a user can rerun.
  */
 function buildx(args: string[], options: CommandOptions = {}): Promise<CommandResult> {
-  const plugin = clientConfig()?.includes('cliPluginsExtraDirs') ? undefined : buildxPluginPath(process.env)
+  const plugin = buildxPluginPath(process.env)
   return plugin ? tryCommand(plugin, args, options) : tryCommand('docker', ['buildx', ...args], options)
 }
 
@@ -75,14 +72,13 @@ export function isNameTaken(error: unknown): boolean {
  * that may find it still running.
  */
 export async function createBuilder(
-  args: string[],
-  appendArgs: string[][],
+  create: BuildxCreate,
   name: string,
   onStart?: (pid: number) => void
 ): Promise<void> {
-  await runner.group(`Creating builder ${name}`, async () => {
-    await runBuildx(args.slice(1), { show: true, onStart })
-    for (const nodeArgs of appendArgs) await runBuildx(nodeArgs.slice(1), { show: true, onStart })
+  await core.group(`Creating builder ${name}`, async () => {
+    await runBuildx(create.args, { show: true, onStart })
+    for (const nodeArgs of create.appendArgs) await runBuildx(nodeArgs, { show: true, onStart })
   })
 }
 
@@ -107,7 +103,7 @@ export async function inspectBuilder(name: string): Promise<BuilderInfo | undefi
 export async function removeBuilder(name: string, keepState = false): Promise<boolean> {
   const result = await buildx(['rm', name, ...(keepState ? ['--keep-state'] : [])])
   if (result.exitCode === 0) {
-    runner.info(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`)
+    core.info(`Removed builder ${name}${keepState ? ', keeping its BuildKit state (keep-state)' : ''}.`)
     return true
   }
   // Only buildx's own words for an unknown builder: a driver's "not found" (a gone cluster) is a failure.
@@ -121,13 +117,11 @@ function isUnknownBuilder(stderr: string): boolean {
 
 /** v3's `install`: `docker build` runs `docker buildx build` (an alias in the client config). */
 export async function installBuildxAlias(): Promise<void> {
-  await runner.group('Setting buildx as the docker build command (install)', () =>
-    runBuildx(['install'], { show: true })
-  )
+  await core.group('Setting buildx as the docker build command (install)', () => runBuildx(['install'], { show: true }))
 }
 
 /** Undoes installBuildxAlias. */
 export async function uninstallBuildxAlias(): Promise<void> {
   await runBuildx(['uninstall'])
-  runner.info('docker build is the docker build command again (buildx uninstall).')
+  core.info('docker build is the docker build command again (buildx uninstall).')
 }

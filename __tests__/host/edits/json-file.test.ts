@@ -1,4 +1,4 @@
-import { parseJsonObject, stringifyLike } from '../../src/host/json-file.js'
+import { parseJsonObject, stringifyLike } from '../../../src/host/edits/json-file.js'
 
 describe('JSON files of other tools', () => {
   it.each([

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { writeFile, chmod } from 'node:fs/promises'
-import { PUBLIC_FILE_MODE } from '../model.js'
-import { bundleText, type ClientTrustPlan, type RunnerRoots } from '../plan/client-trust.js'
-import * as runner from '../runner.js'
+import { PUBLIC_FILE_MODE, type ClientTrustPlan, type RunnerRoots } from '../model.js'
+import * as core from '@actions/core'
 
 /** The bundles Go's crypto/x509 looks for on Linux, in its order (root_linux.go), when SSL_CERT_FILE is unset. */
 const SYSTEM_BUNDLES = [
@@ -42,28 +41,27 @@ export function readRunnerRoots(env: NodeJS.ProcessEnv): RunnerRoots | undefined
  */
 export async function installClientTrust(
   plan: ClientTrustPlan,
-  roots: RunnerRoots | undefined,
   env: NodeJS.ProcessEnv,
   save: (record: ClientTrustRecord) => void
 ): Promise<void> {
   const record: ClientTrustRecord = {}
-  if (plan.extraCas !== '') record.sslCertFileBefore = env.SSL_CERT_FILE || roots?.path || ''
+  if (plan.extraCas !== '') record.sslCertFileBefore = env.SSL_CERT_FILE || plan.rootsPath || ''
   if (plan.mtlsHosts.length > 0) record.noClientTokenBefore = env.BUILDKIT_NO_CLIENT_TOKEN ?? ''
   save(record)
   if (plan.extraCas !== '') {
-    await writeFile(plan.bundlePath, bundleText(roots, plan.extraCas), { mode: PUBLIC_FILE_MODE, flag: 'wx' })
+    await writeFile(plan.bundlePath, plan.bundle, { mode: PUBLIC_FILE_MODE, flag: 'wx' })
     await chmod(plan.bundlePath, PUBLIC_FILE_MODE)
-    runner.exportVariable('SSL_CERT_FILE', plan.bundlePath)
-    const base = roots ? `the runner's roots (${roots.path})` : 'no system bundle (none found)'
-    runner.info(
+    core.exportVariable('SSL_CERT_FILE', plan.bundlePath)
+    const base = plan.rootsPath ? `the runner's roots (${plan.rootsPath})` : 'no system bundle (none found)'
+    core.info(
       `Exported SSL_CERT_FILE=${plan.bundlePath} for later steps: ${base} plus the CA of ${plan.caHosts.join(', ')}. ` +
         'buildx fetches registry tokens and `docker buildx imagetools` talks to registries on the runner, ' +
         "with the runner's trust, not the builder's. The post step points SSL_CERT_FILE back."
     )
   }
   if (plan.mtlsHosts.length > 0) {
-    runner.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', '1')
-    runner.info(
+    core.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', '1')
+    core.info(
       `Exported BUILDKIT_NO_CLIENT_TOKEN=1 for later steps: ${plan.mtlsHosts.join(', ')} ${plan.mtlsHosts.length === 1 ? 'wants' : 'want'} a client certificate, ` +
         "which buildx's own token requests cannot present; BuildKit then fetches every registry token itself, " +
         "with each registry's CA and keypair from buildkitd.toml (buildx shares the credentials with the builder for that)."
@@ -79,12 +77,12 @@ export async function installClientTrust(
 export function restoreClientTrust(record: ClientTrustRecord): void {
   const restored: string[] = []
   if (record.sslCertFileBefore !== undefined) {
-    runner.exportVariable('SSL_CERT_FILE', record.sslCertFileBefore)
+    core.exportVariable('SSL_CERT_FILE', record.sslCertFileBefore)
     restored.push(`SSL_CERT_FILE=${record.sslCertFileBefore}`)
   }
   if (record.noClientTokenBefore !== undefined) {
-    runner.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', record.noClientTokenBefore)
+    core.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', record.noClientTokenBefore)
     restored.push(`BUILDKIT_NO_CLIENT_TOKEN=${record.noClientTokenBefore}`)
   }
-  runner.info(`For the steps after this one: ${restored.join(', ')}, as before the job.`)
+  core.info(`For the steps after this one: ${restored.join(', ')}, as before the job.`)
 }

@@ -1,10 +1,9 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { stat } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
-import type { DaemonTrustMode, PlannedRegistry } from '../model.js'
-import { daemonPaths, type DaemonPaths } from '../paths.js'
-import { certsDFiles, hostsNeedingInsecure } from '../plan/daemon-trust.js'
-import { runCommand, tryCommand } from './command.js'
+import { dirname, join } from 'node:path'
+import type { DaemonTrustPlan } from '../../model.js'
+import { daemonPaths, type DaemonPaths } from '../../paths.js'
+import { runCommand, tryCommand } from '../process/command.js'
 import { privilegedAccess, type FileAccess } from './file-access.js'
 import { backUp, fileNow, putBack, readIfExists, sha256, type FileChange } from './file-undo.js'
 import { parseJsonObject, stringifyLike, type JsonObject } from './json-file.js'
@@ -49,31 +48,30 @@ export async function openDaemonAccess(): Promise<DaemonAccess> {
 }
 
 /**
- * Makes the Docker daemon trust the registries, as far as `mode` allows.
- * `jobDir` names the certs.d files and holds the backup of daemon.json.
+ * Makes the Docker daemon trust what the plan says, as far as its mode allows.
+ * `jobDir` holds the backup of daemon.json.
  * Returns what the user still has to do (for the log and the summary).
  */
 export async function trustDaemon(
   access: DaemonAccess,
-  mode: Exclude<DaemonTrustMode, 'off'>,
-  registries: PlannedRegistry[],
+  plan: DaemonTrustPlan,
   jobDir: string,
   save: (record: TrustRecord) => void
 ): Promise<string[]> {
   const { paths, files: fs } = access
   const record: TrustRecord = { rootless: paths.rootless, files: [], dirs: [] }
-  // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
-  for (const file of certsDFiles(registries, paths.certsDir, basename(jobDir))) {
-    record.dirs.push(...(await fs.mkdirs(dirname(file.path))))
-    record.files.push(file.path)
+  for (const file of plan.certsD) {
+    const path = join(paths.certsDir, file.path)
+    record.dirs.push(...(await fs.mkdirs(dirname(path))))
+    record.files.push(path)
     save(record)
-    await fs.writeFile(file.path, file.content, { mode: file.mode })
-    runner.info(`Docker daemon: wrote ${file.path}`)
+    await fs.writeFile(path, file.content, { mode: file.mode })
+    core.info(`Docker daemon: wrote ${path}`)
   }
 
-  const insecure = hostsNeedingInsecure(registries)
+  const insecure = plan.insecureHosts
   if (insecure.length === 0) return []
-  if (mode !== 'restart') {
+  if (plan.mode !== 'restart') {
     return [
       `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
     ]
@@ -96,7 +94,7 @@ export async function trustDaemon(
     await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 })
     await reloadDaemon(fs, paths.pidFile, added, true)
   }
-  runner.info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`)
+  core.info(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`)
   return []
 }
 

@@ -1,4 +1,4 @@
-import { builderOutputs, parseBuilderInspect } from '../../src/host/builder-info.js'
+import { builderOutputs, parseBuilderInspect } from '../../../src/host/builder/builder-info.js'
 
 // `DEBUG=1 docker buildx inspect` of a real builder (buildx 0.13.1, BuildKit v0.20.2): a first
 // node with `platforms` set, and a node appended on the same daemon through a Docker context.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
-import { dockerConfigDir } from '../paths.js'
+import { dockerConfigDir } from '../../paths.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder

@@ -1,5 +1,5 @@
-import * as runner from '../runner.js'
-import { tryCommand } from './command.js'
+import * as core from '@actions/core'
+import { tryCommand } from '../process/command.js'
 
 /** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
 export function buildkitContainerName(builder: string): string {
@@ -13,11 +13,11 @@ export function buildkitContainerName(builder: string): string {
  */
 export async function showBuildkitLog(builder: string): Promise<void> {
   const container = buildkitContainerName(builder)
-  await runner.group(`BuildKit container logs (${container})`, async () => {
+  await core.group(`BuildKit container logs (${container})`, async () => {
     const result = await tryCommand('docker', ['logs', container], { show: true })
     if (result.exitCode !== 0) {
       const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`
-      runner.warning(`Could not show the BuildKit container's log: ${reason}`)
+      core.warning(`Could not show the BuildKit container's log: ${reason}`)
     }
   })
 }

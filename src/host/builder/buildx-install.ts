@@ -1,8 +1,9 @@
-import * as runner from '../runner.js'
+import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { cliPluginDirs, runnerTempDir } from '../paths.js'
+import { userCliPluginDir } from '../../docker-client-config.js'
+import { runnerTempDir } from '../../paths.js'
 import { BUILDX_PLUGIN, buildxPluginPath } from './buildx.js'
 
 /**
@@ -50,26 +51,26 @@ export function checksumFor(checksums: string, asset: string): string | undefine
  * looks in the tool cache nor keeps the download there. Returns the version installed.
  */
 export async function installBuildx(requested: string, cache = true): Promise<string> {
-  return runner.group(`Installing buildx ${requested}`, async () => {
+  return core.group(`Installing buildx ${requested}`, async () => {
     const version =
       requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
     const pluginName = BUILDX_PLUGIN
-    const pluginDir = cliPluginDirs(process.env)[0]
+    const pluginDir = userCliPluginDir(process.env)
     await mkdir(pluginDir, { recursive: true })
     if (!cache) {
       await downloadVerified(version, asset, pluginName, join(pluginDir, pluginName))
     } else {
       let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
       if (cachedDir) {
-        runner.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
+        core.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
       } else {
         cachedDir = await downloadVerified(version, asset, pluginName)
       }
       await copyFile(join(cachedDir, pluginName), join(pluginDir, pluginName))
     }
     await chmod(join(pluginDir, pluginName), 0o755)
-    runner.info(`Installed as ${join(pluginDir, pluginName)}`)
+    core.info(`Installed as ${join(pluginDir, pluginName)}`)
     return version
   })
 }
@@ -106,11 +107,11 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
       )
     if (copyTo) {
       await copyFile(binary, copyTo)
-      runner.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
+      core.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
       return copyTo
     }
     const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch)
-    runner.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
+    core.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
     return cachedDir
   })
 }
@@ -132,7 +133,7 @@ export async function ensureBuildx(requested: string, cache = true): Promise<voi
   if (requested !== '') {
     await installBuildx(requested, cache)
   } else if (!buildxPluginPath(process.env)) {
-    runner.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
+    core.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
     await installBuildx('latest', cache)
   }
 }

@@ -1,8 +1,8 @@
-export const id = 375;
-export const ids = [375,280];
+export const id = 965;
+export const ids = [965];
 export const modules = {
 
-/***/ 4375:
+/***/ 8965:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10,18 +10,16 @@ export const modules = {
 /* harmony export */   trustDaemon: () => (/* binding */ trustDaemon),
 /* harmony export */   untrustDaemon: () => (/* binding */ untrustDaemon)
 /* harmony export */ });
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4813);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8431);
-/* harmony import */ var _plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4280);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(8253);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(2609);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(3189);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(4569);
-
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4675);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3015);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(1899);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(319);
 
 
 
@@ -33,7 +31,7 @@ export const modules = {
 /** For a daemon.json the action creates: 2 spaces, as dockerd's documentation writes it. */
 const DAEMON_JSON_INDENT = '  ';
 async function isRootless() {
-    return (await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .runCommand */ .d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
+    return (await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('docker', ['info', '--format', '{{json .SecurityOptions}}'])).includes('name=rootless');
 }
 /**
  * Finds the daemon's directories and checks that they can be written, before
@@ -41,51 +39,51 @@ async function isRootless() {
  */
 async function openDaemonAccess() {
     const paths = (0,_paths_js__WEBPACK_IMPORTED_MODULE_3__/* .daemonPaths */ .bs)(await isRootless(), process.env);
-    return { paths, files: await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
+    return { paths, files: await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_5__/* .privilegedAccess */ .a)(!paths.rootless, `trust-docker-daemon (writing ${paths.certsDir})`) };
 }
 /**
- * Makes the Docker daemon trust the registries, as far as `mode` allows.
- * `jobDir` names the certs.d files and holds the backup of daemon.json.
+ * Makes the Docker daemon trust what the plan says, as far as its mode allows.
+ * `jobDir` holds the backup of daemon.json.
  * Returns what the user still has to do (for the log and the summary).
  */
-async function trustDaemon(access, mode, registries, jobDir, save) {
+async function trustDaemon(access, plan, jobDir, save) {
     const { paths, files: fs } = access;
     const record = { rootless: paths.rootless, files: [], dirs: [] };
-    // The job directory's name is unique per job, so the certs.d files named for it are the job's alone.
-    for (const file of (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .certsDFiles */ .R)(registries, paths.certsDir, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.basename)(jobDir))) {
-        record.dirs.push(...(await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(file.path))));
-        record.files.push(file.path);
+    for (const file of plan.certsD) {
+        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(paths.certsDir, file.path);
+        record.dirs.push(...(await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path))));
+        record.files.push(path);
         save(record);
-        await fs.writeFile(file.path, file.content, { mode: file.mode });
-        _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: wrote ${file.path}`);
+        await fs.writeFile(path, file.content, { mode: file.mode });
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: wrote ${path}`);
     }
-    const insecure = (0,_plan_daemon_trust_js__WEBPACK_IMPORTED_MODULE_4__/* .hostsNeedingInsecure */ .E)(registries);
+    const insecure = plan.insecureHosts;
     if (insecure.length === 0)
         return [];
-    if (mode !== 'restart') {
+    if (plan.mode !== 'restart') {
         return [
             `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
         ];
     }
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(paths.daemonJson))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(paths.daemonJson, text ?? '');
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readIfExists */ .OR)(paths.daemonJson))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .parseJsonObject */ .d)(paths.daemonJson, text ?? '');
     const listed = insecureRegistries(config);
     const added = insecure.filter(host => !listed.includes(host));
     if (added.length > 0) {
-        const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
-        const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .backUp */ .vm)(paths.daemonJson, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(jobDir, 'daemon.json.backup'));
+        const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .stringifyLike */ .w)(text, { ...config, 'insecure-registries': [...listed, ...added] }, DAEMON_JSON_INDENT);
+        const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .backUp */ .vm)(paths.daemonJson, (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(jobDir, 'daemon.json.backup'));
         record.daemonJson = {
             pidFile: paths.pidFile,
             added,
             keyExisted: 'insecure-registries' in config,
-            change: { path: paths.daemonJson, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .sha256 */ .sc)(content) }
+            change: { path: paths.daemonJson, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .sha256 */ .sc)(content) }
         };
         save(record);
         await fs.mkdirs((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(paths.daemonJson));
         await fs.writeFile(paths.daemonJson, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
     }
-    _runner_js__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
     return [];
 }
 /**
@@ -94,7 +92,7 @@ async function trustDaemon(access, mode, registries, jobDir, save) {
  * changed it since, only the hosts main added go, and the returned note says so.
  */
 async function untrustDaemon(record) {
-    const fs = await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_6__/* .privilegedAccess */ .a)(!record.rootless, 'removing the Docker daemon trust');
+    const fs = await (0,_file_access_js__WEBPACK_IMPORTED_MODULE_5__/* .privilegedAccess */ .a)(!record.rootless, 'removing the Docker daemon trust');
     for (const file of record.files)
         await fs.rm(file);
     for (const dir of [...record.dirs].reverse())
@@ -103,22 +101,22 @@ async function untrustDaemon(record) {
     if (!json)
         return [];
     const { path } = json.change;
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .fileNow */ .V0)(json.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .fileNow */ .V0)(json.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
         // dockerd's reload leaves insecure-registries as they were when the key is absent, so the
         // reload must see an explicit list (the one before main) before the key, or the file, goes.
         if (!json.keyExisted) {
-            const explicit = withoutHosts((0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text ?? ''), json.added);
-            await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
+            const explicit = withoutHosts((0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .parseJsonObject */ .d)(path, now.text ?? ''), json.added);
+            await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .stringifyLike */ .w)(now.text, explicit, DAEMON_JSON_INDENT), json.change.before ?? { mode: 0o644 });
         }
         else {
-            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .putBack */ .pK)(json.change, fs);
         }
         await reloadDaemon(fs, json.pidFile, json.added, false);
         if (!json.keyExisted)
-            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .putBack */ .pK)(json.change, fs);
+            await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .putBack */ .pK)(json.change, fs);
         return [];
     }
     // Someone else changed the file after main: theirs stays, only main's hosts go.
@@ -126,7 +124,7 @@ async function untrustDaemon(record) {
         return [
             `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
         ];
-    const current = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .parseJsonObject */ .d)(path, now.text);
+    const current = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .parseJsonObject */ .d)(path, now.text);
     const ours = insecureRegistries(current).filter(host => json.added.includes(host));
     const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`;
     if (ours.length === 0)
@@ -134,11 +132,11 @@ async function untrustDaemon(record) {
     const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
     const meta = { mode: mode & 0o7777, uid, gid };
     const remaining = withoutHosts(current, json.added);
-    await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
+    await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .stringifyLike */ .w)(now.text, remaining, DAEMON_JSON_INDENT), meta);
     await reloadDaemon(fs, json.pidFile, json.added, false);
     if (!json.keyExisted && insecureRegistries(remaining).length === 0) {
         const others = Object.fromEntries(Object.entries(remaining).filter(([key]) => key !== 'insecure-registries'));
-        await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_8__/* .stringifyLike */ .w)(now.text, others, DAEMON_JSON_INDENT), meta);
+        await fs.writeFile(path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_7__/* .stringifyLike */ .w)(now.text, others, DAEMON_JSON_INDENT), meta);
     }
     return [note];
 }
@@ -155,13 +153,13 @@ function withoutHosts(config, hosts) {
  * builder) keep running. Waits until `docker info` shows the change.
  */
 async function reloadDaemon(fs, pidFile, hosts, insecure) {
-    const pid = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_7__/* .readIfExists */ .OR)(pidFile))?.toString('utf8').trim();
+    const pid = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_6__/* .readIfExists */ .OR)(pidFile))?.toString('utf8').trim();
     if (!pid)
         throw new Error(`cannot find dockerd's pid file ${pidFile} to reload it: reload or restart the Docker daemon yourself`);
     await fs.kill(Number(pid), 'SIGHUP');
     const deadline = Date.now() + 30000;
     for (;;) {
-        const info = await (0,_command_js__WEBPACK_IMPORTED_MODULE_5__/* .tryCommand */ .HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
+        const info = await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('docker', ['info', '--format', '{{json .RegistryConfig.IndexConfigs}}']);
         if (info.exitCode === 0) {
             const configs = JSON.parse(info.stdout);
             if (hosts.every(host => (configs[host]?.Secure === false) === insecure))
@@ -176,7 +174,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
 
 /***/ }),
 
-/***/ 2609:
+/***/ 3015:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -189,7 +187,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8253);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4675);
 
 
 
@@ -236,24 +234,24 @@ const sudoAccess = {
     viaSudo: true,
     // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
     async writeFile(path, content, meta) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
         if (meta.uid !== undefined && meta.gid !== undefined)
-            await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
     },
     async mkdirs(path) {
         const created = missingDirs(path);
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
         return created;
     },
     async rm(path) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
     },
     async rmdirIfEmpty(path) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
     },
     async kill(pid, signal) {
-        await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
     }
 };
 /**
@@ -263,7 +261,7 @@ const sudoAccess = {
 async function privilegedAccess(needed, what) {
     if (!needed || process.getuid?.() === 0)
         return directAccess;
-    if ((await (0,_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
 }
@@ -271,7 +269,7 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 3189:
+/***/ 1899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -336,7 +334,7 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 4569:
+/***/ 319:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -365,69 +363,6 @@ function stringifyLike(existing, value, fallbackIndent) {
     const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
     const trailing = /\n$/.test(existing) ? '\n' : '';
     return JSON.stringify(value, null, indent) + trailing;
-}
-
-
-/***/ }),
-
-/***/ 4280:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ hostsNeedingInsecure),
-/* harmony export */   R: () => (/* binding */ certsDFiles),
-/* harmony export */   realmRegistries: () => (/* binding */ realmRegistries)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
-/* harmony import */ var _tls_files_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6556);
-
-
-
-/**
- * The certs.d files that make the Docker daemon trust each verified TLS
- * registry: the CA as `<id>.crt`, the keypair as `<id>.cert`/`<id>.key` (the
- * names docker looks for), all named for this job so no one else's are touched.
- */
-function certsDFiles(registries, certsDir, id) {
-    return registries
-        .filter(registry => registry.transport === 'tls')
-        .flatMap(registry => {
-        const dir = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(certsDir, registry.host.text);
-        return (0,_tls_files_js__WEBPACK_IMPORTED_MODULE_1__/* .tlsFiles */ .t)({ ca: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.crt`), cert: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.cert`), key: (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(dir, `${id}.key`) }, registry.ca, registry.keypair);
-    });
-}
-/** Registries the daemon only talks to when listed in insecure-registries (it already counts loopback as insecure). */
-function hostsNeedingInsecure(registries) {
-    return registries
-        .filter(registry => registry.transport !== 'tls' && !(0,_model_js__WEBPACK_IMPORTED_MODULE_2__/* .isLoopback */ .U9)(registry.host))
-        .map(registry => registry.host.text);
-}
-/**
- * The token endpoints of TLS registries, as registries for certs.d: the daemon fetches tokens too,
- * so each realm's host:port gets the CA (and keypair) of the registry that named it. Realms on a
- * registry's own host:port, plain-HTTP realms and repeats are left out. Pure.
- */
-function realmRegistries(registries, realms) {
-    const seen = new Set(registries.map(registry => registry.host.text.toLowerCase()));
-    return realms.flatMap(({ host, realm }) => {
-        const registry = registries.find(entry => entry.host.text === host);
-        const url = realm && URL.canParse(realm) ? new URL(realm) : undefined;
-        if (!registry || registry.transport !== 'tls' || url?.protocol !== 'https:')
-            return [];
-        if (seen.has(url.host.toLowerCase()))
-            return [];
-        seen.add(url.host.toLowerCase());
-        const hostname = url.hostname.replace(/^\[|\]$/g, '');
-        return [
-            {
-                ...registry,
-                host: { text: url.host, hostname, port: url.port === '' ? undefined : Number(url.port) },
-                written: []
-            }
-        ];
-    });
 }
 
 

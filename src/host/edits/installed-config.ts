@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { PUBLIC_FILE_MODE } from '../model.js'
+import { PUBLIC_FILE_MODE } from '../../model.js'
 import { directAccess } from './file-access.js'
 import { backUp, fileNow, putBack, sha256, type FileChange } from './file-undo.js'
 

@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { addAuths, removeAuths, type AddedAuths } from '../../src/host/docker-credentials.js'
-import { authKey } from '../../src/model.js'
-import type { Credential } from '../../src/model.js'
+import { addAuths, removeAuths, type AddedAuths } from '../../../src/host/edits/docker-credentials.js'
+import { authKey } from '../../../src/model.js'
+import type { Credential } from '../../../src/model.js'
 
 // The Docker client config, on real files in a temporary directory.
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { chmod, chown, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { runCommand, tryCommand } from './command.js'
+import { runCommand, tryCommand } from '../process/command.js'
 
 /** Permission bits and owner a file is written with; the owner only when it must be given back. */
 export interface FileMeta {

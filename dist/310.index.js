@@ -1,0 +1,193 @@
+export const id = 310;
+export const ids = [310];
+export const modules = {
+
+/***/ 5310:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runPost: () => (/* binding */ runPost)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/host/builder/buildx.ts
+var buildx = __webpack_require__(9748);
+// EXTERNAL MODULE: ./src/host/process/command.ts + 1 modules
+var command = __webpack_require__(4675);
+;// CONCATENATED MODULE: ./src/host/builder/buildkit-container.ts
+
+
+/** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
+function buildkitContainerName(builder) {
+    return `buildx_buildkit_${builder}0`;
+}
+/**
+ * Shows the BuildKit container's log (buildkitd's own: what it said of registries, mirrors and TLS
+ * during the job's builds), folded, as docker/setup-buildx-action's post step does when the job is
+ * debugged. It cannot fail the step: a log that cannot be read is a warning.
+ */
+async function showBuildkitLog(builder) {
+    const container = buildkitContainerName(builder);
+    await core/* group */.Os(`BuildKit container logs (${container})`, async () => {
+        const result = await (0,command/* tryCommand */.HQ)('docker', ['logs', container], { show: true });
+        if (result.exitCode !== 0) {
+            const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
+            core/* warning */.$e(`Could not show the BuildKit container's log: ${reason}`);
+        }
+    });
+}
+
+// EXTERNAL MODULE: ./src/host/job-dir.ts
+var job_dir = __webpack_require__(7919);
+// EXTERNAL MODULE: ./src/steps/state.ts
+var state = __webpack_require__(6062);
+;// CONCATENATED MODULE: ./src/steps/post.ts
+
+
+
+
+
+/**
+ * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
+ * - the `docker build` alias first, and the builder before its name's lease is released;
+ * - the daemon's trust and the client credentials, which name no file of the job directory;
+ * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
+ * - an installed config restored from its backup, which is in the job directory;
+ * - the job directory last: it holds the backups and the key material.
+ * The type makes a kind of change added to UndoRecord without an undo here a compile error.
+ */
+const UNDO = {
+    buildxAlias: {
+        failure: () => 'Could not undo `install` (run `docker buildx uninstall`)',
+        run: () => (0,buildx/* uninstallBuildxAlias */.ve)()
+    },
+    builder: {
+        // undoBuilder warns itself: it knows what is left and how to remove it.
+        failure: builder => `Could not remove builder ${builder.name}`,
+        run: builder => undoBuilder(builder)
+    },
+    lease: {
+        failure: lease => `Could not release the builder name ${lease.holder.builder}`,
+        run: async (lease) => {
+            const { releaseLease } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5742));
+            await releaseLease(lease.path, lease.holder);
+        }
+    },
+    daemonTrust: {
+        failure: () => 'Could not undo the Docker daemon trust',
+        run: async (daemonTrust) => {
+            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 965).then(__webpack_require__.bind(__webpack_require__, 8965));
+            warnAll(await untrustDaemon(daemonTrust));
+            const removed = [
+                ...daemonTrust.files,
+                ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
+            ];
+            if (removed.length > 0)
+                core/* info */.pq(`Docker daemon: removed ${removed.join(', ')}`);
+        }
+    },
+    addedAuths: {
+        failure: addedAuths => `Could not remove the credentials from ${addedAuths.path}`,
+        run: async (addedAuths) => {
+            const { removeAuths } = await __webpack_require__.e(/* import() */ 729).then(__webpack_require__.bind(__webpack_require__, 729));
+            warnAll(await removeAuths(addedAuths));
+            core/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
+        }
+    },
+    clientTrust: {
+        failure: () => 'Could not point SSL_CERT_FILE back',
+        run: async (clientTrust) => {
+            const { restoreClientTrust } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2640));
+            restoreClientTrust(clientTrust);
+        }
+    },
+    installedConfig: {
+        failure: installedConfig => `Could not restore ${installedConfig.path}`,
+        run: async (installedConfig) => {
+            const { restoreConfig } = await __webpack_require__.e(/* import() */ 177).then(__webpack_require__.bind(__webpack_require__, 9177));
+            warnAll(await restoreConfig(installedConfig));
+            core/* info */.pq(installedConfig.before
+                ? `Restored ${installedConfig.path} as it was before the job.`
+                : `Removed ${installedConfig.path}, which the job installed.`);
+        }
+    },
+    jobDir: {
+        failure: jobDir => `Could not remove ${jobDir}, which holds the key material`,
+        run: async (jobDir) => {
+            if (await (0,job_dir/* removeJobDir */.$Q)(jobDir))
+                core/* info */.pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
+        }
+    }
+};
+/**
+ * Undoes what main did, from saved state alone, walking UNDO in its order. Safe after a failed or
+ * partial main step and when run twice: whatever is already gone is skipped. Each undo runs even
+ * when an earlier one failed; a failure is a warning naming what was left: cleanup never turns a
+ * job red that did its work (as docker/setup-buildx-action's post step).
+ */
+async function runPost() {
+    const record = (0,state/* savedUndoRecord */.P)();
+    for (const kind of Object.keys(UNDO)) {
+        const change = record[kind];
+        if (change === undefined || change === false)
+            continue;
+        const undo = UNDO[kind];
+        try {
+            await undo.run(change);
+        }
+        catch (error) {
+            core/* warning */.$e(`${undo.failure(change)}: ${error.message}`);
+        }
+    }
+}
+/**
+ * The builder main created, as far as it got: a `buildx create` that outlived a killed main is
+ * stopped first; a debugged job's BuildKit log is shown before the builder goes (with
+ * `cleanup: false` too); then the builder is removed, unless `cleanup: false`.
+ */
+async function undoBuilder(builder) {
+    if (builder.createPid !== undefined) {
+        const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5093));
+        if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+            core/* info */.pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
+        }
+    }
+    if (builder.showLogInPost)
+        await showBuildkitLog(builder.name);
+    if (!builder.removeInPost) {
+        core/* info */.pq(`Keeping builder ${builder.name} (cleanup: false).`);
+        return;
+    }
+    try {
+        if (!(await (0,buildx/* removeBuilder */.iq)(builder.name, builder.keepState)))
+            core/* info */.pq(`Builder ${builder.name} is already gone.`);
+    }
+    catch (error) {
+        // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
+        // an inspect that fails too (the daemon is gone) leaves it known.
+        const stillKnown = await (0,buildx/* inspectBuilder */.IK)(builder.name).then(info => info !== undefined, () => true);
+        const reason = error.message;
+        // What a docker-container builder leaves behind: its container and its state volume.
+        const name = buildkitContainerName(builder.name);
+        const container = builder.driver === 'docker-container'
+            ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
+            : '';
+        core/* warning */.$e(stillKnown
+            ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
+            : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
+    }
+}
+function warnAll(notes) {
+    for (const note of notes)
+        core/* warning */.$e(note);
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,86 @@
+import * as core from '@actions/core'
+import { createReplacingLeftover } from '../host/builder/builder.js'
+import { leasePath, ownLease, takeLease } from '../host/builder/builder-lease.js'
+import { installBuildxAlias } from '../host/builder/buildx.js'
+import { ensureBuildx } from '../host/builder/buildx-install.js'
+import { InputError } from '../inputs/input-error.js'
+import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
+import type { Plan } from '../plan/plan.js'
+import type { UndoLog } from './state.js'
+
+/** `buildx-version`: the buildx the inputs ask for, or the latest when the runner has none. */
+export async function ensureBuildxFor(builder: BuilderInputs): Promise<void> {
+  await ensureBuildx(builder.buildxVersion, builder.cacheBinary)
+}
+
+/**
+ * Creates the plan's builder (nothing for the docker driver, whose builder the daemon has),
+ * with `meanwhile` running while it boots; both settle before this returns (the job directory
+ * must outlive a create that still reads it), the create's failure first. The name is leased and
+ * the builder recorded for post before the create starts.
+ */
+export async function createJobBuilder(
+  plan: Plan,
+  inputs: Inputs,
+  undo: UndoLog,
+  meanwhile: () => Promise<void>
+): Promise<void> {
+  const { builder } = inputs
+  if (!plan.create) {
+    await meanwhile()
+    return
+  }
+  await leaseBuilderName(builder.name, undo)
+  const record = {
+    name: builder.name,
+    driver: builder.driver,
+    removeInPost: builder.cleanup,
+    keepState: builder.keepState
+  }
+  undo.add({ builder: record })
+  const creating = createReplacingLeftover(plan.create, builder.name, builder.replace, {
+    onStart: createPid => undo.add({ builder: { ...record, createPid } }),
+    notOurs: () => undo.add({ builder: undefined })
+  })
+  for (const result of await Promise.allSettled([creating, meanwhile()]))
+    if (result.status === 'rejected') throw result.reason
+  // As setup-buildx-action, once the builder is up (the create has ended: no process to stop):
+  // a debugged job's post step shows its BuildKit log.
+  if (builder.driver === 'docker-container' && debuggingBuildkit(inputs))
+    undo.add({ builder: { ...record, showLogInPost: true } })
+}
+
+/** v3's `install`: `docker build` runs `docker buildx build` until post. */
+export async function addBuildxAlias(builder: BuilderInputs, undo: UndoLog): Promise<void> {
+  if (!builder.installAlias) return
+  undo.add({ buildxAlias: true })
+  await installBuildxAlias()
+}
+
+/**
+ * Claims the builder name for this job (see host/builder/builder-lease.ts): a name a
+ * running job holds is refused here, before `buildx create` could replace its builder.
+ */
+async function leaseBuilderName(name: string, undo: UndoLog): Promise<void> {
+  const holder = ownLease(name, process.env)
+  const path = leasePath(name, process.env)
+  undo.add({ lease: { path, holder } })
+  const other = await takeLease(path, holder)
+  if (!other) return
+  undo.add({ lease: undefined })
+  throw new InputError(
+    'name',
+    `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`,
+    "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it" +
+      (other.host === holder.host ? '' : `. If that job is gone (nothing on this machine can tell), remove ${path}`)
+  )
+}
+
+/**
+ * Whether the job is debugged, as docker/setup-buildx-action tells (then its post step shows the
+ * BuildKit container's log): a re-run with debug logging (RUNNER_DEBUG=1), or buildkitd logging at
+ * debug level, through `debug` (`debug = true`) or `--debug` in `buildkitd-flags`.
+ */
+function debuggingBuildkit(inputs: Inputs): boolean {
+  return core.isDebug() || inputs.config.debug || inputs.builder.buildkitdFlags.includes('--debug')
+}

@@ -1,0 +1,20 @@
+import type { DaemonAccess } from '../host/edits/daemon-trust.js'
+import { findOnPath } from '../host/process/processes.js'
+import type { Plan } from '../plan/plan.js'
+
+// What must hold before anything is made, each failing the step with the fix.
+
+/** The action runs buildx, and the job's later steps run `docker`: without the CLI nothing would work. */
+export function requireDockerCli(): void {
+  if (findOnPath('docker', process.env)) return
+  throw new Error(
+    `\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. Install Docker on the runner, or add the directory that holds \`docker\` to PATH`
+  )
+}
+
+/** `trust-docker-daemon` without root or sudo fails the step here, before anything is written. */
+export async function openDaemonAccessIfPlanned(plan: Plan): Promise<DaemonAccess | undefined> {
+  if (!plan.daemonTrust) return undefined
+  const { openDaemonAccess } = await import('../host/edits/daemon-trust.js')
+  return openDaemonAccess()
+}

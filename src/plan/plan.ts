@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import type { AppendNode } from '../inputs/append.js'
-import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
+import type { BuilderInputs, ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
@@ -43,6 +43,12 @@ export interface Plan {
   registries: PlannedRegistry[]
   /** The builder to create; undefined for the docker driver, whose builder the daemon already has. */
   create?: BuildxCreate
+  /**
+   * A Docker context the job creates from the default one for the builder to run on, and post
+   * removes: the default context talks to its daemon over TLS, which buildx does not carry into a
+   * docker-container builder (host/builder/docker-context.ts). undefined when none is needed.
+   */
+  tempContext?: string
   /** Base-config keys the inputs replaced (each gets a warning). */
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
@@ -59,6 +65,8 @@ export interface Plan {
 export interface PlanFacts {
   /** The roots the runner trusts now (SSL_CERT_FILE's file or the system bundle). */
   runnerRoots?: RunnerRoots
+  /** Whether the current Docker context is the default one and talks to its daemon with TLS data. */
+  defaultContextTls?: boolean
 }
 
 interface Endpoint {
@@ -149,7 +157,13 @@ export function buildPlan(
     ...config.registries.map(registry => registry.host),
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
   ]
-  const { create, notes } = buildxCreateArgs(inputs.builder, configPath, endpointOpts, hosts, append)
+  const tempContext = contextForTlsEndpoint(inputs.builder, facts, basename(dir))
+  const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
+  const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, hosts, append)
+  if (tempContext)
+    notes.push(
+      `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
+    )
   const writesConfig = inputs.builder.driver !== 'docker'
   const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
   const { daemonTrust } = inputs.host
@@ -164,6 +178,7 @@ export function buildPlan(
     files: writesConfig ? files : [],
     registries,
     create,
+    tempContext,
     overridden: merged.overridden,
     notes,
     clientTrust,
@@ -172,6 +187,15 @@ export function buildPlan(
     ),
     daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir))
   }
+}
+
+/**
+ * The context a docker-container builder runs on when the default context has TLS data and no
+ * `endpoint` names another, as docker/setup-buildx-action decides it (src/main.ts); named for the job.
+ */
+function contextForTlsEndpoint(builder: BuilderInputs, facts: PlanFacts, jobId: string): string | undefined {
+  if (!facts.defaultContextTls || builder.driver !== 'docker-container' || builder.endpoint !== '') return undefined
+  return jobId
 }
 
 /**

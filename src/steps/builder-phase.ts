@@ -31,6 +31,11 @@ export async function createJobBuilder(
     return
   }
   await leaseBuilderName(builder.name, undo)
+  if (plan.tempContext) {
+    undo.add({ tempContext: plan.tempContext })
+    const { createContextFromDefault } = await import('../host/builder/docker-context.js')
+    await createContextFromDefault(plan.tempContext)
+  }
   const record = {
     name: builder.name,
     driver: builder.driver,

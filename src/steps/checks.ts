@@ -1,5 +1,7 @@
+import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import type { DaemonAccess } from '../host/edits/daemon-trust.js'
 import { findOnPath } from '../host/process/processes.js'
+import type { BuilderInputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
 
 // What must hold before anything is made, each failing the step with the fix.
@@ -17,4 +19,16 @@ export async function openDaemonAccessIfPlanned(plan: Plan): Promise<DaemonAcces
   if (!plan.daemonTrust) return undefined
   const { openDaemonAccess } = await import('../host/edits/daemon-trust.js')
   return openDaemonAccess()
+}
+
+/**
+ * Whether a docker-container builder would run on the default context with TLS data: only then is
+ * the default context asked (a `docker` process). TLS data in the default context comes only from
+ * DOCKER_HOST and its TLS variables (docker/cli builds the default context from them).
+ */
+export async function defaultContextHasTlsFor(builder: BuilderInputs): Promise<boolean> {
+  if (builder.driver !== 'docker-container' || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
+  if (currentDockerContext(readDockerClientConfig(process.env), process.env) !== 'default') return false
+  const { defaultContextHasTls } = await import('../host/builder/docker-context.js')
+  return defaultContextHasTls()
 }

@@ -7,7 +7,7 @@ import { runnerTempDir } from '../paths.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { addBuildxAlias, createJobBuilder, ensureBuildxFor } from './builder-phase.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
-import { openDaemonAccessIfPlanned, requireDockerCli } from './checks.js'
+import { defaultContextHasTlsFor, openDaemonAccessIfPlanned, requireDockerCli } from './checks.js'
 import { changeHost } from './host-changes.js'
 import { writeJobFiles } from './job-files.js'
 import { startOutputLookup } from './outputs.js'
@@ -34,7 +34,11 @@ export async function runMain(): Promise<void> {
     const append = await readAppendNodes(inputs.builder.appendYaml)
     requireDockerCli()
     const jobDir = newJobDirPath(runnerTempDir(process.env))
-    const plan = (planned = buildPlan(inputs, jobDir, append, { runnerRoots: readRunnerRoots(process.env) }))
+    const facts = {
+      runnerRoots: readRunnerRoots(process.env),
+      defaultContextTls: await defaultContextHasTlsFor(inputs.builder)
+    }
+    const plan = (planned = buildPlan(inputs, jobDir, append, facts))
     await logPlan(plan, inputs, append)
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()

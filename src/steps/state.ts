@@ -33,6 +33,8 @@ export interface UndoRecord {
      */
     showLogInPost?: boolean
   }
+  /** A Docker context the job created for the builder (the default one's TLS endpoint); removed by post. */
+  tempContext?: string
   /** This job's claim on the builder name, taken before `buildx create`; released by post. */
   lease?: { path: string; holder: Lease }
   /** v3's `install` ran `buildx install`: post runs `buildx uninstall`. */

@@ -1,5 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 
+// Every command the action runs goes through here, not through @actions/exec: a cancelled job must
+// stop the commands main started (a `buildx create --bootstrap` left running would finish a builder
+// after post has looked for it), and @actions/exec gives no handle to a running child to stop
+// (its exec() resolves only when the child ends). Here each running child is known
+// (stopAllCommands), and its pid can be recorded for post (CommandOptions.onStart).
+
 /** A command failed; the message carries the command's own words (its stderr). */
 export class CommandError extends Error {
   constructor(

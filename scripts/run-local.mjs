@@ -34,16 +34,25 @@ class Stop extends Error {}
 
 // Ctrl+C in a terminal reaches every process of the group: the step running (which ends through
 // its cancellation path), buildx, the registry. This script then runs the post step and cleans
-// up before it exits; a second Ctrl+C exits at once.
+// up before it exits; a second Ctrl+C exits at once. Under `npm run local` one Ctrl+C arrives
+// twice (npm forwards the terminal's SIGINT to its child): a second signal within a second is the same.
+const SAME_CTRL_C_MS = 1000
 let interrupted = false
-/** Synchronous last-resort cleanup for a second Ctrl+C; set while there is something to clean. */
+let interruptedAt = 0
+/**
+ * Synchronous last-resort cleanup, for a second Ctrl+C and for this process ending any other way
+ * than through the demo's own cleanup (a crash); set while there is something to clean.
+ */
 let cleanUpNow = () => undefined
+process.once('exit', () => cleanUpNow())
 function onSignal(signal) {
   if (interrupted) {
+    if (Date.now() - interruptedAt < SAME_CTRL_C_MS) return
     cleanUpNow()
     process.exit(130)
   }
   interrupted = true
+  interruptedAt = Date.now()
   console.log(`\n${signal}: stopping; the post step and the cleanup still run (again to quit at once)`)
 }
 process.on('SIGINT', onSignal)
@@ -229,6 +238,7 @@ async function demo() {
   let inputs
   let failed = false
   cleanUpNow = () => {
+    cleanUpNow = () => undefined
     registry?.child.kill('SIGKILL')
     rmSync(temp, { recursive: true, force: true })
     if (job) rmSync(job.root, { recursive: true, force: true })
@@ -274,6 +284,7 @@ async function demo() {
     const buildArgs = ['buildx', 'build', '--builder', builder, '--push', '-t', tag, '--metadata-file', metadataFile]
     const started = performance.now()
     const build = await runLater(job, 'docker', [...buildArgs, context])
+    stopIfInterrupted()
     if (build.status !== 0) {
       phase(3, total, `docker buildx build --builder ${builder} --push -t ${tag} failed (exit ${build.status}):`)
       showLog(build.stderr)
@@ -340,7 +351,7 @@ async function ownInputs(inputs) {
   const job = newJob()
   try {
     const main = await runMain(job, inputs)
-    const names = Object.keys(inputs).join(', ')
+    const names = Object.keys(inputs).sort().join(', ')
     phase(1, total, `main step with your inputs (${names}): exit ${main.exitCode}, ${seconds(main.ms)}; its log:`)
     showLog(main.log)
     // One line each: multi-line values (the `nodes` JSON) joined.

@@ -205,11 +205,11 @@ async function startRegistry(dir, certificates) {
       if (gone) break
       if (Date.now() > deadline || interrupted) {
         await stopChild(child)
-        throw new Error(`docker-registry did not answer on https://127.0.0.1:${port}/v2/:\n${output}`)
+        throw new Error(`docker-registry did not answer on https://127.0.0.1:${port}/v2/:\n${output.trim()}`)
       }
       await new Promise(resolve => setTimeout(resolve, 50))
     }
-    if (attempt === 3 || !/address already in use/.test(output)) throw new Error(`${gone}:\n${output}`)
+    if (attempt === 3 || !/address already in use/.test(output)) throw new Error(`${gone}:\n${output.trim()}`)
   }
 }
 
@@ -247,10 +247,16 @@ async function demo() {
   try {
     const pkiDir = join(temp, 'pki')
     mkdirSync(pkiDir)
-    const certificates = makeCertificates(pkiDir)
-    const ca = readFileSync(certificates.caPath, 'utf8')
     mkdirSync(join(temp, 'registry'))
-    registry = await startRegistry(join(temp, 'registry'), certificates)
+    let ca
+    try {
+      const certificates = makeCertificates(pkiDir)
+      ca = readFileSync(certificates.caPath, 'utf8')
+      registry = await startRegistry(join(temp, 'registry'), certificates)
+    } catch (error) {
+      phase(1, total, `registry failed: ${error.message}`)
+      throw new Stop()
+    }
     phase(1, total, `registry: https://${registry.host} (docker-registry, self-signed CA)`)
     stopIfInterrupted()
 

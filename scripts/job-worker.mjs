@@ -24,5 +24,9 @@ process.on('message', message => {
 })
 
 process.on('disconnect', () => process.exit(0))
+// Ctrl+C in a terminal signals the whole process group: the steps (as a cancelled job's are) and
+// `npm run local`, which then runs the post step through this worker. A runner's worker is in no
+// terminal: it stays.
+process.on('SIGINT', () => undefined)
 // Up: scripts/github-runner.mjs's startJobWorker waits for this.
 process.send({ ready: true })

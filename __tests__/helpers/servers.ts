@@ -2,6 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type RequestListener } from 'node:http'
 import { connect, createServer as createNetServer, type Server, type Socket } from 'node:net'
+import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { issueServerCert, type TestPki } from './certs.js'
@@ -62,6 +63,22 @@ function canConnect(port: number, address: string): Promise<boolean> {
       resolve(true)
     })
     socket.once('error', () => resolve(false))
+  })
+}
+
+/**
+ * Whether a TLS server answers a handshake with its certificate: it completes, or the server sends a
+ * TLS alert (an mTLS server refusing a client without a certificate). Either way the server has read
+ * its certificate; a bare connection does not show that.
+ */
+function answersTls(port: number, address: string): Promise<boolean> {
+  return new Promise(resolve => {
+    const socket = tlsConnect({ port, host: address, rejectUnauthorized: false })
+    socket.once('secureConnect', () => {
+      socket.destroy()
+      resolve(true)
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(/^ERR_SSL_.*ALERT/.test(error.code ?? '')))
   })
 }
 
@@ -126,14 +143,18 @@ function stopChild(child: ChildProcess): Promise<void> {
   })
 }
 
-/** Runs `command`, waits (bounded) for it to listen on `address:port`, and wraps it as a RunningServer. */
+/**
+ * Runs `command`, waits (bounded) until it answers on `address:port` (`answers`: a TCP connection
+ * by default), and wraps it as a RunningServer.
+ */
 async function startProcess(
   name: string,
   command: string,
   args: string[],
   port: number,
   cwd: string,
-  address = LOOPBACK
+  address = LOOPBACK,
+  answers: (port: number, address: string) => Promise<boolean> = canConnect
 ): Promise<RunningServer> {
   // stdin is /dev/null: nothing here reads it (s_server -quiet implies -ign_eof).
   const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -149,13 +170,7 @@ async function startProcess(
   const deadline = Date.now() + START_TIMEOUT_MS
   for (;;) {
     if (gone) throw new Error(`${name} ${gone} before listening on ${address}:${port}:\n${output()}`)
-    if (await canConnect(port, address)) {
-      // docker-registry listens before it reads its TLS files, and exits just after when it cannot:
-      // a connection in that moment proves nothing. Still there a moment later, the server is up.
-      await new Promise(resolve => setTimeout(resolve, 20))
-      if (!gone) return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
-      continue
-    }
+    if (await answers(port, address)) return { port, host: `${address}:${port}`, stop: () => stopChild(child), output }
     if (Date.now() > deadline) {
       await stopChild(child)
       throw new Error(`${name} did not listen on ${address}:${port} within ${START_TIMEOUT_MS} ms:\n${output()}`)
@@ -235,7 +250,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
   // `ip netns exec` execs the registry in place: the child (and its signals) are the registry's own.
   const serve = ['docker-registry', 'serve', configPath]
   const [command, ...args] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...serve] : serve
-  const registry = await startProcess('docker-registry', command, args, port, dir, address)
+  // docker-registry listens before it reads its TLS files, and exits just after when it cannot: a
+  // TLS registry is up once it answers a handshake (a bare connection in that moment proved
+  // nothing, and a pause after it was a race a loaded machine lost).
+  const answers = options.tls ? answersTls : undefined
+  const registry = await startProcess('docker-registry', command, args, port, dir, address, answers)
   // The temp dir (config, htpasswd, blobs) goes with the registry; it stays after a failed start, for a look.
   return { ...registry, stop: () => registry.stop().then(() => rmSync(dir, { recursive: true, force: true })) }
 }

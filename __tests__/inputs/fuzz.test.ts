@@ -3,9 +3,11 @@ import fc from 'fast-check'
 import { isAbsolute, relative } from 'node:path'
 import { parse, stringify } from 'smol-toml'
 import { InputError } from '../../src/inputs/input-error.js'
+import { normalizeCertificates } from '../../src/inputs/pem.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
 
 // Property tests over the list and text inputs: whatever a user writes, the action either accepts
 // it or fails with the one input error naming that input (and, for list inputs, a line that
@@ -118,7 +120,10 @@ function check(inputs: Record<string, string>): void {
   if (accepted) expectSoundPlan(inputs)
 }
 
+let pki: TestPki
+
 beforeAll(() => {
+  pki = makePki()
   // readInputs registers secrets with the runner (::add-mask:: lines): not this test's concern.
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
@@ -196,6 +201,27 @@ describe('fuzzed inputs: accepted into a sound plan, or the one input error nami
       {
         numRuns: RUNS
       }
+    )
+  })
+
+  it('ca-cert as people paste it: indented, CRLF, trailing spaces, base64 (wrapped or not) all read as the PEM', () => {
+    const paste = fc.record({
+      indent: fc.constantFrom('', '  ', '        ', '\t'),
+      lineEnd: fc.constantFrom('\n', '\r\n', '  \n', ' \r\n'),
+      encoding: fc.constantFrom('pem', 'base64 -w0', 'base64')
+    })
+    fc.assert(
+      fc.property(paste, ({ indent, lineEnd, encoding }) => {
+        const pem = pki.caCert
+          .split('\n')
+          .map(line => (line === '' ? line : indent + line))
+          .join(lineEnd)
+        const encoded = Buffer.from(pem).toString('base64')
+        const value =
+          encoding === 'pem' ? pem : encoding === 'base64 -w0' ? encoded : (encoded.match(/.{1,76}/g) ?? []).join('\n')
+        expect(readWith({ 'ca-cert': value }).config.caCert).toBe(normalizeCertificates(pki.caCert))
+      }),
+      { numRuns: 50 }
     )
   })
 

@@ -140,7 +140,7 @@ describe('bad input names the input, the line and the fix', () => {
     [
       { 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') },
       'ca-cert',
-      'base64-encoded PEM'
+      'the base64-decoded PEM text is not usable: certificate 1 of 1 does not parse'
     ],
     [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
     [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],

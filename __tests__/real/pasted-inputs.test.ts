@@ -99,5 +99,6 @@ describe('pasted inputs push as the plain ones do', () => {
     expect(toTls).toMatchObject({ status: 0 })
     await expectPushed({ host: tlsHost, tls: true, ca: pki.caCert }, 'sbr/comma', '1', toTls.marker)
     expect((await tearDown(job)).exitCode).toBe(0)
+    expect(containerExists(main.outputs.name)).toBe(false)
   })
 })

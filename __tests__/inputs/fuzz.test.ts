@@ -3,8 +3,11 @@ import fc from 'fast-check'
 import { isAbsolute, relative } from 'node:path'
 import { parse, stringify } from 'smol-toml'
 import { InputError } from '../../src/inputs/input-error.js'
+import { normalizeCertificates } from '../../src/inputs/pem.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
+import { parseRegistries } from '../../src/inputs/registries.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
 
 // Property tests over the list and text inputs: whatever a user writes, the action either accepts
 // it or fails with the one input error naming that input (and, for list inputs, a line that
@@ -36,6 +39,10 @@ const spaces = fc.constantFrom(' ', '  ', '\t')
 const registryLine = fc
   .tuple(host, fc.array(fc.tuple(spaces, optionPiece), { maxLength: 3 }))
   .map(([h, options]) => h + options.map(([space, option]) => space + option).join(''))
+/** Several registries on one line, separated by commas, with or without spaces around them. */
+const commaLine = fc
+  .tuple(fc.array(registryLine, { minLength: 2, maxLength: 3 }), fc.constantFrom(',', ', ', ' , ', ',,'))
+  .map(([entries, comma]) => entries.join(comma))
 const mirrorLine = fc.oneof(
   host,
   fc
@@ -113,7 +120,10 @@ function check(inputs: Record<string, string>): void {
   if (accepted) expectSoundPlan(inputs)
 }
 
+let pki: TestPki
+
 beforeAll(() => {
+  pki = makePki()
   // readInputs registers secrets with the runner (::add-mask:: lines): not this test's concern.
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true)
 })
@@ -126,6 +136,38 @@ describe('fuzzed inputs: accepted into a sound plan, or the one input error nami
   it('registries', () => {
     fc.assert(
       fc.property(lines(registryLine), registries => check({ registries })),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('registries with entries separated by commas', () => {
+    fc.assert(
+      fc.property(lines(fc.oneof(registryLine, commaLine)), registries => check({ registries })),
+      { numRuns: RUNS }
+    )
+  })
+
+  it('a comma list reads as the same registries as one entry per line, or fails as it does', () => {
+    const entry = fc
+      .tuple(
+        fc.constantFrom('registry.internal', 'REGISTRY.internal', '[::1]', 'bad_host', 'https://x'),
+        fc.constantFrom('', ':5000', ':0'),
+        fc.constantFrom('', ' http', ' insecure', ' http insecure', ' htp')
+      )
+      .map(parts => parts.join(''))
+    const readAs = (text: string): unknown => {
+      try {
+        return parseRegistries(text).map(({ host, transport }) => [host.text, transport])
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError)
+        // The entries are on other lines in the two forms: what is wrong must be the same.
+        return (error as InputError).problem.replace(/line \d+/g, 'line N')
+      }
+    }
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 4 }), entries =>
+        expect(readAs(entries.join(', '))).toEqual(readAs(entries.join('\n')))
+      ),
       { numRuns: RUNS }
     )
   })
@@ -159,6 +201,27 @@ describe('fuzzed inputs: accepted into a sound plan, or the one input error nami
       {
         numRuns: RUNS
       }
+    )
+  })
+
+  it('ca-cert as people paste it: indented, CRLF, trailing spaces, base64 (wrapped or not) all read as the PEM', () => {
+    const paste = fc.record({
+      indent: fc.constantFrom('', '  ', '        ', '\t'),
+      lineEnd: fc.constantFrom('\n', '\r\n', '  \n', ' \r\n'),
+      encoding: fc.constantFrom('pem', 'base64 -w0', 'base64')
+    })
+    fc.assert(
+      fc.property(paste, ({ indent, lineEnd, encoding }) => {
+        const pem = pki.caCert
+          .split('\n')
+          .map(line => (line === '' ? line : indent + line))
+          .join(lineEnd)
+        const encoded = Buffer.from(pem).toString('base64')
+        const value =
+          encoding === 'pem' ? pem : encoding === 'base64 -w0' ? encoded : (encoded.match(/.{1,76}/g) ?? []).join('\n')
+        expect(readWith({ 'ca-cert': value }).config.caCert).toBe(normalizeCertificates(pki.caCert))
+      }),
+      { numRuns: 50 }
     )
   })
 

@@ -104,6 +104,21 @@ describe('readInputs', () => {
     }
   })
 
+  it('reads the endpoint-* TLS inputs pasted as base64 or YAML-indented, as ca-cert and client-key are read', () => {
+    const indented = (pem: string): string => pem.replace(/^/gm, '    ')
+    withInputs({
+      driver: 'remote',
+      endpoint: 'tcp://buildkitd.internal:1234',
+      'endpoint-ca-cert': Buffer.from(pki.caCert).toString('base64'),
+      'endpoint-client-cert': indented(pki.clientCert),
+      'endpoint-client-key': Buffer.from(indented(pki.clientKey)).toString('base64')
+    })
+    const tls = readInputs().builder.endpointTls
+    expect(tls?.ca?.trim()).toBe(pki.caCert.trim())
+    expect(tls?.keypair).toEqual({ cert: pki.clientCert.trim() + '\n', key: pki.clientKey.trim() + '\n' })
+    expect(stdout).toContain('endpoint-client-key: decoded base64-encoded PEM')
+  })
+
   it("reads a registry's own ca= file", () => {
     withInputs({ registries: `reg.example.com ca=${otherPki.caCertPath}` })
     expect(readInputs().config.registries[0].ownCa).toContain('-----BEGIN CERTIFICATE-----')
@@ -140,7 +155,7 @@ describe('bad input names the input, the line and the fix', () => {
     [
       { 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') },
       'ca-cert',
-      'base64-encoded PEM'
+      'the base64-decoded PEM text is not usable: certificate 1 of 1 does not parse'
     ],
     [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
     [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],

@@ -77,6 +77,75 @@ describe('parseRegistries', () => {
   })
 })
 
+describe('parseRegistries: entries separated by commas as well as newlines', () => {
+  it('reads `a:5000 http, b:5443` as two registries on line 1, each entry named', () => {
+    expect(parseRegistries('a:5000 http, b:5443')).toEqual([
+      {
+        host: { text: 'a:5000', hostname: 'a', port: 5000 },
+        transport: 'http',
+        caPaths: [],
+        line: 1,
+        entry: "entry 1 ('a:5000 http')"
+      },
+      {
+        host: { text: 'b:5443', hostname: 'b', port: 5443 },
+        transport: 'tls',
+        caPaths: [],
+        line: 1,
+        entry: "entry 2 ('b:5443')"
+      }
+    ])
+  })
+
+  it('mixes commas and lines; skips empty entries; a comma inside a comment separates nothing', () => {
+    const text = ['# ours, all of them', 'a:5000 http,b:5001 insecure,', '', ', c ca=/etc/c.pem  # c, d'].join('\n')
+    expect(
+      parseRegistries(text).map(({ host, transport, caPaths, line }) => [host.text, transport, caPaths, line])
+    ).toEqual([
+      ['a:5000', 'http', [], 2],
+      ['b:5001', 'insecure', [], 2],
+      ['c', 'tls', ['/etc/c.pem'], 4]
+    ])
+  })
+
+  it('a line of one entry is as before: no entry named', () => {
+    expect(parseRegistries('a:5000 http,')[0]).not.toHaveProperty('entry')
+    expect(inputErrorOf(() => parseRegistries('a:5000 htp')).message).toMatch(/^Input 'registries', line 1: unknown/)
+  })
+
+  it.each([
+    ['a:5000 http, b:5443 htp', 1, "entry 2 ('b:5443 htp'): unknown option 'htp'", 'use `http` (plain HTTP)'],
+    ['ok\nhttps://a:5000, b', 2, "entry 1 ('https://a:5000'): 'https://a:5000' has a scheme", "write 'a:5000'"],
+    [
+      'a:5000, b:5443 http insecure',
+      1,
+      "entry 2 ('b:5443 http insecure'): `http` and `insecure` together",
+      'keep the one'
+    ],
+    [
+      'a:5000, A:5000 http',
+      1,
+      "entry 2 ('A:5000 http'): 'A:5000' is listed again (first on line 1)",
+      'keep one entry per registry'
+    ],
+    ['a:5000\nb, a:5000', 2, "entry 2 ('a:5000'): 'a:5000' is listed again (first on line 1)", 'keep one entry'],
+    ['a:5000, http', 1, "entry 2 ('http'): 'http' follows a comma", "not commas: 'a:5000 http'"],
+    ['a:5000 http,insecure', 1, "entry 2 ('insecure'): 'insecure' follows a comma", "'a:5000 http insecure'"],
+    ['a:5000, ca=/x.pem', 1, "entry 2 ('ca=/x.pem'): 'ca=/x.pem' follows a comma", "'a:5000 ca=/x.pem'"],
+    [
+      'a ca=/certs/x,y/ca.pem',
+      1,
+      "entry 2 ('y/ca.pem'): 'y/ca.pem' follows a comma after a `ca=` path",
+      'cannot hold one'
+    ]
+  ])('%j: the error names line %i and the entry', (text, line, problem, fix) => {
+    const error = inputErrorOf(() => parseRegistries(text))
+    expect(error.line).toBe(line)
+    expect(error.message).toContain(`Input 'registries', line ${line}, ${problem}`)
+    expect(error.message).toContain(fix)
+  })
+})
+
 describe('parseMirrors', () => {
   it('reads Docker Hub mirrors and UPSTREAM=MIRROR lists', () => {
     expect(parseMirrors('mirror.gcr.io\nghcr.io=m1:5000,m2.example.com/proxy/ghcr')).toEqual([

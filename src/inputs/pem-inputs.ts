@@ -1,37 +1,50 @@
 import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
 import type { Keypair } from '../model.js'
-import { InputError } from './input-error.js'
+import { InputError, inEntry } from './input-error.js'
 import { readInputFile } from './input-file.js'
-import { looksLikePem, normalizeCertificates, parseCertificates, parsePrivateKey } from './pem.js'
+import {
+  decodeBase64Pem,
+  looksLikeBase64,
+  looksLikePem,
+  normalizeCertificates,
+  normalizePrivateKey,
+  parseCertificates,
+  parsePrivateKey
+} from './pem.js'
 import type { RegistryLine } from './registries.js'
 
-// Inputs that hold PEM: text (usually a secret) or a path to a file. Here they
+// Inputs that hold PEM: text (usually a secret), base64 of that text, or a path to a file. Here they
 // are read, masked in the log, and checked, so a truncated secret or a key in
 // the wrong input fails the step with its input name rather than inside BuildKit.
 
 /**
- * Reads an input that holds PEM text or a path to a PEM file, masks it when
- * it is text (and a key always), and checks it. undefined when empty.
+ * Reads an input that holds PEM text, base64 of it, or a path to a PEM file; masks it when it is
+ * text (and a key always, in every form it takes here), and checks it. undefined when empty.
  */
 export function readPemInput(input: string, holds: 'certificates' | 'key'): string | undefined {
   const value = core.getInput(input)
   if (value === '') return undefined
-  const isText = looksLikePem(value)
-  if (isText) maskPem(value)
-  const pem = isText ? value : readPemPath(input, value)
-  // A key read from a file is masked too, in case a later step prints it.
-  if (!isText && holds === 'key') maskPem(pem)
+  const isText = looksLikePem(value) || decodeBase64Pem(value) !== undefined
+  // Text in an input is likely a secret; a key is one wherever it was read from, in case a later step prints it.
+  const isSecret = isText || holds === 'key'
+  const given = isText ? value : readPemPath(input, value)
+  const pem = decodeBase64Pem(given) ?? given
+  if (isSecret) maskPem(given, pem)
+  const decoded = pem !== given ? 'base64-decoded ' : ''
+  if (decoded) core.info(`${input}: decoded base64-encoded PEM${isText ? '' : ` from the file '${value}'`}`)
   try {
-    if (holds === 'certificates') return normalizeCertificates(pem)
-    parsePrivateKey(pem)
-    return pem.trim() + '\n'
+    const normalized = holds === 'certificates' ? normalizeCertificates(pem) : normalizePrivateKey(pem)
+    // Tidying can re-wrap the lines, and lines are what the runner masks.
+    if (isSecret) maskPem(normalized)
+    return normalized
   } catch (error) {
     const expected =
       holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})'
     throw new InputError(
       input,
-      `${isText ? 'the PEM text' : `the file '${value}'`} is not usable: ${(error as Error).message}`,
-      `pass ${expected} or a path to such a file`
+      `${isText ? `the ${decoded}PEM text` : `the file '${value}'${decoded ? ' (base64-decoded)' : ''}`} is not usable: ${(error as Error).message}`,
+      `pass ${expected}, base64 of it, or a path to such a file`
     )
   }
 }
@@ -66,50 +79,65 @@ export function readKeypairInputs(certInput: string, keyInput: string): Keypair 
 
 /** The CAs a `registries` line names with `ca=`, read and checked, as one PEM ('' for none). */
 export function readRegistryCas(registry: RegistryLine, input = 'registries'): string {
-  return registry.caPaths
-    .map(path => {
-      const text = readInputFile(
-        input,
-        path,
-        'pass the CA in `ca-cert` as PEM text (e.g. from a secret)',
-        registry.line
-      )
-      try {
-        return normalizeCertificates(text)
-      } catch (error) {
-        throw new InputError(
+  // On a line of several entries a path cut at a comma reads as a missing file: say why.
+  const commaHint = registry.entry === undefined ? '' : ' (a comma ends an entry, so a `ca=` path cannot hold one)'
+  return inEntry(registry.entry, () =>
+    registry.caPaths
+      .map(path => {
+        const given = readInputFile(
           input,
-          `ca=${path} is not a PEM certificate: ${(error as Error).message}`,
-          "point ca= at the PEM file of the CA that signed this registry's certificate",
+          path,
+          `pass the CA in \`ca-cert\` as PEM text (e.g. from a secret)${commaHint}`,
           registry.line
         )
-      }
-    })
-    .join('')
+        const text = decodeBase64Pem(given) ?? given
+        if (text !== given) core.info(`${input}, line ${registry.line}: decoded base64-encoded PEM from ca=${path}`)
+        try {
+          return normalizeCertificates(text)
+        } catch (error) {
+          throw new InputError(
+            input,
+            `ca=${path} is not a PEM certificate: ${(error as Error).message}`,
+            "point ca= at the PEM file of the CA that signed this registry's certificate",
+            registry.line
+          )
+        }
+      })
+      .join('')
+  )
 }
 
 function readPemPath(input: string, value: string): string {
+  // Base64 that is not of PEM (a PEM body without its BEGIN and END lines, DER) may be a secret:
+  // refused without showing it, unless a file of that name exists.
+  if (looksLikeBase64(value) && !value.startsWith('/') && !existsSync(value)) {
+    maskPem(value)
+    throw new InputError(
+      input,
+      'is base64, but not of PEM text (decoded, it has no "-----BEGIN" line), and no file of that name exists',
+      'pass the whole PEM text with its "-----BEGIN" and "-----END" lines, base64 of a whole PEM file (`base64 -w0 ca.pem`), or the path of a PEM file'
+    )
+  }
   if (value.includes('\n')) {
     throw new InputError(
       input,
       'is neither PEM text (no "-----BEGIN" line) nor a path to a file',
-      'pass the PEM text itself, starting with "-----BEGIN", or the path of a PEM file'
-    )
-  }
-  if (/^[A-Za-z0-9+/=]{40,}$/.test(value) && Buffer.from(value, 'base64').toString('latin1').includes('-----BEGIN ')) {
-    throw new InputError(
-      input,
-      'looks like base64-encoded PEM',
-      'store the PEM text itself in the secret, or decode it in an earlier step and pass the file path'
+      'pass the PEM text itself, starting with "-----BEGIN", base64 of it, or the path of a PEM file'
     )
   }
   return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)')
 }
 
-function maskPem(pem: string): void {
-  core.setSecret(pem)
-  // The runner masks a multi-line secret line by line only when each line is registered.
-  for (const line of pem.split(/\r?\n/)) {
-    if (line.trim() !== '' && !line.startsWith('-----')) core.setSecret(line.trim())
+/** Registers texts as secrets with the runner: each whole, and each line, once. */
+function maskPem(...texts: string[]): void {
+  const secrets = new Set<string>()
+  for (const text of texts) {
+    secrets.add(text)
+    // The runner masks a multi-line secret line by line only when each line is registered.
+    for (const line of text.split(/\r?\n|\r/)) {
+      const trimmed = line.trim()
+      if (trimmed !== '' && !trimmed.startsWith('-----')) secrets.add(trimmed)
+    }
   }
+  for (const secret of secrets) core.setSecret(secret)
 }

@@ -2,10 +2,58 @@ import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/
+/** Any PEM block, its markers anywhere on their lines: YAML indentation or folding moves them off the line starts. */
+const ANY_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+/** Shorter than any PEM worth decoding (the markers alone are 50 characters), and than most paths that happen to be base64 letters. */
+const MIN_BASE64_LENGTH = 40
 
 /** True when an input value is PEM text rather than a path to a file. */
 export function looksLikePem(value: string): boolean {
   return value.includes('-----BEGIN ')
+}
+
+/**
+ * The text of a value that is base64 of PEM text (a secret stored as `base64 -w0 ca.pem`, or wrapped
+ * as `base64` prints it); undefined for anything else. The decoded text is as secret as the value.
+ */
+export function decodeBase64Pem(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '')
+  if (!looksLikeBase64(compact)) return undefined
+  const text = Buffer.from(compact, 'base64').toString('utf8')
+  return looksLikePem(text) ? text : undefined
+}
+
+/** True when a value is long enough and made only of base64 letters (white space aside). */
+export function looksLikeBase64(value: string): boolean {
+  const compact = value.replace(/\s+/g, '')
+  return compact.length >= MIN_BASE64_LENGTH && BASE64.test(compact)
+}
+
+/**
+ * Every PEM block rewritten as OpenSSL and Go read PEM: markers at the line starts, base64 in lines of
+ * 64, no CR. So a PEM indented by a YAML block, folded onto one line, edited on Windows or with
+ * trailing spaces reads as the PEM it was; the text around the blocks is kept. A block whose body is
+ * not base64 is left as it is, for the parser to report.
+ */
+export function tidyPem(text: string): string {
+  return text.replace(ANY_BLOCK, (block, label: string, body: string) => {
+    const lines = body
+      .split(/\r?\n|\r/)
+      .map(line => line.trim())
+      .filter(line => line !== '')
+    // RFC 1421 headers (`Proc-Type: 4,ENCRYPTED` of an old encrypted key) come first, each with a colon.
+    const headerCount = lines.findIndex(line => !line.includes(':'))
+    const headers = lines.slice(0, headerCount === -1 ? lines.length : headerCount)
+    const data = lines.slice(headers.length).join('').replace(/\s+/g, '')
+    if (data !== '' && !BASE64.test(data)) return block
+    return [
+      `-----BEGIN ${label}-----`,
+      ...(headers.length > 0 ? [...headers, ''] : []),
+      ...(data.match(/.{1,64}/g) ?? []),
+      `-----END ${label}-----`
+    ].join('\n')
+  })
 }
 
 /**
@@ -14,7 +62,7 @@ export function looksLikePem(value: string): boolean {
  * Throws a plain Error saying what is wrong; callers add the input name.
  */
 export function parseCertificates(pem: string): X509Certificate[] {
-  const blocks = pem.match(CERTIFICATE_BLOCK) ?? []
+  const blocks = tidyPem(pem).match(CERTIFICATE_BLOCK) ?? []
   if (blocks.length === 0) {
     throw new Error(
       looksLikePem(pem)
@@ -42,12 +90,24 @@ export function normalizeCertificates(pem: string): string {
 
 /** Parses an unencrypted private key; BuildKit cannot ask for a passphrase. */
 export function parsePrivateKey(pem: string): KeyObject {
-  const block = PRIVATE_KEY_BLOCK.exec(pem)
-  if (!block) throw new Error('it is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" block)')
-  if (block[1] === 'ENCRYPTED PRIVATE KEY') throw new Error('it is encrypted, and BuildKit cannot take a passphrase')
+  const block = privateKeyBlock(pem)
   try {
-    return createPrivateKey(block[0])
+    return createPrivateKey(block)
   } catch (error) {
     throw new Error(`it does not parse (${(error as Error).message})`)
   }
+}
+
+/** The private key block alone, tidied and checked, as it is written out for BuildKit. */
+export function normalizePrivateKey(pem: string): string {
+  parsePrivateKey(pem)
+  return `${privateKeyBlock(pem)}\n`
+}
+
+function privateKeyBlock(pem: string): string {
+  const block = PRIVATE_KEY_BLOCK.exec(tidyPem(pem))
+  if (!block) throw new Error('it is not a PEM private key (no "-----BEGIN PRIVATE KEY-----" block)')
+  if (block[1] === 'ENCRYPTED PRIVATE KEY' || /^Proc-Type: *4, *ENCRYPTED/m.test(block[0]))
+    throw new Error('it is encrypted, and BuildKit cannot take a passphrase')
+  return block[0]
 }

@@ -1,9 +1,9 @@
 import type { HostAddress, Transport } from '../model.js'
 import { parseHost } from './hosts.js'
-import { InputError } from './input-error.js'
+import { InputError, inEntry } from './input-error.js'
 import { firstLineTracker, meaningfulLines } from './lines.js'
 
-/** One line of the `registries` input. */
+/** One entry of the `registries` input: a line, or one of the comma-separated entries on a line. */
 export interface RegistryLine {
   host: HostAddress
   transport: Transport
@@ -11,6 +11,8 @@ export interface RegistryLine {
   caPaths: string[]
   /** 1-based line in the input, for error messages. */
   line: number
+  /** Which entry of its line, for error messages; only on a line that holds several. */
+  entry?: string
 }
 
 /** One mirror: a registry host, with the path prefix BuildKit allows (e.g. Harbor's proxy projects). */
@@ -37,22 +39,61 @@ const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verificat
 const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/
 const DOCKER_HUB: HostAddress = { text: 'docker.io', hostname: 'docker.io' }
 
+/**
+ * The `registries` entries: one per line, or several on a line separated by commas, as docker/*
+ * actions read list inputs (`a:5000 http, b:5443`). So a `ca=` path cannot hold a comma.
+ */
 export function parseRegistries(text: string, input = 'registries'): RegistryLine[] {
   const firstLineOf = firstLineTracker()
-  return meaningfulLines(text).map(({ text: lineText, line }) => {
-    const [hostText, ...options] = lineText.split(/\s+/)
-    const host = parseHost(hostText, input, line)
-    const earlier = firstLineOf(host.text, line)
-    if (earlier !== undefined) {
-      throw new InputError(
-        input,
-        `'${host.text}' is listed again (first on line ${earlier})`,
-        'keep one line per registry, with all its options on it',
-        line
-      )
-    }
-    return { host, line, ...parseRegistryOptions(options, host.text, input, line) }
+  return meaningfulLines(text).flatMap(({ text: lineText, line }) => {
+    // Empty entries (`a,,b`, a trailing comma) are skipped, as docker/* actions skip them.
+    const entries = lineText
+      .split(',')
+      .map(entry => entry.trim())
+      .filter(entry => entry !== '')
+    return entries.map((entryText, index) => {
+      const entry = entries.length > 1 ? `entry ${index + 1} ('${entryText}')` : undefined
+      return inEntry(entry, () => {
+        const [hostText, ...options] = entryText.split(/\s+/)
+        if (index > 0) checkEntryStart(hostText, entries[index - 1], input, line)
+        const host = parseHost(hostText, input, line)
+        const earlier = firstLineOf(host.text, line)
+        if (earlier !== undefined) {
+          throw new InputError(
+            input,
+            `'${host.text}' is listed again (first on line ${earlier})`,
+            'keep one entry per registry, with all its options on it',
+            line
+          )
+        }
+        const parsed = { host, line, ...parseRegistryOptions(options, host.text, input, line) }
+        return entry === undefined ? parsed : { ...parsed, entry }
+      })
+    })
   })
+}
+
+/**
+ * What follows a comma starts a new registry, so `a:5000, http` names a registry `http`, and
+ * `a ca=/certs/x,y/ca.pem` one called `y/ca.pem`: say what was meant.
+ */
+function checkEntryStart(hostText: string, previous: string, input: string, line: number): void {
+  if (/^(http|https|insecure|tls|ca(=.*)?)$/i.test(hostText)) {
+    throw new InputError(
+      input,
+      `'${hostText}' follows a comma, so it reads as a registry of its own`,
+      `write the options after their registry with spaces, not commas: '${previous} ${hostText}'`,
+      line
+    )
+  }
+  if (hostText.includes('/') && /(^|\s)ca=\S+$/.test(previous)) {
+    throw new InputError(
+      input,
+      `'${hostText}' follows a comma after a \`ca=\` path: the comma ended the path`,
+      'a comma separates registries, so a `ca=` path cannot hold one: move or rename the file, or pass the CA in `ca-cert`',
+      line
+    )
+  }
 }
 
 function parseRegistryOptions(

@@ -1,7 +1,7 @@
 // Types for scripts/github-runner.mjs, which the tests share with `npm run local` and `npm run bench`.
 export interface Job {
   root: string
-  /** What starts the steps: the node, and main's and post's entries. */
+  /** What starts the steps: the node, and main's and post's entries (copies of them for a job with a user). */
   action: { node: string; main: string; post: string }
   runnerTemp: string
   env: NodeJS.ProcessEnv

@@ -7,7 +7,17 @@
 // `runs.using` names (node24), as GitHub's runners start them. Used by the
 // real-binary tests, `npm run local` and `npm run bench`.
 import { spawn } from 'node:child_process'
-import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chownSync,
+  copyFileSync,
+  cpSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, isAbsolute, join } from 'node:path'
@@ -92,14 +102,15 @@ export function readCommandFile(path) {
 /**
  * One job's runner environment: its own RUNNER_TEMP and command files.
  * @param {NodeJS.ProcessEnv} [env] extra variables for both steps (e.g. DOCKER_CONFIG)
- * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become theirs)
+ * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become
+ *   theirs, and its steps run copies of the action and the step node that the user can read)
  */
 export function newJob(env = {}, user) {
   const root = mkdtempSync(join(tmpdir(), 'sbr-job-'))
   if (user) chownSync(root, user.uid, user.gid)
   const job = {
     root,
-    action: { node: STEP_NODE, main: BUNDLE, post: POST_BUNDLE },
+    action: user ? installForUser(root) : { node: STEP_NODE, main: BUNDLE, post: POST_BUNDLE },
     runnerTemp: join(root, 'temp'),
     env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env },
     /** Directories steps added through GITHUB_PATH, the newest first (as the runner prepends them). */
@@ -109,6 +120,27 @@ export function newJob(env = {}, user) {
     user
   }
   return job
+}
+
+/**
+ * A runner user that is not root reads the action from the runner's _actions directory and runs the
+ * node of the runner's install, both theirs to read, never from this clone, which may sit in a
+ * directory only root can enter (a clone under a 0700 home: `Cannot find module …/dist/index.js`).
+ * So such a job's steps run a copy of dist/ and a hard link to (across file systems, a copy of)
+ * the step node, in the job's directory.
+ */
+function installForUser(root) {
+  const dist = join(root, '_actions', 'setup-buildkit-registry', 'dist')
+  cpSync(dirname(BUNDLE), dist, { recursive: true })
+  const node = join(root, 'externals', 'node', 'bin', 'node')
+  mkdirSync(dirname(node), { recursive: true })
+  const source = realpathSync(STEP_NODE)
+  try {
+    linkSync(source, node)
+  } catch {
+    copyFileSync(source, node)
+  }
+  return { node, main: join(dist, 'index.js'), post: join(dist, 'post', 'index.js') }
 }
 
 /**

@@ -137,8 +137,8 @@ answers() { timeout 10 "$CLI" -H "unix://$SOCKET" info >/dev/null 2>&1; }
 # cmd_check NAME: 0 when the buildx that `docker buildx` runs, for the caller, is NAME's (the file
 # `start` copies to $SYSTEM_BUILDX); otherwise 1, with the file in effect and the fix.
 # Which file the CLI runs is the CLI's own answer (`docker info`'s client plugins, which needs no
-# daemon), not a guess: docker/cli's cli-plugins/manager/manager.go (getPluginDirs, the same in
-# 20.10 and 28.5) searches the config file's cliPluginsExtraDirs, then the config directory's
+# daemon), not a guess: docker/cli's cli-plugins/manager/manager.go (getPluginDirs, the same at
+# tags v20.10.24 and v28.5.0) searches the config file's cliPluginsExtraDirs, then the config directory's
 # cli-plugins (DOCKER_CONFIG, else ~/.docker), then manager_unix.go's defaultSystemPluginDirs,
 # /usr/local/lib/docker/cli-plugins first; the first docker-buildx found runs.
 cmd_check() {
@@ -169,6 +169,7 @@ cmd_start() {
   if [ -n "$pid" ]; then
     if [ "$(cut -d' ' -f1-2 "$STATE" 2>/dev/null)" = "$NAME $pid" ] && answers; then
       log "$NAME already runs (pid $pid)"
+      cmd_check "$NAME" || exit 3
       return 0
     fi
     die "a dockerd already runs (pid $pid, $(tr '\0' ' ' <"/proc/$pid/cmdline")); one engine at a time on $SOCKET: stop it first (.ci/engine.sh stop)"

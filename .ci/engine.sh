@@ -13,7 +13,13 @@
 #   .ci/engine.sh stop         stop the dockerd on the default socket, whichever it is, and wait
 #                              until it and its containerd are gone; puts bookworm's buildx back
 #   .ci/engine.sh env NAME     print the `export PATH=...` that puts NAME's docker CLI first
+#   .ci/engine.sh check NAME   exit 1, naming the file and the fix, unless `docker buildx` (NAME's
+#                              CLI, as the caller: its DOCKER_CONFIG or ~/.docker) runs NAME's buildx;
+#                              needs no running engine
 #   .ci/engine.sh status       which engine runs (exit 1 if none)
+#
+# `start` exits 3 when the engine is up but `docker buildx` runs another buildx than NAME's (the
+# check above): the engine is left running, and tests run now would test the wrong buildx.
 #
 # Which docker CLI and buildx:
 #   The tests run `docker` from PATH, as root and as throwaway users with DOCKER_CONFIG set to
@@ -26,6 +32,8 @@
 #   directories, /usr/local/lib/docker/cli-plugins first (docker/cli has no environment variable
 #   for more). `start` copies NAME's buildx there; `stop` puts bookworm's back, the machine's
 #   default, which tests that read that file as "the real buildx" expect to find.
+#   A docker-buildx in ~/.docker/cli-plugins (or DOCKER_CONFIG's) comes first and shadows it:
+#   `start` and `check` fail then, naming that file.
 #
 # Environment:
 #   DOCKERD_FLAGS         extra dockerd flags (default none). Not `--bridge none`: a dockerd
@@ -126,6 +134,34 @@ set_plugin() {
 
 answers() { timeout 10 "$CLI" -H "unix://$SOCKET" info >/dev/null 2>&1; }
 
+# cmd_check NAME: 0 when the buildx that `docker buildx` runs, for the caller, is NAME's (the file
+# `start` copies to $SYSTEM_BUILDX); otherwise 1, with the file in effect and the fix.
+# Which file the CLI runs is the CLI's own answer (`docker info`'s client plugins, which needs no
+# daemon), not a guess: docker/cli's cli-plugins/manager/manager.go (getPluginDirs, the same at
+# tags v20.10.24 and v28.5.0) searches the config file's cliPluginsExtraDirs, then the config directory's
+# cli-plugins (DOCKER_CONFIG, else ~/.docker), then manager_unix.go's defaultSystemPluginDirs,
+# /usr/local/lib/docker/cli-plugins first; the first docker-buildx found runs.
+cmd_check() {
+  engine_vars "$1"
+  local found want have config_dir
+  want="$("$BUILDX" version | awk '{print $2}')"
+  found="$(timeout 20 "$CLI" info --format \
+    '{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Path}}{{end}}{{end}}' 2>/dev/null || true)"
+  if [ -n "$found" ] && cmp -s "$found" "$BUILDX"; then
+    log "$NAME: docker buildx runs $NAME's buildx $want ($found)"
+    return 0
+  fi
+  config_dir="${DOCKER_CONFIG:-${HOME:-~}/.docker}"
+  # What the tests would see: `docker buildx version` through the CLI, as they run it.
+  have="$("$CLI" buildx version 2>/dev/null | awk '{print $2}' || true)"
+  if [ -n "$found" ] && [ "$found" != "$SYSTEM_BUILDX" ] && [ -e "$SYSTEM_BUILDX" ]; then
+    log "$NAME: docker buildx runs $found (buildx ${have:-?}), not $NAME's buildx $want: that file comes before $SYSTEM_BUILDX, where this script puts the engine's, in the docker CLI's plugin search (the config's cliPluginsExtraDirs, then $config_dir/cli-plugins, then the system directories). Fix: move it away (mv '$found' '$found.off'), then run again"
+  else
+    log "$NAME: docker buildx runs ${found:-no plugin} (buildx ${have:-none}), not $NAME's buildx $want ($BUILDX): .ci/engine.sh start $NAME copies it to $SYSTEM_BUILDX"
+  fi
+  return 1
+}
+
 cmd_start() {
   engine_vars "$1"
   local pid
@@ -133,6 +169,7 @@ cmd_start() {
   if [ -n "$pid" ]; then
     if [ "$(cut -d' ' -f1-2 "$STATE" 2>/dev/null)" = "$NAME $pid" ] && answers; then
       log "$NAME already runs (pid $pid)"
+      cmd_check "$NAME" || exit 3
       return 0
     fi
     die "a dockerd already runs (pid $pid, $(tr '\0' ' ' <"/proc/$pid/cmdline")); one engine at a time on $SOCKET: stop it first (.ci/engine.sh stop)"
@@ -172,6 +209,10 @@ cmd_start() {
     sleep 0.2
   done
   set_plugin "$BUILDX"   # again: nothing may have swapped it meanwhile
+  if ! cmd_check "$NAME"; then
+    log "$NAME is up (pid $pid), but docker buildx is not its buildx (above): fix that before running tests"
+    exit 3
+  fi
   log "$NAME is up: pid $pid, dockerd $("$CLI" version --format '{{.Server.Version}}'), containerd $("$CLI" version --format '{{range .Server.Components}}{{if eq .Name "containerd"}}{{.Version}}{{end}}{{end}}'), CLI $("$CLI" version --format '{{.Client.Version}}'), buildx $("$CLI" buildx version | awk '{print $2}')"
 }
 
@@ -245,11 +286,13 @@ cmd_status() {
   fi
 }
 
-[ "$(id -u)" -eq 0 ] || [ "${1:-}" = env ] || die "must run as root"
+# env and check only read: any user may run them (check then answers for that user).
+case "${1:-}" in env | check) ;; *) [ "$(id -u)" -eq 0 ] || die "must run as root" ;; esac
 case "${1:-}" in
   start)  [ $# -eq 2 ] || die "usage: $0 start bookworm|unstable"; cmd_start "$2" ;;
   stop)   cmd_stop ;;
   env)    [ $# -eq 2 ] || die "usage: $0 env bookworm|unstable"; cmd_env "$2" ;;
+  check)  [ $# -eq 2 ] || die "usage: $0 check bookworm|unstable"; cmd_check "$2" ;;
   status) cmd_status ;;
-  *) die "usage: $0 start NAME | stop | env NAME | status   (NAME: bookworm or unstable)" ;;
+  *) die "usage: $0 start NAME | stop | env NAME | check NAME | status   (NAME: bookworm or unstable)" ;;
 esac

@@ -19,7 +19,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } fro
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BUNDLE, newJob, runMain, runPost, startJobWorker } from './github-runner.mjs'
+import { BUNDLE, newJob, runMain, runPost, startJobWorker, STEP_NODE } from './github-runner.mjs'
 
 // Every temporary directory of the run (the jobs' too: newJob uses tmpdir()) under one, removed at the end.
 const benchDir = mkdtempSync(join(tmpdir(), 'sbr-bench-'))
@@ -34,11 +34,11 @@ const env = { ...process.env, DOCKER_CONFIG: dockerConfig }
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
-/** `node -e 0` with `nodeEnv`, the median of 11 starts. */
+/** `node -e 0` with `nodeEnv`, the median of 11 starts, of the node that starts the steps. */
 function nodeStart(nodeEnv) {
   const times = Array.from({ length: 11 }, () => {
     const started = performance.now()
-    spawnSync(process.execPath, ['-e', '0'], { env: nodeEnv })
+    spawnSync(STEP_NODE, ['-e', '0'], { env: nodeEnv })
     return performance.now() - started
   })
   return median(times)
@@ -48,9 +48,10 @@ function nodeStart(nodeEnv) {
 // GitHub's hosted runners do not set it: the steps run without it, as there, and the cost is printed.
 const extraCaCerts = process.env.NODE_EXTRA_CA_CERTS
 delete process.env.NODE_EXTRA_CA_CERTS
+const stepNodeVersion = spawnSync(STEP_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()
 const nodeStartLine = extraCaCerts
-  ? `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms; ${nodeStart({ ...process.env, NODE_EXTRA_CA_CERTS: extraCaCerts }).toFixed(0)} ms with this machine's NODE_EXTRA_CA_CERTS, which the steps above ran without (GitHub's hosted runners do not set it)`
-  : `node start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms`
+  ? `node ${stepNodeVersion} start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms; ${nodeStart({ ...process.env, NODE_EXTRA_CA_CERTS: extraCaCerts }).toFixed(0)} ms with this machine's NODE_EXTRA_CA_CERTS, which the steps above ran without (GitHub's hosted runners do not set it)`
+  : `node ${stepNodeVersion} start (node -e 0): ${nodeStart(process.env).toFixed(0)} ms`
 const timed = (command, args, extraEnv = {}) => {
   const started = performance.now()
   const result = spawnSync(command, args, { env: { ...env, ...extraEnv }, stdio: 'pipe' })

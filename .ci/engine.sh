@@ -36,6 +36,9 @@
 #   `start` and `check` fail then, naming that file.
 #
 # Environment:
+# Every engine listens on the default socket and on tcp://$ENGINE_TLS_ADDRESS with --tlsverify
+# (.ci/engines.env), its certificates made at the first start.
+#
 #   DOCKERD_FLAGS         extra dockerd flags (default none). Not `--bridge none`: a dockerd
 #                         started so deletes an existing docker0 bridge.
 #   DOCKERD_LOG           dockerd's log (default /tmp/dockerd-NAME.log)
@@ -162,6 +165,33 @@ cmd_check() {
   return 1
 }
 
+# make_tls: a CA, a server certificate for $ENGINE_TLS_ADDRESS's address and localhost, and a client
+# certificate in $ENGINE_TLS_DIR/client (ca.pem, cert.pem, key.pem: the names DOCKER_CERT_PATH wants).
+# Made once; kept while the machine runs (tmpfs).
+make_tls() {
+  [ -f "$ENGINE_TLS_DIR/client/key.pem" ] && return 0
+  local dir="$ENGINE_TLS_DIR" ip="${ENGINE_TLS_ADDRESS%:*}" tmp
+  tmp="$(mktemp -d "$STATE_DIR/.tls.XXXXXX")"
+  mkdir -p "$tmp/client"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+    -subj '/CN=sbr engine CA' -keyout "$tmp/ca-key.pem" -out "$tmp/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=sbr engine' \
+    -keyout "$tmp/server-key.pem" -out "$tmp/server.csr" 2>/dev/null
+  openssl x509 -req -in "$tmp/server.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca-key.pem" -CAcreateserial -days 3650 \
+    -extfile <(printf 'subjectAltName=IP:%s,DNS:localhost\nextendedKeyUsage=serverAuth\n' "$ip") \
+    -out "$tmp/server-cert.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj '/CN=sbr engine client' \
+    -keyout "$tmp/client/key.pem" -out "$tmp/client.csr" 2>/dev/null
+  openssl x509 -req -in "$tmp/client.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca-key.pem" -CAcreateserial -days 3650 \
+    -extfile <(printf 'extendedKeyUsage=clientAuth\n') -out "$tmp/client/cert.pem" 2>/dev/null
+  cp "$tmp/ca.pem" "$tmp/client/ca.pem"
+  rm -f "$tmp"/*.csr "$tmp"/*.srl "$tmp/ca-key.pem"
+  chmod 0600 "$tmp/server-key.pem" "$tmp/client/key.pem"
+  rm -rf "$dir"
+  mv "$tmp" "$dir"
+  log "TLS listener material in $dir (client: $dir/client)"
+}
+
 cmd_start() {
   engine_vars "$1"
   local pid
@@ -184,8 +214,13 @@ cmd_start() {
   ln -sfn "$CLI" "$CLI_BIN/docker"
 
   local logfile="${DOCKERD_LOG:-/tmp/dockerd-$NAME.log}"
+  make_tls
+  # The default socket, and TCP with TLS (client certificates required) as a dind sidecar listens:
+  # --tlsverify applies to the TCP listener only.
   local flags=(--data-root "$DATA_ROOT" --exec-root "$EXEC_ROOT" --pidfile "$PIDFILE"
-    --userland-proxy-path "$PROXY" --init-path "$INIT")
+    --userland-proxy-path "$PROXY" --init-path "$INIT"
+    -H "unix://$SOCKET" -H "tcp://$ENGINE_TLS_ADDRESS" --tlsverify
+    --tlscacert "$ENGINE_TLS_DIR/ca.pem" --tlscert "$ENGINE_TLS_DIR/server-cert.pem" --tlskey "$ENGINE_TLS_DIR/server-key.pem")
   # shellcheck disable=SC2206  # DOCKERD_FLAGS is a list of words
   flags+=($DOCKERD_FLAGS)
   log "starting $NAME: $DOCKERD ${flags[*]} (log: $logfile)"

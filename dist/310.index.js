@@ -54,7 +54,7 @@ var state = __webpack_require__(6062);
 
 /**
  * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
- * - the `docker build` alias first, and the builder before its name's lease is released;
+ * - the `docker build` alias first; the builder, then the context it ran on, then its name's lease;
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
@@ -70,6 +70,14 @@ const UNDO = {
         // undoBuilder warns itself: it knows what is left and how to remove it.
         failure: builder => `Could not remove builder ${builder.name}`,
         run: builder => undoBuilder(builder)
+    },
+    tempContext: {
+        failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,
+        run: async (name) => {
+            const { removeContext } = await __webpack_require__.e(/* import() */ 54).then(__webpack_require__.bind(__webpack_require__, 6054));
+            if (await removeContext(name))
+                core/* info */.pq(`Removed the Docker context ${name}, which the builder ran on.`);
+        }
     },
     lease: {
         failure: lease => `Could not release the builder name ${lease.holder.builder}`,

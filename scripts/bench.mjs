@@ -14,11 +14,16 @@
 // BUILDKIT_IMAGE: the BuildKit image to boot (default moby/buildkit:buildx-stable-1;
 // machines without a registry load one, e.g. local/buildkit:v0.20.2).
 // BENCH_RUNS: rounds (default 15).
+// SETUP_BUILDX_ACTION_DIR: a checkout of docker/setup-buildx-action (it commits its bundle,
+// dist/index.cjs); when set, its main and post steps run as a side of their own, through the same
+// runner emulator, with the same image, config, flags and network, and every input default of its
+// action.yml (as a runner passes them). Not part of this repository: clone it yourself.
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import yaml from 'js-yaml'
 import { BUNDLE, newJob, runMain, runPost, startJobWorker, STEP_NODE } from './github-runner.mjs'
 
 // Every temporary directory of the run (the jobs' too: newJob uses tmpdir()) under one, removed at the end.
@@ -176,6 +181,38 @@ function bareRound(round, withInspect) {
   return { main, post: timed('docker', ['buildx', 'rm', name]) }
 }
 
+const theirDir = process.env.SETUP_BUILDX_ACTION_DIR
+
+/** docker/setup-buildx-action's inputs: its action.yml defaults, then the same work as ours. */
+function theirInputs() {
+  const action = yaml.load(readFileSync(join(theirDir, 'action.yml'), 'utf8'))
+  const defaults = Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [name, String(input.default)])
+  )
+  return {
+    ...defaults,
+    'driver-opts': `image=${IMAGE}\nnetwork=host`,
+    'buildkitd-config': join(configDir, 'buildkitd.toml'),
+    'buildkitd-flags': FLAGS
+  }
+}
+
+/** One job of docker/setup-buildx-action: main then post (it tells them apart by its saved state). */
+async function theirRound() {
+  const job = newJob({ DOCKER_CONFIG: dockerConfig })
+  const bundle = join(theirDir, 'dist', 'index.cjs')
+  job.action = { ...job.action, main: bundle, post: bundle }
+  await startJobWorker(job)
+  const inputs = theirInputs()
+  const main = await runMain(job, inputs, { withoutId: true })
+  if (main.exitCode !== 0) throw new Error(main.log)
+  const post = await runPost(job, main.state, inputs)
+  if (post.exitCode !== 0) throw new Error(post.log)
+  return { main: main.ms, post: post.ms }
+}
+
 // One warm-up round each (image and page caches), not counted.
 {
   const name = `sbr-bench-bare-${process.pid}-warmup`
@@ -189,6 +226,7 @@ function bareRound(round, withInspect) {
   timed('docker', ['buildx', 'rm', name])
   await actionRound(true)
   await actionRound(false)
+  if (theirDir) await theirRound()
 }
 const sides = {
   noId: { label: 'action, step without `id:`', rounds: [], run: () => actionRound(false) },
@@ -197,7 +235,8 @@ const sides = {
   bareInspect: { label: 'bare buildx + inspect', rounds: [], run: round => bareRound(round, true) }
 }
 // Each round runs the four in another order (rotating), so that no side always runs after the same one.
-const order = [sides.noId, sides.withId, sides.bare, sides.bareInspect]
+if (theirDir) sides.theirs = { label: 'docker/setup-buildx-action', rounds: [], run: () => theirRound() }
+const order = [sides.noId, sides.withId, sides.bare, sides.bareInspect, ...(theirDir ? [sides.theirs] : [])]
 for (let round = 0; round < RUNS; round++) {
   for (let i = 0; i < order.length; i++) {
     const side = order[(round + i) % order.length]
@@ -223,7 +262,9 @@ for (const [what, of] of parts) {
     // With an id, main also does what bare buildx does with the inspect: the ratio to both.
     `${ms(sides.withId, of)} (${ratio(sides.withId, sides.bare, of)}x; ${ratio(sides.withId, sides.bareInspect, of)}x of bare + inspect)`,
     ms(sides.bare, of),
-    ms(sides.bareInspect, of)
+    ms(sides.bareInspect, of),
+    // Theirs, and ours (a step without an `id:`) as a share of theirs.
+    ...(theirDir ? [`${ms(sides.theirs, of)} (ours: ${ratio(sides.noId, sides.theirs, of)}x)`] : [])
   ]
   console.log(`| ${what} | ${cells.join(' | ')} |`)
 }

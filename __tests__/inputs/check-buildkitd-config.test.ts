@@ -333,6 +333,33 @@ describe('unknown tables and keys: warnings naming the nearest known key', () =>
   })
 })
 
+describe('with the socket a docker-container builder is reached through', () => {
+  const SOCKET = 'unix:///run/buildkit/buildkitd.sock'
+  const checked = (text: string): ConfigCheck =>
+    checkBuildkitdConfig(parse(text, { integersAsBigInt: true }), { builderSocket: SOCKET })
+
+  it.each([
+    ['[grpc]\naddress = "tcp://0.0.0.0:1234"', 'is a string'],
+    ['[grpc]\naddress = [ "tcp://0.0.0.0:1234" ]', 'lists no unix socket']
+  ])('%j: the fix keeps the socket first', (text, problem) => {
+    const { errors } = checked(text)
+    expect(errors).toHaveLength(1)
+    expect(errors[0].problem).toContain(problem)
+    expect(errors[0].fix).toMatch(
+      /^write address = \[ "unix:\/\/\/run\/buildkit\/buildkitd\.sock", "tcp:\/\/0\.0\.0\.0:1234" \]/
+    )
+  })
+
+  it.each([
+    `[grpc]\naddress = [ "${SOCKET}", "tcp://0.0.0.0:1234" ]`,
+    // A rootless image's socket.
+    '[grpc]\naddress = [ "unix:///run/user/1000/buildkit/buildkitd.sock" ]',
+    '[grpc]\ndebugAddress = "0.0.0.0:6060"'
+  ])('%j boots', text => {
+    expect(checked(text).errors).toEqual([])
+  })
+})
+
 describe('nearest and editDistance', () => {
   it.each([
     ['registy', 'registry', 1],

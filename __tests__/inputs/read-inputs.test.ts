@@ -240,8 +240,23 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
     const error = inputError({ 'buildkitd-config-inline': COMPOSE })
     expect(error.input).toBe('buildkitd-config-inline')
     expect(error.line).toBe(5)
+    // The fix keeps the unix socket buildx's docker-container driver reaches buildkitd through.
     expect(error.message).toBe(
-      'Input \'buildkitd-config-inline\', line 5: grpc.address is a string ("tcp://0.0.0.0:1234"), where BuildKit v0.20.2 wants a list of strings. Fix: write address = [ "tcp://0.0.0.0:1234" ]'
+      'Input \'buildkitd-config-inline\', line 5: grpc.address is a string ("tcp://0.0.0.0:1234"), where BuildKit v0.20.2 wants a list of strings. Fix: write address = [ "unix:///run/buildkit/buildkitd.sock", "tcp://0.0.0.0:1234" ] (the socket buildx reaches the builder through, then yours), or remove [grpc]: buildx needs no TCP listener in its container'
+    )
+  })
+
+  it("for the remote driver, whose buildkitd is the user's own, the fix is the list alone", () => {
+    const error = inputError({ 'buildkitd-config-inline': COMPOSE, driver: 'remote', endpoint: 'tcp://buildkitd:1234' })
+    expect(error.fix).toBe('write address = [ "tcp://0.0.0.0:1234" ]')
+  })
+
+  it('a list without the unix socket: the docker-container builder would never boot', () => {
+    const error = inputError({ 'buildkitd-config-inline': '[grpc]\naddress = [ "tcp://0.0.0.0:1234" ]\n' })
+    expect(error.line).toBe(2)
+    expect(error.problem).toMatch(/lists no unix socket: .* the builder never boots/)
+    expect(error.fix).toMatch(
+      /^write address = \[ "unix:\/\/\/run\/buildkit\/buildkitd\.sock", "tcp:\/\/0\.0\.0\.0:1234" \]/
     )
   })
 
@@ -283,7 +298,12 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
     const DIR = '/runner/temp/setup-buildkit-registry-test'
 
     it('fails the plan naming the line, and ca-cert and ca= as the way here', () => {
-      withInputs({ 'buildkitd-config-inline': COMPOSE.replace('"tcp://0.0.0.0:1234"', '[ "tcp://0.0.0.0:1234" ]') })
+      withInputs({
+        'buildkitd-config-inline': COMPOSE.replace(
+          '"tcp://0.0.0.0:1234"',
+          '[ "unix:///run/buildkit/buildkitd.sock", "tcp://0.0.0.0:1234" ]'
+        )
+      })
       const inputs = readInputs()
       const error = inputErrorOf(() => buildPlan(inputs, DIR))
       expect(error.input).toBe('buildkitd-config-inline')

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { statSync } from 'node:fs'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
+import { DOCKER_CONTAINER_SOCKET } from './buildkitd-schema.js'
 import { checkBuildkitdConfig, show, type Finding, type RunnerFile } from './check-buildkitd-config.js'
 import { InputError } from './input-error.js'
 import { readInputFile } from './input-file.js'
@@ -27,7 +28,7 @@ export interface MissingFile {
 }
 
 /** The buildkitd.toml to start from: a file, inline text, or none. */
-export function readBaseConfig(): BaseConfig | undefined {
+export function readBaseConfig(driver: string): BaseConfig | undefined {
   // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
   const pathInput =
     core.getInput('buildkitd-config') === '' && core.getInput('config') !== '' ? 'config' : 'buildkitd-config'
@@ -46,17 +47,22 @@ export function readBaseConfig(): BaseConfig | undefined {
   }
   if (path !== '') {
     const text = readInputFile(pathInput, path, 'give the TOML text in `buildkitd-config-inline`')
-    return readConfigText(pathInput, text, path)
+    return readConfigText(pathInput, text, driver, path)
   }
-  if (inline.trim() !== '') return readConfigText(inlineInput, inline)
+  if (inline.trim() !== '') return readConfigText(inlineInput, inline, driver)
   return undefined
 }
 
-/** Parses the config and checks it against BuildKit's schema; `file`: the path it was read from. */
-function readConfigText(input: BaseConfigInput, text: string, file?: string): BaseConfig {
+/**
+ * Parses the config and checks it against BuildKit's schema (for `driver`'s builder); `file`: the
+ * path it was read from.
+ */
+function readConfigText(input: BaseConfigInput, text: string, driver: string, file?: string): BaseConfig {
   const table = parseBaseConfig(input, text)
   // Parsed again with integers as bigint, so the check tells 4 from 4.0 as BuildKit does.
-  const check = checkBuildkitdConfig(parseToml(text, { integersAsBigInt: true }))
+  const check = checkBuildkitdConfig(parseToml(text, { integersAsBigInt: true }), {
+    builderSocket: driver === 'docker-container' ? DOCKER_CONTAINER_SOCKET : undefined
+  })
   const lineOf = keyLines(text)
   const located = (finding: Finding): { line?: number; problem: string; fix: string } => ({
     line: lineOf(finding.path),

@@ -157,6 +157,16 @@ export const BUILDKITD_SCHEMA: Schema = {
   system: { table: { platformsCacheMaxAge: { type: 'duration' } } }
 }
 
+/**
+ * The address buildx's docker-container driver reaches buildkitd at: it runs `buildctl` in the
+ * container, which dials BuildKit's default (appdefaults.Address). A `grpc.address` list without a
+ * unix socket replaces that default, and the builder never boots: on this machine's buildx 0.13.1
+ * and BuildKit v0.20.2, `failed to list workers: … dial unix /run/buildkit/buildkitd.sock: connect:
+ * no such file or directory` after 30 s. (A rootless image listens on another unix socket, so
+ * any unix:// entry is taken as the one buildx dials.)
+ */
+export const DOCKER_CONTAINER_SOCKET = 'unix:///run/buildkit/buildkitd.sock'
+
 /** Top-level keys of BuildKit releases after BUILDKIT_SCHEMA_VERSION, and the release that added each. */
 export const NEWER_KEYS: Readonly<Record<string, string>> = {
   provenanceEnvDir: 'v0.25.0',

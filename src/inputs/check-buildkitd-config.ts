@@ -35,6 +35,14 @@ export interface ConfigCheck {
   files: RunnerFile[]
 }
 
+export interface CheckOptions {
+  /**
+   * The unix socket buildx dials inside the builder (DOCKER_CONTAINER_SOCKET for the
+   * docker-container driver): `grpc.address` must keep a unix socket, or the builder never boots.
+   */
+  builderSocket?: string
+}
+
 const V = BUILDKIT_SCHEMA_VERSION
 
 /**
@@ -42,10 +50,34 @@ const V = BUILDKIT_SCHEMA_VERSION
  * must come from smol-toml's parse with `integersAsBigInt: true`, so that integers (bigint) and
  * floats (number) are told apart as go-toml tells them apart.
  */
-export function checkBuildkitdConfig(table: TomlTable): ConfigCheck {
+export function checkBuildkitdConfig(table: TomlTable, options: CheckOptions = {}): ConfigCheck {
   const check: ConfigCheck = { errors: [], warnings: [], files: [] }
   checkTable(table, BUILDKITD_SCHEMA, [], check)
+  if (options.builderSocket) checkBuilderSocket(table, options.builderSocket, check)
   return check
+}
+
+/** A listen list the builder's buildx can still reach: one with a unix socket, or the default. */
+function checkBuilderSocket(table: TomlTable, socket: string, check: ConfigCheck): void {
+  const grpc = table.grpc
+  if (!isTable(grpc) || grpc.address === undefined) return
+  const path = ['grpc', 'address']
+  const { address } = grpc
+  const listed = Array.isArray(address) ? address : [address]
+  if (!listed.every(entry => typeof entry === 'string')) return
+  const wanted = [socket, ...(listed as string[]).filter(entry => entry !== socket)]
+  const fix = `write ${assign('address', wanted)} (the socket buildx reaches the builder through, then yours), or remove [grpc]: buildx needs no TCP listener in its container`
+  const typeError = check.errors.find(error => show(error.path) === 'grpc.address')
+  if (typeError) {
+    typeError.fix = fix
+    return
+  }
+  if (listed.some(entry => (entry as string).startsWith('unix://'))) return
+  check.errors.push({
+    path,
+    problem: `grpc.address lists no unix socket: buildkitd then stops listening on ${socket}, where buildx's docker-container driver reaches it, and the builder never boots`,
+    fix
+  })
 }
 
 function checkTable(table: TomlTable, schema: Schema, path: KeyPath, check: ConfigCheck): void {

@@ -312,6 +312,13 @@ describe('unknown tables and keys: warnings naming the nearest known key', () =>
     )
   })
 
+  it('a key of an array of tables is placed under its [[…]] header', () => {
+    const [warning] = check('[[worker.oci.gcpolicy]]\nkeep = "1h"').warnings
+    expect(warning.problem).toBe(
+      'BuildKit v0.20.2 has no key worker.oci.gcpolicy[0].keep in [[worker.oci.gcpolicy]]: it does nothing'
+    )
+  })
+
   it('says which BuildKit added a newer top-level key', () => {
     const [warning] = check('provenanceEnvDir = "/etc/buildkit/provenance.d"').warnings
     expect(warning.problem).toMatch(/BuildKit v0\.25\.0 added it/)

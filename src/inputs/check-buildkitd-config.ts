@@ -361,7 +361,14 @@ function checkDiskSpace(value: TomlPrimitive, path: KeyPath, check: ConfigCheck)
 function unknownKey(path: KeyPath, known: string[], table: boolean): Finding {
   const key = String(path.at(-1))
   const what = table ? 'table' : 'key'
-  const where = path.length === 1 ? 'at the top level' : `in [${show(path.slice(0, -1))}]`
+  const parent = path.slice(0, -1)
+  // An entry of an array of tables is where its `[[…]]` header is.
+  const where =
+    parent.length === 0
+      ? 'at the top level'
+      : typeof parent.at(-1) === 'number'
+        ? `in [[${show(parent.slice(0, -1))}]]`
+        : `in [${show(parent)}]`
   if (path.length === 1 && Object.hasOwn(NEWER_KEYS, key)) {
     return {
       path,

@@ -344,6 +344,15 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
       expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).line).toBe(2)
     })
 
+    it('a directory, or a relative path that is not there, says so', () => {
+      withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${scratch}", "certs/ca.pem"]\n` })
+      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(`'${scratch}', which is not a file`)
+      withInputs({ 'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["certs/ca.pem"]\n' })
+      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(
+        `which does not exist on the runner (buildx reads it there and copies it into the builder; relative paths start at ${process.cwd()})`
+      )
+    })
+
     it('a file that is there passes', () => {
       withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${pki.caCertPath}"]\n` })
       expect(buildPlan(readInputs(), DIR).toml).toContain(pki.caCertPath)

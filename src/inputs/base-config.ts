@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { statSync } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { DOCKER_CONTAINER_SOCKET } from './buildkitd-schema.js'
 import { checkBuildkitdConfig, show, type Finding, type RunnerFile } from './check-buildkitd-config.js'
@@ -64,11 +65,8 @@ function readConfigText(input: BaseConfigInput, text: string, driver: string, fi
     builderSocket: driver === 'docker-container' ? DOCKER_CONTAINER_SOCKET : undefined
   })
   const lineOf = keyLines(text)
-  const located = (finding: Finding): { line?: number; problem: string; fix: string } => ({
-    line: lineOf(finding.path),
-    problem: file === undefined ? finding.problem : `${file}: ${finding.problem}`,
-    fix: finding.fix
-  })
+  const inFile = file === undefined ? '' : `${file}: `
+  const located = (finding: Finding): Finding & { line?: number } => ({ ...finding, line: lineOf(finding.path) })
 
   const errors = check.errors.map(located).sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
   if (errors.length > 0) {
@@ -77,11 +75,11 @@ function readConfigText(input: BaseConfigInput, text: string, driver: string, fi
       more.length === 0
         ? ''
         : ` (and ${more.length} more: ${more.map(error => `line ${error.line ?? '?'}: ${error.problem}`).join('; ')})`
-    throw new InputError(input, first.problem + others, first.fix, first.line)
+    throw new InputError(input, inFile + first.problem + others, first.fix, first.line)
   }
   for (const warning of check.warnings.map(located)) {
     const where = warning.line === undefined ? `Input '${input}'` : `Input '${input}', line ${warning.line}`
-    core.warning(`${where}: ${warning.problem}. Fix: ${warning.fix}`)
+    core.warning(`${where}: ${inFile}${warning.problem}. Fix: ${warning.fix}`)
   }
   const missingFiles = check.files.flatMap(found => {
     const missing = missingFile(input, found, lineOf(found.path))
@@ -94,8 +92,11 @@ function readConfigText(input: BaseConfigInput, text: string, driver: string, fi
 function missingFile(input: BaseConfigInput, found: RunnerFile, line: number | undefined): MissingFile | undefined {
   let why: string
   try {
-    if (statSync(found.file).isFile()) return undefined
-    why = 'is not a file'
+    if (!statSync(found.file).isFile()) why = 'is not a file'
+    else {
+      accessSync(found.file, constants.R_OK)
+      return undefined
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     why = code === 'ENOENT' ? 'does not exist on the runner' : `cannot be read on the runner (${code})`
@@ -106,7 +107,8 @@ function missingFile(input: BaseConfigInput, found: RunnerFile, line: number | u
     found.kind === 'ca'
       ? `give the CA certificate (PEM) in \`ca-cert\` (every registry) or as \`ca=<file>\` on the \`registries\` line of ${found.registry}, and remove this \`ca\``
       : `give the client certificate and key in \`client-cert\` and \`client-key\`, and remove this \`keypair\``
-  const problem = `${show(found.path)} names '${found.file}', which ${why} (buildx reads it there and copies it into the builder; relative paths start at ${process.cwd()})`
+  const relative = isAbsolute(found.file) ? '' : `; relative paths start at ${process.cwd()}`
+  const problem = `${show(found.path)} names '${found.file}', which ${why} (buildx reads it there and copies it into the builder${relative})`
   return { key, error: new InputError(input, problem, fix, line) }
 }
 

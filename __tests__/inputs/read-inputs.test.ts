@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { InputError } from '../../src/inputs/input-error.js'
 import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../../src/inputs/read-inputs.js'
+import { buildPlan } from '../../src/plan/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 
@@ -136,7 +137,8 @@ describe('readInputs', () => {
     withInputs({ 'buildkitd-config-inline': '[worker.oci]\ngc = false\n' })
     expect(readInputs().config.baseConfig).toEqual({
       table: { worker: { oci: { gc: false } } },
-      input: 'buildkitd-config-inline'
+      input: 'buildkitd-config-inline',
+      missingFiles: []
     })
   })
 
@@ -218,5 +220,151 @@ describe('bad input names the input, the line and the fix', () => {
     expect(inputError({ 'buildkitd-config': path, 'buildkitd-config-inline': 'debug = false' }).message).toContain(
       'keep one of them'
     )
+  })
+})
+
+describe('buildkitd-config checked against BuildKit v0.20.2, before anything is made', () => {
+  // The docker-compose setup the issue moved into the action, as a new user pastes it.
+  const COMPOSE = [
+    '# from docker-compose',
+    'debug = true',
+    '',
+    '[grpc]',
+    '  address = "tcp://0.0.0.0:1234"',
+    '',
+    '[registry."reg:5000"]',
+    '  ca = ["/certs/registry.crt"]'
+  ].join('\n')
+
+  it('a string where BuildKit wants a list: the input, the line and the rendered fix', () => {
+    const error = inputError({ 'buildkitd-config-inline': COMPOSE })
+    expect(error.input).toBe('buildkitd-config-inline')
+    expect(error.line).toBe(5)
+    // The fix keeps the unix socket buildx's docker-container driver reaches buildkitd through.
+    expect(error.message).toBe(
+      'Input \'buildkitd-config-inline\', line 5: grpc.address is a string ("tcp://0.0.0.0:1234"), where BuildKit v0.20.2 wants a list of strings. Fix: write address = [ "unix:///run/buildkit/buildkitd.sock", "tcp://0.0.0.0:1234" ] (the socket buildx reaches the builder through, then yours), or remove [grpc]: buildx needs no TCP listener in its container'
+    )
+  })
+
+  it("for the remote driver, whose buildkitd is the user's own, the fix is the list alone", () => {
+    const error = inputError({ 'buildkitd-config-inline': COMPOSE, driver: 'remote', endpoint: 'tcp://buildkitd:1234' })
+    expect(error.fix).toBe('write address = [ "tcp://0.0.0.0:1234" ]')
+  })
+
+  it('a list without the unix socket: the docker-container builder would never boot', () => {
+    const error = inputError({ 'buildkitd-config-inline': '[grpc]\naddress = [ "tcp://0.0.0.0:1234" ]\n' })
+    expect(error.line).toBe(2)
+    expect(error.problem).toMatch(/lists no unix socket: .* the builder never boots/)
+    expect(error.fix).toMatch(
+      /^write address = \[ "unix:\/\/\/run\/buildkit\/buildkitd\.sock", "tcp:\/\/0\.0\.0\.0:1234" \]/
+    )
+  })
+
+  it('in a file: the line of the file, which the message names', () => {
+    const path = join(scratch, 'compose-buildkitd.toml')
+    writeFileSync(path, COMPOSE)
+    const error = inputError({ 'buildkitd-config': path })
+    expect(error.input).toBe('buildkitd-config')
+    expect(error.line).toBe(5)
+    expect(error.message).toContain(`line 5: ${path}: grpc.address is a string`)
+  })
+
+  it('every error at once: the first in full, the others by line', () => {
+    const error = inputError({
+      'buildkitd-config-inline': '[worker.oci]\ngc = "maybe"\n\n[grpc]\naddress = "tcp://0.0.0.0:1234"\n'
+    })
+    expect(error.line).toBe(2)
+    expect(error.problem).toMatch(
+      /^worker\.oci\.gc is a string \("maybe"\).* \(and 1 more: line 5: grpc\.address is a string/
+    )
+    expect(error.fix).toBe('write gc = true or gc = false')
+  })
+
+  it('a typo is a warning naming the input, the line and the known key; the config is still read', () => {
+    withInputs({
+      'buildkitd-config-inline':
+        'debug = true\n[registy."reg:5000"]\nhttp = true\n[worker.oci]\ninsecure-entitlments = []\n'
+    })
+    expect(readInputs().config.baseConfig?.table).toHaveProperty('registy')
+    expect(stdout).toContain(
+      "::warning::Input 'buildkitd-config-inline', line 2: BuildKit v0.20.2 has no table registy at the top level: it does nothing. Fix: did you mean registry?"
+    )
+    expect(stdout).toContain(
+      "::warning::Input 'buildkitd-config-inline', line 5: BuildKit v0.20.2 has no key worker.oci.insecure-entitlments in [worker.oci]: it does nothing."
+    )
+  })
+
+  describe('a CA or keypair file that is not on the runner', () => {
+    const DIR = '/runner/temp/setup-buildkit-registry-test'
+
+    it('fails the plan naming the line, and ca-cert and ca= as the way here', () => {
+      withInputs({
+        'buildkitd-config-inline': COMPOSE.replace(
+          '"tcp://0.0.0.0:1234"',
+          '[ "unix:///run/buildkit/buildkitd.sock", "tcp://0.0.0.0:1234" ]'
+        )
+      })
+      const inputs = readInputs()
+      const error = inputErrorOf(() => buildPlan(inputs, DIR))
+      expect(error.input).toBe('buildkitd-config-inline')
+      expect(error.line).toBe(8)
+      expect(error.problem).toMatch(
+        /^registry\."reg:5000"\.ca names '\/certs\/registry\.crt', which does not exist on the runner/
+      )
+      expect(error.fix).toBe(
+        'give the CA certificate (PEM) in `ca-cert` (every registry) or as `ca=<file>` on the `registries` line of reg:5000, and remove this `ca`'
+      )
+    })
+
+    it('a keypair: client-cert and client-key', () => {
+      withInputs({
+        'buildkitd-config-inline': `[[registry."reg:5000".keypair]]\nkey = "${pki.clientKeyPath}"\ncert = "/certs/client.crt"\n`
+      })
+      const error = inputErrorOf(() => buildPlan(readInputs(), DIR))
+      expect(error.line).toBe(3)
+      expect(error.problem).toContain("keypair[0].cert names '/certs/client.crt', which does not exist")
+      expect(error.fix).toContain('`client-cert` and `client-key`')
+    })
+
+    it('is no error when the inputs replace that ca (then the file is never read)', () => {
+      withInputs({
+        'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["/certs/registry.crt"]\n',
+        registries: 'reg:5000',
+        'ca-cert': pki.caCert
+      })
+      const plan = buildPlan(readInputs(), DIR)
+      expect(plan.overridden).toEqual(['registry."reg:5000".ca'])
+    })
+
+    it('is an error when the inputs keep it (a plain-HTTP line writes no ca)', () => {
+      withInputs({
+        'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["/certs/registry.crt"]\n',
+        registries: 'reg:5000 http'
+      })
+      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).line).toBe(2)
+    })
+
+    it('a directory, or a relative path that is not there, says so', () => {
+      withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${scratch}", "certs/ca.pem"]\n` })
+      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(`'${scratch}', which is not a file`)
+      withInputs({ 'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["certs/ca.pem"]\n' })
+      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(
+        `which does not exist on the runner (buildx reads it there and copies it into the builder; relative paths start at ${process.cwd()})`
+      )
+    })
+
+    it('a file that is there passes', () => {
+      withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${pki.caCertPath}"]\n` })
+      expect(buildPlan(readInputs(), DIR).toml).toContain(pki.caCertPath)
+    })
+
+    it('is not checked for the remote driver, whose buildkitd reads its own disk', () => {
+      withInputs({
+        'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["/certs/registry.crt"]\n',
+        driver: 'remote',
+        endpoint: 'tcp://buildkitd:1234'
+      })
+      expect(buildPlan(readInputs(), DIR).toml).toContain('/certs/registry.crt')
+    })
   })
 })

@@ -108,7 +108,7 @@ export function readInputs(): Inputs {
     clientKeypair: readKeypairInputs('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
-    baseConfig: readBaseConfig()
+    baseConfig: readBaseConfig(driver)
   }
   const builder: BuilderInputs = {
     name: readName(driver),

@@ -16,7 +16,7 @@ import {
   type TokenTrust,
   type Transport
 } from '../model.js'
-import { mergeConfig, toToml } from './buildkitd-toml.js'
+import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
@@ -136,6 +136,7 @@ export function buildPlan(
   if (Object.keys(sections).length > 0) generated.registry = sections
 
   const merged = mergeConfig(config.baseConfig?.table, generated)
+  refuseMissingFiles(config, inputs.builder.driver, merged.overridden)
   const toml = toToml(merged.table)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE })
 
@@ -196,6 +197,18 @@ export function buildPlan(
 function contextForTlsEndpoint(builder: BuilderInputs, facts: PlanFacts, jobId: string): string | undefined {
   if (!facts.defaultContextTls || builder.driver !== 'docker-container' || builder.endpoint !== '') return undefined
   return jobId
+}
+
+/**
+ * The base config's CA and keypair files that are not on the runner, where buildx reads them:
+ * an InputError, unless the inputs replace the key that names them (then the file is never read).
+ * The docker driver takes no config, and a remote driver's buildkitd reads its own disk.
+ */
+function refuseMissingFiles(config: ConfigInputs, driver: string, overridden: string[]): void {
+  if (driver === 'docker' || driver === 'remote') return
+  for (const missing of config.baseConfig?.missingFiles ?? []) {
+    if (!overridden.includes(dottedKey(missing.key))) throw missing.error
+  }
 }
 
 /**

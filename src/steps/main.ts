@@ -73,7 +73,7 @@ export async function runMain(): Promise<void> {
         undo.add({ builder: record })
         // The create's process starts within this call; both settle before going on (the job
         // directory must outlive a create that still reads it), the create's failure first.
-        const creating = createReplacingLeftover(plan.createArgs, plan.appendArgs, builder.name, builder.replace, {
+        const creating = createReplacingLeftover(plan.createArgs, plan.appendArgs, record, builder.replace, {
           onStart: createPid => undo.add({ builder: { ...record, createPid } }),
           notOurs: () => undo.add({ builder: undefined })
         })

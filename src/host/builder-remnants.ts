@@ -17,6 +17,8 @@ export interface BuilderToRemove {
   driver?: string
   /** `keep-state`: the BuildKit state volume stays, as `buildx rm --keep-state` keeps it. */
   keepState?: boolean
+  /** `endpoint`: the daemon of the first node, for when buildx's record of it is gone. */
+  endpoint?: string
 }
 
 /** One node of a builder as buildx stored it (store.Node: `Name`, `Endpoint`). */
@@ -52,14 +54,15 @@ export function parseStoredInstance(text: string): StoredInstance | undefined {
 
 /**
  * The nodes whose BuildKit containers are the builder's: those buildx stored, and always the first
- * node buildx names by itself (NAME0, lower-cased as buildx names it), which is all there is to go
- * by once buildx's record is gone or unreadable. Those without an endpoint run on the daemon the
- * Docker CLI talks to now.
+ * node buildx names by itself (NAME0, lower-cased as buildx names it) on the `endpoint` the inputs
+ * gave, which is all there is to go by once buildx's record is gone (buildx drops it even when it
+ * could not stop the nodes) or unreadable. Those without an endpoint run on the daemon the Docker
+ * CLI talks to now.
  */
-export function builderNodes(name: string, stored: StoredInstance | undefined): StoredNode[] {
+export function builderNodes(name: string, stored: StoredInstance | undefined, endpoint?: string): StoredNode[] {
   const nodes = [...(stored?.nodes ?? [])]
   const first = `${name.toLowerCase()}0`
-  if (!nodes.some(node => node.name === first)) nodes.push({ name: first })
+  if (!nodes.some(node => node.name === first)) nodes.push({ name: first, endpoint: endpoint || undefined })
   return nodes
 }
 
@@ -151,7 +154,7 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
 
   // The containers first: a volume in use by one cannot go.
   if ((stored?.driver ?? builder.driver) === 'docker-container') {
-    for (const node of builderNodes(builder.name, stored)) {
+    for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
       const container = `buildx_buildkit_${node.name}`
       const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
       if (!builder.keepState)

@@ -67,6 +67,7 @@ export async function runMain(): Promise<void> {
         const record = {
           name: builder.name,
           driver: builder.driver,
+          endpoint: builder.endpoint || undefined,
           removeInPost: builder.cleanup,
           keepState: builder.keepState
         }

@@ -144,7 +144,8 @@ interface Leftover {
  * one line of what it removed; warns of what it could not, with the command that removes it.
  */
 export async function removeBuilderRemnants(builder: BuilderToRemove, failure: unknown): Promise<void> {
-  const reason = failure instanceof Error ? failure.message : String(failure)
+  // buildx's first line is the cause; the next only says that it failed.
+  const reason = sentence((failure instanceof Error ? failure.message : String(failure)).trim().split('\n')[0])
   const storeDir = buildxStoreDir(process.env)
   const stored = await readText(join(storeDir, 'instances', builder.name.toLowerCase())).then(text =>
     text === undefined ? undefined : parseStoredInstance(text)
@@ -162,8 +163,9 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
       for (const object of objects) {
         const args = [...dockerTarget(node.endpoint), ...object.args]
         const result = await tryCommand('docker', args)
-        if (result.exitCode === 0) removed.push(`${object.kind} ${object.name}`)
-        else if (!/no such (container|volume)/i.test(result.stderr))
+        // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
+        if (result.exitCode === 0 && result.stdout.trim() !== '') removed.push(`${object.kind} ${object.name}`)
+        else if (result.exitCode !== 0 && !/no such (container|volume)/i.test(result.stderr))
           left.push({
             what: `${object.kind} ${object.name}`,
             why: lastLine(result.stderr),
@@ -188,7 +190,7 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   if (cleanup.current !== undefined) {
     try {
       await writeAtomically(join(storeDir, 'current'), cleanup.current)
-      storeRemoved.push('current (no builder is current now)')
+      storeRemoved.push('current (reset: it named the builder)')
     } catch (error) {
       left.push({
         what: `${join(storeDir, 'current')} naming it`,
@@ -197,19 +199,24 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
       })
     }
   }
-  if (storeRemoved.length > 0) removed.push(`buildx's record of it in ${storeDir} (${storeRemoved.join(', ')})`)
+  if (storeRemoved.length > 0) removed.push(`${storeRemoved.join(', ')} in buildx's store ${storeDir}`)
 
-  const done = removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing of it was left'
   if (left.length === 0) {
-    runner.info(
-      `buildx could not remove builder ${builder.name} (${reason}): ${done}${removed.length > 0 ? ' instead' : ''}.`
-    )
+    const done = removed.length > 0 ? `removed ${removed.join(', ')} instead` : 'nothing of it was left'
+    runner.info(`buildx could not remove builder ${builder.name} (${reason}): ${done}.`)
     return
   }
+  // One daemon that does not answer is one reason, said once.
+  const whys = new Set(left.map(leftover => leftover.why))
+  const still =
+    whys.size === 1
+      ? `${left.map(leftover => leftover.what).join(', ')} (${[...whys][0]})`
+      : left.map(leftover => `${leftover.what} (${leftover.why})`).join(', ')
+  const commands = left.map(leftover => leftover.how).join(' && ')
   runner.warning(
-    `Could not remove builder ${builder.name}: ${reason}. ${capitalize(done)}; still there: ` +
-      left.map(leftover => `${leftover.what} (${leftover.why})`).join(', ') +
-      `. Once the cause is fixed, remove ${left.length === 1 ? 'it' : 'them'} with \`${left.map(leftover => leftover.how).join(' && ')}\`.`
+    `Could not remove builder ${builder.name}: ${reason}${/[?!]$/.test(reason) ? '' : '.'} ` +
+      (removed.length > 0 ? `Removed ${removed.join(', ')}; still there: ` : 'Still there: ') +
+      `${still}. Once the cause is fixed, remove ${left.length === 1 ? 'it' : 'them'} with \`${commands}\`.`
   )
 }
 
@@ -275,9 +282,10 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').pop() || 'no error output'
+  return sentence(text.trim().split('\n').pop() || 'no error output')
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1)
+/** Without its final full stop, to sit inside a sentence of ours (docker's "Is the docker daemon running?" keeps its mark). */
+function sentence(text: string): string {
+  return text.replace(/\.$/, '')
 }

@@ -1,4 +1,10 @@
-import { builderNodes, dockerTarget, parseStoredInstance, storeCleanup } from '../../src/host/builder-remnants.js'
+import {
+  builderNodes,
+  deleteDeploymentsCommand,
+  dockerTarget,
+  parseStoredInstance,
+  storeCleanup
+} from '../../src/host/builder-remnants.js'
 
 // buildx 0.13.1's `instances/blrepro1` after `buildx create --name blrepro1 --driver docker-container
 // --config bad.toml --bootstrap` failed on `[grpc] address = "tcp://0.0.0.0:1234"` (the builder it
@@ -57,6 +63,27 @@ describe('builderNodes', () => {
       { name: 'ci-builder0', endpoint: 'unix:///run/other.sock' }
     ])
     expect(builderNodes('ci', undefined, '')).toEqual([{ name: 'ci0', endpoint: undefined }])
+  })
+})
+
+describe('deleteDeploymentsCommand', () => {
+  it('one deployment per stored node, in its namespace', () => {
+    const stored = parseStoredInstance(
+      JSON.stringify({
+        Driver: 'kubernetes',
+        Nodes: [
+          { Name: 'buildkit-1f0e-a', DriverOpts: { namespace: 'buildkit' } },
+          { Name: 'buildkit-2c4d-b', DriverOpts: null }
+        ]
+      })
+    )
+    expect(deleteDeploymentsCommand(stored)).toBe(
+      'kubectl delete deployment buildkit-1f0e-a --namespace buildkit && kubectl delete deployment buildkit-2c4d-b'
+    )
+  })
+
+  it('without buildx’s record the name is unknown (buildx draws it at random): the command says which to look for', () => {
+    expect(deleteDeploymentsCommand(undefined)).toMatch(/^kubectl delete deployment buildkit-… /)
   })
 })
 

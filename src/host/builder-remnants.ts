@@ -26,6 +26,8 @@ export interface StoredNode {
   name: string
   /** The Docker endpoint (a URL such as unix:///var/run/docker.sock, or a context name) its container runs on. */
   endpoint?: string
+  /** kubernetes driver: the namespace of its deployment (driver option `namespace`). */
+  namespace?: string
 }
 
 /** What can be read of buildx's record of a builder (store.NodeGroup, `instances/NAME`). */
@@ -45,9 +47,16 @@ export function parseStoredInstance(text: string): StoredInstance | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined
   const { Driver, Nodes } = parsed as { Driver?: unknown; Nodes?: unknown }
   const nodes = (Array.isArray(Nodes) ? (Nodes as unknown[]) : []).flatMap(node => {
-    const { Name, Endpoint } = (node ?? {}) as { Name?: unknown; Endpoint?: unknown }
+    const { Name, Endpoint, DriverOpts } = (node ?? {}) as { Name?: unknown; Endpoint?: unknown; DriverOpts?: unknown }
     if (typeof Name !== 'string' || !isStoreName(Name)) return []
-    return [{ name: Name, endpoint: typeof Endpoint === 'string' && Endpoint !== '' ? Endpoint : undefined }]
+    const namespace = (DriverOpts as { namespace?: unknown } | null | undefined)?.namespace
+    return [
+      {
+        name: Name,
+        endpoint: typeof Endpoint === 'string' && Endpoint !== '' ? Endpoint : undefined,
+        ...(typeof namespace === 'string' && isStoreName(namespace) ? { namespace } : {})
+      }
+    ]
   })
   return { driver: typeof Driver === 'string' ? Driver : undefined, nodes }
 }
@@ -64,6 +73,18 @@ export function builderNodes(name: string, stored: StoredInstance | undefined, e
   const first = `${name.toLowerCase()}0`
   if (!nodes.some(node => node.name === first)) nodes.push({ name: first, endpoint: endpoint || undefined })
   return nodes
+}
+
+/**
+ * The command that deletes a kubernetes builder's BuildKit deployments (one per node, named after
+ * it), which buildx could not delete. buildx names a node at random (buildkit-UUID-…): once its
+ * record is gone, only the cluster can say which deployment it was.
+ */
+export function deleteDeploymentsCommand(stored: StoredInstance | undefined): string {
+  if (!stored || stored.nodes.length === 0) return 'kubectl delete deployment buildkit-… (the one buildx made for it)'
+  return stored.nodes
+    .map(node => `kubectl delete deployment ${node.name}${node.namespace ? ` --namespace ${node.namespace}` : ''}`)
+    .join(' && ')
 }
 
 /** The `docker` options that reach a node's daemon: a URL is a host, anything else a context's name. */
@@ -174,6 +195,14 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
       }
     }
   }
+
+  // The kubernetes driver's BuildKit runs in the cluster, which the action does not reach itself.
+  if ((stored?.driver ?? builder.driver) === 'kubernetes')
+    left.push({
+      what: 'its BuildKit deployment in the cluster, if any',
+      why: 'buildx could not delete it',
+      how: deleteDeploymentsCommand(stored)
+    })
 
   const cleanup = storeCleanup(builder.name, await readSnapshot(storeDir, builder.name))
   const storeRemoved: string[] = []

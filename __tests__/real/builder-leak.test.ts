@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { docker, dockerOk, requireDocker } from './docker.js'
@@ -31,15 +32,14 @@ function uniqueName(prefix: string): string {
 }
 
 /** Whether `docker buildx ls` lists a builder of that name (it lists one it cannot load, with its error). */
-function listedByBuildx(job: TestJob, name: string): boolean {
-  const ls = docker(job.dockerConfig, ['buildx', 'ls'])
+function listedByBuildx(job: TestJob, name: string, env: NodeJS.ProcessEnv = {}): boolean {
+  const ls = docker(job.dockerConfig, ['buildx', 'ls'], env)
   expect(ls.stderr).not.toMatch(/^ERROR/m)
   return ls.stdout.split('\n').some(line => line.split(/\s+/)[0].replace(/\*$/, '') === name.toLowerCase())
 }
 
-/** The files of buildx's store (DOCKER_CONFIG/buildx) named for the builder or naming it (`current`, `defaults/`). */
-function storeEntriesOf(job: TestJob, name: string): string[] {
-  const store = join(job.dockerConfig, 'buildx')
+/** The files of buildx's store (DOCKER_CONFIG/buildx, or BUILDX_CONFIG) named for the builder or naming it (`current`, `defaults/`). */
+function storeEntriesOf(job: TestJob, name: string, store = join(job.dockerConfig, 'buildx')): string[] {
   if (!existsSync(store)) return []
   const lower = name.toLowerCase()
   return readdirSync(store, { recursive: true, encoding: 'utf8' }).filter(entry => {
@@ -110,6 +110,22 @@ describe('no builder left on the runner', () => {
     } finally {
       other.remove()
     }
+  })
+
+  it('the same with BUILDX_CONFIG: buildx’s store there is left with nothing of the builder', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'sbr-buildx-config-'))
+    const job = newTestJob({ BUILDX_CONFIG: store })
+    const name = uniqueName('sbr-refused')
+    const main = await setUp(job, { ...inputs, name, 'buildkitd-config-inline': REFUSED_CONFIG })
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toContain(`Creating builder ${name}`)
+    // buildx kept its store there, not beside the Docker client config.
+    expect(existsSync(join(job.dockerConfig, 'buildx', 'instances'))).toBe(false)
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(listedByBuildx(job, name, { BUILDX_CONFIG: store })).toBe(false)
+    expect(storeEntriesOf(job, name, store)).toEqual([])
+    expect(containerExists(name)).toBe(false)
+    expect(volumeExists(name)).toBe(false)
   })
 
   it('post cannot `buildx rm` the booted builder: its container, state volume and buildx record go all the same, and only they', async () => {

@@ -171,11 +171,12 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   const stored = await readText(join(storeDir, 'instances', builder.name.toLowerCase())).then(text =>
     text === undefined ? undefined : parseStoredInstance(text)
   )
+  const driver = stored?.driver ?? builder.driver
   const removed: string[] = []
   const left: Leftover[] = []
 
   // The containers first: a volume in use by one cannot go.
-  if ((stored?.driver ?? builder.driver) === 'docker-container') {
+  if (driver === 'docker-container') {
     for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
       const container = `buildx_buildkit_${node.name}`
       const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
@@ -197,7 +198,7 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   }
 
   // The kubernetes driver's BuildKit runs in the cluster, which the action does not reach itself.
-  if ((stored?.driver ?? builder.driver) === 'kubernetes')
+  if (driver === 'kubernetes')
     left.push({
       what: 'its BuildKit deployment in the cluster, if any',
       why: 'buildx could not delete it',

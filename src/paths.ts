@@ -14,6 +14,14 @@ export function dockerConfigFile(env: NodeJS.ProcessEnv): string {
   return join(dockerConfigDir(env), 'config.json')
 }
 
+/**
+ * buildx's own store (its builders, `current`, `defaults`, `activity`, `refs`): BUILDX_CONFIG,
+ * else `buildx` beside the Docker client config (buildx util/confutil, v0.13 to v0.29 alike).
+ */
+export function buildxStoreDir(env: NodeJS.ProcessEnv): string {
+  return env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx')
+}
+
 /** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
 export function userConfigDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(homedir(), '.config')

@@ -7,7 +7,7 @@ import { newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { onExit } from '../helpers/servers.js'
-import { requireDocker } from './docker.js'
+import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
 
 // Faults of the machine around the action: each ends in a message that says what is wrong and
@@ -102,12 +102,15 @@ describe('faults', () => {
       const post = await runPost(job, main.state, withKeys)
       expect(post.exitCode).toBe(0)
       expect(post.log).not.toContain('::error::')
-      // buildx forgets the builder all the same; what is left, and how to remove it, is said.
+      // buildx forgets the builder all the same; what is left on the daemon, and how to remove it, is said.
+      expect(post.log).toContain(`::warning::Could not remove builder ${name}: `)
       expect(post.log).toContain(
-        `::warning::buildx no longer knows builder ${name}, but could not stop its BuildKit daemon`
+        `still there: container buildx_buildkit_${name}0, volume buildx_buildkit_${name}0_state (Cannot connect to the Docker daemon at unix://${daemon.path}`
       )
-      const removeCommand = `docker rm -f buildx_buildkit_${name}0 && docker volume rm buildx_buildkit_${name}0_state`
+      const host = `docker --host unix://${daemon.path}`
+      const removeCommand = `${host} rm -f buildx_buildkit_${name}0 && ${host} volume rm buildx_buildkit_${name}0_state`
       expect(post.log).toContain(`remove them with \`${removeCommand}\``)
+      expect(docker(job.dockerConfig, ['buildx', 'ls']).stdout).not.toContain(name)
       expect(filesUnder(job.runnerTemp)).toEqual([])
     } finally {
       // The command the warning gives.

@@ -2,7 +2,7 @@
  * The one error type for bad input. It carries what a user needs to fix the
  * workflow file: which input, which line of a list input (and which entry of a
  * line that holds several), and what to write instead. steps/main.ts prints it
- * once, with runner.setFailed.
+ * once, with core.setFailed.
  */
 export class InputError extends Error {
   constructor(

@@ -39,11 +39,13 @@ export async function createJobBuilder(
   const record = {
     name: builder.name,
     driver: builder.driver,
+    // The first node's daemon, for removing what buildx cannot (host/builder/builder-remnants.ts).
+    endpoint: plan.tempContext ?? (builder.endpoint || undefined),
     removeInPost: builder.cleanup,
     keepState: builder.keepState
   }
   undo.add({ builder: record })
-  const creating = createReplacingLeftover(plan.create, builder.name, builder.replace, {
+  const creating = createReplacingLeftover(plan.create, record, builder.replace, {
     onStart: createPid => undo.add({ builder: { ...record, createPid } }),
     notOurs: () => undo.add({ builder: undefined })
   })

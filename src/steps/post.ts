@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { inspectBuilder, removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
-import { buildkitContainerName, showBuildkitLog } from '../host/builder/buildkit-container.js'
+import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
+import { showBuildkitLog } from '../host/builder/buildkit-container.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
 
@@ -133,24 +133,9 @@ async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise
   try {
     if (!(await removeBuilder(builder.name, builder.keepState))) core.info(`Builder ${builder.name} is already gone.`)
   } catch (error) {
-    // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
-    // an inspect that fails too (the daemon is gone) leaves it known.
-    const stillKnown = await inspectBuilder(builder.name).then(
-      info => info !== undefined,
-      () => true
-    )
-    const reason = (error as Error).message
-    // What a docker-container builder leaves behind: its container and its state volume.
-    const name = buildkitContainerName(builder.name)
-    const container =
-      builder.driver === 'docker-container'
-        ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
-        : ''
-    core.warning(
-      stillKnown
-        ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
-        : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`
-    )
+    // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
+    const { removeBuilderRemnants } = await import('../host/builder/builder-remnants.js')
+    await removeBuilderRemnants(builder, error)
   }
 }
 

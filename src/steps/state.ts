@@ -22,6 +22,8 @@ export interface UndoRecord {
     name: string
     /** For what to tell the user when its daemon cannot be reached. */
     driver?: string
+    /** `endpoint`: where its first node runs, for when buildx cannot remove it (host/builder/builder-remnants.ts). */
+    endpoint?: string
     removeInPost: boolean
     /** `keep-state`: post removes the builder but keeps BuildKit's state volume. */
     keepState?: boolean

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { InputError } from '../../inputs/input-error.js'
 import type { BuildxCreate } from '../../model.js'
+import { removeBuilderRemnants, type BuilderToRemove } from './builder-remnants.js'
 import { createBuilder, isNameTaken, removeBuilder } from './buildx.js'
 import { CANCELLED_EXIT_CODE, CommandError } from '../process/command.js'
 
@@ -18,16 +19,17 @@ export interface CreationHooks {
  */
 export async function createReplacingLeftover(
   create: BuildxCreate,
-  name: string,
+  builder: BuilderToRemove,
   replace: boolean,
   hooks: CreationHooks
 ): Promise<void> {
+  const { name } = builder
   try {
     await createBuilder(create, name, hooks.onStart)
     return
   } catch (error) {
     if (!isNameTaken(error)) {
-      await removeHalfMadeBuilder(name)
+      await removeHalfMadeBuilder(builder)
       throw error
     }
   }
@@ -44,20 +46,21 @@ export async function createReplacingLeftover(
   try {
     await createBuilder(create, name, hooks.onStart)
   } catch (error) {
-    await removeHalfMadeBuilder(name)
+    await removeHalfMadeBuilder(builder)
     throw error
   }
 }
 
-/** `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind. */
-async function removeHalfMadeBuilder(name: string): Promise<void> {
+/**
+ * `buildx create --bootstrap` stores the builder before booting it: a failed boot leaves it behind.
+ * buildx 0.13.1 stores it even before it parses the config, and then cannot remove it.
+ */
+async function removeHalfMadeBuilder(builder: BuilderToRemove): Promise<void> {
   try {
-    await removeBuilder(name)
+    await removeBuilder(builder.name, builder.keepState)
   } catch (error) {
     // A cancelled job starts no command: the post step removes it, from the undo record.
     if (error instanceof CommandError && error.exitCode === CANCELLED_EXIT_CODE) return
-    core.warning(
-      `Could not remove the half-created builder ${name}: ${(error as Error).message}. Remove it with \`docker buildx rm ${name}\`.`
-    )
+    await removeBuilderRemnants(builder, error)
   }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { neverLog, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { neverLog, runMain, runPost, type StepResult, type StopMoment } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
@@ -12,10 +12,13 @@ import { containerExists, newTestJob } from './jobs.js'
 // A job cancelled while the action's main step runs: the runner sends SIGINT to the step's
 // process (not to its children), SIGTERM 7.5 s later, then SIGKILL, and still runs the post
 // step. Whatever moment the signal lands at, after the post step nothing of the job is left.
+//
+// The moments are phases of the step, told by its streamed log (a fixed number of ms would fall
+// after the end of the step on a fast machine, where the runner has nothing left to cancel), and
+// each case proves the signal landed while main ran: the runner emulator reports the signals it
+// delivered to a still-running step, and how the step ended.
 
 const PASSWORD = 'sbr-cancel-test-password-0d4e'
-/** The moments tried, in ms into the main step: from node's start to after the boot. */
-const MOMENTS = [25, 50, 75, ...Array.from({ length: 14 }, (_, index) => 100 + index * 50)]
 
 let pki: TestPki
 let plain: RunningServer
@@ -45,8 +48,14 @@ function filesUnder(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
 }
 
-/** Main stopped as `stop` says, then post: nothing of the job may be left. */
-async function expectNothingLeftAfter(stop: { cancelAfterMs?: number; killAfterMs?: number }): Promise<void> {
+/**
+ * Main stopped as `stop` says, then post: nothing of the job may be left. `expectStopped` checks,
+ * before post runs, that the signal landed as the case says.
+ */
+async function expectNothingLeftAfter(
+  stop: { cancelWhen?: StopMoment; killWhen?: StopMoment },
+  expectStopped: (main: StepResult) => void
+): Promise<void> {
   const name = `sbr-cancel-${randomBytes(4).toString('hex')}`
   const job = newTestJob()
   // The user's own client config, formatted as they wrote it: it must come back byte for byte.
@@ -64,6 +73,7 @@ async function expectNothingLeftAfter(stop: { cancelAfterMs?: number; killAfterM
     'driver-opts': bootDriverOpts()
   }
   const main = await runMain(job, inputs, stop)
+  expectStopped(main)
   const post = await runPost(job, main.state, inputs)
   expect(post.log).not.toContain('::error::')
   expect(post.exitCode).toBe(0)
@@ -77,15 +87,77 @@ async function expectNothingLeftAfter(stop: { cancelAfterMs?: number; killAfterM
   expect(statSync(configPath).mode & 0o777).toBe(0o600)
 }
 
-describe('cancellation during the main step', () => {
-  it.each(MOMENTS)(
-    'cancelled %i ms into main: after post, no builder, no BuildKit container, no file, the client config as it was',
-    moment => expectNothingLeftAfter({ cancelAfterMs: moment })
+// Phases of the main step, as its log shows them (src/steps/main.ts).
+/** The inputs are read: the keys and the password are masked first. */
+const INPUTS_READ = /^::add-mask::/m
+/** The plan is made and shown; the files, the builder's lease and the create come next. */
+const PLANNED = /^::group::buildkitd\.toml[\s\S]*?^::endgroup::$/m
+/** `docker buildx create` has started. */
+const CREATE_STARTED = /^\[command\]\S*buildx create /m
+/** buildx has stored the builder and boots it. */
+const BOOTING = /^#1 \[internal\] booting buildkit$/m
+/** dockerd is creating the BuildKit container. */
+const CREATING_CONTAINER = /^#1 creating container buildx_buildkit_/m
+/** The builder is up; the job's client config has been changed (the client trust comes next). */
+const CREDENTIALS_WRITTEN = /^Credentials for \S+ written to /m
+/** The host is changed; `buildx inspect` (for the outputs) is what main still waits for. */
+const HOST_CHANGED = /^Exported SSL_CERT_FILE=/m
+
+/** Main caught the runner's SIGINT while running, and failed saying so, for `reason`. */
+function cancelledWhile(reason: RegExp): (main: StepResult) => void {
+  return main => {
+    expect(main.signalsSent).toEqual(['SIGINT'])
+    expect(main.exitSignal).toBeNull()
+    expect(main.log).toContain(
+      "SIGINT: the job was cancelled; stopping this step's commands (the post step removes what was made)."
+    )
+    expect(main.exitCode).toBe(1)
+    const failure = /^::error::(.*)$/m.exec(main.log)?.[1]
+    expect(failure).toMatch(/^The job was cancelled during this step; the post step removes what it made \(/)
+    expect(failure).toMatch(reason)
+  }
+}
+
+/** The create was refused: the signal came before it, and main starts no command after the signal. */
+const CREATE_NOT_STARTED =
+  /\(`docker buildx create --name sbr-cancel-[0-9a-f]{8} .*` failed: not started: the job is being cancelled\)$/
+/** The create was running, and main stopped it (buildx's words on being stopped vary with the moment). */
+const CREATE_STOPPED = /\(`docker buildx create --name sbr-cancel-[0-9a-f]{8} .*` failed: (?!not started)/
+/** `buildx inspect` was running, and main stopped it. */
+const INSPECT_STOPPED = /\(`docker buildx inspect sbr-cancel-[0-9a-f]{8}` failed: /
+
+/** The step's process was ended by SIGKILL, the one signal it cannot see, while it ran. */
+function killed(main: StepResult): void {
+  expect(main.signalsSent).toEqual(['SIGKILL'])
+  expect(main.exitSignal).toBe('SIGKILL')
+}
+
+describe('cancellation during the main step: after post, no builder, no BuildKit container, no file, the client config as it was', () => {
+  it('cancelled before the step runs any of its code: SIGINT ends the process, nothing is recorded', () =>
+    expectNothingLeftAfter({ cancelWhen: 0 }, main => {
+      expect(main.signalsSent).toEqual(['SIGINT'])
+      expect(main.exitSignal).toBe('SIGINT')
+      expect(main.log).toBe('')
+      expect(main.state).toEqual({})
+    }))
+
+  it.each([
+    ['once the inputs are read', INPUTS_READ, CREATE_NOT_STARTED],
+    ['once the plan is made, before its files are written', PLANNED, CREATE_NOT_STARTED],
+    ['as `buildx create` starts', CREATE_STARTED, CREATE_STOPPED],
+    ['while the builder boots', BOOTING, CREATE_STOPPED],
+    ['while dockerd creates the BuildKit container', CREATING_CONTAINER, CREATE_STOPPED],
+    ["once the job's client config has credentials", CREDENTIALS_WRITTEN, INSPECT_STOPPED],
+    ['while `buildx inspect` runs, the host changed', HOST_CHANGED, INSPECT_STOPPED]
+  ])('cancelled %s: main sees SIGINT and fails saying so', (_moment, phase, reason) =>
+    expectNothingLeftAfter({ cancelWhen: phase }, cancelledWhile(reason))
   )
 
   // The step's process killed outright, with no chance to stop its commands (the machine out of
   // memory): post stops a `buildx create` still running before it removes the builder.
-  it.each([150, 250, 350])('killed (SIGKILL) %i ms into main: after post, nothing of the job is left', moment =>
-    expectNothingLeftAfter({ killAfterMs: moment })
-  )
+  it.each([
+    ['as `buildx create` starts', CREATE_STARTED],
+    ['while dockerd creates the BuildKit container', CREATING_CONTAINER],
+    ["once the job's client config has credentials", CREDENTIALS_WRITTEN]
+  ])('killed (SIGKILL) %s', (_moment, phase) => expectNothingLeftAfter({ killWhen: phase }, killed))
 })

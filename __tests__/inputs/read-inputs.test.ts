@@ -7,6 +7,7 @@ import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../../s
 import { buildPlan } from '../../src/plan/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
+import { withInputs } from '../helpers/inputs.js'
 
 let pki: TestPki
 let otherPki: TestPki
@@ -29,12 +30,6 @@ beforeEach(() => {
 })
 
 afterEach(() => jest.restoreAllMocks())
-
-/** Sets the INPUT_* variables the runner would set for `with:` (hyphens kept, upper case). */
-function withInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
-}
 
 function inputError(values: Record<string, string>): InputError {
   withInputs(values)

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { neverLog, runMain, runPost, type StepResult, type StopMoment } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
@@ -44,20 +44,46 @@ async function noProcessMentions(text: string): Promise<void> {
   }
 }
 
+/** How long `buildx inspect` takes under slowBuildxInspect: far longer than main's host changes. */
+const INSPECT_HELD_S = 3
+
+/**
+ * Makes the job's `buildx inspect` take INSPECT_HELD_S more (a busy daemon): main starts it before
+ * preflight settles and the host changes, and ends once it answers, so a signal at a phase after
+ * the host changes lands while it still runs (not after main's end, which the runner cannot
+ * cancel). A wrapper in the job's own plugin directory, which buildx and the CLI look in first,
+ * runs the real plugin for everything.
+ */
+function slowBuildxInspect(dockerConfig: string): void {
+  const buildx = spawnSync('docker', [
+    'info',
+    '--format',
+    '{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Path}}{{end}}{{end}}'
+  ])
+    .stdout.toString()
+    .trim()
+  expect(buildx).toMatch(/\/docker-buildx$/)
+  mkdirSync(join(dockerConfig, 'cli-plugins'))
+  // The sleep keeps none of the step's pipes open: stopped, the wrapper's exit is the command's end.
+  const wrapper = `#!/bin/sh\n[ "$1" = inspect ] && sleep ${INSPECT_HELD_S} </dev/null >/dev/null 2>&1\nexec ${buildx} "$@"\n`
+  writeFileSync(join(dockerConfig, 'cli-plugins', 'docker-buildx'), wrapper, { mode: 0o755 })
+}
+
 function filesUnder(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
 }
 
 /**
- * Main stopped as `stop` says, then post: nothing of the job may be left. `expectStopped` checks,
- * before post runs, that the signal landed as the case says.
+ * Main stopped as `stop` says, then post: nothing of the job may be left. `expectStopped` checks
+ * that the signal landed as the case says (after post, which must run whatever main did).
  */
 async function expectNothingLeftAfter(
-  stop: { cancelWhen?: StopMoment; killWhen?: StopMoment },
+  stop: { cancelWhen?: StopMoment; killWhen?: StopMoment; slowInspect?: boolean },
   expectStopped: (main: StepResult) => void
 ): Promise<void> {
   const name = `sbr-cancel-${randomBytes(4).toString('hex')}`
   const job = newTestJob()
+  if (stop.slowInspect) slowBuildxInspect(job.dockerConfig)
   // The user's own client config, formatted as they wrote it: it must come back byte for byte.
   const configPath = join(job.dockerConfig, 'config.json')
   const userConfig =
@@ -73,8 +99,8 @@ async function expectNothingLeftAfter(
     'driver-opts': bootDriverOpts()
   }
   const main = await runMain(job, inputs, stop)
-  expectStopped(main)
   const post = await runPost(job, main.state, inputs)
+  expectStopped(main)
   expect(post.log).not.toContain('::error::')
   expect(post.exitCode).toBe(0)
   // A `docker buildx create` that main started may outlive it; what it makes must not stay.
@@ -98,10 +124,12 @@ const CREATE_STARTED = /^\[command\]\S*buildx create /m
 const BOOTING = /^#1 \[internal\] booting buildkit$/m
 /** dockerd is creating the BuildKit container. */
 const CREATING_CONTAINER = /^#1 creating container buildx_buildkit_/m
-/** The builder is up; the job's client config has been changed (the client trust comes next). */
+/** The builder is up; the job's client config has been changed (the client trust comes next). With slowBuildxInspect. */
 const CREDENTIALS_WRITTEN = /^Credentials for \S+ written to /m
-/** The host is changed; `buildx inspect` (for the outputs) is what main still waits for. */
+/** The host is changed; `buildx inspect` (for the outputs) is what main still waits for. With slowBuildxInspect. */
 const HOST_CHANGED = /^Exported SSL_CERT_FILE=/m
+/** The phases where only `buildx inspect` keeps main running: held there, so the signal lands in time. */
+const WHILE_INSPECT_RUNS = [CREDENTIALS_WRITTEN, HOST_CHANGED]
 
 /** Main caught the runner's SIGINT while running, and failed saying so, for `reason`. */
 function cancelledWhile(reason: RegExp): (main: StepResult) => void {
@@ -147,10 +175,13 @@ describe('cancellation during the main step: after post, no builder, no BuildKit
     ['as `buildx create` starts', CREATE_STARTED, CREATE_STOPPED],
     ['while the builder boots', BOOTING, CREATE_STOPPED],
     ['while dockerd creates the BuildKit container', CREATING_CONTAINER, CREATE_STOPPED],
-    ["once the job's client config has credentials", CREDENTIALS_WRITTEN, INSPECT_STOPPED],
-    ['while `buildx inspect` runs, the host changed', HOST_CHANGED, INSPECT_STOPPED]
+    ["once the job's client config has credentials (a slow `buildx inspect`)", CREDENTIALS_WRITTEN, INSPECT_STOPPED],
+    ['once the host is changed, while a slow `buildx inspect` runs', HOST_CHANGED, INSPECT_STOPPED]
   ])('cancelled %s: main sees SIGINT and fails saying so', (_moment, phase, reason) =>
-    expectNothingLeftAfter({ cancelWhen: phase }, cancelledWhile(reason))
+    expectNothingLeftAfter(
+      { cancelWhen: phase, slowInspect: WHILE_INSPECT_RUNS.includes(phase) },
+      cancelledWhile(reason)
+    )
   )
 
   // The step's process killed outright, with no chance to stop its commands (the machine out of
@@ -158,6 +189,8 @@ describe('cancellation during the main step: after post, no builder, no BuildKit
   it.each([
     ['as `buildx create` starts', CREATE_STARTED],
     ['while dockerd creates the BuildKit container', CREATING_CONTAINER],
-    ["once the job's client config has credentials", CREDENTIALS_WRITTEN]
-  ])('killed (SIGKILL) %s', (_moment, phase) => expectNothingLeftAfter({ killWhen: phase }, killed))
+    ["once the job's client config has credentials (a slow `buildx inspect`)", CREDENTIALS_WRITTEN]
+  ])('killed (SIGKILL) %s', (_moment, phase) =>
+    expectNothingLeftAfter({ killWhen: phase, slowInspect: WHILE_INSPECT_RUNS.includes(phase) }, killed)
+  )
 })

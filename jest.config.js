@@ -15,10 +15,16 @@ export default {
       ...esm,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/__tests__/real/']
+      testPathIgnorePatterns: ['/__tests__/real/', '/__tests__/helpers/']
     },
-    // The bundled action against the real dockerd, buildx and registry.
-    { ...esm, displayName: 'real', testMatch: ['<rootDir>/__tests__/real/*.test.ts'] }
+    // The bundled action against the real dockerd, buildx and registry; and the fixtures' own
+    // tests, beside the fixtures in __tests__/helpers/, which start the real registry, network
+    // namespaces and images as the fixtures do.
+    {
+      ...esm,
+      displayName: 'real',
+      testMatch: ['<rootDir>/__tests__/real/*.test.ts', '<rootDir>/__tests__/helpers/*.test.ts']
+    }
   ],
   globalSetup: '<rootDir>/__tests__/global/setup.js',
   globalTeardown: '<rootDir>/__tests__/global/teardown.js',

@@ -13,6 +13,10 @@ export interface Job {
 }
 export interface StepResult {
   exitCode: number
+  /** The signal that ended the step's process, or null when it exited by itself (with exitCode). */
+  exitSignal: string | null
+  /** The signals delivered to the step's process while it was still running, in order. */
+  signalsSent: string[]
   log: string
   outputs: Record<string, string>
   state: Record<string, string>
@@ -21,6 +25,8 @@ export interface StepResult {
   exported: Record<string, string>
   ms: number
 }
+/** A moment of a running step: ms into it, or the first time its output so far matches. */
+export type StopMoment = number | RegExp
 export interface CommandResult {
   status: number
   stdout: string
@@ -35,8 +41,12 @@ export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gi
 export declare function runMain(
   job: Job,
   inputs: Record<string, string>,
-  /** Cancel the job, or SIGKILL the step, this long into it; `withoutId`: a step with no `id:` (GITHUB_ACTION `__…`). */
-  options?: { cancelAfterMs?: number; killAfterMs?: number; withoutId?: boolean }
+  /**
+   * Cancel the job (SIGINT, then SIGTERM and SIGKILL as the runner), or SIGKILL the step, at a
+   * moment of it: ms into it (0: before its code runs), or when its output so far matches a RegExp;
+   * `withoutId`: a step with no `id:` (GITHUB_ACTION `__…`).
+   */
+  options?: { cancelWhen?: StopMoment; killWhen?: StopMoment; withoutId?: boolean }
 ): Promise<StepResult>
 export declare function runPost(
   job: Job,

@@ -209,38 +209,79 @@ export async function crashJob(job) {
 }
 
 /**
- * Runs `command args` as a step of `job`, through its worker.
- * @returns {Promise<{exitCode: number, log: string}>}
+ * When to stop a step: a number is ms into it (0: as soon as its process is started, before its
+ * code runs); a RegExp, the first moment the step's output so far matches it (the output is
+ * streamed, so this is a moment of the step's own progress, whatever the machine's speed).
+ * @typedef {number | RegExp} StopMoment
  */
-function runThroughWorker(job, command, args, env, { cancelAfterMs, killAfterMs } = {}) {
+
+/**
+ * Calls `act` once, at `moment`: `moment` ms after this call, or from `check(log)`, which the
+ * caller calls with the step's output so far on each chunk, once that matches.
+ * @param {StopMoment | undefined} moment
+ * @param {() => void} act
+ */
+function atMoment(moment, act) {
+  if (moment === undefined) return { check() {}, cancel() {} }
+  let timer
+  let fired = false
+  const fire = () => {
+    if (fired) return
+    fired = true
+    act()
+  }
+  if (typeof moment === 'number') timer = setTimeout(fire, moment)
+  return {
+    check: log => typeof moment !== 'number' && log.search(moment) >= 0 && fire(),
+    cancel: () => clearTimeout(timer)
+  }
+}
+
+/**
+ * Runs `command args` as a step of `job`, through its worker.
+ * @returns {Promise<{exitCode: number, exitSignal: string | null, signalsSent: string[], log: string}>}
+ */
+function runThroughWorker(job, command, args, env, { cancelWhen, killWhen } = {}) {
   const worker = workerOf(job)
   const id = nextStepId++
   worker.channel.ref()
   return new Promise((resolve, reject) => {
     let log = ''
     let done = false
+    /** Signals the worker delivered to the step's process while it was still running. */
+    const signalsSent = []
     const signal = name => !done && worker.send({ id, signal: name })
+    const timers = []
     // As the runner cancels: SIGINT to the step's process only (not its process group: children it
     // started go on), SIGTERM 7.5 s later if it is still there, SIGKILL 2.5 s after that.
-    const timers =
-      cancelAfterMs === undefined
-        ? []
-        : [
-            setTimeout(() => signal('SIGINT'), cancelAfterMs),
-            setTimeout(() => signal('SIGTERM'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS),
-            setTimeout(() => signal('SIGKILL'), cancelAfterMs + CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
-          ]
+    const cancel = atMoment(cancelWhen, () => {
+      signal('SIGINT')
+      timers.push(
+        setTimeout(() => signal('SIGTERM'), CANCEL_SIGINT_GRACE_MS),
+        setTimeout(() => signal('SIGKILL'), CANCEL_SIGINT_GRACE_MS + CANCEL_SIGTERM_GRACE_MS)
+      )
+    })
     // The step's process killed outright (the machine out of memory, the runner's last resort).
-    if (killAfterMs !== undefined) timers.push(setTimeout(() => signal('SIGKILL'), killAfterMs))
+    const kill = atMoment(killWhen, () => signal('SIGKILL'))
     const onMessage = message => {
       if (message.id !== id) return
-      if (message.chunk !== undefined) log += message.chunk
+      if (message.signalled !== undefined) signalsSent.push(message.signalled)
+      if (message.chunk !== undefined) {
+        log += message.chunk
+        cancel.check(log)
+        kill.check(log)
+      }
       if (message.error !== undefined) finish(() => reject(new Error(message.error)))
-      if (message.code !== undefined) finish(() => resolve({ exitCode: message.code ?? 1, log }))
+      if (message.code !== undefined) {
+        const exitSignal = message.signal ?? null
+        finish(() => resolve({ exitCode: message.code ?? 1, exitSignal, signalsSent, log }))
+      }
     }
     const onExit = () => finish(() => reject(new Error("the job's worker process died during the step")))
     function finish(settle) {
       done = true
+      cancel.cancel()
+      kill.cancel()
       timers.forEach(clearTimeout)
       worker.off('message', onMessage)
       worker.off('exit', onExit)
@@ -258,8 +299,8 @@ function runThroughWorker(job, command, args, env, { cancelAfterMs, killAfterMs 
  * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
  * @param {'main' | 'post'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
- * @param {{cancelAfterMs?: number, killAfterMs?: number, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, this long into it; a step with no `id:`
- * @returns {Promise<{exitCode: number, log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
+ * @param {{cancelWhen?: StopMoment, killWhen?: StopMoment, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, at that moment of it; a step with no `id:`
+ * @returns {Promise<{exitCode: number, exitSignal: string | null, signalsSent: string[], log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
  */
 export async function runStep(job, step, stepEnv, options = {}) {
   const files = {}
@@ -274,7 +315,13 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const env = stepEnvironment(job, { ...files, GITHUB_ACTION: name, ...stepEnv })
   const started = performance.now()
   const bundle = step === 'post' ? job.action.post : job.action.main
-  const { exitCode, log } = await runThroughWorker(job, job.action.node, [bundle], env, options)
+  const { exitCode, exitSignal, signalsSent, log } = await runThroughWorker(
+    job,
+    job.action.node,
+    [bundle],
+    env,
+    options
+  )
   assertNoSecretShown(log)
   const exported = readCommandFile(files.GITHUB_ENV)
   Object.assign(job.env, exported)
@@ -284,6 +331,8 @@ export async function runStep(job, step, stepEnv, options = {}) {
   job.path.unshift(...addedPaths.reverse())
   return {
     exitCode,
+    exitSignal,
+    signalsSent,
     log,
     exported,
     outputs: readCommandFile(files.GITHUB_OUTPUT),
@@ -349,7 +398,7 @@ export function stateEnv(state) {
 
 /**
  * Main with `inputs`, as `uses:` with `with:` would run it.
- * @param {{cancelAfterMs?: number, killAfterMs?: number, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, this long into it; a step with no `id:`
+ * @param {{cancelWhen?: StopMoment, killWhen?: StopMoment, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, at that moment of it; a step with no `id:`
  */
 export function runMain(job, inputs, options = {}) {
   return runStep(job, 'main', inputEnv(inputs), options)

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { withInputs } from '../helpers/inputs.js'
 
 // action.yml's `default:`s are what a runner passes when `with:` leaves an input
 // out; the code's own fallbacks are what a run outside a runner (or an older
@@ -20,11 +21,6 @@ function actionYmlDefaults(): Record<string, string> {
     if (fallback) defaults[input] = fallback[1]
   }
   return defaults
-}
-
-function withInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
 }
 
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true))

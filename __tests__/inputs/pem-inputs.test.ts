@@ -7,6 +7,7 @@ import { normalizeCertificates } from '../../src/inputs/pem.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
+import { withInputs } from '../helpers/inputs.js'
 
 let pki: TestPki
 let scratch: string
@@ -20,7 +21,6 @@ beforeAll(() => {
 
 beforeEach(() => {
   stdout = ''
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
   jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
     stdout += String(chunk)
     return true
@@ -28,10 +28,6 @@ beforeEach(() => {
 })
 
 afterEach(() => jest.restoreAllMocks())
-
-function withInputs(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
-}
 
 /** The values registered with ::add-mask::. */
 const masked = (): string[] =>

@@ -7,6 +7,7 @@ import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../../s
 import { buildPlan } from '../../src/plan/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
+import { withInputs } from '../helpers/inputs.js'
 
 let pki: TestPki
 let otherPki: TestPki
@@ -29,12 +30,6 @@ beforeEach(() => {
 })
 
 afterEach(() => jest.restoreAllMocks())
-
-/** Sets the INPUT_* variables the runner would set for `with:` (hyphens kept, upper case). */
-function withInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
-}
 
 function inputError(values: Record<string, string>): InputError {
   withInputs(values)
@@ -85,9 +80,8 @@ describe('readInputs', () => {
       'client-key': pki.clientKey
     })
     const { config } = readInputs()
-    expect(config.caCert).toContain('-----BEGIN CERTIFICATE-----')
-    expect(config.clientKeypair?.cert).toContain('-----BEGIN CERTIFICATE-----')
-    expect(config.clientKeypair?.key).toContain('PRIVATE KEY-----')
+    expect(config.caCert).toBe(pki.caCert)
+    expect(config.clientKeypair).toEqual({ cert: pki.clientCert, key: pki.clientKey })
   })
 
   it('masks every line of a private key, from text or from a file, so no log shows it', () => {
@@ -122,7 +116,7 @@ describe('readInputs', () => {
 
   it("reads a registry's own ca= file", () => {
     withInputs({ registries: `reg.example.com ca=${otherPki.caCertPath}` })
-    expect(readInputs().config.registries[0].ownCa).toContain('-----BEGIN CERTIFICATE-----')
+    expect(readInputs().config.registries[0].ownCa).toBe(otherPki.caCert)
   })
 
   it('reads driver options one per line', () => {
@@ -150,26 +144,64 @@ describe('readInputs', () => {
 })
 
 describe('bad input names the input, the line and the fix', () => {
-  it.each([
-    [{ 'ca-cert': 'not a certificate\nat all' }, 'ca-cert', 'neither PEM text'],
-    [{ 'ca-cert': '/no/such/ca.pem' }, 'ca-cert', "the file '/no/such/ca.pem' does not exist"],
-    [{ 'ca-cert': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, 'ca-cert', 'does not parse'],
+  const PEM_FIX = 'pass the PEM text itself, starting with "-----BEGIN", base64 of it, or the path of a PEM file'
+  const CERT_FIX = 'pass PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }}), base64 of it, or a path to such a file'
+  const PARALLELISM_FIX = 'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit'
+  it.each<[Record<string, string>, string, string | RegExp, string]>([
+    [
+      { 'ca-cert': 'not a certificate\nat all' },
+      'ca-cert',
+      'is neither PEM text (no "-----BEGIN" line) nor a path to a file',
+      PEM_FIX
+    ],
+    [
+      { 'ca-cert': '/no/such/ca.pem' },
+      'ca-cert',
+      `the file '/no/such/ca.pem' does not exist (relative paths start at ${process.cwd()})`,
+      'check the path, or pass the PEM text itself (e.g. from a secret)'
+    ],
+    [
+      { 'ca-cert': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+      'ca-cert',
+      // OpenSSL's own words (in the parentheses) vary with node's OpenSSL.
+      /^the PEM text is not usable: certificate 1 of 1 does not parse \(.+\); the secret may be truncated$/,
+      CERT_FIX
+    ],
     [
       { 'ca-cert': Buffer.from('-----BEGIN CERTIFICATE-----\nxx\n-----END CERTIFICATE-----\n').toString('base64') },
       'ca-cert',
-      'the base64-decoded PEM text is not usable: certificate 1 of 1 does not parse'
+      /^the base64-decoded PEM text is not usable: certificate 1 of 1 does not parse \(.+\); the secret may be truncated$/,
+      CERT_FIX
     ],
-    [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number"],
-    [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number"],
-    [{ driver: 'docker', registries: 'reg.example.com' }, 'trust-docker-daemon', 'set `trust-docker-daemon: true`'],
-    [{ use: 'yes' }, 'use', 'write true or false'],
-    [{ name: '-bad name' }, 'name', 'not a valid builder name'],
-    [{ 'buildkitd-config': '/no/such.toml' }, 'buildkitd-config', 'does not exist']
-  ])('%j', (values, input, problem) => {
+    [{ 'max-parallelism': '0' }, 'max-parallelism', "'0' is not a positive whole number", PARALLELISM_FIX],
+    [{ 'max-parallelism': 'four' }, 'max-parallelism', "'four' is not a positive whole number", PARALLELISM_FIX],
+    [
+      { driver: 'docker', registries: 'reg.example.com' },
+      'trust-docker-daemon',
+      "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own trust",
+      'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`'
+    ],
+    [{ use: 'yes' }, 'use', "'yes' is not a boolean", 'write true or false'],
+    [
+      { name: '-bad name' },
+      'name',
+      "'-bad name' is not a valid builder name",
+      'use letters, digits, `-`, `_` and `.`, starting with a letter or digit; or leave it empty for a generated name'
+    ],
+    [
+      { 'buildkitd-config': '/no/such.toml' },
+      'buildkitd-config',
+      `the file '/no/such.toml' does not exist (relative paths start at ${process.cwd()})`,
+      'check the path, or give the TOML text in `buildkitd-config-inline`'
+    ]
+  ])('%j', (values, input, problem, fix) => {
     const error = inputError(values)
     expect(error.input).toBe(input)
-    expect(error.message).toContain(problem)
-    expect(error.message).toContain('Fix: ')
+    expect(error.line).toBeUndefined()
+    if (typeof problem === 'string') expect(error.problem).toBe(problem)
+    else expect(error.problem).toMatch(problem)
+    expect(error.fix).toBe(fix)
+    expect(error.message).toBe(`Input '${input}': ${error.problem}. Fix: ${fix}`)
   })
 
   it('a key without its certificate, and the reverse', () => {

@@ -7,6 +7,7 @@ import { parseCsvList } from '../../src/inputs/csv-list.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
+import { withInputs } from '../helpers/inputs.js'
 
 // docker/setup-buildx-action's own tables of `with:` blocks and the `buildx create` arguments they
 // give (its __tests__/context.test.ts at v4.3.0, getCreateArgs and getAppendArgs; the same at
@@ -25,11 +26,6 @@ beforeEach(() => {
   process.env.DOCKER_CONFIG = mkdtempSync(join(tmpdir(), 'sbr-compat-'))
 })
 afterEach(() => jest.restoreAllMocks())
-
-function withInputs(values: Record<string, string>): void {
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
-  for (const [name, value] of Object.entries(values)) process.env[`INPUT_${name.toUpperCase()}`] = value
-}
 
 /** Our plan for a `with:` block, as main computes it. */
 async function ourPlan(values: Record<string, string>): Promise<ReturnType<typeof buildPlan>> {

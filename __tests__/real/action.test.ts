@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
-import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { runMain, runPost } from '../../scripts/github-runner.mjs'
 import { parseBuilderInspect } from '../../src/host/builder/builder-info.js'
 import { bootDriverOpts, BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
-import { containerExists } from './jobs.js'
+import { docker, dockerOk, requireDocker, storedBuilder } from './docker.js'
+import { containerExists, newTestJob } from './jobs.js'
 
 // The bundled action against the real dockerd and buildx, as a runner runs it. Builders boot from
 // BUILDKIT_IMAGE where what is checked needs a running BuildKit; pushes are in push.test.ts.
@@ -19,12 +19,6 @@ beforeAll(() => {
   pki = makePki()
   otherPki = makePki()
 })
-
-/** A job with its own RUNNER_TEMP and Docker client config. */
-function newTestJob(): Job & { dockerConfig: string } {
-  const dockerConfig = newDockerConfig()
-  return { ...newJob({ DOCKER_CONFIG: dockerConfig }), dockerConfig }
-}
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return []

@@ -70,9 +70,12 @@ describe('inside the booted builder', () => {
     // As docker/setup-buildx-action's post step when debugging: BuildKit's own log, folded, before the builder goes.
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)
-    const group = post.log.indexOf(`::group::BuildKit container logs (${container})`)
-    expect(group).toBeGreaterThanOrEqual(0)
-    const shown = post.log.slice(group, post.log.indexOf('::endgroup::', group))
+    const header = `::group::BuildKit container logs (${container})\n`
+    expect(post.log).toContain(header)
+    const group = post.log.indexOf(header)
+    const end = post.log.indexOf('::endgroup::', group)
+    expect(end).toBeGreaterThan(group)
+    const shown = post.log.slice(group + header.length, end)
     expect(shown).toMatch(/level=debug/)
     expect(shown).toContain('sbr/configured')
     expect(post.log.indexOf(`Removed builder ${main.outputs.name}`)).toBeGreaterThan(group)

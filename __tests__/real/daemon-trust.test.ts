@@ -1,10 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { neverLog, newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { neverLog, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import type { RunningServer } from '../helpers/servers.js'
 import { createTestHost, makeTinyImage, removeImage, type TestHost } from '../helpers/test-host.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
+import { newTestJob } from './jobs.js'
 
 // The Docker daemon's trust and the client's credentials, with the real dockerd.
 // dockerd counts every registry on 127.0.0.0/8 as insecure, so the registries
@@ -78,11 +79,6 @@ function image(registry: RunningServer, name: string): string {
   makeTinyImage(tag)
   images.push(tag)
   return tag
-}
-
-function newTestJob(): Job & { dockerConfig: string } {
-  const dockerConfig = newDockerConfig()
-  return { ...newJob({ DOCKER_CONFIG: dockerConfig }), dockerConfig }
 }
 
 /** Main, with its post step owed until the test runs it through `post`. */

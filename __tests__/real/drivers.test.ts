@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
-import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { docker, dockerOk, newDockerConfig, requireDocker, storedBuilder } from './docker.js'
+import { newTestJob } from './jobs.js'
 
 // The remote driver and a self-hosted buildkitd's own config file, with the real buildx.
 
@@ -16,11 +17,6 @@ beforeAll(() => {
   pki = makePki()
   endpointPki = makePki(['buildkitd.internal'])
 })
-
-function newTestJob(): Job & { dockerConfig: string } {
-  const dockerConfig = newDockerConfig()
-  return { ...newJob({ DOCKER_CONFIG: dockerConfig }), dockerConfig }
-}
 
 describe('remote driver', () => {
   it('gets no --config (buildx refuses one) but a config-dir to mount, and the endpoint TLS files as driver options', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { issueServerCert, makePki, type TestPki } from '../helpers/certs.js'
 import {
   closedPort,
@@ -9,7 +9,8 @@ import {
   startSniStrictServer,
   type RunningServer
 } from '../helpers/servers.js'
-import { newDockerConfig, requireDocker } from './docker.js'
+import { requireDocker } from './docker.js'
+import { newTestJob } from './jobs.js'
 
 // Preflight in the bundled action against real servers on loopback: Debian's
 // docker-registry (plain, TLS, mutual TLS, htpasswd), openssl s_server, and
@@ -70,10 +71,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map(server => server.stop()))
 })
-
-function newTestJob(): Job {
-  return newJob({ DOCKER_CONFIG: newDockerConfig() })
-}
 
 /** Runs main (and post) with `inputs`; returns the step and its preflight results by host. */
 async function preflight(

@@ -61,8 +61,11 @@ describe('Docker client credentials', () => {
     const text = '{\n    "auths": {\n        "keep.example": {\n            "auth": "a2VlcA=="\n        }\n    }\n}'
     writeFileSync(path, text, { mode: 0o640 })
     const { added } = await add([{ host: 'reg.internal', username: 'ci', password: 'x' }], path)
-    expect(readFileSync(path, 'utf8')).toMatch(/^\{\n {4}"auths": \{\n {8}"keep.example"/)
-    expect(readFileSync(path, 'utf8').endsWith('}')).toBe(true)
+    // The user's 4-space indent, the new entry beside theirs.
+    expect(readFileSync(path, 'utf8')).toBe(
+      '{\n    "auths": {\n        "keep.example": {\n            "auth": "a2VlcA=="\n        },\n' +
+        '        "reg.internal": {\n            "auth": "Y2k6eA=="\n        }\n    }\n}'
+    )
     expect(statSync(path).mode & 0o777).toBe(0o640)
     await removeAuths(added)
     expect(readFileSync(path, 'utf8')).toBe(text)

@@ -1,11 +1,11 @@
 import { request } from 'node:https'
 import { neverLog } from '../../scripts/github-runner.mjs'
-import { makePki, type TestPki } from '../helpers/certs.js'
-import { startRegistry, type RunningServer } from '../helpers/servers.js'
-import { makeTokenSigner, requestToken, startTokenService, type TokenService } from '../helpers/token-server.js'
-import { requireDocker } from './docker.js'
+import { makePki, type TestPki } from './certs.js'
+import { startRegistry, type RunningServer } from './servers.js'
+import { makeTokenSigner, requestToken, startTokenService, type TokenService } from './token-server.js'
+import { requireDocker } from '../real/docker.js'
 
-// The token-auth fixture (../helpers/token-server.ts with Debian's docker-registry set to
+// The token-auth fixture (./token-server.ts with Debian's docker-registry set to
 // `auth: token`) against node's https: the shape Harbor and GitLab have. Pushes through booted
 // builders against it are in token-auth.test.ts.
 

@@ -4,7 +4,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { connect as tcpConnect } from 'node:net'
 import tls from 'node:tls'
-import { issueServerCert, makePki, type TestPki } from '../helpers/certs.js'
+import { issueServerCert, makePki, type TestPki } from './certs.js'
 import {
   closedPort,
   SNI_SERVER_NAME,
@@ -13,9 +13,9 @@ import {
   startRegistry,
   startSniStrictServer,
   type RunningServer
-} from '../helpers/servers.js'
+} from './servers.js'
 
-// The fixtures of ../helpers/servers.ts against node's own http, https and tls, no mocks.
+// The fixtures of ./servers.ts against node's own http, https and tls, no mocks.
 // The error codes asserted here are what a registry probe sees on this node (OpenSSL 3.0).
 
 interface Response {

@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync }
 import http from 'node:http'
 import https from 'node:https'
 import { join } from 'node:path'
-import { makePki, type TestPki } from '../helpers/certs.js'
-import type { RunningServer } from '../helpers/servers.js'
-import { createTestHost, makeTinyImage, removeImage, type TestHost } from '../helpers/test-host.js'
-import { newDockerConfig, requireDocker } from './docker.js'
+import { makePki, type TestPki } from './certs.js'
+import type { RunningServer } from './servers.js'
+import { createTestHost, makeTinyImage, removeImage, type TestHost } from './test-host.js'
+import { newDockerConfig, requireDocker } from '../real/docker.js'
 
-// ../helpers/test-host.ts against the real dockerd, docker-registry, iproute2 and /etc/hosts:
+// ./test-host.ts against the real dockerd, docker-registry, iproute2 and /etc/hosts:
 // a registry in a network namespace is a registry dockerd does not trust by default, unlike
 // one on 127.0.0.1, and a CA in /etc/docker/certs.d/NAME:PORT/ changes that at once.
 

@@ -45,6 +45,10 @@ export async function createJobBuilder(
     keepState: builder.keepState
   }
   undo.add({ builder: record })
+  if (builder.use) {
+    const { readBuilderSelection } = await import('../host/builder/builder-selection.js')
+    undo.add({ builderSelection: { builder: builder.name, before: await readBuilderSelection(process.env) } })
+  }
   const creating = createReplacingLeftover(plan.create, record, builder.replace, {
     onStart: createPid => undo.add({ builder: { ...record, createPid } }),
     notOurs: () => undo.add({ builder: undefined })

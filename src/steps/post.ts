@@ -15,7 +15,8 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
 
 /**
  * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
- * - the `docker build` alias first; the builder, then the context it ran on, then its name's lease;
+ * - the `docker build` alias first; the builder, then the builder buildx selected before it, the
+ *   context it ran on, its name's lease;
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
@@ -31,6 +32,14 @@ const UNDO: UndoTable = {
     // undoBuilder warns itself: it knows what is left and how to remove it.
     failure: builder => `Could not remove builder ${builder.name}`,
     run: builder => undoBuilder(builder)
+  },
+  builderSelection: {
+    failure: () => 'Could not select the builder that was current before the job again',
+    run: async ({ builder, before }) => {
+      const { restoreBuilderSelection } = await import('../host/builder/builder-selection.js')
+      if (await restoreBuilderSelection(before, builder, process.env))
+        core.info('buildx selects the builder it selected before the job again (`use`).')
+    }
   },
   tempContext: {
     failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,

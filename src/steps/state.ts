@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { TrustRecord } from '../host/edits/daemon-trust.js'
 import type { Lease } from '../host/builder/builder-lease.js'
+import type { BuilderSelection } from '../host/builder/builder-selection.js'
 import type { ClientTrustRecord } from '../host/runner-env.js'
 import type { AddedAuths } from '../host/edits/docker-credentials.js'
 import type { InstalledConfig } from '../host/edits/installed-config.js'
@@ -35,6 +36,8 @@ export interface UndoRecord {
      */
     showLogInPost?: boolean
   }
+  /** `use`: which builder buildx selected before `buildx create --use` made `builder` current; post puts it back. */
+  builderSelection?: { builder: string; before: BuilderSelection }
   /** A Docker context the job created for the builder (the default one's TLS endpoint); removed by post. */
   tempContext?: string
   /** This job's claim on the builder name, taken before `buildx create`; released by post. */

@@ -1,0 +1,76 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { buildxStoreDir } from '../../paths.js'
+
+// `buildx create --use` makes the new builder the current one: it writes the store's `current` and
+// removes the `defaults` entry of that endpoint (buildx store SetCurrent). `buildx rm` leaves
+// `current` naming the removed builder, and buildx then falls back to the daemon's own builder, not
+// to the one the runner had selected: on a self-hosted runner an admin's `docker buildx use`
+// would be lost after the first job. So the selection is read before the create and put back after.
+
+/** Which builder buildx selects, as its store holds it: `current`, and the `defaults` entries. */
+export interface BuilderSelection {
+  /** The text of `current`; null when there was none. */
+  current: string | null
+  /** `defaults/HASH` file → the builder it names. */
+  defaults: Record<string, string>
+}
+
+/** The selection in buildx's store now (BUILDX_CONFIG, else DOCKER_CONFIG/buildx). */
+export async function readBuilderSelection(env: NodeJS.ProcessEnv): Promise<BuilderSelection> {
+  const store = buildxStoreDir(env)
+  const defaults: Record<string, string> = {}
+  for (const file of await readdir(join(store, 'defaults')).catch(() => [])) {
+    const name = await readText(join(store, 'defaults', file))
+    if (name !== undefined) defaults[file] = name
+  }
+  return { current: (await readText(join(store, 'current'))) ?? null, defaults }
+}
+
+/**
+ * Puts `before` back where `current` still holds the job's selection (nothing else selected
+ * another builder since): `current` as it was, or none, and the `defaults` entries `--use` removed.
+ * Returns whether it changed anything.
+ */
+export async function restoreBuilderSelection(
+  before: BuilderSelection,
+  name: string,
+  env: NodeJS.ProcessEnv
+): Promise<boolean> {
+  const store = buildxStoreDir(env)
+  const now = await readBuilderSelection(env)
+  if (!selects(now.current, name) || now.current === before.current) return false
+  if (before.current === null) await rm(join(store, 'current'), { force: true })
+  else await writeAtomically(join(store, 'current'), before.current)
+  for (const [file, builder] of Object.entries(before.defaults)) {
+    if (now.defaults[file] !== undefined) continue
+    await mkdir(join(store, 'defaults'), { recursive: true, mode: 0o700 })
+    await writeAtomically(join(store, 'defaults', file), builder)
+  }
+  return true
+}
+
+/**
+ * Whether the text of `current` still holds the job's selection: it names builder `name` (buildx
+ * files names lower-cased), or no builder, as a removal without buildx resets it (builder-remnants.ts).
+ */
+function selects(current: string | null, name: string): boolean {
+  if (current === null) return false
+  try {
+    const parsed = JSON.parse(current) as { Name?: unknown }
+    return typeof parsed.Name === 'string' && ['', name.toLowerCase()].includes(parsed.Name.toLowerCase())
+  } catch {
+    return false
+  }
+}
+
+async function readText(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch(() => undefined)
+}
+
+/** As buildx writes its store: 0600, whole (through a rename). */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temporary = `${path}.sbr-${process.pid}`
+  await writeFile(temporary, text, { mode: 0o600 })
+  await rename(temporary, path)
+}

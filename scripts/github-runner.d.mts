@@ -27,6 +27,8 @@ export interface CommandResult {
 export declare const BUNDLE: string
 export declare const POST_BUNDLE: string
 export declare function neverLog(secret: string): void
+/** A GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file as the runner reads it; a later value for a name wins. */
+export declare function readCommandFile(path: string): Record<string, string>
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(
   job: Job,

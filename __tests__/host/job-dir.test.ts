@@ -7,21 +7,6 @@ import { createJobDir, newJobDirPath, removeJobDir, writePlannedFiles } from '..
 const modeOf = (path: string): number => statSync(path).mode & 0o777
 const newParent = (): string => mkdtempSync(join(tmpdir(), 'sbr-runner-temp-'))
 
-/**
- * Whether this machine can make a directory that even root cannot write in (`chattr +i`, on a
- * filesystem that has the flag): the one real RUNNER_TEMP fault a root test can make.
- */
-function canMakeImmutable(): boolean {
-  const probe = newParent()
-  try {
-    execFileSync('chattr', ['+i', probe], { stdio: 'ignore' })
-    execFileSync('chattr', ['-i', probe], { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
 describe('newJobDirPath', () => {
   it('names a directory of its own in the parent, different for every job', () => {
     const paths = Array.from({ length: 50 }, () => newJobDirPath('/runner/_temp'))
@@ -96,22 +81,20 @@ describe('writePlannedFiles', () => {
     expect(readFileSync(target, 'utf8')).toBe('not yours')
   })
 
-  const immutable = canMakeImmutable()
-  ;(immutable ? it : it.skip)(
-    'names RUNNER_TEMP, the reason and the fix when the machine refuses (a directory even root cannot write in)',
-    async () => {
-      const runnerTemp = newParent()
-      execFileSync('chattr', ['+i', runnerTemp])
-      try {
-        const dir = join(runnerTemp, 'setup-buildkit-registry-3')
-        await expect(createJobDir(dir)).rejects.toThrow(
-          `cannot write the job's files in RUNNER_TEMP (${runnerTemp}): permission denied (EPERM). Free space there, or give the runner a writable temp directory`
-        )
-      } finally {
-        execFileSync('chattr', ['-i', runnerTemp])
-      }
+  // `chattr +i` (e2fsprogs, on every Debian machine; the tests run as root, like CI): a directory
+  // even root cannot write in, the one real RUNNER_TEMP fault a root test can make.
+  it('names RUNNER_TEMP, the reason and the fix when the machine refuses (a directory even root cannot write in)', async () => {
+    const runnerTemp = newParent()
+    execFileSync('chattr', ['+i', runnerTemp])
+    try {
+      const dir = join(runnerTemp, 'setup-buildkit-registry-3')
+      await expect(createJobDir(dir)).rejects.toThrow(
+        `cannot write the job's files in RUNNER_TEMP (${runnerTemp}): permission denied (EPERM). Free space there, or give the runner a writable temp directory`
+      )
+    } finally {
+      execFileSync('chattr', ['-i', runnerTemp])
     }
-  )
+  })
 })
 
 describe('removeJobDir', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCommandFile } from '../../scripts/github-runner.mjs'
@@ -23,7 +23,7 @@ afterAll(() => {
 /** The undo record post would get. */
 const recorded = (): unknown => JSON.parse(readCommandFile(stateFile).undo)
 
-/** The two parts of a plan writeJobFiles reads (it takes the whole Plan; the rest is not needed here). */
+/** The two parts of a plan writeJobFiles reads. */
 function plan(): Pick<Plan, 'dir' | 'files'> {
   const dir = join(mkdtempSync(join(tmpdir(), 'sbr-runner-temp-')), 'setup-buildkit-registry-0123456789ab')
   return {
@@ -39,7 +39,7 @@ describe('writeJobFiles', () => {
   it('records the directory for post before it exists, then writes the files, then lets the builder use them', async () => {
     const { dir, files } = plan()
     const seen: { recorded: unknown; toml: string }[] = []
-    await writeJobFiles({ dir, files } as Plan, new UndoLog(), async () => {
+    await writeJobFiles({ dir, files }, new UndoLog(), async () => {
       seen.push({ recorded: recorded(), toml: readFileSync(join(dir, 'buildkitd.toml'), 'utf8') })
     })
     expect(seen).toEqual([{ recorded: { jobDir: dir }, toml: 'debug = true\n' }])
@@ -47,11 +47,26 @@ describe('writeJobFiles', () => {
     expect(recorded()).toEqual({ jobDir: dir })
   })
 
+  it('a directory of that name there already: left as it is, off the record, and the step fails with EEXIST', async () => {
+    const { dir, files } = plan()
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'theirs.txt'), 'not the job’s')
+    let used = false
+    await expect(
+      writeJobFiles({ dir, files }, new UndoLog(), async () => {
+        used = true
+      })
+    ).rejects.toMatchObject({ code: 'EEXIST' })
+    expect(used).toBe(false)
+    expect(readFileSync(join(dir, 'theirs.txt'), 'utf8')).toBe('not the job’s')
+    expect(recorded()).toEqual({})
+  })
+
   it('when the builder fails, removes the directory at once and takes it off the record, failing with its error', async () => {
     const { dir, files } = plan()
     const failure = new Error('buildx create failed')
     await expect(
-      writeJobFiles({ dir, files } as Plan, new UndoLog(), async () => {
+      writeJobFiles({ dir, files }, new UndoLog(), async () => {
         throw failure
       })
     ).rejects.toBe(failure)
@@ -65,7 +80,7 @@ describe('writeJobFiles', () => {
       { path: join(dir, 'buildkitd.toml'), content: 'a', mode: 0o644 },
       { path: join(dir, 'buildkitd.toml'), content: 'b', mode: 0o644 }
     ]
-    await expect(writeJobFiles({ dir, files } as Plan, new UndoLog(), async () => undefined)).rejects.toMatchObject({
+    await expect(writeJobFiles({ dir, files }, new UndoLog(), async () => undefined)).rejects.toMatchObject({
       code: 'EEXIST'
     })
     expect(existsSync(dir)).toBe(false)

@@ -8,15 +8,29 @@ import type { UndoLog } from './state.js'
  * leaves post a directory to remove, never one it does not know of. When `useThem` fails, nothing
  * half-made stays: the directory goes at once, and post finds nothing to undo there.
  */
-export async function writeJobFiles(plan: Plan, undo: UndoLog, useThem: () => Promise<void>): Promise<void> {
-  undo.add({ jobDir: plan.dir })
-  try {
-    await createJobDir(plan.dir)
-    await writePlannedFiles(plan.files, plan.dir)
-    await useThem()
-  } catch (error) {
+export async function writeJobFiles(
+  plan: Pick<Plan, 'dir' | 'files'>,
+  undo: UndoLog,
+  useThem: () => Promise<void>
+): Promise<void> {
+  const removeAndThrow = async (error: unknown): Promise<never> => {
     await removeJobDir(plan.dir)
     undo.add({ jobDir: undefined })
     throw error
+  }
+  undo.add({ jobDir: plan.dir })
+  try {
+    await createJobDir(plan.dir)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return removeAndThrow(error)
+    // Something of that name was there already: not this job's to remove, now or in post.
+    undo.add({ jobDir: undefined })
+    throw error
+  }
+  try {
+    await writePlannedFiles(plan.files, plan.dir)
+    await useThem()
+  } catch (error) {
+    return removeAndThrow(error)
   }
 }

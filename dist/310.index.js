@@ -54,7 +54,8 @@ var state = __webpack_require__(6062);
 
 /**
  * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
- * - the `docker build` alias first; the builder, then the context it ran on, then its name's lease;
+ * - the `docker build` alias first; the builder, then the builder buildx selected before it, the
+ *   context it ran on, its name's lease;
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
@@ -70,6 +71,14 @@ const UNDO = {
         // undoBuilder warns itself: it knows what is left and how to remove it.
         failure: builder => `Could not remove builder ${builder.name}`,
         run: builder => undoBuilder(builder)
+    },
+    builderSelection: {
+        failure: () => 'Could not select the builder that was current before the job again',
+        run: async ({ builder, before }) => {
+            const { restoreBuilderSelection } = await __webpack_require__.e(/* import() */ 622).then(__webpack_require__.bind(__webpack_require__, 622));
+            if (await restoreBuilderSelection(before, builder, process.env))
+                core/* info */.pq('buildx selects the builder it selected before the job again (`use`).');
+        }
     },
     tempContext: {
         failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,
@@ -176,18 +185,9 @@ async function undoBuilder(builder) {
             core/* info */.pq(`Builder ${builder.name} is already gone.`);
     }
     catch (error) {
-        // buildx forgets the builder even when it cannot reach the daemon to stop (e.g. a gone cluster);
-        // an inspect that fails too (the daemon is gone) leaves it known.
-        const stillKnown = await (0,buildx/* inspectBuilder */.IK)(builder.name).then(info => info !== undefined, () => true);
-        const reason = error.message;
-        // What a docker-container builder leaves behind: its container and its state volume.
-        const name = buildkitContainerName(builder.name);
-        const container = builder.driver === 'docker-container'
-            ? ` Its BuildKit container and state volume may still be there: once the daemon answers, remove them with \`docker rm -f ${name} && docker volume rm ${name}_state\`.`
-            : '';
-        core/* warning */.$e(stillKnown
-            ? `Could not remove builder ${builder.name}: ${reason}. Remove it with \`docker buildx rm ${builder.name}\`.`
-            : `buildx no longer knows builder ${builder.name}, but could not stop its BuildKit daemon: ${reason}.${container}`);
+        // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
+        const { removeBuilderRemnants } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6570));
+        await removeBuilderRemnants(builder, error);
     }
 }
 function warnAll(notes) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { crashJob, neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
@@ -51,6 +51,40 @@ describe('concurrency and faults', () => {
     expect(filesUnder(join(dockerConfig, 'buildx', 'instances'))).toEqual([])
     for (const name of names) expect(containerExists(name)).toBe(false)
     for (const job of jobs) expect(filesUnder(job.runnerTemp)).toEqual([])
+  })
+
+  it('the builder the runner had selected (`docker buildx use`) is selected again after the job, byte for byte', async () => {
+    // An admin's own builder on a self-hosted runner, selected for every job's `docker buildx build`.
+    const dockerConfig = newDockerConfig()
+    const own = `sbr-admins-${randomBytes(3).toString('hex')}`
+    dockerOk(dockerConfig, ['buildx', 'create', '--name', own, '--driver', 'docker-container', '--use'])
+    const current = join(dockerConfig, 'buildx', 'current')
+    const before = readFileSync(current, 'utf8')
+    try {
+      const job = newJob({ DOCKER_CONFIG: dockerConfig })
+      const main = await runMain(job, { 'driver-opts': bootDriverOpts(), preflight: 'off' })
+      expect(main.exitCode).toBe(0)
+      // `use: true`: the job's later steps build on the job's builder.
+      expect(dockerOk(dockerConfig, ['buildx', 'inspect']).split('\n')[0]).toBe(`Name:          ${main.outputs.name}`)
+      const post = await runPost(job, main.state)
+      expect(post.exitCode).toBe(0)
+      expect(post.log).toContain('buildx selects the builder it selected before the job again')
+      expect(readFileSync(current, 'utf8')).toBe(before)
+      expect(dockerOk(dockerConfig, ['buildx', 'inspect']).split('\n')[0]).toBe(`Name:          ${own}`)
+    } finally {
+      dockerOk(dockerConfig, ['buildx', 'rm', own])
+    }
+  })
+
+  it('no builder selected before the job: none selected after it (no `current` left naming the removed builder)', async () => {
+    const dockerConfig = newDockerConfig()
+    const job = newJob({ DOCKER_CONFIG: dockerConfig })
+    const main = await runMain(job, { 'driver-opts': bootDriverOpts(), preflight: 'off' })
+    expect(main.exitCode).toBe(0)
+    expect(existsSync(join(dockerConfig, 'buildx', 'current'))).toBe(true)
+    expect((await runPost(job, main.state)).exitCode).toBe(0)
+    expect(existsSync(join(dockerConfig, 'buildx', 'current'))).toBe(false)
+    expect(dockerOk(dockerConfig, ['buildx', 'inspect']).split('\n')[0]).toMatch(/^Name:\s+default$/)
   })
 
   it('a fixed name a running job holds: a second job fails naming it and leaves its builder alone; after its post the name is free', async () => {

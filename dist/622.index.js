@@ -1,0 +1,81 @@
+export const id = 622;
+export const ids = [622];
+export const modules = {
+
+/***/ 622:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   readBuilderSelection: () => (/* binding */ readBuilderSelection),
+/* harmony export */   restoreBuilderSelection: () => (/* binding */ restoreBuilderSelection)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
+
+
+
+/** The selection in buildx's store now (BUILDX_CONFIG, else DOCKER_CONFIG/buildx). */
+async function readBuilderSelection(env) {
+    const store = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxStoreDir */ .xI)(env);
+    const defaults = {};
+    for (const file of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults')).catch(() => [])) {
+        const name = await readText((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file));
+        if (name !== undefined)
+            defaults[file] = name;
+    }
+    return { current: (await readText((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'))) ?? null, defaults };
+}
+/**
+ * Puts `before` back where `current` still holds the job's selection (nothing else selected
+ * another builder since): `current` as it was, or none, and the `defaults` entries `--use` removed.
+ * Returns whether it changed anything.
+ */
+async function restoreBuilderSelection(before, name, env) {
+    const store = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxStoreDir */ .xI)(env);
+    const now = await readBuilderSelection(env);
+    if (!selects(now.current, name) || now.current === before.current)
+        return false;
+    if (before.current === null)
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'), { force: true });
+    else
+        await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'), before.current);
+    for (const [file, builder] of Object.entries(before.defaults)) {
+        if (now.defaults[file] !== undefined)
+            continue;
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults'), { recursive: true, mode: 0o700 });
+        await writeAtomically((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file), builder);
+    }
+    return true;
+}
+/**
+ * Whether the text of `current` still holds the job's selection: it names builder `name` (buildx
+ * files names lower-cased), or no builder, as a removal without buildx resets it (builder-remnants.ts).
+ */
+function selects(current, name) {
+    if (current === null)
+        return false;
+    try {
+        const parsed = JSON.parse(current);
+        return typeof parsed.Name === 'string' && ['', name.toLowerCase()].includes(parsed.Name.toLowerCase());
+    }
+    catch {
+        return false;
+    }
+}
+async function readText(path) {
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8').catch(() => undefined);
+}
+/** As buildx writes its store: 0600, whole (through a rename). */
+async function writeAtomically(path, text) {
+    const temporary = `${path}.sbr-${process.pid}`;
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, text, { mode: 0o600 });
+    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, path);
+}
+
+
+/***/ })
+
+};

@@ -13,13 +13,15 @@ const ALLOWED: Record<string, string[]> = {
   'paths.ts': [],
   // The one reader of the Docker client config: what docker and buildx read there.
   'docker-client-config.ts': ['model.ts', 'paths.ts'],
-  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts'],
-  plan: ['model.ts', 'inputs'],
-  preflight: ['model.ts'],
+  // Go's proxy rules: a pure leaf, read by the inputs (masking), the plan and preflight alike.
+  'proxy.ts': [],
+  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts'],
+  plan: ['model.ts', 'inputs', 'proxy.ts'],
+  preflight: ['model.ts', 'proxy.ts'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs'],
-  steps: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'plan', 'preflight', 'host'],
+  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts'],
+  steps: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'plan', 'preflight', 'host', 'proxy.ts'],
   'index.ts': ['steps']
 }
 

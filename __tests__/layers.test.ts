@@ -14,7 +14,7 @@ const ALLOWED: Record<string, string[]> = {
   // The one reader of the Docker client config: what docker and buildx read there.
   'docker-client-config.ts': ['model.ts', 'paths.ts'],
   // Go's proxy rules: a pure leaf, read by the inputs (masking), the plan and preflight alike.
-  'proxy.ts': [],
+  'proxy.ts': ['model.ts'],
   inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts'],
   plan: ['model.ts', 'inputs', 'proxy.ts'],
   preflight: ['model.ts', 'proxy.ts'],

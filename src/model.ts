@@ -87,7 +87,18 @@ export interface PlannedRegistry {
   /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered. */
   ca: string
   keypair?: Keypair
+  /**
+   * The proxy variables of who contacts it: BuildKit in the builder (the registry, and tokens it
+   * fetches itself), and buildx on the runner (tokens it fetches). Absent: none.
+   */
+  proxyEnv?: { builder: ProxyEnv; runner: ProxyEnv }
 }
+
+/**
+ * Proxy variables as a process has them, only the set ones: HTTP_PROXY, HTTPS_PROXY, NO_PROXY in
+ * either case, and REQUEST_METHOD (Go's CGI rule). proxy.ts reads them as Go does.
+ */
+export type ProxyEnv = Readonly<Record<string, string>>
 
 /** How a registry's tokens will be fetched: by buildx on the runner, or by buildkitd with the registry's TLS config. */
 export interface TokenTrust {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net'
 import { domainToASCII } from 'node:url'
+import type { ProxyEnv } from './model.js'
 
 // Which proxy a Go program takes for a URL: BuildKit's registry client (util/resolver: Proxy is
 // http.ProxyFromEnvironment) and buildx's token fetches both use net/http, which takes the rules
@@ -18,9 +19,6 @@ export const PROXY_VARIABLES = [
 ] as const
 export type ProxyVariable = (typeof PROXY_VARIABLES)[number]
 
-/** The proxy variables a process has, by name (only the set ones), and REQUEST_METHOD (Go's CGI rule). */
-export type ProxyEnv = Partial<Record<ProxyVariable | 'REQUEST_METHOD', string>>
-
 /** httpproxy.Config: what FromEnvironment reads. */
 export interface ProxyConfig {
   httpProxy: string
@@ -38,8 +36,8 @@ export interface ProxyChoice {
 
 /** The variables of `env` that concern proxies, as data for the plan and preflight. */
 export function readProxyEnv(env: NodeJS.ProcessEnv): ProxyEnv {
-  const picked: ProxyEnv = {}
-  for (const name of [...PROXY_VARIABLES, 'REQUEST_METHOD'] as const) {
+  const picked: Record<string, string> = {}
+  for (const name of [...PROXY_VARIABLES, 'REQUEST_METHOD']) {
     const value = env[name]
     if (value !== undefined && value !== '') picked[name] = value
   }

@@ -53,6 +53,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
       appendYaml: '',
       keepState: false,
       installAlias: false,
+      proxyEnv: {},
       ...builder
     },
     host: { installConfig: '', credentials: [], daemonTrust: 'off' }
@@ -295,5 +296,45 @@ describe('buildx create arguments', () => {
       content: KEYPAIR.key,
       mode: 0o600
     })
+  })
+})
+
+describe('the runner proxy', () => {
+  const proxyEnv = { HTTPS_PROXY: 'http://user:secret@127.0.0.1:3128', NO_PROXY: '172.17.0.1' }
+
+  it('gives the builder the proxy variables, and the host network for a loopback proxy, saying why', () => {
+    const plan = buildPlan(inputs({ registries: 'reg.proxy.test:5000', proxyEnv }), DIR)
+    expect(plan.create?.args).toEqual(
+      expect.arrayContaining([
+        '--driver-opt',
+        'env.HTTPS_PROXY=http://user:secret@127.0.0.1:3128',
+        '--driver-opt',
+        'env.NO_PROXY=172.17.0.1',
+        '--driver-opt',
+        'network=host'
+      ])
+    )
+    const notes = plan.notes.join('\n')
+    expect(notes).toContain("HTTPS_PROXY=http://***@127.0.0.1:3128 is on this machine's loopback")
+    expect(notes).not.toContain('secret')
+    expect(plan.registries[0].proxyEnv).toEqual({ builder: proxyEnv, runner: proxyEnv })
+  })
+
+  it('a proxy elsewhere needs no host network', () => {
+    const plan = buildPlan(
+      inputs({ registries: 'reg.corp:5000', proxyEnv: { HTTPS_PROXY: 'http://proxy.corp:3128' } }),
+      DIR
+    )
+    expect(plan.create?.args).toContain('env.HTTPS_PROXY=http://proxy.corp:3128')
+    expect(plan.create?.args).not.toContain('network=host')
+  })
+
+  it('appended nodes get the proxy variables too', () => {
+    const plan = buildPlan(inputs({ proxyEnv: { HTTP_PROXY: 'http://proxy.corp:3128' } }), DIR, [
+      { name: 'second', driverOpts: [], endpoint: 'unix:///var/run/docker.sock' }
+    ])
+    expect(plan.create?.appendArgs[0]).toEqual(
+      expect.arrayContaining(['--driver-opt', 'env.HTTP_PROXY=http://proxy.corp:3128'])
+    )
   })
 })

@@ -1,7 +1,14 @@
 import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { isAbsolute } from 'node:path'
-import { basicAuth, type Credential, type DaemonTrustMode, type Keypair, type PreflightMode } from '../model.js'
+import {
+  basicAuth,
+  type Credential,
+  type DaemonTrustMode,
+  type Keypair,
+  type PreflightMode,
+  type ProxyEnv
+} from '../model.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
@@ -9,6 +16,7 @@ import { parseCredentialLines, resolveCredentials } from './credentials.js'
 import { parseCsvList } from './csv-list.js'
 import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
+import { readRunnerProxyEnv } from './proxy-env.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
@@ -60,6 +68,8 @@ export interface BuilderInputs {
   keepState: boolean
   /** v3's deprecated `install`: `docker build` becomes `docker buildx build` until post. */
   installAlias: boolean
+  /** The runner's proxy variables (not inputs): the builder gets them unless `driver-opts` sets them. */
+  proxyEnv: ProxyEnv
 }
 
 export interface PreflightInputs {
@@ -129,7 +139,8 @@ export function readInputs(): Inputs {
     platforms: parseCsvList(core.getInput('platforms')),
     appendYaml: core.getInput('append'),
     keepState: readKeepState(driver),
-    installAlias: booleanInput('install', false)
+    installAlias: booleanInput('install', false),
+    proxyEnv: readRunnerProxyEnv(process.env)
   }
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {

@@ -1,7 +1,8 @@
 import { dirname } from 'node:path'
 import type { AppendNode } from '../inputs/append.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
-import { isLoopback, type BuildxCreate, type HostAddress } from '../model.js'
+import { isLoopback, type BuildxCreate, type HostAddress, type ProxyEnv } from '../model.js'
+import { planBuilderProxy, proxyDriverOpts } from './builder-proxy.js'
 
 /** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
 const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
@@ -20,12 +21,16 @@ export function buildxCreateArgs(
   endpointOpts: string[],
   hosts: HostAddress[],
   append: AppendNode[] = []
-): { create?: BuildxCreate; notes: string[] } {
+): { create?: BuildxCreate; notes: string[]; builderProxyEnv: ProxyEnv } {
   const notes: string[] = []
-  if (builder.driver === 'docker') return { notes }
-  const loopback = hosts.filter(isLoopback).map(host => host.text)
-  const driverOpts = withHostNetwork(builder.driver, [...builder.driverOpts, ...endpointOpts], loopback)
-  if (driverOpts.length > builder.driverOpts.length + endpointOpts.length) {
+  const proxy = planBuilderProxy(builder.driver, builder.driverOpts, builder.proxyEnv)
+  if (builder.driver === 'docker') return { notes: proxy.notes, builderProxyEnv: proxy.builderEnv }
+  notes.push(...proxy.notes)
+  // A proxy on loopback needs the host's network as a registry there does.
+  const loopback = [...hosts.filter(isLoopback).map(host => host.text), ...proxy.loopback]
+  const given = [...builder.driverOpts, ...endpointOpts, ...proxy.driverOpts]
+  const driverOpts = withHostNetwork(builder.driver, given, loopback)
+  if (driverOpts.length > given.length) {
     notes.push(
       `${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`
     )
@@ -55,7 +60,8 @@ export function buildxCreateArgs(
     const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
     if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
-    for (const opt of withHostNetwork(builder.driver, node.driverOpts, loopback)) nodeArgs.push('--driver-opt', opt)
+    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv)]
+    for (const opt of withHostNetwork(builder.driver, nodeOpts, loopback)) nodeArgs.push('--driver-opt', opt)
     const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
     if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)
     if (node.platforms) nodeArgs.push('--platform', node.platforms)
@@ -64,7 +70,7 @@ export function buildxCreateArgs(
     if (node.endpoint) nodeArgs.push(node.endpoint)
     return nodeArgs
   })
-  return { create: { args, appendArgs }, notes }
+  return { create: { args, appendArgs }, notes, builderProxyEnv: proxy.builderEnv }
 }
 
 /** A docker-container node reaches registries on the runner's loopback only on the host's network. */

@@ -1,0 +1,71 @@
+import { planBuilderProxy, proxyDriverOpts } from '../../src/plan/builder-proxy.js'
+
+const RUNNER = {
+  HTTP_PROXY: 'http://user:secret@proxy.corp:3128',
+  https_proxy: 'http://user:secret@proxy.corp:3128',
+  NO_PROXY: 'localhost,.corp'
+}
+
+describe('planBuilderProxy', () => {
+  it('passes each proxy variable the runner has, in its own case, to a docker-container builder', () => {
+    const proxy = planBuilderProxy('docker-container', ['image=moby/buildkit'], RUNNER)
+    expect(proxy.driverOpts).toEqual([
+      'env.HTTP_PROXY=http://user:secret@proxy.corp:3128',
+      'env.https_proxy=http://user:secret@proxy.corp:3128',
+      'env.NO_PROXY=localhost,.corp'
+    ])
+    expect(proxy.builderEnv).toEqual(RUNNER)
+    expect(proxy.loopback).toEqual([])
+    expect(proxy.notes).toEqual([
+      "Proxy: the builder gets the runner's HTTP_PROXY, https_proxy, NO_PROXY (--driver-opt env.NAME=…)"
+    ])
+  })
+
+  it("keeps the user's env.X, in either case, instead of the runner's, and says so", () => {
+    const proxy = planBuilderProxy('docker-container', ['env.HTTPS_PROXY=http://other:8080', 'env.no_proxy=*'], RUNNER)
+    expect(proxy.driverOpts).toEqual(['env.HTTP_PROXY=http://user:secret@proxy.corp:3128'])
+    expect(proxy.builderEnv).toEqual({
+      HTTP_PROXY: RUNNER.HTTP_PROXY,
+      HTTPS_PROXY: 'http://other:8080',
+      no_proxy: '*'
+    })
+    expect(proxy.notes).toEqual([
+      "Proxy: the builder gets the runner's HTTP_PROXY (--driver-opt env.NAME=…); env.HTTPS_PROXY, env.no_proxy as set in `driver-opts`"
+    ])
+  })
+
+  it('names a proxy on loopback, without its credentials, for the host network', () => {
+    const proxy = planBuilderProxy('docker-container', [], {
+      HTTPS_PROXY: 'http://u:p@127.0.0.1:3128',
+      HTTP_PROXY: 'localhost:3128'
+    })
+    expect(proxy.loopback).toEqual(['HTTP_PROXY=http://localhost:3128', 'HTTPS_PROXY=http://***@127.0.0.1:3128'])
+  })
+
+  it.each(['kubernetes', 'remote', 'docker'])(
+    'passes nothing to a %s builder, and says the runner has proxies',
+    driver => {
+      const proxy = planBuilderProxy(driver, [], RUNNER)
+      expect(proxy.driverOpts).toEqual([])
+      expect(proxy.loopback).toEqual([])
+      expect(proxy.notes[0]).toContain(
+        `the runner has HTTP_PROXY, https_proxy, NO_PROXY, which the ${driver} driver's BuildKit does not get`
+      )
+    }
+  )
+
+  it('says nothing when the runner has no proxy', () => {
+    expect(planBuilderProxy('docker-container', [], {})).toEqual({
+      driverOpts: [],
+      builderEnv: {},
+      loopback: [],
+      notes: []
+    })
+  })
+
+  it('an appended node with its own env.HTTPS_PROXY keeps it', () => {
+    expect(
+      proxyDriverOpts('docker-container', ['env.HTTPS_PROXY=http://node:1'], { HTTPS_PROXY: 'http://runner:1' })
+    ).toEqual([])
+  })
+})

@@ -1,0 +1,90 @@
+import { isLoopback, type ProxyEnv } from '../model.js'
+import { parseProxy, PROXY_VARIABLES, redactedProxy } from '../proxy.js'
+
+/** The drivers whose BuildKit takes the runner's proxy variables from us, as `env.NAME=VALUE` driver options. */
+// kubernetes has `env.` only since buildx v0.27 (older ones refuse the create), and its pods live
+// in a cluster whose way out need not be the runner's; docker uses the daemon's own settings;
+// remote is someone else's buildkitd.
+const ENV_DRIVERS = ['docker-container']
+
+/** What the builder gets of the runner's proxy settings. */
+export interface BuilderProxy {
+  /** `env.NAME=VALUE` driver options, added to those of the first node and of each appended one. */
+  driverOpts: string[]
+  /** The proxy variables BuildKit will have: the runner's it is given, and the user's `env.*` ones. */
+  builderEnv: ProxyEnv
+  /** Proxies the builder reaches on this machine's loopback, shown without credentials (`VAR=URL`). */
+  loopback: string[]
+  /** For the log: which variables were passed, which the user set, or why none were. */
+  notes: string[]
+}
+
+/** `HTTPS_PROXY` and `https_proxy` are one setting to Go (upper case wins): the user's either case replaces both. */
+const family = (name: string): string => name.toUpperCase()
+
+/** The user's `env.NAME=VALUE` options for proxy variables, by name. */
+function userProxyEnv(driverOpts: string[]): Record<string, string> {
+  const set: Record<string, string> = {}
+  for (const opt of driverOpts) {
+    const match = /^env\.([^=]+)=(.*)$/s.exec(opt)
+    if (match && (PROXY_VARIABLES as readonly string[]).includes(match[1])) set[match[1]] = match[2]
+  }
+  return set
+}
+
+/**
+ * The runner's proxy variables for a builder whose node options are `driverOpts`: each one the
+ * user did not set in either case, as `env.NAME=VALUE`. Pure.
+ */
+export function proxyDriverOpts(driver: string, driverOpts: string[], runnerEnv: ProxyEnv): string[] {
+  if (!ENV_DRIVERS.includes(driver)) return []
+  const userSet = new Set(Object.keys(userProxyEnv(driverOpts)).map(family))
+  return PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined && !userSet.has(family(name))).map(
+    name => `env.${name}=${runnerEnv[name]}`
+  )
+}
+
+/** What the builder's first node gets, and the log's account of it. Pure. */
+export function planBuilderProxy(driver: string, driverOpts: string[], runnerEnv: ProxyEnv): BuilderProxy {
+  const user = userProxyEnv(driverOpts)
+  const runnerNames = PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined)
+  const opts = proxyDriverOpts(driver, driverOpts, runnerEnv)
+  const passed = opts.map(opt => opt.slice('env.'.length, opt.indexOf('=')))
+  const notes: string[] = []
+  const userNames = Object.keys(user)
+  if (ENV_DRIVERS.includes(driver)) {
+    if (passed.length > 0)
+      notes.push(
+        `Proxy: the builder gets the runner's ${passed.join(', ')} (--driver-opt env.NAME=…)${userNames.length > 0 ? `; ${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\`` : ''}`
+      )
+    else if (userNames.length > 0)
+      notes.push(
+        `Proxy: the builder gets ${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\`${runnerNames.length > 0 ? `, not the runner's ${runnerNames.join(', ')}` : ''}`
+      )
+  } else if (runnerNames.length > 0 && userNames.length === 0) {
+    notes.push(
+      `Proxy: the runner has ${runnerNames.join(', ')}, which the ${driver} driver's BuildKit does not get from this action${driver === 'kubernetes' ? ' (set `env.HTTPS_PROXY=…` etc. in `driver-opts` if its pods need them: buildx v0.27 or later)' : ''}`
+    )
+  }
+
+  // What BuildKit's process will see: the runner's variables given to it, and the user's own.
+  const builderEnv: Record<string, string> = { ...user }
+  const given = ENV_DRIVERS.includes(driver) ? passed : runnerNames.filter(name => !(family(name) in familiesOf(user)))
+  for (const name of given) builderEnv[name] = runnerEnv[name]
+  const loopback = ENV_DRIVERS.includes(driver) ? loopbackProxies(builderEnv) : []
+  return { driverOpts: opts, builderEnv, loopback, notes }
+}
+
+function familiesOf(env: Record<string, string>): Record<string, true> {
+  return Object.fromEntries(Object.keys(env).map(name => [family(name), true]))
+}
+
+/** The proxies in `env` that are this machine's loopback (`127.x`, `localhost`, `::1`), shown without credentials. */
+function loopbackProxies(env: ProxyEnv): string[] {
+  return ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'].flatMap(name => {
+    const url = env[name] === undefined ? undefined : parseProxy(env[name])
+    if (!url) return []
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    return isLoopback({ text: url.host, hostname }) ? [`${name}=${redactedProxy(url)}`] : []
+  })
+}

@@ -115,3 +115,48 @@ describe('diagnoseAuth: Basic', () => {
     })
   })
 })
+
+describe('diagnoseAuth: the token endpoint through a proxy', () => {
+  const PROXY = 'http://***@proxy.corp:3128 (HTTPS_PROXY)'
+
+  it('names the proxy when the realm is unreachable through it', () => {
+    const facts = bearer({
+      stage: 'token-connect',
+      realmProxy: PROXY,
+      error: { code: 'EPROXY', message: `the proxy ${PROXY} answered CONNECT gitlab.internal:443 with 502 Bad Gateway` }
+    })
+    const result = diagnoseAuth(registry, facts, credential, buildx, 5)
+    expect(result).toMatchObject({ ok: false, kind: 'token-unreachable' })
+    expect(result.message).toContain(`token endpoint ${REALM} (through the proxy ${PROXY}) unreachable`)
+    expect(result.message).toContain('502 Bad Gateway')
+  })
+
+  it('a granted token says which way it came', () => {
+    expect(diagnoseAuth(registry, bearer({ realmProxy: PROXY }), credential, buildx, 5).message).toBe(
+      `token granted by ${REALM} (through the proxy ${PROXY}) for ci (from \`username\`/\`password\`), accepted by the registry`
+    )
+  })
+
+  it('an untrusted realm behind a proxy still names the realm host in the fix', () => {
+    const facts = bearer({
+      stage: 'token-tls',
+      realmProxy: PROXY,
+      error: { code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }
+    })
+    expect(diagnoseAuth(registry, facts, credential, buildx, 5).fix).toBe(
+      "pass the CA that signed gitlab.internal's certificate in `ca-cert`"
+    )
+  })
+
+  it('a token endpoint answering `certificate unknown` to the client certificate is a client-certificate problem (as for the registry)', () => {
+    const facts = bearer({
+      stage: 'token-tls',
+      sentClientCert: true,
+      error: { code: 'ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN', message: 'sslv3 alert certificate unknown' }
+    })
+    expect(diagnoseAuth(registry, facts, credential, buildkitd, 5)).toMatchObject({
+      ok: false,
+      kind: 'token-client-cert'
+    })
+  })
+})

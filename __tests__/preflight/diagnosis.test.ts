@@ -191,3 +191,129 @@ describe('diagnose', () => {
     )
   })
 })
+
+describe('diagnose through a proxy', () => {
+  const PROXY = 'http://***@proxy.corp:3128 (HTTPS_PROXY)'
+  const via = (overrides: Partial<ProbeFacts>): ProbeFacts => facts({ proxy: PROXY, ...overrides })
+
+  it('a registry that answers through the proxy is fine, and the message names the proxy', () => {
+    expect(diagnose(registry(), via({}), 5)).toEqual({
+      ok: true,
+      kind: 'registry',
+      message: `a registry answered (GET /v2/: 200) (through the proxy ${PROXY})`,
+      fix: ''
+    })
+  })
+
+  it.each<[string, Partial<ProbeFacts>, string]>([
+    [
+      'a proxy name that does not resolve',
+      { stage: 'resolve', error: { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND proxy.corp' } },
+      `unreachable: the proxy ${PROXY} does not resolve (ENOTFOUND)`
+    ],
+    [
+      'a proxy that refuses connections',
+      { stage: 'connect', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } },
+      `unreachable: the proxy ${PROXY} refused the connection`
+    ],
+    [
+      'a proxy that never answers',
+      { stage: 'connect', timedOut: true, error: { code: 'ETIMEDOUT', message: 'deadline' } },
+      `unreachable: the proxy ${PROXY} got no answer within 5 s`
+    ]
+  ])('the proxy unreachable: %s', (_what, overrides, message) => {
+    const result = diagnose(registry(), via({ answer: undefined, ...overrides }), 5)
+    expect(result).toMatchObject({ ok: false, kind: 'proxy-unreachable', message })
+    expect(result.fix).toBe(
+      'check HTTPS_PROXY on the runner (the builder gets the same), or list reg.internal in NO_PROXY if the runner and the builder reach it directly'
+    )
+  })
+
+  it('a proxy that wants credentials (407) is the proxy refusing, not the registry', () => {
+    const result = diagnose(
+      registry(),
+      via({ stage: 'proxy', answer: undefined, proxyStatus: 407, error: { code: 'EPROXY', message: '407' } }),
+      5
+    )
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'proxy-refused',
+      message: `the proxy ${PROXY} wants credentials (407 Proxy Authentication Required)`
+    })
+    expect(result.fix).toContain("put the proxy's user and password in HTTPS_PROXY (http://USER:PASSWORD@HOST:PORT)")
+  })
+
+  it('a proxy that refuses the destination (403) says which', () => {
+    const result = diagnose(
+      registry(),
+      via({ stage: 'proxy', answer: undefined, proxyStatus: 403, error: { code: 'EPROXY', message: '403' } }),
+      5
+    )
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'proxy-refused',
+      message: `the proxy ${PROXY} refused reg.internal:5443 (403)`
+    })
+  })
+
+  it.each([502, 503, 504])('the registry unreachable from the proxy (%d) is the registry unreachable', status => {
+    const result = diagnose(
+      registry(),
+      via({ stage: 'proxy', answer: undefined, proxyStatus: status, error: { code: 'EPROXY', message: '' } }),
+      5
+    )
+    expect(result).toMatchObject({
+      ok: false,
+      kind: 'unreachable',
+      message: `unreachable through the proxy ${PROXY}: it answered ${status} for reg.internal:5443`
+    })
+    expect(result.fix).toContain('check the host and port on line 2 of `registries`, and that the proxy can reach it')
+  })
+
+  it('a TLS failure through the tunnel is the registry’s, named with the proxy', () => {
+    const result = diagnose(
+      registry(),
+      via({
+        stage: 'tls',
+        answer: undefined,
+        error: { code: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', message: 'alert' }
+      }),
+      5
+    )
+    expect(result).toMatchObject({ ok: false, kind: 'client-cert-required' })
+    expect(result.message).toContain(`(through the proxy ${PROXY})`)
+  })
+
+  it("Go's CGI rule: HTTP_PROXY refused while REQUEST_METHOD is set", () => {
+    const result = diagnose(
+      registry({ transport: 'http' }),
+      facts({
+        stage: 'connect',
+        answer: undefined,
+        error: { code: 'EPROXYCGI', message: 'refusing to use HTTP_PROXY value in CGI environment' }
+      }),
+      5
+    )
+    expect(result).toMatchObject({ ok: false, kind: 'proxy-refused' })
+    expect(result.fix).toContain('unset REQUEST_METHOD')
+  })
+
+  it('a SOCKS proxy is not checked, and says so', () => {
+    const result = diagnose(
+      registry(),
+      via({
+        proxy: 'socks5://proxy.corp:1080 (HTTPS_PROXY)',
+        stage: 'connect',
+        answer: undefined,
+        error: { code: 'EPROXYSCHEME', message: 'preflight cannot go through a socks5 proxy' }
+      }),
+      5
+    )
+    expect(result).toMatchObject({
+      ok: true,
+      kind: 'proxy-unsupported',
+      message:
+        'not checked: preflight cannot go through a socks5 proxy (socks5://proxy.corp:1080 (HTTPS_PROXY)); BuildKit goes through it'
+    })
+  })
+})

@@ -1,11 +1,7 @@
 import type { PlannedRegistry, TokenTrust } from '../model.js'
 import type { AuthFacts } from './auth-probe.js'
 import type { AuthDiagnosisKind, Diagnosis } from './diagnosis.js'
-
-const UNKNOWN_AUTHORITY =
-  /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/
-const CLIENT_CERT_ALERT =
-  /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca/i
+import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 /** Who logs in, for messages: the input that holds the credentials for this host. */
 export interface CredentialSource {
@@ -26,7 +22,8 @@ export function diagnoseAuth(
   timeoutSeconds: number
 ): Diagnosis {
   const host = registry.host.text
-  const realm = facts.realm ?? '(no realm)'
+  // A realm reached through a proxy is named with it (without its credentials).
+  const realm = `${facts.realm ?? '(no realm)'}${facts.realmProxy ? ` (through the proxy ${facts.realmProxy})` : ''}`
   const failed = (kind: AuthDiagnosisKind, message: string, fix: string): Diagnosis => ({
     ok: false,
     kind,
@@ -80,7 +77,7 @@ export function diagnoseAuth(
       `the registry announces no usable token realm (${realm})`,
       "check the registry's token auth settings (realm)"
     )
-  if (facts.error && facts.stage === 'token-tls' && CLIENT_CERT_ALERT.test(code)) {
+  if (facts.error && facts.stage === 'token-tls' && isClientCertAlert(code)) {
     return facts.sentClientCert
       ? failed(
           'token-client-cert',
@@ -94,7 +91,7 @@ export function diagnoseAuth(
         )
   }
   if (facts.error && facts.stage === 'token-tls') {
-    const untrusted = UNKNOWN_AUTHORITY.test(code)
+    const untrusted = isUnknownAuthority(code)
     return failed(
       'token-untrusted',
       untrusted
@@ -102,8 +99,8 @@ export function diagnoseAuth(
         : `token endpoint ${realm}: the certificate does not verify (${facts.error.code}: ${facts.error.message})`,
       untrusted
         ? tokenTrust.fetchedBy === 'buildx'
-          ? `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\``
-          : `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
+          ? `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\``
+          : `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
         : `check the certificate the token endpoint serves, or pass its CA in \`ca-cert\``
     )
   }

@@ -1,9 +1,14 @@
 import { request as requestHttp, type IncomingMessage } from 'node:http'
 import { request as requestHttps } from 'node:https'
-import { isIP } from 'node:net'
-import { rootCertificates } from 'node:tls'
-import type { HostAddress, Keypair, TokenTrust, Transport } from '../model.js'
+import type { Socket } from 'node:net'
+import { connect as connectTls } from 'node:tls'
+import type { HostAddress, Keypair, ProxyEnv, TokenTrust, Transport } from '../model.js'
+import { defaultPort } from '../proxy.js'
 import type { Challenge } from './challenge.js'
+import { remaining } from './connect.js'
+import { authorityOf, connectTunnel, openProxy, proxyRoute } from './proxy-route.js'
+import { DeadlineError, trustOptions } from './tls.js'
+import { isTlsFailure } from './tls-errors.js'
 
 /** A registry that answered 401, and what a build will log in with. */
 export interface AuthTarget {
@@ -16,6 +21,8 @@ export interface AuthTarget {
   credential?: { username: string; password: string }
   tokenTrust: TokenTrust
   scope: string
+  /** The proxy variables of BuildKit (registry requests, and tokens it fetches) and of buildx on the runner (tokens it fetches). */
+  proxyEnv?: { builder: ProxyEnv; runner: ProxyEnv }
 }
 
 export type AuthStage = 'token-connect' | 'token-tls' | 'token' | 'registry' | 'done'
@@ -33,18 +40,14 @@ export interface AuthFacts {
   /** GET /v2/ with the token (Bearer) or the credentials (Basic). */
   registryStatus?: number
   sentClientCert: boolean
+  /** The proxy the token request went through (without credentials); undefined: direct. */
+  realmProxy?: string
 }
 
 interface Answer {
   status: number
   body: string
 }
-
-class DeadlineError extends Error {
-  readonly code = 'ETIMEDOUT'
-}
-
-const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i
 
 /**
  * Logs in as a build will: Bearer, a token from the realm (the same trust, the given
@@ -61,7 +64,12 @@ export async function probeAuth(target: AuthTarget, deadline: number): Promise<A
     sentClientCert: false
   }
   const registryUrl = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`)
-  const registryTls = { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure' }
+  const registryTls = {
+    ca: target.ca,
+    keypair: target.keypair,
+    verify: target.transport !== 'insecure',
+    proxyEnv: target.proxyEnv?.builder
+  }
   try {
     if (scheme === 'basic') {
       if (!target.credential) return facts
@@ -88,7 +96,7 @@ export async function probeAuth(target: AuthTarget, deadline: number): Promise<A
     const { code, message } = error as NodeJS.ErrnoException
     facts.timedOut = error instanceof DeadlineError
     facts.error = { code: code ?? 'ERROR', message }
-    if (facts.stage === 'token-connect' && code && TLS_FAILURE.test(`${code} ${message}`)) facts.stage = 'token-tls'
+    if (facts.stage === 'token-connect' && code && isTlsFailure(`${code} ${message}`)) facts.stage = 'token-tls'
   }
   return facts
 }
@@ -105,7 +113,10 @@ async function fetchToken(
   deadline: number
 ): Promise<string | undefined> {
   const { credential, tokenTrust, challenge, scope } = target
-  const trust = { ca: tokenTrust.ca, keypair: tokenTrust.keypair, verify: true }
+  // Tokens come from whoever fetches them: buildx through the runner's proxy, BuildKit through its own.
+  const proxyEnv = tokenTrust.fetchedBy === 'buildx' ? target.proxyEnv?.runner : target.proxyEnv?.builder
+  facts.realmProxy = proxyRoute(proxyEnv, realm).route?.shown
+  const trust = { ca: tokenTrust.ca, keypair: tokenTrust.keypair, verify: true, proxyEnv }
   const get = (): Promise<Answer> => {
     const url = new URL(realm)
     if (challenge.service) url.searchParams.set('service', challenge.service)
@@ -143,14 +154,74 @@ async function fetchToken(
   }
 }
 
-/** One request with its own trust, within the deadline; the body is read (tokens are small). */
-function send(
+/** One request's trust: PEM on top of the system roots, the keypair, whether to verify, and the proxy variables of who sends it. */
+interface RequestTrust {
+  ca: string
+  keypair?: Keypair
+  verify: boolean
+  proxyEnv?: ProxyEnv
+}
+
+/**
+ * One request with its own trust, within the deadline; the body is read (tokens are small).
+ * Through the proxy Go's rules pick: CONNECT for https (TLS through the tunnel, verified the
+ * same), the whole URL in the request line for http.
+ */
+async function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
   body: string,
-  trust: { ca: string; keypair?: Keypair; verify: boolean },
+  trust: RequestTrust,
   deadline: number
+): Promise<Answer> {
+  const secure = url.protocol === 'https:'
+  const hostname = url.hostname.replace(/^\[|\]$/g, '')
+  const { route, error } = proxyRoute(trust.proxyEnv, url)
+  if (error) throw Object.assign(new Error(error), { code: 'EPROXYCGI' })
+  const sockets: Socket[] = []
+  try {
+    let connection: Socket | undefined
+    const sent = { ...headers }
+    let path: string | undefined
+    if (route) {
+      const proxySocket = await openProxy(route, trust, deadline, sockets)
+      if (secure) {
+        const tunnel = await connectTunnel(
+          proxySocket,
+          authorityOf(hostname, Number(url.port || defaultPort(url.protocol))),
+          route,
+          deadline
+        )
+        // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
+        tunnel.on('error', () => undefined)
+        connection = connectTls({
+          socket: tunnel,
+          ...trustOptions(hostname, trust),
+          rejectUnauthorized: trust.verify
+        })
+        sockets.push(connection)
+      } else {
+        connection = proxySocket
+        path = url.href
+        if (route.authorization) sent['Proxy-Authorization'] = route.authorization
+      }
+    }
+    return await requestOnce(url, method, sent, body, trust, deadline, connection, path)
+  } finally {
+    for (const socket of sockets) socket.destroy()
+  }
+}
+
+function requestOnce(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string,
+  trust: RequestTrust,
+  deadline: number,
+  connection: Socket | undefined,
+  path: string | undefined
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const secure = url.protocol === 'https:'
@@ -158,17 +229,10 @@ function send(
     const options = {
       method,
       headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...headers },
-      // Node's `ca` replaces its roots: keep them, as Go adds to the system pool.
-      ...(secure
-        ? {
-            ca: trust.ca ? [...rootCertificates, trust.ca] : undefined,
-            cert: trust.keypair?.cert,
-            key: trust.keypair?.key,
-            servername: isIP(hostname) ? undefined : hostname,
-            rejectUnauthorized: trust.verify
-          }
-        : {}),
-      agent: false as const
+      ...(secure ? { ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify } : {}),
+      ...(path ? { path } : {}),
+      // Without an agent, a connection of our own (through a proxy) is taken as it is.
+      ...(connection ? { createConnection: () => connection } : { agent: false as const })
     }
     const request = (secure ? requestHttps : requestHttp)(url, options, (response: IncomingMessage) => {
       let text = ''
@@ -182,7 +246,7 @@ function send(
     })
     const timer = setTimeout(
       () => request.destroy(new DeadlineError('no answer before the deadline')),
-      Math.max(0, deadline - performance.now())
+      remaining(deadline)
     )
     request.once('error', error => {
       clearTimeout(timer)

@@ -1,5 +1,6 @@
 import { portOf, type PlannedRegistry } from '../model.js'
 import type { ProbeFacts } from './probe.js'
+import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 export type DiagnosisKind =
   | 'registry'
@@ -15,6 +16,9 @@ export type DiagnosisKind =
   | 'unrecognized-name'
   | 'not-a-registry'
   | 'tls-failed'
+  | 'proxy-unreachable'
+  | 'proxy-refused'
+  | 'proxy-unsupported'
   | AuthDiagnosisKind
 
 /** What logging in found (auth-diagnosis.ts). */
@@ -39,23 +43,109 @@ export interface Diagnosis {
   fix: string
 }
 
-const UNKNOWN_AUTHORITY = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_GET_ISSUER_CERT'
-])
-
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSeconds: number): Diagnosis {
   const where = `line ${registry.line} of \`${registry.source}\``
-  const addOption = (option: string): string => addOptionFor(registry, option)
-  const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
-  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
   const defaultPort =
     registry.host.port !== undefined ? '' : ` (no port given, so ${portOf(registry.host, registry.transport)})`
   const checkHostPort = `check the host and port on ${where}${defaultPort}`
+
+  const viaProxy =
+    facts.proxy || facts.error?.code === 'EPROXYCGI'
+      ? diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort)
+      : undefined
+  if (viaProxy) return viaProxy
+  const verdict = diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort)
+  // An answer that came through the proxy says so: the builder goes the same way.
+  return facts.proxy ? { ...verdict, message: `${verdict.message} (through the proxy ${facts.proxy})` } : verdict
+}
+
+/**
+ * What went wrong on the way through the proxy, before the registry could answer: the proxy
+ * itself unreachable or refusing, or the registry unreachable from it. undefined: the registry
+ * answered through it (or failed in TLS or HTTP), for diagnoseRegistry.
+ */
+function diagnoseProxy(
+  registry: PlannedRegistry,
+  facts: ProbeFacts,
+  timeoutSeconds: number,
+  checkHostPort: string
+): Diagnosis | undefined {
+  const proxy = facts.proxy ?? ''
+  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
+  const variable = /\((\w+)\)$/.exec(proxy)?.[1] ?? 'HTTPS_PROXY'
+  const exempt = `or list ${registry.host.hostname} in NO_PROXY if the runner and the builder reach it directly`
+  if (facts.error?.code === 'EPROXYCGI')
+    return failed(
+      'proxy-refused',
+      `HTTP_PROXY is refused: ${facts.error.message}`,
+      "unset REQUEST_METHOD in the job's environment (Go takes it for a CGI request)"
+    )
+  if (facts.error?.code === 'EPROXYSCHEME')
+    return {
+      ok: true,
+      kind: 'proxy-unsupported',
+      message: `not checked: ${facts.error.message} (${proxy}); BuildKit goes through it`,
+      fix: ''
+    }
+  if (facts.stage === 'resolve' || facts.stage === 'connect') {
+    const what = facts.timedOut
+      ? `got no answer within ${timeoutSeconds} s`
+      : facts.stage === 'resolve'
+        ? `does not resolve (${facts.error?.code})`
+        : facts.error?.code === 'ECONNREFUSED'
+          ? 'refused the connection'
+          : `failed: ${facts.error?.message}`
+    return failed(
+      'proxy-unreachable',
+      `unreachable: the proxy ${proxy} ${what}`,
+      `check ${variable} on the runner (the builder gets the same), ${exempt}`
+    )
+  }
+  if (facts.stage !== 'proxy' || !facts.error) return undefined
+  const status = facts.proxyStatus
+  if (status === 407)
+    return failed(
+      'proxy-refused',
+      `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`,
+      `put the proxy's user and password in ${variable} (http://USER:PASSWORD@HOST:PORT), or check them`
+    )
+  if (status === 502 || status === 503 || status === 504)
+    return failed(
+      'unreachable',
+      `unreachable through the proxy ${proxy}: it answered ${status} for ${registry.host.text}`,
+      `${checkHostPort}, and that the proxy can reach it (${exempt})`
+    )
+  if (status !== undefined)
+    return failed(
+      'proxy-refused',
+      `the proxy ${proxy} refused ${registry.host.text} (${status})`,
+      `have the proxy allow ${registry.host.text}, ${exempt}`
+    )
+  if (facts.timedOut)
+    return failed(
+      'unreachable',
+      `unreachable through the proxy ${proxy}: no tunnel to ${registry.host.text} within ${timeoutSeconds} s`,
+      `${checkHostPort}, and that the proxy can reach it (${exempt})`
+    )
+  return failed(
+    'proxy-refused',
+    `the proxy ${proxy} failed: ${facts.error.message}`,
+    `check ${variable} on the runner, ${exempt}`
+  )
+}
+
+/** The registry's own answer (or silence), reached directly or through the proxy. */
+function diagnoseRegistry(
+  registry: PlannedRegistry,
+  facts: ProbeFacts,
+  timeoutSeconds: number,
+  where: string,
+  checkHostPort: string
+): Diagnosis {
+  const addOption = (option: string): string => addOptionFor(registry, option)
+  const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
+  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
 
   if (facts.timedOut && facts.stage !== 'http') {
     const what = {
@@ -89,12 +179,7 @@ export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSe
       `use the name the server serves on ${where}`
     )
   }
-  // Go's TLS server answers a missing or untrusted client certificate with one of these alerts.
-  if (
-    /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(
-      code
-    )
-  ) {
+  if (isClientCertAlert(code)) {
     return facts.sentClientCert
       ? failed(
           'client-cert-rejected',
@@ -147,7 +232,7 @@ function explainCertificate(registry: PlannedRegistry, facts: ProbeFacts, where:
   const certificate = facts.certificate
   const verifyError = facts.verifyError ?? ''
   const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
-  if (UNKNOWN_AUTHORITY.has(verifyError)) {
+  if (isUnknownAuthority(verifyError)) {
     const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given'
     return failed(
       'unknown-authority',

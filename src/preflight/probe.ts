@@ -1,7 +1,10 @@
 import { request } from 'node:http'
-import { connect as connectTcp, isIP, type Socket } from 'node:net'
-import { connect as connectTls, rootCertificates, type TLSSocket } from 'node:tls'
-import { portOf, type HostAddress, type Keypair, type Transport } from '../model.js'
+import type { Socket } from 'node:net'
+import type { TLSSocket } from 'node:tls'
+import { portOf, type HostAddress, type Keypair, type ProxyEnv, type Transport } from '../model.js'
+import { openTcp, openTls, remaining } from './connect.js'
+import { authorityOf, connectTunnel, openProxy, ProxyAnswerError, proxyRoute, type ProxyRoute } from './proxy-route.js'
+import { DeadlineError, type Trust } from './tls.js'
 
 /** What to probe, and with which trust: the same as BuildKit will use. */
 export interface ProbeTarget {
@@ -10,9 +13,12 @@ export interface ProbeTarget {
   /** PEM trusted on top of the system roots; '' for none. */
   ca: string
   keypair?: Keypair
+  /** BuildKit's proxy variables (the builder's environment): the probe goes where a push will. */
+  proxyEnv?: { builder: ProxyEnv }
 }
 
-export type ProbeStage = 'resolve' | 'connect' | 'tls' | 'http' | 'done'
+/** `proxy`: connected to the proxy, waiting for its tunnel (CONNECT) or its answer. */
+export type ProbeStage = 'resolve' | 'connect' | 'proxy' | 'tls' | 'http' | 'done'
 
 export interface CertificateFacts {
   /** subjectAltName entries, e.g. `DNS:registry.internal`, `IP Address:10.0.0.5`. */
@@ -42,19 +48,23 @@ export interface ProbeFacts {
   answersPlainHttp?: boolean
   /** A registry listed as `http` that answered oddly: does the port complete a TLS handshake? */
   answersTls?: boolean
+  /** The proxy the probe went through, without credentials, and its variable; undefined: direct. */
+  proxy?: string
+  /** The proxy's own answer, not the registry's: to CONNECT, or 407/502/503/504 to a plain-HTTP request. */
+  proxyStatus?: number
   ms: number
 }
 
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA'])
 
-class DeadlineError extends Error {
-  readonly code = 'ETIMEDOUT'
-}
+/** Answers to a plain-HTTP request that come from the proxy, not the registry: credentials, or no way through. */
+const PROXY_ANSWERS = new Set([407, 502, 503, 504])
 
 /**
- * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and
- * the same CA and keypair, or plain HTTP) and asks `GET /v2/`, all within
- * `timeoutMs`. Never throws: every failure is recorded in the facts.
+ * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and the same CA and
+ * keypair, or plain HTTP; through the proxy Go's rules pick for it, as BuildKit's Go client
+ * would: CONNECT for TLS, an absolute-form request for plain HTTP) and asks `GET /v2/`, all
+ * within `timeoutMs`. Never throws: every failure is recorded in the facts.
  */
 export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Promise<ProbeFacts> {
   const started = performance.now()
@@ -67,101 +77,95 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
     sentClientCert: !!target.keypair && target.transport !== 'http',
     ms: 0
   }
+  const url = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`)
+  const { route, error: refusal } = proxyRoute(target.proxyEnv?.builder, url)
+  facts.proxy = route?.shown
+  if (refusal) {
+    facts.error = { code: 'EPROXYCGI', message: refusal }
+    facts.ms = Math.round(performance.now() - started)
+    return facts
+  }
   const sockets: Socket[] = []
+  const toProxy = (): void => {
+    facts.stage = 'proxy'
+  }
   try {
     let socket: Socket
     if (target.transport === 'http') {
-      socket = await openTcp(hostname, port, deadline, sockets)
+      socket = route
+        ? await openProxy(route, target, deadline, sockets)
+        : await openTcp(hostname, port, deadline, sockets)
+      if (route) toProxy()
+      const answer = await getV2(socket, target.host.text, deadline, route && { url: url.href, route })
+      if (route && PROXY_ANSWERS.has(answer.status)) {
+        facts.proxyStatus = answer.status
+        throw new ProxyAnswerError(
+          answer.status,
+          `the proxy ${route.shown} answered GET ${url.href} with ${answer.status}`
+        )
+      }
+      facts.stage = 'http'
+      facts.answer = answer
     } else {
-      const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'))
+      const tunnel = route ? await openTunnel(route, target, hostname, port, deadline, sockets, toProxy) : undefined
+      const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel)
       facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined
       facts.certificate = certificateFacts(secure)
-      socket = secure
+      facts.stage = 'http'
+      facts.answer = await getV2(secure, target.host.text, deadline)
     }
-    facts.stage = 'http'
-    facts.answer = await getV2(socket, target.host.text, deadline)
     facts.stage = 'done'
   } catch (error) {
     facts.timedOut = error instanceof DeadlineError
+    if (error instanceof ProxyAnswerError) facts.proxyStatus = error.status
     const { code, message } = error as NodeJS.ErrnoException
     facts.error = { code: code ?? 'ERROR', message }
-    if (code && DNS_FAILURES.has(code)) facts.stage = 'resolve'
+    if (code && DNS_FAILURES.has(code) && facts.stage === 'connect') facts.stage = 'resolve'
   } finally {
     for (const socket of sockets) socket.destroy()
   }
 
   // The two transport mix-ups get a second look, so the fix can say which one the registry speaks.
+  const via = { route, trust: target }
   if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
-    facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline)
+    facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline, via)
   }
   if (
     target.transport === 'http' &&
     ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)
   ) {
-    facts.answersTls = await completesTlsHandshake(hostname, port, deadline)
+    facts.answersTls = await completesTlsHandshake(hostname, port, deadline, via)
   }
   facts.ms = Math.round(performance.now() - started)
   return facts
 }
 
-function remaining(deadline: number): number {
-  return Math.max(0, deadline - performance.now())
-}
-
-/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
-function settle<T>(socket: Socket, event: string, deadline: number, value: () => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new DeadlineError('no answer before the deadline'))
-    }, remaining(deadline))
-    socket.once(event, () => {
-      clearTimeout(timer)
-      resolve(value())
-    })
-    socket.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
-  })
-}
-
-/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
-function openTcp(hostname: string, port: number, deadline: number, sockets: Socket[]): Promise<Socket> {
-  const socket = connectTcp({ host: hostname, port })
-  sockets.push(socket)
-  return settle(socket, 'connect', deadline, () => socket)
-}
-
-/**
- * TCP and TLS in one: tls.connect opens the TCP connection itself (wrapping a
- * socket we opened first crashes Node 20 when the server's alert arrives after
- * teardown). `onConnected` marks the end of the TCP stage.
- */
-function openTls(
+/** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
+async function openTunnel(
+  route: ProxyRoute,
+  trust: Trust,
   hostname: string,
   port: number,
-  trust: Pick<ProbeTarget, 'ca' | 'keypair'>,
   deadline: number,
   sockets: Socket[],
-  onConnected = (): void => {}
-): Promise<TLSSocket> {
-  const secure = connectTls({
-    host: hostname,
-    port,
-    // SNI carries names only; for an address, Node checks the certificate's IP entries against `host`.
-    servername: isIP(hostname) ? undefined : hostname,
-    // Node's `ca` replaces its roots: keep them, as BuildKit adds `ca` to the system pool.
-    ca: trust.ca ? [...rootCertificates, trust.ca] : undefined,
-    cert: trust.keypair?.cert,
-    key: trust.keypair?.key,
-    // Verification is judged afterwards, from authorizationError, so that it can be explained.
-    rejectUnauthorized: false,
-    ALPNProtocols: ['http/1.1']
-  })
-  sockets.push(secure)
-  secure.once('connect', onConnected)
-  return settle(secure, 'secureConnect', deadline, () => secure)
+  onProxy = (): void => {}
+): Promise<Socket> {
+  const proxySocket = await openProxy(route, trust, deadline, sockets)
+  onProxy()
+  return connectTunnel(proxySocket, authorityOf(hostname, port), route, deadline)
+}
+
+/** A raw connection to the registry's port: direct, or a tunnel through the proxy. */
+function openRaw(
+  hostname: string,
+  port: number,
+  deadline: number,
+  sockets: Socket[],
+  via: { route?: ProxyRoute; trust: Trust }
+): Promise<Socket> {
+  return via.route
+    ? openTunnel(via.route, via.trust, hostname, port, deadline, sockets)
+    : openTcp(hostname, port, deadline, sockets)
 }
 
 function certificateFacts(socket: TLSSocket): CertificateFacts | undefined {
@@ -171,19 +175,28 @@ function certificateFacts(socket: TLSSocket): CertificateFacts | undefined {
   return { names, validFrom: peer.valid_from, validTo: peer.valid_to }
 }
 
-/** `GET /v2/` over an open connection: the registry API root answers 200, or 401 asking for credentials. */
-function getV2(socket: Socket, host: string, deadline: number): Promise<HttpAnswer> {
+/**
+ * `GET /v2/` over an open connection: the registry API root answers 200, or 401 asking for
+ * credentials. Through a proxy (plain HTTP), the request line carries the whole URL.
+ */
+function getV2(
+  socket: Socket,
+  host: string,
+  deadline: number,
+  viaProxy?: { url: string; route: ProxyRoute }
+): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy()
       reject(new DeadlineError('no HTTP answer before the deadline'))
     }, remaining(deadline))
-    const req = request({
-      createConnection: () => socket,
-      path: '/v2/',
-      method: 'GET',
-      headers: { Host: host, 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close' }
-    })
+    const headers: Record<string, string> = {
+      Host: host,
+      'User-Agent': 'setup-buildkit-registry-preflight',
+      Connection: 'close'
+    }
+    if (viaProxy?.route.authorization) headers['Proxy-Authorization'] = viaProxy.route.authorization
+    const req = request({ createConnection: () => socket, path: viaProxy?.url ?? '/v2/', method: 'GET', headers })
     req.once('response', response => {
       clearTimeout(timer)
       const header = (name: string): string | undefined => {
@@ -205,10 +218,16 @@ function getV2(socket: Socket, host: string, deadline: number): Promise<HttpAnsw
   })
 }
 
-async function answersPlainHttp(hostname: string, host: string, port: number, deadline: number): Promise<boolean> {
+async function answersPlainHttp(
+  hostname: string,
+  host: string,
+  port: number,
+  deadline: number,
+  via: { route?: ProxyRoute; trust: Trust }
+): Promise<boolean> {
   const sockets: Socket[] = []
   try {
-    await getV2(await openTcp(hostname, port, deadline, sockets), host, deadline)
+    await getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline)
     return true
   } catch {
     return false
@@ -217,10 +236,16 @@ async function answersPlainHttp(hostname: string, host: string, port: number, de
   }
 }
 
-async function completesTlsHandshake(hostname: string, port: number, deadline: number): Promise<boolean> {
+async function completesTlsHandshake(
+  hostname: string,
+  port: number,
+  deadline: number,
+  via: { route?: ProxyRoute; trust: Trust }
+): Promise<boolean> {
   const sockets: Socket[] = []
   try {
-    await openTls(hostname, port, { ca: '' }, deadline, sockets)
+    const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined
+    await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel)
     return true
   } catch {
     return false

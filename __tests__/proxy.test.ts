@@ -199,6 +199,12 @@ describe('the registry hosts this action probes', () => {
       redactUrlCredentials('--driver-opt env.HTTPS_PROXY=http://u:p@proxy:3128 --driver-opt env.X=https://a@b/c')
     ).toBe('--driver-opt env.HTTPS_PROXY=http://***@proxy:3128 --driver-opt env.X=https://***@b/c')
   })
+
+  it('redacts the scheme-less form Go takes for a proxy, and leaves image digests alone', () => {
+    expect(redactUrlCredentials('env.HTTP_PROXY=user:pass@proxy:3128 image=reg:5000/bk@sha256:abc')).toBe(
+      'env.HTTP_PROXY=***@proxy:3128 image=reg:5000/bk@sha256:abc'
+    )
+  })
 })
 
 describe('splitHostPort (net.SplitHostPort)', () => {

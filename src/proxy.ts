@@ -113,9 +113,14 @@ export function proxySecrets(value: string): string[] {
   return [...new Set([value, `${url.username}:${url.password}`, url.password, decoded])]
 }
 
-/** Every URL's userinfo in `text` replaced by `***`: for lines that show proxy variables. */
+/**
+ * Every URL's userinfo in `text` replaced by `***`, also in the scheme-less `user:pass@host:port`
+ * form Go takes for a proxy: for lines that may show proxy variables (a command line, an error).
+ */
 export function redactUrlCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, '$1***@')
+  return text
+    .replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']*@/gi, '$1***@')
+    .replace(/(^|[\s="',])[^\s/@="',:]+:[^\s/@"',]*@/g, '$1***@')
 }
 
 /** Go's Proxy-Authorization for a proxy URL with userinfo (transport.go: basic auth of the decoded parts). */

@@ -213,6 +213,19 @@ describe("a builder's nodes, as docker/setup-buildx-action's `nodes` output has 
     })
   })
 
+  it('shows no proxy credentials in the nodes output (the driver options the builder got)', () => {
+    const inspected = parseBuilderInspect(
+      'Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nEndpoint: unix:///var/run/docker.sock\nDriver Options: env.HTTPS_PROXY="http://ci:s3cret@proxy.corp:3128" network="host"\n'
+    )
+    expect(inspected.nodes[0]['driver-opts']).toEqual([
+      'env.HTTPS_PROXY=http://ci:s3cret@proxy.corp:3128',
+      'network=host'
+    ])
+    const { nodes } = builderOutputs(inspected)
+    expect(nodes).not.toContain('s3cret')
+    expect(JSON.parse(nodes)[0]['driver-opts']).toEqual(['env.HTTPS_PROXY=http://***@proxy.corp:3128', 'network=host'])
+  })
+
   it('reads the files buildx shows for a node (File#NAME, lines after `>`)', () => {
     const files = parseBuilderInspect(
       'Name: b\nDriver: docker-container\n\nNodes:\nName: b0\nFile#buildkitd.toml:\n > [registry."r:5000"]\n >   http = true\n'

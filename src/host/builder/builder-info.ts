@@ -2,6 +2,8 @@
 // gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
 // Apache-2.0), ported line for line so the JSON is the same, key for key.
 
+import { redactUrlCredentials } from '../proxy.js'
+
 export interface BuilderInfo {
   name?: string
   driver?: string
@@ -62,7 +64,8 @@ export function builderOutputs(info: BuilderInfo): BuilderOutputs {
   return {
     driver: info.driver ?? '',
     platforms: platforms.join(','),
-    nodes: JSON.stringify(info.nodes, undefined, 2),
+    // The nodes' driver options hold the proxy variables passed to the builder: no credentials in an output.
+    nodes: redactUrlCredentials(JSON.stringify(info.nodes, undefined, 2)),
     endpoint: first.endpoint ?? '',
     status: first.status ?? '',
     flags: first['buildkitd-flags'] ?? ''

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { redactUrlCredentials } from '../proxy.js'
 
 // Every command the action runs goes through here, not through @actions/exec: a cancelled job must
 // stop the commands main started (a `buildx create --bootstrap` left running would finish a builder
@@ -13,7 +14,10 @@ export class CommandError extends Error {
     readonly exitCode: number,
     readonly stderr: string
   ) {
-    super(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`)
+    // A proxy URL's credentials (`env.HTTPS_PROXY=…` driver options) never reach the log.
+    super(
+      redactUrlCredentials(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`)
+    )
     this.name = 'CommandError'
   }
 }
@@ -76,8 +80,8 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
     })
   }
   return new Promise(resolve => {
-    // The same line @actions/exec writes, so the log reads the same.
-    if (options.show) process.stdout.write(`[command]${command} ${args.join(' ')}\n`)
+    // The same line @actions/exec writes, so the log reads the same; a proxy URL's credentials hidden.
+    if (options.show) process.stdout.write(`[command]${redactUrlCredentials(`${command} ${args.join(' ')}`)}\n`)
     const child = spawn(command, args, {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       env: options.env ? { ...process.env, ...options.env } : process.env

@@ -12,7 +12,8 @@ describe('planBuilderProxy', () => {
     expect(proxy.driverOpts).toEqual([
       'env.HTTP_PROXY=http://user:secret@proxy.corp:3128',
       'env.https_proxy=http://user:secret@proxy.corp:3128',
-      'env.NO_PROXY=localhost,.corp'
+      // One CSV field: buildx would split an unquoted list at its commas.
+      '"env.NO_PROXY=localhost,.corp"'
     ])
     expect(proxy.builderEnv).toEqual(RUNNER)
     expect(proxy.loopback).toEqual([])
@@ -22,12 +23,16 @@ describe('planBuilderProxy', () => {
   })
 
   it("keeps the user's env.X, in either case, instead of the runner's, and says so", () => {
-    const proxy = planBuilderProxy('docker-container', ['env.HTTPS_PROXY=http://other:8080', 'env.no_proxy=*'], RUNNER)
+    const proxy = planBuilderProxy(
+      'docker-container',
+      ['env.HTTPS_PROXY=http://other:8080', '"env.no_proxy=*,.corp"'],
+      RUNNER
+    )
     expect(proxy.driverOpts).toEqual(['env.HTTP_PROXY=http://user:secret@proxy.corp:3128'])
     expect(proxy.builderEnv).toEqual({
       HTTP_PROXY: RUNNER.HTTP_PROXY,
       HTTPS_PROXY: 'http://other:8080',
-      no_proxy: '*'
+      no_proxy: '*,.corp'
     })
     expect(proxy.notes).toEqual([
       "Proxy: the builder gets the runner's HTTP_PROXY (--driver-opt env.NAME=…); env.HTTPS_PROXY, env.no_proxy as set in `driver-opts`"

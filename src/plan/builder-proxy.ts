@@ -26,7 +26,10 @@ const family = (name: string): string => name.toUpperCase()
 function userProxyEnv(driverOpts: string[]): Record<string, string> {
   const set: Record<string, string> = {}
   for (const opt of driverOpts) {
-    const match = /^env\.([^=]+)=(.*)$/s.exec(opt)
+    // A value with commas comes quoted as a whole CSV field: `"env.NO_PROXY=a,b"`.
+    const quoted = /^"(.*)"$/s.exec(opt)
+    const field = quoted ? quoted[1].replace(/""/g, '"') : opt
+    const match = /^env\.([^=]+)=(.*)$/s.exec(field)
     if (match && (PROXY_VARIABLES as readonly string[]).includes(match[1])) set[match[1]] = match[2]
   }
   return set
@@ -39,9 +42,17 @@ function userProxyEnv(driverOpts: string[]): Record<string, string> {
 export function proxyDriverOpts(driver: string, driverOpts: string[], runnerEnv: ProxyEnv): string[] {
   if (!ENV_DRIVERS.includes(driver)) return []
   const userSet = new Set(Object.keys(userProxyEnv(driverOpts)).map(family))
-  return PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined && !userSet.has(family(name))).map(
-    name => `env.${name}=${runnerEnv[name]}`
+  return PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined && !userSet.has(family(name))).map(name =>
+    csvField(`env.${name}=${runnerEnv[name]}`)
   )
+}
+
+/**
+ * buildx reads each `--driver-opt` as a CSV record (builder.go csvToMap): a NO_PROXY list's commas
+ * would split it into options of their own, so such a value goes quoted, as one field.
+ */
+function csvField(opt: string): string {
+  return /[,"\r\n]/.test(opt) || opt !== opt.trim() ? `"${opt.replace(/"/g, '""')}"` : opt
 }
 
 /** What the builder's first node gets, and the log's account of it. Pure. */
@@ -49,7 +60,7 @@ export function planBuilderProxy(driver: string, driverOpts: string[], runnerEnv
   const user = userProxyEnv(driverOpts)
   const runnerNames = PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined)
   const opts = proxyDriverOpts(driver, driverOpts, runnerEnv)
-  const passed = opts.map(opt => opt.slice('env.'.length, opt.indexOf('=')))
+  const passed = opts.map(opt => /^"?env\.([^=]+)=/.exec(opt)?.[1] ?? opt)
   const notes: string[] = []
   const userNames = Object.keys(user)
   if (ENV_DRIVERS.includes(driver)) {

@@ -114,6 +114,36 @@ describe('readInputs', () => {
     expect(stdout).toContain('endpoint-client-key: decoded base64-encoded PEM')
   })
 
+  it("reads the runner's proxy variables, both cases, and masks a proxy URL's credentials before anything is logged", () => {
+    const saved = { ...process.env }
+    try {
+      process.env.HTTPS_PROXY = 'http://ci:pr%40xy-secret@proxy.corp:3128'
+      process.env.no_proxy = '.corp'
+      delete process.env.HTTP_PROXY
+      delete process.env.http_proxy
+      withInputs({})
+      stdout = ''
+      const { builder } = readInputs()
+      expect(builder.proxyEnv).toEqual({ HTTPS_PROXY: 'http://ci:pr%40xy-secret@proxy.corp:3128', no_proxy: '.corp' })
+      const masked = stdout
+        .split('\n')
+        .filter(line => line.startsWith('::add-mask::'))
+        // The command escapes `%` as `%25`; the runner reads it back.
+        .map(line => line.slice('::add-mask::'.length).replace(/%25/g, '%'))
+      expect(masked).toEqual(
+        expect.arrayContaining(['pr%40xy-secret', 'pr@xy-secret', 'ci:pr%40xy-secret', process.env.HTTPS_PROXY])
+      )
+      expect(
+        stdout
+          .split('\n')
+          .filter(line => !line.startsWith('::add-mask::'))
+          .join('\n')
+      ).not.toContain('secret')
+    } finally {
+      process.env = saved
+    }
+  })
+
   it("reads a registry's own ca= file", () => {
     withInputs({ registries: `reg.example.com ca=${otherPki.caCertPath}` })
     expect(readInputs().config.registries[0].ownCa).toBe(otherPki.caCert)

@@ -4,6 +4,7 @@ import { makePki, type TestPki } from '../helpers/certs.js'
 import { startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js'
 import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
 import { closedPort, startRegistry, type RunningServer } from '../helpers/servers.js'
+import { makeTokenSigner, startTokenService } from '../helpers/token-server.js'
 import { requireDocker } from './docker.js'
 import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
@@ -11,10 +12,14 @@ import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob
 // preflight and the push work only if each goes through it, as Go's HTTP_PROXY/HTTPS_PROXY/
 // NO_PROXY rules say; a second registry, exempt by NO_PROXY, is reached directly.
 
-/** The name only the proxy resolves (to the registry's loopback address). */
+/** Names only the proxy resolves (to loopback): a TLS registry, a plain-HTTP one, a token service. */
 const BEHIND = 'reg.proxy.test'
+const PLAIN_BEHIND = 'plain.proxy.test'
+const AUTH_BEHIND = 'auth.proxy.test'
+const NAMES = { [BEHIND]: '127.0.0.1', [PLAIN_BEHIND]: '127.0.0.1', [AUTH_BEHIND]: '127.0.0.1' }
 const PROXY_USER = 'sbr-ci'
 const PROXY_PASSWORD = 'sbr-proxy-pass-4c1d9e'
+const REGISTRY_PASSWORD = 'sbr-token-pass-9a7e21'
 
 interface Result {
   host: string
@@ -29,8 +34,9 @@ const servers: RunningServer[] = []
 
 beforeAll(() => {
   requireDocker()
-  pki = makePki([BEHIND])
+  pki = makePki([BEHIND, AUTH_BEHIND])
   neverLog(PROXY_PASSWORD)
+  neverLog(REGISTRY_PASSWORD)
 })
 
 afterAll(async () => {
@@ -70,16 +76,18 @@ describe('a runner behind a forward proxy', () => {
     const behind = await started(startRegistry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } }))
     // docker0's address: not loopback, so Go would proxy it but for NO_PROXY.
     const internal = await started(startRegistry({ address: '172.17.0.1' }))
+    const plain = await started(startRegistry())
     const proxy = await started(
-      startForwardProxy({ names: { [BEHIND]: '127.0.0.1' }, auth: { user: PROXY_USER, password: PROXY_PASSWORD } })
+      startForwardProxy({ names: NAMES, auth: { user: PROXY_USER, password: PROXY_PASSWORD } })
     )
     const behindHost = `${BEHIND}:${behind.port}`
+    const plainHost = `${PLAIN_BEHIND}:${plain.port}`
     const shownProxy = `http://***@127.0.0.1:${proxy.port}`
     // Both cases, as runners have them: upper-case HTTPS_PROXY, lower-case no_proxy.
     const job = newTestJob({ HTTPS_PROXY: proxy.url, http_proxy: proxy.url, no_proxy: '172.17.0.1' })
 
     const main = await setUp(job, {
-      registries: `${behindHost}\n${internal.host} http`,
+      registries: `${behindHost}\n${internal.host} http\n${plainHost} http`,
       'ca-cert': pki.caCert,
       'driver-opts': bootDriverOpts(),
       preflight: 'error'
@@ -103,6 +111,12 @@ describe('a runner behind a forward proxy', () => {
       message: `a registry answered (GET /v2/: 200) (through the proxy ${shownProxy} (HTTPS_PROXY))`
     })
     expect(results[internal.host]).toMatchObject({ ok: true, message: 'a registry answered (GET /v2/: 200)' })
+    // Plain HTTP goes to the proxy as an absolute-form request, through http_proxy.
+    expect(results[plainHost]).toMatchObject({
+      ok: true,
+      message: `a registry answered (GET /v2/: 200) (through the proxy ${shownProxy} (http_proxy))`
+    })
+    expect(proxy.requests()).toContainEqual({ method: 'GET', target: plainHost, status: 200 })
     const preflightTunnels = tunnelsTo(proxy, behindHost)
     expect(preflightTunnels).toBeGreaterThan(0)
 
@@ -110,6 +124,11 @@ describe('a runner behind a forward proxy', () => {
     expect(proxied).toMatchObject({ status: 0 })
     await expectPushed({ host: `127.0.0.1:${behind.port}`, tls: true }, 'sbr/proxied', '1', proxied.marker)
     expect(tunnelsTo(proxy, behindHost)).toBeGreaterThan(preflightTunnels)
+
+    const plainPush = await buildAndPush(job, `${plainHost}/sbr/plain:1`)
+    expect(plainPush).toMatchObject({ status: 0 })
+    await expectPushed({ host: plain.host, tls: false }, 'sbr/plain', '1', plainPush.marker)
+    expect(proxy.requests()).toContainEqual({ method: 'PUT', target: plainHost, status: 201 })
 
     const direct = await buildAndPush(job, `${internal.host}/sbr/direct:1`)
     expect(direct).toMatchObject({ status: 0 })
@@ -123,6 +142,56 @@ describe('a runner behind a forward proxy', () => {
 
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)
+    expect(containerExists(main.outputs.name)).toBe(false)
+  })
+
+  it('a token registry whose realm only the proxy reaches: preflight and buildx fetch the token through it', async () => {
+    const signer = makeTokenSigner()
+    const tokens = await started(
+      startTokenService({
+        tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+        signer,
+        users: { ci: REGISTRY_PASSWORD },
+        service: 'sbr-proxy-registry',
+        issuer: 'sbr-proxy-issuer'
+      })
+    )
+    const registry = await started(
+      startRegistry({
+        tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+        tokenAuth: {
+          realm: `https://${AUTH_BEHIND}:${tokens.port}/token`,
+          service: 'sbr-proxy-registry',
+          issuer: 'sbr-proxy-issuer',
+          rootCertBundlePath: signer.certPath
+        }
+      })
+    )
+    const proxy = await started(startForwardProxy({ names: NAMES }))
+    const host = `${BEHIND}:${registry.port}`
+    const job = newTestJob({ HTTPS_PROXY: proxy.url })
+    const main = await setUp(job, {
+      registries: host,
+      'ca-cert': pki.caCert,
+      username: 'ci',
+      password: REGISTRY_PASSWORD,
+      'driver-opts': bootDriverOpts(),
+      preflight: 'error'
+    })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(preflightResults(main.outputs)[host]).toMatchObject({
+      ok: true,
+      kind: 'token-granted',
+      message: `token granted by https://${AUTH_BEHIND}:${tokens.port}/token (through the proxy http://127.0.0.1:${proxy.port} (HTTPS_PROXY)) for ci (from \`username\`/\`password\` or the \`credentials\` line for ${host}), accepted by the registry`
+    })
+    const realmTunnels = tunnelsTo(proxy, `${AUTH_BEHIND}:${tokens.port}`)
+    expect(realmTunnels).toBeGreaterThan(0)
+
+    const push = await buildAndPush(job, `${host}/sbr/token:1`)
+    expect(push).toMatchObject({ status: 0 })
+    expect(tunnelsTo(proxy, `${AUTH_BEHIND}:${tokens.port}`)).toBeGreaterThan(realmTunnels)
+    expect((await tearDown(job)).exitCode).toBe(0)
     expect(containerExists(main.outputs.name)).toBe(false)
   })
 
@@ -157,7 +226,7 @@ describe('preflight says what is wrong on the way through the proxy', () => {
 
   it('a proxy that wants credentials and gets none: the proxy refused, not the registry', async () => {
     const proxy = await started(
-      startForwardProxy({ names: { [BEHIND]: '127.0.0.1' }, auth: { user: PROXY_USER, password: PROXY_PASSWORD } })
+      startForwardProxy({ names: NAMES, auth: { user: PROXY_USER, password: PROXY_PASSWORD } })
     )
     const result = await preflightVia({ HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` }, `${BEHIND}:${behind.port}`)
     expect(result).toMatchObject({

@@ -2,7 +2,7 @@
 // gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
 // Apache-2.0), ported line for line so the JSON is the same, key for key.
 
-import { redactUrlCredentials } from '../proxy.js'
+import { redactUrlCredentials } from '../../proxy.js'
 
 export interface BuilderInfo {
   name?: string

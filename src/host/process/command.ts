@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { redactUrlCredentials } from '../proxy.js'
+import { redactUrlCredentials } from '../../proxy.js'
 
 // Every command the action runs goes through here, not through @actions/exec: a cancelled job must
 // stop the commands main started (a `buildx create --bootstrap` left running would finish a builder

@@ -95,7 +95,9 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
       socket = route
         ? await openProxy(route, target, deadline, sockets)
         : await openTcp(hostname, port, deadline, sockets)
+      // Through a proxy, the first answer may be the proxy's own (407, 502…): judged below.
       if (route) toProxy()
+      else facts.stage = 'http'
       const answer = await getV2(socket, target.host.text, deadline, route && { url: url.href, route })
       if (route && PROXY_ANSWERS.has(answer.status)) {
         facts.proxyStatus = answer.status

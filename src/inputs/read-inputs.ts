@@ -68,8 +68,8 @@ export interface BuilderInputs {
   keepState: boolean
   /** v3's deprecated `install`: `docker build` becomes `docker buildx build` until post. */
   installAlias: boolean
-  /** The runner's proxy variables (not inputs): the builder gets them unless `driver-opts` sets them. */
-  proxyEnv: ProxyEnv
+  /** The runner's proxy variables (not inputs): the builder gets them unless `driver-opts` sets them. Absent: none. */
+  proxyEnv?: ProxyEnv
 }
 
 export interface PreflightInputs {

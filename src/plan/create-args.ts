@@ -23,7 +23,8 @@ export function buildxCreateArgs(
   append: AppendNode[] = []
 ): { create?: BuildxCreate; notes: string[]; builderProxyEnv: ProxyEnv } {
   const notes: string[] = []
-  const proxy = planBuilderProxy(builder.driver, builder.driverOpts, builder.proxyEnv)
+  const runnerProxy = builder.proxyEnv ?? {}
+  const proxy = planBuilderProxy(builder.driver, builder.driverOpts, runnerProxy)
   if (builder.driver === 'docker') return { notes: proxy.notes, builderProxyEnv: proxy.builderEnv }
   notes.push(...proxy.notes)
   // A proxy on loopback needs the host's network as a registry there does.
@@ -60,7 +61,7 @@ export function buildxCreateArgs(
     const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
     if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
-    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv)]
+    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, runnerProxy)]
     for (const opt of withHostNetwork(builder.driver, nodeOpts, loopback)) nodeArgs.push('--driver-opt', opt)
     const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
     if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)

@@ -166,8 +166,9 @@ export function buildPlan(
       `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
     )
   // Preflight goes through the proxies a push and a token fetch will take.
-  if (Object.keys(builderProxyEnv).length + Object.keys(inputs.builder.proxyEnv).length > 0)
-    for (const registry of registries) registry.proxyEnv = { builder: builderProxyEnv, runner: inputs.builder.proxyEnv }
+  const runnerProxy = inputs.builder.proxyEnv ?? {}
+  if (Object.keys(builderProxyEnv).length + Object.keys(runnerProxy).length > 0)
+    for (const registry of registries) registry.proxyEnv = { builder: builderProxyEnv, runner: runnerProxy }
   const writesConfig = inputs.builder.driver !== 'docker'
   const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
   const { daemonTrust } = inputs.host

@@ -35,7 +35,8 @@ const valueOf = (args: string[], flag: string) => (args.includes(flag) ? args[ar
 describe('buildxCreateArgs', () => {
   it('creates nothing for the docker driver, whose builder the daemon already has', () => {
     expect(buildxCreateArgs(builder({ driver: 'docker' }), CONFIG, [], hosts('localhost:5000'))).toEqual({
-      notes: []
+      notes: [],
+      builderProxyEnv: {}
     })
   })
 

@@ -16,6 +16,9 @@ export type DiagnosisKind =
   | 'not-a-registry'
   | 'tls-failed'
   | AuthDiagnosisKind
+  // From the builder's side (builder-diagnosis.ts): what this step reached, the builder does not.
+  | 'builder-unresolved'
+  | 'builder-unreachable'
 
 /** What logging in found (auth-diagnosis.ts). */
 export type AuthDiagnosisKind =

@@ -17,17 +17,19 @@ export interface BuilderSideFacts {
 }
 
 /**
- * Reads `timeout … nc -w … HOST PORT` run in the BuildKit container: busybox nc says
- * `bad address 'NAME'` for a name that does not resolve and `can't connect to remote host (ADDRESS): …`
- * for a refused or timed-out connection; a connection that stays open is ended by `timeout`
- * (SIGKILL or SIGTERM: exit 137 or 143). `docker exec` itself fails (125-127) without a running
- * container or without the tools in its image.
+ * Reads `busybox timeout -s KILL … busybox nc -w … HOST PORT -e busybox true` run in the BuildKit
+ * container: nc says `bad address 'NAME'` for a name that does not resolve and `can't connect to
+ * remote host (ADDRESS): …` for a refused or timed-out connection, and exits 0 once connected (the
+ * `-e` program ends it). Killed by `timeout` (137), the lookup or the connection hung. Anything
+ * else is `docker exec` failing: no running container, or no busybox in its image.
  */
-export function readBuilderSide(exitCode: number, stderr: string): BuilderSideFacts {
+export function readBuilderSide(exitCode: number, stderr: string, timeoutSeconds: number): BuilderSideFacts {
   const words = stderr.trim().split('\n').pop() ?? ''
+  if (exitCode === 0) return { stage: 'done', detail: '' }
   if (/bad address/.test(stderr)) return { stage: 'resolve', detail: words }
-  if (/can't connect|timed out|timeout/i.test(stderr) && exitCode !== 0) return { stage: 'connect', detail: words }
-  if (exitCode === 0 || exitCode === 137 || exitCode === 143) return { stage: 'done', detail: '' }
+  if (/can't connect/.test(stderr)) return { stage: 'connect', detail: words }
+  if (exitCode === 137)
+    return { stage: 'connect', detail: `no answer within ${timeoutSeconds} s: the DNS lookup or the connection hung` }
   return { stage: 'unchecked', detail: words || `exit code ${exitCode}` }
 }
 

@@ -137,7 +137,11 @@ async function withBuilderSide(
       .map(({ host, transport }) => ({ key: host.text, hostname: host.hostname, port: portOf(host, transport) }))
     const { dialFromBuilder } = await import('../host/builder/dial-from-builder.js')
     const answers = await dialFromBuilder(side, targets, inputs.preflight.timeoutSeconds)
-    for (const [key, answer] of answers) looks.set(key, readBuilderSide(answer.exitCode, answer.stderr))
+    for (const [key, answer] of answers)
+      looks.set(key, readBuilderSide(answer.exitCode, answer.stderr, inputs.preflight.timeoutSeconds))
+    const unchecked = [...looks.values()].find(look => look.stage === 'unchecked')
+    if (unchecked)
+      core.info(`Preflight could not look from the builder's side (in ${side.container}): ${unchecked.detail}`)
   }
   return mergeBuilderSide(fromRunner, plan.registries, looks, plan.networkFindings, plan.builderNetwork)
 }

@@ -21,8 +21,8 @@ export interface DialTarget {
  * Resolves and connects to each target from inside the BuildKit container, with the busybox `nc`
  * and `timeout` of moby/buildkit's Alpine image (and of any busybox-based one): the container's
  * own /etc/hosts, DNS and routes, which buildkitd dials with. One `docker exec` per target, all at
- * once. stdin is empty, so `nc` closes as soon as it connected, or `timeout` ends it when the
- * server keeps the connection open. Never throws: preflight/builder-diagnosis.ts reads each answer.
+ * once; `timeout` ends a lookup or connection that hangs. Never throws:
+ * preflight/builder-diagnosis.ts reads each answer.
  */
 export async function dialFromBuilder(
   side: BuilderSide,
@@ -36,8 +36,10 @@ export async function dialFromBuilder(
         ...(side.context ? ['--context', side.context] : []),
         'exec',
         side.container,
-        ...['timeout', '-s', 'KILL', String(wait + 2)],
-        ...['nc', '-w', String(wait), target.hostname, String(target.port)]
+        // Through `busybox`: images link few of its applets (timeout and nc are often not).
+        ...['busybox', 'timeout', '-s', 'KILL', String(wait + 2)],
+        // `-e PROG` (last) runs PROG once connected: `true` ends it at once, whatever the server does.
+        ...['busybox', 'nc', '-w', String(wait), target.hostname, String(target.port), '-e', 'busybox', 'true']
       ]
       return [target.key, await tryCommand('docker', args)] as const
     })

@@ -80,6 +80,11 @@ describe("the builder's network, from the runner's topology", () => {
     })
     expect(choice).toMatchObject({ network: `container:${JOB.id}`, sharesJobContainer: true })
     expect(choice?.note).toContain('This step runs in the container job-7 (a container job, on github_network_9)')
+    expect(choice?.note).not.toContain('cleanup: false')
+    const kept = builderNetwork(builder({ cleanup: false }), hosts('registry:5000'), { jobContainer: JOB })
+    expect(kept?.note).toContain(
+      'With `cleanup: false` the builder is kept, but its network goes with the job container'
+    )
   })
 
   it('a container job with an endpoint of the user’s (maybe another daemon): not the job container', () => {

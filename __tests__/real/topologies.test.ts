@@ -161,6 +161,30 @@ describe('a registry name the runner resolves from /etc/hosts', () => {
   })
 })
 
+describe('`preflight: error` with a hosts-file name and network=bridge', () => {
+  it('fails the step before anything is made: the plan knows the builder will not read /etc/hosts', async () => {
+    const registry = await startRegistry()
+    servers.push(registry)
+    const name = addHostsName('127.0.0.1', 'strict')
+    names.push(name)
+    const host = `${name.name}:${registry.port}`
+
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: `${host} http`,
+      'driver-opts': bootDriverOpts('network=bridge'),
+      preflight: 'error'
+    })
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toContain(
+      `::error::Preflight found 1 registry that a build would fail on:%0A- ${host}: the builder (network=bridge) will not resolve ${name.name}: this step resolves it from /etc/hosts (127.0.0.1)`
+    )
+    expect(main.log).not.toContain('buildx create')
+    expect((await tearDown(job)).exitCode).toBe(0)
+    name.remove()
+  })
+})
+
 // ---- container jobs ----
 
 /** What a container job needs from this test: its network, service and job containers. */
@@ -361,6 +385,24 @@ describe('a container job (`container:` with `services: registry:`)', () => {
     expect(push.status).not.toBe(0)
     expect(push.stderr).toMatch(/no such host/)
     await expectTornDown(job, main.outputs.name)
+  })
+
+  it('`preflight: error`: checked from the runner first, from the builder once it is up, where a `services:` name on network=bridge stops the step; post removes the builder', async () => {
+    const job = newContainerJob(setup)
+    const main = await setUp(job, {
+      registries: 'registry:5000 http',
+      'driver-opts': bootDriverOpts('network=bridge'),
+      preflight: 'error'
+    })
+    expect(main.exitCode).not.toBe(0)
+    expect(main.log).toContain("Preflight: 1 registry (from this step; from the builder's side once it is up)")
+    expect(main.log).toMatch(/Preflight: 1 registry \(from the builder \(buildx_buildkit_/)
+    expect(main.log).toContain(
+      "::error::Preflight found 1 registry that a build would fail on:%0A- registry:5000: the builder (network=bridge) does not resolve registry, which this step reached (nc: bad address 'registry')"
+    )
+    const builder = /Creating builder (\S+)/.exec(main.log)?.[1] ?? ''
+    expect(containerExists(builder)).toBe(true)
+    await expectTornDown(job, builder)
   })
 
   it('trust-docker-daemon fails the step before anything is made: the daemon does not read the job container’s certs.d', async () => {

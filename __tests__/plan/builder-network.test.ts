@@ -161,10 +161,13 @@ describe('what the user’s network= misses', () => {
     const found = missedOnUserNetwork(
       builder({ driverOpts: ['network=builders'] }),
       registries('localhost:5000', 'loop.lan.test:5000', 'dns.example.com'),
-      { hostsFile: [LOOP] }
+      { hostsFile: [{ name: 'localhost', addresses: ['127.0.0.1'] }, LOOP] }
     )
     expect(found.map(finding => finding.host)).toEqual(['localhost:5000', 'loop.lan.test:5000'])
     expect(found[0].message).toContain('the builder (network=builders) cannot reach localhost:5000')
+    expect(found[1].message).toBe(
+      "the builder (network=builders) will not resolve loop.lan.test: this step resolves it from /etc/hosts (127.0.0.1), which a container on another network does not read, and that is this machine's loopback, not the container's"
+    )
     expect(missedOnUserNetwork(builder({ driverOpts: ['network=host'] }), registries('localhost:5000'), {})).toEqual([])
     expect(
       missedOnUserNetwork(builder({ driverOpts: [`network=container:${JOB.id}`] }), registries('localhost:5000'), {

@@ -96,8 +96,8 @@ export function missedOnUserNetwork(
     ? `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the job container's network)`
     : `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the host's network)`
   return registries.flatMap(registry => {
-    const entry = (facts.hostsFile ?? []).find(found => found.name === registry.host.hostname.toLowerCase())
-    if (isLoopback(registry.host) || entry?.addresses.every(isLoopbackAddress))
+    // localhost is in every container's own hosts file: there the loopback is what misses.
+    if (isLoopback(registry.host))
       return [
         {
           host: registry.host.text,
@@ -105,14 +105,19 @@ export function missedOnUserNetwork(
           fix
         }
       ]
-    if (entry)
+    const entry = (facts.hostsFile ?? []).find(found => found.name === registry.host.hostname.toLowerCase())
+    if (entry) {
+      const loopback = entry.addresses.some(isLoopbackAddress)
+        ? ", and that is this machine's loopback, not the container's"
+        : ''
       return [
         {
           host: registry.host.text,
-          message: `the builder (network=${network}) will not resolve ${registry.host.hostname}: this step resolves it from /etc/hosts (${entry.addresses.join(', ')}), which a container on another network does not read`,
+          message: `the builder (network=${network}) will not resolve ${registry.host.hostname}: this step resolves it from /etc/hosts (${entry.addresses.join(', ')}), which a container on another network does not read${loopback}`,
           fix: `${fix}, or give ${registry.host.hostname} a DNS record`
         }
       ]
+    }
     return []
   })
 }

@@ -75,8 +75,16 @@ function hostsLines(): string[] {
   return readFileSync('/etc/hosts', 'utf8').split('\n')
 }
 
+/** /etc/hosts without the tagged lines of test hosts (other test files add and remove theirs meanwhile). */
+function untaggedHosts(): string {
+  return hostsLines()
+    .filter(line => !line.includes('# sbr-test-host '))
+    .join('\n')
+}
+
 describe('a registry name the runner resolves from /etc/hosts', () => {
   it('to 127.0.0.1: the builder shares the host network, says why, and pushes', async () => {
+    const before = untaggedHosts()
     const registry = await startRegistry()
     servers.push(registry)
     const name = addHostsName('127.0.0.1', 'loop')
@@ -103,6 +111,8 @@ describe('a registry name the runner resolves from /etc/hosts', () => {
 
     name.remove()
     expect(hostsLines().some(line => line.includes(name.name))).toBe(false)
+    // Every line that is not a test host's is as it was, byte for byte.
+    expect(untaggedHosts()).toBe(before)
   })
 
   it("to a LAN address (a test host's): network=host too, and the push reaches it", async () => {

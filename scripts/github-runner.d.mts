@@ -10,6 +10,11 @@ export interface Job {
   /** The job's worker process, started with its first step (or by startJobWorker); `ready` once it is up. */
   runner: { worker?: import('node:child_process').ChildProcess; ready?: Promise<unknown> }
   user?: { uid: number; gid: number }
+  /**
+   * A container job: steps run in this container with `docker exec` (as actions/runner does),
+   * with `node` there and PATH the container's (`path`), after what earlier steps added.
+   */
+  container?: { name: string; path: string; node: string }
 }
 export interface StepResult {
   exitCode: number

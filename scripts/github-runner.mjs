@@ -117,7 +117,9 @@ export function newJob(env = {}, user) {
     path: [],
     /** The job's worker process (see workerOf); shared by copies of the job object. */
     runner: {},
-    user
+    user,
+    /** A container job's container, set by the test: `{ name, path, node }` (see inStepHost). */
+    container: undefined
   }
   return job
 }
@@ -151,9 +153,27 @@ function stepEnvironment(job, extra = {}) {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(INPUT_|STATE_|GITHUB_|NODE_OPTIONS$)/.test(key))
   )
-  const env = { ...inherited, RUNNER_TEMP: job.runnerTemp, ...job.env, ...extra }
+  const env = { ...inherited, ...stepOwnEnvironment(job, extra) }
   if (job.path.length > 0) env.PATH = [...job.path, env.PATH].join(':')
   return env
+}
+
+/** What the runner sets for a step itself: the job's variables, what earlier steps exported, the step's own. */
+function stepOwnEnvironment(job, extra = {}) {
+  return { RUNNER_TEMP: job.runnerTemp, ...job.env, ...extra }
+}
+
+/**
+ * `command args` as a step of `job` runs them: here, or in the job's container (`job.container`,
+ * a container job) as actions/runner's ContainerStepHost does, `docker exec` with the step's own
+ * variables passed by name (their values come from the docker CLI's environment) and PATH the
+ * container's with what earlier steps added in front.
+ */
+function inStepHost(job, command, args, extra = {}) {
+  if (!job.container) return { command, args }
+  const names = Object.keys(stepOwnEnvironment(job, extra)).flatMap(name => ['-e', name])
+  const path = [...job.path, job.container.path].join(':')
+  return { command: 'docker', args: ['exec', ...names, '-e', `PATH=${path}`, job.container.name, command, ...args] }
 }
 
 /** What the runner does to a step's process when the job is cancelled (actions/runner's ProcessInvoker). */
@@ -315,10 +335,13 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const env = stepEnvironment(job, { ...files, GITHUB_ACTION: name, ...stepEnv })
   const started = performance.now()
   const bundle = step === 'post' ? job.action.post : job.action.main
+  // In a job container, the node there: the runner mounts its own node into it the same way.
+  const node = job.container ? job.container.node : job.action.node
+  const command = inStepHost(job, node, [bundle], { ...files, GITHUB_ACTION: name, ...stepEnv })
   const { exitCode, exitSignal, signalsSent, log } = await runThroughWorker(
     job,
-    job.action.node,
-    [bundle],
+    command.command,
+    command.args,
     env,
     options
   )
@@ -361,8 +384,9 @@ export function runStepNode(job, args) {
  * @returns {Promise<{status: number, stdout: string, stderr: string}>}
  */
 export function runLater(job, command, args, options = {}) {
+  const started = inStepHost(job, command, args, options.env)
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const child = spawn(started.command, started.args, {
       cwd: options.cwd,
       env: stepEnvironment(job, options.env),
       stdio: ['ignore', 'pipe', 'pipe'],

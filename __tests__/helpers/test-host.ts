@@ -236,6 +236,38 @@ onExit(() => {
   }
 })
 
+// ---- names alone ----
+
+export interface HostsName {
+  /** `<label>-<random>.sbr.test`, in /etc/hosts for `address`. */
+  name: string
+  /** Removes exactly its line (every other byte of the file stays). Safe to call more than once; also runs on exit. */
+  remove(): void
+}
+
+/**
+ * A name of the test's own in /etc/hosts for `address` (an address the test serves on: loopback,
+ * docker0's, a test host's), as a runner's admin adds a LAN registry: the line is tagged with this
+ * process's pid, so a crashed test's line is swept by the next createTestHost or addHostsName.
+ */
+export function addHostsName(address: string, label: string): HostsName {
+  sweepLeftovers()
+  const name = `${label}-${randomBytes(4).toString('hex')}.${DOMAIN}`
+  const line = `${address}\t${name}\t# ${HOSTS_TAG} netns=none pid=${process.pid}`
+  const teardown: Teardown = {
+    done: false,
+    run() {
+      if (teardown.done) return
+      teardown.done = true
+      live.delete(teardown)
+      removeHostsLines(candidate => candidate === line)
+    }
+  }
+  live.add(teardown)
+  addHostsLine(line)
+  return { name, remove: () => teardown.run() }
+}
+
 // ---- addresses ----
 
 function toNumber(address: string): number {

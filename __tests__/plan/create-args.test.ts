@@ -1,5 +1,7 @@
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
+import { builderNetwork } from '../../src/plan/builder-network.js'
+import { planBuilderProxy } from '../../src/plan/builder-proxy.js'
 import { buildxCreateArgs } from '../../src/plan/create-args.js'
 
 // The arguments of the common cases are tested through the plan (plan.test.ts) and against
@@ -34,29 +36,35 @@ const valueOf = (args: string[], flag: string) => (args.includes(flag) ? args[ar
 
 describe('buildxCreateArgs', () => {
   it('creates nothing for the docker driver, whose builder the daemon already has', () => {
-    expect(buildxCreateArgs(builder({ driver: 'docker' }), CONFIG, [], hosts('localhost:5000'))).toEqual({
-      notes: [],
-      builderProxyEnv: {}
-    })
+    const choice = builderNetwork(builder(), hosts('localhost:5000'), {})
+    expect(buildxCreateArgs(builder({ driver: 'docker' }), CONFIG, [], [], choice)).toEqual({ notes: [] })
   })
 
-  it('names every loopback registry in one note when it adds the host network', () => {
-    const { create, notes } = buildxCreateArgs(
-      builder(),
-      CONFIG,
-      [],
-      hosts('localhost:5000', 'reg.example.com', '127.0.0.1:5001')
-    )
+  it('adds the network the runner’s topology needs, with its one note naming every loopback registry', () => {
+    const choice = builderNetwork(builder(), hosts('localhost:5000', 'reg.example.com', '127.0.0.1:5001'), {})
+    const { create, notes } = buildxCreateArgs(builder(), CONFIG, [], [], choice)
     expect(valueOf(create!.args, '--driver-opt')).toBe('network=host')
     expect(notes).toEqual([
       "localhost:5000, 127.0.0.1:5001 are on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set `network=` in `driver-opts` to choose otherwise)"
     ])
   })
 
+  it('a proxy on loopback needs the host network too; the proxy variables go to every node', () => {
+    const proxied = builder({ proxyEnv: { HTTPS_PROXY: 'http://127.0.0.1:3128' } })
+    const proxy = planBuilderProxy('docker-container', [], { HTTPS_PROXY: 'http://127.0.0.1:3128' })
+    const choice = builderNetwork(proxied, [], {}, undefined, proxy.loopback)
+    const { create } = buildxCreateArgs(proxied, CONFIG, [], [{ name: 'two', driverOpts: [] }], choice, proxy)
+    for (const args of [create!.args, create!.appendArgs[0]])
+      expect(args.filter((_arg, index) => args[index - 1] === '--driver-opt')).toEqual([
+        'env.HTTPS_PROXY=http://127.0.0.1:3128',
+        'network=host'
+      ])
+  })
+
   it('gives a driver other than docker-container, docker or kubernetes buildkitd flags only when the user set them', () => {
-    const defaults = buildxCreateArgs(builder({ driver: 'cloud', endpoint: 'org/builder' }), CONFIG, [], [])
+    const defaults = buildxCreateArgs(builder({ driver: 'cloud', endpoint: 'org/builder' }), CONFIG, [])
     expect(defaults.create!.args).not.toContain('--buildkitd-flags')
-    const own = buildxCreateArgs(builder({ driver: 'cloud', buildkitdFlags: '--debug' }), CONFIG, [], [])
+    const own = buildxCreateArgs(builder({ driver: 'cloud', buildkitdFlags: '--debug' }), CONFIG, [])
     expect(valueOf(own.create!.args, '--buildkitd-flags')).toBe('--debug')
   })
 
@@ -64,8 +72,7 @@ describe('buildxCreateArgs', () => {
     const { create } = buildxCreateArgs(
       builder({ driver: 'remote', driverOpts: ['servername=bk'], endpoint: 'tcp://bk:1234' }),
       CONFIG,
-      ['cacert=/job/endpoint/ca.pem'],
-      []
+      ['cacert=/job/endpoint/ca.pem']
     )
     expect(create!.args).toEqual([
       'create',
@@ -86,7 +93,6 @@ describe('buildxCreateArgs', () => {
       builder({ bootstrap: true, buildkitdFlags: '--debug' }),
       CONFIG,
       [],
-      [],
       [
         { name: 'two', driverOpts: [] },
         { name: 'three', driverOpts: [], buildkitdFlags: '--oci-worker-gc=false' }
@@ -105,7 +111,6 @@ describe('buildxCreateArgs', () => {
       builder({ driver: 'remote', endpoint: 'tcp://a:1' }),
       CONFIG,
       [],
-      [],
       [{ endpoint: 'tcp://b:1', driverOpts: [], buildkitdFlags: '--debug' }]
     )
     expect(create!.appendArgs).toEqual([['create', '--name', 'builder-1', '--append', 'tcp://b:1']])
@@ -115,7 +120,6 @@ describe('buildxCreateArgs', () => {
     const { create, notes } = buildxCreateArgs(
       builder({ driver: 'kubernetes', driverOpts: ['rootless=true'] }),
       CONFIG,
-      [],
       [],
       [{ name: 'arm', driverOpts: ['rootless=true'] }]
     )

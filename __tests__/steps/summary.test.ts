@@ -28,6 +28,7 @@ function plan(registries: PlannedRegistry[]): Plan {
     certsDir: '/runner/temp/job/certs',
     toml: TOML,
     writesConfig: true,
+    networkFindings: [],
     files: [],
     registries,
     overridden: [],

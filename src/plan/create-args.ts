@@ -1,8 +1,9 @@
 import { dirname } from 'node:path'
 import type { AppendNode } from '../inputs/append.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
-import { isLoopback, type BuildxCreate, type HostAddress, type ProxyEnv } from '../model.js'
-import { planBuilderProxy, proxyDriverOpts } from './builder-proxy.js'
+import type { BuildxCreate } from '../model.js'
+import type { NetworkChoice } from './builder-network.js'
+import { proxyDriverOpts, type BuilderProxy } from './builder-proxy.js'
 
 /** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
 const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
@@ -12,30 +13,23 @@ const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes']
 
 /**
  * The `docker buildx create` arguments of the first node and of each `append` node, and the
- * decisions taken on the user's behalf (for the log). `hosts` are every registry and mirror.
+ * decisions taken on the user's behalf (for the log). `choice`: the network the runner's topology
+ * needs (builderNetwork), given to every node whose options set none.
  * The docker driver creates nothing (`create` undefined): the daemon's builder exists already.
  */
 export function buildxCreateArgs(
   builder: BuilderInputs,
   configPath: string,
   endpointOpts: string[],
-  hosts: HostAddress[],
-  append: AppendNode[] = []
-): { create?: BuildxCreate; notes: string[]; builderProxyEnv: ProxyEnv } {
-  const notes: string[] = []
-  const runnerProxy = builder.proxyEnv ?? {}
-  const proxy = planBuilderProxy(builder.driver, builder.driverOpts, runnerProxy)
-  if (builder.driver === 'docker') return { notes: proxy.notes, builderProxyEnv: proxy.builderEnv }
-  notes.push(...proxy.notes)
-  // A proxy on loopback needs the host's network as a registry there does.
-  const loopback = [...hosts.filter(isLoopback).map(host => host.text), ...proxy.loopback]
-  const given = [...builder.driverOpts, ...endpointOpts, ...proxy.driverOpts]
-  const driverOpts = withHostNetwork(builder.driver, given, loopback)
-  if (driverOpts.length > given.length) {
-    notes.push(
-      `${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network: adding --driver-opt network=host (set \`network=\` in \`driver-opts\` to choose otherwise)`
-    )
-  }
+  append: AppendNode[] = [],
+  choice?: NetworkChoice,
+  proxy?: BuilderProxy
+): { create?: BuildxCreate; notes: string[] } {
+  const notes: string[] = [...(proxy?.notes ?? [])]
+  if (builder.driver === 'docker') return { notes }
+  const given = [...builder.driverOpts, ...endpointOpts, ...(proxy?.driverOpts ?? [])]
+  const driverOpts = withNetwork(builder.driver, given, choice?.network)
+  if (choice && driverOpts.length > given.length) notes.push(choice.note)
 
   const args = ['create', '--name', builder.name, '--driver', builder.driver]
   // The remote driver connects to a buildkitd someone else started: buildx refuses a config
@@ -61,8 +55,10 @@ export function buildxCreateArgs(
     const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
     if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
-    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, runnerProxy)]
-    for (const opt of withHostNetwork(builder.driver, nodeOpts, loopback)) nodeArgs.push('--driver-opt', opt)
+    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv ?? {})]
+    // Another endpoint is another machine: the job container is not there, the runner's hosts file may be.
+    const nodeNetwork = node.endpoint && choice?.sharesJobContainer ? undefined : choice?.network
+    for (const opt of withNetwork(builder.driver, nodeOpts, nodeNetwork)) nodeArgs.push('--driver-opt', opt)
     const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
     if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)
     if (node.platforms) nodeArgs.push('--platform', node.platforms)
@@ -71,15 +67,13 @@ export function buildxCreateArgs(
     if (node.endpoint) nodeArgs.push(node.endpoint)
     return nodeArgs
   })
-  return { create: { args, appendArgs }, notes, builderProxyEnv: proxy.builderEnv }
+  return { create: { args, appendArgs }, notes }
 }
 
-/** A docker-container node reaches registries on the runner's loopback only on the host's network. */
-function withHostNetwork(driver: string, driverOpts: string[], loopback: string[]): string[] {
+/** A docker-container node gets the network the runner's topology needs, unless its options set one. */
+function withNetwork(driver: string, driverOpts: string[], network: string | undefined): string[] {
   const networkSet = driverOpts.some(opt => opt.startsWith('network='))
-  return driver === 'docker-container' && loopback.length > 0 && !networkSet
-    ? [...driverOpts, 'network=host']
-    : driverOpts
+  return driver === 'docker-container' && network && !networkSet ? [...driverOpts, `network=${network}`] : driverOpts
 }
 
 /**

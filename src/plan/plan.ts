@@ -9,6 +9,7 @@ import {
   type ClientTrustPlan,
   type DaemonTrustPlan,
   type HostAddress,
+  type NetworkFinding,
   type PlannedFile,
   type PlannedRegistry,
   type RegistryMode,
@@ -18,6 +19,8 @@ import {
 } from '../model.js'
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
+import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
+import { planBuilderProxy } from './builder-proxy.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
 import { tlsFiles } from './tls-files.js'
@@ -49,6 +52,14 @@ export interface Plan {
    * docker-container builder (host/builder/docker-context.ts). undefined when none is needed.
    */
   tempContext?: string
+  /**
+   * The network of a docker-container builder's first node: `network=` of its driver options, the
+   * user's or the action's (builder-network.ts); undefined for the daemon's default bridge or
+   * another driver. For preflight's messages.
+   */
+  builderNetwork?: string
+  /** Registries the builder will miss on the network the user chose, with the fix: preflight reports them. */
+  networkFindings: NetworkFinding[]
   /** Base-config keys the inputs replaced (each gets a warning). */
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
@@ -62,7 +73,7 @@ export interface Plan {
 }
 
 /** What the plan reads of the machine, read before planning so that planning stays pure. */
-export interface PlanFacts {
+export interface PlanFacts extends RunnerNetworkFacts {
   /** The roots the runner trusts now (SSL_CERT_FILE's file or the system bundle). */
   runnerRoots?: RunnerRoots
   /** Whether the current Docker context is the default one and talks to its daemon with TLS data. */
@@ -159,16 +170,19 @@ export function buildPlan(
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
   ]
   const tempContext = contextForTlsEndpoint(inputs.builder, facts, basename(dir))
+  const proxy = planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {})
+  // A proxy on loopback needs the host's network as a registry there does.
+  const network = builderNetwork(inputs.builder, hosts, facts, undefined, proxy.loopback)
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
-  const { create, notes, builderProxyEnv } = buildxCreateArgs(builder, configPath, endpointOpts, hosts, append)
+  const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, append, network, proxy)
   if (tempContext)
     notes.push(
       `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
     )
   // Preflight goes through the proxies a push and a token fetch will take.
   const runnerProxy = inputs.builder.proxyEnv ?? {}
-  if (Object.keys(builderProxyEnv).length + Object.keys(runnerProxy).length > 0)
-    for (const registry of registries) registry.proxyEnv = { builder: builderProxyEnv, runner: runnerProxy }
+  if (Object.keys(proxy.builderEnv).length + Object.keys(runnerProxy).length > 0)
+    for (const registry of registries) registry.proxyEnv = { builder: proxy.builderEnv, runner: runnerProxy }
   const writesConfig = inputs.builder.driver !== 'docker'
   const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
   const { daemonTrust } = inputs.host
@@ -184,6 +198,9 @@ export function buildPlan(
     registries,
     create,
     tempContext,
+    builderNetwork:
+      inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined,
+    networkFindings: missedOnUserNetwork(inputs.builder, registries, facts),
     overridden: merged.overridden,
     notes,
     clientTrust,

@@ -20,6 +20,9 @@ export type DiagnosisKind =
   | 'proxy-refused'
   | 'proxy-unsupported'
   | AuthDiagnosisKind
+  // From the builder's side (builder-diagnosis.ts): what this step reached, the builder does not.
+  | 'builder-unresolved'
+  | 'builder-unreachable'
 
 /** What logging in found (auth-diagnosis.ts). */
 export type AuthDiagnosisKind =

@@ -69,9 +69,11 @@ export async function runPreflight(
   )
 }
 
-/** One line per registry, in a folded group of the log. */
-export function reportPreflight(results: PreflightResult[]): void {
-  core.startGroup(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`)
+/** One line per registry, in a folded group of the log; `from`: where it looked, when not only from this step. */
+export function reportPreflight(results: PreflightResult[], from?: string): void {
+  core.startGroup(
+    `Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}${from ? ` (${from})` : ''}`
+  )
   for (const result of results)
     core.info(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`)
   core.endGroup()

@@ -2,6 +2,8 @@ import { currentDockerContext, readDockerClientConfig } from '../docker-client-c
 import type { DaemonAccess } from '../host/edits/daemon-trust.js'
 import { findOnPath } from '../host/process/processes.js'
 import type { BuilderInputs } from '../inputs/read-inputs.js'
+import type { JobContainer } from '../model.js'
+import { daemonTrustInContainer } from '../plan/container-job.js'
 import type { Plan } from '../plan/plan.js'
 
 // What must hold before anything is made, each failing the step with the fix.
@@ -14,11 +16,20 @@ export function requireDockerCli(): void {
   )
 }
 
-/** `trust-docker-daemon` without root or sudo fails the step here, before anything is written. */
-export async function openDaemonAccessIfPlanned(plan: Plan): Promise<DaemonAccess | undefined> {
+/**
+ * `trust-docker-daemon` without root or sudo, or in a container job where the daemon would not
+ * read what it writes, fails the step here, before anything is written.
+ */
+export async function openDaemonAccessIfPlanned(
+  plan: Plan,
+  jobContainer: JobContainer | undefined
+): Promise<DaemonAccess | undefined> {
   if (!plan.daemonTrust) return undefined
   const { openDaemonAccess } = await import('../host/edits/daemon-trust.js')
-  return openDaemonAccess()
+  const access = await openDaemonAccess()
+  const refused = jobContainer && daemonTrustInContainer(plan.daemonTrust.mode, access.paths.certsDir, jobContainer)
+  if (refused) throw refused
+  return access
 }
 
 /**

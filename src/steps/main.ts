@@ -14,6 +14,7 @@ import { startOutputLookup } from './outputs.js'
 import { logPlan } from './plan-log.js'
 import { Preflight } from './preflight-phase.js'
 import { UndoLog } from './state.js'
+import { readRunnerTopology, warnContainerJob } from './topology.js'
 import { writeSummary } from './summary.js'
 
 /**
@@ -34,19 +35,24 @@ export async function runMain(): Promise<void> {
     const append = await readAppendNodes(inputs.builder.appendYaml)
     requireDockerCli()
     const jobDir = newJobDirPath(runnerTempDir(process.env))
+    const network = await readRunnerTopology(inputs)
     const facts = {
       runnerRoots: readRunnerRoots(process.env),
-      defaultContextTls: await defaultContextHasTlsFor(inputs.builder)
+      defaultContextTls: await defaultContextHasTlsFor(inputs.builder),
+      ...network
     }
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
     await logPlan(plan, inputs, append)
+    warnContainerJob(inputs, network)
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()
-    const daemon = await openDaemonAccessIfPlanned(plan)
+    const daemon = await openDaemonAccessIfPlanned(plan, network.jobContainer)
     await ensureBuildxFor(inputs.builder)
 
     // `warn` mode: the probes run while the builder boots.
     await writeJobFiles(plan, undo, () => createJobBuilder(plan, inputs, undo, () => checks.start()))
+    // Settling now also looks from the builder's network (in `error` mode: a second look).
+    checks.builderIsUp()
     await addBuildxAlias(inputs.builder, undo)
     const outputs = startOutputLookup(plan, inputs.builder)
     const results = await checks.settle()

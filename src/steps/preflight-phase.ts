@@ -3,7 +3,11 @@ import { readDockerClientConfig, storedCredential } from '../docker-client-confi
 import type { Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
 import type { Plan } from '../plan/plan.js'
+import type { BuilderSide } from '../host/builder/dial-from-builder.js'
+import { portOf } from '../model.js'
+import type { BuilderSideFacts } from '../preflight/builder-diagnosis.js'
 import type { LoginCredential, PreflightResult } from '../preflight/preflight.js'
+import { buildkitContainerName } from '../host/builder/buildkit-container.js'
 
 /**
  * The check of every planned registry, with a life of its own inside the main step: started once
@@ -16,6 +20,9 @@ export class Preflight {
   results?: PreflightResult[]
   private launched?: Promise<{ probes: Promise<PreflightResult[]> } | undefined>
   private settled?: Promise<PreflightResult[] | undefined>
+  private settledFromBuilder?: Promise<PreflightResult[] | undefined>
+  private builderUp = false
+  private lookedFromBuilder = false
 
   constructor(
     private readonly plan: Plan,
@@ -27,9 +34,20 @@ export class Preflight {
     await (this.launched ??= this.launch())
   }
 
-  /** The findings, reported once; undefined when nothing was checked. Throws in `error` mode when a registry fails. */
-  settle(): Promise<PreflightResult[] | undefined> {
-    return (this.settled ??= this.report())
+  /** The builder is up: from now on settling also looks from its side (its container's network). */
+  builderIsUp(): void {
+    this.builderUp = true
+  }
+
+  /**
+   * The findings, reported once; undefined when nothing was checked. Throws in `error` mode when a
+   * registry fails. Settled before the builder is up (`error` mode), the builder's side is looked
+   * at and reported by the first call after builderIsUp.
+   */
+  async settle(): Promise<PreflightResult[] | undefined> {
+    const results = await (this.settled ??= this.report())
+    if (!results || !this.builderUp || this.lookedFromBuilder) return results
+    return (this.settledFromBuilder ??= this.reportFromBuilder(results))
   }
 
   private async launch(): Promise<{ probes: Promise<PreflightResult[]> } | undefined> {
@@ -49,13 +67,83 @@ export class Preflight {
   private async report(): Promise<PreflightResult[] | undefined> {
     const launched = await (this.launched ??= this.launch())
     if (!launched) return undefined
-    const results = (this.results = await launched.probes)
+    const fromRunner = await launched.probes
+    const side = this.builderUp ? builderSide(this.plan, this.inputs) : undefined
+    this.lookedFromBuilder = this.builderUp
+    const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
     const { enforcePreflight, reportPreflight } = await import('../preflight/preflight.js')
-    reportPreflight(results)
+    const later = !side && builderSide(this.plan, this.inputs)
+    reportPreflight(
+      results,
+      side
+        ? `from this step and from the builder (${side.container})`
+        : later
+          ? "from this step; from the builder's side once it is up"
+          : undefined
+    )
     core.setOutput('preflight', JSON.stringify(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }
+
+  /** `error` mode: the registries this step reached, looked at again from the booted builder's side. */
+  private async reportFromBuilder(fromRunner: PreflightResult[]): Promise<PreflightResult[]> {
+    this.lookedFromBuilder = true
+    const side = builderSide(this.plan, this.inputs)
+    if (!side) return fromRunner
+    const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
+    const { enforcePreflight, reportPreflight } = await import('../preflight/preflight.js')
+    reportPreflight(results, `from the builder (${side.container})`)
+    core.setOutput('preflight', JSON.stringify(results))
+    enforcePreflight(results, this.inputs.preflight.mode)
+    return results
+  }
+}
+
+/**
+ * Where preflight can look from the builder's side: a booted docker-container builder on the
+ * daemon this step talks to (or the job's own context of it), whose BuildKit container dials
+ * registries itself. Not through a proxy (`env.*_PROXY` driver options): the proxy resolves then.
+ */
+function builderSide(plan: Plan, inputs: Inputs): BuilderSide | undefined {
+  const { builder } = inputs
+  if (!plan.create || builder.driver !== 'docker-container' || !builder.bootstrap || builder.endpoint !== '')
+    return undefined
+  if (plan.create.args.some(arg => /^env\.(https?_proxy|HTTPS?_PROXY)=./.test(arg))) return undefined
+  return {
+    container: buildkitContainerName(plan.builderName),
+    context: plan.tempContext,
+    network: plan.builderNetwork
+  }
+}
+
+/**
+ * The runner's results with the builder's side merged in: looked at when `side` is given, else the
+ * plan's findings alone (a builder that cannot be looked into, or is not up yet).
+ */
+async function withBuilderSide(
+  fromRunner: PreflightResult[],
+  plan: Plan,
+  inputs: Inputs,
+  side: BuilderSide | undefined
+): Promise<PreflightResult[]> {
+  if (!side && plan.networkFindings.length === 0) return fromRunner
+  const { mergeBuilderSide, readBuilderSide } = await import('../preflight/builder-diagnosis.js')
+  const looks = new Map<string, BuilderSideFacts>()
+  if (side) {
+    // Only what this step reached: a registry it could not is explained from here already.
+    const targets = plan.registries
+      .filter(registry => fromRunner.some(result => result.ok && result.host === registry.host.text))
+      .map(({ host, transport }) => ({ key: host.text, hostname: host.hostname, port: portOf(host, transport) }))
+    const { dialFromBuilder } = await import('../host/builder/dial-from-builder.js')
+    const answers = await dialFromBuilder(side, targets, inputs.preflight.timeoutSeconds)
+    for (const [key, answer] of answers)
+      looks.set(key, readBuilderSide(answer.exitCode, answer.stderr, inputs.preflight.timeoutSeconds))
+    const unchecked = [...looks.values()].find(look => look.stage === 'unchecked')
+    if (unchecked)
+      core.info(`Preflight could not look from the builder's side (in ${side.container}): ${unchecked.detail}`)
+  }
+  return mergeBuilderSide(fromRunner, plan.registries, looks, plan.networkFindings, plan.builderNetwork)
 }
 
 /**

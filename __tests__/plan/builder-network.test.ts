@@ -1,0 +1,179 @@
+import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
+import { parseHost } from '../../src/inputs/hosts.js'
+import { parseRegistries } from '../../src/inputs/registries.js'
+import type { JobContainer, PlannedRegistry } from '../../src/model.js'
+import { builderNetwork, missedOnUserNetwork } from '../../src/plan/builder-network.js'
+import { buildPlan } from '../../src/plan/plan.js'
+
+const JOB: JobContainer = {
+  id: 'e'.repeat(64),
+  name: 'job-7',
+  networkMode: 'github_network_9',
+  networks: ['github_network_9'],
+  binds: []
+}
+const LAN = { name: 'reg.lan.test', addresses: ['10.1.2.3'] }
+const LOOP = { name: 'loop.lan.test', addresses: ['127.0.0.1'] }
+
+function builder(extra: Partial<BuilderInputs> = {}): BuilderInputs {
+  return {
+    name: 'builder-1',
+    driver: 'docker-container',
+    driverOpts: [],
+    buildkitdFlags: '',
+    endpoint: '',
+    use: true,
+    bootstrap: true,
+    cleanup: true,
+    replace: true,
+    buildxVersion: '',
+    cacheBinary: true,
+    platforms: [],
+    appendYaml: '',
+    keepState: false,
+    installAlias: false,
+    ...extra
+  }
+}
+
+const hosts = (...texts: string[]) => texts.map((text, index) => parseHost(text, 'registries', index + 1))
+
+function registries(...texts: string[]): PlannedRegistry[] {
+  return hosts(...texts).map((host, index) => ({
+    host,
+    transport: 'http',
+    mode: 'http',
+    source: 'registries',
+    line: index + 1,
+    written: ['http'],
+    ca: ''
+  }))
+}
+
+describe("the builder's network, from the runner's topology", () => {
+  it('a name from the hosts file: the host network, saying which name and address', () => {
+    const choice = builderNetwork(builder(), hosts('reg.lan.test:5000'), { hostsFile: [LAN] })
+    expect(choice?.network).toBe('host')
+    expect(choice?.note).toBe(
+      'reg.lan.test (10.1.2.3) resolves on this runner from /etc/hosts, which a builder container on its own network does not read: adding --driver-opt network=host (set `network=` in `driver-opts` to choose otherwise)'
+    )
+  })
+
+  it('a loopback name and a hosts-file name to 127.0.0.1: one note with both reasons; localhost is said once', () => {
+    const choice = builderNetwork(builder(), hosts('localhost:5000', 'loop.lan.test:5000'), {
+      hostsFile: [{ name: 'localhost', addresses: ['127.0.0.1'] }, LOOP]
+    })
+    expect(choice?.note).toContain("localhost:5000 is on this machine's loopback")
+    expect(choice?.note).toContain('loop.lan.test (127.0.0.1) resolves on this runner from /etc/hosts')
+    expect(choice?.note).toContain('(and a loopback address there is its own)')
+    expect(choice?.note).not.toContain('localhost (127.0.0.1)')
+  })
+
+  it('names from DNS: nothing to add', () => {
+    expect(builderNetwork(builder(), hosts('reg.example.com'), { hostsFile: [] })).toBe(undefined)
+  })
+
+  it("a container job: the job container's network namespace, which wins over the hosts file", () => {
+    const choice = builderNetwork(builder(), hosts('registry:5000', 'reg.lan.test'), {
+      hostsFile: [LAN],
+      jobContainer: JOB
+    })
+    expect(choice).toMatchObject({ network: `container:${JOB.id}`, sharesJobContainer: true })
+    expect(choice?.note).toContain('This step runs in the container job-7 (a container job, on github_network_9)')
+    expect(choice?.note).not.toContain('cleanup: false')
+    const kept = builderNetwork(builder({ cleanup: false }), hosts('registry:5000'), { jobContainer: JOB })
+    expect(kept?.note).toContain(
+      'With `cleanup: false` the builder is kept, but its network goes with the job container'
+    )
+  })
+
+  it('a container job with an endpoint of the user’s (maybe another daemon): not the job container', () => {
+    const choice = builderNetwork(builder({ endpoint: 'tcp://builders:2376' }), hosts('registry:5000'), {
+      jobContainer: JOB
+    })
+    expect(choice).toBe(undefined)
+  })
+
+  it('other drivers: nothing', () => {
+    expect(builderNetwork(builder({ driver: 'kubernetes' }), hosts('localhost:5000'), { jobContainer: JOB })).toBe(
+      undefined
+    )
+  })
+})
+
+describe('the plan with those facts', () => {
+  const inputs = (extra: Partial<BuilderInputs> = {}, registryText = 'reg.lan.test:5000 http') => ({
+    config: {
+      registries: parseRegistries(registryText).map(line => ({ ...line, ownCa: '' })),
+      mirrors: [],
+      debug: false
+    },
+    builder: builder(extra),
+    host: { installConfig: '', credentials: [], daemonTrust: 'off' as const }
+  })
+
+  it('passes network=host and says why; the user’s network= is kept, and preflight is told what it misses', () => {
+    const plan = buildPlan(inputs(), '/tmp/job', [], { hostsFile: [LAN] })
+    expect(plan.create?.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
+    expect(plan.builderNetwork).toBe('host')
+    expect(plan.networkFindings).toEqual([])
+
+    const chosen = buildPlan(inputs({ driverOpts: ['network=bridge'] }), '/tmp/job', [], { hostsFile: [LAN] })
+    expect(chosen.create?.args).not.toContain('network=host')
+    expect(chosen.builderNetwork).toBe('bridge')
+    expect(chosen.networkFindings).toEqual([
+      {
+        host: 'reg.lan.test:5000',
+        message:
+          'the builder (network=bridge) will not resolve reg.lan.test: this step resolves it from /etc/hosts (10.1.2.3), which a container on another network does not read',
+        fix: "remove `network=bridge` from `driver-opts` (the action then puts the builder on the host's network), or give reg.lan.test a DNS record"
+      }
+    ])
+  })
+
+  it('a container job: network=container:<id> for the first node and for append nodes on the same daemon only', () => {
+    const plan = buildPlan(
+      inputs({}, 'registry:5000 http'),
+      '/tmp/job',
+      [
+        { driverOpts: [], endpoint: '' },
+        { driverOpts: [], endpoint: 'ssh://builder-2' }
+      ],
+      { jobContainer: JOB }
+    )
+    expect(plan.create?.args).toContain(`network=container:${JOB.id}`)
+    expect(plan.create?.appendArgs[0]).toContain(`network=container:${JOB.id}`)
+    expect(plan.create?.appendArgs[1].join(' ')).not.toContain('network=')
+  })
+
+  it('the job’s own TLS context is the same daemon: the builder still shares the job container', () => {
+    const plan = buildPlan(inputs({}, 'registry:5000 http'), '/tmp/setup-buildkit-registry-abc', [], {
+      jobContainer: JOB,
+      defaultContextTls: true
+    })
+    expect(plan.tempContext).toBe('setup-buildkit-registry-abc')
+    expect(plan.create?.args).toContain(`network=container:${JOB.id}`)
+  })
+})
+
+describe('what the user’s network= misses', () => {
+  it('a loopback registry and a hosts-file name, each with the fix; nothing on the host network or the job container’s', () => {
+    const found = missedOnUserNetwork(
+      builder({ driverOpts: ['network=builders'] }),
+      registries('localhost:5000', 'loop.lan.test:5000', 'dns.example.com'),
+      { hostsFile: [{ name: 'localhost', addresses: ['127.0.0.1'] }, LOOP] }
+    )
+    expect(found.map(finding => finding.host)).toEqual(['localhost:5000', 'loop.lan.test:5000'])
+    expect(found[0].message).toContain('the builder (network=builders) cannot reach localhost:5000')
+    expect(found[1].message).toBe(
+      "the builder (network=builders) will not resolve loop.lan.test: this step resolves it from /etc/hosts (127.0.0.1), which a container on another network does not read, and that is this machine's loopback, not the container's"
+    )
+    expect(missedOnUserNetwork(builder({ driverOpts: ['network=host'] }), registries('localhost:5000'), {})).toEqual([])
+    expect(
+      missedOnUserNetwork(builder({ driverOpts: [`network=container:${JOB.id}`] }), registries('localhost:5000'), {
+        jobContainer: JOB
+      })
+    ).toEqual([])
+    expect(missedOnUserNetwork(builder(), registries('localhost:5000'), {})).toEqual([])
+  })
+})

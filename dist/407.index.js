@@ -1,8 +1,8 @@
-export const id = 513;
-export const ids = [513];
+export const id = 407;
+export const ids = [407];
 export const modules = {
 
-/***/ 8513:
+/***/ 6407:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,23 +19,101 @@ __webpack_require__.d(__webpack_exports__, {
 var core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./src/model.ts
 var model = __webpack_require__(182);
-;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
-
-const UNKNOWN_AUTHORITY = new Set([
+;// CONCATENATED MODULE: ./src/preflight/tls-errors.ts
+// What Node's TLS errors say, read in one place by both diagnoses (registry and token endpoint). Pure.
+/** Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown authority"). */
+const UNKNOWN_AUTHORITY = [
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',
     'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
     'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
     'UNABLE_TO_GET_ISSUER_CERT'
-]);
+];
+/** True when `text` (a code, or `code message`) names an unknown authority. */
+function isUnknownAuthority(text) {
+    return UNKNOWN_AUTHORITY.some(code => new RegExp(`\\b${code}\\b`).test(text));
+}
+/**
+ * The alerts a TLS server sends for a missing or untrusted client certificate: Go's server sends
+ * `certificate required` (TLS 1.3) or `bad certificate`, OpenSSL-based ones `unknown ca` or
+ * `certificate unknown`. Node names them in the code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+ * or only in the message.
+ */
+const CLIENT_CERT_ALERT = /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i;
+/** True when `text` (`code message`) is a TLS alert about the client certificate. */
+function isClientCertAlert(text) {
+    return CLIENT_CERT_ALERT.test(text);
+}
+/** A failure of the TLS handshake or of verification, rather than of the connection. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i;
+function isTlsFailure(text) {
+    return TLS_FAILURE.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
+
+
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 function diagnose(registry, facts, timeoutSeconds) {
     const where = `line ${registry.line} of \`${registry.source}\``;
+    const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${(0,model/* portOf */.HM)(registry.host, registry.transport)})`;
+    const checkHostPort = `check the host and port on ${where}${defaultPort}`;
+    const viaProxy = facts.proxy || facts.error?.code === 'EPROXYCGI'
+        ? diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort)
+        : undefined;
+    if (viaProxy)
+        return viaProxy;
+    const verdict = diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort);
+    // An answer that came through the proxy says so: the builder goes the same way.
+    return facts.proxy ? { ...verdict, message: `${verdict.message} (through the proxy ${facts.proxy})` } : verdict;
+}
+/**
+ * What went wrong on the way through the proxy, before the registry could answer: the proxy
+ * itself unreachable or refusing, or the registry unreachable from it. undefined: the registry
+ * answered through it (or failed in TLS or HTTP), for diagnoseRegistry.
+ */
+function diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort) {
+    const proxy = facts.proxy ?? '';
+    const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
+    const variable = /\((\w+)\)$/.exec(proxy)?.[1] ?? 'HTTPS_PROXY';
+    const exempt = `or list ${registry.host.hostname} in NO_PROXY if the runner and the builder reach it directly`;
+    if (facts.error?.code === 'EPROXYCGI')
+        return failed('proxy-refused', `HTTP_PROXY is refused: ${facts.error.message}`, "unset REQUEST_METHOD in the job's environment (Go takes it for a CGI request)");
+    if (facts.error?.code === 'EPROXYSCHEME')
+        return {
+            ok: true,
+            kind: 'proxy-unsupported',
+            message: `not checked: ${facts.error.message} (${proxy}); BuildKit goes through it`,
+            fix: ''
+        };
+    if (facts.stage === 'resolve' || facts.stage === 'connect') {
+        const what = facts.timedOut
+            ? `got no answer within ${timeoutSeconds} s`
+            : facts.stage === 'resolve'
+                ? `does not resolve (${facts.error?.code})`
+                : facts.error?.code === 'ECONNREFUSED'
+                    ? 'refused the connection'
+                    : `failed: ${facts.error?.message}`;
+        return failed('proxy-unreachable', `unreachable: the proxy ${proxy} ${what}`, `check ${variable} on the runner (the builder gets the same), ${exempt}`);
+    }
+    if (facts.stage !== 'proxy' || !facts.error)
+        return undefined;
+    const status = facts.proxyStatus;
+    if (status === 407)
+        return failed('proxy-refused', `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`, `put the proxy's user and password in ${variable} (http://USER:PASSWORD@HOST:PORT), or check them`);
+    if (status === 502 || status === 503 || status === 504)
+        return failed('unreachable', `unreachable through the proxy ${proxy}: it answered ${status} for ${registry.host.text}`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
+    if (status !== undefined)
+        return failed('proxy-refused', `the proxy ${proxy} refused ${registry.host.text} (${status})`, `have the proxy allow ${registry.host.text}, ${exempt}`);
+    if (facts.timedOut)
+        return failed('unreachable', `unreachable through the proxy ${proxy}: no tunnel to ${registry.host.text} within ${timeoutSeconds} s`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
+    return failed('proxy-refused', `the proxy ${proxy} failed: ${facts.error.message}`, `check ${variable} on the runner, ${exempt}`);
+}
+/** The registry's own answer (or silence), reached directly or through the proxy. */
+function diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort) {
     const addOption = (option) => addOptionFor(registry, option);
     const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
     const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
-    const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${(0,model/* portOf */.HM)(registry.host, registry.transport)})`;
-    const checkHostPort = `check the host and port on ${where}${defaultPort}`;
     if (facts.timedOut && facts.stage !== 'http') {
         const what = {
             resolve: 'the DNS lookup',
@@ -51,8 +129,7 @@ function diagnose(registry, facts, timeoutSeconds) {
     if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
         return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`, `use the name the server serves on ${where}`);
     }
-    // Go's TLS server answers a missing or untrusted client certificate with one of these alerts.
-    if (/CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i.test(code)) {
+    if (isClientCertAlert(code)) {
         return facts.sentClientCert
             ? failed('client-cert-rejected', `the registry rejected the client certificate (${facts.error?.code})`, 'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts')
             : failed('client-cert-required', `the registry requires a client certificate (${facts.error?.code})`, 'pass `client-cert` and `client-key`');
@@ -86,7 +163,7 @@ function explainCertificate(registry, facts, where) {
     const certificate = facts.certificate;
     const verifyError = facts.verifyError ?? '';
     const failed = (kind, message, fix) => ({ ok: false, kind, message, fix });
-    if (UNKNOWN_AUTHORITY.has(verifyError)) {
+    if (isUnknownAuthority(verifyError)) {
         const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given';
         return failed('unknown-authority', `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`, `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`);
     }
@@ -122,15 +199,15 @@ function describeAnswer(facts, timeoutSeconds) {
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/auth-diagnosis.ts
-const auth_diagnosis_UNKNOWN_AUTHORITY = /DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT/;
-const CLIENT_CERT_ALERT = /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca/i;
+
 /**
  * Turns what logging in saw into a verdict and the input that fixes it. Messages name the realm
  * and the username, never a password or a token. Pure.
  */
 function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
     const host = registry.host.text;
-    const realm = facts.realm ?? '(no realm)';
+    // A realm reached through a proxy is named with it (without its credentials).
+    const realm = `${facts.realm ?? '(no realm)'}${facts.realmProxy ? ` (through the proxy ${facts.realmProxy})` : ''}`;
     const failed = (kind, message, fix) => ({
         ok: false,
         kind,
@@ -170,19 +247,19 @@ function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
         return failed('token-unreachable', `token endpoint ${realm} got no answer within ${timeoutSeconds} s`, `the runner and the builder must reach the realm the registry announces: check its token service's external URL`);
     if (facts.error?.code === 'ERR_INVALID_URL')
         return failed('token-failed', `the registry announces no usable token realm (${realm})`, "check the registry's token auth settings (realm)");
-    if (facts.error && facts.stage === 'token-tls' && CLIENT_CERT_ALERT.test(code)) {
+    if (facts.error && facts.stage === 'token-tls' && isClientCertAlert(code)) {
         return facts.sentClientCert
             ? failed('token-client-cert', `token endpoint ${realm} rejected the client certificate (${facts.error.code})`, 'pass in `client-cert` and `client-key` a keypair the token endpoint trusts')
             : failed('token-client-cert', `token endpoint ${realm} requires a client certificate (${facts.error.code}), which buildx's token requests cannot present`, 'pass `client-cert` and `client-key`: the action then has BuildKit fetch tokens itself, presenting them (BUILDKIT_NO_CLIENT_TOKEN)');
     }
     if (facts.error && facts.stage === 'token-tls') {
-        const untrusted = auth_diagnosis_UNKNOWN_AUTHORITY.test(code);
+        const untrusted = isUnknownAuthority(code);
         return failed('token-untrusted', untrusted
             ? `token endpoint ${realm}: x509: certificate signed by unknown authority (${facts.error.code}); ${fetcher}`
             : `token endpoint ${realm}: the certificate does not verify (${facts.error.code}: ${facts.error.message})`, untrusted
             ? tokenTrust.fetchedBy === 'buildx'
-                ? `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\``
-                : `pass the CA that signed ${new URL(realm).host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
+                ? `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\``
+                : `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
             : `check the certificate the token endpoint serves, or pass its CA in \`ca-cert\``);
     }
     if (facts.error && (facts.stage === 'token-connect' || facts.stage === 'token-tls'))
@@ -216,19 +293,190 @@ function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
 var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __webpack_require__(4708);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
+// EXTERNAL MODULE: ./src/proxy.ts
+var src_proxy = __webpack_require__(8903);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
+;// CONCATENATED MODULE: ./src/preflight/tls.ts
+
+
+/** A probe's own deadline passed: its error code is the one Go's i/o timeout maps to. */
+class DeadlineError extends Error {
+    code = 'ETIMEDOUT';
+}
+/**
+ * TLS options as BuildKit and buildx make them: SNI for names only (for an address, Node checks
+ * the certificate's IP entries against the host), and `ca` added to the system roots, since
+ * Node's `ca` replaces them where Go adds it to the system pool.
+ */
+function trustOptions(hostname, trust) {
+    return {
+        servername: (0,external_node_net_.isIP)(hostname) ? undefined : hostname,
+        ca: trust.ca ? [...external_node_tls_.rootCertificates, trust.ca] : undefined,
+        cert: trust.keypair?.cert,
+        key: trust.keypair?.key
+    };
+}
+
+;// CONCATENATED MODULE: ./src/preflight/connect.ts
+
+
+
+// Connections within a deadline, every socket recorded in `sockets` for the caller to destroy.
+function remaining(deadline) {
+    return Math.max(0, deadline - performance.now());
+}
+/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
+function settle(socket, event, deadline, value) {
+    return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+            socket.destroy();
+            reject(new DeadlineError('no answer before the deadline'));
+        }, remaining(deadline));
+        socket.once(event, () => {
+            clearTimeout(timer);
+            resolve(value());
+        });
+        socket.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+    });
+}
+/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
+function openTcp(hostname, port, deadline, sockets) {
+    const socket = (0,external_node_net_.connect)({ host: hostname, port });
+    sockets.push(socket);
+    return settle(socket, 'connect', deadline, () => socket);
+}
+/**
+ * TLS to `hostname`: over `tunnel` (a proxy's CONNECT) when given, else over a TCP connection
+ * tls.connect opens itself (wrapping a socket we opened first crashes Node 20 when the server's
+ * alert arrives after teardown: a tunnel keeps an error listener for that). `onConnected` marks
+ * the end of the TCP stage. Verification is judged afterwards, from authorizationError, so that
+ * it can be explained.
+ */
+function openTls(hostname, port, trust, deadline, sockets, onConnected = () => { }, tunnel) {
+    if (tunnel)
+        tunnel.on('error', () => undefined);
+    const secure = (0,external_node_tls_.connect)({
+        ...(tunnel ? { socket: tunnel } : { host: hostname, port }),
+        ...trustOptions(hostname, trust),
+        rejectUnauthorized: false,
+        ALPNProtocols: ['http/1.1']
+    });
+    sockets.push(secure);
+    if (tunnel)
+        onConnected();
+    else
+        secure.once('connect', onConnected);
+    return settle(secure, 'secureConnect', deadline, () => secure);
+}
+
+;// CONCATENATED MODULE: ./src/preflight/proxy-route.ts
+
+
+
+
+/** The route to `target` for a process with `env`: a proxy, none (direct), or Go's refusal as an error. */
+function proxyRoute(env, target) {
+    if (!env)
+        return {};
+    const { proxy, error } = (0,src_proxy/* proxyFor */.iJ)(env, target);
+    if (error)
+        return { error };
+    if (!proxy)
+        return {};
+    const https = target.protocol === 'https:';
+    const variable = https
+        ? env.HTTPS_PROXY
+            ? 'HTTPS_PROXY'
+            : 'https_proxy'
+        : env.HTTP_PROXY
+            ? 'HTTP_PROXY'
+            : 'http_proxy';
+    return {
+        route: { url: proxy, shown: `${(0,src_proxy/* redactedProxy */.ni)(proxy)} (${variable})`, authorization: (0,src_proxy/* proxyAuthorization */.YB)(proxy) }
+    };
+}
+/** The proxy answered CONNECT, or a request, with a status that is not the registry's: 407, 403, 502… */
+class ProxyAnswerError extends Error {
+    status;
+    code = 'EPROXY';
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+/** A connection to the proxy itself: TCP, or TLS for an `https://` proxy (Go verifies it with the same trust). */
+async function openProxy(route, trust, deadline, sockets) {
+    const { url } = route;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw Object.assign(new Error(`preflight cannot go through a ${url.protocol.slice(0, -1)} proxy`), {
+            code: 'EPROXYSCHEME'
+        });
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(url.port || (0,src_proxy/* defaultPort */.L5)(url.protocol));
+    if (url.protocol === 'http:')
+        return openTcp(hostname, port, deadline, sockets);
+    const secure = await openTls(hostname, port, trust, deadline, sockets);
+    if (secure.authorizationError)
+        throw Object.assign(new Error(`the proxy's certificate does not verify: ${String(secure.authorizationError)}`), {
+            code: String(secure.authorizationError)
+        });
+    return secure;
+}
+/**
+ * `CONNECT host:port` through an open connection to the proxy (as Go's transport: the target's
+ * canonical address, Proxy-Authorization from the proxy URL). Resolves with the tunnel once the
+ * proxy answers 2xx; a proxy's other answer is a ProxyAnswerError.
+ */
+function connectTunnel(proxySocket, authority, route, deadline) {
+    return new Promise((resolve, reject) => {
+        const headers = { Host: authority, 'User-Agent': 'setup-buildkit-registry-preflight' };
+        if (route.authorization)
+            headers['Proxy-Authorization'] = route.authorization;
+        const req = (0,external_node_http_.request)({ method: 'CONNECT', path: authority, headers, createConnection: () => proxySocket });
+        const timer = setTimeout(() => {
+            req.destroy();
+            reject(new DeadlineError(`the proxy ${route.shown} did not answer CONNECT ${authority} before the deadline`));
+        }, remaining(deadline));
+        const refused = (response) => {
+            clearTimeout(timer);
+            response.resume();
+            reject(new ProxyAnswerError(response.statusCode ?? 0, `the proxy ${route.shown} answered CONNECT ${authority} with ${response.statusCode} ${response.statusMessage ?? ''}`.trim()));
+        };
+        req.once('connect', (response, tunnel) => {
+            const status = response.statusCode ?? 0;
+            if (status < 200 || status > 299)
+                return refused(response);
+            clearTimeout(timer);
+            resolve(tunnel);
+        });
+        req.once('response', refused);
+        req.once('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        req.end();
+    });
+}
+/** `host:port` as a CONNECT line and Go's canonicalAddr write it: IPv6 in brackets, the port always. */
+function authorityOf(hostname, port) {
+    return hostname.includes(':') ? `[${hostname}]:${port}` : `${hostname}:${port}`;
+}
+
 ;// CONCATENATED MODULE: ./src/preflight/auth-probe.ts
 
 
 
 
-class DeadlineError extends Error {
-    code = 'ETIMEDOUT';
-}
-const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i;
+
+
+
+
 /**
  * Logs in as a build will: Bearer, a token from the realm (the same trust, the given
  * credentials, the push scope) and GET /v2/ with it; Basic, GET /v2/ with the credentials.
@@ -244,7 +492,12 @@ async function probeAuth(target, deadline) {
         sentClientCert: false
     };
     const registryUrl = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`);
-    const registryTls = { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure' };
+    const registryTls = {
+        ca: target.ca,
+        keypair: target.keypair,
+        verify: target.transport !== 'insecure',
+        proxyEnv: target.proxyEnv?.builder
+    };
     try {
         if (scheme === 'basic') {
             if (!target.credential)
@@ -270,7 +523,7 @@ async function probeAuth(target, deadline) {
         const { code, message } = error;
         facts.timedOut = error instanceof DeadlineError;
         facts.error = { code: code ?? 'ERROR', message };
-        if (facts.stage === 'token-connect' && code && TLS_FAILURE.test(`${code} ${message}`))
+        if (facts.stage === 'token-connect' && code && isTlsFailure(`${code} ${message}`))
             facts.stage = 'token-tls';
     }
     return facts;
@@ -282,7 +535,10 @@ async function probeAuth(target, deadline) {
  */
 async function fetchToken(realm, target, facts, deadline) {
     const { credential, tokenTrust, challenge, scope } = target;
-    const trust = { ca: tokenTrust.ca, keypair: tokenTrust.keypair, verify: true };
+    // Tokens come from whoever fetches them: buildx through the runner's proxy, BuildKit through its own.
+    const proxyEnv = tokenTrust.fetchedBy === 'buildx' ? target.proxyEnv?.runner : target.proxyEnv?.builder;
+    facts.realmProxy = proxyRoute(proxyEnv, realm).route?.shown;
+    const trust = { ca: tokenTrust.ca, keypair: tokenTrust.keypair, verify: true, proxyEnv };
     const get = () => {
         const url = new URL(realm);
         if (challenge.service)
@@ -317,25 +573,60 @@ async function fetchToken(realm, target, facts, deadline) {
         return undefined;
     }
 }
-/** One request with its own trust, within the deadline; the body is read (tokens are small). */
-function send(url, method, headers, body, trust, deadline) {
+/**
+ * One request with its own trust, within the deadline; the body is read (tokens are small).
+ * Through the proxy Go's rules pick: CONNECT for https (TLS through the tunnel, verified the
+ * same), the whole URL in the request line for http.
+ */
+async function send(url, method, headers, body, trust, deadline) {
+    const secure = url.protocol === 'https:';
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const { route, error } = proxyRoute(trust.proxyEnv, url);
+    if (error)
+        throw Object.assign(new Error(error), { code: 'EPROXYCGI' });
+    const sockets = [];
+    try {
+        let connection;
+        const sent = { ...headers };
+        let path;
+        if (route) {
+            const proxySocket = await openProxy(route, trust, deadline, sockets);
+            if (secure) {
+                const tunnel = await connectTunnel(proxySocket, authorityOf(hostname, Number(url.port || (0,src_proxy/* defaultPort */.L5)(url.protocol))), route, deadline);
+                // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
+                tunnel.on('error', () => undefined);
+                connection = (0,external_node_tls_.connect)({
+                    socket: tunnel,
+                    ...trustOptions(hostname, trust),
+                    rejectUnauthorized: trust.verify
+                });
+                sockets.push(connection);
+            }
+            else {
+                connection = proxySocket;
+                path = url.href;
+                if (route.authorization)
+                    sent['Proxy-Authorization'] = route.authorization;
+            }
+        }
+        return await requestOnce(url, method, sent, body, trust, deadline, connection, path);
+    }
+    finally {
+        for (const socket of sockets)
+            socket.destroy();
+    }
+}
+function requestOnce(url, method, headers, body, trust, deadline, connection, path) {
     return new Promise((resolve, reject) => {
         const secure = url.protocol === 'https:';
         const hostname = url.hostname.replace(/^\[|\]$/g, '');
         const options = {
             method,
             headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...headers },
-            // Node's `ca` replaces its roots: keep them, as Go adds to the system pool.
-            ...(secure
-                ? {
-                    ca: trust.ca ? [...external_node_tls_.rootCertificates, trust.ca] : undefined,
-                    cert: trust.keypair?.cert,
-                    key: trust.keypair?.key,
-                    servername: (0,external_node_net_.isIP)(hostname) ? undefined : hostname,
-                    rejectUnauthorized: trust.verify
-                }
-                : {}),
-            agent: false
+            ...(secure ? { ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify } : {}),
+            ...(path ? { path } : {}),
+            // Without an agent, a connection of our own (through a proxy) is taken as it is.
+            ...(connection ? { createConnection: () => connection } : { agent: false })
         };
         const request = (secure ? external_node_https_.request : external_node_http_.request)(url, options, (response) => {
             let text = '';
@@ -347,7 +638,7 @@ function send(url, method, headers, body, trust, deadline) {
             });
             response.on('error', reject);
         });
-        const timer = setTimeout(() => request.destroy(new DeadlineError('no answer before the deadline')), Math.max(0, deadline - performance.now()));
+        const timer = setTimeout(() => request.destroy(new DeadlineError('no answer before the deadline')), remaining(deadline));
         request.once('error', error => {
             clearTimeout(timer);
             reject(error);
@@ -388,14 +679,15 @@ function preflightScope(source) {
 
 
 
+
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA']);
-class probe_DeadlineError extends Error {
-    code = 'ETIMEDOUT';
-}
+/** Answers to a plain-HTTP request that come from the proxy, not the registry: credentials, or no way through. */
+const PROXY_ANSWERS = new Set([407, 502, 503, 504]);
 /**
- * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and
- * the same CA and keypair, or plain HTTP) and asks `GET /v2/`, all within
- * `timeoutMs`. Never throws: every failure is recorded in the facts.
+ * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and the same CA and
+ * keypair, or plain HTTP; through the proxy Go's rules pick for it, as BuildKit's Go client
+ * would: CONNECT for TLS, an absolute-form request for plain HTTP) and asks `GET /v2/`, all
+ * within `timeoutMs`. Never throws: every failure is recorded in the facts.
  */
 async function probeRegistry(target, timeoutMs) {
     const started = performance.now();
@@ -408,27 +700,54 @@ async function probeRegistry(target, timeoutMs) {
         sentClientCert: !!target.keypair && target.transport !== 'http',
         ms: 0
     };
+    const url = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`);
+    const { route, error: refusal } = proxyRoute(target.proxyEnv?.builder, url);
+    facts.proxy = route?.shown;
+    if (refusal) {
+        facts.error = { code: 'EPROXYCGI', message: refusal };
+        facts.ms = Math.round(performance.now() - started);
+        return facts;
+    }
     const sockets = [];
+    const toProxy = () => {
+        facts.stage = 'proxy';
+    };
     try {
         let socket;
         if (target.transport === 'http') {
-            socket = await openTcp(hostname, port, deadline, sockets);
+            socket = route
+                ? await openProxy(route, target, deadline, sockets)
+                : await openTcp(hostname, port, deadline, sockets);
+            // Through a proxy, the first answer may be the proxy's own (407, 502…): judged below.
+            if (route)
+                toProxy();
+            else
+                facts.stage = 'http';
+            const answer = await getV2(socket, target.host.text, deadline, route && { url: url.href, route });
+            if (route && PROXY_ANSWERS.has(answer.status)) {
+                facts.proxyStatus = answer.status;
+                throw new ProxyAnswerError(answer.status, `the proxy ${route.shown} answered GET ${url.href} with ${answer.status}`);
+            }
+            facts.stage = 'http';
+            facts.answer = answer;
         }
         else {
-            const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'));
+            const tunnel = route ? await openTunnel(route, target, hostname, port, deadline, sockets, toProxy) : undefined;
+            const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel);
             facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
             facts.certificate = certificateFacts(secure);
-            socket = secure;
+            facts.stage = 'http';
+            facts.answer = await getV2(secure, target.host.text, deadline);
         }
-        facts.stage = 'http';
-        facts.answer = await getV2(socket, target.host.text, deadline);
         facts.stage = 'done';
     }
     catch (error) {
-        facts.timedOut = error instanceof probe_DeadlineError;
+        facts.timedOut = error instanceof DeadlineError;
+        if (error instanceof ProxyAnswerError)
+            facts.proxyStatus = error.status;
         const { code, message } = error;
         facts.error = { code: code ?? 'ERROR', message };
-        if (code && DNS_FAILURES.has(code))
+        if (code && DNS_FAILURES.has(code) && facts.stage === 'connect')
             facts.stage = 'resolve';
     }
     finally {
@@ -436,64 +755,28 @@ async function probeRegistry(target, timeoutMs) {
             socket.destroy();
     }
     // The two transport mix-ups get a second look, so the fix can say which one the registry speaks.
+    const via = { route, trust: target };
     if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
-        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline);
+        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline, via);
     }
     if (target.transport === 'http' &&
         ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
-        facts.answersTls = await completesTlsHandshake(hostname, port, deadline);
+        facts.answersTls = await completesTlsHandshake(hostname, port, deadline, via);
     }
     facts.ms = Math.round(performance.now() - started);
     return facts;
 }
-function remaining(deadline) {
-    return Math.max(0, deadline - performance.now());
+/** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
+async function openTunnel(route, trust, hostname, port, deadline, sockets, onProxy = () => { }) {
+    const proxySocket = await openProxy(route, trust, deadline, sockets);
+    onProxy();
+    return connectTunnel(proxySocket, authorityOf(hostname, port), route, deadline);
 }
-/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
-function settle(socket, event, deadline, value) {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-            socket.destroy();
-            reject(new probe_DeadlineError('no answer before the deadline'));
-        }, remaining(deadline));
-        socket.once(event, () => {
-            clearTimeout(timer);
-            resolve(value());
-        });
-        socket.once('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
-    });
-}
-/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
-function openTcp(hostname, port, deadline, sockets) {
-    const socket = (0,external_node_net_.connect)({ host: hostname, port });
-    sockets.push(socket);
-    return settle(socket, 'connect', deadline, () => socket);
-}
-/**
- * TCP and TLS in one: tls.connect opens the TCP connection itself (wrapping a
- * socket we opened first crashes Node 20 when the server's alert arrives after
- * teardown). `onConnected` marks the end of the TCP stage.
- */
-function openTls(hostname, port, trust, deadline, sockets, onConnected = () => { }) {
-    const secure = (0,external_node_tls_.connect)({
-        host: hostname,
-        port,
-        // SNI carries names only; for an address, Node checks the certificate's IP entries against `host`.
-        servername: (0,external_node_net_.isIP)(hostname) ? undefined : hostname,
-        // Node's `ca` replaces its roots: keep them, as BuildKit adds `ca` to the system pool.
-        ca: trust.ca ? [...external_node_tls_.rootCertificates, trust.ca] : undefined,
-        cert: trust.keypair?.cert,
-        key: trust.keypair?.key,
-        // Verification is judged afterwards, from authorizationError, so that it can be explained.
-        rejectUnauthorized: false,
-        ALPNProtocols: ['http/1.1']
-    });
-    sockets.push(secure);
-    secure.once('connect', onConnected);
-    return settle(secure, 'secureConnect', deadline, () => secure);
+/** A raw connection to the registry's port: direct, or a tunnel through the proxy. */
+function openRaw(hostname, port, deadline, sockets, via) {
+    return via.route
+        ? openTunnel(via.route, via.trust, hostname, port, deadline, sockets)
+        : openTcp(hostname, port, deadline, sockets);
 }
 function certificateFacts(socket) {
     const peer = socket.getPeerCertificate();
@@ -502,19 +785,24 @@ function certificateFacts(socket) {
     const names = peer.subjectaltname ? peer.subjectaltname.split(', ') : [];
     return { names, validFrom: peer.valid_from, validTo: peer.valid_to };
 }
-/** `GET /v2/` over an open connection: the registry API root answers 200, or 401 asking for credentials. */
-function getV2(socket, host, deadline) {
+/**
+ * `GET /v2/` over an open connection: the registry API root answers 200, or 401 asking for
+ * credentials. Through a proxy (plain HTTP), the request line carries the whole URL.
+ */
+function getV2(socket, host, deadline, viaProxy) {
     return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
             socket.destroy();
-            reject(new probe_DeadlineError('no HTTP answer before the deadline'));
+            reject(new DeadlineError('no HTTP answer before the deadline'));
         }, remaining(deadline));
-        const req = (0,external_node_http_.request)({
-            createConnection: () => socket,
-            path: '/v2/',
-            method: 'GET',
-            headers: { Host: host, 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close' }
-        });
+        const headers = {
+            Host: host,
+            'User-Agent': 'setup-buildkit-registry-preflight',
+            Connection: 'close'
+        };
+        if (viaProxy?.route.authorization)
+            headers['Proxy-Authorization'] = viaProxy.route.authorization;
+        const req = (0,external_node_http_.request)({ createConnection: () => socket, path: viaProxy?.url ?? '/v2/', method: 'GET', headers });
         req.once('response', response => {
             clearTimeout(timer);
             const header = (name) => {
@@ -535,10 +823,10 @@ function getV2(socket, host, deadline) {
         req.end();
     });
 }
-async function answersPlainHttp(hostname, host, port, deadline) {
+async function answersPlainHttp(hostname, host, port, deadline, via) {
     const sockets = [];
     try {
-        await getV2(await openTcp(hostname, port, deadline, sockets), host, deadline);
+        await getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline);
         return true;
     }
     catch {
@@ -549,10 +837,11 @@ async function answersPlainHttp(hostname, host, port, deadline) {
             socket.destroy();
     }
 }
-async function completesTlsHandshake(hostname, port, deadline) {
+async function completesTlsHandshake(hostname, port, deadline, via) {
     const sockets = [];
     try {
-        await openTls(hostname, port, { ca: '' }, deadline, sockets);
+        const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined;
+        await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel);
         return true;
     }
     catch {
@@ -606,9 +895,9 @@ async function runPreflight(registries, timeoutSeconds, auth = { credentials: []
         };
     }));
 }
-/** One line per registry, in a folded group of the log. */
-function reportPreflight(results) {
-    core/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}`);
+/** One line per registry, in a folded group of the log; `from`: where it looked, when not only from this step. */
+function reportPreflight(results, from) {
+    core/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}${from ? ` (${from})` : ''}`);
     for (const result of results)
         core/* info */.pq(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
     core/* endGroup */.N4();

@@ -1,52 +1,19 @@
-export const id = 310;
-export const ids = [310];
+export const id = 677;
+export const ids = [677];
 export const modules = {
 
-/***/ 5310:
+/***/ 2677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
 __webpack_require__.r(__webpack_exports__);
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  runPost: () => (/* binding */ runPost)
-});
-
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
-// EXTERNAL MODULE: ./src/host/builder/buildx.ts
-var buildx = __webpack_require__(9748);
-// EXTERNAL MODULE: ./src/host/process/command.ts + 1 modules
-var command = __webpack_require__(4675);
-;// CONCATENATED MODULE: ./src/host/builder/buildkit-container.ts
-
-
-/** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
-function buildkitContainerName(builder) {
-    return `buildx_buildkit_${builder}0`;
-}
-/**
- * Shows the BuildKit container's log (buildkitd's own: what it said of registries, mirrors and TLS
- * during the job's builds), folded, as docker/setup-buildx-action's post step does when the job is
- * debugged. It cannot fail the step: a log that cannot be read is a warning.
- */
-async function showBuildkitLog(builder) {
-    const container = buildkitContainerName(builder);
-    await core/* group */.Os(`BuildKit container logs (${container})`, async () => {
-        const result = await (0,command/* tryCommand */.HQ)('docker', ['logs', container], { show: true });
-        if (result.exitCode !== 0) {
-            const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`;
-            core/* warning */.$e(`Could not show the BuildKit container's log: ${reason}`);
-        }
-    });
-}
-
-// EXTERNAL MODULE: ./src/host/job-dir.ts
-var job_dir = __webpack_require__(7919);
-// EXTERNAL MODULE: ./src/steps/state.ts
-var state = __webpack_require__(6062);
-;// CONCATENATED MODULE: ./src/steps/post.ts
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runPost: () => (/* binding */ runPost)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9748);
+/* harmony import */ var _host_builder_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2554);
+/* harmony import */ var _host_job_dir_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7919);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6062);
 
 
 
@@ -65,7 +32,7 @@ var state = __webpack_require__(6062);
 const UNDO = {
     buildxAlias: {
         failure: () => 'Could not undo `install` (run `docker buildx uninstall`)',
-        run: () => (0,buildx/* uninstallBuildxAlias */.ve)()
+        run: () => (0,_host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .uninstallBuildxAlias */ .ve)()
     },
     builder: {
         // undoBuilder warns itself: it knows what is left and how to remove it.
@@ -77,7 +44,7 @@ const UNDO = {
         run: async ({ builder, before }) => {
             const { restoreBuilderSelection } = await __webpack_require__.e(/* import() */ 622).then(__webpack_require__.bind(__webpack_require__, 622));
             if (await restoreBuilderSelection(before, builder, process.env))
-                core/* info */.pq('buildx selects the builder it selected before the job again (`use`).');
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('buildx selects the builder it selected before the job again (`use`).');
         }
     },
     tempContext: {
@@ -85,7 +52,7 @@ const UNDO = {
         run: async (name) => {
             const { removeContext } = await __webpack_require__.e(/* import() */ 54).then(__webpack_require__.bind(__webpack_require__, 6054));
             if (await removeContext(name))
-                core/* info */.pq(`Removed the Docker context ${name}, which the builder ran on.`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the Docker context ${name}, which the builder ran on.`);
         }
     },
     lease: {
@@ -105,7 +72,7 @@ const UNDO = {
                 ...(daemonTrust.daemonJson?.added.map(host => `insecure-registries ${host}`) ?? [])
             ];
             if (removed.length > 0)
-                core/* info */.pq(`Docker daemon: removed ${removed.join(', ')}`);
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Docker daemon: removed ${removed.join(', ')}`);
         }
     },
     addedAuths: {
@@ -113,7 +80,7 @@ const UNDO = {
         run: async (addedAuths) => {
             const { removeAuths } = await __webpack_require__.e(/* import() */ 729).then(__webpack_require__.bind(__webpack_require__, 729));
             warnAll(await removeAuths(addedAuths));
-            core/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed the credentials the job added to ${addedAuths.path}`);
         }
     },
     clientTrust: {
@@ -128,7 +95,7 @@ const UNDO = {
         run: async (installedConfig) => {
             const { restoreConfig } = await __webpack_require__.e(/* import() */ 177).then(__webpack_require__.bind(__webpack_require__, 9177));
             warnAll(await restoreConfig(installedConfig));
-            core/* info */.pq(installedConfig.before
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(installedConfig.before
                 ? `Restored ${installedConfig.path} as it was before the job.`
                 : `Removed ${installedConfig.path}, which the job installed.`);
         }
@@ -136,8 +103,8 @@ const UNDO = {
     jobDir: {
         failure: jobDir => `Could not remove ${jobDir}, which holds the key material`,
         run: async (jobDir) => {
-            if (await (0,job_dir/* removeJobDir */.$Q)(jobDir))
-                core/* info */.pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
+            if (await (0,_host_job_dir_js__WEBPACK_IMPORTED_MODULE_3__/* .removeJobDir */ .$Q)(jobDir))
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Removed ${jobDir} (buildkitd.toml and certificate files).`);
         }
     }
 };
@@ -148,7 +115,7 @@ const UNDO = {
  * job red that did its work (as docker/setup-buildx-action's post step).
  */
 async function runPost() {
-    const record = (0,state/* savedUndoRecord */.P)();
+    const record = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .savedUndoRecord */ .P)();
     for (const kind of Object.keys(UNDO)) {
         const change = record[kind];
         if (change === undefined || change === false)
@@ -158,7 +125,7 @@ async function runPost() {
             await undo.run(change);
         }
         catch (error) {
-            core/* warning */.$e(`${undo.failure(change)}: ${error.message}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`${undo.failure(change)}: ${error.message}`);
         }
     }
 }
@@ -171,18 +138,18 @@ async function undoBuilder(builder) {
     if (builder.createPid !== undefined) {
         const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5093));
         if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
-            core/* info */.pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
         }
     }
     if (builder.showLogInPost)
-        await showBuildkitLog(builder.name);
+        await (0,_host_builder_buildkit_container_js__WEBPACK_IMPORTED_MODULE_2__/* .showBuildkitLog */ .k)(builder.name);
     if (!builder.removeInPost) {
-        core/* info */.pq(`Keeping builder ${builder.name} (cleanup: false).`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Keeping builder ${builder.name} (cleanup: false).`);
         return;
     }
     try {
-        if (!(await (0,buildx/* removeBuilder */.iq)(builder.name, builder.keepState)))
-            core/* info */.pq(`Builder ${builder.name} is already gone.`);
+        if (!(await (0,_host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_1__/* .removeBuilder */ .iq)(builder.name, builder.keepState)))
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Builder ${builder.name} is already gone.`);
     }
     catch (error) {
         // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
@@ -192,7 +159,7 @@ async function undoBuilder(builder) {
 }
 function warnAll(notes) {
     for (const note of notes)
-        core/* warning */.$e(note);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(note);
 }
 
 

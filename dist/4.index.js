@@ -1,0 +1,83 @@
+export const id = 4;
+export const ids = [4];
+export const modules = {
+
+/***/ 7004:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   mergeBuilderSide: () => (/* binding */ mergeBuilderSide),
+/* harmony export */   readBuilderSide: () => (/* binding */ readBuilderSide)
+/* harmony export */ });
+/* unused harmony exports networkText, diagnoseFromBuilder */
+/**
+ * Reads `busybox timeout -s KILL … busybox nc -w … HOST PORT -e busybox true` run in the BuildKit
+ * container: nc says `bad address 'NAME'` for a name that does not resolve and `can't connect to
+ * remote host (ADDRESS): …` for a refused or timed-out connection, and exits 0 once connected (the
+ * `-e` program ends it). Killed by `timeout` (137), the lookup or the connection hung. Anything
+ * else is `docker exec` failing: no running container, or no busybox in its image.
+ */
+function readBuilderSide(exitCode, stderr, timeoutSeconds) {
+    const words = stderr.trim().split('\n').pop() ?? '';
+    if (exitCode === 0)
+        return { stage: 'done', detail: '' };
+    if (/bad address/.test(stderr))
+        return { stage: 'resolve', detail: words };
+    if (/can't connect/.test(stderr))
+        return { stage: 'connect', detail: words };
+    if (exitCode === 137)
+        return { stage: 'connect', detail: `no answer within ${timeoutSeconds} s: the DNS lookup or the connection hung` };
+    return { stage: 'unchecked', detail: words || `exit code ${exitCode}` };
+}
+/** What the builder is on, for messages: `network=host`, or the daemon's default bridge. */
+function networkText(network) {
+    return network === undefined ? "on the Docker daemon's default bridge network" : `network=${network}`;
+}
+/**
+ * The verdict once the builder's side is known: a registry that answered this step but that the
+ * builder cannot resolve or connect to fails, with the fix; a verdict that already failed stays
+ * (this step's words come first). Without a look from the builder's side, a registry the plan
+ * knows the user's network misses (`finding`) fails too. Pure.
+ */
+function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
+    if (!verdict.ok)
+        return verdict;
+    const builder = `the builder (${networkText(network)})`;
+    const where = `line ${registry.line} of \`${registry.source}\``;
+    const fix = finding?.fix ??
+        (network === undefined
+            ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
+            : `choose a network where ${registry.host.hostname} resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's), or check the host on ${where}`);
+    if (facts?.stage === 'resolve')
+        return {
+            ok: false,
+            kind: 'builder-unresolved',
+            message: `${builder} does not resolve ${registry.host.hostname}, which this step reached (${facts.detail})`,
+            fix
+        };
+    if (facts?.stage === 'connect')
+        return {
+            ok: false,
+            kind: 'builder-unreachable',
+            message: `${builder} resolves ${registry.host.hostname} but cannot connect, though this step did (${facts.detail})`,
+            fix
+        };
+    if (facts?.stage !== 'done' && finding)
+        return { ok: false, kind: 'builder-unresolved', message: finding.message, fix: finding.fix };
+    return verdict;
+}
+/** The results with the builder's side merged in (diagnoseFromBuilder), in the same order. Pure. */
+function mergeBuilderSide(results, registries, looks, findings, network) {
+    return results.map(result => {
+        const registry = registries.find(candidate => candidate.host.text === result.host);
+        if (!registry)
+            return result;
+        const finding = findings.find(candidate => candidate.host === result.host);
+        return { ...result, ...diagnoseFromBuilder(registry, result, looks.get(result.host), finding, network) };
+    });
+}
+
+
+/***/ })
+
+};

@@ -36,12 +36,16 @@ async function readRunnerNetwork(hosts) {
 }
 /** `hosts`' names that `hostsFile` (the text of /etc/hosts) lists, each with its addresses there. */
 function namesFromHostsFile(hostsFile, hosts) {
-    const entries = parseHostsFile(hostsFile);
+    // Only the lines that can name a registry are parsed: isIP's IPv6 check builds a large pattern on
+    // its first call (8 ms of every main step), and every hosts file has an IPv6 line (::1).
+    const wanted = hosts.map(host => normalName(host.hostname));
+    const lines = hostsFile.split('\n').filter(line => wanted.some(name => line.toLowerCase().includes(name)));
+    const entries = parseHostsFile(lines.join('\n'));
     const found = new Map();
     for (const host of hosts) {
         const name = normalName(host.hostname);
         const addresses = entries.get(name);
-        if ((0,node_net__WEBPACK_IMPORTED_MODULE_3__.isIP)(host.hostname) === 0 && addresses && !found.has(name))
+        if (addresses && !found.has(name) && (0,node_net__WEBPACK_IMPORTED_MODULE_3__.isIP)(host.hostname) === 0)
             found.set(name, { name, addresses });
     }
     return [...found.values()];

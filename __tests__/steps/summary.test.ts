@@ -29,6 +29,7 @@ function plan(registries: PlannedRegistry[]): Plan {
     toml: TOML,
     writesConfig: true,
     networkFindings: [],
+    builderSharesStepNetwork: false,
     files: [],
     registries,
     overridden: [],

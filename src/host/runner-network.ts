@@ -30,12 +30,16 @@ export async function readRunnerNetwork(hosts: HostAddress[]): Promise<RunnerNet
 
 /** `hosts`' names that `hostsFile` (the text of /etc/hosts) lists, each with its addresses there. */
 export function namesFromHostsFile(hostsFile: string, hosts: HostAddress[]): HostsFileName[] {
-  const entries = parseHostsFile(hostsFile)
+  // Only the lines that can name a registry are parsed: isIP's IPv6 check builds a large pattern on
+  // its first call (8 ms of every main step), and every hosts file has an IPv6 line (::1).
+  const wanted = hosts.map(host => normalName(host.hostname))
+  const lines = hostsFile.split('\n').filter(line => wanted.some(name => line.toLowerCase().includes(name)))
+  const entries = parseHostsFile(lines.join('\n'))
   const found = new Map<string, HostsFileName>()
   for (const host of hosts) {
     const name = normalName(host.hostname)
     const addresses = entries.get(name)
-    if (isIP(host.hostname) === 0 && addresses && !found.has(name)) found.set(name, { name, addresses })
+    if (addresses && !found.has(name) && isIP(host.hostname) === 0) found.set(name, { name, addresses })
   }
   return [...found.values()]
 }

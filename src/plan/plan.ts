@@ -58,6 +58,11 @@ export interface Plan {
    * another driver. For preflight's messages.
    */
   builderNetwork?: string
+  /**
+   * The builder is in the network namespace this step is in (the host's, or the job container's):
+   * it resolves and reaches what the step does, so preflight's look from the step speaks for it.
+   */
+  builderSharesStepNetwork: boolean
   /** Registries the builder will miss on the network the user chose, with the fix: preflight reports them. */
   networkFindings: NetworkFinding[]
   /** Base-config keys the inputs replaced (each gets a warning). */
@@ -173,6 +178,8 @@ export function buildPlan(
   const proxy = planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {})
   // A proxy on loopback needs the host's network as a registry there does.
   const network = builderNetwork(inputs.builder, hosts, facts, undefined, proxy.loopback)
+  const effectiveNetwork =
+    inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
   const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, append, network, proxy)
   if (tempContext)
@@ -198,8 +205,8 @@ export function buildPlan(
     registries,
     create,
     tempContext,
-    builderNetwork:
-      inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined,
+    builderNetwork: effectiveNetwork,
+    builderSharesStepNetwork: sharesStepNetwork(effectiveNetwork, facts),
     networkFindings: missedOnUserNetwork(inputs.builder, registries, facts),
     overridden: merged.overridden,
     notes,
@@ -209,6 +216,12 @@ export function buildPlan(
     ),
     daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir))
   }
+}
+
+/** Whether a builder on `network` is in the step's own network namespace: the host's (not in a job container), or the job container's. */
+function sharesStepNetwork(network: string | undefined, facts: RunnerNetworkFacts): boolean {
+  if (network === 'host') return !facts.jobContainer
+  return !!facts.jobContainer && network === `container:${facts.jobContainer.id}`
 }
 
 /**

@@ -79,7 +79,9 @@ export class Preflight {
         ? `from this step and from the builder (${side.container})`
         : later
           ? "from this step; from the builder's side once it is up"
-          : undefined
+          : this.plan.builderSharesStepNetwork
+            ? 'from this step, whose network the builder shares'
+            : undefined
     )
     core.setOutput('preflight', JSON.stringify(results))
     enforcePreflight(results, this.inputs.preflight.mode)
@@ -103,12 +105,16 @@ export class Preflight {
 /**
  * Where preflight can look from the builder's side: a booted docker-container builder on the
  * daemon this step talks to (or the job's own context of it), whose BuildKit container dials
- * registries itself. Not through a proxy (`env.*_PROXY` driver options): the proxy resolves then.
+ * registries itself, when it is on a network of its own. Not through a proxy (`env.*_PROXY` driver
+ * options): the proxy resolves then.
  */
 function builderSide(plan: Plan, inputs: Inputs): BuilderSide | undefined {
   const { builder } = inputs
   if (!plan.create || builder.driver !== 'docker-container' || !builder.bootstrap || builder.endpoint !== '')
     return undefined
+  // In the step's own network namespace it sees what the step saw: a `docker exec` a registry
+  // (half a second on a loaded runner) would only say it again.
+  if (plan.builderSharesStepNetwork) return undefined
   if (plan.create.args.some(arg => /^env\.(https?_proxy|HTTPS?_PROXY)=./.test(arg))) return undefined
   return {
     container: buildkitContainerName(plan.builderName),

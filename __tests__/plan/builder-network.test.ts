@@ -1,3 +1,4 @@
+import { builderInputs } from '../helpers/inputs.js'
 import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
@@ -15,26 +16,8 @@ const JOB: JobContainer = {
 const LAN = { name: 'reg.lan.test', addresses: ['10.1.2.3'] }
 const LOOP = { name: 'loop.lan.test', addresses: ['127.0.0.1'] }
 
-function builder(extra: Partial<BuilderInputs> = {}): BuilderInputs {
-  return {
-    name: 'builder-1',
-    driver: 'docker-container',
-    driverOpts: [],
-    buildkitdFlags: '',
-    endpoint: '',
-    use: true,
-    bootstrap: true,
-    cleanup: true,
-    replace: true,
-    buildxVersion: '',
-    cacheBinary: true,
-    platforms: [],
-    appendYaml: '',
-    keepState: false,
-    installAlias: false,
-    ...extra
-  }
-}
+/** A builder as the inputs give it. */
+const builder = builderInputs
 
 const hosts = (...texts: string[]) => texts.map((text, index) => parseHost(text, 'registries', index + 1))
 

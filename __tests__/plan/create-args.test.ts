@@ -1,3 +1,4 @@
+import { builderInputs } from '../helpers/inputs.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { builderNetwork } from '../../src/plan/builder-network.js'
@@ -10,26 +11,9 @@ import { buildxCreateArgs } from '../../src/plan/create-args.js'
 
 const CONFIG = '/runner/temp/job/buildkitd.toml'
 
-function builder(overrides: Partial<BuilderInputs> = {}): BuilderInputs {
-  return {
-    name: 'builder-1',
-    driver: 'docker-container',
-    driverOpts: [],
-    buildkitdFlags: DEFAULT_BUILDKITD_FLAGS,
-    endpoint: '',
-    use: false,
-    bootstrap: false,
-    replace: true,
-    cleanup: true,
-    buildxVersion: '',
-    cacheBinary: true,
-    platforms: [],
-    appendYaml: '',
-    keepState: false,
-    installAlias: false,
-    ...overrides
-  }
-}
+/** A builder as the inputs give it, with the default buildkitd flags and `use: false`, `bootstrap: false`. */
+const builder = (overrides: Partial<BuilderInputs> = {}): BuilderInputs =>
+  builderInputs({ buildkitdFlags: DEFAULT_BUILDKITD_FLAGS, use: false, bootstrap: false, ...overrides })
 
 const hosts = (...texts: string[]) => texts.map(text => parseHost(text, 'registries', 1))
 const valueOf = (args: string[], flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined)

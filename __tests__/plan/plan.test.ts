@@ -1,3 +1,4 @@
+import { builderInputs } from '../helpers/inputs.js'
 import { parse } from 'smol-toml'
 import type { BuilderInputs, ConfigInputs, Inputs } from '../../src/inputs/read-inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
@@ -37,25 +38,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
       debug,
       baseConfig
     },
-    builder: {
-      name: 'builder-1',
-      driver: 'docker-container',
-      driverOpts: [],
-      buildkitdFlags: '',
-      endpoint: '',
-      use: true,
-      bootstrap: false,
-      cleanup: true,
-      replace: true,
-      buildxVersion: '',
-      cacheBinary: true,
-      platforms: [],
-      appendYaml: '',
-      keepState: false,
-      installAlias: false,
-      proxyEnv: {},
-      ...builder
-    },
+    builder: builderInputs({ bootstrap: false, ...builder }),
     host: { installConfig: '', credentials: [], daemonTrust: 'off' }
   }
 }

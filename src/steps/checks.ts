@@ -1,9 +1,9 @@
-import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
+import * as core from '@actions/core'
 import type { DaemonAccess } from '../host/edits/daemon-trust.js'
 import { findOnPath } from '../host/process/processes.js'
-import type { BuilderInputs } from '../inputs/read-inputs.js'
+import type { Inputs } from '../inputs/read-inputs.js'
 import type { JobContainer } from '../model.js'
-import { daemonTrustInContainer } from '../plan/container-job.js'
+import { daemonTrustInContainer, installConfigInContainer } from '../plan/container-job.js'
 import type { Plan } from '../plan/plan.js'
 
 // What must hold before anything is made, each failing the step with the fix.
@@ -32,14 +32,9 @@ export async function openDaemonAccessIfPlanned(
   return access
 }
 
-/**
- * Whether a docker-container builder would run on the default context with TLS data: only then is
- * the default context asked (a `docker` process). TLS data in the default context comes only from
- * DOCKER_HOST and its TLS variables (docker/cli builds the default context from them).
- */
-export async function defaultContextHasTlsFor(builder: BuilderInputs): Promise<boolean> {
-  if (builder.driver !== 'docker-container' || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
-  if (currentDockerContext(readDockerClientConfig(process.env), process.env) !== 'default') return false
-  const { defaultContextHasTls } = await import('../host/builder/docker-context.js')
-  return defaultContextHasTls()
+/** In a container job, `install-config` writes where no one on the daemon's host reads it (warned). */
+export function warnContainerJob(inputs: Inputs, jobContainer: JobContainer | undefined): void {
+  if (!jobContainer || inputs.host.installConfig === '') return
+  const warning = installConfigInContainer(inputs.host.installConfig, jobContainer)
+  if (warning) core.warning(warning, { title: 'install-config in a container job' })
 }

@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { readRunnerRoots } from '../host/runner-env.js'
 import { newJobDirPath } from '../host/job-dir.js'
 import { readAppendNodes } from '../inputs/append.js'
 import { readInputs } from '../inputs/read-inputs.js'
@@ -7,14 +6,14 @@ import { runnerTempDir } from '../paths.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
 import { addBuildxAlias, createJobBuilder, ensureBuildxFor } from './builder-phase.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
-import { defaultContextHasTlsFor, openDaemonAccessIfPlanned, requireDockerCli } from './checks.js'
+import { openDaemonAccessIfPlanned, requireDockerCli, warnContainerJob } from './checks.js'
 import { changeHost } from './host-changes.js'
 import { writeJobFiles } from './job-files.js'
 import { startOutputLookup } from './outputs.js'
+import { readPlanFacts } from './plan-facts.js'
 import { logPlan } from './plan-log.js'
 import { Preflight } from './preflight-phase.js'
 import { UndoLog } from './state.js'
-import { readRunnerTopology, warnContainerJob } from './topology.js'
 import { writeSummary } from './summary.js'
 
 /**
@@ -35,18 +34,13 @@ export async function runMain(): Promise<void> {
     const append = await readAppendNodes(inputs.builder.appendYaml)
     requireDockerCli()
     const jobDir = newJobDirPath(runnerTempDir(process.env))
-    const network = await readRunnerTopology(inputs)
-    const facts = {
-      runnerRoots: readRunnerRoots(process.env),
-      defaultContextTls: await defaultContextHasTlsFor(inputs.builder),
-      ...network
-    }
+    const facts = await readPlanFacts(inputs)
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
     await logPlan(plan, inputs, append)
-    warnContainerJob(inputs, network)
+    warnContainerJob(inputs, facts.jobContainer)
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()
-    const daemon = await openDaemonAccessIfPlanned(plan, network.jobContainer)
+    const daemon = await openDaemonAccessIfPlanned(plan, facts.jobContainer)
     await ensureBuildxFor(inputs.builder)
 
     // `warn` mode: the probes run while the builder boots.

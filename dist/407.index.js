@@ -79,13 +79,10 @@ function diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort) {
     const exempt = `or list ${registry.host.hostname} in NO_PROXY if the runner and the builder reach it directly`;
     if (facts.error?.code === 'EPROXYCGI')
         return failed('proxy-refused', `HTTP_PROXY is refused: ${facts.error.message}`, "unset REQUEST_METHOD in the job's environment (Go takes it for a CGI request)");
+    // Never `ok` for what was not looked at: a build may still fail there. Under `preflight: warn` (the
+    // default) this is an annotation, not a failure.
     if (facts.error?.code === 'EPROXYSCHEME')
-        return {
-            ok: true,
-            kind: 'proxy-unsupported',
-            message: `not checked: ${facts.error.message} (${proxy}); BuildKit goes through it`,
-            fix: ''
-        };
+        return failed('proxy-unsupported', `not checked: ${facts.error.message} (${proxy}), which BuildKit goes through`, `check the registry through that proxy yourself, and keep \`preflight: warn\` (or set \`preflight: off\`), ${exempt}`);
     if (facts.stage === 'resolve' || facts.stage === 'connect') {
         const what = facts.timedOut
             ? `got no answer within ${timeoutSeconds} s`

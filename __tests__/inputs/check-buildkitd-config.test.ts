@@ -243,7 +243,10 @@ describe('wrong types', () => {
       'worker.oci.gcpolicy',
       'write it as [[worker.oci.gcpolicy]] (two brackets), one such header per entry'
     ],
-    ['debug = 1979-05-27', 'debug', 'write debug = true or debug = false']
+    ['debug = 1979-05-27', 'debug', 'write debug = true or debug = false'],
+    // Keys in another case are BuildKit's own to its loader (go-toml v1): checked as those.
+    ['[GRPC]\nADDRESS = [ 1234 ]', 'GRPC.ADDRESS', 'write ADDRESS = [ "1234" ]'],
+    ['[Worker.OCI]\nGC = "yes"', 'Worker.OCI.GC', 'write GC = true or GC = false']
   ])('%j: %s', (text, key, fix) => {
     expect(onlyError(text)).toMatchObject({ key, fix })
   })

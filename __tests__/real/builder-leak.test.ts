@@ -8,16 +8,15 @@ import { docker, dockerOk, requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // No builder left on the runner, whatever buildx does: a builder buildx stored and then cannot
-// remove (buildx 0.13.1 stores it before it parses the config, and then refuses to load it, so
-// `buildx rm` fails too) is removed without buildx, and nothing but that builder is touched.
-// Each test asserts the end state only: buildx 0.29.1 stores nothing when the config is refused.
+// load, so that `buildx rm` fails too, is removed without buildx, and nothing but that builder is
+// touched. buildx 0.13.1 leaves such a builder when it refuses a config after storing it (the
+// action's config check now refuses those before buildx runs: config-check.test.ts); any buildx
+// does when another buildx, or the action's post step, finds a stored config it refuses.
 
 /**
- * A config buildx refuses after it stored the builder ("Can't convert tcp://0.0.0.0:1234(string) to
- * []string"): BuildKit's loader (go-toml v1) finds `grpc.address` under any of its spellings
- * `GRPC`/`ADDRESS`, where a check of BuildKit's schema sees an unknown table at most. Should the
- * config check ever refuse it before buildx runs, the `Creating builder` assertion below fails:
- * this test then needs another config that only buildx refuses.
+ * A config buildx refuses ("Can't convert tcp://0.0.0.0:1234(string) to []string"): BuildKit's
+ * loader (go-toml v1) takes `GRPC`/`ADDRESS` for `grpc.address`. Written into a stored builder by
+ * makeUnloadable; given as an input, the action's check refuses it before buildx runs.
  */
 const REFUSED_CONFIG = '[GRPC]\nADDRESS = "tcp://0.0.0.0:1234"\n'
 
@@ -85,17 +84,21 @@ const inputs = {
 }
 
 describe('no builder left on the runner', () => {
-  it('a config buildx refuses after storing the builder: main fails, and neither buildx nor the daemon keeps anything of it; another builder stays', async () => {
+  it('a builder of the name buildx can no longer load (left by a crashed job): `replace` removes it without buildx and creates the job’s own; after post nothing of it is left, and another builder stays', async () => {
     const job = newTestJob()
     const other = createOtherBuilder(job)
     try {
-      const name = uniqueName('sbr-refused')
-      const main = await setUp(job, { ...inputs, name, 'buildkitd-config-inline': REFUSED_CONFIG })
-      expect(main.exitCode).toBe(1)
-      // buildx ran, and refused the config: not a check of the action's own.
-      expect(main.log).toContain(`Creating builder ${name}`)
-      expect(main.log).toMatch(/::error::.*Can't convert tcp:\/\/0\.0\.0\.0:1234/)
-      expect(main.log).not.toContain('::warning::')
+      const name = uniqueName('sbr-unloadable')
+      dockerOk(job.dockerConfig, ['buildx', 'create', '--name', name, '--driver', 'docker-container'])
+      makeUnloadable(job, name)
+      expect(docker(job.dockerConfig, ['buildx', 'rm', name]).stderr).toContain("Can't convert")
+      // `use: false`: the other builder stays the current one throughout.
+      const main = await setUp(job, { ...inputs, name, use: 'false' })
+      expect(main.log).not.toContain('::error::')
+      expect(main.exitCode).toBe(0)
+      expect(main.log).toContain(`A builder named ${name} already exists`)
+      expect(main.log).toContain(`buildx could not remove builder ${name}`)
+      expect(containerExists(name)).toBe(true)
       const post = await tearDown(job)
       expect(post.exitCode).toBe(0)
       expect(post.log).not.toContain('::warning::')
@@ -115,11 +118,15 @@ describe('no builder left on the runner', () => {
   it('the same with BUILDX_CONFIG: buildx’s store there is left with nothing of the builder', async () => {
     const store = mkdtempSync(join(tmpdir(), 'sbr-buildx-config-'))
     const job = newTestJob({ BUILDX_CONFIG: store })
-    const name = uniqueName('sbr-refused')
-    const main = await setUp(job, { ...inputs, name, 'buildkitd-config-inline': REFUSED_CONFIG })
-    expect(main.exitCode).toBe(1)
-    expect(main.log).toContain(`Creating builder ${name}`)
-    // buildx kept its store there, not beside the Docker client config.
+    const name = uniqueName('sbr-unloadable')
+    docker(job.dockerConfig, ['buildx', 'create', '--name', name, '--driver', 'docker-container'], {
+      BUILDX_CONFIG: store
+    })
+    makeUnloadable(job, name, store)
+    const main = await setUp(job, { ...inputs, name })
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain(`buildx could not remove builder ${name}`)
+    // buildx keeps its store there, not beside the Docker client config.
     expect(existsSync(join(job.dockerConfig, 'buildx', 'instances'))).toBe(false)
     expect((await tearDown(job)).exitCode).toBe(0)
     expect(listedByBuildx(job, name, { BUILDX_CONFIG: store })).toBe(false)
@@ -182,8 +189,8 @@ describe('no builder left on the runner', () => {
  * it rejects): the stored config becomes one BuildKit's loader refuses. Both buildx generations
  * load it on `buildx rm`, so rm fails on both.
  */
-function makeUnloadable(job: TestJob, name: string): void {
-  const path = join(job.dockerConfig, 'buildx', 'instances', name.toLowerCase())
+function makeUnloadable(job: TestJob, name: string, store = join(job.dockerConfig, 'buildx')): void {
+  const path = join(store, 'instances', name.toLowerCase())
   const instance = JSON.parse(readFileSync(path, 'utf8')) as { Nodes: { Files: Record<string, string> | null }[] }
   for (const node of instance.Nodes)
     node.Files = { ...node.Files, 'buildkitd.toml': Buffer.from(REFUSED_CONFIG).toString('base64') }

@@ -83,13 +83,24 @@ function checkBuilderSocket(table: TomlTable, socket: string, check: ConfigCheck
 function checkTable(table: TomlTable, schema: Schema, path: KeyPath, check: ConfigCheck): void {
   for (const [key, value] of Object.entries(table)) {
     const at = [...path, key]
-    const field = Object.hasOwn(schema, key) ? schema[key] : undefined
+    const field = fieldOf(schema, key)
     if (field === undefined) {
       check.warnings.push(unknownKey(at, Object.keys(schema), isTable(value)))
       continue
     }
     checkField(value, field, at, check)
   }
+}
+
+/**
+ * The field `key` names. BuildKit's loader (go-toml v1's Unmarshal) takes a key that matches a
+ * field's tag exactly, else one that matches it in another case: `[GRPC] ADDRESS` is `grpc.address`
+ * to BuildKit (buildx 0.13.1 refuses a string there after storing the builder), so it is checked as that.
+ */
+function fieldOf(schema: Schema, key: string): Field | undefined {
+  if (Object.hasOwn(schema, key)) return schema[key]
+  const same = Object.keys(schema).find(name => name.toLowerCase() === key.toLowerCase())
+  return same === undefined ? undefined : schema[same]
 }
 
 function checkField(value: TomlPrimitive, field: Field, path: KeyPath, check: ConfigCheck): void {

@@ -42,7 +42,14 @@ export async function createReplacingLeftover(
     )
   }
   core.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
-  await removeBuilder(name)
+  try {
+    await removeBuilder(name)
+  } catch (error) {
+    // One buildx can no longer load (a config its parser refuses, written by another buildx) would
+    // block the name for good: it goes without buildx, as post removes one.
+    if (error instanceof CommandError && error.exitCode === CANCELLED_EXIT_CODE) throw error
+    await removeBuilderRemnants(builder, error)
+  }
   try {
     await createBuilder(create, name, hooks.onStart)
   } catch (error) {

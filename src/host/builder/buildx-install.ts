@@ -77,6 +77,8 @@ export async function installBuildx(requested: string, cache = true): Promise<st
 
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
 async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  // Before the job directory: RUNNER_TEMP may not be made yet (it is on a runner; not always elsewhere).
+  await mkdir(runnerTempDir(process.env), { recursive: true })
   const dir = await mkdtemp(join(runnerTempDir(process.env), 'buildx-download-'))
   try {
     return await use(dir)

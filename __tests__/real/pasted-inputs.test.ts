@@ -1,10 +1,10 @@
-import { neverLog, runLater } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildContext } from '../helpers/builds.js'
+import { neverLog } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { requireDocker } from './docker.js'
-import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
 
 // Inputs as people paste them, through booted builders to a real push: a CA stored base64-encoded,
 // a client keypair copied out of a YAML file with its indentation (and CRLF), registries in a comma
@@ -27,18 +27,6 @@ async function registry(options: Parameters<typeof startRegistry>[0] = {}): Prom
   const server = await startRegistry(options)
   servers.push(server)
   return server
-}
-
-/** A later `run:` step: `docker buildx build --push -t TAG` of a fresh context. */
-async function buildAndPush(job: TestJob, tag: string): Promise<{ status: number; stderr: string; marker: string }> {
-  const context = buildContext()
-  const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
-  return { status: build.status, stderr: build.stderr, marker: context.marker }
-}
-
-async function expectPushed(access: RegistryAccess, repository: string, tag: string, marker: string): Promise<void> {
-  expect(await listTags(access, repository)).toContain(tag)
-  expect((await readImage(access, repository, tag)).layers).toContain(marker)
 }
 
 /** As the PEM sits in a YAML file (a Kubernetes secret, a compose file) it was copied from. */

@@ -1,12 +1,12 @@
-import { neverLog, runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildContext } from '../helpers/builds.js'
+import { neverLog, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js'
-import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
 import { closedPort, startRegistry, type RunningServer } from '../helpers/servers.js'
 import { makeTokenSigner, startTokenService } from '../helpers/token-server.js'
 import { requireDocker } from './docker.js'
-import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
 
 // A runner behind a forward proxy: the registry's name resolves only at the proxy, so the step,
 // preflight and the push work only if each goes through it, as Go's HTTP_PROXY/HTTPS_PROXY/
@@ -52,18 +52,6 @@ async function started<T extends RunningServer>(server: Promise<T>): Promise<T> 
 
 function preflightResults(outputs: Record<string, string>): Record<string, Result> {
   return Object.fromEntries((JSON.parse(outputs.preflight ?? '[]') as Result[]).map(result => [result.host, result]))
-}
-
-/** A later `run:` step of the job: `docker buildx build --push` of a fresh context. */
-async function buildAndPush(job: TestJob, tag: string): Promise<{ status: number; stderr: string; marker: string }> {
-  const context = buildContext()
-  const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
-  return { status: build.status, stderr: build.stderr, marker: context.marker }
-}
-
-async function expectPushed(access: RegistryAccess, repository: string, tag: string, marker: string): Promise<void> {
-  expect(await listTags(access, repository)).toContain(tag)
-  expect((await readImage(access, repository, tag)).layers).toContain(marker)
 }
 
 const tunnelsTo = (proxy: ForwardProxy, target: string): number =>

@@ -1,13 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { neverLog, runLater } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildContext, BUILDKIT_IMAGE } from '../helpers/builds.js'
+import { neverLog } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts, BUILDKIT_IMAGE } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
+import { listTags, readImage } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
-import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
 
 // The action's promise, through booted builders: after the action's step, a later
 // `docker buildx build --push` of the job reaches the registry, checked at the registry itself.
@@ -34,23 +35,6 @@ async function registry(options: Parameters<typeof startRegistry>[0] = {}): Prom
   const server = await startRegistry(options)
   servers.push(server)
   return server
-}
-
-/** A later `run:` step: `docker buildx build --push -t TAG` of a fresh context, with `flags`. */
-async function buildAndPush(
-  job: TestJob,
-  tag: string,
-  flags: string[] = []
-): Promise<{ status: number; stderr: string; marker: string }> {
-  const context = buildContext()
-  const build = await runLater(job, 'docker', ['buildx', 'build', ...flags, '--push', '-t', tag, context.dir])
-  return { status: build.status, stderr: build.stderr, marker: context.marker }
-}
-
-/** The pushed image is at the registry and is the one built (its marker file is in its layers). */
-async function expectPushed(access: RegistryAccess, repository: string, tag: string, marker: string): Promise<void> {
-  expect(await listTags(access, repository)).toContain(tag)
-  expect((await readImage(access, repository, tag)).layers).toContain(marker)
 }
 
 /** Main must succeed, boot the builder, and say nothing went wrong. */

@@ -12,13 +12,14 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { BUNDLE, runLater, STEP_NODE, type StepResult } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildContext, buildkitContainer } from '../helpers/builds.js'
-import { listTags, readImage, type RegistryAccess } from '../helpers/registry-client.js'
+import { BUNDLE, STEP_NODE, type StepResult } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts, buildkitContainer } from '../helpers/builds.js'
+import { listTags } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { addHostsName, createTestHost, type HostsName, type TestHost } from '../helpers/test-host.js'
 import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
 
 // Runners that do not look like a bare machine with registries on loopback (issue 19): registry
 // names the runner resolves from /etc/hosts, and container jobs whose registry is a `services:`
@@ -52,18 +53,6 @@ afterAll(async () => {
 
 function preflightResults(main: StepResult): Result[] {
   return JSON.parse(main.outputs.preflight ?? '[]') as Result[]
-}
-
-/** A later `run:` step of the job: `docker buildx build --push -t TAG` of a fresh context. */
-async function buildAndPush(job: TestJob, tag: string): Promise<{ status: number; stderr: string; marker: string }> {
-  const context = buildContext()
-  const build = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
-  return { status: build.status, stderr: build.stderr, marker: context.marker }
-}
-
-async function expectPushed(access: RegistryAccess, repository: string, tag: string, marker: string): Promise<void> {
-  expect(await listTags(access, repository)).toContain(tag)
-  expect((await readImage(access, repository, tag)).layers).toContain(marker)
 }
 
 function networkModeOf(builder: string): string {

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process'
 import {
+  existsSync,
+  lstatSync,
+  symlinkSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -52,6 +55,31 @@ describe('directAccess.writeFile', () => {
     await directAccess.writeFile(path, Buffer.from('{}'), { mode: 0o600 })
     expect(statSync(path)).toMatchObject({ uid: 0, gid: 0 })
     expect(statSync(path).mode & 0o7777).toBe(0o600)
+  })
+})
+
+describe('directAccess through a symlink (a config.json an admin links to a shared file)', () => {
+  it('writeFile replaces the file the link names and keeps the link, as docker/cli saves it', async () => {
+    const dir = workDir()
+    const shared = join(dir, 'shared-config.json')
+    const link = join(dir, 'config.json')
+    writeFileSync(shared, '{"old": true}')
+    symlinkSync(shared, link)
+    await directAccess.writeFile(link, '{"new": true}', { mode: 0o600 })
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(shared, 'utf8')).toBe('{"new": true}')
+  })
+
+  it('behind a dangling link, writeFile creates the file it points to and rm removes that file, keeping the link', async () => {
+    const dir = workDir()
+    const target = join(dir, 'elsewhere', 'config.json')
+    const link = join(dir, 'config.json')
+    symlinkSync(target, link)
+    await directAccess.writeFile(link, '{}', { mode: 0o600 })
+    expect(readFileSync(target, 'utf8')).toBe('{}')
+    await directAccess.rm(link)
+    expect(existsSync(target)).toBe(false)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
   })
 })
 

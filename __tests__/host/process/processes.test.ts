@@ -19,6 +19,12 @@ describe('findOnPath', () => {
     expect(findOnPath('docker', { PATH: `${first}::${second}:${third}` })).toBe(join(second, 'docker'))
   })
 
+  it('passes over a directory of that name, as the shell does (a directory has execute permission too)', () => {
+    const withDir = join(root, 'with-dir')
+    mkdirSync(join(withDir, 'docker'), { recursive: true })
+    expect(findOnPath('docker', { PATH: `${withDir}:${third}` })).toBe(join(third, 'docker'))
+  })
+
   it('is undefined when no directory has it, or there is no PATH', () => {
     expect(findOnPath('buildx', { PATH: `${first}:${second}` })).toBeUndefined()
     expect(findOnPath('docker', {})).toBeUndefined()

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { chmod, chown, mkdir, readlink, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { runCommand, tryCommand } from '../process/command.js'
 
 /** Permission bits and owner a file is written with; the owner only when it must be given back. */
@@ -34,10 +34,30 @@ function missingDirs(path: string): string[] {
 }
 
 /**
+ * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
+ * for a dangling link the path it points to): the path itself when it is no link.
+ */
+async function fileBehind(path: string): Promise<string> {
+  const resolved = await realpath(path).catch(() => undefined)
+  if (resolved !== undefined) return resolved
+  let target = path
+  // 40: Linux's own limit on links followed in one lookup.
+  for (let hop = 0; hop < 40; hop++) {
+    const link = await readlink(target).catch(() => undefined)
+    if (link === undefined) return target
+    target = resolve(dirname(target), link)
+  }
+  return target
+}
+
+/**
  * Writes through a rename of a file staged next to it. The explicit chmod
  * undoes the umask; chown only as root, the one user who can give a file away.
+ * A symlink (a config.json an admin links to a shared file) is written through: the file it
+ * points to is replaced and the link stays, as docker's own writes of config.json keep it.
  */
-async function replaceFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void> {
+async function replaceFile(linkOrPath: string, content: string | Buffer, meta: FileMeta): Promise<void> {
+  const path = await fileBehind(linkOrPath)
   await mkdir(dirname(path), { recursive: true })
   const staged = `${path}.setup-buildkit-registry.tmp`
   await writeFile(staged, content, { mode: meta.mode })
@@ -56,8 +76,9 @@ export const directAccess: FileAccess = {
     await mkdir(path, { recursive: true })
     return created
   },
+  // Through a symlink too: what writeFile created behind a dangling link goes, the link stays.
   async rm(path) {
-    await rm(path, { force: true })
+    await rm(await fileBehind(path), { force: true })
   },
   async rmdirIfEmpty(path) {
     await rmdir(path).catch(() => undefined)

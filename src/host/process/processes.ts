@@ -1,12 +1,17 @@
-import { accessSync, constants, readFileSync } from 'node:fs'
+import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
-/** The first `command` on PATH that this user may run; undefined when there is none. */
+/**
+ * The first `command` on PATH that this user may run; undefined when there is none. A directory of
+ * that name is skipped, as the shell's lookup skips it (X_OK alone holds for a directory).
+ */
 export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(dir => dir !== '')) {
     try {
-      accessSync(join(dir, command), constants.X_OK)
-      return join(dir, command)
+      const path = join(dir, command)
+      accessSync(path, constants.X_OK)
+      if (!statSync(path).isFile()) continue
+      return path
     } catch {
       // Not in this directory.
     }

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { hostname, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import {
   isHeld,
+  jobProcess,
   leasePath,
   ownLease,
   releaseLease,
@@ -42,6 +43,25 @@ describe('leasePath', () => {
     expect(leasePath('ci-builder', { DOCKER_CONFIG: '/home/runner/.docker' })).toBe(
       '/home/runner/.docker/buildx/setup-buildkit-registry-leases/ci-builder.json'
     )
+  })
+})
+
+describe('leasePath under BUILDX_CONFIG', () => {
+  it("follows buildx's store there, where buildx keeps the builder it names", () => {
+    expect(leasePath('ci-builder', { DOCKER_CONFIG: '/home/runner/.docker', BUILDX_CONFIG: '/srv/buildx' })).toBe(
+      '/srv/buildx/setup-buildkit-registry-leases/ci-builder.json'
+    )
+  })
+})
+
+describe('jobProcess', () => {
+  it("is the step's parent, the runner's worker", () => {
+    expect(jobProcess(4242)).toBe(4242)
+  })
+
+  it("is the container's init in a container job, where the step's parent (docker exec) is outside: ppid 0", () => {
+    expect(jobProcess(0)).toBe(1)
+    expect(ownLease('b', {}, jobProcess(0))).toMatchObject({ pid: 1, started: startTicks(1) })
   })
 })
 
@@ -101,6 +121,23 @@ describe('takeLease and releaseLease', () => {
     // Post of this job must not release what it never held.
     await releaseLease(path, ownLease('builder-1', {}))
     expect(existsSync(path)).toBe(true)
+  })
+
+  it('of many jobs taking a free name at the same moment, exactly one gets it, and no staged file is left', async () => {
+    const path = newLeasePath()
+    const jobs = Array.from({ length: 8 }, () => otherJob('builder-1'))
+    try {
+      const results = await Promise.all(jobs.map(({ lease }) => takeLease(path, lease)))
+      const winners = jobs.filter((_, index) => results[index] === undefined)
+      expect(winners).toHaveLength(1)
+      const held = JSON.parse(readFileSync(path, 'utf8'))
+      expect(held).toEqual(winners[0].lease)
+      // Every loser was told who holds it, and read it whole.
+      for (const result of results.filter(result => result !== undefined)) expect(result).toEqual(held)
+      expect(readdirSync(dirname(path))).toEqual(['builder-1.json'])
+    } finally {
+      for (const { worker } of jobs) worker.kill('SIGKILL')
+    }
   })
 
   it('takes over the lease of a job that is gone, and one that does not parse', async () => {

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
-import { dockerConfigDir } from '../../paths.js'
+import { buildxStoreDir } from '../../paths.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
@@ -23,9 +24,9 @@ export interface Lease {
   job: string
 }
 
-/** Where the lease of builder `name` lives: beside buildx's builder store, which has the same reach. */
+/** Where the lease of builder `name` lives: in buildx's builder store (BUILDX_CONFIG too), which has the same reach. */
 export function leasePath(name: string, env: NodeJS.ProcessEnv): string {
-  return join(dockerConfigDir(env), 'buildx', 'setup-buildkit-registry-leases', `${name}.json`)
+  return join(buildxStoreDir(env), 'setup-buildkit-registry-leases', `${name}.json`)
 }
 
 /** A process's start time, from /proc (clock ticks since boot); undefined when it is gone or unknown. */
@@ -39,8 +40,17 @@ function processStart(pid: number): string | undefined {
   }
 }
 
+/**
+ * The process whose life is the job's: the step's parent, the runner's worker. In a container job
+ * the step is a `docker exec` whose parent is outside the container (ppid 0): there the container's
+ * init, pid 1, which lives exactly as long as the job container, stands for the job.
+ */
+export function jobProcess(parentPid = process.ppid): number {
+  return parentPid === 0 ? 1 : parentPid
+}
+
 /** The lease this job would take. */
-export function ownLease(builder: string, env: NodeJS.ProcessEnv): Lease {
+export function ownLease(builder: string, env: NodeJS.ProcessEnv, pid = jobProcess()): Lease {
   const job = [
     env.GITHUB_REPOSITORY,
     env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
@@ -49,9 +59,9 @@ export function ownLease(builder: string, env: NodeJS.ProcessEnv): Lease {
   return {
     builder,
     host: hostname(),
-    pid: process.ppid,
-    started: processStart(process.ppid) ?? '',
-    job: job.filter(part => !!part).join(', ') || `process ${process.ppid}`
+    pid,
+    started: processStart(pid) ?? '',
+    job: job.filter(part => !!part).join(', ') || `process ${pid}`
   }
 }
 
@@ -75,23 +85,34 @@ async function readLease(path: string): Promise<Lease | undefined> {
 }
 
 /**
- * Takes the lease on `lease.builder` for this job: made with O_EXCL, so of two
- * jobs starting at once one wins; a lease whose job is gone is taken over.
+ * Takes the lease on `lease.builder` for this job; a lease whose job is gone is taken over.
  * Returns the job that holds it when that is another, live job.
+ *
+ * The lease appears whole or not at all: written to a file of this process's own, then linked into
+ * place (link fails if the name exists, so of two jobs starting at once one wins) or, over a dead
+ * job's lease, renamed into place. A lease made empty and then written (O_EXCL, then write) could
+ * be read in between as "none" and taken by a second job.
  */
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
   await mkdir(dirname(path), { recursive: true })
-  const content = `${JSON.stringify(lease)}\n`
+  const staged = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(staged, `${JSON.stringify(lease)}\n`)
   try {
-    await writeFile(path, content, { flag: 'wx' })
-    return undefined
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    try {
+      await link(staged, path)
+      return undefined
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+    const held = await readLease(path)
+    if (held && !sameHolder(held, lease) && isHeld(held)) return held
+    await rename(staged, path)
+    // Two jobs taking over the same dead lease at once both rename; the later one holds it.
+    const now = await readLease(path)
+    return now && !sameHolder(now, lease) && isHeld(now) ? now : undefined
+  } finally {
+    await rm(staged, { force: true })
   }
-  const held = await readLease(path)
-  if (held && !sameHolder(held, lease) && isHeld(held)) return held
-  await writeFile(path, content)
-  return undefined
 }
 
 /** Post: removes the lease if it is still this job's. */

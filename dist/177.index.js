@@ -27,10 +27,31 @@ function missingDirs(path) {
     return created;
 }
 /**
+ * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
+ * for a dangling link the path it points to): the path itself when it is no link.
+ */
+async function fileBehind(path) {
+    const resolved = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(path).catch(() => undefined);
+    if (resolved !== undefined)
+        return resolved;
+    let target = path;
+    // 40: Linux's own limit on links followed in one lookup.
+    for (let hop = 0; hop < 40; hop++) {
+        const link = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(target).catch(() => undefined);
+        if (link === undefined)
+            return target;
+        target = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(target), link);
+    }
+    return target;
+}
+/**
  * Writes through a rename of a file staged next to it. The explicit chmod
  * undoes the umask; chown only as root, the one user who can give a file away.
+ * A symlink (a config.json an admin links to a shared file) is written through: the file it
+ * points to is replaced and the link stays, as docker's own writes of config.json keep it.
  */
-async function replaceFile(path, content, meta) {
+async function replaceFile(linkOrPath, content, meta) {
+    const path = await fileBehind(linkOrPath);
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
     const staged = `${path}.setup-buildkit-registry.tmp`;
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(staged, content, { mode: meta.mode });
@@ -48,8 +69,9 @@ const directAccess = {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(path, { recursive: true });
         return created;
     },
+    // Through a symlink too: what writeFile created behind a dangling link goes, the link stays.
     async rm(path) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(await fileBehind(path), { force: true });
     },
     async rmdirIfEmpty(path) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(path).catch(() => undefined);

@@ -124,6 +124,37 @@ describe('docker/setup-buildx-action inputs on booted builders', () => {
     }
   })
 
+  it('keep-state: replacing a leftover builder of the same name keeps its state, and the new builder has it', async () => {
+    const job = newTestJob()
+    const name = `kept-${randomBytes(3).toString('hex')}`
+    const volume = `${buildkitContainer(name)}_state`
+    volumes.push(volume)
+    // What a crashed job with keep-state leaves: a booted builder, its cache in the state volume.
+    dockerOk(job.dockerConfig, [
+      'buildx',
+      'create',
+      '--name',
+      name,
+      '--driver',
+      'docker-container',
+      '--driver-opt',
+      `image=${BUILDKIT_IMAGE}`,
+      '--bootstrap'
+    ])
+    const marker = '/var/lib/buildkit/cache-of-the-crashed-job'
+    dockerOk(job.dockerConfig, ['exec', buildkitContainer(name), 'sh', '-c', `echo kept > ${marker}`])
+
+    const main = await setUp(job, { name, 'keep-state': 'true', 'driver-opts': bootDriverOpts() })
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain(
+      `A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`
+    )
+    expect(dockerOk(job.dockerConfig, ['exec', buildkitContainer(name), 'cat', marker])).toBe('kept\n')
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(containerExists(name)).toBe(false)
+    expect(volumeExists(volume)).toBe(true)
+  })
+
   it('install (v3): docker build becomes docker buildx build until post', async () => {
     const job = newTestJob()
     const main = await setUp(job, { install: 'true', bootstrap: 'false', 'driver-opts': bootDriverOpts() })

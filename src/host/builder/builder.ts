@@ -43,7 +43,9 @@ export async function createReplacingLeftover(
   }
   core.info(`A builder named ${name} already exists (left by an earlier job?): removing it and creating it again.`)
   try {
-    await removeBuilder(name)
+    // With `keep-state` the leftover's state volume stays: the new builder of that name mounts it,
+    // so the cache the user asked to keep survives a crashed job too.
+    await removeBuilder(name, builder.keepState)
   } catch (error) {
     // One buildx can no longer load (a config its parser refuses, written by another buildx) would
     // block the name for good: it goes without buildx, as post removes one.

@@ -42,6 +42,12 @@ export interface BuilderImagePlan {
   mirrors: BuilderImageMirror[]
   /** `endpoint` of the first node ('' for the current context): the daemon the image must be in. */
   endpoint: string
+  /**
+   * Whether the create boots the builder (`bootstrap`): then a missing image fails the step before
+   * the create. Else the builder boots at its first build: the image is loaded through a mirror if
+   * it can be, and a failure is a warning.
+   */
+  bootsNow: boolean
 }
 
 /** A reference that is not one, for the caller to turn into an InputError. */
@@ -138,5 +144,5 @@ export function planBuilderImage(
       mirrors.push({ registry, path: mirror.path, credential })
     }
   }
-  return { name, reference, mirrors, endpoint: builder.endpoint }
+  return { name, reference, mirrors, endpoint: builder.endpoint, bootsNow: builder.bootstrap }
 }

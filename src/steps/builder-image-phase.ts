@@ -37,6 +37,13 @@ export async function ensureBuilderImage(plan: Pick<Plan, 'builderImage' | 'dir'
     core.info(`Builder image: using ${image.name} from the daemon.`)
     return
   }
+  if (!image.bootsNow && image.mirrors.length === 0) {
+    // The daemon's pull at the first build is the same pull as here.
+    core.info(
+      `Builder image: ${image.name} is not in the daemon; it is pulled when the builder boots, at its first build.`
+    )
+    return
+  }
   await core.group(`Builder image: ${image.name} is not in the daemon; fetching it`, async () => {
     const attempts: Attempt[] = []
     // A digest cannot be given to a loaded image (docker load sets tags only): the daemon pulls those.
@@ -53,6 +60,12 @@ export async function ensureBuilderImage(plan: Pick<Plan, 'builderImage' | 'dir'
       core.warning(`Builder image: the mirror ${attempt.from} failed: ${attempt.message}`)
     }
     if (isCancelled()) throw new Error(`cancelled while fetching the builder image ${image.name}`)
+    if (!image.bootsNow) {
+      core.warning(
+        `Builder image: ${failureMessage(image, attempts)}. The builder boots at its first build (\`bootstrap: false\`), which needs it then`
+      )
+      return
+    }
     const attempt = await fromDaemon(image)
     if (!attempt) {
       core.info(
@@ -150,7 +163,7 @@ export function failureMessage(
       ? `check the mirror (${image.mirrors.map(mirror => mirror.registry.host.text + mirror.path).join(', ')}) serves ${image.reference.repository}`
       : `set \`mirror\` (${image.reference.registry}=MIRROR) when the runner cannot reach ${image.reference.registry}`
   return (
-    `The builder image ${image.name} could not be fetched, so the builder was not created (${tried}). ` +
+    `The builder image ${image.name} could not be fetched (${tried}). ` +
     `Fix: ${mirrorHint}, or load ${image.name} into the daemon before this step, or name another with \`driver-opts\`: image=NAME`
   )
 }

@@ -1,0 +1,125 @@
+import { execFileSync, spawnSync } from 'node:child_process'
+import { BUILDKIT_IMAGE } from '../helpers/builds.js'
+import { startFaultProxy, TOO_MANY_REQUESTS_BODY } from '../helpers/fault-proxy.js'
+import { startRegistry, type RunningServer } from '../helpers/servers.js'
+import { docker, requireDocker } from './docker.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
+
+// The builder's own image, with no `image=` option: buildx boots moby/buildkit:buildx-stable-1,
+// which this machine cannot pull (no Docker Hub here). A loopback registry serves it as a Docker
+// Hub mirror would; the action loads it under buildx's name before the create, and buildx boots
+// from it. Only this file touches that tag: it is removed before and after each test (the tag,
+// not the image: BUILDKIT_IMAGE, the same image, stays).
+
+const BUILDX_DEFAULT = 'moby/buildkit:buildx-stable-1'
+let mirror: RunningServer
+
+function removeDefaultTag(): void {
+  spawnSync('docker', ['rmi', BUILDX_DEFAULT], { stdio: 'ignore' })
+}
+
+function inDaemon(name: string): boolean {
+  return spawnSync('docker', ['image', 'inspect', name], { stdio: 'ignore' }).status === 0
+}
+
+/** Every image name the daemon has that starts with `prefix` (a mirror's host): none may be left. */
+function namesStartingWith(prefix: string): string[] {
+  return execFileSync('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(name => name.startsWith(prefix))
+}
+
+/** The action with the loopback `mirrorHost` as Docker Hub's mirror (plain HTTP), and no `image=`. */
+function mirrorInputs(mirrorHost: string): Record<string, string> {
+  return { mirror: mirrorHost, registries: `${mirrorHost} http`, preflight: 'off' }
+}
+
+beforeAll(async () => {
+  requireDocker()
+  mirror = await startRegistry({ logRequests: true })
+  // The test image, at the mirror under buildx's default name (dockerd pushes to 127.0.0.1 as insecure).
+  const target = `${mirror.host}/${BUILDX_DEFAULT}`
+  execFileSync('docker', ['tag', BUILDKIT_IMAGE, target], { stdio: 'pipe' })
+  try {
+    execFileSync('docker', ['push', target], { stdio: 'pipe' })
+  } finally {
+    spawnSync('docker', ['rmi', target], { stdio: 'ignore' })
+  }
+}, 120000)
+
+beforeEach(removeDefaultTag)
+
+afterEach(async () => {
+  await tearDownAll()
+  removeDefaultTag()
+})
+
+afterAll(async () => {
+  await mirror?.stop()
+})
+
+describe('the builder image', () => {
+  it('comes through the mirror when the daemon lacks it: the builder boots and pushes', async () => {
+    expect(inDaemon(BUILDX_DEFAULT)).toBe(false)
+    const job = newTestJob()
+    const main = await setUp(job, mirrorInputs(mirror.host))
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain(`${BUILDX_DEFAULT} loaded from the mirror ${mirror.host}`)
+    // The blobs came from the mirror, asked for as a mirror of Docker Hub (ns=docker.io).
+    expect(mirror.output()).toMatch(/"GET \/v2\/moby\/buildkit\/blobs\/sha256:[a-f0-9]{64}\?ns=docker\.io HTTP/)
+    expect(inDaemon(BUILDX_DEFAULT)).toBe(true)
+    expect(namesStartingWith(mirror.host)).toEqual([])
+
+    const pushed = await buildAndPush(job, `${mirror.host}/sbr/booted-from-mirror:1`)
+    expect(pushed).toMatchObject({ status: 0 })
+    await expectPushed({ host: mirror.host, tls: false }, 'sbr/booted-from-mirror', '1', pushed.marker)
+    expect((await tearDown(job)).exitCode).toBe(0)
+    // Post leaves the image, as after any boot; the tag is this file's to remove (afterEach).
+    expect(inDaemon(BUILDX_DEFAULT)).toBe(true)
+  })
+
+  it('a mirror that answers 503 twice: retried, logged, and the builder boots', async () => {
+    const flaky = await startFaultProxy(mirror.host, { status: 503, count: 2 })
+    try {
+      const job = newTestJob()
+      const main = await setUp(job, mirrorInputs(flaky.host))
+      expect(main.exitCode).toBe(0)
+      expect(main.log).toMatch(/answered 503[^\n]*retrying in 1 s \(attempt 2 of 4\)/)
+      expect(main.log).toMatch(/answered 503[^\n]*retrying in 2 s \(attempt 3 of 4\)/)
+      expect(main.log).toContain(`${BUILDX_DEFAULT} loaded from the mirror ${flaky.host}`)
+      expect(flaky.requests().filter(line => line.endsWith('-> 503'))).toHaveLength(2)
+      expect(namesStartingWith(flaky.host)).toEqual([])
+      const pushed = await buildAndPush(job, `${mirror.host}/sbr/booted-after-retries:1`)
+      expect(pushed).toMatchObject({ status: 0 })
+      await expectPushed({ host: mirror.host, tls: false }, 'sbr/booted-after-retries', '1', pushed.marker)
+      expect((await tearDown(job)).exitCode).toBe(0)
+    } finally {
+      await flaky.stop()
+    }
+  })
+
+  it('a mirror that rate-limits (429): the step fails with the rate limit and its fixes, and no builder is made', async () => {
+    const limited = await startFaultProxy(mirror.host, { status: 429, count: Infinity, body: TOO_MANY_REQUESTS_BODY })
+    try {
+      const job: TestJob = newTestJob()
+      const name = 'sbr-image-rate-limited'
+      const main = await setUp(job, { ...mirrorInputs(limited.host), name })
+      expect(main.exitCode).not.toBe(0)
+      const error = main.log.split('\n').find(line => line.startsWith('::error::')) ?? ''
+      expect(error).toContain("Docker Hub's rate limit (429 toomanyrequests)")
+      expect(error).toContain(limited.host)
+      expect(error).toContain('TOOMANYREQUESTS: You have reached your pull rate limit')
+      expect(error).toMatch(/Fix: log in to docker\.io before this step \(docker\/login-action/)
+      expect(error).toContain(`\`credentials\`: ${limited.host}=USERNAME:PASSWORD`)
+      // Not retried: a rate limit does not lift in seconds.
+      expect(main.log).not.toContain('retrying')
+      expect(inDaemon(BUILDX_DEFAULT)).toBe(false)
+      expect(containerExists(name)).toBe(false)
+      expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).status).not.toBe(0)
+      expect((await tearDown(job)).exitCode).toBe(0)
+    } finally {
+      await limited.stop()
+    }
+  })
+})

@@ -1,5 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { BUILDKIT_IMAGE } from '../helpers/builds.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
 import { startFaultProxy, TOO_MANY_REQUESTS_BODY } from '../helpers/fault-proxy.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
@@ -30,6 +34,29 @@ function namesStartingWith(prefix: string): string[] {
     .filter(name => name.startsWith(prefix))
 }
 
+/**
+ * Pushes the test image to `host` under buildx's default name with the daemon (127.0.0.1 is
+ * insecure to it), logged in with a client config of its own when `login` is given; untags after.
+ */
+function pushDefaultImageTo(host: string, login?: { user: string; password: string }): void {
+  const target = `${host}/${BUILDX_DEFAULT}`
+  const config = mkdtempSync(join(tmpdir(), 'sbr-push-config-'))
+  const env = { ...process.env, DOCKER_CONFIG: config }
+  execFileSync('docker', ['tag', BUILDKIT_IMAGE, target], { stdio: 'pipe' })
+  try {
+    if (login)
+      execFileSync('docker', ['login', '--username', login.user, '--password-stdin', host], {
+        input: login.password,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env
+      })
+    execFileSync('docker', ['push', target], { stdio: 'pipe', env })
+  } finally {
+    spawnSync('docker', ['rmi', target], { stdio: 'ignore' })
+    rmSync(config, { recursive: true, force: true })
+  }
+}
+
 /** The action with the loopback `mirrorHost` as Docker Hub's mirror (plain HTTP), and no `image=`. */
 function mirrorInputs(mirrorHost: string): Record<string, string> {
   return { mirror: mirrorHost, registries: `${mirrorHost} http`, preflight: 'off' }
@@ -38,14 +65,8 @@ function mirrorInputs(mirrorHost: string): Record<string, string> {
 beforeAll(async () => {
   requireDocker()
   mirror = await startRegistry({ logRequests: true })
-  // The test image, at the mirror under buildx's default name (dockerd pushes to 127.0.0.1 as insecure).
-  const target = `${mirror.host}/${BUILDX_DEFAULT}`
-  execFileSync('docker', ['tag', BUILDKIT_IMAGE, target], { stdio: 'pipe' })
-  try {
-    execFileSync('docker', ['push', target], { stdio: 'pipe' })
-  } finally {
-    spawnSync('docker', ['rmi', target], { stdio: 'ignore' })
-  }
+  // The test image, at the mirror under buildx's default name.
+  pushDefaultImageTo(mirror.host)
 }, 120000)
 
 beforeEach(removeDefaultTag)
@@ -120,6 +141,42 @@ describe('the builder image', () => {
       expect((await tearDown(job)).exitCode).toBe(0)
     } finally {
       await limited.stop()
+    }
+  })
+
+  it('a TLS mirror behind the private CA (`ca-cert`) that wants a login (`credentials`)', async () => {
+    const pki: TestPki = makePki()
+    const login = { user: 'ci', password: 'mirror-secret-5b1e' }
+    const secure = await startRegistry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      htpasswd: login,
+      logRequests: true
+    })
+    try {
+      pushDefaultImageTo(secure.host, login)
+      const job = newTestJob()
+      const main = await setUp(job, {
+        mirror: secure.host,
+        'ca-cert': pki.caCert,
+        credentials: `${secure.host}=${login.user}:${login.password}`,
+        preflight: 'off'
+      })
+      expect(main.exitCode).toBe(0)
+      expect(main.log).toContain(`through the mirror ${secure.host} (tls, as ci)`)
+      expect(main.log).toContain(`${BUILDX_DEFAULT} loaded from the mirror ${secure.host}`)
+      expect(secure.output()).toMatch(/"GET \/v2\/moby\/buildkit\/blobs\/sha256:[a-f0-9]{64}\?ns=docker\.io HTTP/)
+      expect(namesStartingWith(secure.host)).toEqual([])
+      const pushed = await buildAndPush(job, `${secure.host}/sbr/booted-from-tls-mirror:1`)
+      expect(pushed).toMatchObject({ status: 0 })
+      await expectPushed(
+        { host: secure.host, tls: true, ca: pki.caCert, basic: login },
+        'sbr/booted-from-tls-mirror',
+        '1',
+        pushed.marker
+      )
+      expect((await tearDown(job)).exitCode).toBe(0)
+    } finally {
+      await secure.stop()
     }
   })
 })

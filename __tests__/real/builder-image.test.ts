@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { BUILDKIT_IMAGE } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { startFaultProxy, TOO_MANY_REQUESTS_BODY } from '../helpers/fault-proxy.js'
-import { startRegistry, type RunningServer } from '../helpers/servers.js'
+import { startBlackhole, startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 import { buildAndPush, expectPushed } from './pushes.js'
@@ -177,6 +177,34 @@ describe('the builder image', () => {
       expect((await tearDown(job)).exitCode).toBe(0)
     } finally {
       await secure.stop()
+    }
+  })
+
+  it('a cancelled job stops the fetch at once: the step fails saying so, before any builder', async () => {
+    // A mirror that accepts the connection and never answers: the fetch waits until cancelled.
+    const silent = await startBlackhole()
+    try {
+      const job = newTestJob()
+      const name = 'sbr-image-cancelled'
+      const main = await setUp(
+        job,
+        { ...mirrorInputs(silent.host), name },
+        { cancelWhen: /^Fetching docker\.io\/moby\/buildkit:buildx-stable-1 through the mirror/m }
+      )
+      // Ended by itself on the runner's SIGINT, well before its SIGTERM.
+      expect(main.signalsSent).toEqual(['SIGINT'])
+      expect(main.exitCode).toBe(1)
+      expect(/^::error::(.*)$/m.exec(main.log)?.[1]).toMatch(
+        /^The job was cancelled during this step; the post step removes what it made \(.*cancelled/
+      )
+      expect(inDaemon(BUILDX_DEFAULT)).toBe(false)
+      expect(containerExists(name)).toBe(false)
+      expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).status).not.toBe(0)
+      const post = await tearDown(job)
+      expect(post.exitCode).toBe(0)
+      expect(post.log).not.toContain('::error::')
+    } finally {
+      await silent.stop()
     }
   })
 })

@@ -20,6 +20,7 @@ import {
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
+import { planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
@@ -75,6 +76,8 @@ export interface Plan {
   tokenTrust: Map<string, TokenTrust>
   /** What `trust-docker-daemon` writes to the daemon; undefined when it is off. */
   daemonTrust?: DaemonTrustPlan
+  /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
+  builderImage?: BuilderImagePlan
 }
 
 /** What the plan reads of the machine, read before planning so that planning stays pure. */
@@ -214,7 +217,8 @@ export function buildPlan(
     tokenTrust: new Map(
       registries.map(registry => [registry.host.text, tokenTrustFor(registry, clientTrust, facts.runnerRoots)])
     ),
-    daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir))
+    daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir)),
+    builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials)
   }
 }
 

@@ -1,4 +1,4 @@
-import { request as requestHttp, type IncomingMessage } from 'node:http'
+import { request as requestHttp, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as requestHttps } from 'node:https'
 import type { Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
@@ -44,9 +44,20 @@ export interface AuthFacts {
   realmProxy?: string
 }
 
-interface Answer {
+/** A registry's answer: its status, headers, and body (unless a sink took it). */
+export interface Answer {
   status: number
+  headers: IncomingHttpHeaders
   body: string
+}
+
+/**
+ * What a request may do besides reading a small body: `sink` takes the body of a 200 answer as
+ * it streams (an image's blobs), and `signal` stops the request (a cancelled job).
+ */
+export interface SendOptions {
+  sink?: (response: IncomingMessage) => Promise<void>
+  signal?: AbortSignal
 }
 
 /**
@@ -155,7 +166,7 @@ async function fetchToken(
 }
 
 /** One request's trust: PEM on top of the system roots, the keypair, whether to verify, and the proxy variables of who sends it. */
-interface RequestTrust {
+export interface RequestTrust {
   ca: string
   keypair?: Keypair
   verify: boolean
@@ -167,13 +178,14 @@ interface RequestTrust {
  * Through the proxy Go's rules pick: CONNECT for https (TLS through the tunnel, verified the
  * same), the whole URL in the request line for http.
  */
-async function send(
+export async function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
   body: string,
   trust: RequestTrust,
-  deadline: number
+  deadline: number,
+  options: SendOptions = {}
 ): Promise<Answer> {
   const secure = url.protocol === 'https:'
   const hostname = url.hostname.replace(/^\[|\]$/g, '')
@@ -207,7 +219,7 @@ async function send(
         if (route.authorization) sent['Proxy-Authorization'] = route.authorization
       }
     }
-    return await requestOnce(url, method, sent, body, trust, deadline, connection, path)
+    return await requestOnce(url, method, sent, body, trust, deadline, connection, path, options)
   } finally {
     for (const socket of sockets) socket.destroy()
   }
@@ -221,7 +233,8 @@ function requestOnce(
   trust: RequestTrust,
   deadline: number,
   connection: Socket | undefined,
-  path: string | undefined
+  path: string | undefined,
+  { sink, signal }: SendOptions = {}
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
     const secure = url.protocol === 'https:'
@@ -232,15 +245,31 @@ function requestOnce(
       ...(secure ? { ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify } : {}),
       ...(path ? { path } : {}),
       // Without an agent, a connection of our own (through a proxy) is taken as it is.
-      ...(connection ? { createConnection: () => connection } : { agent: false as const })
+      ...(connection ? { createConnection: () => connection } : { agent: false as const }),
+      ...(signal ? { signal } : {})
     }
     const request = (secure ? requestHttps : requestHttp)(url, options, (response: IncomingMessage) => {
+      const answer = { status: response.statusCode ?? 0, headers: response.headers, body: '' }
+      if (sink && answer.status === 200) {
+        sink(response).then(
+          () => {
+            clearTimeout(timer)
+            resolve(answer)
+          },
+          (error: unknown) => {
+            clearTimeout(timer)
+            request.destroy()
+            reject(error as Error)
+          }
+        )
+        return
+      }
       let text = ''
       response.setEncoding('utf8')
       response.on('data', chunk => (text += chunk))
       response.on('end', () => {
         clearTimeout(timer)
-        resolve({ status: response.statusCode ?? 0, body: text })
+        resolve({ ...answer, body: text })
       })
       response.on('error', reject)
     })

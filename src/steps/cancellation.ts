@@ -15,6 +15,12 @@ const COMMAND_GRACE_MS = 3000
 const MAIN_DEADLINE_MS = 6000
 
 let cancelled = false
+const cancellation = new AbortController()
+
+/** Aborted once the runner has asked the step to stop: for the step's own requests (a builder image fetched in Node). */
+export function cancelSignal(): AbortSignal {
+  return cancellation.signal
+}
 
 /** True once the runner has asked the step to stop. */
 export function isCancelled(): boolean {
@@ -29,6 +35,7 @@ export function stopOnCancel(): void {
       process.exit(1)
     }
     cancelled = true
+    cancellation.abort()
     core.info(`${signal}: the job was cancelled; stopping this step's commands (the post step removes what was made).`)
     void stopAllCommands(COMMAND_GRACE_MS)
     // The failure path normally ends the step well before this.

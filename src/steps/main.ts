@@ -4,6 +4,7 @@ import { readAppendNodes } from '../inputs/append.js'
 import { readInputs } from '../inputs/read-inputs.js'
 import { runnerTempDir } from '../paths.js'
 import { buildPlan, type Plan } from '../plan/plan.js'
+import { ensureBuilderImage } from './builder-image-phase.js'
 import { addBuildxAlias, createJobBuilder, ensureBuildxFor } from './builder-phase.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
 import { openDaemonAccessIfPlanned, requireDockerCli, warnContainerJob } from './checks.js'
@@ -44,7 +45,12 @@ export async function runMain(): Promise<void> {
     await ensureBuildxFor(inputs.builder)
 
     // `warn` mode: the probes run while the builder boots.
-    await writeJobFiles(plan, undo, () => createJobBuilder(plan, inputs, undo, () => checks.start()))
+    await writeJobFiles(plan, undo, async () => {
+      // The image the builder boots, through the `mirror` when the daemon lacks it: before the create,
+      // so a failure leaves no builder.
+      await ensureBuilderImage(plan)
+      await createJobBuilder(plan, inputs, undo, () => checks.start())
+    })
     // Settling now also looks from the builder's network (in `error` mode: a second look).
     checks.builderIsUp()
     await addBuildxAlias(inputs.builder, undo)

@@ -1,0 +1,123 @@
+import { createReadStream, createWriteStream, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import { once } from 'node:events'
+import type { Writable } from 'node:stream'
+import { runCommand, tryCommand, type CommandResult } from '../process/command.js'
+
+// The builder's image in the Docker daemon the builder runs on: is it there, which platform the
+// daemon pulls for, its own pull, and loading an image fetched elsewhere as a docker-archive (the
+// format of `docker save`), under the name buildx boots. Loading makes no other tag, and the
+// daemon needs no trust of where the image came from.
+
+/** `docker` flags for the daemon of a node's `endpoint`: a context's name, or a daemon's address. */
+export function dockerEndpointArgs(endpoint: string): string[] {
+  if (endpoint === '') return []
+  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
+}
+
+/** Whether the daemon has an image of exactly this name (what buildx falls back to when its pull fails). */
+export async function imageInDaemon(endpoint: string, name: string): Promise<boolean> {
+  const result = await tryCommand('docker', [
+    ...dockerEndpointArgs(endpoint),
+    'image',
+    'inspect',
+    '--format',
+    '{{.Id}}',
+    name
+  ])
+  return result.exitCode === 0
+}
+
+/** The daemon's platform, which an index's manifest is chosen for (`docker version`: Go's GOOS/GOARCH). */
+export async function daemonPlatform(endpoint: string): Promise<{ os: string; architecture: string }> {
+  const out = await runCommand('docker', [
+    ...dockerEndpointArgs(endpoint),
+    'version',
+    '--format',
+    '{{.Server.Os}}/{{.Server.Arch}}'
+  ])
+  const [os, architecture] = out.trim().split('/')
+  return { os: os || 'linux', architecture: architecture || 'amd64' }
+}
+
+/** `docker pull NAME`: the daemon's own mirrors (registry-mirrors), proxy and the stored logins apply. */
+export function pullWithDaemon(endpoint: string, name: string): Promise<CommandResult> {
+  return tryCommand('docker', [...dockerEndpointArgs(endpoint), 'pull', '--quiet', name])
+}
+
+/** `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`). */
+export async function loadArchive(endpoint: string, archive: string): Promise<string> {
+  return (await runCommand('docker', [...dockerEndpointArgs(endpoint), 'load', '--input', archive])).trim()
+}
+
+/** An image's files, as fetched: its config JSON and its layers (gzip or plain tar), in order. */
+export interface ImageFiles {
+  config: { path: string }
+  layers: { path: string }[]
+}
+
+/**
+ * Writes a docker-archive: manifest.json naming the config, the layers and `repoTag`, beside the
+ * files themselves. dockerd's loader (image/tarexport/load.go, and the containerd image store's
+ * import) decompresses each layer itself and checks it against the config's diff_ids.
+ */
+export async function writeDockerArchive(path: string, image: ImageFiles, repoTag: string): Promise<void> {
+  const manifest = [
+    {
+      Config: basename(image.config.path),
+      RepoTags: [repoTag],
+      Layers: image.layers.map(layer => basename(layer.path))
+    }
+  ]
+  const out = createWriteStream(path)
+  const done = once(out, 'close')
+  const write = async (chunk: Buffer): Promise<void> => {
+    if (!out.write(chunk)) await once(out, 'drain')
+  }
+  for (const file of [image.config, ...image.layers]) {
+    const size = statSync(file.path).size
+    await write(tarHeader(basename(file.path), size))
+    await copyInto(out, file.path)
+    await write(Buffer.alloc(padding(size)))
+  }
+  const manifestBytes = Buffer.from(JSON.stringify(manifest))
+  await write(tarHeader('manifest.json', manifestBytes.length))
+  await write(manifestBytes)
+  await write(Buffer.alloc(padding(manifestBytes.length)))
+  // Two empty blocks end a tar.
+  out.end(Buffer.alloc(1024))
+  await done
+}
+
+async function copyInto(out: Writable, path: string): Promise<void> {
+  for await (const chunk of createReadStream(path)) if (!out.write(chunk as Buffer)) await once(out, 'drain')
+}
+
+function padding(size: number): number {
+  return (512 - (size % 512)) % 512
+}
+
+/** A ustar header for a regular file of `size` bytes; names here are short (a digest and a suffix). */
+export function tarHeader(name: string, size: number): Buffer {
+  if (Buffer.byteLength(name) > 100) throw new Error(`tar entry name too long: ${name}`)
+  const header = Buffer.alloc(512)
+  const field = (offset: number, length: number, text: string): void => {
+    header.write(text, offset, length, 'utf8')
+  }
+  const octal = (value: number, length: number): string => value.toString(8).padStart(length - 1, '0') + '\0'
+  field(0, 100, name)
+  field(100, 8, octal(0o644, 8))
+  field(108, 8, octal(0, 8))
+  field(116, 8, octal(0, 8))
+  field(124, 12, octal(size, 12))
+  field(136, 12, octal(0, 12))
+  // The checksum is computed with its own field as spaces.
+  field(148, 8, '        ')
+  field(156, 1, '0')
+  field(257, 6, 'ustar\0')
+  field(263, 2, '00')
+  let sum = 0
+  for (const byte of header) sum += byte
+  field(148, 8, sum.toString(8).padStart(6, '0') + '\0 ')
+  return header
+}

@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import type { HostAddress, Keypair, ProxyEnv, Transport } from '../model.js'
+import { send, type Answer, type RequestTrust } from './auth-probe.js'
+import { parseChallenge } from './challenge.js'
+import {
+  choosePlatform,
+  classifyFailure,
+  isIndex,
+  MANIFEST_ACCEPT,
+  PULL_ATTEMPTS,
+  retryDelayMs,
+  type Descriptor,
+  type FailureKind,
+  type ManifestDocument,
+  type Platform
+} from './image-source.js'
+
+// Fetches an image from a registry (a mirror) into files, with the registry client preflight logs
+// in with (auth-probe.ts: its TLS, proxy and token rules), so the pull has the trust and the route
+// a build has. Every request is retried on transient failures (image-source.ts), each retry logged.
+
+/** Where to fetch from: a registry or a mirror, with the builder's settings for it. */
+export interface PullSource {
+  host: HostAddress
+  transport: Transport
+  ca: string
+  keypair?: Keypair
+  /** The proxy variables of the process that fetches (the runner's). */
+  proxyEnv?: ProxyEnv
+  credential?: { username: string; password: string }
+  /** The repository at this host: a mirror's path prefix, then the image's repository. */
+  repository: string
+  /** A mirror's upstream, sent as `ns=` as containerd does for mirrors; undefined for the registry itself. */
+  namespace?: string
+}
+
+/** The files of a fetched image: its config and its layers, in order, each checked against its digest. */
+export interface PulledImage {
+  manifestDigest?: string
+  config: { digest: string; path: string }
+  layers: { digest: string; path: string; mediaType?: string }[]
+}
+
+/** A failed pull, with how it failed: a rate limit gets its own message upstream. */
+export class PullError extends Error {
+  constructor(
+    message: string,
+    readonly kind: FailureKind,
+    readonly status?: number
+  ) {
+    super(message)
+    this.name = 'PullError'
+  }
+}
+
+export interface PullOptions {
+  /** The job's cancellation: stops the request in flight and every retry. */
+  signal?: AbortSignal
+  log: (line: string) => void
+}
+
+const MANIFEST_DEADLINE_MS = 60_000
+/** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
+const BLOB_DEADLINE_MS = 30 * 60_000
+const MAX_REDIRECTS = 5
+
+/** Fetches `reference` (a tag or a digest) for `platform` from `source` into `dir`. */
+export async function pullImage(
+  source: PullSource,
+  reference: string,
+  platform: Platform,
+  dir: string,
+  options: PullOptions
+): Promise<PulledImage> {
+  const client = new RegistryClient(source, options)
+  let manifest = await client.manifest(reference)
+  let manifestDigest = reference.includes(':') ? reference : undefined
+  if (isIndex(manifest.document, manifest.contentType)) {
+    const entry = choosePlatform(manifest.document.manifests ?? [], platform)
+    if (!entry) {
+      const offered = (manifest.document.manifests ?? [])
+        .map(each => each.platform && `${each.platform.os}/${each.platform.architecture}`)
+        .filter(Boolean)
+      throw new PullError(
+        `the image has no manifest for the daemon's platform ${platform.os}/${platform.architecture} (it has ${offered.join(', ') || 'none'})`,
+        'fatal'
+      )
+    }
+    manifest = await client.manifest(entry.digest)
+    manifestDigest = entry.digest
+  }
+  const { config, layers } = manifest.document
+  if (!config || !Array.isArray(layers))
+    throw new PullError('the registry answered with a manifest that has no config or layers (schema 1?)', 'fatal')
+  const configPath = join(dir, `${hexOf(config.digest)}.json`)
+  await client.blob(config, configPath)
+  const files: PulledImage['layers'] = []
+  for (const layer of layers) {
+    const path = join(dir, `${hexOf(layer.digest)}.layer`)
+    await client.blob(layer, path)
+    files.push({ digest: layer.digest, path, mediaType: layer.mediaType })
+  }
+  return { manifestDigest, config: { digest: config.digest, path: configPath }, layers: files }
+}
+
+function hexOf(digest: string): string {
+  const [algorithm, hex] = digest.split(':')
+  if (algorithm !== 'sha256' || !/^[a-f0-9]{64}$/.test(hex ?? ''))
+    throw new PullError(`unsupported digest ${digest} (only sha256)`, 'fatal')
+  return hex
+}
+
+class RegistryClient {
+  private authorization?: string
+  private readonly base: string
+  private readonly trust: RequestTrust
+
+  constructor(
+    private readonly source: PullSource,
+    private readonly options: PullOptions
+  ) {
+    this.base = `${source.transport === 'http' ? 'http' : 'https'}://${source.host.text}`
+    this.trust = {
+      ca: source.ca,
+      keypair: source.keypair,
+      verify: source.transport !== 'insecure',
+      proxyEnv: source.proxyEnv
+    }
+  }
+
+  async manifest(reference: string): Promise<{ document: ManifestDocument; contentType: string }> {
+    const url = this.url(`manifests/${reference}`)
+    const answer = await this.retried(`manifest ${reference}`, () =>
+      this.authorized(url, { Accept: MANIFEST_ACCEPT }, MANIFEST_DEADLINE_MS)
+    )
+    if (reference.startsWith('sha256:')) verifyDigest(Buffer.from(answer.body, 'utf8'), reference, 'manifest')
+    try {
+      return {
+        document: JSON.parse(answer.body) as ManifestDocument,
+        contentType: String(answer.headers['content-type'] ?? '')
+      }
+    } catch {
+      throw new PullError(`the manifest ${reference} is not JSON`, 'fatal')
+    }
+  }
+
+  /** The blob into `path`, following redirects (without the registry's Authorization to another host), its digest and size checked. */
+  async blob(descriptor: Descriptor, path: string): Promise<void> {
+    await this.retried(`blob ${descriptor.digest}`, async () => {
+      let url = this.url(`blobs/${descriptor.digest}`)
+      let sent: { digest: string; size: number } | undefined
+      const sink = async (response: IncomingMessage): Promise<void> => {
+        const hash = createHash('sha256')
+        let size = 0
+        response.on('data', (chunk: Buffer) => {
+          hash.update(chunk)
+          size += chunk.length
+        })
+        await pipeline(response, createWriteStream(path))
+        sent = { digest: `sha256:${hash.digest('hex')}`, size }
+      }
+      for (let redirects = 0; ; redirects++) {
+        const sameHost = url.host === new URL(this.base).host
+        const answer = sameHost
+          ? await this.authorized(url, {}, BLOB_DEADLINE_MS, sink)
+          : await this.request(url, {}, BLOB_DEADLINE_MS, sink, { ...this.trust, verify: true })
+        const location = answer.headers.location
+        if ([301, 302, 303, 307, 308].includes(answer.status) && location && redirects < MAX_REDIRECTS) {
+          url = new URL(location, url)
+          continue
+        }
+        if (answer.status !== 200) throw failure(answer, `blob ${descriptor.digest}`)
+        break
+      }
+      if (!sent || sent.digest !== descriptor.digest || sent.size !== descriptor.size)
+        throw new PullError(
+          `the blob ${descriptor.digest} arrived as ${sent?.digest ?? 'nothing'} (${sent?.size ?? 0} of ${descriptor.size} bytes)`,
+          // A transfer cut short is worth another try; a registry serving other bytes is not.
+          sent && sent.size < descriptor.size ? 'transient' : 'fatal'
+        )
+    })
+  }
+
+  private url(tail: string): URL {
+    const url = new URL(`${this.base}/v2/${this.source.repository}/${tail}`)
+    if (this.source.namespace) url.searchParams.set('ns', this.source.namespace)
+    return url
+  }
+
+  /** A request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then once more. */
+  private async authorized(
+    url: URL,
+    headers: Record<string, string>,
+    deadlineMs: number,
+    sink?: (response: IncomingMessage) => Promise<void>
+  ): Promise<Answer> {
+    let answer = await this.request(url, headers, deadlineMs, sink)
+    if (answer.status !== 401) return checked(answer, url)
+    const challenge = parseChallenge(String(answer.headers['www-authenticate'] ?? ''))
+    const { credential } = this.source
+    if (challenge.scheme === 'basic' && credential) {
+      this.authorization = `Basic ${basic(credential)}`
+    } else if (challenge.scheme === 'bearer' && challenge.realm) {
+      this.authorization = `Bearer ${await this.token(challenge.realm, challenge.service)}`
+    } else return checked(answer, url)
+    answer = await this.request(url, headers, deadlineMs, sink)
+    return checked(answer, url)
+  }
+
+  /** A pull token from the realm (GET, with the credentials when there are any), as buildkitd fetches it. */
+  private async token(realm: string, service: string | undefined): Promise<string> {
+    const url = new URL(realm)
+    if (service) url.searchParams.set('service', service)
+    url.searchParams.set('scope', `repository:${this.source.repository}:pull`)
+    const { credential } = this.source
+    const headers: Record<string, string> = credential ? { Authorization: `Basic ${basic(credential)}` } : {}
+    const answer = await send(url, 'GET', headers, '', this.trust, performance.now() + MANIFEST_DEADLINE_MS, {
+      signal: this.options.signal
+    })
+    if (answer.status !== 200) throw failure(answer, `a token from ${url.origin}${url.pathname}`)
+    try {
+      const body = JSON.parse(answer.body) as { token?: string; access_token?: string }
+      const token = body.token || body.access_token
+      if (token) return token
+    } catch {
+      // Said below.
+    }
+    throw new PullError(`the token service ${url.origin}${url.pathname} answered without a token`, 'fatal')
+  }
+
+  private request(
+    url: URL,
+    headers: Record<string, string>,
+    deadlineMs: number,
+    sink?: (response: IncomingMessage) => Promise<void>,
+    trust: RequestTrust = this.trust
+  ): Promise<Answer> {
+    const withAuth =
+      this.authorization && trust === this.trust ? { ...headers, Authorization: this.authorization } : headers
+    return send(url, 'GET', withAuth, '', trust, performance.now() + deadlineMs, { sink, signal: this.options.signal })
+  }
+
+  /** `attempt`, tried again on transient failures with a growing wait, each retry logged with its reason. */
+  private async retried<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+    for (let number = 1; ; number++) {
+      try {
+        return await attempt()
+      } catch (error) {
+        const pullError = asPullError(error, what)
+        if (this.options.signal?.aborted) throw new PullError(`cancelled while fetching the ${what}`, 'fatal')
+        if (pullError.kind !== 'transient' || number >= PULL_ATTEMPTS) throw pullError
+        const wait = retryDelayMs(number)
+        this.options.log(
+          `${this.source.host.text}: ${pullError.message}; retrying in ${wait / 1000} s (attempt ${number + 1} of ${PULL_ATTEMPTS})`
+        )
+        await sleep(wait, this.options.signal)
+      }
+    }
+  }
+}
+
+/** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */
+function checked(answer: Answer, url: URL): Answer {
+  if (answer.status >= 200 && answer.status < 300) return answer
+  if ([301, 302, 303, 307, 308].includes(answer.status)) return answer
+  throw failure(answer, url.pathname)
+}
+
+function failure(answer: Answer, what: string): PullError {
+  const kind = classifyFailure({ status: answer.status })
+  return new PullError(`${what} answered ${answer.status}${registryMessage(answer.body)}`, kind, answer.status)
+}
+
+/** The registry's own words from an errors body (`{"errors":[{"code","message"}]}`), short. */
+function registryMessage(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: { code?: string; message?: string }[] }
+    const first = parsed.errors?.[0]
+    if (first) return ` ${[first.code, first.message].filter(Boolean).join(': ').slice(0, 300)}`
+  } catch {
+    // Not the registry's JSON: the first words of it.
+  }
+  const text = body.trim().slice(0, 200)
+  return text ? ` ${text}` : ''
+}
+
+function asPullError(error: unknown, what: string): PullError {
+  if (error instanceof PullError) return error
+  const { code, message } = error as NodeJS.ErrnoException
+  return new PullError(`fetching the ${what} failed: ${code ? `${code} ` : ''}${message}`, classifyFailure({ code }))
+}
+
+function basic(credential: { username: string; password: string }): string {
+  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
+}
+
+function verifyDigest(bytes: Buffer, digest: string, what: string): void {
+  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  if (actual !== digest) throw new PullError(`the ${what} ${digest} arrived as ${actual}`, 'fatal')
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}

@@ -20,6 +20,10 @@ const DOCKER_20_10_RANGE = DOCKER_20_10.replace('["127.0.0.0/8"]', '["10.20.0.0/
 // API versions), same settings plus an https mirror with a path.
 const DOCKER_28 =
   '{"AllowNondistributableArtifactsCIDRs":null,"AllowNondistributableArtifactsHostnames":null,"IndexConfigs":{"docker.io":{"Mirrors":["http://mirror.lan:5000/","https://harbor.lan/dockerhub-proxy/"],"Name":"docker.io","Official":true,"Secure":true},"registry.lan:5000":{"Mirrors":[],"Name":"registry.lan:5000","Official":false,"Secure":false}},"InsecureRegistryCIDRs":["10.20.0.0/16","::1/128","127.0.0.0/8"],"Mirrors":["http://mirror.lan:5000/","https://harbor.lan/dockerhub-proxy/"]}'
+// The same 20.10 CLI once answered in the struct's field order, with the deprecated
+// AllowNondistributableArtifacts* fields as empty lists (recorded here too).
+const DOCKER_20_10_STRUCT_ORDER =
+  '{"AllowNondistributableArtifactsCIDRs":[],"AllowNondistributableArtifactsHostnames":[],"InsecureRegistryCIDRs":["127.0.0.0/8"],"IndexConfigs":{"docker.io":{"Name":"docker.io","Mirrors":[],"Secure":true,"Official":true}},"Mirrors":[]}'
 // A daemon with nothing configured (docker 20.10 and the docker 28.5.2 CLI alike, recorded here).
 const UNCONFIGURED =
   '{"IndexConfigs":{"docker.io":{"Mirrors":[],"Name":"docker.io","Official":true,"Secure":true}},"InsecureRegistryCIDRs":["127.0.0.0/8"],"Mirrors":[]}'
@@ -51,6 +55,12 @@ describe('parseRegistryConfig', () => {
 
   it('a daemon with nothing configured has nothing to import', () => {
     expect(parseRegistryConfig(UNCONFIGURED)).toMatchObject({ insecureHosts: [], cidrs: [], mirrors: [] })
+    expect(parseRegistryConfig(DOCKER_20_10_STRUCT_ORDER)).toMatchObject({
+      insecureHosts: [],
+      cidrs: [],
+      implicitCidrs: ['127.0.0.0/8'],
+      mirrors: []
+    })
   })
 
   it('reads mirrors from IndexConfigs["docker.io"] when the top-level list is absent, and null lists as empty', () => {

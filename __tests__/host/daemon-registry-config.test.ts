@@ -5,7 +5,8 @@ import {
   certsDirFiles,
   certsDirOutOfReach,
   parseRegistryConfig,
-  readCertsDir
+  readCertsDir,
+  settingsFacts
 } from '../../src/host/daemon-registry-config.js'
 import type { JobContainer } from '../../src/model.js'
 
@@ -70,6 +71,22 @@ describe('parseRegistryConfig', () => {
       Mirrors: null
     })
     expect(parseRegistryConfig(json)).toMatchObject({ mirrors: ['https://m.example/'], cidrs: [] })
+  })
+})
+
+describe('settingsFacts', () => {
+  it('a range is reported as not importable, the implicit loopback ranges only mentioned, once', () => {
+    expect(settingsFacts(parseRegistryConfig(DOCKER_28))).toEqual({
+      insecure: [{ host: 'registry.lan:5000' }],
+      mirrors: ['http://mirror.lan:5000/', 'https://harbor.lan/dockerhub-proxy/'],
+      notImported: [
+        {
+          what: '10.20.0.0/16 in insecure-registries',
+          reason: expect.stringMatching(/^a range of addresses, not a registry/)
+        }
+      ],
+      notes: [expect.stringMatching(/^The Docker daemon counts ::1\/128 and 127\.0\.0\.0\/8 as insecure on its own/)]
+    })
   })
 })
 

@@ -23,6 +23,8 @@ import { buildAndPush, expectPushed } from './pushes.js'
 const DAEMON_JSON = '/etc/docker/daemon.json'
 const PID_FILE = '/var/run/docker.pid'
 const CERTS_D = '/etc/docker/certs.d'
+/** TEST-NET-3, used by nothing here: a range in insecure-registries, which cannot become a registry. */
+const UNUSED_RANGE = '203.0.113.0/24'
 
 let host: TestHost
 let trusted: TestPki
@@ -105,7 +107,11 @@ describe('import-docker-trust', () => {
       writeFileSync(
         DAEMON_JSON,
         JSON.stringify(
-          { ...settings, 'insecure-registries': [plain.host, untrusted.host], 'registry-mirrors': [mirrorUrl] },
+          {
+            ...settings,
+            'insecure-registries': [plain.host, untrusted.host, UNUSED_RANGE],
+            'registry-mirrors': [mirrorUrl]
+          },
           null,
           2
         )
@@ -152,7 +158,10 @@ describe('import-docker-trust', () => {
     expect(main.log).toContain(`${untrusted.host} → TLS without verification (insecure) (from insecure-registries)`)
     expect(main.log).toContain(`${mirror.host} → plain HTTP, a Docker Hub mirror (from registry-mirrors)`)
     expect(main.log).toContain('The Docker daemon counts 127.0.0.0/8 as insecure on its own')
-    expect(main.log).not.toContain('::warning')
+    // The one thing not imported is the range, with the reason and the fix.
+    expect(main.log.split('\n').filter(line => line.startsWith('::warning'))).toEqual([
+      `::warning title=import-docker-trust::Not imported: ${UNUSED_RANGE} in insecure-registries: a range of addresses, not a registry: BuildKit configures registries by name; list each registry in that range in \`registries\` (with \`http\` or \`insecure\`)`
+    ])
 
     // A later step pushes to each, through the builder, which has only what the action imported.
     const pushed: [RunningServer, RegistryAccess][] = [

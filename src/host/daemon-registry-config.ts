@@ -62,6 +62,29 @@ export function parseRegistryConfig(json: string, securityOptions: string[] = []
 }
 
 /**
+ * What the daemon's settings give before certs.d is read and the insecure hosts are asked: each
+ * range reported (BuildKit configures registries by name), the implicit loopback ones only
+ * mentioned. Pure.
+ */
+export function settingsFacts(settings: DaemonRegistrySettings): Omit<DockerTrustFacts, 'certsD' | 'certsDir'> {
+  return {
+    insecure: settings.insecureHosts.map(host => ({ host })),
+    mirrors: settings.mirrors,
+    notImported: settings.cidrs.map(cidr => ({
+      what: `${cidr} in insecure-registries`,
+      reason:
+        'a range of addresses, not a registry: BuildKit configures registries by name; list each registry in that range in `registries` (with `http` or `insecure`)'
+    })),
+    notes:
+      settings.implicitCidrs.length > 0
+        ? [
+            `The Docker daemon counts ${settings.implicitCidrs.join(' and ')} as insecure on its own; the builder does not need that: a registry on loopback gets \`http\` or \`insecure\` from its line in \`registries\`.`
+          ]
+        : []
+  }
+}
+
+/**
  * Why the daemon's certs.d cannot be read from here, or undefined when it can: the daemon must
  * be on a local unix socket, and this step not in one of its containers (whose filesystem is not
  * the daemon's). `endpoint` is the current Docker context's (`docker context inspect`). Pure.
@@ -175,22 +198,7 @@ export async function readDockerTrust(
     )
   const answer = JSON.parse(info.stdout) as { RegistryConfig: unknown; SecurityOptions: string[] | null }
   const settings = parseRegistryConfig(JSON.stringify(answer.RegistryConfig), answer.SecurityOptions ?? [])
-  const facts: DockerTrustFacts = {
-    certsD: [],
-    insecure: settings.insecureHosts.map(host => ({ host })),
-    mirrors: settings.mirrors,
-    notImported: settings.cidrs.map(cidr => ({
-      what: `${cidr} in insecure-registries`,
-      reason:
-        'a range of addresses, not a registry: BuildKit configures registries by name; list each registry in that range in `registries` (with `http` or `insecure`)'
-    })),
-    notes:
-      settings.implicitCidrs.length > 0
-        ? [
-            `The Docker daemon counts ${settings.implicitCidrs.join(' and ')} as insecure on its own; the builder does not need that: a registry on loopback gets \`http\` or \`insecure\` from its line in \`registries\`.`
-          ]
-        : []
-  }
+  const facts: DockerTrustFacts = { certsD: [], ...settingsFacts(settings) }
   const context = await tryCommand('docker', ['context', 'inspect', '--format', '{{.Endpoints.docker.Host}}'])
   // docker/cli builds the default context from DOCKER_HOST; a CLI without contexts talks to DOCKER_HOST or the socket.
   const endpoint = context.exitCode === 0 ? context.stdout.trim() : env.DOCKER_HOST || 'unix:///var/run/docker.sock'

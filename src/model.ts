@@ -73,15 +73,36 @@ export interface PlannedFile {
   mode: number
 }
 
+export type RegistrySource = 'registries' | 'mirror' | 'docker-daemon'
+
+/** Where a registry is configured, as messages cite it: its input line, or the daemon's settings it was imported from. */
+export function whereConfigured(registry: Pick<PlannedRegistry, 'source' | 'line' | 'daemonOrigin'>): string {
+  if (registry.source === 'docker-daemon')
+    return `the Docker daemon's ${registry.daemonOrigin ?? 'settings'} (imported by \`import-docker-trust\`)`
+  return `line ${registry.line} of \`${registry.source}\``
+}
+
+/** A mirror, not a registry pushed to: a `mirror` line, or the daemon's registry-mirrors. */
+export function isMirrorOnly(registry: Pick<PlannedRegistry, 'source' | 'mirrorOnly'>): boolean {
+  return registry.source === 'mirror' || registry.mirrorOnly === true
+}
+
 /** One registry (or mirror) as the plan configures it: what preflight checks and the summary shows. */
 export interface PlannedRegistry {
   host: HostAddress
   transport: Transport
   mode: RegistryMode
-  /** Where it came from: a `registries` line, or a `mirror` line that was not also listed. */
-  source: 'registries' | 'mirror'
-  /** The line in `registries` or `mirror`, for messages. */
+  /**
+   * Where it came from: a `registries` line, a `mirror` line that was not also listed, or the
+   * Docker daemon's own settings (`import-docker-trust`).
+   */
+  source: RegistrySource
+  /** The line in `registries` or `mirror`, for messages (0 for `docker-daemon`). */
   line: number
+  /** For `docker-daemon`: the daemon's settings it came from, e.g. `/etc/docker/certs.d/HOST`, `insecure-registries`. */
+  daemonOrigin?: string
+  /** Only pulled from (a mirror): preflight asks a pull token of it, and no credentials is fine. */
+  mirrorOnly?: boolean
   /** The keys written under [registry."host"], for the log and summary. */
   written: string[]
   /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered. */
@@ -192,4 +213,45 @@ export interface NetworkFinding {
   host: string
   message: string
   fix: string
+}
+
+// What the Docker daemon trusts, read by `import-docker-trust` (host/daemon-registry-config.ts,
+// preflight/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
+
+/** A certs.d directory of the daemon: `HOST[:PORT]`, its CAs (`*.crt`) and its client keypair (`*.cert` + `*.key`). */
+export interface CertsDirEntry {
+  /** The directory's name, the registry as the daemon looks it up. */
+  host: string
+  /** The directory, for the log. */
+  dir: string
+  /** The `*.crt` files' PEM, concatenated ('' for none). */
+  ca: string
+  keypair?: Keypair
+}
+
+/** A host of the daemon's insecure-registries, with what it speaks, as the daemon would find out. */
+export interface InsecureDaemonRegistry {
+  host: string
+  /** `insecure`: TLS (without verification); `http`: plain HTTP; undefined: it did not answer (`unreachable`). */
+  transport?: 'insecure' | 'http'
+  /** Why neither HTTPS nor HTTP answered. */
+  unreachable?: string
+}
+
+/** Something of the daemon's trust that cannot be carried into the builder, and why. */
+export interface NotImported {
+  what: string
+  reason: string
+}
+
+export interface DockerTrustFacts {
+  /** Where certs.d was read, or undefined when it was not (then `notImported` says why). */
+  certsDir?: string
+  certsD: CertsDirEntry[]
+  insecure: InsecureDaemonRegistry[]
+  /** registry-mirrors, as the daemon shows them: URLs with a scheme and a trailing `/`. */
+  mirrors: string[]
+  notImported: NotImported[]
+  /** What is worth saying that is not a failure (the daemon's implicit loopback CIDRs). */
+  notes: string[]
 }

@@ -110,6 +110,25 @@ describe('diagnose', () => {
     )
   })
 
+  it("a registry imported from the Docker daemon: the fix cites the daemon's settings, not a line", () => {
+    const imported = registry({
+      source: 'docker-daemon',
+      line: 0,
+      daemonOrigin: '/etc/docker/certs.d/reg.internal:5443'
+    })
+    const refused = facts({ stage: 'connect', error: { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' } })
+    expect(diagnose(imported, refused, 5).fix).toBe(
+      "check the host and port on the Docker daemon's /etc/docker/certs.d/reg.internal:5443 (imported by `import-docker-trust`)"
+    )
+    const plainHttp = facts({
+      stage: 'tls',
+      error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: '' },
+      answersPlainHttp: true,
+      answer: undefined
+    })
+    expect(diagnose(imported, plainHttp, 5).fix).toBe('list it in `registries` as `reg.internal:5443 http`')
+  })
+
   it('an `http` registry that speaks TLS: remove `http`', () => {
     const result = diagnose(
       registry({ transport: 'http', mode: 'http' }),

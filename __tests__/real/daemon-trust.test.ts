@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, write
 import { join } from 'node:path'
 import { neverLog, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
+import { lockDaemonConfig } from '../helpers/daemon-config-lock.js'
 import type { RunningServer } from '../helpers/servers.js'
 import { createTestHost, makeTinyImage, removeImage, type TestHost } from '../helpers/test-host.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
@@ -23,11 +24,14 @@ let daemonJsonBefore: string | undefined
 /** The machine's own daemon.json, put back after the tests (they run on it in another tool's layout). */
 let machineDaemonJson: { text: string; mode: number } | undefined
 const images: string[] = []
+/** The daemon's config is this file's from beforeAll to afterAll (import-docker-trust.test.ts changes it too). */
+let unlockDaemonConfig: (() => void) | undefined
 /** Post steps still owed: a test that fails midway must not leave the daemon trusting anything. */
 const pendingPosts = new Map<Job, () => Promise<unknown>>()
 
 beforeAll(async () => {
   requireDocker()
+  unlockDaemonConfig = await lockDaemonConfig()
   machineDaemonJson = existsSync(DAEMON_JSON)
     ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 }
     : undefined
@@ -51,21 +55,25 @@ beforeAll(async () => {
     host.startRegistry({ tls: certificate, htpasswd: { user: 'ci', password: PASSWORD } }),
     host.startRegistry({})
   ])
-}, 60000)
+}, 11 * 60000) // with up to 10 min waiting for the daemon config lock
 
 afterAll(async () => {
-  for (const post of pendingPosts.values()) await post()
-  for (const image of images) removeImage(image)
-  await host?.destroy()
-  // Whatever happened above, the daemon's config is as it was.
-  const now = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
-  if (machineDaemonJson) {
-    writeFileSync(DAEMON_JSON, machineDaemonJson.text)
-    chmodSync(DAEMON_JSON, machineDaemonJson.mode)
-  } else {
-    rmSync(DAEMON_JSON, { force: true })
+  try {
+    for (const post of pendingPosts.values()) await post()
+    for (const image of images) removeImage(image)
+    await host?.destroy()
+    // Whatever happened above, the daemon's config is as it was.
+    const now = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
+    if (machineDaemonJson) {
+      writeFileSync(DAEMON_JSON, machineDaemonJson.text)
+      chmodSync(DAEMON_JSON, machineDaemonJson.mode)
+    } else {
+      rmSync(DAEMON_JSON, { force: true })
+    }
+    expect(now).toBe(daemonJsonBefore)
+  } finally {
+    unlockDaemonConfig?.()
   }
-  expect(now).toBe(daemonJsonBefore)
 })
 
 function daemonJsonNow(): { text?: string; mode?: number; uid?: number; gid?: number } {

@@ -23,9 +23,12 @@ const HOSTS_PATH = '/etc/hosts'
  * Go reads first for buildx and BuildKit, parsing it takes no DNS round trip (a runner whose DNS
  * is down would wait out a timeout per name), and it says exactly which names come from the file.
  */
-export async function readRunnerNetwork(hosts: HostAddress[]): Promise<RunnerNetwork> {
+export async function readRunnerNetwork(
+  hosts: HostAddress[],
+  jobContainer: Promise<JobContainer | undefined> = findJobContainer()
+): Promise<RunnerNetwork> {
   const text = await readFile(HOSTS_PATH, 'utf8').catch(() => '')
-  return { hostsFile: namesFromHostsFile(text, hosts), jobContainer: await findJobContainer() }
+  return { hostsFile: namesFromHostsFile(text, hosts), jobContainer: await jobContainer }
 }
 
 /** `hosts`' names that `hostsFile` (the text of /etc/hosts) lists, each with its addresses there. */
@@ -129,7 +132,7 @@ export function jobContainerFrom(inspectJson: string, ids: string[], ownHostname
  * The container the step runs in, if the Docker daemon it talks to runs it. No docker command runs
  * where nothing says "container" (no /.dockerenv, no container id in /proc).
  */
-async function findJobContainer(): Promise<JobContainer | undefined> {
+export async function findJobContainer(): Promise<JobContainer | undefined> {
   const read = (path: string): Promise<string> => readFile(path, 'utf8').catch(() => '')
   const ids = containerIdCandidates(await read('/proc/self/mountinfo'), await read('/proc/self/cgroup'))
   const ownHostname = hostname()

@@ -129,7 +129,7 @@ function readPemPath(input: string, value: string): string {
 }
 
 /** Registers texts as secrets with the runner: each whole, and each line, once. */
-function maskPem(...texts: string[]): void {
+export function maskPem(...texts: string[]): void {
   const secrets = new Set<string>()
   for (const text of texts) {
     secrets.add(text)

@@ -35,6 +35,8 @@ export interface ConfigInputs {
   maxParallelism?: number
   debug: boolean
   baseConfig?: BaseConfig
+  /** `import-docker-trust`: also configure what the Docker daemon trusts (its certs.d, insecure-registries, registry-mirrors). */
+  importDockerTrust?: boolean
 }
 
 /** TLS to a remote driver's buildkitd endpoint. */
@@ -118,7 +120,8 @@ export function readInputs(): Inputs {
     clientKeypair: readKeypairInputs('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
-    baseConfig: readBaseConfig(driver)
+    baseConfig: readBaseConfig(driver),
+    importDockerTrust: booleanInput('import-docker-trust', false)
   }
   const builder: BuilderInputs = {
     name: readName(driver),

@@ -8,6 +8,9 @@ import {
   type BuildxCreate,
   type ClientTrustPlan,
   type DaemonTrustPlan,
+  type DockerTrustFacts,
+  type Keypair,
+  type NotImported,
   type HostAddress,
   type NetworkFinding,
   type PlannedFile,
@@ -24,6 +27,7 @@ import { planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
+import { importDockerTrust, type DockerTrustImport } from './docker-trust-import.js'
 import { tlsFiles } from './tls-files.js'
 
 /** Everything main will do, computed before anything touches the machine. */
@@ -78,6 +82,8 @@ export interface Plan {
   daemonTrust?: DaemonTrustPlan
   /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
   builderImage?: BuilderImagePlan
+  /** `import-docker-trust`: what of the daemon's trust the builder gets, and what it cannot; undefined when off. */
+  dockerTrustImport?: { imported: string[]; notImported: NotImported[] }
 }
 
 /** What the plan reads of the machine, read before planning so that planning stays pure. */
@@ -86,14 +92,20 @@ export interface PlanFacts extends RunnerNetworkFacts {
   runnerRoots?: RunnerRoots
   /** Whether the current Docker context is the default one and talks to its daemon with TLS data. */
   defaultContextTls?: boolean
+  /** What the Docker daemon trusts (`import-docker-trust`); undefined when not asked. */
+  dockerTrust?: DockerTrustFacts
 }
 
 interface Endpoint {
   host: HostAddress
   transport: Transport
   ownCa: string
+  /** A keypair of its own (the daemon's certs.d), instead of `client-cert`/`client-key`. */
+  ownKeypair?: Keypair
   source: PlannedRegistry['source']
   line: number
+  daemonOrigin?: string
+  mirrorOnly?: boolean
 }
 
 /** Builds the plan from validated inputs; `dir` is the job's private directory. Pure. */
@@ -109,8 +121,9 @@ export function buildPlan(
   const files: PlannedFile[] = []
   const sections: Record<string, TomlTable> = {}
   const registries: PlannedRegistry[] = []
+  const docker = facts.dockerTrust && importDockerTrust(config, facts.dockerTrust)
 
-  for (const endpoint of endpointsToConfigure(config)) {
+  for (const endpoint of endpointsToConfigure(config, docker)) {
     const hostDir = join(certsDir, fileNameForHost(endpoint.host.text))
     const section: TomlTable = {}
     // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
@@ -119,7 +132,7 @@ export function buildPlan(
     if (endpoint.transport === 'insecure') section.insecure = true
     // A plain-HTTP registry gets no certificate of any kind.
     const ca = endpoint.transport === 'http' ? '' : (config.caCert ?? '') + endpoint.ownCa
-    const keypair = endpoint.transport === 'http' ? undefined : config.clientKeypair
+    const keypair = endpoint.transport === 'http' ? undefined : (endpoint.ownKeypair ?? config.clientKeypair)
     const paths = { ca: join(hostDir, 'ca.pem'), cert: join(hostDir, 'client.cert'), key: join(hostDir, 'client.key') }
     files.push(...tlsFiles(paths, ca, keypair))
     if (ca !== '') section.ca = [paths.ca]
@@ -134,13 +147,20 @@ export function buildPlan(
       line: endpoint.line,
       written: Object.keys(section),
       ca,
-      keypair
+      keypair,
+      ...(endpoint.source === 'docker-daemon'
+        ? { daemonOrigin: endpoint.daemonOrigin, mirrorOnly: endpoint.mirrorOnly }
+        : {})
     })
   }
 
   for (const { upstream, mirrors } of config.mirrors) {
     const section = (sections[upstream.text] ??= {})
     section.mirrors = [...((section.mirrors as string[] | undefined) ?? []), ...mirrors.map(mirrorText)]
+  }
+  if (docker && docker.hubMirrors.length > 0) {
+    const section = (sections['docker.io'] ??= {})
+    section.mirrors = [...((section.mirrors as string[] | undefined) ?? []), ...docker.hubMirrors.map(mirrorText)]
   }
 
   const generated: TomlTable = {}
@@ -175,7 +195,8 @@ export function buildPlan(
 
   const hosts = [
     ...config.registries.map(registry => registry.host),
-    ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
+    ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
+    ...(docker?.endpoints.map(endpoint => endpoint.host) ?? [])
   ]
   const tempContext = contextForTlsEndpoint(inputs.builder, facts, basename(dir))
   const proxy = planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {})
@@ -185,6 +206,11 @@ export function buildPlan(
     inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
   const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, append, network, proxy)
+  if (docker) notes.unshift(...docker.notes)
+  if (config.importDockerTrust && inputs.builder.driver === 'docker')
+    notes.push(
+      "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
+    )
   if (tempContext)
     notes.push(
       `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
@@ -217,8 +243,17 @@ export function buildPlan(
     tokenTrust: new Map(
       registries.map(registry => [registry.host.text, tokenTrustFor(registry, clientTrust, facts.runnerRoots)])
     ),
-    daemonTrust: daemonTrust === 'off' ? undefined : planDaemonTrust(daemonTrust, registries, basename(dir)),
-    builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials)
+    daemonTrust:
+      daemonTrust === 'off'
+        ? undefined
+        : planDaemonTrust(
+            daemonTrust,
+            // What the daemon already trusts is not written back to it.
+            registries.filter(registry => registry.source !== 'docker-daemon'),
+            basename(dir)
+          ),
+    builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
+    dockerTrustImport: docker && { imported: docker.imported, notImported: docker.notImported }
   }
 }
 
@@ -252,9 +287,10 @@ function refuseMissingFiles(config: ConfigInputs, driver: string, overridden: st
 /**
  * Every host that needs a [registry."host"] section: the listed registries,
  * then mirrors not listed there, which are TLS registries like any other line
- * with no option (so they get `ca-cert` and the keypair too).
+ * with no option (so they get `ca-cert` and the keypair too), then what the
+ * Docker daemon trusts (`import-docker-trust`).
  */
-function endpointsToConfigure(config: ConfigInputs): Endpoint[] {
+function endpointsToConfigure(config: ConfigInputs, docker: DockerTrustImport | undefined): Endpoint[] {
   const endpoints: Endpoint[] = config.registries.map(registry => ({ ...registry, source: 'registries' }))
   const listed = new Set(config.registries.map(registry => registry.host.text.toLowerCase()))
   for (const { mirrors, line } of config.mirrors) {
@@ -264,6 +300,8 @@ function endpointsToConfigure(config: ConfigInputs): Endpoint[] {
       endpoints.push({ host, transport: 'tls', ownCa: '', source: 'mirror', line })
     }
   }
+  // importDockerTrust already left out the hosts the inputs name.
+  for (const endpoint of docker?.endpoints ?? []) endpoints.push({ ...endpoint, source: 'docker-daemon', line: 0 })
   return endpoints
 }
 

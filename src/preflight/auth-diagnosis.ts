@@ -1,4 +1,4 @@
-import type { PlannedRegistry, TokenTrust } from '../model.js'
+import { isMirrorOnly, whereConfigured, type PlannedRegistry, type TokenTrust } from '../model.js'
 import type { AuthFacts } from './auth-probe.js'
 import type { AuthDiagnosisKind, Diagnosis } from './diagnosis.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
@@ -15,7 +15,7 @@ export interface CredentialSource {
  * and the username, never a password or a token. Pure.
  */
 export function diagnoseAuth(
-  registry: Pick<PlannedRegistry, 'host' | 'source' | 'line'>,
+  registry: Pick<PlannedRegistry, 'host' | 'source' | 'line' | 'daemonOrigin' | 'mirrorOnly'>,
   facts: AuthFacts,
   credential: CredentialSource | undefined,
   tokenTrust: TokenTrust,
@@ -37,7 +37,7 @@ export function diagnoseAuth(
   if (facts.scheme === 'basic') {
     if (!credential) {
       const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)'
-      return registry.source === 'mirror'
+      return isMirrorOnly(registry)
         ? {
             ok: true,
             kind: 'credentials-missing',
@@ -100,7 +100,7 @@ export function diagnoseAuth(
       untrusted
         ? tokenTrust.fetchedBy === 'buildx'
           ? `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\``
-          : `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\` (or \`ca=\` on line ${registry.line} of \`${registry.source}\`)`
+          : `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\` (or \`ca=\` on ${whereConfigured(registry)})`
         : `check the certificate the token endpoint serves, or pass its CA in \`ca-cert\``
     )
   }
@@ -135,7 +135,7 @@ export function diagnoseAuth(
     )
   if (!credential) {
     const message = `no credentials for it: token endpoint ${realm} grants only an anonymous token`
-    return registry.source === 'mirror'
+    return isMirrorOnly(registry)
       ? { ok: true, kind: 'credentials-missing', message: `${message} (enough for public pulls)`, fix: '' }
       : failed('credentials-missing', `${message}, which cannot push`, passCredentials)
   }

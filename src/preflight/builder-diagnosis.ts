@@ -1,4 +1,4 @@
-import type { NetworkFinding, PlannedRegistry } from '../model.js'
+import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
 import type { Diagnosis } from './diagnosis.js'
 import type { PreflightResult } from './preflight.js'
 
@@ -53,7 +53,7 @@ export function diagnoseFromBuilder(
 ): Diagnosis {
   if (!verdict.ok) return verdict
   const builder = `the builder (${networkText(network)})`
-  const where = `line ${registry.line} of \`${registry.source}\``
+  const where = whereConfigured(registry)
   const fix =
     finding?.fix ??
     (network === undefined

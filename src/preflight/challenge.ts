@@ -27,8 +27,8 @@ export function parseChallenge(header: string): Challenge {
  * The scope preflight asks a token for: push to a repository that need not exist (the token
  * service judges the credentials; a registry accepts any repository name), pull for a mirror.
  */
-export function preflightScope(source: 'registries' | 'mirror'): string {
-  return source === 'mirror'
+export function preflightScope(mirrorOnly: boolean): string {
+  return mirrorOnly
     ? 'repository:library/setup-buildkit-registry-preflight:pull'
     : 'repository:setup-buildkit-registry/preflight:pull,push'
 }

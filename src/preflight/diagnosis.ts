@@ -1,4 +1,4 @@
-import { portOf, type PlannedRegistry } from '../model.js'
+import { portOf, whereConfigured, type PlannedRegistry } from '../model.js'
 import type { ProbeFacts } from './probe.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
@@ -48,7 +48,7 @@ export interface Diagnosis {
 
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSeconds: number): Diagnosis {
-  const where = `line ${registry.line} of \`${registry.source}\``
+  const where = whereConfigured(registry)
   const defaultPort =
     registry.host.port !== undefined ? '' : ` (no port given, so ${portOf(registry.host, registry.transport)})`
   const checkHostPort = `check the host and port on ${where}${defaultPort}`

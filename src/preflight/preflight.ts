@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { diagnose, type Diagnosis } from './diagnosis.js'
-import type { PlannedRegistry, PreflightMode, TokenTrust } from '../model.js'
+import { isMirrorOnly, type PlannedRegistry, type PreflightMode, type TokenTrust } from '../model.js'
 import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
 import { probeAuth } from './auth-probe.js'
 import { parseChallenge, preflightScope } from './challenge.js'
@@ -55,7 +55,7 @@ export async function runPreflight(
           challenge,
           credential,
           tokenTrust,
-          scope: preflightScope(registry.source)
+          scope: preflightScope(isMirrorOnly(registry))
         },
         started + timeoutSeconds * 1000
       )

@@ -2,6 +2,9 @@ import * as core from '@actions/core'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { readRunnerRoots } from '../host/runner-env.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
+import { parseHost } from '../inputs/hosts.js'
+import type { DockerTrustFacts, HostAddress, JobContainer, ProxyEnv } from '../model.js'
+import { planBuilderProxy } from '../plan/builder-proxy.js'
 import type { PlanFacts } from '../plan/plan.js'
 
 /**
@@ -10,12 +13,16 @@ import type { PlanFacts } from '../plan/plan.js'
  * names this step resolves from its hosts file, and the container it runs in (a container job).
  */
 export async function readPlanFacts(inputs: Inputs): Promise<PlanFacts> {
+  const { findJobContainer, readRunnerNetwork } = await import('../host/runner-network.js')
+  const jobContainer = findJobContainer()
+  const dockerTrust = importsDockerTrust(inputs) ? await readDaemonTrust(inputs, await jobContainer) : undefined
   const hosts = [
     ...inputs.config.registries.map(registry => registry.host),
-    ...inputs.config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host))
+    ...inputs.config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
+    // The daemon's registries are resolved like listed ones (a builder network may miss them).
+    ...(dockerTrust ? daemonHosts(dockerTrust) : [])
   ]
-  const { readRunnerNetwork } = await import('../host/runner-network.js')
-  const network = await readRunnerNetwork(hosts)
+  const network = await readRunnerNetwork(hosts, jobContainer)
   if (network.jobContainer)
     core.info(
       `This step runs in the container ${network.jobContainer.name} (${network.jobContainer.id.slice(0, 12)}) of the Docker daemon it uses: a container job.`
@@ -23,8 +30,57 @@ export async function readPlanFacts(inputs: Inputs): Promise<PlanFacts> {
   return {
     ...network,
     runnerRoots: readRunnerRoots(process.env),
-    defaultContextTls: await defaultContextHasTlsFor(inputs.builder)
+    defaultContextTls: await defaultContextHasTlsFor(inputs.builder),
+    dockerTrust
   }
+}
+
+/** The docker driver's builder is the daemon's own, which has the daemon's trust already. */
+function importsDockerTrust(inputs: Inputs): boolean {
+  return inputs.config.importDockerTrust === true && inputs.builder.driver !== 'docker'
+}
+
+/**
+ * `import-docker-trust`: the daemon's settings and certs.d (host/), then what each insecure
+ * registry speaks, asked of it as the daemon would (HTTPS, then HTTP), all at once, each within
+ * preflight's timeout, through the proxy the builder will use.
+ */
+async function readDaemonTrust(inputs: Inputs, jobContainer: JobContainer | undefined): Promise<DockerTrustFacts> {
+  const { readDockerTrust } = await import('../host/daemon-registry-config.js')
+  const { probeInsecureTransport } = await import('../preflight/transport-probe.js')
+  const facts = await readDockerTrust(jobContainer, process.env)
+  const insecure = await Promise.all(
+    facts.insecure.map(registry => {
+      const host = hostOrUndefined(registry.host)
+      return host
+        ? probeInsecureTransport(host, builderProxyEnv(inputs), inputs.preflight.timeoutSeconds * 1000)
+        : registry
+    })
+  )
+  return { ...facts, insecure }
+}
+
+/** The proxy variables the builder gets (builder-proxy.ts: the runner's, unless driver-opts sets its own). */
+function builderProxyEnv(inputs: Inputs): ProxyEnv | undefined {
+  return planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {}).builderEnv
+}
+
+/** A daemon's host name as a registry address; undefined for one the plan will report as not importable. */
+function hostOrUndefined(text: string): HostAddress | undefined {
+  try {
+    return parseHost(text, 'import-docker-trust', 0)
+  } catch {
+    return undefined
+  }
+}
+
+function daemonHosts(facts: DockerTrustFacts): HostAddress[] {
+  const texts = [
+    ...facts.certsD.map(entry => entry.host),
+    ...facts.insecure.map(registry => registry.host),
+    ...facts.mirrors.map(url => (URL.canParse(url) ? new URL(url).host : ''))
+  ]
+  return texts.flatMap(text => hostOrUndefined(text) ?? [])
 }
 
 /**

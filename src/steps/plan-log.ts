@@ -9,8 +9,14 @@ export async function logPlan(plan: Plan, inputs: Inputs, append: AppendNode[]):
   for (const key of plan.overridden) {
     core.warning(`\`${inputs.config.baseConfig?.input}\` sets ${key}; the action's inputs replace it.`)
   }
+  if (plan.dockerTrustImport) logDockerTrustImport(plan.dockerTrustImport)
   for (const registry of plan.registries) {
-    const origin = registry.source === 'mirror' ? ' (a mirror not listed in `registries`: TLS, verified)' : ''
+    const origin =
+      registry.source === 'mirror'
+        ? ' (a mirror not listed in `registries`: TLS, verified)'
+        : registry.source === 'docker-daemon'
+          ? ` (the Docker daemon's ${registry.daemonOrigin})`
+          : ''
     core.info(`${registry.host.text}: ${registry.mode}${origin}; writes ${registry.written.join(', ')}`)
   }
   // The file holds paths and settings only, never certificate or key contents.
@@ -26,4 +32,16 @@ async function logDaemonBuilder(plan: Plan, inputs: Inputs, append: AppendNode[]
   const { applies, cannot } = daemonBuilderReport(inputs, plan.registries, append)
   for (const line of applies) core.info(line)
   for (const line of cannot) core.warning(line, { title: 'driver: docker' })
+}
+
+/** import-docker-trust: each registry taken from the daemon, and each thing that could not be, with why. */
+function logDockerTrustImport(report: NonNullable<Plan['dockerTrustImport']>): void {
+  core.info(
+    report.imported.length > 0
+      ? `import-docker-trust: from the Docker daemon's trust, ${report.imported.length} registr${report.imported.length === 1 ? 'y' : 'ies'}:`
+      : "import-docker-trust: the Docker daemon's trust holds no registry to import."
+  )
+  for (const line of report.imported) core.info(`  ${line}`)
+  for (const { what, reason } of report.notImported)
+    core.warning(`Not imported: ${what}: ${reason}`, { title: 'import-docker-trust' })
 }

@@ -17,6 +17,12 @@ export type PreflightMode = 'error' | 'warn' | 'off'
  */
 export type DaemonTrustMode = 'off' | 'certs' | 'restart'
 
+/**
+ * `ca-cert-scope`: `ca-cert` trusted for the listed registries only, or also joining the builder's
+ * system roots (every TLS connection BuildKit makes: plan/ca-scope.ts).
+ */
+export type CaCertScope = 'registries' | 'all'
+
 /** A registry address, parsed once from an input (inputs/hosts.ts) and read everywhere else. */
 export interface HostAddress {
   /** As written: `host`, `host:port` or `[v6]:port`, exactly the key BuildKit and Docker look up. */

@@ -21,6 +21,7 @@ import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
 import { planBuilderProxy } from './builder-proxy.js'
+import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
 import { tlsFiles } from './tls-files.js'
@@ -149,6 +150,18 @@ export function buildPlan(
       containerd: { 'max-parallelism': config.maxParallelism }
     }
   }
+  const caScope = planCaScope(
+    config.caCertScope ?? 'registries',
+    config.caCert,
+    inputs.builder.driver,
+    inputs.builder.driverOpts,
+    append,
+    dir
+  )
+  if (caScope) {
+    sections[CA_SCOPE_CARRIER] = caScope.section
+    files.push(caScope.file)
+  }
   if (Object.keys(sections).length > 0) generated.registry = sections
 
   const merged = mergeConfig(config.baseConfig?.table, generated)
@@ -181,7 +194,16 @@ export function buildPlan(
   const effectiveNetwork =
     inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
-  const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, append, network, proxy)
+  const { create, notes } = buildxCreateArgs(
+    builder,
+    configPath,
+    endpointOpts,
+    append,
+    network,
+    proxy,
+    caScope?.driverOpt
+  )
+  notes.push(...(caScope?.notes ?? []))
   if (tempContext)
     notes.push(
       `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`

@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runLater } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts, buildkitContainer, pushBaseImage } from '../helpers/builds.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
+import { readImage } from '../helpers/registry-client.js'
+import { startHttpsServer, startRegistry, type RunningServer } from '../helpers/servers.js'
+import { createTestHost, type TestHost } from '../helpers/test-host.js'
+import { docker, requireDocker } from './docker.js'
+import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+
+// `ca-cert-scope: all` through booted builders: one company CA, a TLS registry with it that is NOT
+// in `registries` (holding the base image), and an HTTPS file server with it. With scope `all` one
+// build pulls `FROM` the one and `ADD`s from the other, and is pushed; with the default scope the
+// builder trusts neither, and each fails with the x509 error a user sees.
+
+let pki: TestPki
+/** A network namespace with a name in /etc/hosts: BuildKit tries plain HTTP first for loopback registries, never for it. */
+let testHost: TestHost
+/** Where the base image is stored: pushed there by dockerd through a loopback registry, served over TLS by `unlisted`. */
+let storage: string
+/** TLS with the company CA on the test host, not listed: reached only through the builder's system roots. */
+let unlisted: RunningServer
+/** The HTTPS server an `ADD https://…` fetches from. */
+let files: RunningServer
+/** Plain HTTP, listed: where the build is pushed (on loopback, so the builder shares the host's network and /etc/hosts). */
+let target: RunningServer
+/** What the file server serves: found in the pushed image, it proves the ADD fetched it. */
+const fetched = `sbr-fetched-${randomBytes(8).toString('hex')}`
+const contexts: string[] = []
+
+beforeAll(async () => {
+  requireDocker()
+  testHost = await createTestHost({ name: 'ca-scope' })
+  pki = makePki([testHost.name, 'IP:127.0.0.1'])
+  // dockerd would push to the test host only if it trusted the CA: it pushes to a loopback
+  // registry (insecure to dockerd) that shares the test host registry's storage instead.
+  storage = mkdtempSync(join(tmpdir(), 'sbr-ca-scope-storage-'))
+  const staging = await startRegistry({ storage })
+  try {
+    pushBaseImage(`${staging.host}/base/busybox:1`)
+  } finally {
+    await staging.stop()
+  }
+  ;[unlisted, files, target] = await Promise.all([
+    testHost.startRegistry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      storage,
+      logRequests: true
+    }),
+    startHttpsServer(pki, (request, response) => {
+      if (request.url === '/file.txt') response.writeHead(200, { 'content-type': 'text/plain' }).end(`${fetched}\n`)
+      else response.writeHead(404).end()
+    }),
+    startRegistry()
+  ])
+}, 60000)
+
+afterAll(async () => {
+  await tearDownAll()
+  await Promise.all([unlisted?.stop(), files?.stop(), target?.stop()])
+  await testHost?.destroy()
+  if (storage) rmSync(storage, { recursive: true, force: true })
+  for (const dir of contexts) rmSync(dir, { recursive: true, force: true })
+})
+
+const fileUrl = (): string => `https://${files.host}/file.txt`
+
+/** A context whose Dockerfile is `lines`, plus a fresh marker the pushed image holds. */
+function context(lines: string[]): { dir: string; marker: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sbr-ca-scope-'))
+  contexts.push(dir)
+  const marker = `sbr-marker-${randomBytes(8).toString('hex')}`
+  writeFileSync(join(dir, 'marker.txt'), `${marker}\n`)
+  writeFileSync(join(dir, 'Dockerfile'), `${lines.join('\n')}\n`)
+  return { dir, marker }
+}
+
+/** The build the issue asks for: FROM the unlisted registry, ADD from the HTTPS server, a RUN in the base's shell. */
+function fullBuild(): { dir: string; marker: string } {
+  return context([
+    `FROM ${unlisted.host}/base/busybox:1`,
+    `ADD ${fileUrl()} /fetched.txt`,
+    'COPY marker.txt /marker.txt',
+    'RUN cat /fetched.txt > /copied-by-run.txt'
+  ])
+}
+
+function build(job: TestJob, dir: string, tag: string): ReturnType<typeof runLater> {
+  return runLater(job, 'docker', ['buildx', 'build', '--push', '-t', `${target.host}/${tag}`, dir])
+}
+
+describe('ca-cert-scope', () => {
+  it('all: FROM a registry not in `registries` and ADD https:// both trust ca-cert; the image is pushed', async () => {
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: `${target.host} http`,
+      'ca-cert': pki.caCert,
+      'ca-cert-scope': 'all',
+      'driver-opts': bootDriverOpts()
+    })
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toContain(
+      "ca-cert-scope: all: the ca-cert CAs join the builder's system roots via SSL_CERT_DIR=/etc/buildkit/certs/ca-cert-scope.invalid:/etc/ssl/certs:/etc/pki/tls/certs"
+    )
+
+    const { dir, marker } = fullBuild()
+    const result = await build(job, dir, 'sbr/ca-scope-all:1')
+    expect(result).toMatchObject({ status: 0 })
+    // The base came from the unlisted registry (nothing else here has it), over TLS with the CA.
+    expect(unlisted.output()).toMatch(/"(HEAD|GET) \/v2\/base\/busybox\/manifests\/1 HTTP/)
+    const image = await readImage({ host: target.host, tls: false }, 'sbr/ca-scope-all', '1')
+    expect(image.layers).toContain(marker)
+    // ADD fetched the file, and the base's shell ran the RUN on it.
+    expect(image.layers).toContain(fetched)
+    expect(image.layers).toContain('copied-by-run.txt')
+    // In the builder: the carrier's directory holds the CA, and nothing else.
+    const listing = docker(job.dockerConfig, [
+      'exec',
+      buildkitContainer(builderOf(main.outputs)),
+      'ls',
+      '/etc/buildkit/certs/ca-cert-scope.invalid'
+    ])
+    expect(listing.stdout.trim()).toBe('ca.pem')
+    expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('registries (the default): the same build fails on the unlisted registry, and an ADD alone on the file server', async () => {
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: `${target.host} http`,
+      'ca-cert': pki.caCert,
+      'driver-opts': bootDriverOpts()
+    })
+    expect(main.exitCode).toBe(0)
+    expect(main.log).not.toContain('ca-cert-scope')
+
+    // The frontend resolves FROM first: the unlisted registry is where it stops.
+    const same = await build(job, fullBuild().dir, 'sbr/ca-scope-default:1')
+    expect(same.status).not.toBe(0)
+    expect(same.stderr).toContain(unlisted.host)
+    expect(same.stderr).toMatch(/x509: certificate signed by unknown authority/)
+
+    const addOnly = await build(
+      job,
+      context(['FROM scratch', `ADD ${fileUrl()} /fetched.txt`]).dir,
+      'sbr/ca-scope-default-add:1'
+    )
+    expect(addOnly.status).not.toBe(0)
+    expect(addOnly.stderr).toContain(
+      `Get "${fileUrl()}": tls: failed to verify certificate: x509: certificate signed by unknown authority`
+    )
+    expect((await tearDown(job)).exitCode).toBe(0)
+  })
+})
+
+function builderOf(outputs: Record<string, string>): string {
+  if (!outputs.name) throw new Error(`no \`name\` output: ${JSON.stringify(outputs)}`)
+  return outputs.name
+}

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runLater } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildkitContainer, pushBaseImage } from '../helpers/builds.js'
+import { runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { BUILDKIT_IMAGE, bootDriverOpts, buildkitContainer, pushBaseImage } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { readImage } from '../helpers/registry-client.js'
 import { startHttpsServer, startRegistry, type RunningServer } from '../helpers/servers.js'
 import { createTestHost, type TestHost } from '../helpers/test-host.js'
-import { docker, requireDocker } from './docker.js'
+import { docker, dockerOk, requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // `ca-cert-scope: all` through booted builders: one company CA, a TLS registry with it that is NOT
@@ -153,6 +153,81 @@ describe('ca-cert-scope', () => {
       `Get "${fileUrl()}": tls: failed to verify certificate: x509: certificate signed by unknown authority`
     )
     expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('all with an appended node: that node gets the roots too, and a build it runs ADDs from the file server and is pushed', async () => {
+    const job = newTestJob()
+    // buildx refuses a second node with the first one's endpoint: the same daemon through a context of the job's own.
+    dockerOk(job.dockerConfig, ['context', 'create', 'sbr-same-daemon', '--docker', 'host=unix:///var/run/docker.sock'])
+    const extra = `sbr-ca-scope-${randomBytes(4).toString('hex')}`
+    const main = await setUp(job, {
+      registries: `${target.host} http`,
+      'ca-cert': pki.caCert,
+      'ca-cert-scope': 'all',
+      'driver-opts': bootDriverOpts(),
+      platforms: 'linux/amd64',
+      // Another platform, so that `--platform linux/arm64` builds on it (an ADD runs nothing: no emulation).
+      append: [
+        `- name: ${extra}`,
+        '  endpoint: sbr-same-daemon',
+        '  platforms: linux/arm64',
+        '  driver-opts:',
+        `    - image=${BUILDKIT_IMAGE}`
+      ].join('\n')
+    })
+    expect(main.exitCode).toBe(0)
+    const env = dockerOk(job.dockerConfig, [
+      'container',
+      'inspect',
+      '--format',
+      '{{json .Config.Env}}',
+      `buildx_buildkit_${extra}`
+    ])
+    expect(env).toContain('SSL_CERT_DIR=/etc/buildkit/certs/ca-cert-scope.invalid:/etc/ssl/certs:/etc/pki/tls/certs')
+
+    const { dir, marker } = context(['FROM scratch', `ADD ${fileUrl()} /fetched.txt`, 'COPY marker.txt /marker.txt'])
+    const result = await runLater(job, 'docker', [
+      'buildx',
+      'build',
+      '--platform',
+      'linux/arm64',
+      '--provenance=false',
+      '--push',
+      '-t',
+      `${target.host}/sbr/ca-scope-append:1`,
+      dir
+    ])
+    expect(result).toMatchObject({ status: 0 })
+    // The appended node fetched the file (its cache holds the download); the first, linux/amd64 only, did not.
+    const cacheOf = (container: string): string =>
+      dockerOk(job.dockerConfig, ['exec', container, 'buildctl', 'du', '--verbose'])
+    expect(cacheOf(`buildx_buildkit_${extra}`)).toContain(fileUrl())
+    expect(cacheOf(buildkitContainer(main.outputs.name))).not.toContain(fileUrl())
+    const image = await readImage({ host: target.host, tls: false }, 'sbr/ca-scope-append', '1')
+    expect(image.layers).toContain(fetched)
+    expect(image.layers).toContain(marker)
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(docker(job.dockerConfig, ['container', 'inspect', `buildx_buildkit_${extra}`]).status).not.toBe(0)
+  })
+
+  it.each([
+    [{ driver: 'docker' }, "Input 'ca-cert-scope': cannot apply with `driver: docker`"],
+    [{ 'driver-opts': 'env.SSL_CERT_DIR=/certs' }, "Input 'driver-opts': the first node sets env.SSL_CERT_DIR"],
+    [{ 'ca-cert': '' }, "Input 'ca-cert-scope': is `all`, but `ca-cert` is empty"]
+  ])('all with %j fails naming the input and the fix, and writes or creates nothing', async (badInputs, message) => {
+    const job = newTestJob()
+    const inputs = { 'ca-cert': pki.caCert, 'ca-cert-scope': 'all', bootstrap: 'false', ...badInputs }
+    const main = await runMain(job, inputs)
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toContain(`::error::${message}`)
+    expect(main.log).toMatch(/Fix: /)
+    expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp, { recursive: true }) : []).toEqual([])
+    expect(
+      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
+        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
+        : []
+    ).toEqual([])
+    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
   })
 })
 

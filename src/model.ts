@@ -141,6 +141,8 @@ export interface ClientTrustPlan {
   rootsPath?: string
   /** Registries whose CA goes into the bundle, for the log. */
   caHosts: string[]
+  /** `ca-cert-scope: all`: `ca-cert` is in the bundle for every host, listed or not (for the log). */
+  everywhere?: boolean
   /** mTLS registries: BUILDKIT_NO_CLIENT_TOKEN=1 lets buildkitd fetch their tokens with the keypair. */
   mtlsHosts: string[]
 }

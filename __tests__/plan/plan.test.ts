@@ -368,6 +368,16 @@ describe('ca-cert-scope: all', () => {
     expect(plan.overridden).toEqual([])
   })
 
+  it('later steps trust ca-cert too (buildx fetches the tokens of unlisted registries on the runner), with no TLS registry listed', () => {
+    const roots = { path: '/etc/ssl/certs/ca-certificates.crt', pem: 'ROOTS\n' }
+    const plan = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA, caCertScope: 'all' }), DIR, [], {
+      runnerRoots: roots
+    })
+    expect(plan.clientTrust).toMatchObject({ extraCas: CA, bundle: `ROOTS\n${CA}`, everywhere: true })
+    const narrow = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA }), DIR, [], { runnerRoots: roots })
+    expect(narrow.clientTrust).toBeUndefined()
+  })
+
   it('the default scope adds nothing', () => {
     const plan = buildPlan(inputs({ registries: 'reg.corp:5000', caCert: CA }), DIR)
     expect(plan.toml).not.toContain('ca-cert-scope')

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { neverLog, runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { BUILDKIT_IMAGE, bootDriverOpts, buildkitContainer, pushBaseImage } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { readImage } from '../helpers/registry-client.js'
 import { startHttpsServer, startRegistry, type RunningServer } from '../helpers/servers.js'
 import { createTestHost, type TestHost } from '../helpers/test-host.js'
+import { makeTokenSigner, startTokenService } from '../helpers/token-server.js'
 import { docker, dockerOk, requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
@@ -30,11 +31,15 @@ let target: RunningServer
 /** What the file server serves: found in the pushed image, it proves the ADD fetched it. */
 const fetched = `sbr-fetched-${randomBytes(8).toString('hex')}`
 const contexts: string[] = []
+const PASSWORD = 'sbr-ca-scope-password-7c2b'
 
 beforeAll(async () => {
   requireDocker()
+  neverLog(PASSWORD)
+  neverLog(Buffer.from(`ci:${PASSWORD}`).toString('base64'))
   testHost = await createTestHost({ name: 'ca-scope' })
-  pki = makePki([testHost.name, 'IP:127.0.0.1'])
+  // localhost: the token realm's name.
+  pki = makePki([testHost.name, 'localhost', 'IP:127.0.0.1'])
   // dockerd would push to the test host only if it trusted the CA: it pushes to a loopback
   // registry (insecure to dockerd) that shares the test host registry's storage instead.
   storage = mkdtempSync(join(tmpdir(), 'sbr-ca-scope-storage-'))
@@ -153,6 +158,63 @@ describe('ca-cert-scope', () => {
       `Get "${fileUrl()}": tls: failed to verify certificate: x509: certificate signed by unknown authority`
     )
     expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('all: FROM an unlisted token-auth registry whose realm is behind the CA: buildx, on the runner, fetches the token with it', async () => {
+    // Harbor's shape: `auth: token`, the realm on HTTPS with the company CA. buildx fetches registry
+    // tokens itself, on the runner: the bundle the action exports for later steps must hold the CA.
+    const signer = makeTokenSigner()
+    const service = 'sbr-ca-scope-registry'
+    const issuer = 'sbr-ca-scope-issuer'
+    const tokens = await startTokenService({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      signer,
+      users: { ci: PASSWORD },
+      service,
+      issuer
+    })
+    const harbor = await testHost.startRegistry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath },
+      storage,
+      tokenAuth: {
+        realm: `https://localhost:${tokens.port}/token`,
+        service,
+        issuer,
+        rootCertBundlePath: signer.certPath
+      }
+    })
+    try {
+      const job = newTestJob()
+      const main = await setUp(job, {
+        registries: `${target.host} http`,
+        credentials: `${harbor.host}=ci:${PASSWORD}`,
+        'ca-cert': pki.caCert,
+        'ca-cert-scope': 'all',
+        'driver-opts': bootDriverOpts()
+      })
+      expect(main.exitCode).toBe(0)
+
+      const { dir, marker } = context([
+        `FROM ${harbor.host}/base/busybox:1`,
+        'COPY marker.txt /marker.txt',
+        'RUN ls /bin/busybox'
+      ])
+      const result = await build(job, dir, 'sbr/ca-scope-token:1')
+      expect(result).toMatchObject({ status: 0 })
+      expect(main.log).toContain('the ca-cert CAs for every host (ca-cert-scope: all)')
+      // The token for the pull came from the realm, asked for as ci (by buildx, with the exported bundle).
+      expect(tokens.requests).toContainEqual(
+        expect.objectContaining({
+          user: 'ci',
+          status: 200,
+          scopes: expect.arrayContaining(['repository:base/busybox:pull'])
+        })
+      )
+      expect((await readImage({ host: target.host, tls: false }, 'sbr/ca-scope-token', '1')).layers).toContain(marker)
+      expect((await tearDown(job)).exitCode).toBe(0)
+    } finally {
+      await Promise.all([harbor.stop(), tokens.stop()])
+    }
   })
 
   it('all with an appended node: that node gets the roots too, and a build it runs ADDs from the file server and is pushed', async () => {

@@ -213,7 +213,8 @@ export function buildPlan(
   if (Object.keys(proxy.builderEnv).length + Object.keys(runnerProxy).length > 0)
     for (const registry of registries) registry.proxyEnv = { builder: proxy.builderEnv, runner: runnerProxy }
   const writesConfig = inputs.builder.driver !== 'docker'
-  const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
+  // `ca-cert-scope: all` covers what buildx fetches on the runner too: the tokens of unlisted registries.
+  const clientTrust = planClientTrust(registries, dir, facts.runnerRoots, caScope ? (config.caCert ?? '') : '')
   const { daemonTrust } = inputs.host
   return {
     builderName: inputs.builder.name,

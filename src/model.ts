@@ -17,6 +17,12 @@ export type PreflightMode = 'error' | 'warn' | 'off'
  */
 export type DaemonTrustMode = 'off' | 'certs' | 'restart'
 
+/**
+ * `ca-cert-scope`: `ca-cert` trusted for the listed registries only, or also joining the builder's
+ * system roots (every TLS connection BuildKit makes: plan/ca-scope.ts).
+ */
+export type CaCertScope = 'registries' | 'all'
+
 /** A registry address, parsed once from an input (inputs/hosts.ts) and read everywhere else. */
 export interface HostAddress {
   /** As written: `host`, `host:port` or `[v6]:port`, exactly the key BuildKit and Docker look up. */
@@ -156,6 +162,8 @@ export interface ClientTrustPlan {
   rootsPath?: string
   /** Registries whose CA goes into the bundle, for the log. */
   caHosts: string[]
+  /** `ca-cert-scope: all`: `ca-cert` is in the bundle for every host, listed or not (for the log). */
+  everywhere?: boolean
   /** mTLS registries: BUILDKIT_NO_CLIENT_TOKEN=1 lets buildkitd fetch their tokens with the keypair. */
   mtlsHosts: string[]
 }

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process'
 import { X509Certificate } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import http from 'node:http'
 import https from 'node:https'
 import { connect as tcpConnect } from 'node:net'
@@ -10,6 +13,7 @@ import {
   SNI_SERVER_NAME,
   startBlackhole,
   startHttpServer,
+  startHttpsServer,
   startRegistry,
   startSniStrictServer,
   type RunningServer
@@ -35,6 +39,21 @@ function get(client: typeof http | typeof https, options: https.RequestOptions):
     })
     request.on('timeout', () => request.destroy(new Error('timed out')))
     request.on('error', reject)
+  })
+}
+
+/** A request with `body`, e.g. a manifest PUT. */
+function request(client: typeof http, options: http.RequestOptions, body: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const outgoing = client.request({ host: '127.0.0.1', timeout: 5000, ...options }, response => {
+      let text = ''
+      response.setEncoding('utf8')
+      response.on('data', chunk => (text += chunk))
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text }))
+    })
+    outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')))
+    outgoing.on('error', reject)
+    outgoing.end(body)
   })
 }
 
@@ -243,6 +262,38 @@ describe('startRegistry', () => {
     expect(response).toEqual({ status: 400, headers: {}, body: 'Client sent an HTTP request to an HTTPS server.\n' })
   })
 
+  it("storage: a second registry serves what was pushed to the first one's directory", async () => {
+    const storage = mkdtempSync(join(tmpdir(), 'sbr-storage-'))
+    const [first, second] = await Promise.all([startRegistry({ storage }), startRegistry({ storage })])
+    try {
+      const manifest = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: []
+      })
+      const put = await request(
+        http,
+        {
+          port: first.port,
+          method: 'PUT',
+          path: '/v2/shared/index/manifests/1',
+          headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' }
+        },
+        manifest
+      )
+      expect(put.status).toBe(201)
+      const read = await get(http, {
+        port: second.port,
+        path: '/v2/shared/index/manifests/1',
+        headers: { accept: 'application/vnd.oci.image.index.v1+json' }
+      })
+      expect(read).toMatchObject({ status: 200, body: manifest })
+    } finally {
+      await Promise.all([first.stop(), second.stop()])
+      rmSync(storage, { recursive: true, force: true })
+    }
+  })
+
   it('reports why the registry did not start, with its output', async () => {
     await expect(
       startRegistry({ tls: { certPath: '/nonexistent/cert.pem', keyPath: '/nonexistent/key.pem' } })
@@ -328,6 +379,19 @@ describe('startBlackhole, closedPort, startHttpServer', () => {
       expect(await get(http, { port: custom.port })).toMatchObject({ status: 418, body: 'teapot' })
     } finally {
       await custom.stop()
+    }
+  })
+})
+
+describe('startHttpsServer', () => {
+  it("serves the handler's answer over TLS with the PKI's server certificate: trusted with its CA, refused without", async () => {
+    const pki = makePki()
+    const server = await startHttpsServer(pki, (_request, response) => response.writeHead(200).end('over tls'))
+    try {
+      expect(await get(https, { port: server.port, ca: pki.caCert })).toMatchObject({ status: 200, body: 'over tls' })
+      await expect(get(https, { port: server.port })).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' })
+    } finally {
+      await server.stop()
     }
   })
 })

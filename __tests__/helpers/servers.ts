@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer as createHttpServer, type RequestListener } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import { connect, createServer as createNetServer, type Server, type Socket } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { tmpdir } from 'node:os'
@@ -194,6 +195,12 @@ export interface RegistryOptions {
   /** Log every request (the access log), readable through `output()`: e.g. to see a mirror used. */
   logRequests?: boolean
   /**
+   * Serve the images stored in this directory (another registry's `storage`, the caller's to
+   * remove) instead of a fresh one: e.g. an image dockerd pushed to a loopback registry, served by
+   * a TLS registry on a test host, where dockerd would not push without trusting it.
+   */
+  storage?: string
+  /**
    * `auth: token`: clients must bring a token from `realm` (see ./token-server.ts) for `service`,
    * signed by a certificate in `rootCertBundlePath` and issued by `issuer`.
    */
@@ -225,7 +232,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Runn
     // Errors only, no access log: the output is kept for start-up failures and should stay short.
     log: { level: 'error', accesslog: { disabled: !options.logRequests } },
     storage: {
-      filesystem: { rootdirectory: join(dir, 'data') },
+      filesystem: { rootdirectory: options.storage ?? join(dir, 'data') },
       // No background scan of the upload directory.
       maintenance: { uploadpurging: { enabled: false } }
     },
@@ -332,4 +339,17 @@ const notFound: RequestListener = (_request, response) => {
 /** A plain HTTP server (node's http) with `handler`, by default a 404 page for everything. */
 export function startHttpServer(handler: RequestListener = notFound): Promise<RunningServer> {
   return listen(createHttpServer(handler), new Set())
+}
+
+/**
+ * An HTTPS server (node's https) with the PKI's server certificate (for `localhost` and 127.0.0.1
+ * by default) and `handler`: e.g. what a build's `ADD https://…` fetches.
+ */
+export function startHttpsServer(pki: TestPki, handler: RequestListener = notFound): Promise<RunningServer> {
+  const server = createHttpsServer(
+    { cert: readFileSync(pki.serverCertPath), key: readFileSync(pki.serverKeyPath) },
+    handler
+  )
+  // listen() counts raw TCP connections, which https reports as `connection` too.
+  return listen(server, new Set())
 }

@@ -41,7 +41,7 @@ describe('readInputs', () => {
     withInputs({})
     const inputs = readInputs()
     expect(inputs).toMatchObject({
-      config: { registries: [], mirrors: [], debug: false },
+      config: { registries: [], mirrors: [], debug: false, caCertScope: 'registries' },
       builder: {
         driver: 'docker-container',
         driverOpts: [],
@@ -55,6 +55,21 @@ describe('readInputs', () => {
       host: { installConfig: '', credentials: [], daemonTrust: 'off' }
     })
     expect(inputs.builder.name).toMatch(/^buildkit-/)
+  })
+
+  it('ca-cert-scope: all with a ca-cert', () => {
+    withInputs({ 'ca-cert': pki.caCertPath, 'ca-cert-scope': 'all' })
+    expect(readInputs().config).toMatchObject({ caCert: pki.caCert, caCertScope: 'all' })
+  })
+
+  it('ca-cert-scope: an unknown scope, or all with no ca-cert, names the input and the fix', () => {
+    const unknown = inputError({ 'ca-cert': pki.caCertPath, 'ca-cert-scope': 'everything' })
+    expect(unknown.message).toBe(
+      "Input 'ca-cert-scope': 'everything' is not a scope. Fix: write `registries` (ca-cert for the listed registries) or `all` (also every other TLS connection of the builder)"
+    )
+    expect(inputError({ 'ca-cert-scope': 'all' }).message).toBe(
+      "Input 'ca-cert-scope': is `all`, but `ca-cert` is empty: there is no CA to add to the builder. Fix: set `ca-cert` to the CA(s) every TLS connection of the build must trust, or drop `ca-cert-scope`"
+    )
   })
 
   it('username/password apply to the mirrors too (BuildKit asks for the credentials of the host that answers)', () => {

@@ -42,8 +42,16 @@ describe('planClientTrust', () => {
       bundle: `ROOTS\n${CA_A}${CA_B}`,
       rootsPath: '/etc/ssl/certs/ca-certificates.crt',
       caHosts: ['a', 'b'],
+      everywhere: false,
       mtlsHosts: []
     })
+  })
+
+  it('ca-cert-scope: all: ca-cert in the bundle even with no listed TLS registry, once beside a registry that has it', () => {
+    const plan = planClientTrust([registry('h:5000', { transport: 'http', mode: 'http' })], '/job', ROOTS, CA_A)
+    expect(plan).toMatchObject({ extraCas: CA_A, bundle: `ROOTS\n${CA_A}`, caHosts: [], everywhere: true })
+    const both = planClientTrust([registry('a', { ca: CA_A + CA_B })], '/job', ROOTS, CA_A)
+    expect(both).toMatchObject({ extraCas: CA_A + CA_B, caHosts: ['a'], everywhere: true })
   })
 
   it('a runner without a system bundle: the CAs alone', () => {

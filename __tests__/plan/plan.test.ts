@@ -22,6 +22,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
     mirror = '',
     ownCa = '',
     caCert,
+    caCertScope,
     clientKeypair,
     maxParallelism,
     debug = false,
@@ -33,6 +34,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
       registries: parseRegistries(registries).map(line => ({ ...line, ownCa: line.caPaths.length > 0 ? ownCa : '' })),
       mirrors: parseMirrors(mirror),
       caCert,
+      caCertScope,
       clientKeypair,
       maxParallelism,
       debug,
@@ -319,5 +321,66 @@ describe('the runner proxy', () => {
     expect(plan.create?.appendArgs[0]).toEqual(
       expect.arrayContaining(['--driver-opt', 'env.HTTP_PROXY=http://proxy.corp:3128'])
     )
+  })
+})
+
+describe('ca-cert-scope: all', () => {
+  it('adds the carrier section and its CA file beside the registries, and SSL_CERT_DIR to every node', () => {
+    const plan = buildPlan(
+      inputs({ registries: 'reg.corp:5000', mirror: 'mirror.corp', caCert: CA, caCertScope: 'all' }),
+      DIR,
+      [{ name: 'second', driverOpts: [], endpoint: 'unix:///var/run/docker.sock' }]
+    )
+    // The registries and the mirror keep their own sections; the carrier is one more.
+    expect(parse(plan.toml)).toEqual({
+      registry: {
+        'reg.corp:5000': { http: false, ca: [`${DIR}/certs/reg.corp_5000/ca.pem`] },
+        'mirror.corp': { http: false, ca: [`${DIR}/certs/mirror.corp/ca.pem`] },
+        'docker.io': { mirrors: ['mirror.corp'] },
+        'ca-cert-scope.invalid': { ca: [`${DIR}/ca-cert-scope/ca.pem`] }
+      }
+    })
+    expect(plan.files).toContainEqual({ path: `${DIR}/ca-cert-scope/ca.pem`, content: CA, mode: 0o644 })
+    // Not a registry: preflight and the summary never see it.
+    expect(plan.registries.map(registry => registry.host.text)).toEqual(['reg.corp:5000', 'mirror.corp'])
+    const sslCertDir = 'env.SSL_CERT_DIR=/etc/buildkit/certs/ca-cert-scope.invalid:/etc/ssl/certs:/etc/pki/tls/certs'
+    expect(plan.create?.args).toEqual(expect.arrayContaining(['--driver-opt', sslCertDir]))
+    expect(plan.create?.appendArgs[0]).toEqual(expect.arrayContaining(['--driver-opt', sslCertDir]))
+    expect(plan.notes.join('\n')).toContain("ca-cert-scope: all: the ca-cert CAs join the builder's system roots")
+  })
+
+  it('keeps a docker.io section of the base config as it is', () => {
+    const base = parse('[registry."docker.io"]\nmirrors = ["m.corp"]\n')
+    const plan = buildPlan(
+      inputs({
+        caCert: CA,
+        caCertScope: 'all',
+        baseConfig: { input: 'buildkitd-config', table: base, missingFiles: [] }
+      }),
+      DIR
+    )
+    expect(parse(plan.toml)).toEqual({
+      registry: {
+        'docker.io': { mirrors: ['m.corp'] },
+        'ca-cert-scope.invalid': { ca: [`${DIR}/ca-cert-scope/ca.pem`] }
+      }
+    })
+    expect(plan.overridden).toEqual([])
+  })
+
+  it('later steps trust ca-cert too (buildx fetches the tokens of unlisted registries on the runner), with no TLS registry listed', () => {
+    const roots = { path: '/etc/ssl/certs/ca-certificates.crt', pem: 'ROOTS\n' }
+    const plan = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA, caCertScope: 'all' }), DIR, [], {
+      runnerRoots: roots
+    })
+    expect(plan.clientTrust).toMatchObject({ extraCas: CA, bundle: `ROOTS\n${CA}`, everywhere: true })
+    const narrow = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA }), DIR, [], { runnerRoots: roots })
+    expect(narrow.clientTrust).toBeUndefined()
+  })
+
+  it('the default scope adds nothing', () => {
+    const plan = buildPlan(inputs({ registries: 'reg.corp:5000', caCert: CA }), DIR)
+    expect(plan.toml).not.toContain('ca-cert-scope')
+    expect(plan.create?.args.join(' ')).not.toContain('SSL_CERT_DIR')
   })
 })

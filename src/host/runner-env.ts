@@ -54,7 +54,7 @@ export async function installClientTrust(
     core.exportVariable('SSL_CERT_FILE', plan.bundlePath)
     const base = plan.rootsPath ? `the runner's roots (${plan.rootsPath})` : 'no system bundle (none found)'
     core.info(
-      `Exported SSL_CERT_FILE=${plan.bundlePath} for later steps: ${base} plus the CA of ${plan.caHosts.join(', ')}. ` +
+      `Exported SSL_CERT_FILE=${plan.bundlePath} for later steps: ${base} plus ${bundleCas(plan)}. ` +
         'buildx fetches registry tokens and `docker buildx imagetools` talks to registries on the runner, ' +
         "with the runner's trust, not the builder's. The post step points SSL_CERT_FILE back."
     )
@@ -85,4 +85,11 @@ export function restoreClientTrust(record: ClientTrustRecord): void {
     restored.push(`BUILDKIT_NO_CLIENT_TOKEN=${record.noClientTokenBefore}`)
   }
   core.info(`For the steps after this one: ${restored.join(', ')}, as before the job.`)
+}
+
+/** What the bundle adds to the runner's roots, for the log. */
+function bundleCas(plan: ClientTrustPlan): string {
+  const listed = plan.caHosts.length > 0 ? `the CA of ${plan.caHosts.join(', ')}` : ''
+  const everywhere = plan.everywhere ? 'the ca-cert CAs for every host (ca-cert-scope: all)' : ''
+  return [listed, everywhere].filter(part => part !== '').join(' and ')
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
 import { isAbsolute } from 'node:path'
 import {
+  type CaCertScope,
   basicAuth,
   type Credential,
   type DaemonTrustMode,
@@ -31,6 +32,8 @@ export interface ConfigInputs {
   mirrors: MirrorLine[]
   /** PEM trusted for every TLS registry, on top of the system roots. */
   caCert?: string
+  /** `all`: caCert also joins the builder's system roots (plan/ca-scope.ts). Absent: `registries`. */
+  caCertScope?: CaCertScope
   clientKeypair?: Keypair
   maxParallelism?: number
   debug: boolean
@@ -113,10 +116,12 @@ export function readInputs(): Inputs {
   }))
   const driver = readDriver()
   const mirrors = parseMirrors(core.getInput('mirror'))
+  const caCert = readPemInput('ca-cert', 'certificates')
   const config: ConfigInputs = {
     registries,
     mirrors,
-    caCert: readPemInput('ca-cert', 'certificates'),
+    caCert,
+    caCertScope: readCaCertScope(caCert),
     clientKeypair: readKeypairInputs('client-cert', 'client-key'),
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
@@ -222,6 +227,24 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
       "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors only Docker Hub (`registry-mirrors` in daemon.json)",
       'use `driver: docker-container`, or set `registry-mirrors` in the daemon.json of the runner'
     )
+}
+
+/** `ca-cert-scope`: `all` widens `ca-cert`, so it needs one. */
+function readCaCertScope(caCert: string | undefined): CaCertScope {
+  const value = core.getInput('ca-cert-scope') || 'registries'
+  if (value !== 'registries' && value !== 'all')
+    throw new InputError(
+      'ca-cert-scope',
+      `'${value}' is not a scope`,
+      'write `registries` (ca-cert for the listed registries) or `all` (also every other TLS connection of the builder)'
+    )
+  if (value === 'all' && !caCert)
+    throw new InputError(
+      'ca-cert-scope',
+      'is `all`, but `ca-cert` is empty: there is no CA to add to the builder',
+      'set `ca-cert` to the CA(s) every TLS connection of the build must trust, or drop `ca-cert-scope`'
+    )
+  return value
 }
 
 /** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */

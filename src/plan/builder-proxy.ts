@@ -22,17 +22,24 @@ export interface BuilderProxy {
 /** `HTTPS_PROXY` and `https_proxy` are one setting to Go (upper case wins): the user's either case replaces both. */
 const family = (name: string): string => name.toUpperCase()
 
-/** The user's `env.NAME=VALUE` options for proxy variables, by name. */
-function userProxyEnv(driverOpts: string[]): Record<string, string> {
+/** The `env.NAME=VALUE` driver options among `driverOpts`: the variables the user gives BuildKit, by name. */
+export function driverOptEnv(driverOpts: string[]): Record<string, string> {
   const set: Record<string, string> = {}
   for (const opt of driverOpts) {
     // A value with commas comes quoted as a whole CSV field: `"env.NO_PROXY=a,b"`.
     const quoted = /^"(.*)"$/s.exec(opt)
     const field = quoted ? quoted[1].replace(/""/g, '"') : opt
     const match = /^env\.([^=]+)=(.*)$/s.exec(field)
-    if (match && (PROXY_VARIABLES as readonly string[]).includes(match[1])) set[match[1]] = match[2]
+    if (match) set[match[1]] = match[2]
   }
   return set
+}
+
+/** The user's `env.NAME=VALUE` options for proxy variables, by name. */
+function userProxyEnv(driverOpts: string[]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(driverOptEnv(driverOpts)).filter(([name]) => (PROXY_VARIABLES as readonly string[]).includes(name))
+  )
 }
 
 /**

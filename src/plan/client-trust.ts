@@ -14,17 +14,25 @@ import type { ClientTrustPlan, PlannedRegistry, RunnerRoots, TokenTrust } from '
 
 const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 
-/** undefined when no TLS registry has a CA or a keypair: nothing then changes for later steps. Pure. */
+/**
+ * undefined when no TLS registry has a CA or a keypair and no CA is trusted everywhere: nothing
+ * then changes for later steps. `everywhereCa`: `ca-cert` under `ca-cert-scope: all` (ca-scope.ts),
+ * in the bundle even when no listed registry has it, for the token realms of registries nobody
+ * listed, which buildx fetches from on the runner. Pure.
+ */
 export function planClientTrust(
   registries: PlannedRegistry[],
   dir: string,
-  roots: RunnerRoots | undefined
+  roots: RunnerRoots | undefined,
+  everywhereCa = ''
 ): ClientTrustPlan | undefined {
   const verified = registries.filter(registry => registry.transport === 'tls')
   const withCa = verified.filter(registry => registry.ca !== '')
   const mtlsHosts = verified.filter(registry => registry.keypair).map(registry => registry.host.text)
-  if (withCa.length === 0 && mtlsHosts.length === 0) return undefined
-  const certificates = new Set(withCa.flatMap(registry => registry.ca.match(CERTIFICATE) ?? []))
+  if (withCa.length === 0 && mtlsHosts.length === 0 && everywhereCa === '') return undefined
+  const certificates = new Set(
+    [...withCa.map(registry => registry.ca), everywhereCa].flatMap(pem => pem.match(CERTIFICATE) ?? [])
+  )
   const extraCas = [...certificates].map(certificate => certificate + '\n').join('')
   return {
     bundlePath: join(dir, 'ca-bundle.pem'),
@@ -32,6 +40,7 @@ export function planClientTrust(
     bundle: bundleText(roots, extraCas),
     rootsPath: roots?.path,
     caHosts: withCa.map(registry => registry.host.text),
+    everywhere: everywhereCa !== '',
     mtlsHosts
   }
 }

@@ -23,11 +23,14 @@ export function buildxCreateArgs(
   endpointOpts: string[],
   append: AppendNode[] = [],
   choice?: NetworkChoice,
-  proxy?: BuilderProxy
+  proxy?: BuilderProxy,
+  /** A driver option every node gets (`ca-cert-scope: all`'s env.SSL_CERT_DIR, ca-scope.ts). */
+  everyNodeOpt?: string
 ): { create?: BuildxCreate; notes: string[] } {
   const notes: string[] = [...(proxy?.notes ?? [])]
   if (builder.driver === 'docker') return { notes }
-  const given = [...builder.driverOpts, ...endpointOpts, ...(proxy?.driverOpts ?? [])]
+  const everyNode = everyNodeOpt ? [everyNodeOpt] : []
+  const given = [...builder.driverOpts, ...endpointOpts, ...(proxy?.driverOpts ?? []), ...everyNode]
   const driverOpts = withNetwork(builder.driver, given, choice?.network)
   if (choice && driverOpts.length > given.length) notes.push(choice.note)
 
@@ -55,7 +58,11 @@ export function buildxCreateArgs(
     const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
     if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
-    const nodeOpts = [...node.driverOpts, ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv ?? {})]
+    const nodeOpts = [
+      ...node.driverOpts,
+      ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv ?? {}),
+      ...everyNode
+    ]
     // Another endpoint is another machine: the job container is not there, the runner's hosts file may be.
     const nodeNetwork = node.endpoint && choice?.sharesJobContainer ? undefined : choice?.network
     for (const opt of withNetwork(builder.driver, nodeOpts, nodeNetwork)) nodeArgs.push('--driver-opt', opt)

@@ -25,6 +25,7 @@ import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
 import { planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
+import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
 import { importDockerTrust, type DockerTrustImport } from './docker-trust-import.js'
@@ -172,6 +173,18 @@ export function buildPlan(
       containerd: { 'max-parallelism': config.maxParallelism }
     }
   }
+  const caScope = planCaScope(
+    config.caCertScope ?? 'registries',
+    config.caCert,
+    inputs.builder.driver,
+    inputs.builder.driverOpts,
+    append,
+    dir
+  )
+  if (caScope) {
+    sections[CA_SCOPE_CARRIER] = caScope.section
+    files.push(caScope.file)
+  }
   if (Object.keys(sections).length > 0) generated.registry = sections
 
   const merged = mergeConfig(config.baseConfig?.table, generated)
@@ -205,12 +218,21 @@ export function buildPlan(
   const effectiveNetwork =
     inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
-  const { create, notes } = buildxCreateArgs(builder, configPath, endpointOpts, append, network, proxy)
+  const { create, notes } = buildxCreateArgs(
+    builder,
+    configPath,
+    endpointOpts,
+    append,
+    network,
+    proxy,
+    caScope?.driverOpt
+  )
   if (docker) notes.unshift(...docker.notes)
   if (config.importDockerTrust && inputs.builder.driver === 'docker')
     notes.push(
       "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
     )
+  notes.push(...(caScope?.notes ?? []))
   if (tempContext)
     notes.push(
       `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
@@ -220,7 +242,8 @@ export function buildPlan(
   if (Object.keys(proxy.builderEnv).length + Object.keys(runnerProxy).length > 0)
     for (const registry of registries) registry.proxyEnv = { builder: proxy.builderEnv, runner: runnerProxy }
   const writesConfig = inputs.builder.driver !== 'docker'
-  const clientTrust = planClientTrust(registries, dir, facts.runnerRoots)
+  // `ca-cert-scope: all` covers what buildx fetches on the runner too: the tokens of unlisted registries.
+  const clientTrust = planClientTrust(registries, dir, facts.runnerRoots, caScope ? (config.caCert ?? '') : '')
   const { daemonTrust } = inputs.host
   return {
     builderName: inputs.builder.name,

@@ -10,6 +10,8 @@ export const modules = {
 /* harmony export */   readBuilderSide: () => (/* binding */ readBuilderSide)
 /* harmony export */ });
 /* unused harmony exports networkText, diagnoseFromBuilder */
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(182);
+
 /**
  * Reads `busybox timeout -s KILL … busybox nc -w … HOST PORT -e busybox true` run in the BuildKit
  * container: nc says `bad address 'NAME'` for a name that does not resolve and `can't connect to
@@ -43,7 +45,7 @@ function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
     if (!verdict.ok)
         return verdict;
     const builder = `the builder (${networkText(network)})`;
-    const where = `line ${registry.line} of \`${registry.source}\``;
+    const where = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .whereConfigured */ .Ux)(registry);
     const fix = finding?.fix ??
         (network === undefined
             ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`

@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   findJobContainer: () => (/* binding */ findJobContainer),
 /* harmony export */   readRunnerNetwork: () => (/* binding */ readRunnerNetwork)
 /* harmony export */ });
 /* unused harmony exports namesFromHostsFile, parseHostsFile, containerIdCandidates, jobContainerFrom */
@@ -30,9 +31,9 @@ const HOSTS_PATH = '/etc/hosts';
  * Go reads first for buildx and BuildKit, parsing it takes no DNS round trip (a runner whose DNS
  * is down would wait out a timeout per name), and it says exactly which names come from the file.
  */
-async function readRunnerNetwork(hosts) {
+async function readRunnerNetwork(hosts, jobContainer = findJobContainer()) {
     const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(HOSTS_PATH, 'utf8').catch(() => '');
-    return { hostsFile: namesFromHostsFile(text, hosts), jobContainer: await findJobContainer() };
+    return { hostsFile: namesFromHostsFile(text, hosts), jobContainer: await jobContainer };
 }
 /** `hosts`' names that `hostsFile` (the text of /etc/hosts) lists, each with its addresses there. */
 function namesFromHostsFile(hostsFile, hosts) {

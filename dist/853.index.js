@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   daemonBuilderReport: () => (/* binding */ daemonBuilderReport)
 /* harmony export */ });
-/* harmony import */ var _inputs_read_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4251);
+/* harmony import */ var _inputs_read_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7403);
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(182);
 
 

@@ -16,12 +16,15 @@ import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './job
 // blocks of its README, unchanged, through this action.
 
 const volumes: string[] = []
+/** BuildKit containers a test made itself (not through the action): removed even when it fails. */
+const containers: string[] = []
 let host: TestHost | undefined
 
 beforeAll(() => requireDocker())
 
 afterAll(async () => {
   await tearDownAll()
+  for (const container of containers) spawnSync('docker', ['rm', '-f', container], { stdio: 'ignore' })
   for (const volume of volumes) spawnSync('docker', ['volume', 'rm', '-f', volume], { stdio: 'ignore' })
   await host?.destroy()
 })
@@ -129,6 +132,7 @@ describe('docker/setup-buildx-action inputs on booted builders', () => {
     const name = `kept-${randomBytes(3).toString('hex')}`
     const volume = `${buildkitContainer(name)}_state`
     volumes.push(volume)
+    containers.push(buildkitContainer(name))
     // What a crashed job with keep-state leaves: a booted builder, its cache in the state volume.
     dockerOk(job.dockerConfig, [
       'buildx',

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { runLater } from '../../scripts/github-runner.mjs'
-import { bootDriverOpts, buildContext, pushBaseImage } from '../helpers/builds.js'
+import { bootDriverOpts, pushBaseImage } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { lockDaemonConfig } from '../helpers/daemon-config-lock.js'
 import { readImage, type RegistryAccess } from '../helpers/registry-client.js'
@@ -180,15 +179,10 @@ describe('import-docker-trust', () => {
     }
 
     // `FROM busybox`: nothing on the internet is reachable here, so it can only come through the mirror.
-    const context = buildContext({ from: 'busybox', run: 'cat /marker.txt > /copied-by-run.txt' })
-    const build = await runLater(job, 'docker', [
-      'buildx',
-      'build',
-      '--push',
-      '-t',
-      `${plain.host}/sbr/on-busybox:1`,
-      context.dir
-    ])
+    const build = await buildAndPush(job, `${plain.host}/sbr/on-busybox:1`, [], {
+      from: 'busybox',
+      run: 'cat /marker.txt > /copied-by-run.txt'
+    })
     expect(build).toMatchObject({ status: 0 })
     expect(mirror.output()).toMatch(/"(HEAD|GET) \/v2\/library\/busybox\/manifests\/latest\?ns=docker\.io HTTP/)
     const image = await readImage({ host: plain.host, tls: false }, 'sbr/on-busybox', '1')

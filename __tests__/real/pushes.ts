@@ -6,13 +6,17 @@ import type { TestJob } from './jobs.js'
 // The action's promise, as a test checks it: a later step of the job pushes through the builder,
 // and the image is at the registry, looked up there.
 
-/** A later `run:` step of the job: `docker buildx build --push -t TAG` of a fresh context, with `flags`. */
+/**
+ * A later `run:` step of the job: `docker buildx build --push -t TAG` of a fresh context (`FROM
+ * scratch`, or `contextOptions`' base and RUN step), with `flags`.
+ */
 export async function buildAndPush(
   job: TestJob,
   tag: string,
-  flags: string[] = []
+  flags: string[] = [],
+  contextOptions: Parameters<typeof buildContext>[0] = {}
 ): Promise<{ status: number; stderr: string; marker: string }> {
-  const context = buildContext()
+  const context = buildContext(contextOptions)
   const build = await runLater(job, 'docker', ['buildx', 'build', ...flags, '--push', '-t', tag, context.dir])
   return { status: build.status, stderr: build.stderr, marker: context.marker }
 }

@@ -60,6 +60,9 @@ export interface ImageFiles {
  * Writes a docker-archive: manifest.json naming the config, the layers and `repoTag`, beside the
  * files themselves. dockerd's loader (image/tarexport/load.go, and the containerd image store's
  * import) decompresses each layer itself and checks it against the config's diff_ids.
+ * The tar is written here, not by a library or the `tar` command: a flat archive of regular files
+ * with short names is one ustar header each, and that needs neither a dependency in the bundle nor
+ * a tool a minimal self-hosted runner may lack.
  */
 export async function writeDockerArchive(path: string, image: ImageFiles, repoTag: string): Promise<void> {
   const manifest = [

@@ -147,11 +147,13 @@ function cancelledWhile(reason: RegExp): (main: StepResult) => void {
 }
 
 /**
- * The create failed: refused (`not started: the job is being cancelled`) when the signal came
- * before it, as main starts no command after the signal; or stopped, when the few ms between
- * writing the files and starting the create outran the signal. Either way the builder never came up.
+ * The first command main starts after the signal is refused (`not started: the job is being
+ * cancelled`), as main starts no command after it: the look for the builder's image in the daemon,
+ * just before the create; or the create, refused or stopped, when the few ms between the plan and
+ * those commands outran the signal. Either way the builder never came up.
  */
-const CREATE_REFUSED_OR_STOPPED = /\(`docker buildx create --name sbr-cancel-[0-9a-f]{8} .*` failed: /
+const CREATE_REFUSED_OR_STOPPED =
+  /\(`docker (image inspect --format \{\{\.Id\}\} \S+` failed: not started: the job is being cancelled|buildx create --name sbr-cancel-[0-9a-f]{8} .*` failed: )/
 /** The create was running, and main stopped it (buildx's words on being stopped vary with the moment). */
 const CREATE_STOPPED = /\(`docker buildx create --name sbr-cancel-[0-9a-f]{8} .*` failed: (?!not started)/
 /** `buildx inspect` was running, and main stopped it. */

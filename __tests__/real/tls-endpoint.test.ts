@@ -93,9 +93,12 @@ describe('a TLS Docker endpoint (DOCKER_HOST=tcp://…, DOCKER_TLS_VERIFY, DOCKE
     const main = await setUp(job, {
       name,
       registries: `${registry.host} http`,
-      'driver-opts': 'image=sbr-test/no-such-buildkit:1'
+      'driver-opts': bootDriverOpts(),
+      // buildkitd refuses the flag and exits: the container is made, its BuildKit never answers.
+      'buildkitd-flags': '--no-such-flag'
     })
     expect(main.exitCode).not.toBe(0)
+    expect(main.log).toMatch(/::error::`docker buildx create .*` failed: /)
     expect(contexts(job)).toHaveLength(2)
     const post = await tearDown(job)
     expect(post.exitCode).toBe(0)

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
-import { runCommand, tryCommand, type CommandResult } from '../process/command.js'
+import { CANCELLED_EXIT_CODE, CommandError, runCommand, tryCommand, type CommandResult } from '../process/command.js'
 
 // The builder's image in the Docker daemon the builder runs on: is it there, which platform the
 // daemon pulls for, its own pull, and loading an image fetched elsewhere as a docker-archive (the
@@ -17,14 +17,11 @@ export function dockerEndpointArgs(endpoint: string): string[] {
 
 /** Whether the daemon has an image of exactly this name (what buildx falls back to when its pull fails). */
 export async function imageInDaemon(endpoint: string, name: string): Promise<boolean> {
-  const result = await tryCommand('docker', [
-    ...dockerEndpointArgs(endpoint),
-    'image',
-    'inspect',
-    '--format',
-    '{{.Id}}',
-    name
-  ])
+  const args = [...dockerEndpointArgs(endpoint), 'image', 'inspect', '--format', '{{.Id}}', name]
+  const result = await tryCommand('docker', args)
+  // Not started because the job is being cancelled: no answer, and not "absent" (which would fetch).
+  if (result.exitCode === CANCELLED_EXIT_CODE)
+    throw new CommandError(`docker ${args.join(' ')}`, result.exitCode, result.stderr)
   return result.exitCode === 0
 }
 

@@ -1,20 +1,9 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  writeSync
-} from 'node:fs'
+import { chmodSync, chownSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { isAlive, lockOwner, releaseLock, tryLock } from './pid-lock.js'
 import { onExit, startRegistry, type RegistryOptions, type RunningServer } from './servers.js'
 
 // A "test host": a network namespace of its own, joined to this one by a veth pair, with a name in
@@ -81,51 +70,20 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 // ---- /etc/hosts ----
 
-/** Runs `action` holding a lock file (O_EXCL) that holds our pid; a lock of a dead process is taken over. */
+/** Runs `action` holding the /etc/hosts lock (pid-lock.ts). */
 function withHostsLock<T>(action: () => T): T {
   const deadline = Date.now() + 10000
-  for (;;) {
-    let fd: number | undefined
-    try {
-      fd = openSync(HOSTS_LOCK, 'wx')
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    }
-    if (fd !== undefined) {
-      try {
-        writeSync(fd, String(process.pid))
-        closeSync(fd)
-        return action()
-      } finally {
-        rmSync(HOSTS_LOCK, { force: true })
-      }
-    }
-    let owner = NaN
-    let age = 0
-    try {
-      owner = Number(readFileSync(HOSTS_LOCK, 'utf8'))
-      age = Date.now() - statSync(HOSTS_LOCK).mtimeMs
-    } catch {
-      continue // released meanwhile
-    }
-    // An empty file: the owner has not written its pid yet, or died before it could (then it is old).
-    if ((owner > 0 && !isAlive(owner)) || (!(owner > 0) && age > 30000)) {
-      rmSync(HOSTS_LOCK, { force: true })
-      continue
-    }
-    if (Date.now() > deadline) throw new Error(`${HOSTS_LOCK} is held by pid ${owner} for more than 10 s`)
+  while (!tryLock(HOSTS_LOCK)) {
+    if (Date.now() > deadline)
+      throw new Error(`${HOSTS_LOCK} is held by pid ${lockOwner(HOSTS_LOCK)} for more than 10 s`)
     sleepSync(10)
+  }
+  try {
+    return action()
+  } finally {
+    releaseLock(HOSTS_LOCK)
   }
 }
 

@@ -5,6 +5,12 @@ import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
 import { probeAuth } from './auth-probe.js'
 import { parseChallenge, preflightScope } from './challenge.js'
 import { probeRegistry } from './probe.js'
+// The other users of the registry client load it from this module, so that the bundle holds that
+// client once, in the chunk preflight loads anyway (a dynamic import of their own modules gets a
+// chunk with its own copy): `import-docker-trust`'s transport probe (steps/plan-facts.ts) and the
+// builder image's fetch (steps/builder-image-phase.ts).
+export { probeInsecureTransport } from './transport-probe.js'
+export { pullImage, PullError } from './image-pull.js'
 
 export interface PreflightResult extends Diagnosis {
   host: string

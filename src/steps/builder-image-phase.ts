@@ -11,7 +11,7 @@ import {
 } from '../host/builder/builder-image.js'
 import { referenceText, type BuilderImageMirror, type BuilderImagePlan } from '../plan/builder-image.js'
 import type { Plan } from '../plan/plan.js'
-import { pullImage, PullError, type PullSource } from '../preflight/image-pull.js'
+import type { PullSource } from '../preflight/image-pull.js'
 import { classifyPullMessage, PULL_ATTEMPTS, retryDelayMs, type FailureKind } from '../preflight/image-source.js'
 import { cancelSignal, isCancelled } from './cancellation.js'
 
@@ -103,6 +103,8 @@ async function fromMirror(
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   try {
+    // Loaded only here (with preflight's chunk, preflight.ts says why): most runs find the image in the daemon.
+    const { pullImage } = await import('../preflight/preflight.js')
     const platform = await daemonPlatform(image.endpoint)
     const pulled = await pullImage(source, image.reference.tag ?? 'latest', platform, dir, {
       signal: cancelSignal(),
@@ -116,6 +118,7 @@ async function fromMirror(
     return undefined
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
+    const { PullError } = await import('../preflight/preflight.js')
     return { from, message, kind: error instanceof PullError ? error.kind : 'fatal' }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -15,13 +15,25 @@ const ALLOWED: Record<string, string[]> = {
   'docker-client-config.ts': ['model.ts', 'paths.ts'],
   // Go's proxy rules: a pure leaf, read by the inputs (masking), the plan and preflight alike.
   'proxy.ts': ['model.ts'],
-  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts'],
-  plan: ['model.ts', 'inputs', 'proxy.ts'],
-  preflight: ['model.ts', 'proxy.ts'],
+  // Text from the network or another process, made safe to print: a pure leaf every stage may use.
+  'untrusted-text.ts': [],
+  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
+  plan: ['model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts'],
-  steps: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'plan', 'preflight', 'host', 'proxy.ts'],
+  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  steps: [
+    'model.ts',
+    'paths.ts',
+    'docker-client-config.ts',
+    'inputs',
+    'plan',
+    'preflight',
+    'host',
+    'proxy.ts',
+    'untrusted-text.ts'
+  ],
   'index.ts': ['steps']
 }
 

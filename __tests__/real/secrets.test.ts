@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
+import { createPrivateKey, randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'node:http'
 import { neverLog } from '../../scripts/github-runner.mjs'
@@ -182,5 +182,27 @@ describe('username/password go to the listed registries only', () => {
     } finally {
       spawnSync('docker', ['rmi', builderImage], { stdio: 'ignore' })
     }
+  })
+})
+
+describe('a key input that is not PEM', () => {
+  it('client-key as a JWK: the step fails naming the input, and the key is nowhere in its log', async () => {
+    const jwk = JSON.stringify(createPrivateKey(pki.clientKey).export({ format: 'jwk' }))
+    // The emulator fails the step (runStep throws) if any line of its log, but the masks, holds it.
+    neverLog(jwk)
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: '127.0.0.1:5000 http',
+      'client-cert': pki.clientCert,
+      'client-key': jwk
+    })
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toContain(
+      "::error::Input 'client-key': is not PEM text, nor base64 of it, nor the path of a file that exists (the value is not shown"
+    )
+    // The runner is told first: its mask is the step's first line.
+    expect(main.log.split('\n')[0]).toBe(`::add-mask::${jwk}`)
+    expect(main.log).not.toContain('Creating builder')
+    expect((await tearDown(job)).exitCode).toBe(0)
   })
 })

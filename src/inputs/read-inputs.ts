@@ -19,6 +19,7 @@ import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
 import { readRunnerProxyEnv } from './proxy-env.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
+import { maskSecretInputs } from './secret-inputs.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
 export interface Registry extends RegistryLine {
@@ -110,6 +111,7 @@ export const DEFAULT_BUILDKITD_FLAGS =
  * base-config.ts, the only caller of core.getInput.
  */
 export function readInputs(): Inputs {
+  maskSecretInputs()
   const registries = parseRegistries(core.getInput('registries')).map(registry => ({
     ...registry,
     ownCa: readRegistryCas(registry)

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createPrivateKey, randomBytes } from 'node:crypto'
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import { request } from 'node:http'
@@ -204,5 +207,70 @@ describe('a key input that is not PEM', () => {
     expect(main.log.split('\n')[0]).toBe(`::add-mask::${jwk}`)
     expect(main.log).not.toContain('Creating builder')
     expect((await tearDown(job)).exitCode).toBe(0)
+  })
+})
+
+describe("the step's own variables stay with the step", () => {
+  /** The buildx plugin this machine's Docker CLI runs (the engines' own, .ci/engine.sh puts it there). */
+  const REAL_BUILDX = '/usr/local/lib/docker/cli-plugins/docker-buildx'
+
+  /** The environments the stand-in recorded since the last call, each as its NAME=VALUE lines; then forgets them. */
+  function takeEnvironments(dir: string): string[][] {
+    const environments = readdirSync(dir).map(name => readFileSync(join(dir, name), 'utf8').split('\n'))
+    for (const name of readdirSync(dir)) rmSync(join(dir, name))
+    return environments
+  }
+
+  it('buildx, as main and post start it, has no INPUT_*, STATE_* or runner token in /proc/PID/environ, and the builder pushes', async () => {
+    const registry = await startRegistry()
+    servers.push(registry)
+    const recorded = mkdtempSync(join(tmpdir(), 'sbr-child-environ-'))
+    const job = newTestJob({
+      ACTIONS_RUNTIME_TOKEN: `runtime-${randomBytes(8).toString('hex')}`,
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: `oidc-${randomBytes(8).toString('hex')}`,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.invalid/request'
+    })
+    // Where the CLI finds plugins first ($DOCKER_CONFIG/cli-plugins), and where the action looks:
+    // a stand-in that records its own environment as the kernel holds it, then becomes buildx.
+    const plugins = join(job.dockerConfig, 'cli-plugins')
+    mkdirSync(plugins)
+    writeFileSync(
+      join(plugins, 'docker-buildx'),
+      ['#!/bin/sh', `tr '\\0' '\\n' < /proc/$$/environ > ${recorded}/$$.env`, `exec ${REAL_BUILDX} "$@"`, ''].join(
+        '\n'
+      ),
+      { mode: 0o755 }
+    )
+    try {
+      const main = await setUp(job, {
+        registries: `${registry.host} http`,
+        username: USER,
+        password: PASSWORD,
+        'driver-opts': `image=${BUILDKIT_IMAGE}`
+      })
+      expect(main.exitCode).toBe(0)
+      const fromMain = takeEnvironments(recorded)
+      const build = await buildAndPush(job, `${registry.host}/sbr/child-environment:1`)
+      expect(build).toMatchObject({ status: 0 })
+      await expectPushed({ host: registry.host, tls: false }, 'sbr/child-environment', '1', build.marker)
+      // The later step's own `docker buildx build` is not the action's child.
+      takeEnvironments(recorded)
+      expect((await tearDown(job)).exitCode).toBe(0)
+      const fromPost = takeEnvironments(recorded)
+
+      expect(fromMain.length).toBeGreaterThan(0)
+      expect(fromPost.length).toBeGreaterThan(0)
+      for (const environment of [...fromMain, ...fromPost]) {
+        const stepOnly = environment.filter(line =>
+          /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN=|ACTIONS_ID_TOKEN_REQUEST_)/i.test(line)
+        )
+        expect(stepOnly).toEqual([])
+        // What buildx needs is there: which config (and builder store), and where its tools are.
+        expect(environment).toContain(`DOCKER_CONFIG=${job.dockerConfig}`)
+        expect(environment.some(line => line.startsWith('PATH='))).toBe(true)
+      }
+    } finally {
+      rmSync(recorded, { recursive: true, force: true })
+    }
   })
 })

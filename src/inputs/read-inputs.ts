@@ -107,7 +107,8 @@ export const DEFAULT_BUILDKITD_FLAGS =
 
 /**
  * Reads and validates every input before anything is written, so bad input
- * never leaves a half-made builder behind. With pem-inputs.ts and
+ * never leaves a half-made builder behind; the secret ones are masked before
+ * any is parsed (secret-inputs.ts). With pem-inputs.ts, secret-inputs.ts and
  * base-config.ts, the only caller of core.getInput.
  */
 export function readInputs(): Inputs {

@@ -72,19 +72,25 @@ describe('readInputs', () => {
     )
   })
 
-  it('username/password apply to the mirrors too (BuildKit asks for the credentials of the host that answers)', () => {
+  it('username/password apply to the listed registries only: a mirror gets them only when listed, or from a line of its own', () => {
     withInputs({
-      registries: 'registry.internal:5443',
-      mirror: 'mirror.internal\nghcr.io=registry.internal:5443,cache.internal/proxy',
+      registries: 'registry.internal:5443\nlisted-mirror.internal',
+      mirror: 'mirror.gcr.io\nlisted-mirror.internal\nghcr.io=registry.internal:5443,cache.internal/proxy',
       username: 'ci',
       password: 'p4ss',
       credentials: 'cache.internal=robot:t0ken'
     })
     expect(readInputs().host.credentials).toEqual([
       { host: 'registry.internal:5443', username: 'ci', password: 'p4ss' },
-      { host: 'mirror.internal', username: 'ci', password: 'p4ss' },
+      { host: 'listed-mirror.internal', username: 'ci', password: 'p4ss' },
       { host: 'cache.internal', username: 'robot', password: 't0ken' }
     ])
+  })
+
+  it('username/password with mirrors but no registries: refused, naming the fix for a mirror', () => {
+    expect(inputError({ mirror: 'mirror.gcr.io', username: 'ci', password: 'p4ss' }).message).toBe(
+      "Input 'username': applies to the registries in `registries` (not to mirrors), and none is listed. Fix: list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a line of its own)"
+    )
   })
 
   it('reads ca-cert, client-cert and client-key as PEM text or as paths', () => {

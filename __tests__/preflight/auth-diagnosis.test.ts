@@ -116,6 +116,32 @@ describe('diagnoseAuth: Basic', () => {
   })
 })
 
+describe('diagnoseAuth: a mirror that asks for credentials it was not given', () => {
+  const fix =
+    'give the mirror registry.internal credentials of its own: a `credentials` line registry.internal=USERNAME:PASSWORD, or list it in `registries` so that `username`/`password` apply to it (they are not sent to unlisted mirrors); or log in to it (docker/login-action) before this step'
+
+  it('basic auth: ok (the upstream may still serve), with the fix that makes preflight warn', () => {
+    const facts: AuthFacts = { scheme: 'basic', stage: 'registry', timedOut: false, sentClientCert: false }
+    expect(diagnoseAuth(mirror, facts, undefined, buildx, 5)).toEqual({
+      ok: true,
+      kind: 'credentials-missing',
+      message: 'no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail',
+      fix
+    })
+  })
+
+  it('a realm that gives no anonymous token: the same fix', () => {
+    const verdict = diagnoseAuth(mirror, bearer({ stage: 'token', tokenStatus: 401 }), undefined, buildx, 5)
+    expect(verdict).toMatchObject({ ok: false, kind: 'credentials-missing', fix })
+  })
+
+  it('a listed registry is told to pass username/password', () => {
+    expect(diagnoseAuth(registry, bearer({ stage: 'token', tokenStatus: 401 }), undefined, buildx, 5).fix).toMatch(
+      /^pass `username` and `password`/
+    )
+  })
+})
+
 describe('diagnoseAuth: the token endpoint through a proxy', () => {
   const PROXY = 'http://***@proxy.corp:3128 (HTTPS_PROXY)'
 

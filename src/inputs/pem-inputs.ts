@@ -13,6 +13,10 @@ import {
   parsePrivateKey
 } from './pem.js'
 import type { RegistryLine } from './registries.js'
+import { isExistingPath, maskPem } from './secret-inputs.js'
+
+// host/daemon-registry-config.ts masks the keys of the daemon's certs.d with it.
+export { maskPem }
 
 // Inputs that hold PEM: text (usually a secret), base64 of that text, or a path to a file. Here they
 // are read, masked in the log, and checked, so a truncated secret or a key in
@@ -28,7 +32,7 @@ export function readPemInput(input: string, holds: 'certificates' | 'key'): stri
   const isText = looksLikePem(value) || decodeBase64Pem(value) !== undefined
   // Text in an input is likely a secret; a key is one wherever it was read from, in case a later step prints it.
   const isSecret = isText || holds === 'key'
-  const given = isText ? value : readPemPath(input, value)
+  const given = isText ? value : readPemPath(input, value, holds === 'key')
   const pem = decodeBase64Pem(given) ?? given
   if (isSecret) maskPem(given, pem)
   const decoded = pem !== given ? 'base64-decoded ' : ''
@@ -107,7 +111,12 @@ export function readRegistryCas(registry: RegistryLine, input = 'registries'): s
   )
 }
 
-function readPemPath(input: string, value: string): string {
+/**
+ * The PEM of a value that is neither PEM nor base64 of it: a file's, when a file of that name
+ * exists. `secret` (a key input): anything else may be the key in another form (a JWK, base64url),
+ * so the error never quotes it (secret-inputs.ts masked it before any input was parsed).
+ */
+function readPemPath(input: string, value: string, secret: boolean): string {
   // Base64 that is not of PEM (a PEM body without its BEGIN and END lines, DER) may be a secret:
   // refused without showing it, unless a file of that name exists.
   if (looksLikeBase64(value) && !value.startsWith('/') && !existsSync(value)) {
@@ -118,6 +127,12 @@ function readPemPath(input: string, value: string): string {
       'pass the whole PEM text with its "-----BEGIN" and "-----END" lines, base64 of a whole PEM file (`base64 -w0 ca.pem`), or the path of a PEM file'
     )
   }
+  if (secret && !isExistingPath(value))
+    throw new InputError(
+      input,
+      'is not PEM text, nor base64 of it, nor the path of a file that exists (the value is not shown: it may be the key itself, in another format such as a JWK)',
+      'pass the unencrypted private key as PEM text with its "-----BEGIN" and "-----END" lines (e.g. ${{ secrets.CLIENT_KEY }}), base64 of it (`base64 -w0 client.key`), or the path of a PEM file on the runner'
+    )
   if (value.includes('\n')) {
     throw new InputError(
       input,
@@ -126,18 +141,4 @@ function readPemPath(input: string, value: string): string {
     )
   }
   return readInputFile(input, value, 'pass the PEM text itself (e.g. from a secret)')
-}
-
-/** Registers texts as secrets with the runner: each whole, and each line, once. */
-export function maskPem(...texts: string[]): void {
-  const secrets = new Set<string>()
-  for (const text of texts) {
-    secrets.add(text)
-    // The runner masks a multi-line secret line by line only when each line is registered.
-    for (const line of text.split(/\r?\n|\r/)) {
-      const trimmed = line.trim()
-      if (trimmed !== '' && !trimmed.startsWith('-----')) secrets.add(trimmed)
-    }
-  }
-  for (const secret of secrets) core.setSecret(secret)
 }

@@ -19,6 +19,7 @@ import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
 import { readRunnerProxyEnv } from './proxy-env.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
+import { maskSecretInputs } from './secret-inputs.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
 export interface Registry extends RegistryLine {
@@ -106,10 +107,12 @@ export const DEFAULT_BUILDKITD_FLAGS =
 
 /**
  * Reads and validates every input before anything is written, so bad input
- * never leaves a half-made builder behind. With pem-inputs.ts and
+ * never leaves a half-made builder behind; the secret ones are masked before
+ * any is parsed (secret-inputs.ts). With pem-inputs.ts, secret-inputs.ts and
  * base-config.ts, the only caller of core.getInput.
  */
 export function readInputs(): Inputs {
+  maskSecretInputs()
   const registries = parseRegistries(core.getInput('registries')).map(registry => ({
     ...registry,
     ownCa: readRegistryCas(registry)
@@ -153,7 +156,7 @@ export function readInputs(): Inputs {
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
     installConfig: readInstallConfig(),
-    credentials: readCredentials(credentialHosts(registries, mirrors)),
+    credentials: readCredentials(credentialHosts(registries)),
     daemonTrust: readDaemonTrust()
   }
   if (driver === 'docker') checkDaemonBuilder(config, host)
@@ -314,15 +317,14 @@ function readEndpointTls(driver: string): EndpointTls | undefined {
 }
 
 /**
- * The hosts `username`/`password` apply to: every registry, then every mirror not listed, since
- * BuildKit asks for the credentials of the host that answers, which for a pull is the mirror.
+ * The hosts `username`/`password` apply to: the listed registries only. A mirror is often someone
+ * else's (mirror.gcr.io), and BuildKit sends a host's credentials as soon as it answers 401, so a
+ * mirror gets them only when it is listed in `registries` too, or from a `credentials` line of its
+ * own. The token realms a registry names get the registry's credentials in the token protocol
+ * (buildx's auth provider and BuildKit look them up by the registry's host), nothing more.
  */
-function credentialHosts(registries: Registry[], mirrors: MirrorLine[]): string[] {
-  const hosts = registries.map(registry => registry.host.text)
-  for (const { host } of mirrors.flatMap(line => line.mirrors)) {
-    if (!hosts.some(known => known.toLowerCase() === host.text.toLowerCase())) hosts.push(host.text)
-  }
-  return hosts
+function credentialHosts(registries: Registry[]): string[] {
+  return registries.map(registry => registry.host.text)
 }
 
 function readCredentials(registryHosts: string[]): Credential[] {
@@ -340,8 +342,8 @@ function readCredentials(registryHosts: string[]): Credential[] {
   if (username !== '' && registryHosts.length === 0) {
     throw new InputError(
       'username',
-      'applies to the registries in `registries` and the mirrors in `mirror`, and none is listed',
-      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
+      'applies to the registries in `registries` (not to mirrors), and none is listed',
+      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a line of its own)'
     )
   }
   const lines = parseCredentialLines(core.getInput('credentials'))

@@ -30,18 +30,23 @@ export function diagnoseAuth(
     message,
     fix
   })
-  const passCredentials = `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`
+  // `username`/`password` are never sent to a mirror that `registries` does not list
+  // (inputs/read-inputs.ts credentialHosts): a mirror needs credentials of its own.
+  const passCredentials = isMirrorOnly(registry)
+    ? `give the mirror ${host} credentials of its own: a \`credentials\` line ${host}=USERNAME:PASSWORD, or list it in \`registries\` so that \`username\`/\`password\` apply to it (they are not sent to unlisted mirrors); or log in to it (docker/login-action) before this step`
+    : `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`
   const who = credential ? `${credential.username} (from ${credential.from})` : ''
   const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
 
   if (facts.scheme === 'basic') {
     if (!credential) {
       const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)'
+      // ok, since a build may still pull from the upstream; the fix makes it a warning (preflight.ts).
       return isMirrorOnly(registry)
         ? {
             ok: true,
             kind: 'credentials-missing',
-            message: `${message}; pulls through it will fail`,
+            message: `no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail`,
             fix: passCredentials
           }
         : failed('credentials-missing', message, passCredentials)

@@ -95,12 +95,15 @@ export class PreflightError extends Error {
   }
 }
 
-/** Annotates each failure (warn) or stops the step (error). */
+/**
+ * Annotates each failure (warn) or stops the step (error). A result that is ok but carries a fix (a
+ * mirror asking for credentials it was not given) is a warning in either mode.
+ */
 export function enforcePreflight(results: PreflightResult[], mode: PreflightMode): void {
   const failures = results.filter(result => !result.ok)
   if (mode === 'error' && failures.length > 0) throw new PreflightError(failures)
-  for (const failure of failures) {
-    core.warning(describe(failure), { title: `Registry preflight: ${failure.host}` })
+  for (const result of results.filter(result => !result.ok || result.fix !== '')) {
+    core.warning(describe(result), { title: `Registry preflight: ${result.host}` })
   }
 }
 

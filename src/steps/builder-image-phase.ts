@@ -153,7 +153,7 @@ export function failureMessage(
     const whose = limited.map(attempt => attempt.from).join(', ')
     const mirrorFix =
       image.mirrors.length > 0
-        ? `give the mirror credentials (\`credentials\`: ${image.mirrors[0].registry.host.text}=USERNAME:PASSWORD, or \`username\`/\`password\`) if it limits anonymous pulls`
+        ? `give the mirror credentials (\`credentials\`: ${image.mirrors[0].registry.host.text}=USERNAME:PASSWORD, or \`username\`/\`password\` with the mirror listed in \`registries\`) if it limits anonymous pulls`
         : `pull through a mirror of ${hub ? 'Docker Hub' : image.reference.registry} (\`mirror\`: ${image.reference.registry}=MIRROR)`
     return (
       `The builder image ${image.name} could not be fetched: ${hub ? "Docker Hub's" : "the registry's"} rate limit (429 toomanyrequests) from ${whose} (${tried}). ` +

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { redactUrlCredentials } from '../../proxy.js'
+import { childEnvironment } from './child-env.js'
 
 // Every command the action runs goes through here, not through @actions/exec: a cancelled job must
 // stop the commands main started (a `buildx create --bootstrap` left running would finish a builder
@@ -35,7 +36,7 @@ export interface CommandOptions {
   show?: boolean
   /** Called with the child's pid once it runs: e.g. to record it for the post step. */
   onStart?: (pid: number) => void
-  /** Variables added to this process's environment for the command. */
+  /** Variables added to this process's environment for the command (which never holds the step's own: child-env.ts). */
   env?: NodeJS.ProcessEnv
 }
 
@@ -84,7 +85,8 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
     if (options.show) process.stdout.write(`[command]${redactUrlCredentials(`${command} ${args.join(' ')}`)}\n`)
     const child = spawn(command, args, {
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      env: options.env ? { ...process.env, ...options.env } : process.env
+      // Never the step's inputs, saved state or runner tokens (child-env.ts).
+      env: childEnvironment(process.env, options.env)
     })
     running.add(child)
     child.once('close', () => running.delete(child))

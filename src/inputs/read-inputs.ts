@@ -15,6 +15,7 @@ import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
 import { parseCredentialLines, resolveCredentials } from './credentials.js'
 import { parseCsvList } from './csv-list.js'
+import { readGcInputs, type GcInputs } from './gc-inputs.js'
 import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
 import { readRunnerProxyEnv } from './proxy-env.js'
@@ -40,6 +41,8 @@ export interface ConfigInputs {
   baseConfig?: BaseConfig
   /** `import-docker-trust`: also configure what the Docker daemon trusts (its certs.d, insecure-registries, registry-mirrors). */
   importDockerTrust?: boolean
+  /** `gc-*`: the builder cache's disk budget (plan/gc-policy.ts); undefined when none is set. */
+  gc?: GcInputs
 }
 
 /** TLS to a remote driver's buildkitd endpoint. */
@@ -126,7 +129,8 @@ export function readInputs(): Inputs {
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
     baseConfig: readBaseConfig(driver),
-    importDockerTrust: booleanInput('import-docker-trust', false)
+    importDockerTrust: booleanInput('import-docker-trust', false),
+    gc: readGcInputs(name => core.getInput(name), driver)
   }
   const builder: BuilderInputs = {
     name: readName(driver),

@@ -23,11 +23,13 @@ import {
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
-import { planBuilderImage, type BuilderImagePlan } from './builder-image.js'
+import { DEFAULT_BUILDKIT_IMAGE, imageOption, planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
 import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
+import { planGc, withoutBaseGc } from './gc-policy.js'
+import type { DiskSpace } from '../inputs/gc-inputs.js'
 import { importDockerTrust, type DockerTrustImport } from './docker-trust-import.js'
 import { tlsFiles } from './tls-files.js'
 
@@ -83,6 +85,8 @@ export interface Plan {
   daemonTrust?: DaemonTrustPlan
   /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
   builderImage?: BuilderImagePlan
+  /** `gc-max-used-space`: the builder cache's budget, which the summary shows its disk against. */
+  gcBudget?: DiskSpace
   /** `import-docker-trust`: what of the daemon's trust the builder gets, and what it cannot; undefined when off. */
   dockerTrustImport?: { imported: string[]; notImported: NotImported[] }
 }
@@ -186,8 +190,16 @@ export function buildPlan(
     files.push(caScope.file)
   }
   if (Object.keys(sections).length > 0) generated.registry = sections
+  // Only one worker runs in a builder; both get the policies, as max-parallelism.
+  const gc = config.gc && planGc(config.gc, imageOption(inputs.builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE)
+  if (gc) {
+    const worker = (generated.worker ?? {}) as Record<string, TomlTable>
+    generated.worker = { oci: { ...worker.oci, ...gc.worker }, containerd: { ...worker.containerd, ...gc.worker } }
+  }
+  const base = gc ? withoutBaseGc(config.baseConfig?.table) : { table: config.baseConfig?.table, removed: [] }
 
-  const merged = mergeConfig(config.baseConfig?.table, generated)
+  const merged = mergeConfig(base.table, generated)
+  merged.overridden.unshift(...base.removed)
   refuseMissingFiles(config, inputs.builder.driver, merged.overridden)
   const toml = toToml(merged.table)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE })
@@ -228,6 +240,7 @@ export function buildPlan(
     caScope?.driverOpt
   )
   if (docker) notes.unshift(...docker.notes)
+  if (gc) notes.push(gc.note)
   if (config.importDockerTrust && inputs.builder.driver === 'docker')
     notes.push(
       "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
@@ -275,6 +288,7 @@ export function buildPlan(
             registries.filter(registry => registry.source !== 'docker-daemon'),
             basename(dir)
           ),
+    gcBudget: gc?.budget,
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
     dockerTrustImport: docker && { imported: docker.imported, notImported: docker.notImported }
   }

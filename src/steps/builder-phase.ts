@@ -55,6 +55,9 @@ export async function createJobBuilder(
   })
   for (const result of await Promise.allSettled([creating, meanwhile()]))
     if (result.status === 'rejected') throw result.reason
+  // The cache is worth a look at post where it is bounded or outlives the job (steps/disk-report.ts).
+  if (builder.driver !== 'remote' && (inputs.config.gc || !builder.cleanup || builder.keepState))
+    undo.add({ diskReport: { builder: builder.name, budget: plan.gcBudget } })
   // As setup-buildx-action, once the builder is up (the create has ended: no process to stop):
   // a debugged job's post step shows its BuildKit log.
   if (builder.driver === 'docker-container' && debuggingBuildkit(inputs))

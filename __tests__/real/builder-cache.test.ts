@@ -1,0 +1,126 @@
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts, buildkitContainer } from '../helpers/builds.js'
+import { startRegistry, type RunningServer } from '../helpers/servers.js'
+import { dockerOk, requireDocker } from './docker.js'
+import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+
+// The builder's cache on persistent runners: a disk budget BuildKit's GC keeps (gc-* inputs), and
+// the builder's disk in the post step's summary.
+
+const servers: RunningServer[] = []
+
+beforeAll(() => requireDocker())
+
+afterAll(async () => {
+  await tearDownAll()
+  await Promise.all(servers.map(server => server.stop()))
+})
+
+async function registry(): Promise<RunningServer> {
+  const server = await startRegistry()
+  servers.push(server)
+  return server
+}
+
+/** A later step: builds an image of `mib` MiB of fresh random bytes (`FROM scratch`) and pushes it. */
+async function pushRandomLayer(job: TestJob, tag: string, mib: number): Promise<{ status: number; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sbr-gc-context-'))
+  writeFileSync(join(dir, 'random.bin'), randomBytes(mib * 2 ** 20))
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY random.bin /random.bin\n')
+  return runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, dir])
+}
+
+/** `docker buildx du`'s total in bytes (decimal units, as buildx prints them). */
+function cacheBytes(job: TestJob, builder: string): number {
+  const total = /^Total:\s+([\d.]+)([kMG]?B)\s*$/m.exec(
+    dockerOk(job.dockerConfig, ['buildx', 'du', '--builder', builder])
+  )
+  if (!total) throw new Error('buildx du printed no total')
+  return Number(total[1]) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[total[2] as 'B']
+}
+
+describe('gc-max-used-space', () => {
+  it("a cache filled past the budget comes back within it: BuildKit's GC policy says so, `buildx du` and the summary show it", async () => {
+    const budget = 4 * 2 ** 20
+    const plain = await registry()
+    const job = newTestJob()
+    const main = await setUp(job, {
+      registries: `${plain.host} http`,
+      'driver-opts': bootDriverOpts(),
+      'gc-max-used-space': '4MB',
+      preflight: 'off'
+    })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    const builder = main.outputs.name
+
+    // BuildKit's own view of its policies: the budget in each of the three rules BuildKit's defaults
+    // bound by size (4MB is 4 MiB to BuildKit).
+    const workers = execFileSync(
+      'docker',
+      ['exec', buildkitContainer(builder), 'buildctl', 'debug', 'workers', '--verbose'],
+      {
+        encoding: 'utf8'
+      }
+    )
+    // buildctl prints bytes in decimal units: 4 MiB is 4.194304MB.
+    expect(workers.match(/Maximum used space:\s+4\.194304MB\n/g)).toHaveLength(3)
+    expect(workers).toMatch(/Keep duration:\s+1440h0m0s/)
+
+    // 9 MiB of layers, each also held as its build context: well past the budget.
+    for (const index of [1, 2, 3]) {
+      const push = await pushRandomLayer(job, `${plain.host}/sbr/gc:${index}`, 3)
+      expect(push).toMatchObject({ status: 0 })
+    }
+    // BuildKit runs its GC 1 s after boot and after each build, at most once a minute
+    // (control/control.go throttledGC): it ran at boot, so the builds just made are all there...
+    expect(cacheBytes(job, builder)).toBeGreaterThan(2 * budget)
+    // ...and within about 61 s of the boot the next GC brings the cache back under the budget.
+    const deadline = Date.now() + 100_000
+    let bytes = cacheBytes(job, builder)
+    while (bytes > budget && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 2000))
+      bytes = cacheBytes(job, builder)
+    }
+    expect(bytes).toBeLessThanOrEqual(budget)
+
+    const post = await tearDown(job)
+    expect(post.exitCode).toBe(0)
+    expect(post.log).toMatch(
+      new RegExp(`Builder ${builder}'s cache: [\\d.]+k?M?B \\(\`docker buildx du\`\\), within the budget`)
+    )
+    expect(post.summary).toContain('within the budget <code>gc-max-used-space</code> 4MB (4194304 bytes)')
+  }, 240_000)
+})
+
+describe('gc-* input errors', () => {
+  it.each([
+    [{ 'gc-max-used-space': '10 gigabytes' }, "Input 'gc-max-used-space': '10 gigabytes' is not a size BuildKit takes"],
+    [{ 'gc-min-free-space': 'lots' }, "Input 'gc-min-free-space': 'lots' is not a size BuildKit takes"],
+    [
+      { 'gc-keep-duration': '7d' },
+      "Input 'gc-keep-duration': '7d' is not a duration BuildKit takes. Fix: write hours: `168h`"
+    ],
+    [
+      { 'gc-reserved-space': '1GB', 'driver-opts': 'image=moby/buildkit:v0.16.0' },
+      "Input 'gc-reserved-space': needs BuildKit v0.17 or later (`reservedSpace`), and the builder's image moby/buildkit:v0.16.0 is older"
+    ],
+    [{ 'gc-max-used-space': '1GB', driver: 'docker' }, "Input 'gc-max-used-space': cannot apply with `driver: docker`"]
+  ])('%j fails naming the input and the fix, and writes or creates nothing', async (badInputs, message) => {
+    const job = newTestJob()
+    const inputs = { bootstrap: 'false', preflight: 'off', ...badInputs }
+    const main = await runMain(job, inputs)
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toContain(`::error::${message}`)
+    expect(main.log).toMatch(/Fix: /)
+    expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
+    const instances = join(job.dockerConfig, 'buildx', 'instances')
+    expect(existsSync(instances) ? readdirSync(instances) : []).toEqual([])
+    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+  })
+})

@@ -1,4 +1,7 @@
+import { parse } from 'smol-toml'
 import { InputError } from '../../src/inputs/input-error.js'
+import { buildPlan } from '../../src/plan/plan.js'
+import { builderInputs } from '../helpers/inputs.js'
 import { gcKeysForImage, planGc, withoutBaseGc } from '../../src/plan/gc-policy.js'
 
 const GB10 = { text: '10GB', bytes: 10 * 2 ** 30 }
@@ -84,5 +87,34 @@ describe('withoutBaseGc', () => {
   it('no base config, or no workers: nothing removed', () => {
     expect(withoutBaseGc(undefined)).toEqual({ table: undefined, removed: [] })
     expect(withoutBaseGc({ debug: true }).removed).toEqual([])
+  })
+})
+
+describe("the plan: gc-* inputs and a base config's own GC settings", () => {
+  it('the inputs win: the base GC keys go, each named for the warning, and the rest of the worker stays', () => {
+    const base = parse(
+      '[worker.oci]\ngckeepstorage = "20GB"\nmax-parallelism = 2\n[[worker.oci.gcpolicy]]\nkeepBytes = "1GB"\n'
+    )
+    const plan = buildPlan(
+      {
+        config: {
+          registries: [],
+          mirrors: [],
+          debug: false,
+          baseConfig: { table: base, input: 'buildkitd-config-inline' },
+          gc: { maxUsedSpace: GB10 }
+        },
+        builder: builderInputs({ driverOpts: ['image=moby/buildkit:v0.20.2'] }),
+        host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+      },
+      '/runner/temp/job'
+    )
+    expect(plan.overridden).toEqual(['worker.oci.gckeepstorage', 'worker.oci.gcpolicy'])
+    const oci = (parse(plan.toml).worker as Record<string, Record<string, unknown>>).oci
+    expect(oci.gckeepstorage).toBeUndefined()
+    expect(oci['max-parallelism']).toBe(2)
+    expect(oci.gcpolicy).toHaveLength(4)
+    expect(plan.gcBudget).toEqual(GB10)
+    expect(plan.notes.at(-1)).toMatch(/^Builder GC: .*maxUsedSpace 10GB/)
   })
 })

@@ -96,6 +96,32 @@ describe('gc-max-used-space', () => {
     )
     expect(post.summary).toContain('within the budget <code>gc-max-used-space</code> 4MB (4194304 bytes)')
   }, 240_000)
+
+  it('with keep-state, a cache a job left past the budget is back within it once the next job boots on it', async () => {
+    const budget = 4 * 2 ** 20
+    const plain = await registry()
+    const name = `sbr-gc-kept-${randomBytes(3).toString('hex')}`
+    const common = { registries: `${plain.host} http`, 'driver-opts': bootDriverOpts(), name, preflight: 'off' }
+    // A job without a budget fills the state volume, which its post keeps.
+    const first = newTestJob()
+    expect((await setUp(first, { ...common, 'keep-state': 'true' })).exitCode).toBe(0)
+    for (const index of [1, 2, 3])
+      expect(await pushRandomLayer(first, `${plain.host}/sbr/gc-kept:${index}`, 3)).toMatchObject({ status: 0 })
+    expect(cacheBytes(first, name)).toBeGreaterThan(2 * budget)
+    expect((await tearDown(first)).exitCode).toBe(0)
+
+    // The next job's builder mounts that volume with the budget: BuildKit's GC 1 s after boot prunes it.
+    const second = newTestJob()
+    expect((await setUp(second, { ...common, 'gc-max-used-space': '4MB' })).exitCode).toBe(0)
+    const deadline = Date.now() + 30_000
+    let bytes = cacheBytes(second, name)
+    while (bytes > budget && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, 1000))
+      bytes = cacheBytes(second, name)
+    }
+    expect(bytes).toBeLessThanOrEqual(budget)
+    expect((await tearDown(second)).exitCode).toBe(0)
+  }, 240_000)
 })
 
 describe('gc-* input errors', () => {

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
+import { newJob, runLater, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts, buildkitContainer } from '../helpers/builds.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
-import { dockerOk, requireDocker } from './docker.js'
+import { docker, dockerOk, newDockerConfig, requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // The builder's cache on persistent runners: a disk budget BuildKit's GC keeps (gc-* inputs), and
@@ -149,4 +149,103 @@ describe('gc-* input errors', () => {
     expect(existsSync(instances) ? readdirSync(instances) : []).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
   })
+})
+
+describe('a warm builder: `cleanup: false` and a fixed `name`', () => {
+  /** A build context whose content is the same in every build: its COPY step can be cached. */
+  function fixedContext(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'sbr-warm-context-'))
+    writeFileSync(join(dir, 'fixed.bin'), randomBytes(64 * 1024))
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY fixed.bin /fixed.bin\n')
+    return dir
+  }
+
+  function containerId(name: string): string {
+    return execFileSync('docker', ['container', 'inspect', '--format', '{{.Id}}', buildkitContainer(name)], {
+      encoding: 'utf8'
+    }).trim()
+  }
+
+  it('the next job reuses the running builder and its cache; jobs at once share it; a changed config replaces it once no job holds it, saying why', async () => {
+    const plain = await registry()
+    const dockerConfig = newDockerConfig()
+    const name = `sbr-warm-${randomBytes(3).toString('hex')}`
+    const inputs = {
+      name,
+      registries: `${plain.host} http`,
+      'driver-opts': bootDriverOpts(),
+      cleanup: 'false',
+      preflight: 'off'
+    }
+    const job = (id: string): TestJob => ({
+      ...newJob({ DOCKER_CONFIG: dockerConfig, GITHUB_RUN_ID: id }),
+      dockerConfig
+    })
+    const context = fixedContext()
+    const build = (runner: TestJob, tag: string) =>
+      runLater(runner, 'docker', [
+        'buildx',
+        'build',
+        '--progress=plain',
+        '--push',
+        '-t',
+        `${plain.host}/sbr/warm:${tag}`,
+        context
+      ])
+    try {
+      const first = job('301')
+      const firstMain = await runMain(first, inputs)
+      expect(firstMain.exitCode).toBe(0)
+      const container = containerId(name)
+      const firstBuild = await build(first, '1')
+      expect(firstBuild.status).toBe(0)
+      expect(firstBuild.stderr).not.toMatch(/COPY fixed\.bin[^\n]*\n#\d+ CACHED/)
+      const firstPost = await runPost(first, firstMain.state, inputs)
+      expect(firstPost.log).toContain(`Keeping builder ${name} (cleanup: false).`)
+      expect(firstPost.log).toMatch(new RegExp(`Builder ${name}'s cache: [\\d.]+k?M?B \\(\`docker buildx du\`\\)\\.`))
+
+      // The next job: the same container, no create, and its build's COPY step comes from the cache.
+      const second = job('302')
+      const secondMain = await runMain(second, inputs)
+      expect(secondMain.exitCode).toBe(0)
+      expect(secondMain.log).toContain(
+        `Reusing the warm builder ${name} (BuildKit container ${container.slice(0, 12)})`
+      )
+      expect(secondMain.log).not.toContain('Creating builder')
+      expect(containerId(name)).toBe(container)
+      const secondBuild = await build(second, '2')
+      expect(secondBuild.status).toBe(0)
+      expect(secondBuild.stderr).toMatch(/COPY fixed\.bin[^\n]*\n#\d+ CACHED/)
+      expect((await runPost(second, secondMain.state, inputs)).exitCode).toBe(0)
+
+      // Two jobs at once share it; while one still runs, a job with another config cannot replace it.
+      const [third, fourth] = [job('303'), job('304')]
+      const [thirdMain, fourthMain] = await Promise.all([runMain(third, inputs), runMain(fourth, inputs)])
+      expect([thirdMain.exitCode, fourthMain.exitCode]).toEqual([0, 0])
+      expect(containerId(name)).toBe(container)
+      expect((await runPost(third, thirdMain.state, inputs)).log).toContain(`Keeping builder ${name}`)
+      const changed = { ...inputs, registries: `${plain.host} http\nregistry.test:5443` }
+      const refused = job('305')
+      const refusedMain = await runMain(refused, changed)
+      expect(refusedMain.exitCode).toBe(1)
+      expect(refusedMain.log).toContain(
+        `::error::Input 'name': the warm builder '${name}' would be replaced (its config changed: buildkitd.toml), and 1 job(s) still running hold it (run 304`
+      )
+      expect((await runPost(refused, refusedMain.state, changed)).exitCode).toBe(0)
+      expect(containerId(name)).toBe(container)
+      expect((await build(fourth, '4')).status).toBe(0)
+      // The last holder's post leaves it warm too: that is what `cleanup: false` is for.
+      expect((await runPost(fourth, fourthMain.state, inputs)).log).toContain(`Keeping builder ${name}`)
+      expect(containerId(name)).toBe(container)
+
+      const replacing = job('306')
+      const replacingMain = await runMain(replacing, changed)
+      expect(replacingMain.exitCode).toBe(0)
+      expect(replacingMain.log).toContain(`Replacing the warm builder ${name}: its config changed: buildkitd.toml.`)
+      expect(containerId(name)).not.toBe(container)
+      expect((await runPost(replacing, replacingMain.state, changed)).exitCode).toBe(0)
+    } finally {
+      docker(dockerConfig, ['buildx', 'rm', name])
+    }
+  }, 300_000)
 })

@@ -5,6 +5,7 @@ import type { BuilderInputs, ConfigInputs, Inputs } from '../inputs/read-inputs.
 import { mirrorText } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
+  type BuilderFingerprint,
   type BuildxCreate,
   type ClientTrustPlan,
   type DaemonTrustPlan,
@@ -26,6 +27,7 @@ import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFac
 import { DEFAULT_BUILDKIT_IMAGE, imageOption, planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
 import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
+import { builderFingerprint } from './builder-fingerprint.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
 import { planGc, withoutBaseGc } from './gc-policy.js'
@@ -85,6 +87,11 @@ export interface Plan {
   daemonTrust?: DaemonTrustPlan
   /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
   builderImage?: BuilderImagePlan
+  /**
+   * `cleanup: false` on a docker-container builder on the current context: what makes the builder
+   * this job's, so a running one left by an earlier job is reused when it matches (warm).
+   */
+  warm?: BuilderFingerprint
   /** `gc-max-used-space`: the builder cache's budget, which the summary shows its disk against. */
   gcBudget?: DiskSpace
   /** `import-docker-trust`: what of the daemon's trust the builder gets, and what it cannot; undefined when off. */
@@ -289,6 +296,10 @@ export function buildPlan(
             basename(dir)
           ),
     gcBudget: gc?.budget,
+    warm:
+      create && !inputs.builder.cleanup && inputs.builder.driver === 'docker-container' && !tempContext
+        ? builderFingerprint(dir, toml, files, configPath, create)
+        : undefined,
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
     dockerTrustImport: docker && { imported: docker.imported, notImported: docker.notImported }
   }

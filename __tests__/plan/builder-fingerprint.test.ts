@@ -1,4 +1,7 @@
+import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { builderFingerprint, changedParts } from '../../src/plan/builder-fingerprint.js'
+import { buildPlan } from '../../src/plan/plan.js'
+import { builderInputs } from '../helpers/inputs.js'
 
 const CREATE = {
   args: ['create', '--name', 'warm', '--config', '/t/job-a/buildkitd.toml', '--use', '--bootstrap'],
@@ -58,5 +61,33 @@ describe('builderFingerprint', () => {
       'buildkitd.toml',
       'the `buildx create` arguments (driver options, buildkitd flags, platforms)'
     ])
+  })
+})
+
+describe('the plan: which builders are warm', () => {
+  const plan = (overrides: Partial<BuilderInputs>) =>
+    buildPlan(
+      {
+        config: { registries: [], mirrors: [], debug: false },
+        builder: builderInputs(overrides),
+        host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+      },
+      '/runner/temp/job'
+    )
+
+  it('`cleanup: false` with a given `name`, docker-container: a fingerprint to match', () => {
+    expect(plan({ cleanup: false, nameGiven: true }).warm).toEqual({
+      config: expect.stringMatching(/^[0-9a-f]{64}$/),
+      files: expect.stringMatching(/^[0-9a-f]{64}$/),
+      args: expect.stringMatching(/^[0-9a-f]{64}$/)
+    })
+  })
+
+  it.each([
+    [{ cleanup: true, nameGiven: true }],
+    [{ cleanup: false, nameGiven: false }],
+    [{ cleanup: false, nameGiven: true, driver: 'kubernetes' }]
+  ])('%j: none (no later job finds a generated name; cleanup removes it)', overrides => {
+    expect(plan(overrides).warm).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
-import { parse } from 'smol-toml'
+import { parse, stringify } from 'smol-toml'
+import { checkBuildkitdConfig } from '../../src/inputs/check-buildkitd-config.js'
 import { InputError } from '../../src/inputs/input-error.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { builderInputs } from '../helpers/inputs.js'
@@ -116,5 +117,15 @@ describe("the plan: gc-* inputs and a base config's own GC settings", () => {
     expect(oci.gcpolicy).toHaveLength(4)
     expect(plan.gcBudget).toEqual(GB10)
     expect(plan.notes.at(-1)).toMatch(/^Builder GC: .*maxUsedSpace 10GB/)
+  })
+})
+
+describe('the config check takes what planGc writes, in both BuildKit generations', () => {
+  it.each(['moby/buildkit:v0.20.2', 'moby/buildkit:v0.16.0'])('%s: no error, no warning', image => {
+    const gc = { maxUsedSpace: GB10, keepDuration: '168h' }
+    const toml = stringify({ worker: { oci: planGc(gc, image).worker } })
+    const check = checkBuildkitdConfig(parse(toml, { integersAsBigInt: true }))
+    expect(check.errors).toEqual([])
+    expect(check.warnings).toEqual([])
   })
 })

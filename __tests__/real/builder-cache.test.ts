@@ -232,6 +232,14 @@ describe('a warm builder: `cleanup: false` and a fixed `name`', () => {
         `::error::Input 'name': the warm builder '${name}' would be replaced (its config changed: buildkitd.toml), and 1 job(s) still running hold it (run 304`
       )
       expect((await runPost(refused, refusedMain.state, changed)).exitCode).toBe(0)
+      // Nor can a job that would remove it in its post step (`cleanup: true`).
+      const removing = job('307')
+      const removingMain = await runMain(removing, { ...inputs, cleanup: 'true' })
+      expect(removingMain.exitCode).toBe(1)
+      expect(removingMain.log).toContain(
+        `::error::Input 'name': the warm builder '${name}' is held by 1 job(s) still running (run 304`
+      )
+      expect((await runPost(removing, removingMain.state, inputs)).exitCode).toBe(0)
       expect(containerId(name)).toBe(container)
       expect((await build(fourth, '4')).status).toBe(0)
       // The last holder's post leaves it warm too: that is what `cleanup: false` is for.

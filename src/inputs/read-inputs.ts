@@ -64,6 +64,8 @@ export interface BuilderInputs {
   replace: boolean
   /** Remove the builder in the post step. */
   cleanup: boolean
+  /** `name` was given: a builder later jobs can find again (a warm one, with `cleanup: false`). */
+  nameGiven?: boolean
   /** '' (use what is installed), `latest` or a version such as v0.19.3. */
   buildxVersion: string
   /** `cache-binary`: keep the installed buildx in the tool cache and look there first. */
@@ -134,6 +136,7 @@ export function readInputs(): Inputs {
   }
   const builder: BuilderInputs = {
     name: readName(driver),
+    nameGiven: driver !== 'docker' && core.getInput('name') !== '',
     driver,
     driverOpts: core
       .getMultilineInput('driver-opts')

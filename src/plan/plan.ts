@@ -297,7 +297,11 @@ export function buildPlan(
           ),
     gcBudget: gc?.budget,
     warm:
-      create && !inputs.builder.cleanup && inputs.builder.driver === 'docker-container' && !tempContext
+      create &&
+      inputs.builder.nameGiven &&
+      !inputs.builder.cleanup &&
+      inputs.builder.driver === 'docker-container' &&
+      !tempContext
         ? builderFingerprint(dir, toml, files, configPath, create)
         : undefined,
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),

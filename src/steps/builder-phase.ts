@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { rm } from 'node:fs/promises'
 import { createReplacingLeftover } from '../host/builder/builder.js'
 import {
   leasePath,
@@ -10,6 +11,7 @@ import {
 } from '../host/builder/builder-lease.js'
 import { installBuildxAlias } from '../host/builder/buildx.js'
 import { ensureBuildx } from '../host/builder/buildx-install.js'
+import { warmRecordPath } from '../host/builder/warm-builder.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
@@ -112,7 +114,11 @@ async function leaseBuilderName(name: string, undo: UndoLog, shared: boolean): P
       'set `cleanup: false` and the same inputs as theirs to share it, or give this job another `name`'
     )
   }
-  if (!other) return { path, holder }
+  if (!other) {
+    // A builder this job may replace is no warm one any longer: a later job must not reuse it.
+    if (!shared) await rm(warmRecordPath(path), { force: true })
+    return { path, holder }
+  }
   undo.add({ lease: undefined })
   throw new InputError(
     'name',

@@ -263,3 +263,17 @@ export interface DockerTrustFacts {
   /** What is worth saying that is not a failure (the daemon's implicit loopback CIDRs). */
   notes: string[]
 }
+
+/**
+ * What makes a warm builder (`cleanup: false`, a fixed `name`) the one a job would create, each
+ * part a SHA-256 digest (plan/builder-fingerprint.ts): the plan computes it, the record beside
+ * the builder's lease keeps it (host/builder/warm-builder.ts).
+ */
+export interface BuilderFingerprint {
+  /** buildkitd.toml. */
+  config: string
+  /** The certificate and key files, by their place in the job directory. */
+  files: string
+  /** `buildx create` and its `--append`s, but `--use` and `--bootstrap`, which change nothing in the builder. */
+  args: string
+}

@@ -15,6 +15,7 @@ import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
 import { parseCredentialLines, resolveCredentials } from './credentials.js'
 import { parseCsvList } from './csv-list.js'
+import { readGcInputs, type GcInputs } from './gc-inputs.js'
 import { InputError } from './input-error.js'
 import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.js'
 import { readRunnerProxyEnv } from './proxy-env.js'
@@ -41,6 +42,8 @@ export interface ConfigInputs {
   baseConfig?: BaseConfig
   /** `import-docker-trust`: also configure what the Docker daemon trusts (its certs.d, insecure-registries, registry-mirrors). */
   importDockerTrust?: boolean
+  /** `gc-*`: the builder cache's disk budget (plan/gc-policy.ts); undefined when none is set. */
+  gc?: GcInputs
 }
 
 /** TLS to a remote driver's buildkitd endpoint. */
@@ -62,6 +65,8 @@ export interface BuilderInputs {
   replace: boolean
   /** Remove the builder in the post step. */
   cleanup: boolean
+  /** `name` was given: a builder later jobs can find again (a warm one, with `cleanup: false`). */
+  nameGiven?: boolean
   /** '' (use what is installed), `latest` or a version such as v0.19.3. */
   buildxVersion: string
   /** `cache-binary`: keep the installed buildx in the tool cache and look there first. */
@@ -129,10 +134,12 @@ export function readInputs(): Inputs {
     maxParallelism: readMaxParallelism(),
     debug: booleanInput('debug', false),
     baseConfig: readBaseConfig(driver),
-    importDockerTrust: booleanInput('import-docker-trust', false)
+    importDockerTrust: booleanInput('import-docker-trust', false),
+    gc: readGcInputs(name => core.getInput(name), driver)
   }
   const builder: BuilderInputs = {
     name: readName(driver),
+    nameGiven: driver !== 'docker' && core.getInput('name') !== '',
     driver,
     driverOpts: core
       .getMultilineInput('driver-opts')

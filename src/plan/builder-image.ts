@@ -104,7 +104,7 @@ export function referenceText(reference: ImageReference): string {
 }
 
 /** The first node's `image=` driver option (the last one written wins, as buildx reads options into a map). */
-function imageOption(driverOpts: string[]): string | undefined {
+export function imageOption(driverOpts: string[]): string | undefined {
   let image: string | undefined
   for (const option of driverOpts) if (option.startsWith('image=')) image = option.slice('image='.length).trim()
   return image || undefined

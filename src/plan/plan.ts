@@ -5,6 +5,7 @@ import type { BuilderInputs, ConfigInputs, Inputs } from '../inputs/read-inputs.
 import { mirrorText } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
+  type BuilderFingerprint,
   type BuildxCreate,
   type ClientTrustPlan,
   type DaemonTrustPlan,
@@ -23,11 +24,14 @@ import {
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
 import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
-import { planBuilderImage, type BuilderImagePlan } from './builder-image.js'
+import { DEFAULT_BUILDKIT_IMAGE, imageOption, planBuilderImage, type BuilderImagePlan } from './builder-image.js'
 import { planBuilderProxy } from './builder-proxy.js'
 import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
+import { builderFingerprint } from './builder-fingerprint.js'
 import { buildxCreateArgs } from './create-args.js'
 import { planDaemonTrust } from './daemon-trust.js'
+import { planGc, withoutBaseGc } from './gc-policy.js'
+import type { DiskSpace } from '../inputs/gc-inputs.js'
 import { importDockerTrust, type DockerTrustImport } from './docker-trust-import.js'
 import { tlsFiles } from './tls-files.js'
 
@@ -83,6 +87,13 @@ export interface Plan {
   daemonTrust?: DaemonTrustPlan
   /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
   builderImage?: BuilderImagePlan
+  /**
+   * `cleanup: false` on a docker-container builder on the current context: what makes the builder
+   * this job's, so a running one left by an earlier job is reused when it matches (warm).
+   */
+  warm?: BuilderFingerprint
+  /** `gc-max-used-space`: the builder cache's budget, which the summary shows its disk against. */
+  gcBudget?: DiskSpace
   /** `import-docker-trust`: what of the daemon's trust the builder gets, and what it cannot; undefined when off. */
   dockerTrustImport?: { imported: string[]; notImported: NotImported[] }
 }
@@ -186,8 +197,16 @@ export function buildPlan(
     files.push(caScope.file)
   }
   if (Object.keys(sections).length > 0) generated.registry = sections
+  // Only one worker runs in a builder; both get the policies, as max-parallelism.
+  const gc = config.gc && planGc(config.gc, imageOption(inputs.builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE)
+  if (gc) {
+    const worker = (generated.worker ?? {}) as Record<string, TomlTable>
+    generated.worker = { oci: { ...worker.oci, ...gc.worker }, containerd: { ...worker.containerd, ...gc.worker } }
+  }
+  const base = gc ? withoutBaseGc(config.baseConfig?.table) : { table: config.baseConfig?.table, removed: [] }
 
-  const merged = mergeConfig(config.baseConfig?.table, generated)
+  const merged = mergeConfig(base.table, generated)
+  merged.overridden.unshift(...base.removed)
   refuseMissingFiles(config, inputs.builder.driver, merged.overridden)
   const toml = toToml(merged.table)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE })
@@ -228,6 +247,7 @@ export function buildPlan(
     caScope?.driverOpt
   )
   if (docker) notes.unshift(...docker.notes)
+  if (gc) notes.push(gc.note)
   if (config.importDockerTrust && inputs.builder.driver === 'docker')
     notes.push(
       "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
@@ -275,6 +295,15 @@ export function buildPlan(
             registries.filter(registry => registry.source !== 'docker-daemon'),
             basename(dir)
           ),
+    gcBudget: gc?.budget,
+    warm:
+      create &&
+      inputs.builder.nameGiven &&
+      !inputs.builder.cleanup &&
+      inputs.builder.driver === 'docker-container' &&
+      !tempContext
+        ? builderFingerprint(dir, toml, files, configPath, create)
+        : undefined,
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
     dockerTrustImport: docker && { imported: docker.imported, notImported: docker.notImported }
   }

@@ -1,12 +1,22 @@
 import * as core from '@actions/core'
+import { rm } from 'node:fs/promises'
 import { createReplacingLeftover } from '../host/builder/builder.js'
-import { leasePath, ownLease, takeLease } from '../host/builder/builder-lease.js'
+import {
+  leasePath,
+  otherHolders,
+  ownLease,
+  releaseLease,
+  takeLease,
+  waitForLease
+} from '../host/builder/builder-lease.js'
 import { installBuildxAlias } from '../host/builder/buildx.js'
 import { ensureBuildx } from '../host/builder/buildx-install.js'
+import { warmRecordPath } from '../host/builder/warm-builder.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
 import type { UndoLog } from './state.js'
+import type { HeldLease } from './warm-builder-phase.js'
 
 /** `buildx-version`: the buildx the inputs ask for, or the latest when the runner has none. */
 export async function ensureBuildxFor(builder: BuilderInputs): Promise<void> {
@@ -30,7 +40,7 @@ export async function createJobBuilder(
     await meanwhile()
     return
   }
-  await leaseBuilderName(builder.name, undo)
+  const lease = await leaseBuilderName(builder.name, undo, !!plan.warm)
   if (plan.tempContext) {
     undo.add({ tempContext: plan.tempContext })
     const { createContextFromDefault } = await import('../host/builder/docker-context.js')
@@ -44,6 +54,12 @@ export async function createJobBuilder(
     removeInPost: builder.cleanup,
     keepState: builder.keepState
   }
+  const warm = plan.warm && (await import('./warm-builder-phase.js'))
+  if (warm && plan.warm && (await warm.reuseWarmBuilder(plan.warm, inputs, lease, undo, record))) {
+    await meanwhile()
+    markDiskReport(plan, inputs, undo)
+    return
+  }
   undo.add({ builder: record })
   if (builder.use) {
     const { readBuilderSelection } = await import('../host/builder/builder-selection.js')
@@ -55,6 +71,8 @@ export async function createJobBuilder(
   })
   for (const result of await Promise.allSettled([creating, meanwhile()]))
     if (result.status === 'rejected') throw result.reason
+  if (warm && plan.warm) await warm.recordWarmBuilder(plan.warm, inputs, lease)
+  markDiskReport(plan, inputs, undo)
   // As setup-buildx-action, once the builder is up (the create has ended: no process to stop):
   // a debugged job's post step shows its BuildKit log.
   if (builder.driver === 'docker-container' && debuggingBuildkit(inputs))
@@ -68,16 +86,39 @@ export async function addBuildxAlias(builder: BuilderInputs, undo: UndoLog): Pro
   await installBuildxAlias()
 }
 
+/** The cache is worth a look at post where it is bounded or outlives the job (steps/disk-report.ts). */
+function markDiskReport(plan: Plan, inputs: Inputs, undo: UndoLog): void {
+  const { builder } = inputs
+  if (builder.driver !== 'remote' && (inputs.config.gc || !builder.cleanup || builder.keepState))
+    undo.add({ diskReport: { builder: builder.name, budget: plan.gcBudget } })
+}
+
 /**
  * Claims the builder name for this job (see host/builder/builder-lease.ts): a name a
- * running job holds is refused here, before `buildx create` could replace its builder.
+ * running job holds is refused here, before `buildx create` could replace its builder. A job that
+ * may share a warm builder (`shared`) holds the lease only while its main decides, and waits while
+ * another's does; any other job needs the builder to itself, with no warm builder's holder running.
  */
-async function leaseBuilderName(name: string, undo: UndoLog): Promise<void> {
-  const holder = ownLease(name, process.env)
+async function leaseBuilderName(name: string, undo: UndoLog, shared: boolean): Promise<HeldLease> {
+  const holder = { ...ownLease(name, process.env), ...(shared ? { brief: true } : {}) }
   const path = leasePath(name, process.env)
   undo.add({ lease: { path, holder } })
-  const other = await takeLease(path, holder)
-  if (!other) return
+  const other = shared ? await waitForLease(path, holder) : await takeLease(path, holder)
+  const warmHolders = other || shared ? [] : await otherHolders(path, holder)
+  if (warmHolders.length > 0) {
+    await releaseLease(path, holder)
+    undo.add({ lease: undefined })
+    throw new InputError(
+      'name',
+      `the warm builder '${name}' is held by ${warmHolders.length} job(s) still running (${warmHolders.map(held => held.job).join('; ')})`,
+      'set `cleanup: false` and the same inputs as theirs to share it, or give this job another `name`'
+    )
+  }
+  if (!other) {
+    // A builder this job may replace is no warm one any longer: a later job must not reuse it.
+    if (!shared) await rm(warmRecordPath(path), { force: true })
+    return { path, holder }
+  }
   undo.add({ lease: undefined })
   throw new InputError(
     'name',

@@ -15,6 +15,7 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
 
 /**
  * Every kind of change main records, with its undo, in the order post runs them (the keys' order):
+ * - the builder's disk measured for the summary first, while the builder is still there;
  * - the `docker build` alias first; the builder, then the builder buildx selected before it, the
  *   context it ran on, its name's lease;
  * - the daemon's trust and the client credentials, which name no file of the job directory;
@@ -24,6 +25,13 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
  * The type makes a kind of change added to UndoRecord without an undo here a compile error.
  */
 const UNDO: UndoTable = {
+  diskReport: {
+    failure: report => `Could not measure the disk of builder ${report.builder}`,
+    run: async report => {
+      const { reportBuilderDisk } = await import('./disk-report.js')
+      await reportBuilderDisk(report)
+    }
+  },
   buildxAlias: {
     failure: () => 'Could not undo `install` (run `docker buildx uninstall`)',
     run: () => uninstallBuildxAlias()

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { DiskSpace } from '../inputs/gc-inputs.js'
 import type { TrustRecord } from '../host/edits/daemon-trust.js'
 import type { Lease } from '../host/builder/builder-lease.js'
 import type { BuilderSelection } from '../host/builder/builder-selection.js'
@@ -12,6 +13,12 @@ import type { InstalledConfig } from '../host/edits/installed-config.js'
  * works from it alone.
  */
 export interface UndoRecord {
+  /**
+   * Not a change: the builder whose cache post measures for the summary before the builder goes
+   * (steps/disk-report.ts), with the `gc-max-used-space` budget; set when a budget is set or the
+   * builder outlives the job (`cleanup: false`, `keep-state`).
+   */
+  diskReport?: { builder: string; budget?: DiskSpace }
   /** The directory holding buildkitd.toml and the key material; absent once main removed it itself. */
   jobDir?: string
   /**

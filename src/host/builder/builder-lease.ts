@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
@@ -22,6 +22,12 @@ export interface Lease {
   started: string
   /** For the message: which run and job hold it. */
   job: string
+  /**
+   * Held only while the job's main decides whether to reuse a warm builder (`cleanup: false`), not
+   * for the job's life: a job that finds it so waits (waitForLease). The job's life is its holder
+   * file then (joinHolders).
+   */
+  brief?: boolean
 }
 
 /** Where the lease of builder `name` lives: in buildx's builder store (BUILDX_CONFIG too), which has the same reach. */
@@ -115,8 +121,64 @@ export async function takeLease(path: string, lease: Lease): Promise<Lease | und
   }
 }
 
-/** Post: removes the lease if it is still this job's. */
-export async function releaseLease(path: string, lease: Lease): Promise<void> {
+/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. */
+export async function yieldLease(path: string, lease: Lease): Promise<void> {
   const held = await readLease(path)
   if (held && sameHolder(held, lease)) await rm(path, { force: true })
+}
+
+/** Post: removes the lease if it is still this job's, and the job's holder file if it has one. */
+export async function releaseLease(path: string, lease: Lease): Promise<void> {
+  await yieldLease(path, lease)
+  await rm(holderPath(path, lease), { force: true })
+}
+
+/**
+ * takeLease, waiting while another job's main holds it briefly (deciding about a warm builder, a
+ * few seconds): returns the live job that holds it for longer, or that held it briefly past `waitMs`.
+ */
+export async function waitForLease(path: string, lease: Lease, waitMs = 120_000): Promise<Lease | undefined> {
+  const until = Date.now() + waitMs
+  for (;;) {
+    const held = await takeLease(path, lease)
+    if (!held?.brief || Date.now() > until) return held
+    await new Promise(resolve => setTimeout(resolve, 250))
+  }
+}
+
+// Holder counting: jobs sharing a warm builder (`cleanup: false`, one `name`) each keep a file of
+// their own in NAME.holders/ beside the lease for their life, written whole (staged, renamed) and
+// removed by their post; a file whose job is gone (isHeld) counts for nothing and is removed.
+// No file is ever rewritten by two jobs, so no count can be lost to a race.
+
+function holdersDir(path: string): string {
+  return path.replace(/\.json$/, '.holders')
+}
+
+function holderPath(path: string, lease: Lease): string {
+  const id = `${lease.host}-${lease.pid}-${lease.started}`.replace(/[^A-Za-z0-9_.-]/g, '_')
+  return join(holdersDir(path), `${id}.json`)
+}
+
+/** Counts this job among the builder's holders until its post (releaseLease). */
+export async function joinHolders(path: string, lease: Lease): Promise<void> {
+  const target = holderPath(path, lease)
+  await mkdir(dirname(target), { recursive: true })
+  const staged = `${target}.${randomBytes(4).toString('hex')}.tmp`
+  await writeFile(staged, `${JSON.stringify({ ...lease, brief: undefined })}\n`)
+  await rename(staged, target)
+}
+
+/** The other jobs that hold the builder now; the files of gone ones are removed. */
+export async function otherHolders(path: string, lease: Lease): Promise<Lease[]> {
+  const dir = holdersDir(path)
+  const names = await readdir(dir).catch(() => [] as string[])
+  const live: Lease[] = []
+  for (const name of names.filter(file => file.endsWith('.json'))) {
+    const held = await readLease(join(dir, name))
+    if (!held || sameHolder(held, lease)) continue
+    if (isHeld(held)) live.push(held)
+    else await rm(join(dir, name), { force: true })
+  }
+  return live
 }

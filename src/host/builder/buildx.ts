@@ -111,6 +111,22 @@ export async function removeBuilder(name: string, keepState = false): Promise<bo
   throw new CommandError(`docker buildx rm ${name}`, result.exitCode, result.stderr)
 }
 
+/** A warm builder reused: `buildx use` as `create --use` would have made it current; `bootstrap` boots a stopped one. */
+export async function reuseBuilder(name: string, use: boolean, boot: boolean): Promise<void> {
+  if (use) await runBuildx(['use', name])
+  if (boot)
+    await core.group(`Booting builder ${name}`, () => runBuildx(['inspect', '--bootstrap', name], { show: true }))
+}
+
+/**
+ * `docker buildx du --builder NAME` (its summary table, `--verbose` off): the builder's cache as
+ * BuildKit counts it. A builder that is not running is not booted for it: buildx reaches a node
+ * only through its running container.
+ */
+export async function builderDiskUsage(name: string): Promise<string> {
+  return runBuildx(['du', '--builder', name, '--verbose=false'])
+}
+
 function isUnknownBuilder(stderr: string): boolean {
   return /no builder .* found|not found/i.test(stderr)
 }

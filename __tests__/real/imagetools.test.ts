@@ -1,9 +1,11 @@
-import { runLater } from '../../scripts/github-runner.mjs'
+import { neverLog, runLater } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { listTags, readManifest, type RegistryAccess } from '../helpers/registry-client.js'
-import type { RunningServer } from '../helpers/servers.js'
+import { startForwardProxy } from '../helpers/forward-proxy.js'
+import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { createTestHost, type TestHost } from '../helpers/test-host.js'
+import { makeTokenSigner, requestToken, startTokenService } from '../helpers/token-server.js'
 import { requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 import { imageManifests, pushLeg } from './platform-legs.js'
@@ -11,7 +13,9 @@ import { imageManifests, pushLeg } from './platform-legs.js'
 // Docker's matrix pattern with buildx alone, after the action's step: two legs pushed by digest
 // (linux/amd64 and linux/arm64, FROM scratch: no emulation), then a later step of the job runs
 // `docker buildx imagetools create` with the job's environment (the action exports SSL_CERT_FILE).
-// Each registry is on a test host, not on 127.0.0.0/8, which buildx and dockerd treat specially.
+// Each registry is on a test host, not on 127.0.0.0/8, which buildx and dockerd treat specially
+// (the one behind the forward proxy has a name only the proxy resolves). One case per registry kind
+// of docs/matrix-builds.md's table.
 //
 // imagetools keeps the builder's `http` (the scheme) but replaces each host's HTTP client with
 // buildkit's tracing.DefaultClient (buildx util/imagetools/inspect.go, v0.13.1 and v0.29.1:
@@ -19,6 +23,9 @@ import { imageManifests, pushLeg } from './platform-legs.js'
 // it: a private CA gets through only as SSL_CERT_FILE, and mTLS and `insecure` cannot.
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64']
+const PASSWORD = 'sbr-imagetools-password-7c2e'
+/** A name only the forward proxy resolves (to loopback): reachable through it alone. */
+const BEHIND_PROXY = 'imagetools.proxy.test'
 
 let pki: TestPki
 /** A CA nobody is given: the `insecure` registry's. */
@@ -30,8 +37,10 @@ beforeAll(async () => {
   requireDocker()
   // Before any builder: a builder on the host network copies /etc/hosts when it is created.
   testHost = await createTestHost({ name: 'imagetools' })
-  pki = makePki([testHost.name])
+  // localhost: the token service's name in its realm (127.0.0.1: how the test asks it).
+  pki = makePki(['localhost', 'IP:127.0.0.1', testHost.name, BEHIND_PROXY])
   strangerPki = makePki([testHost.name])
+  neverLog(PASSWORD)
 })
 
 afterAll(async () => {
@@ -41,9 +50,13 @@ afterAll(async () => {
 })
 
 async function registry(options: Parameters<TestHost['startRegistry']>[0] = {}): Promise<RunningServer> {
-  const server = await testHost.startRegistry(options)
-  servers.push(server)
-  return server
+  return started(testHost.startRegistry(options))
+}
+
+async function started<T extends RunningServer>(server: Promise<T>): Promise<T> {
+  const running = await server
+  servers.push(running)
+  return running
 }
 
 const tlsOf = (of: TestPki) => ({ certPath: of.serverCertPath, keyPath: of.serverKeyPath })
@@ -53,7 +66,8 @@ async function legs(
   job: TestJob,
   inputs: Record<string, string>,
   access: RegistryAccess,
-  repository: string
+  repository: string,
+  host = access.host
 ): Promise<{ sources: string[]; manifests: string[] }> {
   const main = await setUp(job, { ...inputs, 'driver-opts': bootDriverOpts() })
   expect(main.log).not.toContain('::error::')
@@ -61,9 +75,9 @@ async function legs(
   const sources: string[] = []
   const manifests: string[] = []
   for (const platform of PLATFORMS) {
-    const leg = await pushLeg(job, `${access.host}/${repository}`, platform)
+    const leg = await pushLeg(job, `${host}/${repository}`, platform)
     expect(leg).toMatchObject({ status: 0 })
-    sources.push(`${access.host}/${repository}@${leg.digest}`)
+    sources.push(`${host}/${repository}@${leg.digest}`)
     const images = await imageManifests(access, repository, leg.digest)
     expect(images.map(image => image.platform)).toContain(platform)
     manifests.push(...images.map(image => image.digest))
@@ -79,14 +93,14 @@ function imagetoolsCreate(job: TestJob, tag: string, sources: string[], env?: No
 }
 
 /** The list the tag names, read by `imagetools inspect --raw` in the job, and at the registry itself. */
-async function expectList(job: TestJob, access: RegistryAccess, repository: string, manifests: string[]) {
-  const inspect = await runLater(job, 'docker', [
-    'buildx',
-    'imagetools',
-    'inspect',
-    '--raw',
-    `${access.host}/${repository}:1`
-  ])
+async function expectList(
+  job: TestJob,
+  access: RegistryAccess,
+  repository: string,
+  manifests: string[],
+  host = access.host
+) {
+  const inspect = await runLater(job, 'docker', ['buildx', 'imagetools', 'inspect', '--raw', `${host}/${repository}:1`])
   expect(inspect).toMatchObject({ status: 0 })
   const listed = (JSON.parse(inspect.stdout) as { manifests: { digest: string }[] }).manifests.map(m => m.digest)
   expect(listed.sort()).toEqual([...manifests].sort())
@@ -128,6 +142,58 @@ describe('docker buildx imagetools create after the action: two legs by digest, 
     const create = await imagetoolsCreate(job, `${host}/sbr/it-ca:1`, sources)
     expect(create).toMatchObject({ status: 0 })
     await expectList(job, access, 'sbr/it-ca', manifests)
+    expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('token auth behind the private CA: the token realm is trusted through the exported SSL_CERT_FILE too', async () => {
+    const signer = makeTokenSigner()
+    const service = 'sbr-imagetools-registry'
+    const issuer = 'sbr-imagetools-issuer'
+    const tls = tlsOf(pki)
+    const tokens = await started(startTokenService({ tls, signer, users: { ci: PASSWORD }, service, issuer }))
+    const realm = `https://localhost:${tokens.port}/token`
+    const guarded = await registry({ tls, tokenAuth: { realm, service, issuer, rootCertBundlePath: signer.certPath } })
+    const host = `${testHost.name}:${guarded.port}`
+    const repository = 'sbr/it-token'
+    const scope = `repository:${repository}:pull`
+    const token = await requestToken(tokens, { ca: pki.caCert, scope, serviceName: service, basic: `ci:${PASSWORD}` })
+    const access = { host, tls: true, ca: pki.caCert, bearer: token.token }
+    const job = newTestJob()
+    const inputs = { registries: host, 'ca-cert': pki.caCert, username: 'ci', password: PASSWORD }
+    const { sources, manifests } = await legs(job, inputs, access, repository)
+
+    // buildx asks the realm itself, from the runner, with the job's credentials.
+    const granted = (): number =>
+      tokens.requests.filter(request => request.user === 'ci' && request.status === 200).length
+    const beforeMerge = granted()
+    const create = await imagetoolsCreate(job, `${host}/${repository}:1`, sources)
+    expect(create).toMatchObject({ status: 0 })
+    expect(granted()).toBeGreaterThan(beforeMerge)
+    await expectList(job, access, repository, manifests)
+    expect((await tearDown(job)).exitCode).toBe(0)
+  })
+
+  it('through a forward proxy: imagetools reaches a registry only the proxy can resolve, as the legs do', async () => {
+    const behind = await started(startRegistry({ tls: tlsOf(pki) }))
+    const proxy = await started(startForwardProxy({ names: { [BEHIND_PROXY]: '127.0.0.1' } }))
+    const host = `${BEHIND_PROXY}:${behind.port}`
+    const access = { host: behind.host, tls: true }
+    const job = newTestJob({ HTTPS_PROXY: proxy.url })
+    const { sources, manifests } = await legs(
+      job,
+      { registries: host, 'ca-cert': pki.caCert },
+      access,
+      'sbr/it-proxy',
+      host
+    )
+    const tunnels = (): number =>
+      proxy.requests().filter(request => request.method === 'CONNECT' && request.target === host).length
+    const beforeMerge = tunnels()
+
+    const create = await imagetoolsCreate(job, `${host}/sbr/it-proxy:1`, sources)
+    expect(create).toMatchObject({ status: 0 })
+    expect(tunnels()).toBeGreaterThan(beforeMerge)
+    await expectList(job, access, 'sbr/it-proxy', manifests, host)
     expect((await tearDown(job)).exitCode).toBe(0)
   })
 

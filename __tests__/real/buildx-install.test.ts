@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { cliPluginDirs } from '../../src/docker-client-config.js'
@@ -54,11 +54,15 @@ afterAll(async () => {
   await server.stop()
 })
 
-function newInstallJob(): Job & { dockerConfig: string } {
+/**
+ * A job whose buildx downloads come from the local release server. The URL variables are the test
+ * seam of src/host/builder/buildx-install.ts: when that seam changes, only this function does.
+ */
+function newInstallJob(jobToolCache = toolCache): Job & { dockerConfig: string } {
   const dockerConfig = newDockerConfig()
   const job = newJob({
     DOCKER_CONFIG: dockerConfig,
-    RUNNER_TOOL_CACHE: toolCache,
+    RUNNER_TOOL_CACHE: jobToolCache,
     SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL: `http://${server.host}/releases`,
     SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL: `http://${server.host}/api`
   })
@@ -115,4 +119,56 @@ describe('buildx-version', () => {
         : []
     ).toEqual([])
   })
+
+  it('cache-binary: false downloads and installs a working buildx, and leaves the tool cache exactly as it was', async () => {
+    // A tool cache that already holds this version, as a stand-in script that is not buildx: with
+    // cache-binary: false it must be neither used nor replaced, nor anything added beside it.
+    const cache = join(newJob().root, 'tool-cache')
+    const cachedDir = join(cache, 'buildx', VERSION, process.arch)
+    mkdirSync(cachedDir, { recursive: true })
+    writeFileSync(join(cachedDir, 'docker-buildx'), '#!/bin/sh\necho not-the-release\nexit 3\n')
+    chmodSync(join(cachedDir, 'docker-buildx'), 0o755)
+    writeFileSync(`${cachedDir}.complete`, '')
+    const before = snapshot(cache)
+
+    const job = newInstallJob(cache)
+    requests.length = 0
+    const main = await runMain(job, { ...inputs, 'buildx-version': RELEASE, 'cache-binary': 'false' })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toMatch(
+      new RegExp(
+        `buildx ${RELEASE} downloaded and verified \\(sha256 [0-9a-f]{64}\\); not cached \\(cache-binary: false\\)`
+      )
+    )
+    expect(main.log).not.toContain('found in the tool cache')
+    expect(requests).toEqual([
+      `/releases/download/${RELEASE}/${ASSET(RELEASE)}`,
+      `/releases/download/${RELEASE}/checksums.txt`
+    ])
+    expect(snapshot(cache)).toEqual(before)
+
+    // The release, not the cached script, is the job's buildx, and it runs: the builder main made is there.
+    const plugin = join(job.dockerConfig, 'cli-plugins', 'docker-buildx')
+    expect(readFileSync(plugin).equals(binary)).toBe(true)
+    expect(docker(job.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
+    expect(docker(job.dockerConfig, ['buildx', 'inspect', main.outputs.name])).toMatchObject({ status: 0 })
+
+    expect((await runPost(job, main.state)).exitCode).toBe(0)
+    expect(snapshot(cache)).toEqual(before)
+    expect(readdirSync(job.runnerTemp)).toEqual([])
+  })
 })
+
+/** Every file and directory under `dir` with its mode, mtime and content: to tell it was left alone. */
+function snapshot(dir: string): Record<string, string> {
+  const entries: Record<string, string> = {}
+  const walk = (path: string): void => {
+    const stat = statSync(path)
+    entries[path] = `${stat.mode.toString(8)} ${stat.mtimeMs}`
+    if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name))
+    else entries[path] += ` ${createHash('sha256').update(readFileSync(path)).digest('hex')}`
+  }
+  walk(dir)
+  return entries
+}

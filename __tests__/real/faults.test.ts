@@ -163,7 +163,11 @@ describe('faults', () => {
 
   it('buildx too old for a flag the inputs need: main fails naming the flag, the input and the fix, with nothing left', async () => {
     // No release older than this machine's buildx can be had here: a plugin in front of it answers
-    // as buildx v0.7.1 does, which predates `create --bootstrap` (v0.8.0), and passes the rest on.
+    // `version` as buildx v0.6.3 does, whose `create` has no `--bootstrap` (added in v0.7.0, buildx
+    // commit 5d50bd7b4), and passes everything else on. The refusal is the real buildx's own: it is
+    // asked the same flag on `ls`, which has none either, and prints what every buildx prints for a
+    // flag a command lacks (`ERROR: unknown flag: --bootstrap`: spf13/pflag's `unknown flag: --%s`,
+    // vendor/github.com/spf13/pflag/flag.go:978 at buildx v0.6.3 and v0.13.1, errors.go at v0.29.1).
     const job = newTestJob()
     const plugins = join(job.dockerConfig, 'cli-plugins')
     mkdirSync(plugins)
@@ -171,8 +175,8 @@ describe('faults', () => {
       join(plugins, 'docker-buildx'),
       [
         '#!/bin/sh',
-        'if [ "$1" = version ]; then echo "github.com/docker/buildx v0.7.1 05846896d149da05f3d6fd1e7770da187b52a247"; exit 0; fi',
-        'for arg in "$@"; do if [ "$arg" = --bootstrap ]; then echo "unknown flag: --bootstrap" >&2; exit 1; fi; done',
+        'if [ "$1" = version ]; then echo "github.com/docker/buildx v0.6.3 266c0eac611d64fcc0c72d80206aa364e826758d"; exit 0; fi',
+        `for arg in "$@"; do if [ "$arg" = --bootstrap ]; then exec ${REAL_BUILDX} ls --bootstrap; fi; done`,
         `exec ${REAL_BUILDX} "$@"`,
         ''
       ].join('\n'),
@@ -181,7 +185,7 @@ describe('faults', () => {
     const main = await runMain(job, { ...inputs, bootstrap: 'true', 'driver-opts': bootDriverOpts() })
     expect(main.exitCode).toBe(1)
     expect(main.log).toContain(
-      '::error::buildx v0.7.1 does not know `--bootstrap`, which bootstrap needs: it is too old. Set `buildx-version` (or `version`) to a newer release'
+      '::error::buildx v0.6.3 does not know `--bootstrap`, which bootstrap needs: it is too old. Set `buildx-version` (or `version`) to a newer release'
     )
     expect(filesUnder(job.runnerTemp)).toEqual([])
     expect(

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,9 +27,10 @@ interface Run {
 /**
  * `npm run local` in a process group of its own (as a terminal's foreground job), with its own
  * TMPDIR and Docker client config; `interruptWhen`: send the group SIGINT, as Ctrl+C in a
- * terminal does, once the output holds that text.
+ * terminal does, once the output holds that text, or once that check of the run's TMPDIR holds
+ * (polled every 2 ms while the run lives).
  */
-function runLocal(env: NodeJS.ProcessEnv = {}, interruptWhen?: string): Promise<Run> {
+function runLocal(env: NodeJS.ProcessEnv = {}, interruptWhen?: string | ((tmp: string) => boolean)): Promise<Run> {
   const tmp = mkdtempSync(join(tmpdir(), 'sbr-run-local-'))
   const dockerConfig = newDockerConfig()
   // What a shell would pass: no variables of the test runner, the runner's or jest's.
@@ -45,17 +46,24 @@ function runLocal(env: NodeJS.ProcessEnv = {}, interruptWhen?: string): Promise<
   let stdout = ''
   let stderr = ''
   let interrupted = false
+  const interrupt = (): void => {
+    if (interrupted) return
+    interrupted = true
+    process.kill(-child.pid!, 'SIGINT')
+  }
   child.stdout.on('data', chunk => {
     stdout += chunk
-    if (interruptWhen && !interrupted && stdout.includes(interruptWhen)) {
-      interrupted = true
-      process.kill(-child.pid!, 'SIGINT')
-    }
+    if (typeof interruptWhen === 'string' && stdout.includes(interruptWhen)) interrupt()
   })
+  const poll =
+    typeof interruptWhen === 'function'
+      ? setInterval(() => !interrupted && interruptWhen(tmp) && interrupt(), 2)
+      : undefined
   child.stderr.on('data', chunk => (stderr += chunk))
   return new Promise((resolve, reject) => {
     child.once('error', reject)
     child.once('close', (status, signal) => {
+      clearInterval(poll)
       const phases = stdout.split('\n').filter(line => /^\[\d\/\d\] /.test(line))
       resolve({ status, signal, stdout, stderr, phases, tmp, dockerConfig })
     })
@@ -156,6 +164,39 @@ describe('npm run local', () => {
     expect(run.status === 130 || run.signal === 'SIGINT').toBe(true)
     expect(run.stdout).toContain('SIGINT: stopping; the post step and the cleanup still run')
     expect(run.phases.some(line => line.startsWith('[4/6]'))).toBe(false)
+    expect(run.phases.slice(-2)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\[5/6\\] post step: builder ${builder}, its BuildKit container and the job directory gone`)
+      ),
+      '[6/6] cleanup: registry stopped, temporary files removed'
+    ])
+    expectNothingLeft(run, builder)
+  })
+
+  it('Ctrl+C during the push: the registry never gets the tag, and the post step and the cleanup still run', async () => {
+    // The demo registry's storage (distribution's filesystem layout) under the run's TMPDIR: an
+    // upload directory appears with the first blob upload the registry starts, the tag's link
+    // when the push is done. Both stay until the cleanup removes the storage, after post.
+    const repository = (tmp: string): string | undefined => {
+      const demo = readdirSync(tmp).find(name => name.startsWith('sbr-local-'))
+      return demo && join(tmp, demo, 'registry/data/docker/registry/v2/repositories/demo/hello')
+    }
+    let uploadSeen = false
+    let tagSeen = false
+    const uploadStarted = (tmp: string): boolean => {
+      const repo = repository(tmp)
+      tagSeen ||= repo !== undefined && existsSync(join(repo, '_manifests/tags/1'))
+      uploadSeen ||= repo !== undefined && existsSync(join(repo, '_uploads'))
+      return uploadSeen
+    }
+    const run = await runLocal({}, uploadStarted)
+    const builder = builderOf(run)
+    expect(uploadSeen).toBe(true)
+    expect(run.status === 130 || run.signal === 'SIGINT').toBe(true)
+    expect(run.stdout).toContain('SIGINT: stopping; the post step and the cleanup still run')
+    // The build did not finish: no pushed digest, nothing read back, and the tag never at the registry.
+    expect(run.phases.some(line => line.startsWith('[3/6] build:') || line.startsWith('[4/6]'))).toBe(false)
+    expect(tagSeen).toBe(false)
     expect(run.phases.slice(-2)).toEqual([
       expect.stringMatching(
         new RegExp(`^\\[5/6\\] post step: builder ${builder}, its BuildKit container and the job directory gone`)

@@ -159,17 +159,52 @@ describe('docker/setup-buildx-action inputs on booted builders', () => {
     expect(volumeExists(volume)).toBe(true)
   })
 
-  it('install (v3): docker build becomes docker buildx build until post', async () => {
+  it('install (v3): docker build runs on the job builder through buildx until post, then on the builder it ran on before', async () => {
     const job = newTestJob()
-    const main = await setUp(job, { install: 'true', bootstrap: 'false', 'driver-opts': bootDriverOpts() })
-    expect(main.exitCode).toBe(0)
-    const config = (): { aliases?: Record<string, string> } =>
-      JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8')) as { aliases?: Record<string, string> }
-    expect(config().aliases).toEqual({ builder: 'buildx' })
-    expect((await tearDown(job)).exitCode).toBe(0)
-    expect(existsSync(join(job.dockerConfig, 'config.json')) ? config().aliases?.builder : undefined).toBeUndefined()
+    const tag = `sbr-install-alias:${randomBytes(4).toString('hex')}`
+    const built: string[] = []
+    /** `docker build -t TAG` of a FROM scratch context, as a later `run:` step: which builder ran it. */
+    const dockerBuild = async (): Promise<string> => {
+      const build = await runLater(job, 'docker', ['build', '-t', tag, buildContext().dir])
+      expect(build).toMatchObject({ status: 0 })
+      built.push(tag)
+      return ranOn(build.stdout + build.stderr)
+    }
+    try {
+      const before = await dockerBuild()
+      const main = await setUp(job, { install: 'true', bootstrap: 'false', 'driver-opts': bootDriverOpts() })
+      expect(main.exitCode).toBe(0)
+      const config = (): { aliases?: Record<string, string> } =>
+        JSON.parse(readFileSync(join(job.dockerConfig, 'config.json'), 'utf8')) as { aliases?: Record<string, string> }
+      expect(config().aliases).toEqual({ builder: 'buildx' })
+      // buildx ran it, on the job's builder (an alias makes the CLI forward `build` to the plugin
+      // and keep the current builder: docker/cli cmd/docker/builder.go processBuilder, v23+;
+      // processAliases in cmd/docker/docker.go, v20.10).
+      expect(await dockerBuild()).toBe(`buildx on ${main.outputs.name} (docker-container)`)
+
+      expect((await tearDown(job)).exitCode).toBe(0)
+      expect(existsSync(join(job.dockerConfig, 'config.json')) ? config().aliases?.builder : undefined).toBeUndefined()
+      const after = await dockerBuild()
+      expect(after).toBe(before)
+      // Without the alias: a CLI before v23 runs the legacy builder; from v23 on it hands `build`
+      // to buildx with BUILDX_BUILDER set to the current context, the daemon's own builder.
+      const cli = Number(dockerOk(job.dockerConfig, ['version', '--format', '{{.Client.Version}}']).split('.')[0])
+      expect(after).toBe(cli >= 23 ? 'buildx on default (docker)' : 'the legacy builder')
+    } finally {
+      for (const image of built) spawnSync('docker', ['rmi', '-f', image], { stdio: 'ignore' })
+    }
   })
 })
+
+/** Which builder a `docker build`'s output says ran it. */
+function ranOn(output: string): string {
+  const buildx = /building with "([^"]+)" instance using ([\w-]+) driver/.exec(output)
+  if (buildx) return `buildx on ${buildx[1]} (${buildx[2]})`
+  // The legacy builder's own lines (BuildKit never prints them).
+  if (/Sending build context to Docker daemon/.test(output) && /Step 1\/\d+ : FROM scratch/.test(output))
+    return 'the legacy builder'
+  return `unknown: ${output}`
+}
 
 describe('driver: docker', () => {
   let pki: TestPki

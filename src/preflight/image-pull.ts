@@ -148,7 +148,7 @@ class RegistryClient {
     }
   }
 
-  /** The blob into `path`, following redirects (without the registry's Authorization to another host), its digest and size checked. */
+  /** The blob into `path`, following redirects (the registry's Authorization only to its own origin), its digest and size checked. */
   async blob(descriptor: Descriptor, path: string): Promise<void> {
     await this.retried(`blob ${descriptor.digest}`, async () => {
       let url = this.url(`blobs/${descriptor.digest}`)
@@ -164,8 +164,7 @@ class RegistryClient {
         sent = { digest: `sha256:${hash.digest('hex')}`, size }
       }
       for (let redirects = 0; ; redirects++) {
-        const sameHost = url.host === new URL(this.base).host
-        const answer = sameHost
+        const answer = mayCarryAuthorization(url, this.base)
           ? await this.authorized(url, {}, BLOB_DEADLINE_MS, sink)
           : await this.request(url, {}, BLOB_DEADLINE_MS, sink, { ...this.trust, verify: true })
         const location = answer.headers.location
@@ -261,6 +260,18 @@ class RegistryClient {
       }
     }
   }
+}
+
+/**
+ * Whether a request to `url` may carry the registry's Authorization: only to the origin it was made
+ * for (scheme, host and port), as a browser keeps credentials. `url.host` alone is not enough: it
+ * leaves default ports out, so `https://registry/…` redirected to `http://registry/…` has the same
+ * host and would send the password or token in clear text. Any other origin (a CDN, a downgrade)
+ * gets the request without it. This is the one redirect the registry client follows: manifests,
+ * tokens and auth probes take a 3xx as an answer.
+ */
+function mayCarryAuthorization(url: URL, origin: string): boolean {
+  return url.origin === new URL(origin).origin
 }
 
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { HostAddress, Keypair, ProxyEnv, Transport } from '../model.js'
 import { send, type Answer, type RequestTrust } from './auth-probe.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { parseChallenge } from './challenge.js'
 import {
   choosePlatform,
@@ -45,14 +46,19 @@ export interface PulledImage {
   layers: { digest: string; path: string; mediaType?: string }[]
 }
 
-/** A failed pull, with how it failed: a rate limit gets its own message upstream. */
+/**
+ * A failed pull, with how it failed: a rate limit gets its own message upstream. The message is
+ * neutralized here, the one way this client's failures leave it: it quotes the registry's body,
+ * Node's errors (a certificate's names) and the manifest's fields, and it reaches retry lines,
+ * warnings and the step's error.
+ */
 export class PullError extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind,
     readonly status?: number
   ) {
-    super(message)
+    super(neutralizeUntrustedLine(message))
     this.name = 'PullError'
   }
 }
@@ -90,6 +96,8 @@ export async function pullImage(
         'fatal'
       )
     }
+    // The index's word: checked before it goes into a request's path.
+    hexOf(entry.digest)
     manifest = await client.manifest(entry.digest)
     manifestDigest = entry.digest
   }

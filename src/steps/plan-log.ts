@@ -42,8 +42,8 @@ function logDockerTrustImport(report: NonNullable<Plan['dockerTrustImport']>): v
       ? `import-docker-trust: from the Docker daemon's trust, ${report.imported.length} registr${report.imported.length === 1 ? 'y' : 'ies'}:`
       : "import-docker-trust: the Docker daemon's trust holds no registry to import."
   )
-  for (const line of report.imported) core.info(`  ${line}`)
-  // What the daemon reported (`docker info`), quoted as it said it.
+  // What the daemon reported (`docker info`, its certs.d), quoted as it said it.
+  for (const line of report.imported) core.info(`  ${neutralizeUntrustedLine(line)}`)
   for (const { what, reason } of report.notImported)
     core.warning(neutralizeUntrustedLine(`Not imported: ${what}: ${reason}`), { title: 'import-docker-trust' })
 }

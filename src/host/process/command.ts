@@ -1,6 +1,6 @@
+import { neutralizeUntrusted, UntrustedLineStream } from '../../untrusted-text.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { redactUrlCredentials } from '../../proxy.js'
-import { neutralizeUntrusted, UntrustedLineStream } from '../../untrusted-text.js'
 
 // Every command the action runs goes through here, not through @actions/exec: a cancelled job must
 // stop the commands main started (a `buildx create --bootstrap` left running would finish a builder

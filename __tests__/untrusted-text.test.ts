@@ -1,10 +1,14 @@
-import { neutralizeUntrusted, neutralizeUntrustedLine } from '../src/untrusted-text.js'
+import {
+  neutralizeUntrusted,
+  neutralizeUntrustedHtml,
+  neutralizeUntrustedLine,
+  UntrustedLineStream
+} from '../src/untrusted-text.js'
+import { workflowCommands } from './helpers/workflow-commands.js'
 
-// What the runner would take for a workflow command in a line (actions/runner's ActionCommand:
-// TryParseV2 trims leading white space and needs `::`, TryParse finds `##[` anywhere); read from
-// its source, so that these tests state what reaches the runner, not what our function does.
+/** The lines the runner would take for workflow commands. */
 function runnerCommands(printed: string): string[] {
-  return printed.split(/\r\n|\r|\n/).filter(line => line.trimStart().startsWith('::') || line.includes('##['))
+  return workflowCommands(printed).map(command => command.line)
 }
 
 describe('neutralizeUntrusted', () => {
@@ -41,5 +45,32 @@ describe('neutralizeUntrusted', () => {
     expect(line.split('\n')).toHaveLength(1)
     expect(line).toContain('a\\nb\\n')
     expect(runnerCommands(line)).toEqual([])
+  })
+
+  it('makes HTML cell text of a body: one line, no tag, no command', () => {
+    const cell = neutralizeUntrustedHtml(
+      'denied\n\n![x](https://evil.example/p.png) <img src=x onerror="y"> & \'z\'\n::error::c'
+    )
+    expect(cell).toBe(
+      'denied\\n\\n![x](https://evil.example/p.png) &lt;img src=x onerror=&quot;y&quot;&gt; &amp; &#39;z&#39;\\n:\u200b:error::c'
+    )
+    expect(cell.split('\n')).toHaveLength(1)
+  })
+})
+
+describe('UntrustedLineStream', () => {
+  it('passes on whole lines, neutralized, whatever the chunks, and ends the last one', () => {
+    const stream = new UntrustedLineStream()
+    const chunks = ['#1 resolve\n::stop-', 'commands::tok\r', '\n ##[set-env name=A;]b\r\n::add-', 'mask::x']
+    const shown = chunks.map(chunk => stream.write(chunk)).join('') + stream.end()
+    expect(shown).toBe('#1 resolve\n:\u200b:stop-commands::tok\n ##\u200b[set-env name=A;]b\n:\u200b:add-mask::x\n')
+    expect(runnerCommands(shown)).toEqual([])
+  })
+
+  it('holds back a line until it is complete, and shows nothing at the end when all was said', () => {
+    const stream = new UntrustedLineStream()
+    expect(stream.write('::err')).toBe('')
+    expect(stream.write('or::x\n')).toBe(':\u200b:error::x\n')
+    expect(stream.end()).toBe('')
   })
 })

@@ -46,3 +46,48 @@ export function neutralizeUntrusted(text: string, maxChars = UNTRUSTED_MAX_CHARS
 export function neutralizeUntrustedLine(text: string, maxChars = UNTRUSTED_MAX_CHARS): string {
   return neutralizeUntrusted(text.replace(/\r\n/g, '\n'), maxChars).replace(/\n/g, '\\n')
 }
+
+/**
+ * Untrusted text as HTML element content (the job summary's table cells): one line, since a blank
+ * line would end the summary's HTML block and what follows would render as Markdown (links,
+ * images); `&`, `<`, `>` and quotes escaped, so it opens no tag.
+ */
+export function neutralizeUntrustedHtml(text: string, maxChars = UNTRUSTED_MAX_CHARS): string {
+  return neutralizeUntrustedLine(text, maxChars).replace(/[&<>"']/g, char => HTML_ENTITIES[char])
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/**
+ * A child's output streamed into the step's log as it comes (`buildx create`, `docker logs`), each
+ * line neutralized. A line is passed on once it is complete (a chunk may end mid-line, or between
+ * the "\r" and "\n" of a CRLF); end() passes on the rest with a line break, so that the step's own
+ * next line (an `::add-mask::`) starts a line of its own, as the runner needs. Lines are not cut.
+ */
+export class UntrustedLineStream {
+  private pending = ''
+
+  /** The complete lines of `chunk` (and of what came before it), neutralized, each ending in "\n". */
+  write(chunk: string): string {
+    const text = this.pending + chunk
+    const end = text.lastIndexOf('\n') + 1
+    this.pending = text.slice(end)
+    return end === 0 ? '' : shownLines(text.slice(0, end - 1))
+  }
+
+  /** What is left of an unfinished last line, neutralized, with its line break; '' when nothing is. */
+  end(): string {
+    const rest = this.pending
+    this.pending = ''
+    return rest === '' ? '' : shownLines(rest)
+  }
+}
+
+function shownLines(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map(line => neutralizeLine(line.endsWith('\r') ? line.slice(0, -1) : line))
+      .join('\n') + '\n'
+  )
+}

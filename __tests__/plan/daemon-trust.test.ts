@@ -61,21 +61,22 @@ describe('Docker daemon trust', () => {
       registry('other.internal:5000', 'tls', { ca: 'CA_B' }),
       registry('plain.internal:5000', 'http')
     ]
-    const plan = withTokenRealms(
+    const fetched = (url: string) => ({ url, fetched: true })
+    const { trust, refused } = withTokenRealms(
       planDaemonTrust('certs', registries, 'job1'),
       registries,
       [
-        { host: 'registry.internal', realm: 'https://gitlab.internal/jwt/auth' },
-        { host: 'other.internal:5000', realm: 'https://gitlab.internal/jwt/auth' },
+        { host: 'registry.internal', tokenRealm: fetched('https://gitlab.internal/jwt/auth') },
+        { host: 'other.internal:5000', tokenRealm: fetched('https://gitlab.internal/jwt/auth') },
         // On the registry's own host:port: already trusted.
-        { host: 'other.internal:5000', realm: 'https://other.internal:5000/token' },
+        { host: 'other.internal:5000', tokenRealm: fetched('https://other.internal:5000/token') },
         // Named by a plain-HTTP registry, or over plain HTTP: no TLS to trust.
-        { host: 'plain.internal:5000', realm: 'https://auth.internal:8443/token' },
-        { host: 'registry.internal', realm: 'http://auth.internal/token' }
+        { host: 'plain.internal:5000', tokenRealm: fetched('https://auth.internal:8443/token') },
+        { host: 'registry.internal', tokenRealm: fetched('http://auth.internal/token') }
       ],
       'job1'
     )
-    expect(plan.certsD.map(file => `${file.path} ${file.content}`)).toEqual([
+    expect(trust.certsD.map(file => `${file.path} ${file.content}`)).toEqual([
       'registry.internal/job1.crt CA_A',
       'registry.internal/job1.cert CERT',
       'registry.internal/job1.key KEY',
@@ -83,6 +84,34 @@ describe('Docker daemon trust', () => {
       'gitlab.internal/job1.crt CA_A',
       'gitlab.internal/job1.cert CERT',
       'gitlab.internal/job1.key KEY'
+    ])
+    expect(refused).toEqual([])
+  })
+
+  it('a realm that gave no token is not trusted; one whose host does not parse as an input host is refused, shown neutralized', () => {
+    const registries = [registry('registry.internal', 'tls', { ca: 'CA_A', keypair: KEYPAIR })]
+    const { trust, refused } = withTokenRealms(
+      planDaemonTrust('certs', registries, 'job1'),
+      registries,
+      [
+        { host: 'registry.internal', tokenRealm: { url: 'https://auth.internal/token', fetched: false } },
+        { host: 'registry.internal', tokenRealm: { url: 'https://../token', fetched: true } },
+        { host: 'registry.internal', tokenRealm: { url: 'https://%2e%2e:443/token', fetched: true } },
+        { host: 'registry.internal', tokenRealm: { url: 'https://a_b.internal/token', fetched: true } },
+        { host: 'registry.internal', tokenRealm: { url: 'not a url\n::error::forged', fetched: true } }
+      ],
+      'job1'
+    )
+    expect(trust.certsD.map(file => file.path)).toEqual([
+      'registry.internal/job1.crt',
+      'registry.internal/job1.cert',
+      'registry.internal/job1.key'
+    ])
+    expect(refused).toEqual([
+      "registry.internal names the token realm https://../token, whose host is not one the Docker daemon can be given ('..' is not a valid host name or address): it is left out of the daemon's trust",
+      "registry.internal names the token realm https://%2e%2e:443/token, whose host is not one the Docker daemon can be given ('..' is not a valid host name or address): it is left out of the daemon's trust",
+      "registry.internal names the token realm https://a_b.internal/token, whose host is not one the Docker daemon can be given ('a_b.internal' is not a valid host name or address): it is left out of the daemon's trust",
+      "registry.internal names the token realm not a url\\n:\u200b:error::forged, whose host is not one the Docker daemon can be given (it is not a URL): it is left out of the daemon's trust"
     ])
   })
 

@@ -105,6 +105,16 @@ describe('writeSummary', () => {
     expect(html).not.toContain('<script>')
   })
 
+  it('keeps a body that ends the HTML block on one line: no Markdown after it, no command on a line of its own', async () => {
+    const body = 'denied\n\n![pixel](https://evil.example/p.png)\n::error title=Forged::x'
+    await writeSummary(plan([registry('reg:5000', 'tls', ['ca'])]), [result('reg:5000', false, body, '')], [body])
+    const html = readFileSync(summaryFile, 'utf8')
+    expect(rows(html)[1][3]).toBe('❌ denied\\n\\n![pixel](https://evil.example/p.png)\\n:\u200b:error title=Forged::x')
+    // Only the summary's own lines: the table, the note list and the folded TOML, no blank line before the TOML.
+    expect(html.split('\n').filter(line => line.includes('pixel'))).toHaveLength(2)
+    expect(html).not.toMatch(/\n\n!\[pixel\]/)
+  })
+
   it('says a registry was not checked when preflight is off', async () => {
     await writeSummary(plan([registry('reg:5000', 'insecure', ['insecure = true'])]), undefined, [])
     expect(rows(readFileSync(summaryFile, 'utf8'))[1]).toEqual([

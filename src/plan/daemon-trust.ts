@@ -6,6 +6,8 @@ import {
   type PlannedFile,
   type PlannedRegistry
 } from '../model.js'
+import { readHostAddress } from '../inputs/hosts.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { tlsFiles } from './tls-files.js'
 
 /** The daemon's trust for `registries`; `id` (the job directory's name) names the certs.d files. Pure. */
@@ -17,17 +19,29 @@ export function planDaemonTrust(
   return { mode, certsD: certsDFiles(registries, id), insecureHosts: hostsNeedingInsecure(registries) }
 }
 
+/** A registry's token realm, as preflight found it: the URL as the registry sent it, and whether it gave a token. */
+export interface RealmFinding {
+  /** The registry that named it. */
+  host: string
+  tokenRealm?: { url: string; fetched: boolean }
+}
+
 /**
- * The daemon fetches tokens too: each token endpoint preflight found (on another host:port than
- * its registry) gets certs.d files as well, with the CA and keypair of the registry that named it. Pure.
+ * The daemon fetches tokens too: each token endpoint preflight got a token from (on another
+ * host:port than its registry) gets certs.d files as well, with the CA and keypair of the registry
+ * that named it. A realm is the registry's word, so its host becomes a directory under certs.d only
+ * when it parses as an input's host would (no `..`, no separator: inputs/hosts.ts); one that does
+ * not is in `refused`, neutralized, for a warning. A realm that gave no token is not trusted: the
+ * registry may name any host, and only a realm that answered as a token service has earned it. Pure.
  */
 export function withTokenRealms(
   plan: DaemonTrustPlan,
   registries: PlannedRegistry[],
-  realms: { host: string; realm?: string }[],
+  realms: RealmFinding[],
   id: string
-): DaemonTrustPlan {
-  return { ...plan, certsD: [...plan.certsD, ...certsDFiles(realmRegistries(registries, realms), id)] }
+): { trust: DaemonTrustPlan; refused: string[] } {
+  const { trusted, refused } = realmRegistries(registries, realms)
+  return { trust: { ...plan, certsD: [...plan.certsD, ...certsDFiles(trusted, id)] }, refused }
 }
 
 /**
@@ -58,23 +72,33 @@ function hostsNeedingInsecure(registries: PlannedRegistry[]): string[] {
 /**
  * The token endpoints of TLS registries, as registries for certs.d: the daemon fetches tokens too,
  * so each realm's host:port gets the CA (and keypair) of the registry that named it. Realms on a
- * registry's own host:port, plain-HTTP realms and repeats are left out. Pure.
+ * registry's own host:port, plain-HTTP realms, realms that gave no token and repeats are left out;
+ * a realm whose host does not parse is refused, with why. Pure.
  */
-function realmRegistries(registries: PlannedRegistry[], realms: { host: string; realm?: string }[]): PlannedRegistry[] {
+function realmRegistries(
+  registries: PlannedRegistry[],
+  realms: RealmFinding[]
+): { trusted: PlannedRegistry[]; refused: string[] } {
   const seen = new Set(registries.map(registry => registry.host.text.toLowerCase()))
-  return realms.flatMap(({ host, realm }) => {
+  const trusted: PlannedRegistry[] = []
+  const refused: string[] = []
+  for (const { host, tokenRealm } of realms) {
     const registry = registries.find(entry => entry.host.text === host)
-    const url = realm && URL.canParse(realm) ? new URL(realm) : undefined
-    if (!registry || registry.transport !== 'tls' || url?.protocol !== 'https:') return []
-    if (seen.has(url.host.toLowerCase())) return []
-    seen.add(url.host.toLowerCase())
-    const hostname = url.hostname.replace(/^\[|\]$/g, '')
-    return [
-      {
-        ...registry,
-        host: { text: url.host, hostname, port: url.port === '' ? undefined : Number(url.port) },
-        written: []
-      }
-    ]
-  })
+    if (!registry || registry.transport !== 'tls' || !tokenRealm) continue
+    const url = URL.canParse(tokenRealm.url) ? new URL(tokenRealm.url) : undefined
+    const realmHost = url && readHostAddress(url.host)
+    if (!url || !realmHost || 'problem' in realmHost) {
+      const why = realmHost && 'problem' in realmHost ? realmHost.problem : 'it is not a URL'
+      refused.push(
+        neutralizeUntrustedLine(
+          `${host} names the token realm ${tokenRealm.url}, whose host is not one the Docker daemon can be given (${why}): it is left out of the daemon's trust`
+        )
+      )
+      continue
+    }
+    if (url.protocol !== 'https:' || !tokenRealm.fetched || seen.has(realmHost.text.toLowerCase())) continue
+    seen.add(realmHost.text.toLowerCase())
+    trusted.push({ ...registry, host: realmHost, written: [] })
+  }
+  return { trusted, refused }
 }

@@ -37,6 +37,8 @@ export interface AuthFacts {
   error?: { code: string; message: string }
   /** The token endpoint's answer (the last request made). */
   tokenStatus?: number
+  /** The realm gave a token: only then is its host trusted by the daemon (plan/daemon-trust.ts). */
+  tokenFetched?: boolean
   /** GET /v2/ with the token (Bearer) or the credentials (Basic). */
   registryStatus?: number
   sentClientCert: boolean
@@ -98,6 +100,7 @@ export async function probeAuth(target: AuthTarget, deadline: number): Promise<A
     facts.stage = 'token-connect'
     const token = await fetchToken(realm, target, facts, deadline)
     if (token === undefined) return facts
+    facts.tokenFetched = true
     facts.stage = 'registry'
     facts.registryStatus = (
       await send(registryUrl, 'GET', { Authorization: `Bearer ${token}` }, '', registryTls, deadline)

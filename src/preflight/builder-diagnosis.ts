@@ -1,5 +1,6 @@
 import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
 import type { Diagnosis } from './diagnosis.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { PreflightResult } from './preflight.js'
 
 // What preflight saw from the builder's side: the registry's name resolved and its port connected
@@ -24,7 +25,8 @@ export interface BuilderSideFacts {
  * else is `docker exec` failing: no running container, or no busybox in its image.
  */
 export function readBuilderSide(exitCode: number, stderr: string, timeoutSeconds: number): BuilderSideFacts {
-  const words = stderr.trim().split('\n').pop() ?? ''
+  // busybox nc's words, from inside the BuildKit container: shown neutralized.
+  const words = neutralizeUntrustedLine(stderr.trim().split('\n').pop() ?? '')
   if (exitCode === 0) return { stage: 'done', detail: '' }
   if (/bad address/.test(stderr)) return { stage: 'resolve', detail: words }
   if (/can't connect/.test(stderr)) return { stage: 'connect', detail: words }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { HostAddress, Keypair, ProxyEnv, Transport } from '../model.js'
 import { send, type Answer, type RequestTrust } from './auth-probe.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { parseChallenge } from './challenge.js'
 import {
   choosePlatform,
@@ -45,14 +46,19 @@ export interface PulledImage {
   layers: { digest: string; path: string; mediaType?: string }[]
 }
 
-/** A failed pull, with how it failed: a rate limit gets its own message upstream. */
+/**
+ * A failed pull, with how it failed: a rate limit gets its own message upstream. The message is
+ * neutralized here, the one way this client's failures leave it: it quotes the registry's body,
+ * Node's errors (a certificate's names) and the manifest's fields, and it reaches retry lines,
+ * warnings and the step's error.
+ */
 export class PullError extends Error {
   constructor(
     message: string,
     readonly kind: FailureKind,
     readonly status?: number
   ) {
-    super(message)
+    super(neutralizeUntrustedLine(message))
     this.name = 'PullError'
   }
 }
@@ -90,6 +96,8 @@ export async function pullImage(
         'fatal'
       )
     }
+    // The index's word: checked before it goes into a request's path.
+    hexOf(entry.digest)
     manifest = await client.manifest(entry.digest)
     manifestDigest = entry.digest
   }
@@ -148,7 +156,7 @@ class RegistryClient {
     }
   }
 
-  /** The blob into `path`, following redirects (without the registry's Authorization to another host), its digest and size checked. */
+  /** The blob into `path`, following redirects (the registry's Authorization only to its own origin), its digest and size checked. */
   async blob(descriptor: Descriptor, path: string): Promise<void> {
     await this.retried(`blob ${descriptor.digest}`, async () => {
       let url = this.url(`blobs/${descriptor.digest}`)
@@ -164,8 +172,7 @@ class RegistryClient {
         sent = { digest: `sha256:${hash.digest('hex')}`, size }
       }
       for (let redirects = 0; ; redirects++) {
-        const sameHost = url.host === new URL(this.base).host
-        const answer = sameHost
+        const answer = mayCarryAuthorization(url, this.base)
           ? await this.authorized(url, {}, BLOB_DEADLINE_MS, sink)
           : await this.request(url, {}, BLOB_DEADLINE_MS, sink, { ...this.trust, verify: true })
         const location = answer.headers.location
@@ -261,6 +268,18 @@ class RegistryClient {
       }
     }
   }
+}
+
+/**
+ * Whether a request to `url` may carry the registry's Authorization: only to the origin it was made
+ * for (scheme, host and port), as a browser keeps credentials. `url.host` alone is not enough: it
+ * leaves default ports out, so `https://registry/…` redirected to `http://registry/…` has the same
+ * host and would send the password or token in clear text. Any other origin (a CDN, a downgrade)
+ * gets the request without it. This is the one redirect the registry client follows: manifests,
+ * tokens and auth probes take a 3xx as an answer.
+ */
+function mayCarryAuthorization(url: URL, origin: string): boolean {
+  return url.origin === new URL(origin).origin
 }
 
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */

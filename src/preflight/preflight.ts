@@ -5,6 +5,7 @@ import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
 import { probeAuth } from './auth-probe.js'
 import { parseChallenge, preflightScope } from './challenge.js'
 import { probeRegistry } from './probe.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 // The other users of the registry client load it from this module, so that the bundle holds that
 // client once, in the chunk preflight loads anyway (a dynamic import of their own modules gets a
 // chunk with its own copy): `import-docker-trust`'s transport probe (steps/plan-facts.ts) and the
@@ -15,9 +16,20 @@ export { pullImage, PullError } from './image-pull.js'
 export interface PreflightResult extends Diagnosis {
   host: string
   mode: PlannedRegistry['mode']
-  /** The token endpoint a Bearer challenge named (the daemon trusts its host too). */
+  /** The token endpoint a Bearer challenge named, as shown (neutralized: it came from the registry). */
   realm?: string
+  /**
+   * That realm as the registry sent it, and whether a token came from it: the daemon trusts its host
+   * only then, and only when it parses as an input's host would (plan/daemon-trust.ts). Never shown
+   * raw, and left out of the `preflight` output (preflightOutput).
+   */
+  tokenRealm?: TokenRealm
   ms: number
+}
+
+export interface TokenRealm {
+  url: string
+  fetched: boolean
 }
 
 /** A credential a build will log in with, and where it comes from (for messages). */
@@ -48,7 +60,7 @@ export async function runPreflight(
       const started = performance.now()
       const facts = await probeRegistry(registry, timeoutSeconds * 1000)
       const result = { host: registry.host.text, mode: registry.mode, ms: facts.ms }
-      const verdict = diagnose(registry, facts, timeoutSeconds)
+      const verdict = shown(diagnose(registry, facts, timeoutSeconds))
       const header = facts.answer?.status === 401 ? facts.answer.wwwAuthenticate : undefined
       if (!verdict.ok || !header) return { ...result, ...verdict }
       const challenge = parseChallenge(header)
@@ -67,12 +79,28 @@ export async function runPreflight(
       )
       return {
         ...result,
-        realm: challenge.realm,
-        ...diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds),
+        realm: challenge.realm === undefined ? undefined : neutralizeUntrustedLine(challenge.realm),
+        tokenRealm:
+          challenge.realm === undefined ? undefined : { url: challenge.realm, fetched: !!authFacts.tokenFetched },
+        ...shown(diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds)),
         ms: Math.round(performance.now() - started)
       }
     })
   )
+}
+
+/**
+ * A verdict as every place shows it (log, annotation, error, summary, output): its message and fix
+ * quote what the registry, its certificate, a proxy or Node's errors said, so they are neutralized
+ * here, where preflight's facts become text, rather than at each place that prints them.
+ */
+function shown<T extends Diagnosis>(verdict: T): T {
+  return { ...verdict, message: neutralizeUntrustedLine(verdict.message), fix: neutralizeUntrustedLine(verdict.fix) }
+}
+
+/** The `preflight` output: the results as documented, without the raw realm kept for the daemon's trust. */
+export function preflightOutput(results: PreflightResult[]): string {
+  return JSON.stringify(results, (key, value: unknown) => (key === 'tokenRealm' ? undefined : value))
 }
 
 /** One line per registry, in a folded group of the log; `from`: where it looked, when not only from this step. */

@@ -1,4 +1,5 @@
 import type { HostAddress, InsecureDaemonRegistry, ProxyEnv } from '../model.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { probeRegistry, type ProbeFacts } from './probe.js'
 
 /**
@@ -20,7 +21,10 @@ export async function probeInsecureTransport(
   if (answered(http)) return { host: host.text, transport: 'http' }
   return {
     host: host.text,
-    unreachable: `neither HTTPS nor HTTP answered GET /v2/ (HTTPS: ${failure(tls)}; HTTP: ${failure(http)})`
+    // Node's errors quote the network (a certificate's names): shown neutralized.
+    unreachable: neutralizeUntrustedLine(
+      `neither HTTPS nor HTTP answered GET /v2/ (HTTPS: ${failure(tls)}; HTTP: ${failure(http)})`
+    )
   }
 }
 

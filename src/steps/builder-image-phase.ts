@@ -132,7 +132,7 @@ async function fromDaemon(image: BuilderImagePlan): Promise<Attempt | undefined>
     core.info(`Pulling ${image.name} with the daemon`)
     const result = await pullWithDaemon(image.endpoint, image.name)
     if (result.exitCode === 0) return undefined
-    const message = result.stderr.trim() || `docker pull exited with ${result.exitCode}`
+    const message = result.error || `docker pull exited with ${result.exitCode}`
     const kind = classifyPullMessage(message)
     if (kind !== 'transient' || number >= PULL_ATTEMPTS || isCancelled()) return { from, message, kind }
     const wait = retryDelayMs(number)

@@ -42,9 +42,12 @@ async function trustDaemonAsPlanned(
   const { trustDaemon } = await import('../host/edits/daemon-trust.js')
   if (!results && plan.registries.some(registry => registry.transport === 'tls'))
     core.info('Docker daemon: with `preflight: off` no token realms were looked up; only the registries are trusted.')
-  // The daemon fetches tokens too: the realms preflight found get certs.d entries as well.
-  const trust = withTokenRealms(plan.daemonTrust, plan.registries, results ?? [], plan.jobId)
-  const notes = await trustDaemon(daemon, trust, plan.dir, record => undo.add({ daemonTrust: record }))
+  // The daemon fetches tokens too: the realms preflight got a token from get certs.d entries as well.
+  const { trust, refused } = withTokenRealms(plan.daemonTrust, plan.registries, results ?? [], plan.jobId)
+  const notes = [
+    ...refused,
+    ...(await trustDaemon(daemon, trust, plan.dir, record => undo.add({ daemonTrust: record })))
+  ]
   for (const note of notes) core.warning(note, { title: 'Docker daemon trust' })
   return notes
 }

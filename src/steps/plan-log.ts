@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { AppendNode } from '../inputs/append.js'
 import type { Inputs } from '../inputs/read-inputs.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { Plan } from '../plan/plan.js'
 
 /** What the plan decided, before anything is made: notes, replaced base-config keys, each registry, the TOML. */
@@ -41,7 +42,8 @@ function logDockerTrustImport(report: NonNullable<Plan['dockerTrustImport']>): v
       ? `import-docker-trust: from the Docker daemon's trust, ${report.imported.length} registr${report.imported.length === 1 ? 'y' : 'ies'}:`
       : "import-docker-trust: the Docker daemon's trust holds no registry to import."
   )
-  for (const line of report.imported) core.info(`  ${line}`)
+  // What the daemon reported (`docker info`, its certs.d), quoted as it said it.
+  for (const line of report.imported) core.info(`  ${neutralizeUntrustedLine(line)}`)
   for (const { what, reason } of report.notImported)
-    core.warning(`Not imported: ${what}: ${reason}`, { title: 'import-docker-trust' })
+    core.warning(neutralizeUntrustedLine(`Not imported: ${what}: ${reason}`), { title: 'import-docker-trust' })
 }

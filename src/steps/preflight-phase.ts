@@ -71,7 +71,7 @@ export class Preflight {
     const side = this.builderUp ? builderSide(this.plan, this.inputs) : undefined
     this.lookedFromBuilder = this.builderUp
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, reportPreflight } = await import('../preflight/preflight.js')
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
     const later = !side && builderSide(this.plan, this.inputs)
     reportPreflight(
       results,
@@ -83,7 +83,7 @@ export class Preflight {
             ? 'from this step, whose network the builder shares'
             : undefined
     )
-    core.setOutput('preflight', JSON.stringify(results))
+    core.setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }
@@ -94,9 +94,9 @@ export class Preflight {
     const side = builderSide(this.plan, this.inputs)
     if (!side) return fromRunner
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, reportPreflight } = await import('../preflight/preflight.js')
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
     reportPreflight(results, `from the builder (${side.container})`)
-    core.setOutput('preflight', JSON.stringify(results))
+    core.setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { EOL } from 'node:os'
 import type { Plan } from '../plan/plan.js'
 import type { PreflightResult } from '../preflight/preflight.js'
+import { neutralizeUntrustedHtml } from '../untrusted-text.js'
 
 /**
  * The job summary: one row per registry and mirror, with what was written for
@@ -32,8 +33,11 @@ export async function writeSummary(plan: Plan, results: PreflightResult[] | unde
   await core.summary.addRaw(parts.map(part => part + EOL).join('')).write()
 }
 
-/** Table cells are HTML, where Markdown is not rendered: escape, and turn `code` into <code>. */
+/**
+ * Table cells are HTML, where Markdown is not rendered: escaped, and `code` turned into <code>.
+ * Every cell and note goes through the untrusted form: verdicts and notes quote registries, realms
+ * and the daemon, and one line break too many would end the HTML block and render Markdown.
+ */
 function toHtml(text: string): string {
-  const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  return escaped.replace(/`([^`]+)`/g, '<code>$1</code>')
+  return neutralizeUntrustedHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
 }

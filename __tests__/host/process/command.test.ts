@@ -47,6 +47,12 @@ describe('runCommand', () => {
     await expect(failing).rejects.toMatchObject({ exitCode: 3, stderr: 'no such builder\n' })
   })
 
+  it('fails with its error output neutralized: a line of it opens no workflow command', async () => {
+    const failing = runCommand('sh', ['-c', 'printf "denied\\n::stop-commands::T\\n" >&2; exit 1'])
+    await expect(failing).rejects.toThrow('failed: denied\n:\u200b:stop-commands::T')
+    await expect(failing).rejects.toMatchObject({ stderr: 'denied\n::stop-commands::T\n' })
+  })
+
   it('says the exit code when the command wrote no error', async () => {
     await expect(runCommand('sh', ['-c', 'exit 4'])).rejects.toThrow(
       '`sh -c exit 4` failed: exit code 4, no error output'
@@ -94,6 +100,33 @@ describe('tryCommand', () => {
       errSpy.mockRestore()
     }
     expect(written.join('')).toBe('[command]sh -c echo built\nbuilt\n')
+  })
+
+  it("`show`: the command's output opens no workflow command, and its last line is ended before the step's next", async () => {
+    const out: string[] = []
+    const err: string[] = []
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out.push(String(chunk))
+      return true
+    })
+    const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err.push(String(chunk))
+      return true
+    })
+    try {
+      const script = 'printf "pulling\\n::stop-commands::T\\r\\n##[set-env name=A;]b"; printf "  ::error::x" >&2'
+      await tryCommand('sh', ['-c', script], { show: true })
+    } finally {
+      spy.mockRestore()
+      errSpy.mockRestore()
+    }
+    expect(out.join('').split('\n').slice(1)).toEqual([
+      'pulling',
+      ':\u200b:stop-commands::T',
+      '##\u200b[set-env name=A;]b',
+      ''
+    ])
+    expect(err.join('')).toBe('  :\u200b:error::x\n')
   })
 })
 

@@ -2,7 +2,8 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
-import { CANCELLED_EXIT_CODE, CommandError, runCommand, tryCommand, type CommandResult } from '../process/command.js'
+import { neutralizeUntrusted, neutralizeUntrustedLine } from '../../untrusted-text.js'
+import { CANCELLED_EXIT_CODE, CommandError, runCommand, tryCommand } from '../process/command.js'
 
 // The builder's image in the Docker daemon the builder runs on: is it there, which platform the
 // daemon pulls for, its own pull, and loading an image fetched elsewhere as a docker-archive (the
@@ -37,14 +38,27 @@ export async function daemonPlatform(endpoint: string): Promise<{ os: string; ar
   return { os: os || 'linux', architecture: architecture || 'amd64' }
 }
 
-/** `docker pull NAME`: the daemon's own mirrors (registry-mirrors), proxy and the stored logins apply. */
-export function pullWithDaemon(endpoint: string, name: string): Promise<CommandResult> {
-  return tryCommand('docker', [...dockerEndpointArgs(endpoint), 'pull', '--quiet', name])
+/** How `docker pull` ended: its exit code, and its error as it may be shown. */
+export interface DaemonPull {
+  exitCode: number
+  /**
+   * The daemon's error, neutralized and on one line: it quotes the registry's error body (`denied:
+   * …`), and goes into retry lines, warnings and the step's error.
+   */
+  error: string
 }
 
-/** `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`). */
+/** `docker pull NAME`: the daemon's own mirrors (registry-mirrors), proxy and the stored logins apply. */
+export async function pullWithDaemon(endpoint: string, name: string): Promise<DaemonPull> {
+  const result = await tryCommand('docker', [...dockerEndpointArgs(endpoint), 'pull', '--quiet', name])
+  return { exitCode: result.exitCode, error: neutralizeUntrustedLine(result.stderr.trim()) }
+}
+
+/** `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`, names from the image), neutralized. */
 export async function loadArchive(endpoint: string, archive: string): Promise<string> {
-  return (await runCommand('docker', [...dockerEndpointArgs(endpoint), 'load', '--input', archive])).trim()
+  return neutralizeUntrusted(
+    (await runCommand('docker', [...dockerEndpointArgs(endpoint), 'load', '--input', archive])).trim()
+  )
 }
 
 /** An image's files, as fetched: its config JSON and its layers (gzip or plain tar), in order. */

@@ -3,6 +3,7 @@
 // Apache-2.0), ported line for line so the JSON is the same, key for key.
 
 import { redactUrlCredentials } from '../../proxy.js'
+import { neutralizeUntrusted } from '../../untrusted-text.js'
 
 export interface BuilderInfo {
   name?: string
@@ -55,20 +56,25 @@ export interface BuilderOutputs {
   flags: string
 }
 
+/**
+ * The outputs, from what buildx said: each neutralized (not cut), as text of another process that
+ * later steps read and may print.
+ */
 export function builderOutputs(info: BuilderInfo): BuilderOutputs {
   const platforms: string[] = []
   for (const node of info.nodes) {
     for (const platform of node.platforms?.split(',') ?? []) if (!platforms.includes(platform)) platforms.push(platform)
   }
   const first = info.nodes[0] ?? {}
+  const shown = (value: string): string => neutralizeUntrusted(value, Infinity)
   return {
-    driver: info.driver ?? '',
-    platforms: platforms.join(','),
+    driver: shown(info.driver ?? ''),
+    platforms: shown(platforms.join(',')),
     // The nodes' driver options hold the proxy variables passed to the builder: no credentials in an output.
-    nodes: redactUrlCredentials(JSON.stringify(info.nodes, undefined, 2)),
-    endpoint: first.endpoint ?? '',
-    status: first.status ?? '',
-    flags: first['buildkitd-flags'] ?? ''
+    nodes: shown(redactUrlCredentials(JSON.stringify(info.nodes, undefined, 2))),
+    endpoint: shown(first.endpoint ?? ''),
+    status: shown(first.status ?? ''),
+    flags: shown(first['buildkitd-flags'] ?? '')
   }
 }
 

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { neutralizeUntrustedLine } from '../../untrusted-text.js'
 import { tryCommand } from '../process/command.js'
 
 /** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
@@ -16,7 +17,8 @@ export async function showBuildkitLog(builder: string): Promise<void> {
   await core.group(`BuildKit container logs (${container})`, async () => {
     const result = await tryCommand('docker', ['logs', container], { show: true })
     if (result.exitCode !== 0) {
-      const reason = result.stderr.trim().split('\n').pop() || `exit code ${result.exitCode}`
+      const reason =
+        neutralizeUntrustedLine(result.stderr.trim().split('\n').pop() ?? '') || `exit code ${result.exitCode}`
       core.warning(`Could not show the BuildKit container's log: ${reason}`)
     }
   })

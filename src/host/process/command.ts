@@ -1,3 +1,4 @@
+import { neutralizeUntrusted, UntrustedLineStream } from '../../untrusted-text.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { redactUrlCredentials } from '../../proxy.js'
 import { childEnvironment } from './child-env.js'
@@ -8,7 +9,12 @@ import { childEnvironment } from './child-env.js'
 // (its exec() resolves only when the child ends). Here each running child is known
 // (stopAllCommands), and its pid can be recorded for post (CommandOptions.onStart).
 
-/** A command failed; the message carries the command's own words (its stderr). */
+/**
+ * A command failed; the message carries the command's own words (its stderr), neutralized here,
+ * where another process's text becomes ours: the message reaches the log, annotations and post's
+ * warnings from many places (docker's and buildx's stderr quote registries' answers). `stderr`
+ * keeps the raw text, for matching only.
+ */
 export class CommandError extends Error {
   constructor(
     readonly commandLine: string,
@@ -17,7 +23,9 @@ export class CommandError extends Error {
   ) {
     // A proxy URL's credentials (`env.HTTPS_PROXY=…` driver options) never reach the log.
     super(
-      redactUrlCredentials(`\`${commandLine}\` failed: ${stderr.trim() || `exit code ${exitCode}, no error output`}`)
+      redactUrlCredentials(
+        `\`${commandLine}\` failed: ${neutralizeUntrusted(stderr.trim()) || `exit code ${exitCode}, no error output`}`
+      )
     )
     this.name = 'CommandError'
   }
@@ -94,16 +102,33 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
     if (child.pid !== undefined) options.onStart?.(child.pid)
     let stdout = ''
     let stderr = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
+    // Shown, a child's output passes line by line through the neutralizer: the runner reads this
+    // step's output for workflow commands, and buildx's and docker's output quotes registries.
+    const shownOut = new UntrustedLineStream()
+    const shownErr = new UntrustedLineStream()
+    child.stdout?.setEncoding('utf8')
+    child.stderr?.setEncoding('utf8')
+    child.stdout?.on('data', (chunk: string) => {
       stdout += chunk
-      if (options.show) process.stdout.write(chunk)
+      if (options.show) process.stdout.write(shownOut.write(chunk))
     })
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: string) => {
       stderr += chunk
-      if (options.show) process.stderr.write(chunk)
+      if (options.show) process.stderr.write(shownErr.write(chunk))
     })
-    child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }))
-    child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
+    const flushShown = (): void => {
+      if (!options.show) return
+      process.stdout.write(shownOut.end())
+      process.stderr.write(shownErr.end())
+    }
+    child.on('error', error => {
+      flushShown()
+      resolve({ exitCode: 127, stdout, stderr: stderr || error.message })
+    })
+    child.on('close', code => {
+      flushShown()
+      resolve({ exitCode: code ?? 1, stdout, stderr })
+    })
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }

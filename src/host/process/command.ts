@@ -26,6 +26,8 @@ export interface CommandResult {
   exitCode: number
   stdout: string
   stderr: string
+  /** The signal that ended the command, when one did (its exitCode is then 1). */
+  signal?: NodeJS.Signals
 }
 
 export interface CommandOptions {
@@ -101,7 +103,7 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
       if (options.show) process.stderr.write(chunk)
     })
     child.on('error', error => resolve({ exitCode: 127, stdout, stderr: stderr || error.message }))
-    child.on('close', code => resolve({ exitCode: code ?? 1, stdout, stderr }))
+    child.on('close', (code, signal) => resolve({ exitCode: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) }))
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }

@@ -7,7 +7,7 @@ import { cliPluginDirs } from '../../src/docker-client-config.js'
 import { makePki } from '../helpers/certs.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../helpers/intercepting-proxy.js'
 import { startHttpServer, type RunningServer } from '../helpers/servers.js'
-import { docker, newDockerConfig, requireDocker } from './docker.js'
+import { builderNames, docker, newDockerConfig, requireDocker } from './docker.js'
 
 // `buildx-version` against a local copy of the release page: the real buildx
 // binary this machine has, served with a checksums file as GitHub serves them,
@@ -173,10 +173,6 @@ describe('buildx-version', () => {
     expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
     expect(existsSync(join(toolCache, 'buildx', MISMATCHED.slice(1)))).toBe(false)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
-    expect(
-      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
-        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
-        : []
-    ).toEqual([])
+    expect(builderNames(job.dockerConfig)).toEqual([])
   })
 })

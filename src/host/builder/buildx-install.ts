@@ -71,26 +71,31 @@ export async function installBuildx(requested: string, cache = true): Promise<st
 }
 
 /**
- * Copies the tool cache's buildx `version` to `plugin` when the cache has it and the copy matches
- * `expected` (hashed where it will run, so the check is of what is installed). False when the
- * cache has no such version, or a changed one: the caller then downloads it again, which also
- * replaces the cache's copy.
+ * Installs the tool cache's buildx `version` as `plugin` when the cache has it and it matches
+ * `expected`. The copy is checked in a download directory of this job's own, then installed from
+ * there, so what was hashed is what is installed and a changed binary never reaches the plugin
+ * directory. False when the cache has no such version, or a changed one: the caller then downloads
+ * it again, which also replaces the cache's copy.
  */
 async function fromToolCache(version: string, expected: string, plugin: string): Promise<boolean> {
   const cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
   if (!cachedDir) return false
-  await copyFile(join(cachedDir, BUILDX_PLUGIN), plugin)
-  const actual = await sha256Of(plugin)
-  if (actual === expected) {
+  const cached = join(cachedDir, BUILDX_PLUGIN)
+  return withDownloadDir(async downloads => {
+    const staged = join(downloads, BUILDX_PLUGIN)
+    await copyFile(cached, staged)
+    const actual = await sha256Of(staged)
+    if (actual !== expected) {
+      core.warning(
+        `buildx ${version} in the tool cache (${cached}) does not match the release's checksums.txt ` +
+          `(expected ${expected}, got ${actual}): it was changed after it was cached. Not using it; downloading the release again.`
+      )
+      return false
+    }
+    await copyFile(staged, plugin)
     core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
     return true
-  }
-  await rm(plugin, { force: true })
-  core.warning(
-    `buildx ${version} in the tool cache (${join(cachedDir, BUILDX_PLUGIN)}) does not match the release's checksums.txt ` +
-      `(expected ${expected}, got ${actual}): it was changed after it was cached. Not using it; downloading the release again.`
-  )
-  return false
+  })
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -13,6 +13,7 @@ import {
 
 // The cases of golang.org/x/net/http/httpproxy's proxy_test.go (commit 0ca694d2), as data: the
 // port must choose the proxy Go chooses, so that preflight goes where BuildKit's push will.
+// Copyright 2017 The Go Authors (BSD-3-Clause: THIRD_PARTY_NOTICES.md); translated to TypeScript.
 
 const config = (overrides: Partial<ProxyConfig>): ProxyConfig => ({
   httpProxy: '',

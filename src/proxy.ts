@@ -7,6 +7,10 @@ import type { ProxyEnv } from './model.js'
 // of golang.org/x/net/http/httpproxy (proxy.go at commit 0ca694d2a5adcce7f36d4d65e5f8d72390d94051,
 // BSD-3-Clause). Ported rule for rule, so that preflight goes where a push will, and tested
 // against the cases of its proxy_test.go. Pure: the variables come in as data.
+//
+// Portions Copyright 2017 The Go Authors. All rights reserved. Use of this source code is governed
+// by a BSD-style license, whose text is in THIRD_PARTY_NOTICES.md. Changed by setup-buildkit-registry
+// authors: translated from Go to TypeScript, the environment passed in as data.
 
 /** The variables Go reads, upper case first: a non-empty upper-case one wins. */
 export const PROXY_VARIABLES = [

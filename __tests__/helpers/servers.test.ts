@@ -12,6 +12,7 @@ import {
   closedPort,
   SNI_SERVER_NAME,
   startBlackhole,
+  type Blackhole,
   startHttpServer,
   startHttpsServer,
   startRegistry,
@@ -109,7 +110,7 @@ let expired: RunningServer
 let notYetValid: RunningServer
 let wrongName: RunningServer
 let sniStrict: RunningServer
-let blackhole: RunningServer
+let blackhole: Blackhole
 let notARegistry: RunningServer
 
 beforeAll(async () => {
@@ -358,6 +359,29 @@ describe('startBlackhole, closedPort, startHttpServer', () => {
     // A TLS handshake never ends either.
     const result = await handshake({ port: blackhole.port }, 0, 500)
     expect(result).toMatchObject({ secureConnect: false, error: { code: 'TIMEOUT' } })
+  })
+
+  it('blackhole: records each connection, opened and given up by the client, in one order across blackholes', async () => {
+    const [one, two] = await Promise.all([startBlackhole(), startBlackhole()])
+    const until = async (check: () => boolean): Promise<void> => {
+      while (!check()) await new Promise(resolve => setTimeout(resolve, 10))
+    }
+    try {
+      const first = tcpConnect(one.port, '127.0.0.1')
+      await until(() => one.connections().length === 1)
+      const second = tcpConnect(two.port, '127.0.0.1')
+      await until(() => two.connections().length === 1)
+      second.destroy()
+      await until(() => two.connections()[0].closed !== undefined)
+      first.destroy()
+      await until(() => one.connections()[0].closed !== undefined)
+      const [[mine], [theirs]] = [one.connections(), two.connections()]
+      expect(mine.opened).toBeLessThan(theirs.opened)
+      expect(theirs.opened).toBeLessThan(theirs.closed ?? 0)
+      expect(theirs.closed).toBeLessThan(mine.closed ?? 0)
+    } finally {
+      await Promise.all([one.stop(), two.stop()])
+    }
   })
 
   it('closedPort: ECONNREFUSED', async () => {

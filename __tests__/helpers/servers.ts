@@ -321,13 +321,39 @@ async function listen(server: Server, sockets: Set<Socket>): Promise<RunningServ
   return { port, host: `${LOOPBACK}:${port}`, stop, output: () => '' }
 }
 
+/** One connection a blackhole took: when it was opened and when the client gave up, as moments. */
+export interface HeldConnection {
+  opened: number
+  closed?: number
+}
+
+export interface Blackhole extends RunningServer {
+  /** The connections so far, in the order they came. */
+  connections(): HeldConnection[]
+}
+
+/**
+ * A moment shared by every blackhole of this process: a counter, not a clock, so that events at
+ * several blackholes can be put in order (which came first), whatever the machine's speed.
+ */
+let blackholeMoment = 0
+
 /** Accepts TCP connections and never sends a byte: a server that hangs. */
-export function startBlackhole(): Promise<RunningServer> {
-  const server = createNetServer(socket => {
-    // Keep the socket open even if the client half-closes it.
-    socket.on('error', () => undefined)
+export async function startBlackhole(): Promise<Blackhole> {
+  const held: HeldConnection[] = []
+  // Keep the socket open even if the client half-closes it (allowHalfOpen).
+  const server = createNetServer({ allowHalfOpen: true }, socket => {
+    const connection: HeldConnection = { opened: ++blackholeMoment }
+    held.push(connection)
+    const givenUp = (): void => void (connection.closed ??= ++blackholeMoment)
+    // Read (and drop) what the client sends, so that its FIN or reset is seen when it gives up.
+    socket.resume()
+    socket.once('end', givenUp)
+    socket.once('close', givenUp)
+    socket.on('error', givenUp)
   })
-  return listen(server, new Set())
+  const running = await listen(server, new Set())
+  return { ...running, connections: () => held.map(connection => ({ ...connection })) }
 }
 
 /** "Not a registry": by default a 404 HTML page for every request, as a web server would answer. */

@@ -3,7 +3,7 @@ import fc from 'fast-check'
 import { isAbsolute, relative } from 'node:path'
 import { parse, stringify } from 'smol-toml'
 import { InputError } from '../../src/inputs/input-error.js'
-import { normalizeCertificates } from '../../src/inputs/pem.js'
+import { normalizeCertificates, normalizePrivateKey } from '../../src/inputs/pem.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { mirrorText, parseRegistries } from '../../src/inputs/registries.js'
 import { buildPlan } from '../../src/plan/plan.js'
@@ -246,6 +246,187 @@ describe('fuzzed inputs: accepted into a sound plan, or the one input error nami
       fc.property(tomlish, lines(registryLine), (toml, registries) =>
         check({ 'buildkitd-config-inline': toml.join('\n'), registries })
       ),
+      { numRuns: RUNS }
+    )
+  })
+})
+
+// Valid input, generated from what the user means: each case must be accepted and read as meant.
+// (The properties above would also hold if every input were refused.)
+
+/** A DNS label as users write them: a letter first, so that no name reads as an IPv4 address. */
+const label = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/)
+const dnsName = fc
+  .tuple(fc.array(label, { minLength: 1, maxLength: 4 }), fc.boolean())
+  .map(([labels, upper]) => (upper ? labels.join('.').toUpperCase() : labels.join('.')))
+const validHost = fc
+  .tuple(
+    fc.oneof(
+      dnsName,
+      fc.ipV4(),
+      fc.ipV6().map(address => `[${address}]`)
+    ),
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })
+  )
+  .map(([name, port]) => (port === undefined ? name : `${name}:${port}`))
+/** Hosts are one key each whatever their case, as DNS compares them. */
+const hostKey = (host: string): string => host.toLowerCase()
+
+interface RegistryIntent {
+  host: string
+  transport: 'tls' | 'http' | 'insecure'
+  /** A `ca=` file of its own (not with `http`, which takes no certificate). */
+  ownCa: boolean
+  /** Its options in the other order. */
+  swapped: boolean
+  space: string
+}
+const registryIntent: fc.Arbitrary<RegistryIntent> = fc
+  .record({
+    host: validHost,
+    transport: fc.constantFrom('tls' as const, 'http' as const, 'insecure' as const),
+    ownCa: fc.boolean(),
+    swapped: fc.boolean(),
+    space: fc.constantFrom(' ', '  ', '\t')
+  })
+  .map(intent => (intent.transport === 'http' ? { ...intent, ownCa: false } : intent))
+
+function registryEntry(intent: RegistryIntent, caPath: string): string {
+  const options = [intent.transport === 'tls' ? '' : intent.transport, intent.ownCa ? `ca=${caPath}` : ''].filter(
+    option => option !== ''
+  )
+  return [intent.host, ...(intent.swapped ? options.reverse() : options)].join(intent.space)
+}
+
+type RegistriesLayout = { perLine: number; comma: string; before: string; after: string }[]
+
+/** The `registries` text: entries on lines of their own or a few to a line with commas, comments and blank lines between. */
+const registriesLayout = fc.array(
+  fc.record({
+    perLine: fc.integer({ min: 1, max: 3 }),
+    comma: fc.constantFrom(',', ', ', ' , '),
+    before: fc.constantFrom('', '# the team registries', '   '),
+    after: fc.constantFrom('', '  # a comment')
+  }),
+  { minLength: 5, maxLength: 5 }
+)
+
+function registriesText(entries: string[], layout: RegistriesLayout): string {
+  const lines: string[] = []
+  let next = 0
+  for (let group = 0; next < entries.length; group++) {
+    const { perLine, comma, before, after } = layout[group % layout.length]
+    if (before !== '') lines.push(before)
+    lines.push(entries.slice(next, next + perLine).join(comma) + after)
+    next += perLine
+  }
+  return lines.join('\n')
+}
+
+interface MirrorIntent {
+  /** Absent: a line of mirrors alone, for Docker Hub. */
+  upstream?: string
+  mirrors: { host: string; path: string }[]
+}
+const mirrorIntent: fc.Arbitrary<MirrorIntent> = fc.record(
+  {
+    upstream: fc.option(validHost, { nil: undefined }),
+    mirrors: fc.uniqueArray(
+      fc.record({ host: validHost, path: fc.constantFrom('', '/proxy', '/dockerhub/library', '/a_b.c-d') }),
+      { minLength: 1, maxLength: 3, selector: mirror => hostKey(mirror.host) + mirror.path }
+    )
+  },
+  { requiredKeys: ['mirrors'] }
+)
+
+const username = fc.stringMatching(/^[A-Za-z0-9._@-]{1,12}$/)
+/** Passwords hold `:`, `=` and `#` too; no white space (a ` #` starts a comment). */
+const password = fc.stringMatching(/^[A-Za-z0-9!$%&*+.:=@^_~#-]{1,24}$/)
+
+type PemForm = 'text' | 'base64' | 'path'
+const pemForm = fc.constantFrom<PemForm>('text', 'base64', 'path')
+const pemInput = (form: PemForm, text: string, path: string): string =>
+  form === 'path' ? path : form === 'base64' ? Buffer.from(text).toString('base64') : text
+
+describe('valid inputs, generated from what they mean: accepted, and read as meant', () => {
+  it('registries, mirrors, credentials and PEM inputs together', () => {
+    const valid = fc.record({
+      registries: fc.uniqueArray(registryIntent, {
+        minLength: 1,
+        maxLength: 6,
+        selector: intent => hostKey(intent.host)
+      }),
+      layout: registriesLayout,
+      mirrors: fc.uniqueArray(mirrorIntent, {
+        maxLength: 3,
+        selector: intent => hostKey(intent.upstream ?? 'docker.io')
+      }),
+      /** Which registries get a `credentials` line, and with what. */
+      credentials: fc.array(fc.option(fc.tuple(username, password), { nil: undefined }), {
+        minLength: 6,
+        maxLength: 6
+      }),
+      caCert: fc.option(pemForm, { nil: undefined }),
+      clientKeypair: fc.option(fc.tuple(pemForm, pemForm), { nil: undefined })
+    })
+    fc.assert(
+      fc.property(valid, intent => {
+        const inputs: Record<string, string> = {
+          registries: registriesText(
+            intent.registries.map(registry => registryEntry(registry, pki.caCertPath)),
+            intent.layout
+          )
+        }
+        if (intent.mirrors.length > 0)
+          inputs.mirror = intent.mirrors
+            .map(({ upstream, mirrors }) => {
+              const list = mirrors.map(mirror => mirror.host + mirror.path).join(',')
+              return upstream === undefined ? list : `${upstream}=${list}`
+            })
+            .join('\n')
+        const withCredentials = intent.registries.flatMap((registry, index) => {
+          const given = intent.credentials[index]
+          return given ? [{ host: registry.host, username: given[0], password: given[1] }] : []
+        })
+        if (withCredentials.length > 0)
+          inputs.credentials = withCredentials.map(c => `${c.host}=${c.username}:${c.password}`).join('\n')
+        if (intent.caCert) inputs['ca-cert'] = pemInput(intent.caCert, pki.caCert, pki.caCertPath)
+        if (intent.clientKeypair) {
+          inputs['client-cert'] = pemInput(intent.clientKeypair[0], pki.clientCert, pki.clientCertPath)
+          inputs['client-key'] = pemInput(intent.clientKeypair[1], pki.clientKey, pki.clientKeyPath)
+        }
+
+        const read = readWith(inputs)
+
+        expect(
+          read.config.registries.map(({ host, transport, ownCa }) => ({
+            host: host.text,
+            transport,
+            ownCa: ownCa !== ''
+          }))
+        ).toEqual(intent.registries.map(({ host, transport, ownCa }) => ({ host, transport, ownCa })))
+        for (const registry of read.config.registries.filter(({ ownCa }) => ownCa !== ''))
+          expect(registry.ownCa).toBe(normalizeCertificates(pki.caCert))
+        expect(
+          read.config.mirrors.map(({ upstream, mirrors }) => ({
+            upstream: upstream.text,
+            mirrors: mirrors.map(mirrorText)
+          }))
+        ).toEqual(
+          intent.mirrors.map(({ upstream, mirrors }) => ({
+            upstream: upstream ?? 'docker.io',
+            mirrors: mirrors.map(mirror => mirror.host + mirror.path)
+          }))
+        )
+        expect(read.host.credentials).toEqual(withCredentials)
+        expect(read.config.caCert).toBe(intent.caCert ? normalizeCertificates(pki.caCert) : undefined)
+        expect(read.config.clientKeypair).toEqual(
+          intent.clientKeypair
+            ? { cert: normalizeCertificates(pki.clientCert), key: normalizePrivateKey(pki.clientKey) }
+            : undefined
+        )
+        expectSoundPlan(inputs)
+      }),
       { numRuns: RUNS }
     )
   })

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +7,7 @@ import { parseRegistries } from '../../src/inputs/registries.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 import { withInputs } from '../helpers/inputs.js'
+import { captureStdout } from '../helpers/stdout.js'
 
 let pki: TestPki
 let scratch: string
@@ -19,15 +19,7 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'sbr-pem-inputs-'))
 })
 
-beforeEach(() => {
-  stdout = ''
-  jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
-    stdout += String(chunk)
-    return true
-  })
-})
-
-afterEach(() => jest.restoreAllMocks())
+captureStdout(written => (stdout = written))
 
 /** The values registered with ::add-mask::. */
 const masked = (): string[] =>

@@ -281,6 +281,8 @@ describe('their getAppendArgs table', () => {
 
 describe('their other inputs', () => {
   it('platforms: as @docker/actions-toolkit Util.getList reads them (its own test cases)', () => {
+    // Cases from actions-toolkit's __tests__/util.test.ts, Copyright 2023 actions-toolkit authors,
+    // Apache-2.0 (THIRD_PARTY_NOTICES.md); called here as parseCsvList(text).
     expect(parseCsvList('bar')).toEqual(['bar'])
     expect(parseCsvList('')).toEqual([])
     expect(parseCsvList('bar\nbaz')).toEqual(['bar', 'baz'])

@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'smol-toml'
 import { runMain, runPost } from '../../scripts/github-runner.mjs'
 import { parseBuilderInspect } from '../../src/host/builder/builder-info.js'
 import { bootDriverOpts, BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { docker, dockerOk, requireDocker, storedBuilder } from './docker.js'
+import { filesUnder } from '../helpers/files.js'
+import { builderNames, docker, dockerOk, requireDocker, storedBuilder } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
 
 // The bundled action against the real dockerd and buildx, as a runner runs it. Builders boot from
@@ -19,16 +20,6 @@ beforeAll(() => {
   pki = makePki()
   otherPki = makePki()
 })
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return []
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-}
-
-function builderNames(dockerConfig: string): string[] {
-  const instances = join(dockerConfig, 'buildx', 'instances')
-  return existsSync(instances) ? readdirSync(instances) : []
-}
 
 describe('main and post against the real buildx', () => {
   it('boots a builder that stores the generated config and certificates, makes it the default, and post removes it all', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { docker, dockerOk, requireDocker } from './docker.js'
-import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { containerExists, newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // No builder left on the runner, whatever buildx does: a builder buildx stored and then cannot
 // load, so that `buildx rm` fails too, is removed without buildx, and nothing but that builder is
@@ -48,10 +48,6 @@ function storeEntriesOf(job: TestJob, name: string, store = join(job.dockerConfi
       return (JSON.parse(readFileSync(join(store, entry), 'utf8')) as { Name?: string }).Name === name
     return false
   })
-}
-
-function containerExists(name: string): boolean {
-  return spawnSync('docker', ['container', 'inspect', `buildx_buildkit_${name}0`], { stdio: 'ignore' }).status === 0
 }
 
 function volumeExists(name: string): boolean {

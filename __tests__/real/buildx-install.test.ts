@@ -1,15 +1,29 @@
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
 import { join } from 'node:path'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { cliPluginDirs } from '../../src/docker-client-config.js'
+import { makePki } from '../helpers/certs.js'
+import { startInterceptingProxy, type InterceptingProxy } from '../helpers/intercepting-proxy.js'
 import { startHttpServer, type RunningServer } from '../helpers/servers.js'
-import { docker, newDockerConfig, requireDocker } from './docker.js'
+import { builderNames, docker, newDockerConfig, requireDocker } from './docker.js'
 
 // `buildx-version` against a local copy of the release page: the real buildx
 // binary this machine has, served with a checksums file as GitHub serves them,
 // as the release it is (0.13.1 or 0.29.1, whichever engine generation runs).
+// The bundle asks for https://github.com/... and https://api.github.com/... as it does on
+// every runner; the job's HTTPS_PROXY is a TLS-inspecting proxy (helpers/intercepting-proxy.ts)
+// whose CA the step trusts through NODE_EXTRA_CA_CERTS, as on a company's runner behind one.
 
 /** The buildx plugin this machine's Docker CLI runs (the system directories, as the CLI searches them). */
 const REAL_BUILDX =
@@ -24,10 +38,15 @@ const RELEASE = `v${VERSION}`
 /** A release that does not exist, whose binary will not match its checksums file. */
 const MISMATCHED = `v${VERSION.replace(/\d+$/, patch => String(Number(patch) + 1))}`
 
-let server: RunningServer
+let proxy: InterceptingProxy
+/** What the test-only variables the action once read pointed at: it must never be asked. */
+let decoy: RunningServer
 let binary: Buffer
-const requests: string[] = []
+const decoyRequests: string[] = []
 let toolCache: string
+
+const RELEASES = 'github.com/docker/buildx/releases/download'
+const LATEST = 'api.github.com/repos/docker/buildx/releases/latest'
 
 beforeAll(async () => {
   requireDocker()
@@ -35,36 +54,49 @@ beforeAll(async () => {
   const sha = createHash('sha256').update(binary).digest('hex')
   const wrongSha = createHash('sha256').update('something else').digest('hex')
   const routes: Record<string, Buffer | string> = {
-    '/api/releases/latest': JSON.stringify({ tag_name: RELEASE }),
-    [`/releases/download/${RELEASE}/${ASSET(RELEASE)}`]: binary,
-    [`/releases/download/${RELEASE}/checksums.txt`]: `${sha} *${ASSET(RELEASE)}\n${wrongSha} *${ASSET(RELEASE).replace('amd64', 'arm64')}\n`,
+    [LATEST]: JSON.stringify({ tag_name: RELEASE }),
+    [`${RELEASES}/${RELEASE}/${ASSET(RELEASE)}`]: binary,
+    [`${RELEASES}/${RELEASE}/checksums.txt`]: `${sha} *${ASSET(RELEASE)}\n${wrongSha} *${ASSET(RELEASE).replace('amd64', 'arm64')}\n`,
     // A release whose binary does not match its checksums file.
-    [`/releases/download/${MISMATCHED}/${ASSET(MISMATCHED)}`]: binary,
-    [`/releases/download/${MISMATCHED}/checksums.txt`]: `${wrongSha} *${ASSET(MISMATCHED)}\n`
+    [`${RELEASES}/${MISMATCHED}/${ASSET(MISMATCHED)}`]: binary,
+    [`${RELEASES}/${MISMATCHED}/checksums.txt`]: `${wrongSha} *${ASSET(MISMATCHED)}\n`
   }
-  server = await startHttpServer((request, response) => {
-    requests.push(request.url ?? '')
-    const body = routes[request.url ?? '']
+  proxy = await startInterceptingProxy(makePki(), ['github.com', 'api.github.com'], (request, response) => {
+    const body = routes[`${request.headers.host ?? ''}${request.url ?? ''}`]
     response.writeHead(body === undefined ? 404 : 200).end(body ?? 'not found')
+  })
+  // A release of its own, binary and checksums alike, at the URLs the old variables named.
+  const other = Buffer.from('#!/bin/sh\necho not buildx\n')
+  const otherSha = createHash('sha256').update(other).digest('hex')
+  decoy = await startHttpServer((request, response) => {
+    decoyRequests.push(request.url ?? '')
+    if (request.url === '/api/releases/latest') return response.end(JSON.stringify({ tag_name: RELEASE }))
+    if (request.url?.endsWith('/checksums.txt')) return response.end(`${otherSha} *${ASSET(RELEASE)}\n`)
+    response.end(other)
   })
   toolCache = join(newJob().root, 'tool-cache')
 })
 
 afterAll(async () => {
-  await server.stop()
+  await proxy?.stop()
+  await decoy?.stop()
 })
 
-/**
- * A job whose buildx downloads come from the local release server. The URL variables are the test
- * seam of src/host/builder/buildx-install.ts: when that seam changes, only this function does.
- */
-function newInstallJob(jobToolCache = toolCache): Job & { dockerConfig: string } {
+/** Requests the proxy served since `before` (a count of requests()). */
+function servedSince(before: number): string[] {
+  return proxy.requests().slice(before)
+}
+
+function newInstallJob(cacheDir = toolCache): Job & { dockerConfig: string } {
   const dockerConfig = newDockerConfig()
   const job = newJob({
     DOCKER_CONFIG: dockerConfig,
-    RUNNER_TOOL_CACHE: jobToolCache,
-    SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL: `http://${server.host}/releases`,
-    SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL: `http://${server.host}/api`
+    RUNNER_TOOL_CACHE: cacheDir,
+    HTTPS_PROXY: proxy.url,
+    NODE_EXTRA_CA_CERTS: proxy.caCertPath,
+    // The test seams of earlier versions, set as an earlier step could (GITHUB_ENV): ignored.
+    SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL: `http://${decoy.host}/releases`,
+    SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL: `http://${decoy.host}/api`
   })
   return { ...job, dockerConfig }
 }
@@ -74,14 +106,15 @@ const inputs = { registries: 'registry.test:5443 insecure', bootstrap: 'false', 
 describe('buildx-version', () => {
   it('downloads the release, checks it against checksums.txt, caches it and installs it as the CLI plugin; the next run uses the cache', async () => {
     const first = newInstallJob()
+    const before = proxy.requests().length
     const main = await runMain(first, { ...inputs, 'buildx-version': 'latest' })
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
     expect(main.log).toMatch(new RegExp(`buildx ${RELEASE} downloaded, verified \\(sha256 [0-9a-f]{64}\\) and cached`))
-    expect(requests).toEqual([
-      '/api/releases/latest',
-      `/releases/download/${RELEASE}/${ASSET(RELEASE)}`,
-      `/releases/download/${RELEASE}/checksums.txt`
+    expect(servedSince(before)).toEqual([
+      LATEST,
+      `${RELEASES}/${RELEASE}/checksums.txt`,
+      `${RELEASES}/${RELEASE}/${ASSET(RELEASE)}`
     ])
     const plugin = join(first.dockerConfig, 'cli-plugins', 'docker-buildx')
     expect(readFileSync(plugin).equals(binary)).toBe(true)
@@ -92,13 +125,49 @@ describe('buildx-version', () => {
     expect(readdirSync(first.runnerTemp)).toEqual([])
 
     const second = newInstallJob()
-    requests.length = 0
+    const beforeSecond = proxy.requests().length
     const again = await runMain(second, { ...inputs, 'buildx-version': RELEASE })
     expect(again.exitCode).toBe(0)
-    expect(again.log).toContain(`buildx ${RELEASE} found in the tool cache`)
-    expect(requests).toEqual([])
+    expect(again.log).toMatch(
+      new RegExp(`buildx ${RELEASE} found in the tool cache \\(.*\\), matching checksums.txt \\(sha256 [0-9a-f]{64}\\)`)
+    )
+    // Only the checksums, to check the cached binary against; the binary itself is not fetched again.
+    expect(servedSince(beforeSecond)).toEqual([`${RELEASES}/${RELEASE}/checksums.txt`])
     expect(readFileSync(join(second.dockerConfig, 'cli-plugins', 'docker-buildx')).equals(binary)).toBe(true)
     expect((await runPost(second, again.state)).exitCode).toBe(0)
+    expect(decoyRequests).toEqual([])
+  })
+
+  it('refuses a tool cache entry changed after it was cached: a warning naming it, the release downloaded again and installed', async () => {
+    const cacheDir = join(newJob().root, 'tool-cache')
+    const filling = newInstallJob(cacheDir)
+    const filled = await runMain(filling, { ...inputs, 'buildx-version': RELEASE })
+    expect(filled.exitCode).toBe(0)
+    expect((await runPost(filling, filled.state)).exitCode).toBe(0)
+    // What someone with write access to a shared runner's tool cache could do between two jobs.
+    const cached = join(cacheDir, 'buildx', VERSION, process.arch, 'docker-buildx')
+    appendFileSync(cached, '\n# changed\n')
+
+    const job = newInstallJob(cacheDir)
+    const before = proxy.requests().length
+    const main = await runMain(job, { ...inputs, 'buildx-version': RELEASE })
+    expect(main.log).not.toContain('::error::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toMatch(
+      new RegExp(
+        `::warning::buildx ${RELEASE} in the tool cache \\(${cached}\\) does not match the release's checksums.txt \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\): it was changed after it was cached. Not using it; downloading the release again.`
+      )
+    )
+    expect(main.log).not.toContain('found in the tool cache')
+    expect(servedSince(before)).toEqual([
+      `${RELEASES}/${RELEASE}/checksums.txt`,
+      `${RELEASES}/${RELEASE}/${ASSET(RELEASE)}`
+    ])
+    expect(readFileSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx')).equals(binary)).toBe(true)
+    // The cache holds the release again.
+    expect(readFileSync(cached).equals(binary)).toBe(true)
+    expect((await runPost(job, main.state)).exitCode).toBe(0)
+    expect(decoyRequests).toEqual([])
   })
 
   it('rejects a binary that does not match the checksums file, installing and creating nothing', async () => {
@@ -113,11 +182,7 @@ describe('buildx-version', () => {
     expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
     expect(existsSync(join(toolCache, 'buildx', MISMATCHED.slice(1)))).toBe(false)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
-    expect(
-      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
-        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
-        : []
-    ).toEqual([])
+    expect(builderNames(job.dockerConfig)).toEqual([])
   })
 
   it('cache-binary: false downloads and installs a working buildx, and leaves the tool cache exactly as it was', async () => {
@@ -132,7 +197,7 @@ describe('buildx-version', () => {
     const before = snapshot(cache)
 
     const job = newInstallJob(cache)
-    requests.length = 0
+    const served = proxy.requests().length
     const main = await runMain(job, { ...inputs, 'buildx-version': RELEASE, 'cache-binary': 'false' })
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
@@ -142,10 +207,11 @@ describe('buildx-version', () => {
       )
     )
     expect(main.log).not.toContain('found in the tool cache')
-    expect(requests).toEqual([
-      `/releases/download/${RELEASE}/${ASSET(RELEASE)}`,
-      `/releases/download/${RELEASE}/checksums.txt`
+    expect(servedSince(served)).toEqual([
+      `${RELEASES}/${RELEASE}/checksums.txt`,
+      `${RELEASES}/${RELEASE}/${ASSET(RELEASE)}`
     ])
+    expect(decoyRequests).toEqual([])
     expect(snapshot(cache)).toEqual(before)
 
     // The release, not the cached script, is the job's buildx, and it runs: the builder main made is there.

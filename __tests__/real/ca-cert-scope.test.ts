@@ -9,7 +9,7 @@ import { readImage } from '../helpers/registry-client.js'
 import { startHttpsServer, startRegistry, type RunningServer } from '../helpers/servers.js'
 import { createTestHost, type TestHost } from '../helpers/test-host.js'
 import { makeTokenSigner, startTokenService } from '../helpers/token-server.js'
-import { docker, dockerOk, requireDocker } from './docker.js'
+import { builderNames, docker, dockerOk, requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
 // `ca-cert-scope: all` through booted builders: one company CA, a TLS registry with it that is NOT
@@ -284,11 +284,7 @@ describe('ca-cert-scope', () => {
     expect(main.log).toContain(`::error::${message}`)
     expect(main.log).toMatch(/Fix: /)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp, { recursive: true }) : []).toEqual([])
-    expect(
-      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
-        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
-        : []
-    ).toEqual([])
+    expect(builderNames(job.dockerConfig)).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
   })
 })

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { neverLog, runMain, runPost, type StepResult, type StopMoment } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
+import { filesUnder } from '../helpers/files.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
@@ -67,10 +68,6 @@ function slowBuildxInspect(dockerConfig: string): void {
   // The sleep keeps none of the step's pipes open: stopped, the wrapper's exit is the command's end.
   const wrapper = `#!/bin/sh\n[ "$1" = inspect ] && sleep ${INSPECT_HELD_S} </dev/null >/dev/null 2>&1\nexec ${buildx} "$@"\n`
   writeFileSync(join(dockerConfig, 'cli-plugins', 'docker-buildx'), wrapper, { mode: 0o755 })
-}
-
-function filesUnder(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
 }
 
 /**

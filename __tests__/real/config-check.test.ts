@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { runLater } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts, buildContext, buildkitLog } from '../helpers/builds.js'
+import { filesUnder } from '../helpers/files.js'
 import { readImage } from '../helpers/registry-client.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
@@ -36,10 +36,6 @@ function composeConfig(address: string, registry: string, extra = ''): string {
     `[registry."${registry}"]`,
     '  http = true'
   ].join('\n')
-}
-
-function filesUnder(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
 }
 
 /** Main fails with `message`, and nothing is made: no file, no builder that buildx knows of, no container. */

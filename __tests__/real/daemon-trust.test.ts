@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { neverLog, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
@@ -22,7 +22,9 @@ let withAuth: RunningServer
 let plain: RunningServer
 let daemonJsonBefore: string | undefined
 /** The machine's own daemon.json, put back after the tests (they run on it in another tool's layout). */
-let machineDaemonJson: { text: string; mode: number } | undefined
+let machineDaemonJson: { text: string; mode: number; uid: number; gid: number } | undefined
+/** The group the tests' daemon.json has: not root's, so that a rewrite that loses the owner shows. */
+const FIXTURE_GID = 1
 const images: string[] = []
 /** The daemon's config is this file's from beforeAll to afterAll (import-docker-trust.test.ts changes it too). */
 let unlockDaemonConfig: (() => void) | undefined
@@ -32,19 +34,22 @@ const pendingPosts = new Map<Job, () => Promise<unknown>>()
 beforeAll(async () => {
   requireDocker()
   unlockDaemonConfig = await lockDaemonConfig()
-  machineDaemonJson = existsSync(DAEMON_JSON)
-    ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 }
-    : undefined
-  // As another tool may leave it: 4 spaces, sorted keys, no final newline, mode 0640. The
-  // same settings, so dockerd needs no reload; post must give back these very bytes.
-  if (machineDaemonJson) {
-    const settings = JSON.parse(machineDaemonJson.text) as Record<string, unknown>
-    writeFileSync(
-      DAEMON_JSON,
-      JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))), null, 4)
-    )
-    chmodSync(DAEMON_JSON, 0o640)
+  if (existsSync(DAEMON_JSON)) {
+    const { mode, uid, gid } = statSync(DAEMON_JSON)
+    machineDaemonJson = { text: readFileSync(DAEMON_JSON, 'utf8'), mode: mode & 0o7777, uid, gid }
   }
+  // As another tool may leave it: 4 spaces, sorted keys, no final newline, mode 0640, group
+  // FIXTURE_GID; post must give back these very bytes, mode and owner. The machine's settings, or
+  // on a machine without the file (a fresh CI machine) one of dockerd's defaults: dockerd needs no reload.
+  const settings = machineDaemonJson
+    ? (JSON.parse(machineDaemonJson.text) as Record<string, unknown>)
+    : { 'max-concurrent-downloads': 3 }
+  writeFileSync(
+    DAEMON_JSON,
+    JSON.stringify(Object.fromEntries(Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))), null, 4)
+  )
+  chmodSync(DAEMON_JSON, 0o640)
+  chownSync(DAEMON_JSON, 0, FIXTURE_GID)
   daemonJsonBefore = existsSync(DAEMON_JSON) ? readFileSync(DAEMON_JSON, 'utf8') : undefined
   host = await createTestHost({ name: 'trust' })
   pki = makePki([host.name])
@@ -67,6 +72,7 @@ afterAll(async () => {
     if (machineDaemonJson) {
       writeFileSync(DAEMON_JSON, machineDaemonJson.text)
       chmodSync(DAEMON_JSON, machineDaemonJson.mode)
+      chownSync(DAEMON_JSON, machineDaemonJson.uid, machineDaemonJson.gid)
     } else {
       rmSync(DAEMON_JSON, { force: true })
     }
@@ -192,9 +198,10 @@ describe('trust-docker-daemon', () => {
     expect(step.log.split('\n').filter(line => line.startsWith('::error::'))).toEqual([])
     expect(step.exitCode).toBe(0)
     expect(JSON.parse(readFileSync(DAEMON_JSON, 'utf8'))['insecure-registries']).toContain(plain.host)
-    // Meanwhile the file keeps its layout, mode and owner.
-    if (before.text) expect(readFileSync(DAEMON_JSON, 'utf8')).toMatch(/^\{\n {4}"/)
-    if (before.text) expect(daemonJsonNow()).toMatchObject({ mode: before.mode, uid: before.uid, gid: before.gid })
+    // Meanwhile the file keeps its layout, mode and owner (the fixture's: beforeAll).
+    expect(before).toMatchObject({ mode: 0o640, uid: 0, gid: FIXTURE_GID })
+    expect(readFileSync(DAEMON_JSON, 'utf8')).toMatch(/^\{\n {4}"/)
+    expect(daemonJsonNow()).toMatchObject({ mode: before.mode, uid: before.uid, gid: before.gid })
     expect(docker(job.dockerConfig, ['push', tag])).toMatchObject({ status: 0 })
 
     expect((await post(job, step.state, inputs)).exitCode).toBe(0)

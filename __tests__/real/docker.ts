@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -40,6 +40,12 @@ export function dockerOk(dockerConfig: string, args: string[]): string {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DOCKER_CONFIG: dockerConfig }
   })
+}
+
+/** The builders buildx knows of in this Docker client config: the names in its instances directory. */
+export function builderNames(dockerConfig: string): string[] {
+  const instances = join(dockerConfig, 'buildx', 'instances')
+  return existsSync(instances) ? readdirSync(instances) : []
 }
 
 /** What buildx stored for a builder: its first node's files (config and certificates), decoded. */

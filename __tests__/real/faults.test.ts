@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -7,7 +7,8 @@ import { newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { onExit } from '../helpers/servers.js'
-import { docker, requireDocker } from './docker.js'
+import { filesUnder } from '../helpers/files.js'
+import { builderNames, docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
 
 // Faults of the machine around the action: each ends in a message that says what is wrong and
@@ -21,10 +22,6 @@ beforeAll(() => {
   requireDocker()
   pki = makePki()
 })
-
-function filesUnder(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }) : []
-}
 
 /** A unix socket that forwards to the real daemon's while started: a daemon the test can take away. */
 async function startDockerSocketProxy(): Promise<{ path: string; start(): Promise<void>; stop(): Promise<void> }> {
@@ -137,11 +134,7 @@ describe('faults', () => {
       expect(main.exitCode).toBe(1)
       expect(main.log).toMatch(/::error::.*RUNNER_TEMP.*(no space left|ENOSPC)/i)
       expect(filesUnder(full.path)).toEqual([])
-      expect(
-        existsSync(join(job.dockerConfig, 'buildx', 'instances'))
-          ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
-          : []
-      ).toEqual([])
+      expect(builderNames(job.dockerConfig)).toEqual([])
       expect((await runPost({ ...job, runnerTemp: full.path }, main.state, withKeys)).exitCode).toBe(0)
     } finally {
       full.unmount()
@@ -188,11 +181,7 @@ describe('faults', () => {
       '::error::buildx v0.6.3 does not know `--bootstrap`, which bootstrap needs: it is too old. Set `buildx-version` (or `version`) to a newer release'
     )
     expect(filesUnder(job.runnerTemp)).toEqual([])
-    expect(
-      existsSync(join(job.dockerConfig, 'buildx', 'instances'))
-        ? readdirSync(join(job.dockerConfig, 'buildx', 'instances'))
-        : []
-    ).toEqual([])
+    expect(builderNames(job.dockerConfig)).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
   })
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { crashJob, neverLog, newJob, runMain, runPost } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
+import { filesUnder } from '../helpers/files.js'
 import { dockerOk, newDockerConfig, requireDocker } from './docker.js'
 import { containerExists } from './jobs.js'
 
@@ -18,10 +19,6 @@ beforeAll(() => {
   requireDocker()
   pki = makePki()
 })
-
-function filesUnder(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir) : []
-}
 
 describe('concurrency and faults', () => {
   it('16 jobs at once on one daemon boot 16 builders, and 16 post steps leave nothing behind', async () => {

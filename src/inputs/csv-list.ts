@@ -4,6 +4,7 @@
  * splits every one-field record on commas again. So entries are separated by commas or newlines;
  * a double quote opens a quoted field only as a field's first character (`""` inside is a quote),
  * elsewhere it is kept as written. Written out here, not csv-parse, for this one input.
+ * (The behaviour of Apache-2.0 code, Copyright 2023 actions-toolkit authors: THIRD_PARTY_NOTICES.md.)
  */
 export function parseCsvList(text: string): string[] {
   const records: string[][] = []

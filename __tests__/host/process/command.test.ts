@@ -22,6 +22,19 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** The command line of `pid`, its arguments joined by spaces ('' once it is gone). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+  } catch {
+    return ''
+  }
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise(resolve => setTimeout(resolve, 20))
+}
+
 describe('runCommand', () => {
   it("returns the command's stdout", async () => {
     expect(await runCommand('printf', ['%s\\n', 'a b', 'c'])).toBe('a b\nc\n')
@@ -76,7 +89,7 @@ describe('tryCommand', () => {
   })
 
   it('counts a command ended by a signal as failed', async () => {
-    expect((await tryCommand('sh', ['-c', 'kill -TERM $$'])).exitCode).toBe(1)
+    expect(await tryCommand('sh', ['-c', 'kill -TERM $$'])).toMatchObject({ exitCode: 1, signal: 'SIGTERM' })
   })
 
   it('calls onStart with the pid of the running command', async () => {
@@ -134,23 +147,16 @@ describe('tryCommand', () => {
 describe('stopAllCommands: a cancelled job stops the commands it started', () => {
   it('ends a running sleep with SIGTERM, one that ignores it with SIGKILL after the grace time, and starts nothing after', async () => {
     const pids: number[] = []
-    const polite = tryCommand('sleep', ['30'], { onStart: pid => pids.push(pid) })
+    const polite = tryCommand('sh', ['-c', 'exec sleep 30'], { onStart: pid => pids.push(pid) })
     // `exec` keeps the ignored SIGTERM: the sleep itself does not stop on it.
-    const stubborn = tryCommand('sh', ['-c', "trap '' TERM; exec sleep 30"], { onStart: pid => pids.push(pid) })
-    await new Promise(resolve => setTimeout(resolve, 200))
-    expect(pids.every(isRunning)).toBe(true)
+    const stubborn = tryCommand('sh', ['-c', "trap '' TERM; exec sleep 31"], { onStart: pid => pids.push(pid) })
+    // Until sh has exec'd, its command line is still the shell's: then the trap is set.
+    await until(() => pids.length === 2 && pids.every(pid => commandLine(pid).startsWith('sleep')))
 
-    const began = Date.now()
-    let politeEnded = 0
-    void polite.then(() => (politeEnded = Date.now() - began))
     await stopAllCommands(1000)
-    const took = Date.now() - began
 
-    expect(took).toBeGreaterThanOrEqual(1000)
-    expect(took).toBeLessThan(5000)
-    expect(politeEnded).toBeLessThan(1000)
-    expect((await polite).exitCode).toBe(1)
-    expect((await stubborn).exitCode).toBe(1)
+    expect(await polite).toMatchObject({ exitCode: 1, signal: 'SIGTERM' })
+    expect(await stubborn).toMatchObject({ exitCode: 1, signal: 'SIGKILL' })
     expect(pids.some(isRunning)).toBe(false)
 
     const marker = join(mkdtempSync(join(tmpdir(), 'sbr-command-')), 'ran')

@@ -1,6 +1,10 @@
 // What `docker buildx inspect` says about a builder, read into the shape docker/setup-buildx-action
-// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts,
-// Apache-2.0), ported line for line so the JSON is the same, key for key.
+// gives its `nodes` output: @docker/actions-toolkit's Builder.parseInspect (src/buildx/builder.ts),
+// ported line for line so the JSON is the same, key for key.
+//
+// Portions Copyright 2023 actions-toolkit authors, licensed under the Apache License, Version 2.0
+// (THIRD_PARTY_NOTICES.md has its text). Changed by setup-buildkit-registry authors: a function
+// instead of a static method, strict TypeScript types, builderOutputs (URL credentials redacted).
 
 import { redactUrlCredentials } from '../../proxy.js'
 import { neutralizeUntrusted } from '../../untrusted-text.js'

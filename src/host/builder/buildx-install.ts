@@ -7,15 +7,13 @@ import { runnerTempDir } from '../../paths.js'
 import { BUILDX_PLUGIN, buildxPluginPath } from './buildx.js'
 
 /**
- * Where the releases come from. The environment variables exist for the tests,
- * which serve a real buildx binary from a local server; users leave them unset.
+ * Where buildx's releases are, fixed: no variable of the environment moves them, since an earlier
+ * step can set any variable (GITHUB_ENV) and would then choose the binary and its checksums alike.
+ * The tests serve them at these URLs through the runner's proxy settings (a TLS-inspecting proxy
+ * and its CA, as some companies' runners have), not through a seam in this code.
  */
-function releasesUrl(): string {
-  return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_RELEASES_URL || 'https://github.com/docker/buildx/releases'
-}
-function apiUrl(): string {
-  return process.env.SETUP_BUILDKIT_REGISTRY_BUILDX_API_URL || 'https://api.github.com/repos/docker/buildx'
-}
+const RELEASES_URL = 'https://github.com/docker/buildx/releases'
+const LATEST_RELEASE_API = 'https://api.github.com/repos/docker/buildx/releases/latest'
 
 /**
  * @actions/tool-cache, loaded only when buildx is installed: with the HTTP
@@ -45,34 +43,65 @@ export function checksumFor(checksums: string, asset: string): string | undefine
 }
 
 /**
- * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI
- * plugin: from the tool cache when there, else downloaded and checked against
- * the release's checksums file. `cache: false` (`cache-binary: false`) neither
- * looks in the tool cache nor keeps the download there. Returns the version installed.
+ * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI plugin, checked
+ * against the release's checksums.txt: from the tool cache when there and still matching it (a
+ * shared runner's cache may have been changed since it was filled), else downloaded.
+ * `cache: false` (`cache-binary: false`) neither looks in the tool cache nor keeps the download
+ * there. Returns the version installed.
  */
 export async function installBuildx(requested: string, cache = true): Promise<string> {
   return core.group(`Installing buildx ${requested}`, async () => {
     const version =
       requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
-    const pluginName = BUILDX_PLUGIN
     const pluginDir = userCliPluginDir(process.env)
+    const plugin = join(pluginDir, BUILDX_PLUGIN)
     await mkdir(pluginDir, { recursive: true })
+    const expected = await releaseChecksum(version, asset)
     if (!cache) {
-      await downloadVerified(version, asset, pluginName, join(pluginDir, pluginName))
-    } else {
-      let cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
-      if (cachedDir) {
-        core.info(`buildx ${version} found in the tool cache: ${cachedDir}`)
-      } else {
-        cachedDir = await downloadVerified(version, asset, pluginName)
-      }
-      await copyFile(join(cachedDir, pluginName), join(pluginDir, pluginName))
+      await downloadVerified(version, asset, expected, plugin)
+    } else if (!(await fromToolCache(version, expected, plugin))) {
+      const cachedDir = await downloadVerified(version, asset, expected)
+      await copyFile(join(cachedDir, BUILDX_PLUGIN), plugin)
     }
-    await chmod(join(pluginDir, pluginName), 0o755)
-    core.info(`Installed as ${join(pluginDir, pluginName)}`)
+    await chmod(plugin, 0o755)
+    core.info(`Installed as ${plugin}`)
     return version
   })
+}
+
+/**
+ * Installs the tool cache's buildx `version` as `plugin` when the cache has it and it matches
+ * `expected`. The copy is checked in a download directory of this job's own, then installed from
+ * there, so what was hashed is what is installed and a changed binary never reaches the plugin
+ * directory. False when the cache has no such version, or a changed one: the caller then downloads
+ * it again, which also replaces the cache's copy.
+ */
+async function fromToolCache(version: string, expected: string, plugin: string): Promise<boolean> {
+  const cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
+  if (!cachedDir) return false
+  const cached = join(cachedDir, BUILDX_PLUGIN)
+  return withDownloadDir(async downloads => {
+    const staged = join(downloads, BUILDX_PLUGIN)
+    await copyFile(cached, staged)
+    const actual = await sha256Of(staged)
+    if (actual !== expected) {
+      core.warning(
+        `buildx ${version} in the tool cache (${cached}) does not match the release's checksums.txt ` +
+          `(expected ${expected}, got ${actual}): it was changed after it was cached. Not using it; downloading the release again.`
+      )
+      return false
+    }
+    await copyFile(staged, plugin)
+    core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
+    return true
+  })
+}
+
+async function sha256Of(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')
 }
 
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
@@ -87,22 +116,27 @@ async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> 
   }
 }
 
-/** Downloads the binary and checksums.txt, verifies, and caches the binary (or, given `copyTo`, copies it there instead). */
-async function downloadVerified(version: string, asset: string, pluginName: string, copyTo?: string): Promise<string> {
+/** The sha256 the release's checksums.txt gives for `asset`; an error when it lists none. */
+async function releaseChecksum(version: string, asset: string): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
-    const base = `${releasesUrl()}/download/${version}`
-    const binary = await tc.downloadTool(`${base}/${asset}`, join(downloads, asset))
     const checksums = await readFile(
-      await tc.downloadTool(`${base}/checksums.txt`, join(downloads, 'checksums.txt')),
+      await tc.downloadTool(`${RELEASES_URL}/download/${version}/checksums.txt`, join(downloads, 'checksums.txt')),
       'utf8'
     )
     const expected = checksumFor(checksums, asset)
     if (!expected)
       throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
-    const actual = createHash('sha256')
-      .update(await readFile(binary))
-      .digest('hex')
+    return expected
+  })
+}
+
+/** Downloads the binary, verifies it against `expected`, and caches it (or, given `copyTo`, copies it there instead). */
+async function downloadVerified(version: string, asset: string, expected: string, copyTo?: string): Promise<string> {
+  return withDownloadDir(async downloads => {
+    const tc = await toolCache()
+    const binary = await tc.downloadTool(`${RELEASES_URL}/download/${version}/${asset}`, join(downloads, asset))
+    const actual = await sha256Of(binary)
     if (actual !== expected)
       throw new Error(
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
@@ -112,7 +146,7 @@ async function downloadVerified(version: string, asset: string, pluginName: stri
       core.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
       return copyTo
     }
-    const cachedDir = await tc.cacheFile(binary, pluginName, 'buildx', version.slice(1), process.arch)
+    const cachedDir = await tc.cacheFile(binary, BUILDX_PLUGIN, 'buildx', version.slice(1), process.arch)
     core.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
     return cachedDir
   })
@@ -122,7 +156,7 @@ async function latestVersion(): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const release = JSON.parse(
-      await readFile(await tc.downloadTool(`${apiUrl()}/releases/latest`, join(downloads, 'latest.json')), 'utf8')
+      await readFile(await tc.downloadTool(LATEST_RELEASE_API, join(downloads, 'latest.json')), 'utf8')
     ) as { tag_name?: string }
     if (!release.tag_name)
       throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)')

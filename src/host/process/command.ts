@@ -35,6 +35,8 @@ export interface CommandResult {
   exitCode: number
   stdout: string
   stderr: string
+  /** The signal that ended the command, when one did (its exitCode is then 1). */
+  signal?: NodeJS.Signals
 }
 
 export interface CommandOptions {
@@ -125,9 +127,9 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
       flushShown()
       resolve({ exitCode: 127, stdout, stderr: stderr || error.message })
     })
-    child.on('close', code => {
+    child.on('close', (code, signal) => {
       flushShown()
-      resolve({ exitCode: code ?? 1, stdout, stderr })
+      resolve({ exitCode: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) })
     })
     if (options.input !== undefined) child.stdin?.end(options.input)
   })

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { PlannedFile } from '../model.js'
+import { createFile, createPrivateDir } from './file-write.js'
 
 /**
  * The path of a new job directory, unique even for concurrent jobs. Chosen
@@ -17,21 +18,16 @@ export function newJobDirPath(parent: string): string {
 export async function createJobDir(dir: string): Promise<void> {
   await inRunnerTemp(dir, async () => {
     await mkdir(dirname(dir), { recursive: true })
-    await mkdir(dir, { mode: 0o700 })
-    await chmod(dir, 0o700)
+    await createPrivateDir(dir, 0o700)
   })
 }
 
-/**
- * Writes each file with its mode. `wx` refuses to follow or overwrite
- * anything already there, and the explicit chmod undoes the umask.
- */
+/** Writes each file new, with its mode from the start; anything already there, a link included, is refused. */
 export async function writePlannedFiles(files: PlannedFile[], jobDir: string): Promise<void> {
   await inRunnerTemp(jobDir, async () => {
     for (const file of files) {
       await mkdir(dirname(file.path), { recursive: true, mode: 0o700 })
-      await writeFile(file.path, file.content, { mode: file.mode, flag: 'wx' })
-      await chmod(file.path, file.mode)
+      await createFile(file.path, file.content, { mode: file.mode })
     }
   })
 }

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readFile, rename, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
+import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
+import { createFile, stagedPath } from '../file-write.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
@@ -95,8 +96,8 @@ async function readLease(path: string): Promise<Lease | undefined> {
  */
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
   await mkdir(dirname(path), { recursive: true })
-  const staged = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(staged, `${JSON.stringify(lease)}\n`)
+  const staged = stagedPath(path)
+  await createFile(staged, `${JSON.stringify(lease)}\n`, { mode: PUBLIC_FILE_MODE })
   try {
     try {
       await link(staged, path)

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { stat } from 'node:fs/promises'
+import { lstat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { DaemonTrustPlan } from '../../model.js'
 import { daemonPaths, type DaemonPaths } from '../../paths.js'
@@ -138,7 +138,7 @@ export async function untrustDaemon(record: TrustRecord): Promise<string[]> {
   const ours = insecureRegistries(current).filter(host => json.added.includes(host))
   const note = `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`
   if (ours.length === 0) return [note]
-  const { mode, uid, gid } = await stat(path)
+  const { mode, uid, gid } = await lstat(path)
   const meta = { mode: mode & 0o7777, uid, gid }
   const remaining = withoutHosts(current, json.added)
   await fs.writeFile(path, stringifyLike(now.text, remaining, DAEMON_JSON_INDENT), meta)

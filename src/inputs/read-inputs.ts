@@ -6,6 +6,7 @@ import {
   basicAuth,
   type Credential,
   type DaemonTrustMode,
+  isBuilderName,
   type Keypair,
   type PreflightMode,
   type ProxyEnv
@@ -184,7 +185,7 @@ function readName(driver: string): string {
   if (driver === 'docker') return currentDockerContext(readDockerClientConfig(process.env), process.env)
   const name = core.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+  if (!isBuilderName(name)) {
     throw new InputError(
       'name',
       `'${name}' is not a valid builder name`,

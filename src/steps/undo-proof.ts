@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { leasePath } from '../host/builder/builder-lease.js'
 import type { TrustRecord } from '../host/edits/daemon-trust.js'
-import { sha256, type FileBefore } from '../host/edits/file-undo.js'
+import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.js'
 import { fileBehind } from '../host/file-write.js'
 import { isJobId, jobDirRefusal } from '../host/job-dir.js'
 import { isBuilderName } from '../model.js'
@@ -41,8 +40,10 @@ const notBuilderName = (name: string): string | undefined =>
 async function backupRefusal(before: FileBefore | undefined, jobDir: string | undefined): Promise<string | undefined> {
   if (!before) return undefined
   if (!jobDir || dirname(before.backup) !== jobDir) return `its backup ${before.backup} is not in the job directory`
-  const content = await readFile(before.backup).catch(() => undefined)
-  if (content === undefined || sha256(content) !== before.sha256)
+  const content = await readIfExists(before.backup)
+  // Gone with the job directory (a second post step): nothing is restored from it.
+  if (content === undefined) return undefined
+  if (sha256(content) !== before.sha256)
     return `its backup ${before.backup} is not the file main saved (its hash differs)`
   return undefined
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rm, rmdir } from 'node:fs/promises'
+import { mkdir, rm, rmdir, symlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { replaceFile, stagedPath, type FileMeta } from '../file-write.js'
 import { runCommand, tryCommand } from '../process/command.js'
@@ -20,6 +20,8 @@ export interface FileAccess {
   rm(path: string): Promise<void>
   /** Removes an empty directory; leaves a non-empty one. */
   rmdirIfEmpty(path: string): Promise<void>
+  /** Makes a symlink holding `text`; false when anything is at `path` already (file-lock.ts). */
+  makeLink(path: string, text: string): Promise<boolean>
   /** Sends a signal to a process owned by root. */
   kill(pid: number, signal: string): Promise<void>
 }
@@ -45,6 +47,15 @@ export const directAccess: FileAccess = {
   },
   async rmdirIfEmpty(path) {
     await rmdir(path).catch(() => undefined)
+  },
+  async makeLink(path, text) {
+    try {
+      await symlink(text, path)
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw error
+    }
   },
   async kill(pid, signal) {
     process.kill(pid, signal)
@@ -83,6 +94,13 @@ const sudoAccess: FileAccess = {
   },
   async rmdirIfEmpty(path) {
     await runCommand('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path])
+  },
+  // -T: a directory at the path is not entered; ln fails, as symlink(2) does, when anything is there.
+  async makeLink(path, text) {
+    const made = await tryCommand('sudo', ['-n', 'ln', '-s', '-T', '--', text, path])
+    if (made.exitCode === 0) return true
+    if (/File exists/.test(made.stderr)) return false
+    throw new Error(`\`sudo -n ln -s -T -- ${text} ${path}\` failed: ${made.stderr.trim()}`)
   },
   async kill(pid, signal) {
     await runCommand('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)])

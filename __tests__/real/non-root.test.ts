@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { makePki, type TestPki } from '../helpers/certs.js'
+import { lockDaemonConfig } from '../helpers/daemon-config-lock.js'
 import { requireDocker } from './docker.js'
 
 // A runner user that is not root (most self-hosted runners): the action writes
@@ -97,6 +98,43 @@ describe('a runner user that is not root', () => {
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
     expect(existsSync(dir)).toBe(false)
   })
+
+  it(
+    'with passwordless sudo, restart: insecure-registries added through sudo under the lock; post gives daemon.json back byte for byte',
+    async () => {
+      const unlockDaemonConfig = await lockDaemonConfig()
+      const daemonJson = '/etc/docker/daemon.json'
+      const now = (): { text?: string; mode?: number } =>
+        existsSync(daemonJson)
+          ? { text: readFileSync(daemonJson, 'utf8'), mode: statSync(daemonJson).mode & 0o7777 }
+          : {}
+      const before = now()
+      try {
+        const job = jobAs(withSudo)
+        const host = 'nonroot-restart.sbr.test:5000'
+        const inputs = {
+          registries: `${host} http`,
+          'trust-docker-daemon': 'restart',
+          bootstrap: 'false',
+          preflight: 'off'
+        }
+        const main = await runMain(job, inputs)
+        expect(main.log).not.toContain('::error::')
+        expect(main.exitCode).toBe(0)
+        expect(JSON.parse(readFileSync(daemonJson, 'utf8'))['insecure-registries']).toContain(host)
+        const post = await runPost(job, main.state, inputs)
+        expect(post.exitCode).toBe(0)
+        expect(post.log).not.toContain('::warning::')
+        expect(now()).toEqual(before)
+        expect(readdirSync('/etc/docker').filter(file => file.includes('setup-buildkit-registry'))).toEqual([])
+      } finally {
+        if (before.text === undefined) rmSync(daemonJson, { force: true })
+        else if (now().text !== before.text) writeFileSync(daemonJson, before.text)
+        unlockDaemonConfig()
+      }
+    },
+    11 * 60000
+  ) // with up to 10 min waiting for the daemon config lock
 
   it('without sudo: fails before anything is written or created, naming what to change', async () => {
     const job = jobAs(withoutSudo)

@@ -210,7 +210,7 @@ describe('links another user planted (issue 25, item 7)', () => {
     expect(victimNow(victim)).toEqual(before)
   })
 
-  it('install-config: a link at the path itself fails the step, naming it, and the file it names keeps its bytes and mode', async () => {
+  it('install-config: a link at the path itself fails the step before anything is made, naming the input, and the file it names keeps its bytes and mode', async () => {
     const { victim, shared, plant } = plantingGround()
     const installed = join(shared, 'buildkitd.toml')
     plant(installed)
@@ -219,7 +219,10 @@ describe('links another user planted (issue 25, item 7)', () => {
     const inputs = inputsFor(installed)
     const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(1)
-    expect(main.log).toContain(`::error::${installed} is a symbolic link (to ${victim})`)
+    expect(main.log).toContain(
+      `::error::Input 'install-config': ${installed} is a symbolic link (to ${victim}). Fix: name the file itself, or remove the link`
+    )
+    expect(main.log).not.toContain('buildx create')
     expect(victimNow(victim)).toEqual(before)
 
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)

@@ -57,9 +57,14 @@ async function readLedger(daemonJson: string): Promise<Ledger | undefined> {
   }
 }
 
+/** Readable by whom daemon.json is (the ledger holds its text, which may hold a proxy's password). */
 async function writeLedger(fs: FileAccess, daemonJson: string, ledger: Ledger): Promise<void> {
-  if (Object.keys(ledger.jobs).length === 0) await fs.rm(ledgerPath(daemonJson))
-  else await fs.writeFile(ledgerPath(daemonJson), `${JSON.stringify(ledger)}\n`, { mode: 0o644 })
+  if (Object.keys(ledger.jobs).length === 0) {
+    await fs.rm(ledgerPath(daemonJson))
+    return
+  }
+  const meta = await metaOf(daemonJson).catch(() => ({ mode: 0o644 }))
+  await fs.writeFile(ledgerPath(daemonJson), `${JSON.stringify(ledger)}\n`, meta)
 }
 
 /** The ledger's entries of jobs that still run (a crashed job's hosts stay in the file, its entry goes). */

@@ -13,6 +13,10 @@ function runnerTemp(): string {
 }
 
 describe('provenUndo', () => {
+  // The runner gives post the step's inputs too: the installed config must be the file `install-config` names.
+  beforeEach(() => (process.env['INPUT_INSTALL-CONFIG'] = '/etc/buildkit/buildkitd.toml'))
+  afterEach(() => delete process.env['INPUT_INSTALL-CONFIG'])
+
   it('keeps what main made: the job directory in RUNNER_TEMP, a builder, a backup in the job directory', async () => {
     const temp = runnerTemp()
     const jobDir = join(temp, JOB_ID)
@@ -56,6 +60,13 @@ describe('provenUndo', () => {
     )
     expect(other.record).toEqual({})
     expect(other.refused[1]).toContain(`its backup ${backup} is not in the job directory`)
+  })
+
+  it('drops an installed config that is not the file `install-config` names', async () => {
+    const installedConfig = { path: '/home/runner/.ssh/authorized_keys', written: sha256('known') }
+    const { record, refused } = await provenUndo({ installedConfig }, { RUNNER_TEMP: runnerTemp() })
+    expect(record).toEqual({})
+    expect(refused[0]).toContain('/home/runner/.ssh/authorized_keys is not the file `install-config` names')
   })
 
   it('neutralizes what the forged state says before it reaches a warning', async () => {

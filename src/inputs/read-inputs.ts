@@ -153,7 +153,7 @@ export function readInputs(): Inputs {
   }
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
-    installConfig: readInstallConfig(),
+    installConfig: readInstallConfigPath(),
     credentials: readCredentials(credentialHosts(registries, mirrors)),
     daemonTrust: readDaemonTrust()
   }
@@ -367,7 +367,8 @@ function readDaemonTrust(): DaemonTrustMode {
   )
 }
 
-function readInstallConfig(): string {
+/** `install-config` as the path it names ('' for none); post reads it too, to prove a saved path the job's. */
+export function readInstallConfigPath(): string {
   const value = core.getInput('install-config')
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''

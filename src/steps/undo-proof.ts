@@ -4,6 +4,7 @@ import type { TrustRecord } from '../host/edits/daemon-trust.js'
 import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.js'
 import { fileBehind } from '../host/file-write.js'
 import { isJobId, jobDirRefusal } from '../host/job-dir.js'
+import { readInstallConfigPath } from '../inputs/read-inputs.js'
 import { isBuilderName } from '../model.js'
 import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
@@ -32,6 +33,15 @@ type Check<Kind extends keyof UndoRecord> = (
   change: NonNullable<UndoRecord[Kind]>,
   context: ProofContext
 ) => Promise<string | undefined> | string | undefined
+
+/** The path `install-config` names for this step ('' for none, or when the input is not valid). */
+function installConfigInput(): string {
+  try {
+    return readInstallConfigPath()
+  } catch {
+    return ''
+  }
+}
 
 const notBuilderName = (name: string): string | undefined =>
   isBuilderName(name) ? undefined : `'${name}' is not a builder name the action makes`
@@ -87,7 +97,9 @@ const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
     (lease.path === leasePath(lease.holder.builder, env) ? undefined : `${lease.path} is not where leases are kept`),
   buildxAlias: () => undefined,
   installedConfig: (installed, { jobDir }) =>
-    isAbsolute(installed.path) ? backupRefusal(installed.before, jobDir) : `${installed.path} is not an absolute path`,
+    installed.path === installConfigInput()
+      ? backupRefusal(installed.before, jobDir)
+      : `${installed.path} is not the file \`install-config\` names`,
   daemonTrust: daemonTrustRefusal,
   addedAuths: async (added, { env, jobDir }) => {
     const config = dockerConfigFile(env)

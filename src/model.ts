@@ -67,6 +67,15 @@ export function authKey(host: string): string {
   return host === 'docker.io' || host === 'index.docker.io' ? 'https://index.docker.io/v1/' : host
 }
 
+/**
+ * A builder name the action takes (`name`) and makes: letters, digits, `-`, `_` and `.`, starting
+ * with a letter or digit. buildx files a builder under its name, so the rule also keeps post's
+ * removals inside buildx's store.
+ */
+export function isBuilderName(name: string): boolean {
+  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)
+}
+
 /** Certificates and CAs: readable by anyone, as on any system. */
 export const PUBLIC_FILE_MODE = 0o644
 /** Private keys, credentials and backups of files that may hold them. */

@@ -142,15 +142,17 @@ describe('install-config', () => {
   it('removes the file in post when there was none', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'sbr-etc-buildkit-')), 'buildkit', 'buildkitd.toml')
     const job = newTestJob()
-    const main = await runMain(job, {
+    // The runner gives post the step's inputs too: post proves the file is the one `install-config` names.
+    const inputs = {
       registries: 'registry.internal:5000 http',
       'install-config': path,
       bootstrap: 'false',
       preflight: 'off'
-    })
+    }
+    const main = await runMain(job, inputs)
     expect(main.exitCode).toBe(0)
     expect(existsSync(path)).toBe(true)
-    expect((await runPost(job, main.state)).exitCode).toBe(0)
+    expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
     expect(existsSync(path)).toBe(false)
   })
 })

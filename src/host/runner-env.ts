@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
-import { writeFile, chmod } from 'node:fs/promises'
 import { PUBLIC_FILE_MODE, type ClientTrustPlan, type RunnerRoots } from '../model.js'
 import * as core from '@actions/core'
+import { createFile } from './file-write.js'
 
 /** The bundles Go's crypto/x509 looks for on Linux, in its order (root_linux.go), when SSL_CERT_FILE is unset. */
 const SYSTEM_BUNDLES = [
@@ -49,8 +49,7 @@ export async function installClientTrust(
   if (plan.mtlsHosts.length > 0) record.noClientTokenBefore = env.BUILDKIT_NO_CLIENT_TOKEN ?? ''
   save(record)
   if (plan.extraCas !== '') {
-    await writeFile(plan.bundlePath, plan.bundle, { mode: PUBLIC_FILE_MODE, flag: 'wx' })
-    await chmod(plan.bundlePath, PUBLIC_FILE_MODE)
+    await createFile(plan.bundlePath, plan.bundle, { mode: PUBLIC_FILE_MODE })
     core.exportVariable('SSL_CERT_FILE', plan.bundlePath)
     const base = plan.rootsPath ? `the runner's roots (${plan.rootsPath})` : 'no system bundle (none found)'
     core.info(

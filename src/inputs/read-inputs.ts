@@ -6,6 +6,7 @@ import {
   basicAuth,
   type Credential,
   type DaemonTrustMode,
+  isBuilderName,
   type Keypair,
   type PreflightMode,
   type ProxyEnv
@@ -162,7 +163,7 @@ export function readInputs(): Inputs {
   }
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
-    installConfig: readInstallConfig(),
+    installConfig: readInstallConfigPath(),
     credentials: readCredentials(credentialHosts(registries)),
     daemonTrust: readDaemonTrust()
   }
@@ -194,7 +195,7 @@ function readName(driver: string): string {
   if (driver === 'docker') return currentDockerContext(readDockerClientConfig(process.env), process.env)
   const name = core.getInput('name')
   if (name === '') return defaultBuilderName(process.env)
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+  if (!isBuilderName(name)) {
     throw new InputError(
       'name',
       `'${name}' is not a valid builder name`,
@@ -375,7 +376,8 @@ function readDaemonTrust(): DaemonTrustMode {
   )
 }
 
-function readInstallConfig(): string {
+/** `install-config` as the path it names ('' for none); post reads it too, to prove a saved path the job's. */
+export function readInstallConfigPath(): string {
   const value = core.getInput('install-config')
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''

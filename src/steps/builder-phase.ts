@@ -12,6 +12,7 @@ import {
 import { installBuildxAlias } from '../host/builder/buildx.js'
 import { ensureBuildx } from '../host/builder/buildx-install.js'
 import { warmRecordPath } from '../host/builder/warm-builder.js'
+import { processStartTime } from '../host/process/processes.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
@@ -66,7 +67,7 @@ export async function createJobBuilder(
     undo.add({ builderSelection: { builder: builder.name, before: await readBuilderSelection(process.env) } })
   }
   const creating = createReplacingLeftover(plan.create, record, builder.replace, {
-    onStart: createPid => undo.add({ builder: { ...record, createPid } }),
+    onStart: createPid => undo.add({ builder: { ...record, createPid, createStarted: processStartTime(createPid) } }),
     notOurs: () => undo.add({ builder: undefined })
   })
   for (const result of await Promise.allSettled([creating, meanwhile()]))

@@ -1,10 +1,13 @@
 import * as core from '@actions/core'
+import { lstat, readlink } from 'node:fs/promises'
 import type { DaemonAccess } from '../host/edits/daemon-trust.js'
 import { findOnPath } from '../host/process/processes.js'
+import { InputError } from '../inputs/input-error.js'
 import type { Inputs } from '../inputs/read-inputs.js'
 import type { JobContainer } from '../model.js'
 import { daemonTrustInContainer, installConfigInContainer } from '../plan/container-job.js'
 import type { Plan } from '../plan/plan.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
 
 // What must hold before anything is made, each failing the step with the fix.
 
@@ -37,4 +40,19 @@ export function warnContainerJob(inputs: Inputs, jobContainer: JobContainer | un
   if (!jobContainer || inputs.host.installConfig === '') return
   const warning = installConfigInContainer(inputs.host.installConfig, jobContainer)
   if (warning) core.warning(warning, { title: 'install-config in a container job' })
+}
+
+/**
+ * `install-config` naming a symlink fails here, before anything is made: the action writes no file
+ * through a link it did not make (host/file-write.ts), as someone else may have planted it to have
+ * the file it names overwritten.
+ */
+export async function refuseLinkedInstallConfig(installConfig: string): Promise<void> {
+  if (installConfig === '' || !(await lstat(installConfig).catch(() => undefined))?.isSymbolicLink()) return
+  const target = neutralizeUntrustedLine(await readlink(installConfig).catch(() => '?'), 200)
+  throw new InputError(
+    'install-config',
+    `${installConfig} is a symbolic link (to ${target})`,
+    'name the file itself, or remove the link: the action writes no file through a link it did not make'
+  )
 }

@@ -7,7 +7,7 @@ import { buildPlan, type Plan } from '../plan/plan.js'
 import { ensureBuilderImage } from './builder-image-phase.js'
 import { addBuildxAlias, createJobBuilder, ensureBuildxFor } from './builder-phase.js'
 import { isCancelled, stopOnCancel } from './cancellation.js'
-import { openDaemonAccessIfPlanned, requireDockerCli, warnContainerJob } from './checks.js'
+import { openDaemonAccessIfPlanned, requireDockerCli, refuseLinkedInstallConfig, warnContainerJob } from './checks.js'
 import { changeHost } from './host-changes.js'
 import { writeJobFiles } from './job-files.js'
 import { startOutputLookup } from './outputs.js'
@@ -39,6 +39,7 @@ export async function runMain(): Promise<void> {
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
     await logPlan(plan, inputs, append)
     warnContainerJob(inputs, facts.jobContainer)
+    await refuseLinkedInstallConfig(inputs.host.installConfig)
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()
     const daemon = await openDaemonAccessIfPlanned(plan, facts.jobContainer)

@@ -3,6 +3,7 @@ import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
 import { showBuildkitLog } from '../host/builder/buildkit-container.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
+import { provenUndo } from './undo-proof.js'
 
 /** How post undoes one kind of change: what to say if it fails, and the undo itself. */
 interface Undo<Change> {
@@ -117,7 +118,17 @@ const UNDO: UndoTable = {
  * job red that did its work (as docker/setup-buildx-action's post step).
  */
 export async function runPost(): Promise<void> {
-  const record = savedUndoRecord()
+  await undoRecord(savedUndoRecord(), process.env)
+}
+
+/**
+ * Undoes `record` as post does, walking UNDO in its order, after dropping (with a warning) every
+ * change that cannot be proven this action's own (undo-proof.ts). Callable with any record, such as
+ * an earlier job's found on the runner.
+ */
+export async function undoRecord(saved: UndoRecord, env: NodeJS.ProcessEnv): Promise<void> {
+  const { record, refused } = await provenUndo(saved, env)
+  warnAll(refused)
   for (const kind of Object.keys(UNDO) as (keyof UndoRecord)[]) {
     const change = record[kind]
     if (change === undefined || change === false) continue
@@ -136,9 +147,9 @@ export async function runPost(): Promise<void> {
  * `cleanup: false` too); then the builder is removed, unless `cleanup: false`.
  */
 async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<void> {
-  if (builder.createPid !== undefined) {
+  if (builder.createPid !== undefined && builder.createStarted !== undefined) {
     const { stopStrayCommand } = await import('../host/process/processes.js')
-    if (await stopStrayCommand(builder.createPid, builder.name, 5000)) {
+    if (await stopStrayCommand({ pid: builder.createPid, started: builder.createStarted }, builder.name, 5000)) {
       core.info(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`)
     }
   }

@@ -37,6 +37,8 @@ export interface UndoRecord {
     keepState?: boolean
     /** The `buildx create` process, which may outlive a killed main step: post stops it first. */
     createPid?: number
+    /** Its start time: post stops the pid only while it is still that process. */
+    createStarted?: string
     /**
      * A `docker-container` builder created in a debugged job (RUNNER_DEBUG, `debug`, or `--debug` in
      * `buildkitd-flags`): post shows its BuildKit container's log first, as setup-buildx-action's does.

@@ -1,6 +1,15 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { addAuths, removeAuths, type AddedAuths } from '../../../src/host/edits/docker-credentials.js'
 import { authKey } from '../../../src/model.js'
 import type { Credential } from '../../../src/model.js'
@@ -108,6 +117,32 @@ describe('Docker client credentials', () => {
     writeFileSync(path, JSON.stringify({ ...changed, detachKeys: 'ctrl-e,e' }))
     await removeAuths(added)
     expect(read(path)).toEqual({ auths: { 'reg.internal': { auth: auth('old', 'one') } }, detachKeys: 'ctrl-e,e' })
+  })
+
+  it('writes through a config.json that is a link, as docker/cli saves it, and post puts the shared file back', async () => {
+    const path = configPath()
+    const shared = join(dirname(path), 'shared', 'config.json')
+    mkdirSync(dirname(shared))
+    writeFileSync(shared, '{"psFormat": "table"}', { mode: 0o640 })
+    symlinkSync(shared, path)
+    const { added } = await add([{ host: 'reg.internal', username: 'u', password: 'p' }], path)
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+    expect(read(shared)).toMatchObject({ auths: { 'reg.internal': { auth: auth('u', 'p') } } })
+    expect(await removeAuths(added)).toEqual([])
+    expect(readFileSync(shared, 'utf8')).toBe('{"psFormat": "table"}')
+    expect(statSync(shared).mode & 0o7777).toBe(0o640)
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
+  })
+
+  it('behind a dangling link, creates the file it points to and post removes that file, keeping the link', async () => {
+    const path = configPath()
+    const target = join(dirname(path), 'elsewhere', 'config.json')
+    symlinkSync(target, path)
+    const { added } = await add([{ host: 'reg.internal', username: 'u', password: 'p' }], path)
+    expect(read(target)).toMatchObject({ auths: { 'reg.internal': { auth: auth('u', 'p') } } })
+    await removeAuths(added)
+    expect(existsSync(target)).toBe(false)
+    expect(lstatSync(path).isSymbolicLink()).toBe(true)
   })
 
   it('says which hosts a credential store would serve instead', async () => {

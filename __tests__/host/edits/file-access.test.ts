@@ -58,28 +58,29 @@ describe('directAccess.writeFile', () => {
   })
 })
 
-describe('directAccess through a symlink (a config.json an admin links to a shared file)', () => {
-  it('writeFile replaces the file the link names and keeps the link, as docker/cli saves it', async () => {
+describe('directAccess and symlinks (one another user may have planted)', () => {
+  it('writeFile replaces a link at the path; the file it named keeps its bytes and mode', async () => {
     const dir = workDir()
-    const shared = join(dir, 'shared-config.json')
-    const link = join(dir, 'config.json')
-    writeFileSync(shared, '{"old": true}')
-    symlinkSync(shared, link)
-    await directAccess.writeFile(link, '{"new": true}', { mode: 0o600 })
-    expect(lstatSync(link).isSymbolicLink()).toBe(true)
-    expect(readFileSync(shared, 'utf8')).toBe('{"new": true}')
+    const victim = join(dir, 'victim')
+    const link = join(dir, 'daemon.json')
+    writeFileSync(victim, 'theirs', { mode: 0o600 })
+    symlinkSync(victim, link)
+    await directAccess.writeFile(link, '{}', { mode: 0o644 })
+    expect(lstatSync(link).isSymbolicLink()).toBe(false)
+    expect(readFileSync(link, 'utf8')).toBe('{}')
+    expect(readFileSync(victim, 'utf8')).toBe('theirs')
+    expect(statSync(victim).mode & 0o7777).toBe(0o600)
   })
 
-  it('behind a dangling link, writeFile creates the file it points to and rm removes that file, keeping the link', async () => {
+  it('rm removes a link, never the file it names', async () => {
     const dir = workDir()
-    const target = join(dir, 'elsewhere', 'config.json')
-    const link = join(dir, 'config.json')
-    symlinkSync(target, link)
-    await directAccess.writeFile(link, '{}', { mode: 0o600 })
-    expect(readFileSync(target, 'utf8')).toBe('{}')
+    const victim = join(dir, 'victim')
+    const link = join(dir, 'ca.crt')
+    writeFileSync(victim, 'theirs')
+    symlinkSync(victim, link)
     await directAccess.rm(link)
-    expect(existsSync(target)).toBe(false)
-    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(existsSync(link)).toBe(false)
+    expect(readFileSync(victim, 'utf8')).toBe('theirs')
   })
 })
 

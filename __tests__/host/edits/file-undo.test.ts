@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   statSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -109,5 +110,18 @@ describe('fileNow and putBack', () => {
     const { path, change } = await changed(dir)
     await directAccess.rm(path)
     expect(await fileNow(change)).toEqual({ state: 'changed', text: undefined })
+  })
+})
+
+describe('backUp and a symlink', () => {
+  it('refuses a link at the path before copying anything, naming it and what to do', async () => {
+    const dir = workDir()
+    const victim = theirFile(dir)
+    const link = join(dir, 'buildkitd.toml')
+    symlinkSync(victim, link)
+    await expect(backUp(link, join(dir, 'backup'))).rejects.toThrow(
+      `${link} is a symbolic link (to ${victim}): the action neither reads nor writes another file through a link it did not make. Name the file itself, or remove the link`
+    )
+    expect(existsSync(join(dir, 'backup'))).toBe(false)
   })
 })

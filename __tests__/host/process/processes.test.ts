@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { findOnPath, stopStrayCommand } from '../../../src/host/process/processes.js'
+import { findOnPath, processStartTime, stopStrayCommand } from '../../../src/host/process/processes.js'
 
 describe('findOnPath', () => {
   const root = mkdtempSync(join(tmpdir(), 'sbr-path-'))
@@ -46,6 +46,11 @@ describe('stopStrayCommand: a command main started that outlived it', () => {
     return child
   }
 
+  const started = (child: ChildProcess): { pid: number; started: string } => ({
+    pid: child.pid!,
+    started: processStartTime(child.pid!)!
+  })
+
   const exited = (child: ChildProcess): Promise<NodeJS.Signals | null> =>
     new Promise(resolve =>
       child.exitCode !== null || child.signalCode !== null
@@ -55,21 +60,21 @@ describe('stopStrayCommand: a command main started that outlived it', () => {
 
   it('stops the process when its command line names the mark, with SIGTERM', async () => {
     const child = await stray('exec sleep 31')
-    expect(await stopStrayCommand(child.pid!, 'sleep 31', 2000)).toBe(true)
+    expect(await stopStrayCommand(started(child), 'sleep 31', 2000)).toBe(true)
     expect(await exited(child)).toBe('SIGTERM')
   })
 
   it('kills one that ignores SIGTERM after the grace time', async () => {
     const child = await stray("trap '' TERM; exec sleep 32")
     const began = Date.now()
-    expect(await stopStrayCommand(child.pid!, 'sleep 32', 300)).toBe(true)
+    expect(await stopStrayCommand(started(child), 'sleep 32', 300)).toBe(true)
     expect(Date.now() - began).toBeGreaterThanOrEqual(300)
     expect(await exited(child)).toBe('SIGKILL')
   })
 
   it('leaves a process alone whose command line does not name the mark: the pid was reused', async () => {
     const child = await stray('exec sleep 33')
-    expect(await stopStrayCommand(child.pid!, 'buildx create --name builder-1', 100)).toBe(false)
+    expect(await stopStrayCommand(started(child), 'buildx create --name builder-1', 100)).toBe(false)
     expect(child.exitCode).toBeNull()
     expect(child.signalCode).toBeNull()
     expect(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8')).toBe('sleep\x0033\x00')
@@ -77,8 +82,16 @@ describe('stopStrayCommand: a command main started that outlived it', () => {
 
   it('is false when the process is gone', async () => {
     const child = await stray('exec sleep 34')
+    const record = started(child)
     child.kill('SIGKILL')
     await exited(child)
-    expect(await stopStrayCommand(child.pid!, 'sleep', 100)).toBe(false)
+    expect(await stopStrayCommand(record, 'sleep', 100)).toBe(false)
+  })
+
+  it('leaves a process alone that started at another time than the one recorded: the pid was reused', async () => {
+    const child = await stray('exec sleep 35')
+    expect(await stopStrayCommand({ pid: child.pid!, started: '1' }, 'sleep 35', 100)).toBe(false)
+    expect(child.exitCode).toBeNull()
+    expect(child.signalCode).toBeNull()
   })
 })

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
+import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
+import { createFile, stagedPath } from '../file-write.js'
+import { processStartTime } from '../process/processes.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
@@ -35,17 +36,6 @@ export function leasePath(name: string, env: NodeJS.ProcessEnv): string {
   return join(buildxStoreDir(env), 'setup-buildkit-registry-leases', `${name}.json`)
 }
 
-/** A process's start time, from /proc (clock ticks since boot); undefined when it is gone or unknown. */
-function processStart(pid: number): string | undefined {
-  try {
-    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * The process whose life is the job's: the step's parent, the runner's worker. In a container job
  * the step is a `docker exec` whose parent is outside the container (ppid 0): there the container's
@@ -66,7 +56,7 @@ export function ownLease(builder: string, env: NodeJS.ProcessEnv, pid = jobProce
     builder,
     host: hostname(),
     pid,
-    started: processStart(pid) ?? '',
+    started: processStartTime(pid) ?? '',
     job: job.filter(part => !!part).join(', ') || `process ${pid}`
   }
 }
@@ -74,7 +64,7 @@ export function ownLease(builder: string, env: NodeJS.ProcessEnv, pid = jobProce
 /** True while the job that holds `lease` runs; a lease from another machine counts as held (nothing tells). */
 export function isHeld(lease: Lease): boolean {
   if (lease.host !== hostname()) return true
-  return lease.started !== '' && processStart(lease.pid) === lease.started
+  return lease.started !== '' && processStartTime(lease.pid) === lease.started
 }
 
 function sameHolder(a: Lease, b: Lease): boolean {
@@ -101,8 +91,8 @@ async function readLease(path: string): Promise<Lease | undefined> {
  */
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
   await mkdir(dirname(path), { recursive: true })
-  const staged = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(staged, `${JSON.stringify(lease)}\n`)
+  const staged = stagedPath(path)
+  await createFile(staged, `${JSON.stringify(lease)}\n`, { mode: PUBLIC_FILE_MODE })
   try {
     try {
       await link(staged, path)
@@ -164,8 +154,8 @@ function holderPath(path: string, lease: Lease): string {
 export async function joinHolders(path: string, lease: Lease): Promise<void> {
   const target = holderPath(path, lease)
   await mkdir(dirname(target), { recursive: true })
-  const staged = `${target}.${randomBytes(4).toString('hex')}.tmp`
-  await writeFile(staged, `${JSON.stringify({ ...lease, brief: undefined })}\n`)
+  const staged = stagedPath(target)
+  await createFile(staged, `${JSON.stringify({ ...lease, brief: undefined })}\n`, { mode: PUBLIC_FILE_MODE })
   await rename(staged, target)
 }
 

@@ -1,6 +1,7 @@
-import { lstat, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { lstat, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
+import { replaceFile } from '../file-write.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
 
@@ -305,10 +306,8 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** As buildx writes its store (AtomicWriteFile): a reader never sees half a file. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = `${path}.sbr-${process.pid}`
-  await writeFile(temporary, text, { mode: 0o600 })
-  await rename(temporary, path)
+function writeAtomically(path: string, text: string): Promise<void> {
+  return replaceFile(path, text, { mode: 0o600 })
 }
 
 function lastLine(text: string): string {

@@ -1,10 +1,11 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { userCliPluginDir } from '../../docker-client-config.js'
 import { runnerTempDir } from '../../paths.js'
 import { BUILDX_PLUGIN, buildxPluginPath } from './buildx.js'
+import { replaceFile } from '../file-write.js'
 
 /**
  * Where buildx's releases are, fixed: no variable of the environment moves them, since an earlier
@@ -62,9 +63,8 @@ export async function installBuildx(requested: string, cache = true): Promise<st
       await downloadVerified(version, asset, expected, plugin)
     } else if (!(await fromToolCache(version, expected, plugin))) {
       const cachedDir = await downloadVerified(version, asset, expected)
-      await copyFile(join(cachedDir, BUILDX_PLUGIN), plugin)
+      await installPlugin(join(cachedDir, BUILDX_PLUGIN), plugin)
     }
-    await chmod(plugin, 0o755)
     core.info(`Installed as ${plugin}`)
     return version
   })
@@ -92,10 +92,15 @@ async function fromToolCache(version: string, expected: string, plugin: string):
       )
       return false
     }
-    await copyFile(staged, plugin)
+    await installPlugin(staged, plugin)
     core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
     return true
   })
+}
+
+/** The plugin written whole with its mode from the start (file-write.ts): a link planted there is replaced. */
+async function installPlugin(from: string, plugin: string): Promise<void> {
+  await replaceFile(plugin, await readFile(from), { mode: 0o755 })
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -142,7 +147,7 @@ async function downloadVerified(version: string, asset: string, expected: string
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
       )
     if (copyTo) {
-      await copyFile(binary, copyTo)
+      await installPlugin(binary, copyTo)
       core.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
       return copyTo
     }
@@ -152,14 +157,18 @@ async function downloadVerified(version: string, asset: string, expected: string
   })
 }
 
+/** A buildx release tag: v0.13.1, v0.14.0-rc1. */
+const RELEASE_TAG = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/
+
 async function latestVersion(): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const release = JSON.parse(
       await readFile(await tc.downloadTool(LATEST_RELEASE_API, join(downloads, 'latest.json')), 'utf8')
     ) as { tag_name?: string }
-    if (!release.tag_name)
-      throw new Error('could not tell the latest buildx release (no tag_name in the GitHub API answer)')
+    // The tag becomes a URL path and a tool-cache directory: only a release tag's shape is taken.
+    if (!release.tag_name || !RELEASE_TAG.test(release.tag_name))
+      throw new Error('could not tell the latest buildx release (no release tag_name in the GitHub API answer)')
     return release.tag_name
   })
 }

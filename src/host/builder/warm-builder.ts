@@ -1,7 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
-import { dirname } from 'node:path'
-import type { BuilderFingerprint } from '../../model.js'
+import { readFile } from 'node:fs/promises'
+import { PUBLIC_FILE_MODE, type BuilderFingerprint } from '../../model.js'
+import { replaceFile } from '../file-write.js'
 import { tryCommand } from '../process/command.js'
 import { dockerTarget } from './builder-remnants.js'
 
@@ -34,14 +33,7 @@ export async function readWarmRecord(path: string): Promise<WarmRecord | undefin
 
 /** Written whole (staged, renamed): a job reading it never sees half a record. */
 export async function writeWarmRecord(path: string, record: WarmRecord): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const staged = `${path}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(staged, `${JSON.stringify(record)}\n`)
-    await rename(staged, path)
-  } finally {
-    await rm(staged, { force: true })
-  }
+  await replaceFile(path, `${JSON.stringify(record)}\n`, { mode: PUBLIC_FILE_MODE })
 }
 
 /** The builder's first BuildKit container (buildx names it `buildx_buildkit_NAME0`): its id and whether it runs. */

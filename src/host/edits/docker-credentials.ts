@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises'
+import { lstat } from 'node:fs/promises'
 import { authKey, basicAuth, PRIVATE_FILE_MODE, type Credential } from '../../model.js'
 import { credentialHelperFor, type DockerClientConfigFile } from '../../docker-client-config.js'
+import { fileBehind } from '../file-write.js'
 import { directAccess } from './file-access.js'
 import { backUp, fileNow, putBack, readIfExists, sha256, type FileChange } from './file-undo.js'
 import { parseJsonObject, stringifyLike, type JsonObject } from './json-file.js'
@@ -14,6 +15,7 @@ export interface AddedAuth {
 }
 
 export interface AddedAuths {
+  /** The config as the environment names it (for messages); `change.path` is the file written. */
   path: string
   entries: AddedAuth[]
   change: FileChange
@@ -37,7 +39,11 @@ export async function addAuths(
   backupPath: string,
   save: (added: AddedAuths) => void
 ): Promise<{ added: AddedAuths; servedByHelpers: string[] }> {
-  const text = (await readIfExists(path))?.toString('utf8')
+  // A config.json that is a link is written through on purpose, as docker/cli's Save does
+  // (EvalSymlinks): an admin links it to a shared file. Every other file the action edits refuses
+  // links; the file behind is replaced by a rename like any other (host/file-write.ts).
+  const file = await fileBehind(path)
+  const text = (await readIfExists(file))?.toString('utf8')
   const config = parseJsonObject(path, text ?? '') as DockerConfig
   const auths = (config.auths ??= {})
   const entries = credentials.map(credential => {
@@ -48,11 +54,11 @@ export async function addAuths(
     return { key, auth, prior }
   })
   const content = stringifyLike(text, config, DOCKER_CONFIG_INDENT)
-  const before = await backUp(path, backupPath)
-  const added = { path, entries, change: { path, before, written: sha256(content) } }
+  const before = await backUp(file, backupPath)
+  const added = { path, entries, change: { path: file, before, written: sha256(content) } }
   save(added)
   // 0600 for a new file, as docker login leaves it.
-  await directAccess.writeFile(path, content, before ?? { mode: PRIVATE_FILE_MODE })
+  await directAccess.writeFile(file, content, before ?? { mode: PRIVATE_FILE_MODE })
   return {
     added,
     // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
@@ -75,7 +81,8 @@ export async function removeAuths(added: AddedAuths): Promise<string[]> {
     return []
   }
   if (now.text === undefined) return []
-  const config = parseJsonObject(added.path, now.text) as DockerConfig
+  const file = added.change.path
+  const config = parseJsonObject(file, now.text) as DockerConfig
   const auths = config.auths ?? {}
   for (const entry of added.entries) {
     const current = auths[entry.key] as { auth?: string } | undefined
@@ -86,11 +93,11 @@ export async function removeAuths(added: AddedAuths): Promise<string[]> {
   const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`
   const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0
   if (!added.change.before && onlyEmptyAuths) {
-    await directAccess.rm(added.path)
+    await directAccess.rm(file)
     return [note]
   }
-  const { mode } = await stat(added.path)
-  await directAccess.writeFile(added.path, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), {
+  const { mode } = await lstat(file)
+  await directAccess.writeFile(file, stringifyLike(now.text, config, DOCKER_CONFIG_INDENT), {
     mode: mode & 0o7777
   })
   return [note]

@@ -1,14 +1,8 @@
 import { existsSync } from 'node:fs'
-import { chmod, chown, mkdir, readlink, realpath, rename, rm, rmdir, writeFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
+import { mkdir, rm, rmdir, symlink } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { replaceFile, stagedPath, type FileMeta } from '../file-write.js'
 import { runCommand, tryCommand } from '../process/command.js'
-
-/** Permission bits and owner a file is written with; the owner only when it must be given back. */
-export interface FileMeta {
-  mode: number
-  uid?: number
-  gid?: number
-}
 
 /**
  * File operations on paths the runner user may own (its Docker config) or not
@@ -16,13 +10,18 @@ export interface FileMeta {
  */
 export interface FileAccess {
   readonly viaSudo: boolean
-  /** Replaces the file whole: a reader meanwhile (dockerd, buildkitd) sees the old file or the new one, never half. */
+  /**
+   * Replaces the file whole: a reader meanwhile (dockerd, buildkitd) sees the old file or the new
+   * one, never half; a symlink at the path is replaced, never written through (file-write.ts).
+   */
   writeFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void>
   /** Creates the directory and returns the ones it had to create, outermost first. */
   mkdirs(path: string): Promise<string[]>
   rm(path: string): Promise<void>
   /** Removes an empty directory; leaves a non-empty one. */
   rmdirIfEmpty(path: string): Promise<void>
+  /** Makes a symlink holding `text`; false when anything is at `path` already (file-lock.ts). */
+  makeLink(path: string, text: string): Promise<boolean>
   /** Sends a signal to a process owned by root. */
   kill(pid: number, signal: string): Promise<void>
 }
@@ -31,40 +30,6 @@ function missingDirs(path: string): string[] {
   const created: string[] = []
   for (let dir = path; !existsSync(dir); dir = dirname(dir)) created.unshift(dir)
   return created
-}
-
-/**
- * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
- * for a dangling link the path it points to): the path itself when it is no link.
- */
-async function fileBehind(path: string): Promise<string> {
-  const resolved = await realpath(path).catch(() => undefined)
-  if (resolved !== undefined) return resolved
-  let target = path
-  // 40: Linux's own limit on links followed in one lookup.
-  for (let hop = 0; hop < 40; hop++) {
-    const link = await readlink(target).catch(() => undefined)
-    if (link === undefined) return target
-    target = resolve(dirname(target), link)
-  }
-  return target
-}
-
-/**
- * Writes through a rename of a file staged next to it. The explicit chmod
- * undoes the umask; chown only as root, the one user who can give a file away.
- * A symlink (a config.json an admin links to a shared file) is written through: the file it
- * points to is replaced and the link stays, as docker's own writes of config.json keep it.
- */
-async function replaceFile(linkOrPath: string, content: string | Buffer, meta: FileMeta): Promise<void> {
-  const path = await fileBehind(linkOrPath)
-  await mkdir(dirname(path), { recursive: true })
-  const staged = `${path}.setup-buildkit-registry.tmp`
-  await writeFile(staged, content, { mode: meta.mode })
-  await chmod(staged, meta.mode)
-  if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
-    await chown(staged, meta.uid, meta.gid)
-  await rename(staged, path)
 }
 
 /** The runner user's own rights: its files, or everything when the job runs as root. */
@@ -76,12 +41,21 @@ export const directAccess: FileAccess = {
     await mkdir(path, { recursive: true })
     return created
   },
-  // Through a symlink too: what writeFile created behind a dangling link goes, the link stays.
+  // A link goes itself, never the file it names.
   async rm(path) {
-    await rm(await fileBehind(path), { force: true })
+    await rm(path, { force: true })
   },
   async rmdirIfEmpty(path) {
     await rmdir(path).catch(() => undefined)
+  },
+  async makeLink(path, text) {
+    try {
+      await symlink(text, path)
+      return true
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw error
+    }
   },
   async kill(pid, signal) {
     process.kill(pid, signal)
@@ -90,12 +64,25 @@ export const directAccess: FileAccess = {
 
 const sudoAccess: FileAccess = {
   viaSudo: true,
-  // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+  // Without a shell. coreutils' install makes the staged file empty, with O_CREAT|O_EXCL and mode
+  // 0600 (its own creation mode), then gives it its mode and owner; tee fills it. So a key is 0600
+  // before its first byte (`tee` then `chmod` left it 0644 for a moment). install cannot read the
+  // content from stdin itself: node's stdin pipe is a socket, which /dev/stdin cannot open. The
+  // staged name is random, in a directory only root writes (/etc/docker); mv -T renames it over
+  // the path, replacing a link there rather than writing through it.
   async writeFile(path, content, meta) {
-    await runCommand('sudo', ['-n', 'tee', path], { input: content })
-    await runCommand('sudo', ['-n', 'chmod', meta.mode.toString(8), path])
-    if (meta.uid !== undefined && meta.gid !== undefined)
-      await runCommand('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path])
+    const staged = stagedPath(path)
+    const owner = meta.uid !== undefined && meta.gid !== undefined ? ['-o', `${meta.uid}`, '-g', `${meta.gid}`] : []
+    const mode = meta.mode.toString(8)
+    await runCommand('sudo', ['-n', 'install', '-T', '-m', mode, ...owner, '/dev/null', staged])
+    try {
+      await runCommand('sudo', ['-n', 'tee', staged], { input: content })
+      await runCommand('sudo', ['-n', 'sync', staged])
+      await runCommand('sudo', ['-n', 'mv', '-f', '-T', staged, path])
+    } catch (error) {
+      await tryCommand('sudo', ['-n', 'rm', '-f', staged])
+      throw error
+    }
   },
   async mkdirs(path) {
     const created = missingDirs(path)
@@ -107,6 +94,13 @@ const sudoAccess: FileAccess = {
   },
   async rmdirIfEmpty(path) {
     await runCommand('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path])
+  },
+  // -T: a directory at the path is not entered; ln fails, as symlink(2) does, when anything is there.
+  async makeLink(path, text) {
+    const made = await tryCommand('sudo', ['-n', 'ln', '-s', '-T', '--', text, path])
+    if (made.exitCode === 0) return true
+    if (/File exists/.test(made.stderr)) return false
+    throw new Error(`\`sudo -n ln -s -T -- ${text} ${path}\` failed: ${made.stderr.trim()}`)
   },
   async kill(pid, signal) {
     await runCommand('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)])

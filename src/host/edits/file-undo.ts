@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto'
-import { copyFile, chmod, readFile, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open, readFile } from 'node:fs/promises'
 import { PRIVATE_FILE_MODE } from '../../model.js'
+import { createFile, symlinkRefusal } from '../file-write.js'
 import type { FileAccess } from './file-access.js'
 
 // The exact undo of a file main changes that is not the job's own (daemon.json,
@@ -49,14 +51,29 @@ export async function readIfExists(path: string): Promise<Buffer | undefined> {
   }
 }
 
-/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+/**
+ * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
+ * changes it. A symlink there is refused before anything is changed: a link someone planted would
+ * have main replace, and post give back, a file that is not the one the tool reads.
+ */
 export async function backUp(path: string, backup: string): Promise<FileBefore | undefined> {
-  const content = await readIfExists(path)
-  if (content === undefined) return undefined
-  const { mode, uid, gid } = await stat(path)
-  await copyFile(path, backup)
-  await chmod(backup, PRIVATE_FILE_MODE)
-  return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid }
+  let handle
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return undefined
+    if (code === 'ELOOP') throw await symlinkRefusal(path)
+    throw error
+  }
+  try {
+    const { mode, uid, gid } = await handle.stat()
+    const content = await handle.readFile()
+    await createFile(backup, content, { mode: PRIVATE_FILE_MODE })
+    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid }
+  } finally {
+    await handle.close()
+  }
 }
 
 export async function fileNow(change: FileChange): Promise<FileNow> {

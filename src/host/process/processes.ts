@@ -19,6 +19,20 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | un
   return undefined
 }
 
+/**
+ * A process's start time, from /proc (clock ticks since boot): with the pid, what tells a process
+ * from a later one that reuses its pid. Undefined when it is gone (or there is no /proc).
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
 /** The command line of process `pid`, joined by spaces; undefined when it is gone (or no /proc). */
 function commandLine(pid: number): string | undefined {
   try {
@@ -30,14 +44,21 @@ function commandLine(pid: number): string | undefined {
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+/** A process main started, as it recorded it: its pid and start time (processStartTime). */
+export interface StartedProcess {
+  pid: number
+  started: string
+}
+
 /**
- * Stops a command main started that outlived it (main was killed before it
- * could stop it), if `pid` is still that command: its command line must name
- * `mark` (the builder), so a reused pid is never touched. SIGTERM, then
- * SIGKILL after `graceMs`. True when there was one to stop.
+ * Stops a command main started that outlived it (main was killed before it could stop it), if
+ * the pid is still that command: the same start time, and a command line that names `mark` (the
+ * builder), so a reused pid is never touched. SIGTERM, then SIGKILL after `graceMs`. True when
+ * there was one to stop.
  */
-export async function stopStrayCommand(pid: number, mark: string, graceMs: number): Promise<boolean> {
-  const isIt = (): boolean => commandLine(pid)?.includes(mark) ?? false
+export async function stopStrayCommand(command: StartedProcess, mark: string, graceMs: number): Promise<boolean> {
+  const { pid, started } = command
+  const isIt = (): boolean => processStartTime(pid) === started && (commandLine(pid)?.includes(mark) ?? false)
   if (!isIt()) return false
   const signal = (name: NodeJS.Signals): void => {
     try {

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto'
+import { constants } from 'node:fs'
+import { mkdir, open, readlink, realpath, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
+
+// The one way the action writes a file itself, wherever it is (the job directory, buildx's store,
+// the Docker client config, daemon.json when root, an installed buildkitd.toml). On a shared runner
+// another user may have planted a symlink where a file is about to be made, to have the action
+// write or chmod the file it points to. So a file is only ever made new: O_CREAT|O_EXCL|O_NOFOLLOW
+// fails on anything already there, a link included; its mode and owner are set on the open handle
+// (fchmod, fchown), never by path; and a file is replaced by renaming a new one over it, which
+// replaces a link at that name rather than writing through it.
+
+/** Permission bits and owner a file is written with; the owner only when it must be given back. */
+export interface FileMeta {
+  mode: number
+  uid?: number
+  gid?: number
+}
+
+const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+
+/**
+ * Makes a new file at `path` with `content`, its exact mode (whatever the umask) from the first
+ * byte, and the owner when given and the process is root (the one user who can give a file away);
+ * synced before it is closed, so a rename of it never leaves an empty file after a crash. Fails
+ * (EEXIST) when anything, a link included, is at `path`.
+ */
+export async function createFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void> {
+  const handle = await open(path, CREATE_NEW, meta.mode)
+  try {
+    await handle.chmod(meta.mode)
+    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
+      await handle.chown(meta.uid, meta.gid)
+    await handle.writeFile(content)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * A name for a file staged beside `path`: random (no one can plant a link there ahead of it) and
+ * hidden, so a tool that lists the directory (dockerd's certs.d reader) skips it.
+ */
+export function stagedPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.sbr-tmp`)
+}
+
+/**
+ * Replaces the file at `path` whole: a reader meanwhile (dockerd, buildkitd, buildx) sees the old
+ * file or the new one, never half. A symlink at `path` is replaced, not written through.
+ */
+export async function replaceFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const staged = stagedPath(path)
+  await createFile(staged, content, meta)
+  try {
+    await rename(staged, path)
+  } catch (error) {
+    await rm(staged, { force: true })
+    throw error
+  }
+}
+
+/** Makes directory `path` (its parent must exist) with exactly `mode`, set on the directory itself. */
+export async function createPrivateDir(path: string, mode: number): Promise<void> {
+  await mkdir(path, { mode })
+  const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW)
+  try {
+    await handle.chmod(mode)
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Why the action will not write a file at `path`: a link, which could name anyone's file. */
+export async function symlinkRefusal(path: string): Promise<Error> {
+  const target = await readlink(path).catch(() => '?')
+  return new Error(
+    `${path} is a symbolic link (to ${neutralizeUntrustedLine(target, 200)}): the action neither reads nor writes another ` +
+      'file through a link it did not make. Name the file itself, or remove the link'
+  )
+}
+
+/**
+ * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
+ * for a dangling link the path it points to): the path itself when it is no link. Only for the
+ * Docker client config, whose links docker itself writes through.
+ */
+export async function fileBehind(path: string): Promise<string> {
+  const resolved = await realpath(path).catch(() => undefined)
+  if (resolved !== undefined) return resolved
+  let target = path
+  // 40: Linux's own limit on links followed in one lookup.
+  for (let hop = 0; hop < 40; hop++) {
+    const link = await readlink(target).catch(() => undefined)
+    if (link === undefined) return target
+    target = resolve(dirname(target), link)
+  }
+  return target
+}

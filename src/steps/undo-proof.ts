@@ -1,0 +1,154 @@
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { leasePath } from '../host/builder/builder-lease.js'
+import type { TrustRecord } from '../host/edits/daemon-trust.js'
+import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.js'
+import { fileBehind } from '../host/file-write.js'
+import { isJobId, jobDirRefusal } from '../host/job-dir.js'
+import { readInstallConfigPath } from '../inputs/read-inputs.js'
+import { isBuilderName } from '../model.js'
+import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
+import type { UndoRecord } from './state.js'
+
+// Post works from saved state, which it cannot take on trust: a forged STATE_undo could name any
+// directory as the job directory, any name as the builder, any file as a backup. So before
+// anything is undone, each change is checked against what main can only have made itself: the job
+// directory by its name and place, builder and context names by their rules, files by where the
+// action writes them and backups by their recorded hashes. A change that fails is dropped, with a
+// warning naming it; nothing of it is removed.
+
+/** The changes post may undo, and a warning for each it may not. */
+export interface ProvenUndo {
+  record: UndoRecord
+  refused: string[]
+}
+
+/** What a check knows besides the change: the proven job directory (checked first), the environment. */
+interface ProofContext {
+  jobDir?: string
+  env: NodeJS.ProcessEnv
+}
+
+type Check<Kind extends keyof UndoRecord> = (
+  change: NonNullable<UndoRecord[Kind]>,
+  context: ProofContext
+) => Promise<string | undefined> | string | undefined
+
+/** The path `install-config` names for this step ('' for none, or when the input is not valid). */
+function installConfigInput(): string {
+  try {
+    return readInstallConfigPath()
+  } catch {
+    return ''
+  }
+}
+
+const notBuilderName = (name: string): string | undefined =>
+  isBuilderName(name) ? undefined : `'${name}' is not a builder name the action makes`
+
+/** Why a backup cannot be the job's: outside its directory, or not the bytes recorded. */
+async function backupRefusal(before: FileBefore | undefined, jobDir: string | undefined): Promise<string | undefined> {
+  if (!before) return undefined
+  if (!jobDir || dirname(before.backup) !== jobDir) return `its backup ${before.backup} is not in the job directory`
+  const content = await readIfExists(before.backup)
+  // Gone with the job directory (a second post step): nothing is restored from it.
+  if (content === undefined) return undefined
+  if (sha256(content) !== before.sha256)
+    return `its backup ${before.backup} is not the file main saved (its hash differs)`
+  return undefined
+}
+
+/** A path right in `dir` or below it, after resolving `.` and `..`. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, resolve(path))
+  return isAbsolute(path) && rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+}
+
+/** certs.d: files `<certs.d>/<host>/<job id>.{crt,cert,key}`, and the directories above them main made. */
+async function daemonTrustRefusal(trust: TrustRecord, { jobDir, env }: ProofContext): Promise<string | undefined> {
+  const paths = daemonPaths(trust.rootless, env)
+  for (const file of trust.files) {
+    const [host, name, ...more] = relative(paths.certsDir, resolve(file)).split(sep)
+    // Named after the job directory (plan/daemon-trust.ts), so no one else's file is ever removed.
+    const id = /^(.+)\.(crt|cert|key)$/.exec(name ?? '')?.[1] ?? ''
+    const ownId = isJobId(id) && (jobDir === undefined || basename(jobDir) === id)
+    if (!isInside(file, paths.certsDir) || more.length > 0 || !host || !ownId)
+      return `${file} is not a file of this job's in ${paths.certsDir}`
+  }
+  const fileDirs = trust.files.map(file => dirname(resolve(file)))
+  for (const dir of trust.dirs)
+    if (!fileDirs.some(fileDir => fileDir === resolve(dir) || isInside(fileDir, dir)))
+      return `${dir} is not a directory above a certs.d file of the job`
+  const json = trust.daemonJson
+  if (!json) return undefined
+  if (json.change.path !== paths.daemonJson || json.pidFile !== paths.pidFile)
+    return `${json.change.path} is not the daemon's daemon.json (${paths.daemonJson})`
+  return backupRefusal(json.change.before, jobDir)
+}
+
+const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
+  diskReport: report => notBuilderName(report.builder),
+  jobDir: async (dir, { env }) => jobDirRefusal(dir, runnerTempDir(env)),
+  builder: builder => notBuilderName(builder.name),
+  builderSelection: selection => notBuilderName(selection.builder),
+  // Main names the context after the job directory.
+  tempContext: name => (isJobId(name) ? undefined : `'${name}' is not a Docker context the action makes`),
+  lease: (lease, { env }) =>
+    notBuilderName(lease.holder.builder) ??
+    (lease.path === leasePath(lease.holder.builder, env) ? undefined : `${lease.path} is not where leases are kept`),
+  buildxAlias: () => undefined,
+  installedConfig: (installed, { jobDir }) =>
+    installed.path === installConfigInput()
+      ? backupRefusal(installed.before, jobDir)
+      : `${installed.path} is not the file \`install-config\` names`,
+  daemonTrust: daemonTrustRefusal,
+  addedAuths: async (added, { env, jobDir }) => {
+    const config = dockerConfigFile(env)
+    if (added.change.path !== config && added.change.path !== (await fileBehind(config)))
+      return `${added.change.path} is not the Docker client config (${config})`
+    return backupRefusal(added.change.before, jobDir)
+  },
+  clientTrust: () => undefined
+}
+
+/** What post says of a change it will not undo. */
+const KIND_NAMES: Record<keyof UndoRecord, string> = {
+  diskReport: "the builder's disk report",
+  jobDir: 'the job directory',
+  builder: 'the builder',
+  builderSelection: "buildx's selected builder",
+  tempContext: 'the Docker context',
+  lease: "the builder name's lease",
+  buildxAlias: 'the `install` alias',
+  installedConfig: 'the installed config',
+  daemonTrust: 'the Docker daemon trust',
+  addedAuths: 'the credentials',
+  clientTrust: 'SSL_CERT_FILE'
+}
+
+/**
+ * The part of `record` post can prove is this action's own, and a warning (its untrusted text
+ * neutralized) for every other part. The job directory is proven first: backups must be in it.
+ */
+export async function provenUndo(record: UndoRecord, env: NodeJS.ProcessEnv): Promise<ProvenUndo> {
+  const proven: UndoRecord = {}
+  const refused: string[] = []
+  const context: ProofContext = { env }
+  const kinds = Object.keys(CHECKS) as (keyof UndoRecord)[]
+  for (const kind of kinds) {
+    const change = record[kind]
+    if (change === undefined || change === false) continue
+    const why = await (CHECKS[kind] as Check<typeof kind>)(change as never, context)
+    if (why === undefined) {
+      Object.assign(proven, { [kind]: change })
+      if (kind === 'jobDir') context.jobDir = change as string
+      continue
+    }
+    refused.push(
+      neutralizeUntrustedLine(
+        `Post did not undo ${KIND_NAMES[kind]} of the saved state: ${why}. It cannot be proven this action's own, so nothing of it was removed.`
+      )
+    )
+  }
+  return { record: proven, refused }
+}

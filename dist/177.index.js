@@ -1,5 +1,5 @@
 export const id = 177;
-export const ids = [177];
+export const ids = [177,558];
 export const modules = {
 
 /***/ 3015:
@@ -15,7 +15,9 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4675);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6805);
+
 
 
 
@@ -26,55 +28,32 @@ function missingDirs(path) {
         created.unshift(dir);
     return created;
 }
-/**
- * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
- * for a dangling link the path it points to): the path itself when it is no link.
- */
-async function fileBehind(path) {
-    const resolved = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(path).catch(() => undefined);
-    if (resolved !== undefined)
-        return resolved;
-    let target = path;
-    // 40: Linux's own limit on links followed in one lookup.
-    for (let hop = 0; hop < 40; hop++) {
-        const link = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(target).catch(() => undefined);
-        if (link === undefined)
-            return target;
-        target = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(target), link);
-    }
-    return target;
-}
-/**
- * Writes through a rename of a file staged next to it. The explicit chmod
- * undoes the umask; chown only as root, the one user who can give a file away.
- * A symlink (a config.json an admin links to a shared file) is written through: the file it
- * points to is replaced and the link stays, as docker's own writes of config.json keep it.
- */
-async function replaceFile(linkOrPath, content, meta) {
-    const path = await fileBehind(linkOrPath);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
-    const staged = `${path}.setup-buildkit-registry.tmp`;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(staged, content, { mode: meta.mode });
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(staged, meta.mode);
-    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chown)(staged, meta.uid, meta.gid);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staged, path);
-}
 /** The runner user's own rights: its files, or everything when the job runs as root. */
 const directAccess = {
     viaSudo: false,
-    writeFile: replaceFile,
+    writeFile: _file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .replaceFile */ .fR,
     async mkdirs(path) {
         const created = missingDirs(path);
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(path, { recursive: true });
         return created;
     },
-    // Through a symlink too: what writeFile created behind a dangling link goes, the link stays.
+    // A link goes itself, never the file it names.
     async rm(path) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(await fileBehind(path), { force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { force: true });
     },
     async rmdirIfEmpty(path) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(path).catch(() => undefined);
+    },
+    async makeLink(path, text) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.symlink)(text, path);
+            return true;
+        }
+        catch (error) {
+            if (error.code === 'EEXIST')
+                return false;
+            throw error;
+        }
     },
     async kill(pid, signal) {
         process.kill(pid, signal);
@@ -82,26 +61,49 @@ const directAccess = {
 };
 const sudoAccess = {
     viaSudo: true,
-    // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+    // Without a shell. coreutils' install makes the staged file empty, with O_CREAT|O_EXCL and mode
+    // 0600 (its own creation mode), then gives it its mode and owner; tee fills it. So a key is 0600
+    // before its first byte (`tee` then `chmod` left it 0644 for a moment). install cannot read the
+    // content from stdin itself: node's stdin pipe is a socket, which /dev/stdin cannot open. The
+    // staged name is random, in a directory only root writes (/etc/docker); mv -T renames it over
+    // the path, replacing a link there rather than writing through it.
     async writeFile(path, content, meta) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
-        if (meta.uid !== undefined && meta.gid !== undefined)
-            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+        const staged = (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .stagedPath */ .w1)(path);
+        const owner = meta.uid !== undefined && meta.gid !== undefined ? ['-o', `${meta.uid}`, '-g', `${meta.gid}`] : [];
+        const mode = meta.mode.toString(8);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'install', '-T', '-m', mode, ...owner, '/dev/null', staged]);
+        try {
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'tee', staged], { input: content });
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'sync', staged]);
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'mv', '-f', '-T', staged, path]);
+        }
+        catch (error) {
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'rm', '-f', staged]);
+            throw error;
+        }
     },
     async mkdirs(path) {
         const created = missingDirs(path);
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
         return created;
     },
     async rm(path) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
     },
     async rmdirIfEmpty(path) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    // -T: a directory at the path is not entered; ln fails, as symlink(2) does, when anything is there.
+    async makeLink(path, text) {
+        const made = await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'ln', '-s', '-T', '--', text, path]);
+        if (made.exitCode === 0)
+            return true;
+        if (/File exists/.test(made.stderr))
+            return false;
+        throw new Error(`\`sudo -n ln -s -T -- ${text} ${path}\` failed: ${made.stderr.trim()}`);
     },
     async kill(pid, signal) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
     }
 };
 /**
@@ -111,7 +113,7 @@ const sudoAccess = {
 async function privilegedAccess(needed, what) {
     if (!needed || process.getuid?.() === 0)
         return directAccess;
-    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
 }
@@ -131,9 +133,14 @@ async function privilegedAccess(needed, what) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+
+
 
 
 
@@ -143,7 +150,7 @@ function sha256(content) {
 /** Reads a file; undefined when there is none. */
 async function readIfExists(path) {
     try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path);
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -151,15 +158,33 @@ async function readIfExists(path) {
         throw error;
     }
 }
-/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+/**
+ * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
+ * changes it. A symlink there is refused before anything is changed: a link someone planted would
+ * have main replace, and post give back, a file that is not the one the tool reads.
+ */
 async function backUp(path, backup) {
-    const content = await readIfExists(path);
-    if (content === undefined)
-        return undefined;
-    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
-    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .symlinkRefusal */ .gV)(path);
+        throw error;
+    }
+    try {
+        const { mode, uid, gid } = await handle.stat();
+        const content = await handle.readFile();
+        await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .createFile */ .x3)(backup, content, { mode: _model_js__WEBPACK_IMPORTED_MODULE_4__/* .PRIVATE_FILE_MODE */ .vo });
+        return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+    }
+    finally {
+        await handle.close();
+    }
 }
 async function fileNow(change) {
     const content = await readIfExists(change.path);
@@ -178,7 +203,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(backup), { mode, uid, gid });
 }
 
 

@@ -10,7 +10,9 @@ export const modules = {
 /* harmony export */   readBuilderSide: () => (/* binding */ readBuilderSide)
 /* harmony export */ });
 /* unused harmony exports networkText, diagnoseFromBuilder */
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(182);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(182);
+/* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8521);
+
 
 /**
  * Reads `busybox timeout -s KILL … busybox nc -w … HOST PORT -e busybox true` run in the BuildKit
@@ -20,7 +22,8 @@ export const modules = {
  * else is `docker exec` failing: no running container, or no busybox in its image.
  */
 function readBuilderSide(exitCode, stderr, timeoutSeconds) {
-    const words = stderr.trim().split('\n').pop() ?? '';
+    // busybox nc's words, from inside the BuildKit container: shown neutralized.
+    const words = (0,_untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__/* .neutralizeUntrustedLine */ .gK)(stderr.trim().split('\n').pop() ?? '');
     if (exitCode === 0)
         return { stage: 'done', detail: '' };
     if (/bad address/.test(stderr))
@@ -45,7 +48,7 @@ function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
     if (!verdict.ok)
         return verdict;
     const builder = `the builder (${networkText(network)})`;
-    const where = (0,_model_js__WEBPACK_IMPORTED_MODULE_0__/* .whereConfigured */ .Ux)(registry);
+    const where = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .whereConfigured */ .Ux)(registry);
     const fix = finding?.fix ??
         (network === undefined
             ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`

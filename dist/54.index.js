@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   defaultContextHasTls: () => (/* binding */ defaultContextHasTls),
 /* harmony export */   removeContext: () => (/* binding */ removeContext)
 /* harmony export */ });
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4675);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6805);
 
 /** Whether the default Docker context talks to its daemon with TLS data (its endpoint's TLSData or TLS material). */
 async function defaultContextHasTls() {

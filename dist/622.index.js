@@ -14,6 +14,8 @@ export const modules = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8431);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+
 
 
 
@@ -68,11 +70,9 @@ function selects(current, name) {
 async function readText(path) {
     return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8').catch(() => undefined);
 }
-/** As buildx writes its store: 0600, whole (through a rename). */
-async function writeAtomically(path, text) {
-    const temporary = `${path}.sbr-${process.pid}`;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.writeFile)(temporary, text, { mode: 0o600 });
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rename)(temporary, path);
+/** As buildx writes its store (AtomicWriteFile): 0600, whole, a link at the path replaced. */
+function writeAtomically(path, text) {
+    return (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .replaceFile */ .fR)(path, text, { mode: 0o600 });
 }
 
 

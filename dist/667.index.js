@@ -10,6 +10,7 @@ export const modules = {
 __webpack_require__.d(__webpack_exports__, {
   PullError: () => (/* reexport */ PullError),
   enforcePreflight: () => (/* binding */ enforcePreflight),
+  preflightOutput: () => (/* binding */ preflightOutput),
   probeInsecureTransport: () => (/* reexport */ probeInsecureTransport),
   pullImage: () => (/* reexport */ pullImage),
   reportPreflight: () => (/* binding */ reportPreflight),
@@ -215,17 +216,22 @@ function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
         message,
         fix
     });
-    const passCredentials = `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`;
+    // `username`/`password` are never sent to a mirror that `registries` does not list
+    // (inputs/read-inputs.ts credentialHosts): a mirror needs credentials of its own.
+    const passCredentials = (0,model/* isMirrorOnly */.Mj)(registry)
+        ? `give the mirror ${host} credentials of its own: a \`credentials\` line ${host}=USERNAME:PASSWORD, or list it in \`registries\` so that \`username\`/\`password\` apply to it (they are not sent to unlisted mirrors); or log in to it (docker/login-action) before this step`
+        : `pass \`username\` and \`password\` (or a \`credentials\` line ${host}=USERNAME:PASSWORD), or log in (docker/login-action) before this step`;
     const who = credential ? `${credential.username} (from ${credential.from})` : '';
     const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
     if (facts.scheme === 'basic') {
         if (!credential) {
             const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)';
+            // ok, since a build may still pull from the upstream; the fix makes it a warning (preflight.ts).
             return (0,model/* isMirrorOnly */.Mj)(registry)
                 ? {
                     ok: true,
                     kind: 'credentials-missing',
-                    message: `${message}; pulls through it will fail`,
+                    message: `no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail`,
                     fix: passCredentials
                 }
                 : failed('credentials-missing', message, passCredentials);
@@ -516,6 +522,7 @@ async function probeAuth(target, deadline) {
         const token = await fetchToken(realm, target, facts, deadline);
         if (token === undefined)
             return facts;
+        facts.tokenFetched = true;
         facts.stage = 'registry';
         facts.registryStatus = (await send(registryUrl, 'GET', { Authorization: `Bearer ${token}` }, '', registryTls, deadline)).status;
         facts.stage = 'done';
@@ -867,7 +874,10 @@ async function completesTlsHandshake(hostname, port, deadline, via) {
     }
 }
 
+// EXTERNAL MODULE: ./src/untrusted-text.ts
+var untrusted_text = __webpack_require__(8521);
 ;// CONCATENATED MODULE: ./src/preflight/transport-probe.ts
+
 
 /**
  * What an insecure-registries host speaks, found out as the daemon does when it pushes there:
@@ -886,7 +896,8 @@ async function probeInsecureTransport(host, proxyEnv, timeoutMs) {
         return { host: host.text, transport: 'http' };
     return {
         host: host.text,
-        unreachable: `neither HTTPS nor HTTP answered GET /v2/ (HTTPS: ${failure(tls)}; HTTP: ${failure(http)})`
+        // Node's errors quote the network (a certificate's names): shown neutralized.
+        unreachable: (0,untrusted_text/* neutralizeUntrustedLine */.gK)(`neither HTTPS nor HTTP answered GET /v2/ (HTTPS: ${failure(tls)}; HTTP: ${failure(http)})`)
     };
 }
 /** A registry's answer to GET /v2/: anything but a proxy's own. */
@@ -917,12 +928,18 @@ var image_source = __webpack_require__(3874);
 
 
 
-/** A failed pull, with how it failed: a rate limit gets its own message upstream. */
+
+/**
+ * A failed pull, with how it failed: a rate limit gets its own message upstream. The message is
+ * neutralized here, the one way this client's failures leave it: it quotes the registry's body,
+ * Node's errors (a certificate's names) and the manifest's fields, and it reaches retry lines,
+ * warnings and the step's error.
+ */
 class PullError extends Error {
     kind;
     status;
     constructor(message, kind, status) {
-        super(message);
+        super((0,untrusted_text/* neutralizeUntrustedLine */.gK)(message));
         this.kind = kind;
         this.status = status;
         this.name = 'PullError';
@@ -945,6 +962,8 @@ async function pullImage(source, reference, platform, dir, options) {
                 .filter(Boolean);
             throw new PullError(`the image has no manifest for the daemon's platform ${platform.os}/${platform.architecture} (it has ${offered.join(', ') || 'none'})`, 'fatal');
         }
+        // The index's word: checked before it goes into a request's path.
+        hexOf(entry.digest);
         manifest = await client.manifest(entry.digest);
         manifestDigest = entry.digest;
     }
@@ -999,7 +1018,7 @@ class RegistryClient {
             throw new PullError(`the manifest ${reference} is not JSON`, 'fatal');
         }
     }
-    /** The blob into `path`, following redirects (without the registry's Authorization to another host), its digest and size checked. */
+    /** The blob into `path`, following redirects (the registry's Authorization only to its own origin), its digest and size checked. */
     async blob(descriptor, path) {
         await this.retried(`blob ${descriptor.digest}`, async () => {
             let url = this.url(`blobs/${descriptor.digest}`);
@@ -1015,8 +1034,7 @@ class RegistryClient {
                 sent = { digest: `sha256:${hash.digest('hex')}`, size };
             };
             for (let redirects = 0;; redirects++) {
-                const sameHost = url.host === new URL(this.base).host;
-                const answer = sameHost
+                const answer = mayCarryAuthorization(url, this.base)
                     ? await this.authorized(url, {}, BLOB_DEADLINE_MS, sink)
                     : await this.request(url, {}, BLOB_DEADLINE_MS, sink, { ...this.trust, verify: true });
                 const location = answer.headers.location;
@@ -1105,6 +1123,17 @@ class RegistryClient {
         }
     }
 }
+/**
+ * Whether a request to `url` may carry the registry's Authorization: only to the origin it was made
+ * for (scheme, host and port), as a browser keeps credentials. `url.host` alone is not enough: it
+ * leaves default ports out, so `https://registry/…` redirected to `http://registry/…` has the same
+ * host and would send the password or token in clear text. Any other origin (a CDN, a downgrade)
+ * gets the request without it. This is the one redirect the registry client follows: manifests,
+ * tokens and auth probes take a 3xx as an answer.
+ */
+function mayCarryAuthorization(url, origin) {
+    return url.origin === new URL(origin).origin;
+}
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */
 function checked(answer, url) {
     if (answer.status >= 200 && answer.status < 300)
@@ -1163,6 +1192,7 @@ function sleep(ms, signal) {
 
 
 
+
 // The other users of the registry client load it from this module, so that the bundle holds that
 // client once, in the chunk preflight loads anyway (a dynamic import of their own modules gets a
 // chunk with its own copy): `import-docker-trust`'s transport probe (steps/plan-facts.ts) and the
@@ -1180,7 +1210,7 @@ async function runPreflight(registries, timeoutSeconds, auth = { credentials: []
         const started = performance.now();
         const facts = await probeRegistry(registry, timeoutSeconds * 1000);
         const result = { host: registry.host.text, mode: registry.mode, ms: facts.ms };
-        const verdict = diagnose(registry, facts, timeoutSeconds);
+        const verdict = shown(diagnose(registry, facts, timeoutSeconds));
         const header = facts.answer?.status === 401 ? facts.answer.wwwAuthenticate : undefined;
         if (!verdict.ok || !header)
             return { ...result, ...verdict };
@@ -1198,11 +1228,24 @@ async function runPreflight(registries, timeoutSeconds, auth = { credentials: []
         }, started + timeoutSeconds * 1000);
         return {
             ...result,
-            realm: challenge.realm,
-            ...diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds),
+            realm: challenge.realm === undefined ? undefined : (0,untrusted_text/* neutralizeUntrustedLine */.gK)(challenge.realm),
+            tokenRealm: challenge.realm === undefined ? undefined : { url: challenge.realm, fetched: !!authFacts.tokenFetched },
+            ...shown(diagnoseAuth(registry, authFacts, credential, tokenTrust, timeoutSeconds)),
             ms: Math.round(performance.now() - started)
         };
     }));
+}
+/**
+ * A verdict as every place shows it (log, annotation, error, summary, output): its message and fix
+ * quote what the registry, its certificate, a proxy or Node's errors said, so they are neutralized
+ * here, where preflight's facts become text, rather than at each place that prints them.
+ */
+function shown(verdict) {
+    return { ...verdict, message: (0,untrusted_text/* neutralizeUntrustedLine */.gK)(verdict.message), fix: (0,untrusted_text/* neutralizeUntrustedLine */.gK)(verdict.fix) };
+}
+/** The `preflight` output: the results as documented, without the raw realm kept for the daemon's trust. */
+function preflightOutput(results) {
+    return JSON.stringify(results, (key, value) => (key === 'tokenRealm' ? undefined : value));
 }
 /** One line per registry, in a folded group of the log; `from`: where it looked, when not only from this step. */
 function reportPreflight(results, from) {
@@ -1218,13 +1261,16 @@ class PreflightError extends Error {
         this.name = 'PreflightError';
     }
 }
-/** Annotates each failure (warn) or stops the step (error). */
+/**
+ * Annotates each failure (warn) or stops the step (error). A result that is ok but carries a fix (a
+ * mirror asking for credentials it was not given) is a warning in either mode.
+ */
 function enforcePreflight(results, mode) {
     const failures = results.filter(result => !result.ok);
     if (mode === 'error' && failures.length > 0)
         throw new PreflightError(failures);
-    for (const failure of failures) {
-        core/* warning */.$e(describe(failure), { title: `Registry preflight: ${failure.host}` });
+    for (const result of results.filter(result => !result.ok || result.fix !== '')) {
+        core/* warning */.$e(describe(result), { title: `Registry preflight: ${result.host}` });
     }
 }
 /** `host: what happened. Fix: what to change`, the same in the log, the annotation and the error. */

@@ -1,5 +1,5 @@
 export const id = 729;
-export const ids = [729];
+export const ids = [729,110];
 export const modules = {
 
 /***/ 729:
@@ -11,11 +11,13 @@ export const modules = {
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(182);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
 /* harmony import */ var _docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1134);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3015);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1899);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(319);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5160);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3015);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1899);
+/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(319);
+
 
 
 
@@ -30,22 +32,26 @@ const DOCKER_CONFIG_INDENT = '\t';
  * before the file is written.
  */
 async function addAuths(credentials, path, backupPath, save) {
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .readIfExists */ .OR)(path))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(path, text ?? '');
+    // A config.json that is a link is written through on purpose, as docker/cli's Save does
+    // (EvalSymlinks): an admin links it to a shared file. Every other file the action edits refuses
+    // links; the file behind is replaced by a rename like any other (host/file-write.ts).
+    const file = await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_2__/* .fileBehind */ .Hk)(path);
+    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(file))?.toString('utf8');
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
     const auths = (config.auths ??= {});
     const entries = credentials.map(credential => {
-        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .authKey */ .MY)(credential.host);
+        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .authKey */ .MY)(credential.host);
         const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_5__/* .basicAuth */ .tB)(credential);
+        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
         auths[key] = { auth };
         return { key, auth, prior };
     });
-    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .backUp */ .vm)(path, backupPath);
-    const added = { path, entries, change: { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .sha256 */ .sc)(content) } };
+    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(file, backupPath);
+    const added = { path, entries, change: { path: file, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
     save(added);
     // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.writeFile(path, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_5__/* .PRIVATE_FILE_MODE */ .vo });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
     return {
         added,
         // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
@@ -60,16 +66,17 @@ async function addAuths(credentials, path, backupPath, save) {
  * wrote get their prior value back (or go); the returned note says so.
  */
 async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .fileNow */ .V0)(added.change);
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_3__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
         return [];
     }
     if (now.text === undefined)
         return [];
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .parseJsonObject */ .d)(added.path, now.text);
+    const file = added.change.path;
+    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(file, now.text);
     const auths = config.auths ?? {};
     for (const entry of added.entries) {
         const current = auths[entry.key];
@@ -83,11 +90,11 @@ async function removeAuths(added) {
     const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.rm(added.path);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(file);
         return [note];
     }
-    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(added.path);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_2__/* .directAccess */ .M.writeFile(added.path, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_4__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(file);
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];
@@ -109,7 +116,9 @@ async function removeAuths(added) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(4675);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6805);
+
 
 
 
@@ -120,55 +129,32 @@ function missingDirs(path) {
         created.unshift(dir);
     return created;
 }
-/**
- * The file a path names, through symlinks, as docker/cli's config Save finds it (EvalSymlinks, and
- * for a dangling link the path it points to): the path itself when it is no link.
- */
-async function fileBehind(path) {
-    const resolved = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.realpath)(path).catch(() => undefined);
-    if (resolved !== undefined)
-        return resolved;
-    let target = path;
-    // 40: Linux's own limit on links followed in one lookup.
-    for (let hop = 0; hop < 40; hop++) {
-        const link = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readlink)(target).catch(() => undefined);
-        if (link === undefined)
-            return target;
-        target = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(target), link);
-    }
-    return target;
-}
-/**
- * Writes through a rename of a file staged next to it. The explicit chmod
- * undoes the umask; chown only as root, the one user who can give a file away.
- * A symlink (a config.json an admin links to a shared file) is written through: the file it
- * points to is replaced and the link stays, as docker's own writes of config.json keep it.
- */
-async function replaceFile(linkOrPath, content, meta) {
-    const path = await fileBehind(linkOrPath);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(path), { recursive: true });
-    const staged = `${path}.setup-buildkit-registry.tmp`;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(staged, content, { mode: meta.mode });
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(staged, meta.mode);
-    if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chown)(staged, meta.uid, meta.gid);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rename)(staged, path);
-}
 /** The runner user's own rights: its files, or everything when the job runs as root. */
 const directAccess = {
     viaSudo: false,
-    writeFile: replaceFile,
+    writeFile: _file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .replaceFile */ .fR,
     async mkdirs(path) {
         const created = missingDirs(path);
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)(path, { recursive: true });
         return created;
     },
-    // Through a symlink too: what writeFile created behind a dangling link goes, the link stays.
+    // A link goes itself, never the file it names.
     async rm(path) {
-        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(await fileBehind(path), { force: true });
+        await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rm)(path, { force: true });
     },
     async rmdirIfEmpty(path) {
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.rmdir)(path).catch(() => undefined);
+    },
+    async makeLink(path, text) {
+        try {
+            await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.symlink)(text, path);
+            return true;
+        }
+        catch (error) {
+            if (error.code === 'EEXIST')
+                return false;
+            throw error;
+        }
     },
     async kill(pid, signal) {
         process.kill(pid, signal);
@@ -176,26 +162,49 @@ const directAccess = {
 };
 const sudoAccess = {
     viaSudo: true,
-    // tee writes in place; it is the one way to write a root-owned file through `sudo -n` without a shell.
+    // Without a shell. coreutils' install makes the staged file empty, with O_CREAT|O_EXCL and mode
+    // 0600 (its own creation mode), then gives it its mode and owner; tee fills it. So a key is 0600
+    // before its first byte (`tee` then `chmod` left it 0644 for a moment). install cannot read the
+    // content from stdin itself: node's stdin pipe is a socket, which /dev/stdin cannot open. The
+    // staged name is random, in a directory only root writes (/etc/docker); mv -T renames it over
+    // the path, replacing a link there rather than writing through it.
     async writeFile(path, content, meta) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'tee', path], { input: content });
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chmod', meta.mode.toString(8), path]);
-        if (meta.uid !== undefined && meta.gid !== undefined)
-            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'chown', `${meta.uid}:${meta.gid}`, path]);
+        const staged = (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .stagedPath */ .w1)(path);
+        const owner = meta.uid !== undefined && meta.gid !== undefined ? ['-o', `${meta.uid}`, '-g', `${meta.gid}`] : [];
+        const mode = meta.mode.toString(8);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'install', '-T', '-m', mode, ...owner, '/dev/null', staged]);
+        try {
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'tee', staged], { input: content });
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'sync', staged]);
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'mv', '-f', '-T', staged, path]);
+        }
+        catch (error) {
+            await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'rm', '-f', staged]);
+            throw error;
+        }
     },
     async mkdirs(path) {
         const created = missingDirs(path);
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'mkdir', '-p', path]);
         return created;
     },
     async rm(path) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'rm', '-f', path]);
     },
     async rmdirIfEmpty(path) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'rmdir', '--ignore-fail-on-non-empty', path]);
+    },
+    // -T: a directory at the path is not entered; ln fails, as symlink(2) does, when anything is there.
+    async makeLink(path, text) {
+        const made = await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'ln', '-s', '-T', '--', text, path]);
+        if (made.exitCode === 0)
+            return true;
+        if (/File exists/.test(made.stderr))
+            return false;
+        throw new Error(`\`sudo -n ln -s -T -- ${text} ${path}\` failed: ${made.stderr.trim()}`);
     },
     async kill(pid, signal) {
-        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
+        await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .runCommand */ .d1)('sudo', ['-n', 'kill', `-${signal.replace(/^SIG/, '')}`, String(pid)]);
     }
 };
 /**
@@ -205,7 +214,7 @@ const sudoAccess = {
 async function privilegedAccess(needed, what) {
     if (!needed || process.getuid?.() === 0)
         return directAccess;
-    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_3__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
+    if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
 }
@@ -225,9 +234,14 @@ async function privilegedAccess(needed, what) {
 /* harmony export */ });
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(182);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+
+
 
 
 
@@ -237,7 +251,7 @@ function sha256(content) {
 /** Reads a file; undefined when there is none. */
 async function readIfExists(path) {
     try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(path);
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
     }
     catch (error) {
         if (error.code === 'ENOENT')
@@ -245,15 +259,33 @@ async function readIfExists(path) {
         throw error;
     }
 }
-/** Copies the file at `path`, if any, to `backup` with its metadata, before main changes it. */
+/**
+ * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
+ * changes it. A symlink there is refused before anything is changed: a link someone planted would
+ * have main replace, and post give back, a file that is not the one the tool reads.
+ */
 async function backUp(path, backup) {
-    const content = await readIfExists(path);
-    if (content === undefined)
-        return undefined;
-    const { mode, uid, gid } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.stat)(path);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.copyFile)(path, backup);
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.chmod)(backup, _model_js__WEBPACK_IMPORTED_MODULE_2__/* .PRIVATE_FILE_MODE */ .vo);
-    return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .symlinkRefusal */ .gV)(path);
+        throw error;
+    }
+    try {
+        const { mode, uid, gid } = await handle.stat();
+        const content = await handle.readFile();
+        await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .createFile */ .x3)(backup, content, { mode: _model_js__WEBPACK_IMPORTED_MODULE_4__/* .PRIVATE_FILE_MODE */ .vo });
+        return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+    }
+    finally {
+        await handle.close();
+    }
 }
 async function fileNow(change) {
     const content = await readIfExists(change.path);
@@ -272,7 +304,7 @@ async function putBack(change, access) {
         return;
     }
     const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(backup), { mode, uid, gid });
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(backup), { mode, uid, gid });
 }
 
 

@@ -8,7 +8,7 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   dialFromBuilder: () => (/* binding */ dialFromBuilder)
 /* harmony export */ });
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4675);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6805);
 
 /**
  * Resolves and connects to each target from inside the BuildKit container, with the busybox `nc`

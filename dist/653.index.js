@@ -48,14 +48,14 @@ var external_node_os_ = __webpack_require__(8161);
 const WAIT_MS = 120000;
 /** This process, as a lock names it. */
 function holderText() {
-    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X)(process.pid) ?? ''}`;
+    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X0)(process.pid) ?? ''}`;
 }
 /** Whether the holder a lock names still runs; one on another machine counts as running (nothing tells). */
 function isRunning(holder) {
     const [host, pid, started] = holder.split(' ');
     if (host !== (0,external_node_os_.hostname)())
         return true;
-    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X)(Number(pid)) === started;
+    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X0)(Number(pid)) === started;
 }
 async function holderOf(path) {
     return (0,promises_.readlink)(path).catch(() => undefined);
@@ -96,7 +96,7 @@ async function withFileLock(fs, path, what, change) {
             const holder = (await holderOf(path)) ?? 'nobody now';
             throw new Error(`${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`);
         }
-        await new Promise(resolve => setTimeout(resolve, 100 + Math.random() * 100));
+        await (0,processes/* sleep */.yy)(100 + Math.random() * 100);
     }
     try {
         return await change();
@@ -149,7 +149,7 @@ async function writeLedger(fs, daemonJson, ledger) {
 }
 /** The ledger's entries of jobs that still run (a crashed job's hosts stay in the file, its entry goes). */
 function runningJobs(ledger) {
-    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X)(job.pid) === job.started));
+    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X0)(job.pid) === job.started));
 }
 /**
  * Adds `hosts` to insecure-registries and reloads the daemon, under the lock. The file before is
@@ -176,7 +176,7 @@ async function addInsecureRegistries(fs, paths, hosts, jobDir, save) {
         await writeLedger(fs, path, {
             original: Object.keys(jobs).length > 0 && ledger ? ledger.original : text,
             written: (0,file_undo/* sha256 */.sc)(content),
-            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X)(pid) ?? '' } }
+            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X0)(pid) ?? '' } }
         });
         await fs.writeFile(path, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
@@ -278,7 +278,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
         }
         if (Date.now() > deadline)
             throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
-        await new Promise(resolve => setTimeout(resolve, 200));
+        await (0,processes/* sleep */.yy)(200);
     }
 }
 

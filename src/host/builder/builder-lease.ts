@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
 import { createFile, stagedPath } from '../file-write.js'
-import { processStartTime } from '../process/processes.js'
+import { processStartTime, sleep } from '../process/processes.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
@@ -132,7 +132,7 @@ export async function waitForLease(path: string, lease: Lease, waitMs = 120_000)
   for (;;) {
     const held = await takeLease(path, lease)
     if (!held?.brief || Date.now() > until) return held
-    await new Promise(resolve => setTimeout(resolve, 250))
+    await sleep(250)
   }
 }
 

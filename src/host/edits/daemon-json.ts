@@ -3,7 +3,7 @@ import { lstat, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { DaemonPaths } from '../../paths.js'
 import { jobProcess } from '../builder/builder-lease.js'
-import { processStartTime } from '../process/processes.js'
+import { processStartTime, sleep } from '../process/processes.js'
 import { tryCommand } from '../process/command.js'
 import type { FileAccess } from './file-access.js'
 import { withFileLock } from './file-lock.js'
@@ -208,6 +208,6 @@ async function reloadDaemon(fs: FileAccess, pidFile: string, hosts: string[], in
       throw new Error(
         `the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`
       )
-    await new Promise(resolve => setTimeout(resolve, 200))
+    await sleep(200)
   }
 }

@@ -1,6 +1,6 @@
 import { readlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { processStartTime } from '../process/processes.js'
+import { processStartTime, sleep } from '../process/processes.js'
 import type { FileAccess } from './file-access.js'
 
 // A lock between processes, possibly of different users, on a file one machine shares (daemon.json):
@@ -69,7 +69,7 @@ export async function withFileLock<T>(
         `${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`
       )
     }
-    await new Promise(resolve => setTimeout(resolve, 100 + Math.random() * 100))
+    await sleep(100 + Math.random() * 100)
   }
   try {
     return await change()

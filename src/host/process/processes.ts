@@ -42,7 +42,8 @@ function commandLine(pid: number): string | undefined {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
+/** The one wait of host/: polling a lock, a lease, a process. */
+export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** A process main started, as it recorded it: its pid and start time (processStartTime). */
 export interface StartedProcess {

@@ -66,3 +66,10 @@ export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPa
     pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
   }
 }
+
+/**
+ * The variable the main step exports with its buildkitd.toml's path, for a later `merge` step of
+ * the job to reach the registry with the builder's trust (the last setup step's wins, as `use:
+ * true` makes the last builder current; merge's `config` input picks another).
+ */
+export const BUILDER_CONFIG_VARIABLE = 'SETUP_BUILDKIT_REGISTRY_CONFIG'

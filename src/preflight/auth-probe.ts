@@ -182,7 +182,7 @@ export async function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   trust: RequestTrust,
   deadline: number,
   options: SendOptions = {}
@@ -229,7 +229,7 @@ function requestOnce(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   trust: RequestTrust,
   deadline: number,
   connection: Socket | undefined,

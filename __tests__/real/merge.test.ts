@@ -1,11 +1,14 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
+import { request, type IncomingMessage, type ServerResponse } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runLater, runMergeStep, type StepResult } from '../../scripts/github-runner.mjs'
+import { neverLog, runLater, runMergeStep, type StepResult } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts, buildContext } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { readImage, readManifest, type RegistryAccess } from '../helpers/registry-client.js'
-import { startRegistry, type RunningServer } from '../helpers/servers.js'
+import { startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js'
+import { listTags, readImage, readManifest, type RegistryAccess } from '../helpers/registry-client.js'
+import { startHttpServer, startRegistry, type RunningServer } from '../helpers/servers.js'
+import { makeTokenSigner, requestToken, startTokenService } from '../helpers/token-server.js'
 import { requireDocker } from './docker.js'
 import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
 
@@ -14,19 +17,35 @@ import { newTestJob, setUp, tearDown, tearDownAll, type TestJob } from './jobs.j
 // digest through the action's builder; then a merge job, the main step and the `merge` bundle
 // with the two digests. It ends with the index read back from the registry by its tag.
 
+/** A name only the forward proxy resolves (to loopback). */
+const BEHIND = 'merge.proxy.test'
+const PASSWORD = 'sbr-merge-token-pass-71c2'
+const SERVICE = 'sbr-merge-registry'
+const ISSUER = 'sbr-merge-issuer'
+
 let pki: TestPki
+/** A CA the jobs are never given: the `insecure` registry's. */
+let strangerPki: TestPki
 const servers: RunningServer[] = []
 
 beforeAll(() => {
   requireDocker()
-  pki = makePki()
-  expect(pki.caCert).toContain('BEGIN CERTIFICATE')
+  pki = makePki(['localhost', 'IP:127.0.0.1', BEHIND])
+  strangerPki = makePki()
+  neverLog(PASSWORD)
+  neverLog(Buffer.from(`ci:${PASSWORD}`).toString('base64'))
 })
 
 afterAll(async () => {
   await tearDownAll()
   await Promise.all(servers.map(server => server.stop()))
 })
+
+async function started<T extends RunningServer>(server: Promise<T>): Promise<T> {
+  const running = await server
+  servers.push(running)
+  return running
+}
 
 async function registry(options: Parameters<typeof startRegistry>[0] = {}): Promise<RunningServer> {
   const server = await startRegistry(options)
@@ -88,13 +107,58 @@ async function mergeJob(kind: Kind, inputs: Record<string, string>): Promise<{ j
   return { job, merge }
 }
 
-/** The index at `repository:tag` holds each leg's manifests by digest, and is the `digest` output. */
+/** Sources in `legRepository`, the index tagged `:1` in `sbr/app`. */
+function mergeInputs(host: string, legRepository: string, built: Leg[]): Record<string, string> {
+  return {
+    sources: built.map(each => `${host}/${legRepository}@${each.digest}`).join('\n'),
+    tags: `${host}/sbr/app:1`
+  }
+}
+
+/**
+ * A registry that does not mount across repositories (the distribution spec lets it answer a
+ * mount with 202, an upload started instead): the real registry behind a proxy that drops
+ * `mount=` and `from=` from upload requests. The Host header is passed on, so the registry's
+ * upload Locations name the proxy.
+ */
+async function mountRefusing(target: string): Promise<RunningServer & { refused: () => number }> {
+  let refused = 0
+  const handler = (incoming: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(incoming.url ?? '/', 'http://proxy.invalid')
+    if (incoming.method === 'POST' && url.searchParams.has('mount')) {
+      refused++
+      url.searchParams.delete('mount')
+      url.searchParams.delete('from')
+    }
+    const [hostname, port] = target.split(':')
+    const forwarded = request(
+      {
+        hostname,
+        port: Number(port),
+        method: incoming.method,
+        path: url.pathname + url.search,
+        headers: incoming.headers
+      },
+      upstream => {
+        response.writeHead(upstream.statusCode ?? 502, upstream.headers)
+        upstream.pipe(response)
+      }
+    )
+    forwarded.on('error', () => response.destroy())
+    incoming.pipe(forwarded)
+  }
+  const server = await started(startHttpServer(handler))
+  return { ...server, refused: () => refused }
+}
+
+/** The index at `repository:tag` holds each leg's manifests (pushed to `legRepository`) by digest, and is the `digest` output. */
 async function expectMerged(
   kind: Kind,
   repository: string,
   tag: string,
   built: Leg[],
-  merge: StepResult
+  merge: StepResult,
+  legRepository = repository
 ): Promise<void> {
   expect(merge.log).not.toContain('::error::')
   expect(merge.exitCode).toBe(0)
@@ -102,7 +166,7 @@ async function expectMerged(
   const held = (index.manifests ?? []).map(entry => entry.digest)
   for (const { digest } of built) {
     // A leg with buildx's provenance pushed an index: its image and attestation manifests are merged in.
-    const own = await readManifest(kind.access, repository, digest)
+    const own = await readManifest(kind.access, legRepository, digest)
     for (const manifest of own.manifests ?? [{ digest }]) expect(held).toContain(manifest.digest)
   }
   const platforms = (index.manifests ?? []).map(entry => `${entry.platform?.os}/${entry.platform?.architecture}`)
@@ -126,5 +190,151 @@ describe('matrix legs pushed by digest, merged by the merge sub-action', () => {
     expect((await readManifest(kind.access, 'sbr/app', 'latest')).manifests).toHaveLength(
       (await readManifest(kind.access, 'sbr/app', '1.0')).manifests?.length ?? -1
     )
+  })
+
+  it("plain HTTP, a registry that refuses mounts: legs one after the other, blobs copied from the legs' repository", async () => {
+    const server = await registry()
+    const front = await mountRefusing(server.host)
+    const kind: Kind = { inputs: { registries: `${front.host} http` }, access: { host: server.host, tls: false } }
+    const built = await legs(kind, `${front.host}/sbr/legs`, false)
+    const { merge } = await mergeJob(kind, mergeInputs(front.host, 'sbr/legs', built))
+    await expectMerged(kind, 'sbr/app', '1', built, merge, 'sbr/legs')
+    expect(front.refused()).toBeGreaterThan(0)
+    expect(merge.log).toMatch(/Blobs from other repositories: 0 mounted, [1-9]\d* copied/)
+  })
+
+  it('mutual TLS (what buildx imagetools cannot do): legs one after the other, blobs mounted across repositories', async () => {
+    const server = await registry({
+      tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath, clientCaPath: pki.caCertPath }
+    })
+    const host = `localhost:${server.port}`
+    const kind: Kind = {
+      inputs: {
+        registries: host,
+        'ca-cert': pki.caCert,
+        'client-cert': pki.clientCert,
+        'client-key': pki.clientKeyPath
+      },
+      access: { host, tls: true, ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey }
+    }
+    const built = await legs(kind, `${host}/sbr/legs`, false)
+    const { merge } = await mergeJob(kind, mergeInputs(host, 'sbr/legs', built))
+    await expectMerged(kind, 'sbr/app', '1', built, merge, 'sbr/legs')
+    expect(merge.log).toMatch(/Blobs from other repositories: [1-9]\d* mounted, 0 copied/)
+  })
+
+  it('private CA: concurrent legs', async () => {
+    const server = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } })
+    const host = `localhost:${server.port}`
+    const kind: Kind = {
+      inputs: { registries: host, 'ca-cert': pki.caCert },
+      access: { host, tls: true, ca: pki.caCert }
+    }
+    const built = await legs(kind, `${host}/sbr/app`, true)
+    const { merge } = await mergeJob(kind, mergeInputs(host, 'sbr/app', built))
+    await expectMerged(kind, 'sbr/app', '1', built, merge)
+  })
+
+  it('`insecure` (a certificate from a CA nobody was given): concurrent legs', async () => {
+    const server = await registry({ tls: { certPath: strangerPki.serverCertPath, keyPath: strangerPki.serverKeyPath } })
+    const host = `localhost:${server.port}`
+    const kind: Kind = { inputs: { registries: `${host} insecure` }, access: { host, tls: true } }
+    const built = await legs(kind, `${host}/sbr/app`, true)
+    const { merge } = await mergeJob(kind, mergeInputs(host, 'sbr/app', built))
+    await expectMerged(kind, 'sbr/app', '1', built, merge)
+  })
+
+  it('token auth behind a private CA: concurrent legs in another repository, the token asked for push and pull', async () => {
+    const signer = makeTokenSigner()
+    const tls = { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath }
+    const tokens = await started(
+      startTokenService({ tls, signer, users: { ci: PASSWORD }, service: SERVICE, issuer: ISSUER })
+    )
+    const realm = `https://localhost:${tokens.port}/token`
+    const server = await registry({
+      tls,
+      tokenAuth: { realm, service: SERVICE, issuer: ISSUER, rootCertBundlePath: signer.certPath }
+    })
+    const host = `localhost:${server.port}`
+    const token = await requestToken(tokens, {
+      ca: pki.caCert,
+      serviceName: SERVICE,
+      scope: 'repository:sbr/app:pull repository:sbr/legs:pull',
+      basic: `ci:${PASSWORD}`
+    })
+    const kind: Kind = {
+      inputs: { registries: host, 'ca-cert': pki.caCert, username: 'ci', password: PASSWORD },
+      access: { host, tls: true, ca: pki.caCert, bearer: token.token }
+    }
+    const built = await legs(kind, `${host}/sbr/legs`, true)
+    const before = tokens.requests.length
+    const { merge } = await mergeJob(kind, mergeInputs(host, 'sbr/legs', built))
+    await expectMerged(kind, 'sbr/app', '1', built, merge, 'sbr/legs')
+    expect(merge.log).not.toContain(PASSWORD)
+    expect(tokens.requests.slice(before)).toContainEqual({
+      method: 'GET',
+      user: 'ci',
+      scopes: ['repository:sbr/app:pull,push', 'repository:sbr/legs:pull'],
+      status: 200
+    })
+  })
+
+  it('through a forward proxy, the registry named only the proxy resolves: concurrent legs, the merge tunnelled', async () => {
+    const server = await registry({ tls: { certPath: pki.serverCertPath, keyPath: pki.serverKeyPath } })
+    const proxy: ForwardProxy = await started(startForwardProxy({ names: { [BEHIND]: '127.0.0.1' } }))
+    const host = `${BEHIND}:${server.port}`
+    const kind: Kind = {
+      inputs: { registries: host, 'ca-cert': pki.caCert },
+      access: { host: `127.0.0.1:${server.port}`, tls: true, ca: pki.caCert },
+      env: { HTTPS_PROXY: proxy.url }
+    }
+    const tunnels = (): number =>
+      proxy.requests().filter(each => each.method === 'CONNECT' && each.target === host && each.status === 200).length
+    const built = await legs(kind, `${host}/sbr/app`, true)
+    const job = newTestJob(kind.env)
+    expect((await setUp(job, { ...kind.inputs, 'driver-opts': bootDriverOpts() })).exitCode).toBe(0)
+    const before = tunnels()
+    const merge = await runMergeStep(job, mergeInputs(host, 'sbr/app', built))
+    const through = tunnels() - before
+    expect((await tearDown(job)).exitCode).toBe(0)
+    await expectMerged(kind, 'sbr/app', '1', built, merge)
+    expect(through).toBeGreaterThan(0)
+  })
+})
+
+describe('bad sources make nothing', () => {
+  it('a digest the registry does not have, and one platform twice: the input, the line, the fix; no tag', async () => {
+    const server = await registry()
+    const kind: Kind = { inputs: { registries: `${server.host} http` }, access: { host: server.host, tls: false } }
+    const built = await legs(kind, `${server.host}/sbr/app`, true)
+    const job = newTestJob()
+    expect((await setUp(job, { ...kind.inputs, 'driver-opts': bootDriverOpts() })).exitCode).toBe(0)
+    const missing = `sha256:${'0'.repeat(64)}`
+    const absent = await runMergeStep(job, {
+      sources: `${server.host}/sbr/app@${built[0].digest}\n${server.host}/sbr/app@${missing}`,
+      tags: `${server.host}/sbr/app:1`
+    })
+    expect(absent.exitCode).toBe(1)
+    expect(absent.log).toContain(
+      `::error::Input 'sources', line 2: ${server.host}/sbr/app@${missing} is not at the registry (no manifest by that digest). Fix: check the digest`
+    )
+    const twice = await runMergeStep(job, {
+      sources: `${server.host}/sbr/app@${built[0].digest}, ${server.host}/sbr/app@${built[0].digest}`,
+      tags: `${server.host}/sbr/app:1`
+    })
+    expect(twice.exitCode).toBe(1)
+    expect(twice.log).toMatch(
+      /::error::Input 'sources', line 1, entry 2 \('.*'\): linux\/amd64 is given twice: by line 1, entry 1/
+    )
+    const tagged = await runMergeStep(job, {
+      sources: `${server.host}/sbr/app:amd64`,
+      tags: `${server.host}/sbr/app:1`
+    })
+    expect(tagged.exitCode).toBe(1)
+    expect(tagged.log).toContain(
+      `::error::Input 'sources', line 1: '${server.host}/sbr/app:amd64' is a tag, not a digest`
+    )
+    expect((await tearDown(job)).exitCode).toBe(0)
+    expect(await listTags(kind.access, 'sbr/app')).toEqual([])
   })
 })

@@ -115,20 +115,35 @@ function mergeInputs(host: string, legRepository: string, built: Leg[]): Record<
   }
 }
 
+/** What the registry in front of a real one refuses: mounts across repositories, or blob uploads (its storage full). */
+interface Refusals {
+  mounts?: boolean
+  uploads?: boolean
+}
+
 /**
- * A registry that does not mount across repositories (the distribution spec lets it answer a
- * mount with 202, an upload started instead): the real registry behind a proxy that drops
- * `mount=` and `from=` from upload requests. The Host header is passed on, so the registry's
- * upload Locations name the proxy.
+ * The real registry behind a proxy that refuses what `refusals` says. Mounts: the distribution
+ * spec lets a registry answer a mount with 202, an upload started instead; the proxy drops
+ * `mount=` and `from=`, so the registry does that. Uploads: the PUT that completes one answered
+ * 500, a registry whose storage is full. The Host header is passed on, so the
+ * registry's upload Locations name the proxy.
  */
-async function mountRefusing(target: string): Promise<RunningServer & { refused: () => number }> {
+async function refusing(target: string, refusals: Refusals): Promise<RunningServer & { refused: () => number }> {
   let refused = 0
   const handler = (incoming: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(incoming.url ?? '/', 'http://proxy.invalid')
-    if (incoming.method === 'POST' && url.searchParams.has('mount')) {
+    if (refusals.mounts && incoming.method === 'POST' && url.searchParams.has('mount')) {
       refused++
       url.searchParams.delete('mount')
       url.searchParams.delete('from')
+    }
+    if (refusals.uploads && incoming.method === 'PUT' && url.pathname.includes('/blobs/uploads/')) {
+      refused++
+      incoming.resume()
+      response.writeHead(500, { 'Content-Type': 'application/json' })
+      const message = 'storage full\n::error::forged by the registry'
+      response.end(JSON.stringify({ errors: [{ code: 'UNKNOWN', message }] }))
+      return
     }
     const [hostname, port] = target.split(':')
     const forwarded = request(
@@ -194,7 +209,7 @@ describe('matrix legs pushed by digest, merged by the merge sub-action', () => {
 
   it("plain HTTP, a registry that refuses mounts: legs one after the other, blobs copied from the legs' repository", async () => {
     const server = await registry()
-    const front = await mountRefusing(server.host)
+    const front = await refusing(server.host, { mounts: true })
     const kind: Kind = { inputs: { registries: `${front.host} http` }, access: { host: server.host, tls: false } }
     const built = await legs(kind, `${front.host}/sbr/legs`, false)
     const { merge } = await mergeJob(kind, mergeInputs(front.host, 'sbr/legs', built))
@@ -335,6 +350,24 @@ describe('bad sources make nothing', () => {
       `::error::Input 'sources', line 1: '${server.host}/sbr/app:amd64' is a tag, not a digest`
     )
     expect((await tearDown(job)).exitCode).toBe(0)
+    expect(await listTags(kind.access, 'sbr/app')).toEqual([])
+  })
+
+  it("a failure partway (a blob copy refused): the step fails with the registry's words, and no tag is written", async () => {
+    const server = await registry()
+    const front = await refusing(server.host, { mounts: true, uploads: true })
+    const kind: Kind = { inputs: { registries: `${front.host} http` }, access: { host: server.host, tls: false } }
+    const built = await legs(kind, `${server.host}/sbr/legs`, true)
+    const { merge } = await mergeJob(kind, mergeInputs(front.host, 'sbr/legs', built))
+    expect(merge.exitCode).toBe(1)
+    expect(merge.log).toMatch(
+      /::error::upload sha256:[a-f0-9]{64} to sbr\/app: the registry answered 500 UNKNOWN: storage full/
+    )
+    // The registry's text cannot issue a workflow command.
+    expect(merge.log).not.toMatch(/^::error::forged/m)
+    expect(merge.outputs.digest).toBeUndefined()
+    expect(front.refused()).toBeGreaterThan(0)
+    // Blobs first, then manifests, the index, and the tags last: no tag points at a half-made index.
     expect(await listTags(kind.access, 'sbr/app')).toEqual([])
   })
 })

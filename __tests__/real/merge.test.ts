@@ -317,6 +317,27 @@ describe('matrix legs pushed by digest, merged by the merge sub-action', () => {
   })
 })
 
+describe('which builder the merge takes its trust from', () => {
+  it('two setups in one job: the newest that configures the registry, not simply the last', async () => {
+    const server = await registry()
+    const other = await registry()
+    const kind: Kind = { inputs: { registries: `${server.host} http` }, access: { host: server.host, tls: false } }
+    const built = await legs(kind, `${server.host}/sbr/app`, true)
+    const job = newTestJob()
+    const first = await setUp(job, { ...kind.inputs, 'driver-opts': bootDriverOpts() })
+    // A second setup step of the same job (its own post owed), for another registry; it is the current builder now.
+    const second = { ...job }
+    const last = await setUp(second, { registries: `${other.host} http`, 'driver-opts': bootDriverOpts() })
+    expect([first.exitCode, last.exitCode]).toEqual([0, 0])
+    expect(job.env.SETUP_BUILDKIT_REGISTRY_CONFIG).toBe(`${last.outputs.config}:${first.outputs.config}`)
+    const merge = await runMergeStep(job, mergeInputs(server.host, 'sbr/app', built))
+    expect(merge.log).toContain(`Reaching ${server.host} with the builder's trust in ${first.outputs.config}.`)
+    expect((await tearDown(second)).exitCode).toBe(0)
+    expect((await tearDown(job)).exitCode).toBe(0)
+    await expectMerged(kind, 'sbr/app', '1', built, merge)
+  })
+})
+
 describe('bad sources make nothing', () => {
   it('a digest the registry does not have, and one platform twice: the input, the line, the fix; no tag', async () => {
     const server = await registry()
@@ -361,7 +382,7 @@ describe('bad sources make nothing', () => {
     const { merge } = await mergeJob(kind, mergeInputs(front.host, 'sbr/legs', built))
     expect(merge.exitCode).toBe(1)
     expect(merge.log).toMatch(
-      /::error::upload sha256:[a-f0-9]{64} to sbr\/app: the registry answered 500 UNKNOWN: storage full/
+      /::error::Merging on 127\.0\.0\.1:\d+: upload sha256:[a-f0-9]{64} to sbr\/app: the registry answered 500 UNKNOWN: storage full/
     )
     // The registry's text cannot issue a workflow command.
     expect(merge.log).not.toMatch(/^::error::forged/m)

@@ -6,7 +6,7 @@ import { credentialHelperFor, readDockerClientConfig, storedCredential } from '.
 import { InputError } from '../inputs/input-error.js'
 import { readRunnerProxyEnv } from '../inputs/proxy-env.js'
 import type { Keypair, Transport } from '../model.js'
-import { BUILDER_CONFIG_VARIABLE } from '../paths.js'
+import { builderConfigPaths } from '../paths.js'
 import type { RegistryEndpoint } from '../registry-client/registry-client.js'
 
 // The trust the job's builder has for a registry, read from the files the main step left, never a
@@ -14,16 +14,23 @@ import type { RegistryEndpoint } from '../registry-client/registry-client.js'
 // config's login or credential helper, the SSL_CERT_FILE bundle buildx fetches tokens with, and
 // the runner's proxy variables.
 
-/** Where the builder's config is: the `config` input (a setup step's `config` output), else the last setup's. */
-export function builderConfigPath(input: string, env: NodeJS.ProcessEnv): string | undefined {
-  const path = input || env[BUILDER_CONFIG_VARIABLE] || undefined
-  if (path && !existsSync(path))
-    throw new InputError(
-      input ? 'config' : BUILDER_CONFIG_VARIABLE,
-      `the builder's config ${path} is not there (its job's post step removed it, or it is another job's)`,
-      'run the merge in the same job, after the setup-buildkit-registry step and before the job ends'
-    )
-  return path
+/**
+ * Where the builder's config is: the `config` input (a setup step's `config` output), else the
+ * newest setup step's of this job that configures `host` (a job may set up several builders),
+ * else the newest's. A config whose job has ended (post removed it) is not there.
+ */
+export function builderConfigPath(input: string, host: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (input) {
+    if (!existsSync(input))
+      throw new InputError(
+        'config',
+        `the builder's config ${input} is not there (its job's post step removed it, or it is another job's)`,
+        "pass a setup-buildkit-registry step's `config` output from this job, or leave `config` out"
+      )
+    return input
+  }
+  const present = builderConfigPaths(env).filter(path => existsSync(path))
+  return present.find(path => sectionOf(parseToml(readFileSync(path, 'utf8')), host) !== undefined) ?? present[0]
 }
 
 interface RegistrySection {
@@ -33,9 +40,9 @@ interface RegistrySection {
   keypair?: { key?: string; cert?: string }[]
 }
 
-function sectionOf(config: TomlTable | undefined, host: string): RegistrySection {
-  const registries = (config?.registry ?? {}) as Record<string, RegistrySection>
-  return registries[host] ?? {}
+function sectionOf(config: TomlTable | undefined, host: string): RegistrySection | undefined {
+  const registries = (config?.registry ?? {}) as Record<string, RegistrySection | undefined>
+  return registries[host]
 }
 
 function readPem(path: string, what: string): string {
@@ -82,7 +89,7 @@ export function registryEndpoint(
   env: NodeJS.ProcessEnv
 ): RegistryEndpoint {
   const config = configPath ? parseToml(readFileSync(configPath, 'utf8')) : undefined
-  const section = sectionOf(config, host)
+  const section = sectionOf(config, host) ?? {}
   const keypair = keypairOf(section)
   if (keypair) core.setSecret(keypair.key)
   const dockerConfig = readDockerClientConfig(env)
@@ -100,7 +107,7 @@ export function registryEndpoint(
     credential,
     realmTrust: realm => {
       // A keypair goes only to the host it was given for: the realm's own section, if it has one.
-      const own = realm.host === host ? section : sectionOf(config, realm.host)
+      const own = realm.host === host ? section : (sectionOf(config, realm.host) ?? {})
       return { ca: [bundle, ca, caOf(own)].filter(Boolean).join('\n'), keypair: keypairOf(own) }
     }
   }

@@ -9,9 +9,11 @@ import { readMergeInputs } from './merge-inputs.js'
 // tags with the trust the job's builder has. Nothing imports this: it is a step of its own.
 
 async function runMerge(): Promise<void> {
+  let registry = ''
   try {
     const inputs = readMergeInputs(core.getInput('sources'), core.getInput('tags'))
-    const configPath = builderConfigPath(core.getInput('config'), process.env)
+    registry = inputs.registry
+    const configPath = builderConfigPath(core.getInput('config'), inputs.registry, process.env)
     core.info(
       configPath
         ? `Reaching ${inputs.registry} with the builder's trust in ${configPath}.`
@@ -22,7 +24,8 @@ async function runMerge(): Promise<void> {
     core.setOutput('digest', result.digest)
   } catch (error) {
     // An InputError is ours; anything else may hold a registry's or a socket's words.
-    core.setFailed(error instanceof InputError ? error.message : neutralizeUntrusted(String((error as Error).message)))
+    if (error instanceof InputError) core.setFailed(error.message)
+    else core.setFailed(`Merging on ${registry}: ${neutralizeUntrusted(String((error as Error).message))}`)
   }
 }
 

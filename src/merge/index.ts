@@ -22,6 +22,7 @@ async function runMerge(): Promise<void> {
     const endpoint = registryEndpoint(inputs.registry, configPath, process.env)
     const result = await runMergeWith(inputs, endpoint, line => core.info(line))
     core.setOutput('digest', result.digest)
+    core.info(`Merged: ${result.digest}`)
   } catch (error) {
     // An InputError is ours; anything else may hold a registry's or a socket's words.
     if (error instanceof InputError) core.setFailed(error.message)

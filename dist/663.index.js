@@ -1,8 +1,8 @@
-export const id = 314;
-export const ids = [314];
+export const id = 663;
+export const ids = [663];
 export const modules = {
 
-/***/ 7314:
+/***/ 8663:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,14 +13,14 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: againstBudget
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: ./src/untrusted-text.ts
-var untrusted_text = __webpack_require__(8521);
+var untrusted_text = __webpack_require__(5619);
 // EXTERNAL MODULE: ./src/host/builder/buildx.ts
-var buildx = __webpack_require__(9748);
+var buildx = __webpack_require__(1154);
 ;// CONCATENATED MODULE: ./src/host/builder/builder-disk.ts
 
 

@@ -1,8 +1,8 @@
-export const id = 4;
-export const ids = [4];
+export const id = 618;
+export const ids = [618];
 export const modules = {
 
-/***/ 7004:
+/***/ 618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10,8 +10,8 @@ export const modules = {
 /* harmony export */   readBuilderSide: () => (/* binding */ readBuilderSide)
 /* harmony export */ });
 /* unused harmony exports networkText, diagnoseFromBuilder */
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(182);
-/* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8521);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7948);
+/* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5619);
 
 
 /**

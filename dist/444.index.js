@@ -1,8 +1,8 @@
-export const id = 667;
-export const ids = [667];
+export const id = 444;
+export const ids = [444];
 export const modules = {
 
-/***/ 8667:
+/***/ 3444:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -19,10 +19,10 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PreflightError
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/model.ts
-var model = __webpack_require__(182);
+var model = __webpack_require__(7948);
 ;// CONCATENATED MODULE: ./src/preflight/tls-errors.ts
 // What Node's TLS errors say, read in one place by both diagnoses (registry and token endpoint). Pure.
 /** Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown authority"). */
@@ -303,7 +303,7 @@ var external_node_https_ = __webpack_require__(4708);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
 // EXTERNAL MODULE: ./src/proxy.ts
-var src_proxy = __webpack_require__(8903);
+var src_proxy = __webpack_require__(7481);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __webpack_require__(7030);
 ;// CONCATENATED MODULE: ./src/preflight/tls.ts
@@ -875,7 +875,7 @@ async function completesTlsHandshake(hostname, port, deadline, via) {
 }
 
 // EXTERNAL MODULE: ./src/untrusted-text.ts
-var untrusted_text = __webpack_require__(8521);
+var untrusted_text = __webpack_require__(5619);
 ;// CONCATENATED MODULE: ./src/preflight/transport-probe.ts
 
 
@@ -919,7 +919,7 @@ var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:stream/promises"
 var promises_ = __webpack_require__(6466);
 // EXTERNAL MODULE: ./src/preflight/image-source.ts
-var image_source = __webpack_require__(3874);
+var image_source = __webpack_require__(3660);
 ;// CONCATENATED MODULE: ./src/preflight/image-pull.ts
 
 

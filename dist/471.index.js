@@ -1,15 +1,15 @@
-export const id = 853;
-export const ids = [853];
+export const id = 471;
+export const ids = [471];
 export const modules = {
 
-/***/ 6853:
+/***/ 4471:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   daemonBuilderReport: () => (/* binding */ daemonBuilderReport)
 /* harmony export */ });
-/* harmony import */ var _inputs_read_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7403);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(182);
+/* harmony import */ var _inputs_read_inputs_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8907);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7948);
 
 
 /**

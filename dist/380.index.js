@@ -1,8 +1,8 @@
-export const id = 54;
-export const ids = [54];
+export const id = 380;
+export const ids = [380];
 export const modules = {
 
-/***/ 6054:
+/***/ 3380:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   defaultContextHasTls: () => (/* binding */ defaultContextHasTls),
 /* harmony export */   removeContext: () => (/* binding */ removeContext)
 /* harmony export */ });
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6805);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4793);
 
 /** Whether the default Docker context talks to its daemon with TLS data (its endpoint's TLSData or TLS material). */
 async function defaultContextHasTls() {

@@ -1,109 +1,8 @@
-export const id = 729;
-export const ids = [729,110];
+export const id = 3;
+export const ids = [3,384];
 export const modules = {
 
-/***/ 729:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   addAuths: () => (/* binding */ addAuths),
-/* harmony export */   removeAuths: () => (/* binding */ removeAuths)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(182);
-/* harmony import */ var _docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1134);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5160);
-/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3015);
-/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1899);
-/* harmony import */ var _json_file_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(319);
-
-
-
-
-
-
-
-/** docker login writes its config with tabs. */
-const DOCKER_CONFIG_INDENT = '\t';
-/**
- * Sets `auths` entries for the credentials, keeping every other key of the
- * file; the file before is copied to `backupPath` for post. `save` is called
- * before the file is written.
- */
-async function addAuths(credentials, path, backupPath, save) {
-    // A config.json that is a link is written through on purpose, as docker/cli's Save does
-    // (EvalSymlinks): an admin links it to a shared file. Every other file the action edits refuses
-    // links; the file behind is replaced by a rename like any other (host/file-write.ts).
-    const file = await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_2__/* .fileBehind */ .Hk)(path);
-    const text = (await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .readIfExists */ .OR)(file))?.toString('utf8');
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(path, text ?? '');
-    const auths = (config.auths ??= {});
-    const entries = credentials.map(credential => {
-        const key = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .authKey */ .MY)(credential.host);
-        const prior = auths[key] === undefined ? '' : JSON.stringify(auths[key]);
-        const auth = (0,_model_js__WEBPACK_IMPORTED_MODULE_6__/* .basicAuth */ .tB)(credential);
-        auths[key] = { auth };
-        return { key, auth, prior };
-    });
-    const content = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(text, config, DOCKER_CONFIG_INDENT);
-    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .backUp */ .vm)(file, backupPath);
-    const added = { path, entries, change: { path: file, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256 */ .sc)(content) } };
-    save(added);
-    // 0600 for a new file, as docker login leaves it.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
-    return {
-        added,
-        // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
-        servedByHelpers: credentials
-            .map(credential => credential.host)
-            .filter(host => (0,_docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__/* .credentialHelperFor */ .jQ)({ path, file: config }, host) !== undefined)
-    };
-}
-/**
- * Undoes addAuths: the file as it was, byte for byte, when nothing else
- * changed it since. Otherwise only the entries still holding what the action
- * wrote get their prior value back (or go); the returned note says so.
- */
-async function removeAuths(added) {
-    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .fileNow */ .V0)(added.change);
-    if (now.state === 'as-before')
-        return [];
-    if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
-        return [];
-    }
-    if (now.text === undefined)
-        return [];
-    const file = added.change.path;
-    const config = (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .parseJsonObject */ .d)(file, now.text);
-    const auths = config.auths ?? {};
-    for (const entry of added.entries) {
-        const current = auths[entry.key];
-        if (current?.auth !== entry.auth)
-            continue;
-        if (entry.prior === '')
-            delete auths[entry.key];
-        else
-            auths[entry.key] = JSON.parse(entry.prior);
-    }
-    const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
-    const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
-    if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(file);
-        return [note];
-    }
-    const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(file);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
-        mode: mode & 0o7777
-    });
-    return [note];
-}
-
-
-/***/ }),
-
-/***/ 3015:
+/***/ 6677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -116,8 +15,8 @@ async function removeAuths(added) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6805);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2122);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4793);
 
 
 
@@ -222,7 +121,7 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 1899:
+/***/ 833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -238,8 +137,8 @@ async function privilegedAccess(needed, what) {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7948);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2122);
 
 
 
@@ -310,35 +209,50 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 319:
+/***/ 6003:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ parseJsonObject),
-/* harmony export */   w: () => (/* binding */ stringifyLike)
+/* harmony export */   installConfigFile: () => (/* binding */ installConfigFile),
+/* harmony export */   restoreConfig: () => (/* binding */ restoreConfig)
 /* harmony export */ });
-// JSON files of other tools (daemon.json, the Docker client config) that the
-// action edits: refused whole when they do not parse, and rewritten in their
-// own layout so that a later diff shows only the keys that changed.
-/** The object in a JSON file's text ('' or blank counts as {}). Throws, leaving the file alone, when it is not JSON. */
-function parseJsonObject(path, text) {
-    try {
-        return text.trim() === '' ? {} : JSON.parse(text);
-    }
-    catch (error) {
-        throw new Error(`${path} is not valid JSON (${error.message}); not touching it`);
-    }
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(7948);
+/* harmony import */ var _file_access_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6677);
+/* harmony import */ var _file_undo_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(833);
+
+
+
+
+/**
+ * Writes the config where a self-hosted buildkitd reads it, after copying the
+ * file there (if any) into the job directory. `save` is called before the
+ * write, so post can undo even a write that failed midway.
+ */
+async function installConfigFile(toml, path, jobDir, save) {
+    const before = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .backUp */ .vm)(path, (0,node_path__WEBPACK_IMPORTED_MODULE_0__.join)(jobDir, 'installed-config.backup'));
+    const installed = { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256 */ .sc)(toml) };
+    save(installed);
+    // Through a rename, so a buildkitd starting meanwhile reads either file whole.
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(path, toml, { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PUBLIC_FILE_MODE */ .tF });
+    return installed;
 }
 /**
- * `value` as JSON laid out like `existing`: the same indentation and final
- * newline. With no existing file, `fallbackIndent` and a final newline.
+ * Puts back the file that was there before (bytes, mode, owner), or removes
+ * ours when there was none. A file changed since main is left as it is: the
+ * returned note says so. A second call does nothing.
  */
-function stringifyLike(existing, value, fallbackIndent) {
-    if (existing === undefined || existing.trim() === '')
-        return `${JSON.stringify(value, null, fallbackIndent)}\n`;
-    const indent = /^\{\s*?\n([ \t]+)"/.exec(existing)?.[1] ?? (existing.trim().includes('\n') ? fallbackIndent : '');
-    const trailing = /\n$/.test(existing) ? '\n' : '';
-    return JSON.stringify(value, null, indent) + trailing;
+async function restoreConfig(installed) {
+    const now = await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .fileNow */ .V0)(installed);
+    if (now.state === 'as-before')
+        return [];
+    if (now.state === 'changed')
+        return [
+            `${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`
+        ];
+    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
+    return [];
 }
 
 

@@ -1,8 +1,8 @@
-export const id = 147;
-export const ids = [147];
+export const id = 955;
+export const ids = [955];
 export const modules = {
 
-/***/ 1899:
+/***/ 833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -18,8 +18,8 @@ export const modules = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7948);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2122);
 
 
 
@@ -90,7 +90,7 @@ async function putBack(change, access) {
 
 /***/ }),
 
-/***/ 147:
+/***/ 4955:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -102,32 +102,32 @@ __webpack_require__.d(__webpack_exports__, {
   undoRecord: () => (/* binding */ undoRecord)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: ./src/host/builder/buildx.ts
-var buildx = __webpack_require__(9748);
+var buildx = __webpack_require__(1154);
 // EXTERNAL MODULE: ./src/host/builder/buildkit-container.ts
-var buildkit_container = __webpack_require__(2554);
+var buildkit_container = __webpack_require__(656);
 // EXTERNAL MODULE: ./src/host/job-dir.ts
-var job_dir = __webpack_require__(7919);
+var job_dir = __webpack_require__(6529);
 // EXTERNAL MODULE: ./src/steps/state.ts
-var state = __webpack_require__(6062);
+var state = __webpack_require__(4968);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/host/builder/builder-lease.ts
-var builder_lease = __webpack_require__(5742);
+var builder_lease = __webpack_require__(928);
 // EXTERNAL MODULE: ./src/host/edits/file-undo.ts
-var file_undo = __webpack_require__(1899);
+var file_undo = __webpack_require__(833);
 // EXTERNAL MODULE: ./src/host/file-write.ts
-var file_write = __webpack_require__(5160);
+var file_write = __webpack_require__(2122);
 // EXTERNAL MODULE: ./src/inputs/read-inputs.ts + 7 modules
-var read_inputs = __webpack_require__(7403);
+var read_inputs = __webpack_require__(8907);
 // EXTERNAL MODULE: ./src/model.ts
-var model = __webpack_require__(182);
+var model = __webpack_require__(7948);
 // EXTERNAL MODULE: ./src/paths.ts
-var src_paths = __webpack_require__(8431);
+var src_paths = __webpack_require__(7349);
 // EXTERNAL MODULE: ./src/untrusted-text.ts
-var untrusted_text = __webpack_require__(8521);
+var untrusted_text = __webpack_require__(5619);
 ;// CONCATENATED MODULE: ./src/steps/undo-proof.ts
 
 
@@ -272,7 +272,7 @@ const UNDO = {
     diskReport: {
         failure: report => `Could not measure the disk of builder ${report.builder}`,
         run: async (report) => {
-            const { reportBuilderDisk } = await __webpack_require__.e(/* import() */ 314).then(__webpack_require__.bind(__webpack_require__, 7314));
+            const { reportBuilderDisk } = await __webpack_require__.e(/* import() */ 663).then(__webpack_require__.bind(__webpack_require__, 8663));
             await reportBuilderDisk(report);
         }
     },
@@ -288,7 +288,7 @@ const UNDO = {
     builderSelection: {
         failure: () => 'Could not select the builder that was current before the job again',
         run: async ({ builder, before }) => {
-            const { restoreBuilderSelection } = await __webpack_require__.e(/* import() */ 622).then(__webpack_require__.bind(__webpack_require__, 622));
+            const { restoreBuilderSelection } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 3948));
             if (await restoreBuilderSelection(before, builder, process.env))
                 core/* info */.pq('buildx selects the builder it selected before the job again (`use`).');
         }
@@ -296,7 +296,7 @@ const UNDO = {
     tempContext: {
         failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,
         run: async (name) => {
-            const { removeContext } = await __webpack_require__.e(/* import() */ 54).then(__webpack_require__.bind(__webpack_require__, 6054));
+            const { removeContext } = await __webpack_require__.e(/* import() */ 380).then(__webpack_require__.bind(__webpack_require__, 3380));
             if (await removeContext(name))
                 core/* info */.pq(`Removed the Docker context ${name}, which the builder ran on.`);
         }
@@ -304,14 +304,14 @@ const UNDO = {
     lease: {
         failure: lease => `Could not release the builder name ${lease.holder.builder}`,
         run: async (lease) => {
-            const { releaseLease } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5742));
+            const { releaseLease } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 928));
             await releaseLease(lease.path, lease.holder);
         }
     },
     daemonTrust: {
         failure: () => 'Could not undo the Docker daemon trust',
         run: async (daemonTrust) => {
-            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 34).then(__webpack_require__.bind(__webpack_require__, 9034));
+            const { untrustDaemon } = await __webpack_require__.e(/* import() */ 179).then(__webpack_require__.bind(__webpack_require__, 7560));
             warnAll(await untrustDaemon(daemonTrust));
             const removed = [
                 ...daemonTrust.files,
@@ -324,7 +324,7 @@ const UNDO = {
     addedAuths: {
         failure: addedAuths => `Could not remove the credentials from ${addedAuths.path}`,
         run: async (addedAuths) => {
-            const { removeAuths } = await __webpack_require__.e(/* import() */ 110).then(__webpack_require__.bind(__webpack_require__, 729));
+            const { removeAuths } = await __webpack_require__.e(/* import() */ 436).then(__webpack_require__.bind(__webpack_require__, 6055));
             warnAll(await removeAuths(addedAuths));
             core/* info */.pq(`Removed the credentials the job added to ${addedAuths.path}`);
         }
@@ -332,14 +332,14 @@ const UNDO = {
     clientTrust: {
         failure: () => 'Could not point SSL_CERT_FILE back',
         run: async (clientTrust) => {
-            const { restoreClientTrust } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2640));
+            const { restoreClientTrust } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6654));
             restoreClientTrust(clientTrust);
         }
     },
     installedConfig: {
         failure: installedConfig => `Could not restore ${installedConfig.path}`,
         run: async (installedConfig) => {
-            const { restoreConfig } = await __webpack_require__.e(/* import() */ 558).then(__webpack_require__.bind(__webpack_require__, 9177));
+            const { restoreConfig } = await __webpack_require__.e(/* import() */ 384).then(__webpack_require__.bind(__webpack_require__, 6003));
             warnAll(await restoreConfig(installedConfig));
             core/* info */.pq(installedConfig.before
                 ? `Restored ${installedConfig.path} as it was before the job.`
@@ -391,7 +391,7 @@ async function undoRecord(saved, env) {
  */
 async function undoBuilder(builder) {
     if (builder.createPid !== undefined && builder.createStarted !== undefined) {
-        const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 5093));
+        const { stopStrayCommand } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 4167));
         if (await stopStrayCommand({ pid: builder.createPid, started: builder.createStarted }, builder.name, 5000)) {
             core/* info */.pq(`Stopped \`docker buildx create\` of ${builder.name}, which outlived the main step.`);
         }
@@ -408,7 +408,7 @@ async function undoBuilder(builder) {
     }
     catch (error) {
         // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
-        const { removeBuilderRemnants } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 6570));
+        const { removeBuilderRemnants } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 2564));
         await removeBuilderRemnants(builder, error);
     }
 }

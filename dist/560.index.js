@@ -1,8 +1,8 @@
-export const id = 34;
-export const ids = [34];
+export const id = 560;
+export const ids = [560,179];
 export const modules = {
 
-/***/ 9034:
+/***/ 7560:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,24 +13,24 @@ __webpack_require__.d(__webpack_exports__, {
   untrustDaemon: () => (/* binding */ untrustDaemon)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ../main/node_modules/@actions/core/lib/core.js + 8 modules
+var core = __webpack_require__(2906);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/paths.ts
-var src_paths = __webpack_require__(8431);
+var src_paths = __webpack_require__(7349);
 // EXTERNAL MODULE: ./src/host/process/command.ts + 2 modules
-var command = __webpack_require__(6805);
+var command = __webpack_require__(4793);
 // EXTERNAL MODULE: ./src/host/edits/file-access.ts
-var file_access = __webpack_require__(3015);
+var file_access = __webpack_require__(6677);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: ./src/host/builder/builder-lease.ts
-var builder_lease = __webpack_require__(5742);
+var builder_lease = __webpack_require__(928);
 // EXTERNAL MODULE: ./src/host/process/processes.ts
-var processes = __webpack_require__(5093);
+var processes = __webpack_require__(4167);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./src/host/edits/file-lock.ts
@@ -108,9 +108,9 @@ async function withFileLock(fs, path, what, change) {
 }
 
 // EXTERNAL MODULE: ./src/host/edits/file-undo.ts
-var file_undo = __webpack_require__(1899);
+var file_undo = __webpack_require__(833);
 // EXTERNAL MODULE: ./src/host/edits/json-file.ts
-var json_file = __webpack_require__(319);
+var json_file = __webpack_require__(4997);
 ;// CONCATENATED MODULE: ./src/host/edits/daemon-json.ts
 
 
@@ -347,7 +347,7 @@ async function untrustDaemon(record) {
 
 /***/ }),
 
-/***/ 3015:
+/***/ 6677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -360,8 +360,8 @@ async function untrustDaemon(record) {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6805);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2122);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(4793);
 
 
 
@@ -466,7 +466,95 @@ async function privilegedAccess(needed, what) {
 
 /***/ }),
 
-/***/ 319:
+/***/ 833:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   OR: () => (/* binding */ readIfExists),
+/* harmony export */   V0: () => (/* binding */ fileNow),
+/* harmony export */   pK: () => (/* binding */ putBack),
+/* harmony export */   sc: () => (/* binding */ sha256),
+/* harmony export */   vm: () => (/* binding */ backUp)
+/* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7948);
+/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2122);
+
+
+
+
+
+function sha256(content) {
+    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex');
+}
+/** Reads a file; undefined when there is none. */
+async function readIfExists(path) {
+    try {
+        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
+ * changes it. A symlink there is refused before anything is changed: a link someone planted would
+ * have main replace, and post give back, a file that is not the one the tool reads.
+ */
+async function backUp(path, backup) {
+    let handle;
+    try {
+        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT')
+            return undefined;
+        if (code === 'ELOOP')
+            throw await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .symlinkRefusal */ .gV)(path);
+        throw error;
+    }
+    try {
+        const { mode, uid, gid } = await handle.stat();
+        const content = await handle.readFile();
+        await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .createFile */ .x3)(backup, content, { mode: _model_js__WEBPACK_IMPORTED_MODULE_4__/* .PRIVATE_FILE_MODE */ .vo });
+        return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function fileNow(change) {
+    const content = await readIfExists(change.path);
+    const now = content === undefined ? undefined : sha256(content);
+    const text = content?.toString('utf8');
+    if (now === change.written)
+        return { state: 'as-written', text };
+    if (now === change.before?.sha256)
+        return { state: 'as-before', text };
+    return { state: 'changed', text };
+}
+/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
+async function putBack(change, access) {
+    if (!change.before) {
+        await access.rm(change.path);
+        return;
+    }
+    const { backup, mode, uid, gid } = change.before;
+    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(backup), { mode, uid, gid });
+}
+
+
+/***/ }),
+
+/***/ 4997:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

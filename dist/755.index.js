@@ -1,14 +1,14 @@
-export const id = 865;
-export const ids = [865];
+export const id = 755;
+export const ids = [755];
 export const modules = {
 
-/***/ 8865:
+/***/ 9755:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   dialFromBuilder: () => (/* binding */ dialFromBuilder)
 /* harmony export */ });
-/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6805);
+/* harmony import */ var _process_command_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4793);
 
 /**
  * Resolves and connects to each target from inside the BuildKit container, with the busybox `nc`

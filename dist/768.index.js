@@ -1,8 +1,8 @@
-export const id = 386;
-export const ids = [386];
+export const id = 768;
+export const ids = [768];
 export const modules = {
 
-/***/ 5386:
+/***/ 9768:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -10,17 +10,17 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   recordWarmBuilder: () => (/* binding */ recordWarmBuilder),
 /* harmony export */   reuseWarmBuilder: () => (/* binding */ reuseWarmBuilder)
 /* harmony export */ });
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6058);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2906);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _host_builder_builder_lease_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5742);
-/* harmony import */ var _host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9748);
-/* harmony import */ var _host_builder_warm_builder_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7643);
-/* harmony import */ var _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(9354);
-/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8431);
-/* harmony import */ var _plan_builder_fingerprint_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6693);
+/* harmony import */ var _host_builder_builder_lease_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(928);
+/* harmony import */ var _host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1154);
+/* harmony import */ var _host_builder_warm_builder_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7373);
+/* harmony import */ var _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(216);
+/* harmony import */ var _paths_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(7349);
+/* harmony import */ var _plan_builder_fingerprint_js__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(5587);
 
 
 
@@ -56,7 +56,7 @@ async function reuseWarmBuilder(fingerprint, inputs, lease, undo, record) {
     if (container && why === undefined) {
         undo.add({ builder: record });
         if (inputs.builder.use) {
-            const { readBuilderSelection } = await __webpack_require__.e(/* import() */ 622).then(__webpack_require__.bind(__webpack_require__, 622));
+            const { readBuilderSelection } = await __webpack_require__.e(/* import() */ 948).then(__webpack_require__.bind(__webpack_require__, 3948));
             undo.add({ builderSelection: { builder: name, before: await readBuilderSelection(process.env) } });
         }
         await (0,_host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_4__/* .reuseBuilder */ .Ac)(name, inputs.builder.use, inputs.builder.bootstrap && !container.running);

@@ -186,6 +186,12 @@ describe('a warm builder: `cleanup: false` and a fixed `name`', () => {
       runLater(runner, 'docker', [
         'buildx',
         'build',
+        // Named, as build-push-action's `builder:` names it: these jobs share one client config, so
+        // buildx's current builder is whatever the last job's main or post selected there (the refused
+        // jobs' included), and a build that fell to the docker driver would leave its image in the
+        // daemon, where builder-image.test.ts looks for images named after a loopback registry.
+        '--builder',
+        name,
         '--progress=plain',
         '--push',
         '-t',

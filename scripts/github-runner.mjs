@@ -26,6 +26,8 @@ import { fileURLToPath } from 'node:url'
 export const BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
 /** action.yml's `post` entry. */
 export const POST_BUNDLE = join(dirname(BUNDLE), 'post', 'index.js')
+/** merge/action.yml's `main` entry (the `merge` sub-action). */
+export const MERGE_BUNDLE = join(dirname(BUNDLE), 'merge', 'index.js')
 
 /**
  * The node that starts main and post. A runner starts a `node24` action with the Node 24 it carries
@@ -317,7 +319,7 @@ function runThroughWorker(job, command, args, env, { cancelWhen, killWhen } = {}
 /**
  * Runs one step (main or post) of the bundle.
  * @param {{root: string, runnerTemp: string, env: NodeJS.ProcessEnv}} job
- * @param {'main' | 'post'} step
+ * @param {'main' | 'post' | 'merge'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
  * @param {{cancelWhen?: StopMoment, killWhen?: StopMoment, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, at that moment of it; a step with no `id:`
  * @returns {Promise<{exitCode: number, exitSignal: string | null, signalsSent: string[], log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
@@ -334,7 +336,7 @@ export async function runStep(job, step, stepEnv, options = {}) {
   const name = options.withoutId ? '__org_setup-buildkit-registry' : 'buildkit'
   const env = stepEnvironment(job, { ...files, GITHUB_ACTION: name, ...stepEnv })
   const started = performance.now()
-  const bundle = step === 'post' ? job.action.post : job.action.main
+  const bundle = step === 'post' ? job.action.post : step === 'merge' ? MERGE_BUNDLE : job.action.main
   // In a job container, the node there: the runner mounts its own node into it the same way.
   const node = job.container ? job.container.node : job.action.node
   const command = inStepHost(job, node, [bundle], { ...files, GITHUB_ACTION: name, ...stepEnv })
@@ -426,6 +428,11 @@ export function stateEnv(state) {
  */
 export function runMain(job, inputs, options = {}) {
   return runStep(job, 'main', inputEnv(inputs), options)
+}
+
+/** The `merge` sub-action (merge/action.yml) with `inputs`, a later step of the job. */
+export function runMergeStep(job, inputs) {
+  return runStep(job, 'merge', inputEnv(inputs))
 }
 
 /** Post with main's saved state; the runner passes the inputs to post too. */

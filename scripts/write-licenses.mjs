@@ -3,7 +3,7 @@
 // CommonJS modules of their own, and missed @actions/core, undici and smol-toml, which are in the
 // bundle. This reads the modules webpack actually bundled from ncc's `--stats-out` file instead.
 //
-//   node scripts/write-licenses.mjs STATS_JSON OUT_FILE
+//   node scripts/write-licenses.mjs STATS_JSON... OUT_FILE  (one stats file per bundle)
 //
 // The stats file is removed once read: it is a build by-product, not part of dist/.
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -52,12 +52,18 @@ export function licenseEntry(projectDir, packageDir) {
   return `${manifest.name}\n${license}\n${readFileSync(join(dir, file), 'utf8').trim()}\n`
 }
 
-function main([statsPath, outFile]) {
-  if (!statsPath || !outFile) throw new Error('usage: node scripts/write-licenses.mjs STATS_JSON OUT_FILE')
+function main(args) {
+  const outFile = args.at(-1)
+  const statsPaths = args.slice(0, -1)
+  if (statsPaths.length === 0) throw new Error('usage: node scripts/write-licenses.mjs STATS_JSON... OUT_FILE')
   const projectDir = join(fileURLToPath(import.meta.url), '..', '..')
-  const stats = JSON.parse(readFileSync(statsPath, 'utf8'))
-  rmSync(statsPath)
-  const entries = bundledPackageDirs(stats).map(dir => licenseEntry(projectDir, dir))
+  // One file for every bundle (the main action's and merge/'s): the packages either holds.
+  const modules = statsPaths.flatMap(statsPath => {
+    const stats = JSON.parse(readFileSync(statsPath, 'utf8'))
+    rmSync(statsPath)
+    return [...(stats.modules ?? []), ...(stats.chunks ?? []).flatMap(chunk => chunk.modules ?? [])]
+  })
+  const entries = bundledPackageDirs({ modules }).map(dir => licenseEntry(projectDir, dir))
   writeFileSync(outFile, entries.join('\n'))
 }
 

@@ -66,3 +66,15 @@ export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPa
     pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
   }
 }
+
+/**
+ * The variable the main step exports with its buildkitd.toml's path, for a later `merge` step of
+ * the job to reach the registry with the builder's trust. Several setup steps in one job each put
+ * theirs in front, `:`-separated as PATH is (merge takes the newest that configures the registry).
+ */
+export const BUILDER_CONFIG_VARIABLE = 'SETUP_BUILDKIT_REGISTRY_CONFIG'
+
+/** The paths the variable holds, newest first. */
+export function builderConfigPaths(env: NodeJS.ProcessEnv): string[] {
+  return (env[BUILDER_CONFIG_VARIABLE] ?? '').split(':').filter(path => path !== '')
+}

@@ -185,7 +185,7 @@ export async function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   trust: RequestTrust,
   deadline: number,
   options: SendOptions = {}
@@ -232,7 +232,7 @@ function requestOnce(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: string,
+  body: string | Buffer,
   trust: RequestTrust,
   deadline: number,
   connection: Socket | undefined,

@@ -3,6 +3,7 @@ import { builderOutputs } from '../host/builder/builder-info.js'
 import { inspectBuilder } from '../host/builder/buildx.js'
 import type { BuilderInputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
+import { BUILDER_CONFIG_VARIABLE, builderConfigPaths } from '../paths.js'
 
 /** The step's outputs, once the builder is up; `set()` writes them. */
 export interface OutputLookup {
@@ -25,6 +26,10 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
         core.setOutput('config', plan.configPath)
         core.setOutput('certs-dir', plan.certsDir)
         core.setOutput('config-dir', plan.dir)
+        // For a later `merge` step (merge/action.yml): the same files, no second copy of a secret;
+        // an earlier setup step's stay behind this one's.
+        const earlier = builderConfigPaths(process.env).filter(path => path !== plan.configPath)
+        core.exportVariable(BUILDER_CONFIG_VARIABLE, [plan.configPath, ...earlier].join(':'))
       }
       if (!inspected) {
         core.setOutput('driver', builder.driver)

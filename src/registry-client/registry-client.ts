@@ -1,0 +1,257 @@
+import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import type { Keypair, ProxyEnv, Transport } from '../model.js'
+import { send, type Answer, type RequestTrust } from '../preflight/auth-probe.js'
+import { parseChallenge } from '../preflight/challenge.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
+
+// The registry API a merge needs, read and write: manifests by Accept, blobs looked up, mounted
+// across repositories or copied, manifests put. It speaks through preflight's request (auth-probe.ts
+// `send`: the builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does.
+
+/** One registry, with the trust the job's builder has for it. */
+export interface RegistryEndpoint {
+  /** `host[:port]` as written. */
+  host: string
+  transport: Transport
+  /** PEM on top of the system roots ('' for none), and the client keypair (mutual TLS). */
+  ca: string
+  keypair?: Keypair
+  /** The runner's proxy variables. */
+  proxyEnv?: ProxyEnv
+  credential?: { username: string; password: string }
+  /** The trust a token request gets: its CA bundle, and the keypair only where it was given for the realm's host. */
+  realmTrust: (realm: URL) => { ca: string; keypair?: Keypair }
+}
+
+/** A registry's refusal, its own words neutralized (they are shown in the log). */
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number
+  ) {
+    super(message)
+    this.name = 'RegistryError'
+  }
+}
+
+export interface FetchedManifest {
+  bytes: Buffer
+  mediaType: string
+  digest: string
+}
+
+export const INDEX_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json'
+].join(', ')
+
+const DEADLINE_MS = 60_000
+/** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
+const BLOB_DEADLINE_MS = 30 * 60_000
+
+export function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+export class RegistryClient {
+  private authorization?: string
+  private readonly trust: RequestTrust
+  private readonly base: string
+
+  /** `scopes`: every token asks for them all (`repository:NAME:pull,push`, `repository:SRC:pull`). */
+  constructor(
+    private readonly endpoint: RegistryEndpoint,
+    private readonly scopes: string[]
+  ) {
+    this.base = `${endpoint.transport === 'http' ? 'http' : 'https'}://${endpoint.host}`
+    this.trust = {
+      ca: endpoint.ca,
+      keypair: endpoint.keypair,
+      verify: endpoint.transport !== 'insecure',
+      proxyEnv: endpoint.proxyEnv
+    }
+  }
+
+  /** The manifest or index at `reference`, checked against it when it is a digest; undefined when the registry has none. */
+  async manifest(repository: string, reference: string): Promise<FetchedManifest | undefined> {
+    const answer = await this.call('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
+    if (answer.status === 404) return undefined
+    expectStatus(answer, [200], `GET ${repository} manifest ${reference}`)
+    const bytes = Buffer.from(answer.body, 'utf8')
+    const digest = digestOf(bytes)
+    if (reference.startsWith('sha256:') && digest !== reference)
+      throw new RegistryError(`the manifest ${reference} of ${repository} arrived as ${digest}`)
+    const mediaType = String(answer.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+    return { bytes, mediaType: (JSON.parse(answer.body) as { mediaType?: string }).mediaType || mediaType, digest }
+  }
+
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    const answer = await this.call('HEAD', `/v2/${repository}/blobs/${digest}`, {})
+    if (answer.status === 404) return false
+    expectStatus(answer, [200, 307], `HEAD ${repository} blob ${digest}`)
+    return true
+  }
+
+  /** The blob's bytes (following a redirect to storage, without our Authorization), checked against its digest. */
+  async blob(repository: string, digest: string): Promise<Buffer> {
+    let bytes: Buffer | undefined
+    const sink = async (response: IncomingMessage): Promise<void> => {
+      const chunks: Buffer[] = []
+      for await (const chunk of response) chunks.push(chunk as Buffer)
+      bytes = Buffer.concat(chunks)
+    }
+    let url = new URL(`${this.base}/v2/${repository}/blobs/${digest}`)
+    for (let redirects = 0; redirects <= 5; redirects++) {
+      const answer =
+        url.origin === this.base
+          ? await this.call('GET', url.pathname + url.search, {}, undefined, sink)
+          : await send(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + BLOB_DEADLINE_MS, {
+              sink
+            })
+      const location = answer.headers.location
+      if ([301, 302, 303, 307, 308].includes(answer.status) && location) {
+        url = new URL(location, url)
+        continue
+      }
+      expectStatus(answer, [200], `GET ${repository} blob ${digest}`)
+      break
+    }
+    if (!bytes || digestOf(bytes) !== digest)
+      throw new RegistryError(`the blob ${digest} of ${repository} arrived damaged`)
+    return bytes
+  }
+
+  /**
+   * Mounts `digest` from `from` into `repository`: true when the registry did (201); false when it
+   * refused and started an upload instead (202, as the distribution spec lets it), which `upload`
+   * then finishes at the location it gave.
+   */
+  async mount(
+    repository: string,
+    digest: string,
+    from: string
+  ): Promise<{ mounted: true } | { mounted: false; location: string }> {
+    const query = new URLSearchParams({ mount: digest, from })
+    const answer = await this.call('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' }, '')
+    if (answer.status === 201) return { mounted: true }
+    expectStatus(answer, [202], `mount ${digest} from ${from} into ${repository}`)
+    return { mounted: false, location: this.location(answer, 'the mount') }
+  }
+
+  /** A monolithic upload of `bytes` as `digest`, at `location` (an upload already started) or a new one. */
+  async upload(repository: string, digest: string, bytes: Buffer, location?: string): Promise<void> {
+    if (!location) {
+      const started = await this.call('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
+      expectStatus(started, [202], `start an upload to ${repository}`)
+      location = this.location(started, 'the upload')
+    }
+    const url = new URL(location, this.base)
+    url.searchParams.set('digest', digest)
+    const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) }
+    const answer = await this.call('PUT', url.pathname + url.search, headers, bytes, undefined, BLOB_DEADLINE_MS)
+    expectStatus(answer, [201], `upload ${digest} to ${repository}`)
+  }
+
+  /** PUT a manifest or index under `reference` (its digest, or a tag); the registry's digest must be ours. */
+  async putManifest(repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<void> {
+    const headers = { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) }
+    const answer = await this.call('PUT', `/v2/${repository}/manifests/${reference}`, headers, bytes)
+    expectStatus(answer, [201], `PUT ${repository} manifest ${reference}`)
+    const stored = answer.headers['docker-content-digest']
+    if (stored && stored !== digestOf(bytes))
+      throw new RegistryError(
+        `the registry stored ${repository}:${reference} as ${neutralizeUntrustedLine(String(stored), 100)}, not ${digestOf(bytes)}`
+      )
+  }
+
+  private location(answer: Answer, what: string): string {
+    const location = answer.headers.location
+    if (!location) throw new RegistryError(`the registry started ${what} without a Location`)
+    // Only a path (or a URL) on this registry: an upload sends our Authorization there.
+    const url = new URL(location, this.base)
+    if (url.origin !== this.base)
+      throw new RegistryError(`the registry sent ${what} to another host (${neutralizeUntrustedLine(url.origin, 200)})`)
+    return url.href
+  }
+
+  /** One request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then once more. */
+  private async call(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | Buffer = '',
+    sink?: (response: IncomingMessage) => Promise<void>,
+    deadlineMs = DEADLINE_MS
+  ): Promise<Answer> {
+    const url = new URL(path, this.base)
+    const once = (): Promise<Answer> =>
+      send(
+        url,
+        method,
+        this.authorization ? { ...headers, Authorization: this.authorization } : headers,
+        body,
+        this.trust,
+        performance.now() + deadlineMs,
+        { sink }
+      )
+    let answer = await once()
+    if (answer.status !== 401) return answer
+    const challenge = parseChallenge(String(answer.headers['www-authenticate'] ?? ''))
+    const { credential } = this.endpoint
+    if (challenge.scheme === 'basic' && credential) this.authorization = `Basic ${basic(credential)}`
+    else if (challenge.scheme === 'bearer' && challenge.realm)
+      this.authorization = `Bearer ${await this.token(challenge.realm, challenge.service)}`
+    else return answer
+    answer = await once()
+    return answer
+  }
+
+  /** A token for every scope at once (GET, with the credentials when there are any), as buildkitd fetches one. */
+  private async token(realm: string, service: string | undefined): Promise<string> {
+    const url = new URL(realm)
+    if (service) url.searchParams.set('service', service)
+    for (const scope of this.scopes) url.searchParams.append('scope', scope)
+    const { credential } = this.endpoint
+    const headers: Record<string, string> = credential ? { Authorization: `Basic ${basic(credential)}` } : {}
+    const trust = { ...this.endpoint.realmTrust(url), verify: true, proxyEnv: this.endpoint.proxyEnv }
+    const answer = await send(url, 'GET', headers, '', trust, performance.now() + DEADLINE_MS)
+    expectStatus(answer, [200], `a token from ${url.origin}${url.pathname}`)
+    try {
+      const parsed = JSON.parse(answer.body) as { token?: string; access_token?: string }
+      const token = parsed.token || parsed.access_token
+      if (token) return token
+    } catch {
+      // Said below.
+    }
+    throw new RegistryError(`the token service ${url.origin}${url.pathname} answered without a token`)
+  }
+}
+
+function expectStatus(answer: Answer, statuses: number[], what: string): void {
+  if (statuses.includes(answer.status)) return
+  throw new RegistryError(
+    `${what}: the registry answered ${answer.status}${registryMessage(answer.body)}`,
+    answer.status
+  )
+}
+
+/** The registry's own words from an errors body, short and neutralized: they go to the log. */
+function registryMessage(body: string): string {
+  let text = body.trim()
+  try {
+    const first = (JSON.parse(body) as { errors?: { code?: string; message?: string }[] }).errors?.[0]
+    if (first) text = [first.code, first.message].filter(Boolean).join(': ')
+  } catch {
+    // Not the registry's JSON: the first words of it.
+  }
+  return text ? ` ${neutralizeUntrustedLine(text, 300)}` : ''
+}
+
+function basic(credential: { username: string; password: string }): string {
+  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
+}

@@ -1,5 +1,5 @@
-// What the bundle runs in @actions/core's place (`npm run bundle` maps the name here, see
-// scripts/bundle.mjs): the functions this action and @actions/tool-cache call, written to
+// What the bundle runs in @actions/core's place (`npm run bundle` maps the name here through
+// tsconfig.bundle.json): the functions this action and @actions/tool-cache call, written to
 // GitHub's documented protocol (workflow commands on stdout; GITHUB_OUTPUT, GITHUB_STATE,
 // GITHUB_ENV and GITHUB_PATH files; the step summary file), the same lines @actions/core writes.
 //
@@ -9,7 +9,8 @@
 // loaded), so every step parsed and ran about 1 MB of code it never calls: most of the time a step
 // spent before its first command. The source still imports '@actions/core' by that name, so
 // that `@github/local-action` can put its own stand-in there, and jest runs the real package;
-// __tests__/actions-core.test.ts holds this module to the same lines as @actions/core.
+// __tests__/actions-core.test.ts holds this module to the same lines as @actions/core, whose
+// behaviour and messages (3.0.1, MIT: THIRD_PARTY_NOTICES.md) it follows.
 import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { access, appendFile, constants, writeFile } from 'node:fs/promises'

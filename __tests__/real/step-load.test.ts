@@ -9,7 +9,7 @@ import { bootDriverOpts } from '../helpers/builds.js'
 // job that boots a builder never load undici or @actions/http-client, which @actions/core's OIDC
 // client brought into every step. Only installing buildx (tool-cache) loads them.
 
-/** Text that only a chunk holding undici or @actions/http-client has: undici's diagnostics channel names, the client's user agent. */
+/** Text only a chunk holding undici or @actions/http-client has: undici's channel names, the client's user agent. */
 const HTTP_CLIENT = /undici:request:|actions\/http-client/
 
 const dist = dirname(BUNDLE)

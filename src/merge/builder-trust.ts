@@ -5,7 +5,7 @@ import { parse as parseToml, type TomlTable } from 'smol-toml'
 import { credentialHelperFor, readDockerClientConfig, storedCredential } from '../docker-client-config.js'
 import { InputError } from '../inputs/input-error.js'
 import { readRunnerProxyEnv } from '../inputs/proxy-env.js'
-import type { Keypair, Transport } from '../model.js'
+import type { Keypair, Login, Transport } from '../model.js'
 import { builderConfigPaths } from '../paths.js'
 import type { RegistryEndpoint } from '../registry-client/registry-client.js'
 
@@ -69,7 +69,7 @@ function transportOf(section: RegistrySection): Transport {
 }
 
 /** A credential helper's login for `host` (`docker-credential-NAME get`), as buildx asks it. */
-function helperCredential(helper: string, host: string): { username: string; password: string } | undefined {
+function helperCredential(helper: string, host: string): Login | undefined {
   const run = spawnSync(`docker-credential-${helper}`, ['get'], { input: host, encoding: 'utf8', timeout: 30_000 })
   if (run.status !== 0) return undefined
   try {

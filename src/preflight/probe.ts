@@ -1,18 +1,21 @@
 import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { portOf, type HostAddress, type Keypair, type ProxyEnv, type Transport } from '../model.js'
-import { openTcp, openTls, remaining } from './connect.js'
-import { authorityOf, connectTunnel, openProxy, ProxyAnswerError, proxyRoute, type ProxyRoute } from './proxy-route.js'
-import { DeadlineError, type Trust } from './tls.js'
+import { portOf, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
+import { openTcp, openTls, remaining } from '../registry-client/connect.js'
+import {
+  authorityOf,
+  connectTunnel,
+  openProxy,
+  PROXY_ANSWERS,
+  ProxyAnswerError,
+  proxyRoute,
+  type ProxyRoute
+} from '../registry-client/proxy-route.js'
+import { DeadlineError } from '../registry-client/tls.js'
 
 /** What to probe, and with which trust: the same as BuildKit will use. */
-export interface ProbeTarget {
-  host: HostAddress
-  transport: Transport
-  /** PEM trusted on top of the system roots; '' for none. */
-  ca: string
-  keypair?: Keypair
+export interface ProbeTarget extends RegistryTarget {
   /** BuildKit's proxy variables (the builder's environment): the probe goes where a push will. */
   proxyEnv?: { builder: ProxyEnv }
 }
@@ -56,9 +59,6 @@ export interface ProbeFacts {
 }
 
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA'])
-
-/** Answers to a plain-HTTP request that come from the proxy, not the registry: credentials, or no way through. */
-const PROXY_ANSWERS = new Set([407, 502, 503, 504])
 
 /**
  * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and the same CA and

@@ -1,27 +1,24 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { Keypair, ProxyEnv, Transport } from '../model.js'
-import { send, type Answer, type RequestTrust } from '../preflight/auth-probe.js'
-import { parseChallenge } from '../preflight/challenge.js'
+import type { Login, ProxyEnv, Transport, Trust } from '../model.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
+import { registryWords, send, type Answer, type RequestTrust } from './send.js'
+import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 
 // The registry API a merge needs, read and write: manifests by Accept, blobs looked up, mounted
-// across repositories or copied, manifests put. It speaks through preflight's request (auth-probe.ts
-// `send`: the builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does.
+// across repositories or copied, manifests put. It speaks through the one request (send.ts: the
+// builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does (token.ts).
 
 /** One registry, with the trust the job's builder has for it. */
-export interface RegistryEndpoint {
+export interface RegistryEndpoint extends Trust {
   /** `host[:port]` as written. */
   host: string
   transport: Transport
-  /** PEM on top of the system roots ('' for none), and the client keypair (mutual TLS). */
-  ca: string
-  keypair?: Keypair
   /** The runner's proxy variables. */
   proxyEnv?: ProxyEnv
-  credential?: { username: string; password: string }
+  credential?: Login
   /** The trust a token request gets: its CA bundle, and the keypair only where it was given for the realm's host. */
-  realmTrust: (realm: URL) => { ca: string; keypair?: Keypair }
+  realmTrust: (realm: URL) => Trust
 }
 
 /** A registry's refusal, its own words neutralized (they are shown in the log). */
@@ -199,59 +196,31 @@ export class RegistryClient {
         performance.now() + deadlineMs,
         { sink }
       )
-    let answer = await once()
+    const answer = await once()
     if (answer.status !== 401) return answer
-    const challenge = parseChallenge(String(answer.headers['www-authenticate'] ?? ''))
-    const { credential } = this.endpoint
-    if (challenge.scheme === 'basic' && credential) this.authorization = `Basic ${basic(credential)}`
-    else if (challenge.scheme === 'bearer' && challenge.realm)
-      this.authorization = `Bearer ${await this.token(challenge.realm, challenge.service)}`
-    else return answer
-    answer = await once()
-    return answer
+    const authorization = await authorizationFor(answer, this.endpoint.credential, (realm, service) =>
+      this.token(realm, service)
+    )
+    if (!authorization) return answer
+    this.authorization = authorization
+    return once()
   }
 
   /** A token for every scope at once (GET, with the credentials when there are any), as buildkitd fetches one. */
   private async token(realm: string, service: string | undefined): Promise<string> {
-    const url = new URL(realm)
-    if (service) url.searchParams.set('service', service)
-    for (const scope of this.scopes) url.searchParams.append('scope', scope)
-    const { credential } = this.endpoint
-    const headers: Record<string, string> = credential ? { Authorization: `Basic ${basic(credential)}` } : {}
+    const url = tokenUrl(realm, service, this.scopes)
     const trust = { ...this.endpoint.realmTrust(url), verify: true, proxyEnv: this.endpoint.proxyEnv }
-    const answer = await send(url, 'GET', headers, '', trust, performance.now() + DEADLINE_MS)
+    const answer = await getToken(url, this.endpoint.credential, trust, performance.now() + DEADLINE_MS)
     expectStatus(answer, [200], `a token from ${url.origin}${url.pathname}`)
-    try {
-      const parsed = JSON.parse(answer.body) as { token?: string; access_token?: string }
-      const token = parsed.token || parsed.access_token
-      if (token) return token
-    } catch {
-      // Said below.
-    }
+    const token = tokenIn(answer)
+    if (token) return token
     throw new RegistryError(`the token service ${url.origin}${url.pathname} answered without a token`)
   }
 }
 
 function expectStatus(answer: Answer, statuses: number[], what: string): void {
   if (statuses.includes(answer.status)) return
-  throw new RegistryError(
-    `${what}: the registry answered ${answer.status}${registryMessage(answer.body)}`,
-    answer.status
-  )
-}
-
-/** The registry's own words from an errors body, short and neutralized: they go to the log. */
-function registryMessage(body: string): string {
-  let text = body.trim()
-  try {
-    const first = (JSON.parse(body) as { errors?: { code?: string; message?: string }[] }).errors?.[0]
-    if (first) text = [first.code, first.message].filter(Boolean).join(': ')
-  } catch {
-    // Not the registry's JSON: the first words of it.
-  }
-  return text ? ` ${neutralizeUntrustedLine(text, 300)}` : ''
-}
-
-function basic(credential: { username: string; password: string }): string {
-  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
+  // The registry's words go to the log: neutralized.
+  const words = neutralizeUntrustedLine(registryWords(answer.body))
+  throw new RegistryError(`${what}: the registry answered ${answer.status}${words ? ` ${words}` : ''}`, answer.status)
 }

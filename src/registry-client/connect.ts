@@ -1,6 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { connect as connectTls, type TLSSocket } from 'node:tls'
-import { DeadlineError, trustOptions, type Trust } from './tls.js'
+import type { Trust } from '../model.js'
+import { DeadlineError, trustOptions } from './tls.js'
 
 // Connections within a deadline, every socket recorded in `sockets` for the caller to destroy.
 

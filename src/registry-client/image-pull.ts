@@ -3,10 +3,11 @@ import { createWriteStream } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { HostAddress, Keypair, ProxyEnv, Transport } from '../model.js'
-import { send, type Answer, type RequestTrust } from './auth-probe.js'
+import type { Login, ProxyEnv, RegistryTarget } from '../model.js'
+import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-import { parseChallenge } from './challenge.js'
+import { registryWords, send, type Answer, type RequestTrust } from './send.js'
+import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 import {
   choosePlatform,
   classifyFailure,
@@ -20,19 +21,15 @@ import {
   type Platform
 } from './image-source.js'
 
-// Fetches an image from a registry (a mirror) into files, with the registry client preflight logs
-// in with (auth-probe.ts: its TLS, proxy and token rules), so the pull has the trust and the route
-// a build has. Every request is retried on transient failures (image-source.ts), each retry logged.
+// Fetches an image from a registry (a mirror) into files, with the request and login preflight
+// uses (send.ts, token.ts: their TLS, proxy and token rules), so the pull has the trust and the
+// route a build has. Every request is retried on transient failures (image-source.ts), each retry logged.
 
 /** Where to fetch from: a registry or a mirror, with the builder's settings for it. */
-export interface PullSource {
-  host: HostAddress
-  transport: Transport
-  ca: string
-  keypair?: Keypair
+export interface PullSource extends RegistryTarget {
   /** The proxy variables of the process that fetches (the runner's). */
   proxyEnv?: ProxyEnv
-  credential?: { username: string; password: string }
+  credential?: Login
   /** The repository at this host: a mirror's path prefix, then the image's repository. */
   repository: string
   /** A mirror's upstream, sent as `ns=` as containerd does for mirrors; undefined for the registry itself. */
@@ -205,37 +202,24 @@ class RegistryClient {
     deadlineMs: number,
     sink?: (response: IncomingMessage) => Promise<void>
   ): Promise<Answer> {
-    let answer = await this.request(url, headers, deadlineMs, sink)
+    const answer = await this.request(url, headers, deadlineMs, sink)
     if (answer.status !== 401) return checked(answer, url)
-    const challenge = parseChallenge(String(answer.headers['www-authenticate'] ?? ''))
-    const { credential } = this.source
-    if (challenge.scheme === 'basic' && credential) {
-      this.authorization = `Basic ${basic(credential)}`
-    } else if (challenge.scheme === 'bearer' && challenge.realm) {
-      this.authorization = `Bearer ${await this.token(challenge.realm, challenge.service)}`
-    } else return checked(answer, url)
-    answer = await this.request(url, headers, deadlineMs, sink)
-    return checked(answer, url)
+    const authorization = await authorizationFor(answer, this.source.credential, (realm, service) =>
+      this.token(realm, service)
+    )
+    if (!authorization) return checked(answer, url)
+    this.authorization = authorization
+    return checked(await this.request(url, headers, deadlineMs, sink), url)
   }
 
   /** A pull token from the realm (GET, with the credentials when there are any), as buildkitd fetches it. */
   private async token(realm: string, service: string | undefined): Promise<string> {
-    const url = new URL(realm)
-    if (service) url.searchParams.set('service', service)
-    url.searchParams.set('scope', `repository:${this.source.repository}:pull`)
-    const { credential } = this.source
-    const headers: Record<string, string> = credential ? { Authorization: `Basic ${basic(credential)}` } : {}
-    const answer = await send(url, 'GET', headers, '', this.trust, performance.now() + MANIFEST_DEADLINE_MS, {
-      signal: this.options.signal
-    })
+    const url = tokenUrl(realm, service, [`repository:${this.source.repository}:pull`])
+    const deadline = performance.now() + MANIFEST_DEADLINE_MS
+    const answer = await getToken(url, this.source.credential, this.trust, deadline, this.options.signal)
     if (answer.status !== 200) throw failure(answer, `a token from ${url.origin}${url.pathname}`)
-    try {
-      const body = JSON.parse(answer.body) as { token?: string; access_token?: string }
-      const token = body.token || body.access_token
-      if (token) return token
-    } catch {
-      // Said below.
-    }
+    const token = tokenIn(answer)
+    if (token) return token
     throw new PullError(`the token service ${url.origin}${url.pathname} answered without a token`, 'fatal')
   }
 
@@ -291,20 +275,8 @@ function checked(answer: Answer, url: URL): Answer {
 
 function failure(answer: Answer, what: string): PullError {
   const kind = classifyFailure({ status: answer.status })
-  return new PullError(`${what} answered ${answer.status}${registryMessage(answer.body)}`, kind, answer.status)
-}
-
-/** The registry's own words from an errors body (`{"errors":[{"code","message"}]}`), short. */
-function registryMessage(body: string): string {
-  try {
-    const parsed = JSON.parse(body) as { errors?: { code?: string; message?: string }[] }
-    const first = parsed.errors?.[0]
-    if (first) return ` ${[first.code, first.message].filter(Boolean).join(': ').slice(0, 300)}`
-  } catch {
-    // Not the registry's JSON: the first words of it.
-  }
-  const text = body.trim().slice(0, 200)
-  return text ? ` ${text}` : ''
+  const words = registryWords(answer.body)
+  return new PullError(`${what} answered ${answer.status}${words ? ` ${words}` : ''}`, kind, answer.status)
 }
 
 function asPullError(error: unknown, what: string): PullError {
@@ -313,21 +285,7 @@ function asPullError(error: unknown, what: string): PullError {
   return new PullError(`fetching the ${what} failed: ${code ? `${code} ` : ''}${message}`, classifyFailure({ code }))
 }
 
-function basic(credential: { username: string; password: string }): string {
-  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
-}
-
 function verifyDigest(bytes: Buffer, digest: string, what: string): void {
   const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
   if (actual !== digest) throw new PullError(`the ${what} ${digest} arrived as ${actual}`, 'fatal')
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
 }

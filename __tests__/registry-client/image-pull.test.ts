@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Duplex } from 'node:stream'
 import { parseHost } from '../../src/inputs/hosts.js'
-import { pullImage } from '../../src/preflight/image-pull.js'
-import { DOCKER_MANIFEST } from '../../src/preflight/image-source.js'
+import { pullImage } from '../../src/registry-client/image-pull.js'
+import { DOCKER_MANIFEST } from '../../src/registry-client/image-source.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 
 // The registry client's one redirect (a blob sent elsewhere, as registries send blobs to a CDN),

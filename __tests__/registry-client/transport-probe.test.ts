@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createServer as createHttpsServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { parseHost } from '../../src/inputs/hosts.js'
-import { probeInsecureTransport } from '../../src/preflight/transport-probe.js'
+import { probeInsecureTransport } from '../../src/registry-client/transport-probe.js'
 import { makePki } from '../helpers/certs.js'
 import { closedPort, startHttpServer, type RunningServer } from '../helpers/servers.js'
 

@@ -242,7 +242,7 @@ export interface NetworkFinding {
 }
 
 // What the Docker daemon trusts, read by `import-docker-trust` (host/daemon-registry-config.ts,
-// preflight/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
+// registry-client/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
 
 /** A certs.d directory of the daemon: `HOST[:PORT]`, its CAs (`*.crt`) and its client keypair (`*.cert` + `*.key`). */
 export interface CertsDirEntry {

@@ -38,6 +38,11 @@ export function portOf(host: HostAddress, transport: Transport): number {
   return host.port ?? (transport === 'http' ? 80 : 443)
 }
 
+/** `http://host[:port]` or `https://…`: where a client sends a registry's requests (`insecure` is TLS too). */
+export function originOf(target: { host: HostAddress; transport: Transport }): string {
+  return `${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}`
+}
+
 /** True for names that reach this machine itself: a builder container must then share the host network. */
 export function isLoopback(host: HostAddress): boolean {
   const name = host.hostname.toLowerCase()

@@ -1,4 +1,4 @@
-import { basicAuth, type Login, type ProxyEnv, type RegistryTarget, type TokenTrust } from '../model.js'
+import { basicAuth, originOf, type Login, type ProxyEnv, type RegistryTarget, type TokenTrust } from '../model.js'
 import type { Challenge } from '../registry-client/challenge.js'
 import { proxyRoute } from '../registry-client/proxy-route.js'
 import { send, type Answer } from '../registry-client/send.js'
@@ -54,7 +54,7 @@ export async function probeAuth(target: AuthTarget, deadline: number): Promise<A
     timedOut: false,
     sentClientCert: false
   }
-  const registryUrl = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`)
+  const registryUrl = new URL(`${originOf(target)}/v2/`)
   const registryTls = {
     ca: target.ca,
     keypair: target.keypair,

@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { portOf, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
+import { originOf, portOf, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
 import { openTcp, openTls, remaining } from '../registry-client/connect.js'
 import {
   authorityOf,
@@ -77,7 +77,7 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
     sentClientCert: !!target.keypair && target.transport !== 'http',
     ms: 0
   }
-  const url = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`)
+  const url = new URL(`${originOf(target)}/v2/`)
   const { route, error: refusal } = proxyRoute(target.proxyEnv?.builder, url)
   facts.proxy = route?.shown
   if (refusal) {

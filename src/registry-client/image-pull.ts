@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { Login, ProxyEnv, RegistryTarget } from '../model.js'
+import { originOf, type Login, type ProxyEnv, type RegistryTarget } from '../model.js'
 import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { registryWords, send, type Answer, type RequestTrust } from './send.js'
@@ -128,7 +128,7 @@ class RegistryClient {
     private readonly source: PullSource,
     private readonly options: PullOptions
   ) {
-    this.base = `${source.transport === 'http' ? 'http' : 'https'}://${source.host.text}`
+    this.base = originOf(source)
     this.trust = {
       ca: source.ca,
       keypair: source.keypair,

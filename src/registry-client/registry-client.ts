@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { Login, ProxyEnv, Transport, Trust } from '../model.js'
+import { originOf, type Login, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { registryWords, send, type Answer, type RequestTrust } from './send.js'
 import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
@@ -10,10 +10,7 @@ import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 // builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does (token.ts).
 
 /** One registry, with the trust the job's builder has for it. */
-export interface RegistryEndpoint extends Trust {
-  /** `host[:port]` as written. */
-  host: string
-  transport: Transport
+export interface RegistryEndpoint extends RegistryTarget {
   /** The runner's proxy variables. */
   proxyEnv?: ProxyEnv
   credential?: Login
@@ -63,7 +60,7 @@ export class RegistryClient {
     private readonly endpoint: RegistryEndpoint,
     private readonly scopes: string[]
   ) {
-    this.base = `${endpoint.transport === 'http' ? 'http' : 'https'}://${endpoint.host}`
+    this.base = originOf(endpoint)
     this.trust = {
       ca: endpoint.ca,
       keypair: endpoint.keypair,

@@ -104,8 +104,9 @@ async function fromMirror(
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   try {
-    // Loaded only here: most runs find the image in the daemon.
-    const { pullImage } = await import('../registry-client/image-pull.js')
+    // Loaded only here (most runs find the image in the daemon). The chunk name is the bundler's: the
+    // client's users (preflight, the transport probe, this fetch) share one chunk, so one copy of the client.
+    const { pullImage } = await import(/* webpackChunkName: "registry-client" */ '../registry-client/image-pull.js')
     const platform = await daemonPlatform(image.endpoint)
     const pulled = await pullImage(source, image.reference.tag ?? 'latest', platform, dir, {
       signal: cancelSignal(),
@@ -119,7 +120,7 @@ async function fromMirror(
     return undefined
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const { PullError } = await import('../registry-client/image-pull.js')
+    const { PullError } = await import(/* webpackChunkName: "registry-client" */ '../registry-client/image-pull.js')
     return { from, message, kind: error instanceof PullError ? error.kind : 'fatal' }
   } finally {
     await rm(dir, { recursive: true, force: true })

@@ -15,7 +15,10 @@ export interface AuthTarget extends RegistryTarget {
   credential?: Login
   tokenTrust: TokenTrust
   scope: string
-  /** The proxy variables of BuildKit (registry requests, and tokens it fetches) and of buildx on the runner (tokens it fetches). */
+  /**
+   * The proxy variables of BuildKit (registry requests, and tokens it fetches) and of buildx on the
+   * runner (tokens it fetches).
+   */
   proxyEnv?: { builder: ProxyEnv; runner: ProxyEnv }
 }
 

@@ -110,9 +110,9 @@ export function reportPreflight(results: PreflightResult[], from?: string): void
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 export class PreflightError extends Error {
   constructor(failures: PreflightResult[]) {
-    super(
-      `Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`
-    )
+    const registries = `${failures.length} registr${failures.length === 1 ? 'y' : 'ies'}`
+    const lines = failures.map(failure => `- ${describe(failure)}`)
+    super(`Preflight found ${registries} that a build would fail on:\n${lines.join('\n')}`)
     this.name = 'PreflightError'
   }
 }

@@ -27,7 +27,10 @@ export function settle<T>(socket: Socket, event: string, deadline: number, value
   })
 }
 
-/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
+/**
+ * Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's
+ * dialer does for BuildKit.
+ */
 export function openTcp(hostname: string, port: number, deadline: number, sockets: Socket[]): Promise<Socket> {
   const socket = connectTcp({ host: hostname, port })
   sockets.push(socket)

@@ -89,7 +89,8 @@ export async function pullImage(
         .map(each => each.platform && `${each.platform.os}/${each.platform.architecture}`)
         .filter(Boolean)
       throw new PullError(
-        `the image has no manifest for the daemon's platform ${platform.os}/${platform.architecture} (it has ${offered.join(', ') || 'none'})`,
+        `the image has no manifest for the daemon's platform ${platform.os}/${platform.architecture} ` +
+          `(it has ${offered.join(', ') || 'none'})`,
         'fatal'
       )
     }
@@ -153,7 +154,10 @@ class RegistryClient {
     }
   }
 
-  /** The blob into `path`, following redirects (the registry's Authorization only to its own origin), its digest and size checked. */
+  /**
+   * The blob into `path`, following redirects (the registry's Authorization only to its own origin),
+   * its digest and size checked.
+   */
   async blob(descriptor: Descriptor, path: string): Promise<void> {
     await this.retried(`blob ${descriptor.digest}`, async () => {
       let url = this.url(`blobs/${descriptor.digest}`)
@@ -182,7 +186,8 @@ class RegistryClient {
       }
       if (!sent || sent.digest !== descriptor.digest || sent.size !== descriptor.size)
         throw new PullError(
-          `the blob ${descriptor.digest} arrived as ${sent?.digest ?? 'nothing'} (${sent?.size ?? 0} of ${descriptor.size} bytes)`,
+          `the blob ${descriptor.digest} arrived as ${sent?.digest ?? 'nothing'} ` +
+            `(${sent?.size ?? 0} of ${descriptor.size} bytes)`,
           // A transfer cut short is worth another try; a registry serving other bytes is not.
           sent && sent.size < descriptor.size ? 'transient' : 'fatal'
         )
@@ -246,7 +251,8 @@ class RegistryClient {
         if (pullError.kind !== 'transient' || number >= PULL_ATTEMPTS) throw pullError
         const wait = retryDelayMs(number)
         this.options.log(
-          `${this.source.host.text}: ${pullError.message}; retrying in ${wait / 1000} s (attempt ${number + 1} of ${PULL_ATTEMPTS})`
+          `${this.source.host.text}: ${pullError.message}; ` +
+            `retrying in ${wait / 1000} s (attempt ${number + 1} of ${PULL_ATTEMPTS})`
         )
         await sleep(wait, this.options.signal)
       }

@@ -90,7 +90,8 @@ export function connectTunnel(
       reject(
         new ProxyAnswerError(
           response.statusCode ?? 0,
-          `the proxy ${route.shown} answered CONNECT ${authority} with ${response.statusCode} ${response.statusMessage ?? ''}`.trim()
+          `the proxy ${route.shown} answered CONNECT ${authority} with ` +
+            `${response.statusCode} ${response.statusMessage ?? ''}`.trim()
         )
       )
     }
@@ -107,6 +108,21 @@ export function connectTunnel(
     })
     req.end()
   })
+}
+
+/** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
+export async function openTunnel(
+  route: ProxyRoute,
+  trust: Trust,
+  hostname: string,
+  port: number,
+  deadline: number,
+  sockets: Socket[],
+  onProxy = (): void => {}
+): Promise<Socket> {
+  const proxySocket = await openProxy(route, trust, deadline, sockets)
+  onProxy()
+  return connectTunnel(proxySocket, authorityOf(hostname, port), route, deadline)
 }
 
 /** `host:port` as a CONNECT line and Go's canonicalAddr write it: IPv6 in brackets, the port always. */

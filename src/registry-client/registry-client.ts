@@ -69,7 +69,10 @@ export class RegistryClient {
     }
   }
 
-  /** The manifest or index at `reference`, checked against it when it is a digest; undefined when the registry has none. */
+  /**
+   * The manifest or index at `reference`, checked against it when it is a digest; undefined when the
+   * registry has none.
+   */
   async manifest(repository: string, reference: string): Promise<FetchedManifest | undefined> {
     const answer = await this.call('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
     if (answer.status === 404) return undefined
@@ -159,7 +162,8 @@ export class RegistryClient {
     const stored = answer.headers['docker-content-digest']
     if (stored && stored !== digestOf(bytes))
       throw new RegistryError(
-        `the registry stored ${repository}:${reference} as ${neutralizeUntrustedLine(String(stored), 100)}, not ${digestOf(bytes)}`
+        `the registry stored ${repository}:${reference} as ${neutralizeUntrustedLine(String(stored), 100)}, ` +
+          `not ${digestOf(bytes)}`
       )
   }
 

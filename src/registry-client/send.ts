@@ -5,7 +5,7 @@ import { connect as connectTls } from 'node:tls'
 import type { ProxyEnv, Trust } from '../model.js'
 import { defaultPort } from '../proxy.js'
 import { remaining } from './connect.js'
-import { authorityOf, connectTunnel, openProxy, proxyRoute } from './proxy-route.js'
+import { openProxy, openTunnel, proxyRoute } from './proxy-route.js'
 import { DeadlineError, trustOptions } from './tls.js'
 
 // One HTTP request to a registry or a token service, with its own trust and through the proxy
@@ -27,7 +27,10 @@ export interface SendOptions {
   signal?: AbortSignal
 }
 
-/** One request's trust: PEM on top of the system roots, the keypair, whether to verify, and the proxy variables of who sends it. */
+/**
+ * One request's trust: PEM on top of the system roots, the keypair, whether to verify, and the proxy
+ * variables of who sends it.
+ */
 export interface RequestTrust extends Trust {
   verify: boolean
   proxyEnv?: ProxyEnv
@@ -56,28 +59,17 @@ export async function send(
     let connection: Socket | undefined
     const sent = { ...headers }
     let path: string | undefined
-    if (route) {
-      const proxySocket = await openProxy(route, trust, deadline, sockets)
-      if (secure) {
-        const tunnel = await connectTunnel(
-          proxySocket,
-          authorityOf(hostname, Number(url.port || defaultPort(url.protocol))),
-          route,
-          deadline
-        )
-        // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
-        tunnel.on('error', () => undefined)
-        connection = connectTls({
-          socket: tunnel,
-          ...trustOptions(hostname, trust),
-          rejectUnauthorized: trust.verify
-        })
-        sockets.push(connection)
-      } else {
-        connection = proxySocket
-        path = url.href
-        if (route.authorization) sent['Proxy-Authorization'] = route.authorization
-      }
+    if (route && secure) {
+      const port = Number(url.port || defaultPort(url.protocol))
+      const tunnel = await openTunnel(route, trust, hostname, port, deadline, sockets)
+      // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
+      tunnel.on('error', () => undefined)
+      connection = connectTls({ socket: tunnel, ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify })
+      sockets.push(connection)
+    } else if (route) {
+      connection = await openProxy(route, trust, deadline, sockets)
+      path = url.href
+      if (route.authorization) sent['Proxy-Authorization'] = route.authorization
     }
     return await requestOnce(url, method, sent, body, trust, deadline, connection, path, options)
   } finally {

@@ -3,11 +3,11 @@ import { createWriteStream } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { originOf, type Login, type ProxyEnv, type RegistryTarget } from '../model.js'
+import type { Login, ProxyEnv, RegistryTarget } from '../model.js'
 import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-import { registryWords, send, type Answer, type RequestTrust } from './send.js'
-import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
+import { RegistryClient, RegistryError } from './registry-client.js'
+import { registryWords, type Answer } from './send.js'
 import {
   choosePlatform,
   classifyFailure,
@@ -21,9 +21,10 @@ import {
   type Platform
 } from './image-source.js'
 
-// Fetches an image from a registry (a mirror) into files, with the request and login preflight
-// uses (send.ts, token.ts: their TLS, proxy and token rules), so the pull has the trust and the
-// route a build has. Every request is retried on transient failures (image-source.ts), each retry logged.
+// Fetches an image from a registry (a mirror) into files, through the registry client the merge
+// uses (registry-client.ts: the TLS, proxy and token rules preflight checks with), so the pull has
+// the trust and the route a build has. Every request is retried on transient failures
+// (image-source.ts), each retry logged.
 
 /** Where to fetch from: a registry or a mirror, with the builder's settings for it. */
 export interface PullSource extends RegistryTarget {
@@ -66,11 +67,6 @@ export interface PullOptions {
   log: (line: string) => void
 }
 
-const MANIFEST_DEADLINE_MS = 60_000
-/** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
-const BLOB_DEADLINE_MS = 30 * 60_000
-const MAX_REDIRECTS = 5
-
 /** Fetches `reference` (a tag or a digest) for `platform` from `source` into `dir`. */
 export async function pullImage(
   source: PullSource,
@@ -79,7 +75,7 @@ export async function pullImage(
   dir: string,
   options: PullOptions
 ): Promise<PulledImage> {
-  const client = new RegistryClient(source, options)
+  const client = new ImageFetch(source, options)
   let manifest = await client.manifest(reference)
   let manifestDigest = reference.includes(':') ? reference : undefined
   if (isIndex(manifest.document, manifest.contentType)) {
@@ -120,28 +116,27 @@ function hexOf(digest: string): string {
   return hex
 }
 
-class RegistryClient {
-  private authorization?: string
-  private readonly base: string
-  private readonly trust: RequestTrust
+/** The pull's side of the registry client: its manifests and blobs, each request retried. */
+class ImageFetch {
+  private readonly client: RegistryClient
 
   constructor(
     private readonly source: PullSource,
     private readonly options: PullOptions
   ) {
-    this.base = originOf(source)
-    this.trust = {
-      ca: source.ca,
-      keypair: source.keypair,
-      verify: source.transport !== 'insecure',
-      proxyEnv: source.proxyEnv
-    }
+    // The pull's token comes as buildkitd fetches it: with the registry's own trust, verified as it is.
+    const realmTrust = { ca: source.ca, keypair: source.keypair, verify: source.transport !== 'insecure' }
+    this.client = new RegistryClient(
+      { ...source, realmTrust: () => realmTrust },
+      [`repository:${source.repository}:pull`],
+      { namespace: source.namespace, signal: options.signal }
+    )
   }
 
   async manifest(reference: string): Promise<{ document: ManifestDocument; contentType: string }> {
-    const url = this.url(`manifests/${reference}`)
-    const answer = await this.retried(`manifest ${reference}`, () =>
-      this.authorized(url, { Accept: MANIFEST_ACCEPT }, MANIFEST_DEADLINE_MS)
+    const path = `/v2/${this.source.repository}/manifests/${reference}`
+    const answer = await this.retried(`manifest ${reference}`, async () =>
+      checked(await this.client.request('GET', path, { Accept: MANIFEST_ACCEPT }), path)
     )
     if (reference.startsWith('sha256:')) verifyDigest(Buffer.from(answer.body, 'utf8'), reference, 'manifest')
     try {
@@ -160,7 +155,6 @@ class RegistryClient {
    */
   async blob(descriptor: Descriptor, path: string): Promise<void> {
     await this.retried(`blob ${descriptor.digest}`, async () => {
-      let url = this.url(`blobs/${descriptor.digest}`)
       let sent: { digest: string; size: number } | undefined
       const sink = async (response: IncomingMessage): Promise<void> => {
         const hash = createHash('sha256')
@@ -172,18 +166,9 @@ class RegistryClient {
         await pipeline(response, createWriteStream(path))
         sent = { digest: `sha256:${hash.digest('hex')}`, size }
       }
-      for (let redirects = 0; ; redirects++) {
-        const answer = mayCarryAuthorization(url, this.base)
-          ? await this.authorized(url, {}, BLOB_DEADLINE_MS, sink)
-          : await this.request(url, {}, BLOB_DEADLINE_MS, sink, { ...this.trust, verify: true })
-        const location = answer.headers.location
-        if ([301, 302, 303, 307, 308].includes(answer.status) && location && redirects < MAX_REDIRECTS) {
-          url = new URL(location, url)
-          continue
-        }
-        if (answer.status !== 200) throw failure(answer, `blob ${descriptor.digest}`)
-        break
-      }
+      const blobPath = `/v2/${this.source.repository}/blobs/${descriptor.digest}`
+      const answer = await this.client.getFollowing(blobPath, sink)
+      if (answer.status !== 200) throw failure(answer, `blob ${descriptor.digest}`)
       if (!sent || sent.digest !== descriptor.digest || sent.size !== descriptor.size)
         throw new PullError(
           `the blob ${descriptor.digest} arrived as ${sent?.digest ?? 'nothing'} ` +
@@ -192,52 +177,6 @@ class RegistryClient {
           sent && sent.size < descriptor.size ? 'transient' : 'fatal'
         )
     })
-  }
-
-  private url(tail: string): URL {
-    const url = new URL(`${this.base}/v2/${this.source.repository}/${tail}`)
-    if (this.source.namespace) url.searchParams.set('ns', this.source.namespace)
-    return url
-  }
-
-  /** A request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then once more. */
-  private async authorized(
-    url: URL,
-    headers: Record<string, string>,
-    deadlineMs: number,
-    sink?: (response: IncomingMessage) => Promise<void>
-  ): Promise<Answer> {
-    const answer = await this.request(url, headers, deadlineMs, sink)
-    if (answer.status !== 401) return checked(answer, url)
-    const authorization = await authorizationFor(answer, this.source.credential, (realm, service) =>
-      this.token(realm, service)
-    )
-    if (!authorization) return checked(answer, url)
-    this.authorization = authorization
-    return checked(await this.request(url, headers, deadlineMs, sink), url)
-  }
-
-  /** A pull token from the realm (GET, with the credentials when there are any), as buildkitd fetches it. */
-  private async token(realm: string, service: string | undefined): Promise<string> {
-    const url = tokenUrl(realm, service, [`repository:${this.source.repository}:pull`])
-    const deadline = performance.now() + MANIFEST_DEADLINE_MS
-    const answer = await getToken(url, this.source.credential, this.trust, deadline, this.options.signal)
-    if (answer.status !== 200) throw failure(answer, `a token from ${url.origin}${url.pathname}`)
-    const token = tokenIn(answer)
-    if (token) return token
-    throw new PullError(`the token service ${url.origin}${url.pathname} answered without a token`, 'fatal')
-  }
-
-  private request(
-    url: URL,
-    headers: Record<string, string>,
-    deadlineMs: number,
-    sink?: (response: IncomingMessage) => Promise<void>,
-    trust: RequestTrust = this.trust
-  ): Promise<Answer> {
-    const withAuth =
-      this.authorization && trust === this.trust ? { ...headers, Authorization: this.authorization } : headers
-    return send(url, 'GET', withAuth, '', trust, performance.now() + deadlineMs, { sink, signal: this.options.signal })
   }
 
   /** `attempt`, tried again on transient failures with a growing wait, each retry logged with its reason. */
@@ -260,23 +199,11 @@ class RegistryClient {
   }
 }
 
-/**
- * Whether a request to `url` may carry the registry's Authorization: only to the origin it was made
- * for (scheme, host and port), as a browser keeps credentials. `url.host` alone is not enough: it
- * leaves default ports out, so `https://registry/…` redirected to `http://registry/…` has the same
- * host and would send the password or token in clear text. Any other origin (a CDN, a downgrade)
- * gets the request without it. This is the one redirect the registry client follows: manifests,
- * tokens and auth probes take a 3xx as an answer.
- */
-function mayCarryAuthorization(url: URL, origin: string): boolean {
-  return url.origin === new URL(origin).origin
-}
-
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */
-function checked(answer: Answer, url: URL): Answer {
+function checked(answer: Answer, path: string): Answer {
   if (answer.status >= 200 && answer.status < 300) return answer
   if ([301, 302, 303, 307, 308].includes(answer.status)) return answer
-  throw failure(answer, url.pathname)
+  throw failure(answer, path)
 }
 
 function failure(answer: Answer, what: string): PullError {
@@ -287,6 +214,9 @@ function failure(answer: Answer, what: string): PullError {
 
 function asPullError(error: unknown, what: string): PullError {
   if (error instanceof PullError) return error
+  // The client's own refusals (a token service's answer), classified by their status.
+  if (error instanceof RegistryError)
+    return new PullError(error.message, classifyFailure({ status: error.status }), error.status)
   const { code, message } = error as NodeJS.ErrnoException
   return new PullError(`fetching the ${what} failed: ${code ? `${code} ` : ''}${message}`, classifyFailure({ code }))
 }

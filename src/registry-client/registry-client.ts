@@ -5,17 +5,29 @@ import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { registryWords, send, type Answer, type RequestTrust } from './send.js'
 import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 
-// The registry API a merge needs, read and write: manifests by Accept, blobs looked up, mounted
-// across repositories or copied, manifests put. It speaks through the one request (send.ts: the
-// builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does (token.ts).
+// The registry API the merge and the image pull need, read and write: manifests by Accept, blobs
+// looked up, fetched (following redirects), mounted across repositories or copied, manifests put.
+// It speaks through the one request (send.ts: the builder's TLS, the runner's proxy), logging in
+// on a 401 as buildkitd does (token.ts).
 
 /** One registry, with the trust the job's builder has for it. */
 export interface RegistryEndpoint extends RegistryTarget {
   /** The runner's proxy variables. */
   proxyEnv?: ProxyEnv
   credential?: Login
-  /** The trust a token request gets: its CA bundle, and the keypair only where it was given for the realm's host. */
-  realmTrust: (realm: URL) => Trust
+  /**
+   * The trust a token request gets: its CA bundle, and the keypair only where it was given for the
+   * realm's host; verified unless `verify` says otherwise.
+   */
+  realmTrust: (realm: URL) => Trust & { verify?: boolean }
+}
+
+/** What a client does besides logging in: a mirror's namespace, and the job's cancellation. */
+export interface ClientOptions {
+  /** A mirror's upstream, sent as `ns=` with every request, as containerd does for mirrors. */
+  namespace?: string
+  /** Stops the request in flight (a cancelled job). */
+  signal?: AbortSignal
 }
 
 /** A registry's refusal, its own words neutralized (they are shown in the log). */
@@ -42,9 +54,15 @@ export const INDEX_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
 
+/** A request's deadline (a manifest, a token, a mount). */
 const DEADLINE_MS = 60_000
 /** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
 const BLOB_DEADLINE_MS = 30 * 60_000
+const REDIRECTS = [301, 302, 303, 307, 308]
+const MAX_REDIRECTS = 5
+
+/** Takes the body of a 200 answer as it streams. */
+type Sink = (response: IncomingMessage) => Promise<void>
 
 export function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
@@ -54,13 +72,17 @@ export class RegistryClient {
   private authorization?: string
   private readonly trust: RequestTrust
   private readonly base: string
+  /** The registry's origin as URLs compare it (a default port left out). */
+  private readonly origin: string
 
   /** `scopes`: every token asks for them all (`repository:NAME:pull,push`, `repository:SRC:pull`). */
   constructor(
     private readonly endpoint: RegistryEndpoint,
-    private readonly scopes: string[]
+    private readonly scopes: string[],
+    private readonly options: ClientOptions = {}
   ) {
     this.base = originOf(endpoint)
+    this.origin = new URL(this.base).origin
     this.trust = {
       ca: endpoint.ca,
       keypair: endpoint.keypair,
@@ -74,7 +96,7 @@ export class RegistryClient {
    * registry has none.
    */
   async manifest(repository: string, reference: string): Promise<FetchedManifest | undefined> {
-    const answer = await this.call('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
+    const answer = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
     if (answer.status === 404) return undefined
     expectStatus(answer, [200], `GET ${repository} manifest ${reference}`)
     const bytes = Buffer.from(answer.body, 'utf8')
@@ -88,7 +110,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const answer = await this.call('HEAD', `/v2/${repository}/blobs/${digest}`, {})
+    const answer = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, {})
     if (answer.status === 404) return false
     expectStatus(answer, [200, 307], `HEAD ${repository} blob ${digest}`)
     return true
@@ -102,22 +124,8 @@ export class RegistryClient {
       for await (const chunk of response) chunks.push(chunk as Buffer)
       bytes = Buffer.concat(chunks)
     }
-    let url = new URL(`${this.base}/v2/${repository}/blobs/${digest}`)
-    for (let redirects = 0; redirects <= 5; redirects++) {
-      const answer =
-        url.origin === this.base
-          ? await this.call('GET', url.pathname + url.search, {}, undefined, sink)
-          : await send(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + BLOB_DEADLINE_MS, {
-              sink
-            })
-      const location = answer.headers.location
-      if ([301, 302, 303, 307, 308].includes(answer.status) && location) {
-        url = new URL(location, url)
-        continue
-      }
-      expectStatus(answer, [200], `GET ${repository} blob ${digest}`)
-      break
-    }
+    const answer = await this.getFollowing(`/v2/${repository}/blobs/${digest}`, sink)
+    expectStatus(answer, [200], `GET ${repository} blob ${digest}`)
     if (!bytes || digestOf(bytes) !== digest)
       throw new RegistryError(`the blob ${digest} of ${repository} arrived damaged`)
     return bytes
@@ -134,7 +142,12 @@ export class RegistryClient {
     from: string
   ): Promise<{ mounted: true } | { mounted: false; location: string }> {
     const query = new URLSearchParams({ mount: digest, from })
-    const answer = await this.call('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' }, '')
+    const answer = await this.request(
+      'POST',
+      `/v2/${repository}/blobs/uploads/?${query}`,
+      { 'Content-Length': '0' },
+      ''
+    )
     if (answer.status === 201) return { mounted: true }
     expectStatus(answer, [202], `mount ${digest} from ${from} into ${repository}`)
     return { mounted: false, location: this.location(answer, 'the mount') }
@@ -143,21 +156,21 @@ export class RegistryClient {
   /** A monolithic upload of `bytes` as `digest`, at `location` (an upload already started) or a new one. */
   async upload(repository: string, digest: string, bytes: Buffer, location?: string): Promise<void> {
     if (!location) {
-      const started = await this.call('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
+      const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
       expectStatus(started, [202], `start an upload to ${repository}`)
       location = this.location(started, 'the upload')
     }
     const url = new URL(location, this.base)
     url.searchParams.set('digest', digest)
     const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) }
-    const answer = await this.call('PUT', url.pathname + url.search, headers, bytes, undefined, BLOB_DEADLINE_MS)
+    const answer = await this.request('PUT', url.pathname + url.search, headers, bytes, undefined, BLOB_DEADLINE_MS)
     expectStatus(answer, [201], `upload ${digest} to ${repository}`)
   }
 
   /** PUT a manifest or index under `reference` (its digest, or a tag); the registry's digest must be ours. */
   async putManifest(repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<void> {
     const headers = { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) }
-    const answer = await this.call('PUT', `/v2/${repository}/manifests/${reference}`, headers, bytes)
+    const answer = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, headers, bytes)
     expectStatus(answer, [201], `PUT ${repository} manifest ${reference}`)
     const stored = answer.headers['docker-content-digest']
     if (stored && stored !== digestOf(bytes))
@@ -177,16 +190,41 @@ export class RegistryClient {
     return url.href
   }
 
-  /** One request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then once more. */
-  private async call(
+  /**
+   * GET a blob, following redirects (to storage, a CDN): the registry's Authorization goes only to its
+   * own origin (scheme, host and port: an `https`→`http` redirect on the same host loses it), any other
+   * gets the request without it. The answer that is not a redirect, or the last after five; a sink
+   * takes a 200's body.
+   */
+  async getFollowing(path: string, sink: Sink, deadlineMs = BLOB_DEADLINE_MS): Promise<Answer> {
+    let url = this.url(path)
+    for (let redirects = 0; ; redirects++) {
+      const answer =
+        url.origin === this.origin
+          ? await this.request('GET', url, {}, '', sink, deadlineMs)
+          : await send(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + deadlineMs, {
+              sink,
+              signal: this.options.signal
+            })
+      const location = answer.headers.location
+      if (!REDIRECTS.includes(answer.status) || !location || redirects >= MAX_REDIRECTS) return answer
+      url = new URL(location, url)
+    }
+  }
+
+  /**
+   * One request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then
+   * once more. `target`: a path on the registry (the namespace added), or a URL taken as it is.
+   */
+  async request(
     method: string,
-    path: string,
+    target: string | URL,
     headers: Record<string, string>,
     body: string | Buffer = '',
-    sink?: (response: IncomingMessage) => Promise<void>,
+    sink?: Sink,
     deadlineMs = DEADLINE_MS
   ): Promise<Answer> {
-    const url = new URL(path, this.base)
+    const url = typeof target === 'string' ? this.url(target) : target
     const once = (): Promise<Answer> =>
       send(
         url,
@@ -195,7 +233,7 @@ export class RegistryClient {
         body,
         this.trust,
         performance.now() + deadlineMs,
-        { sink }
+        { sink, signal: this.options.signal }
       )
     const answer = await once()
     if (answer.status !== 401) return answer
@@ -207,11 +245,18 @@ export class RegistryClient {
     return once()
   }
 
+  private url(path: string): URL {
+    const url = new URL(path, this.base)
+    if (this.options.namespace) url.searchParams.set('ns', this.options.namespace)
+    return url
+  }
+
   /** A token for every scope at once (GET, with the credentials when there are any), as buildkitd fetches one. */
   private async token(realm: string, service: string | undefined): Promise<string> {
     const url = tokenUrl(realm, service, this.scopes)
-    const trust = { ...this.endpoint.realmTrust(url), verify: true, proxyEnv: this.endpoint.proxyEnv }
-    const answer = await getToken(url, this.endpoint.credential, trust, performance.now() + DEADLINE_MS)
+    const trust = { verify: true, ...this.endpoint.realmTrust(url), proxyEnv: this.endpoint.proxyEnv }
+    const deadline = performance.now() + DEADLINE_MS
+    const answer = await getToken(url, this.endpoint.credential, trust, deadline, this.options.signal)
     expectStatus(answer, [200], `a token from ${url.origin}${url.pathname}`)
     const token = tokenIn(answer)
     if (token) return token

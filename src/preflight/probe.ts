@@ -84,8 +84,9 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   }
   const sockets: Socket[] = []
   try {
-    if (target.transport === 'http') await askPlainHttp(target, url, route, facts, deadline, sockets)
-    else await askTls(target, route, facts, deadline, sockets)
+    const probing = { target, route, facts, deadline, sockets }
+    if (target.transport === 'http') await askPlainHttp(probing, url)
+    else await askTls(probing)
     facts.stage = 'done'
   } catch (error) {
     facts.timedOut = error instanceof DeadlineError
@@ -101,15 +102,17 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   return facts
 }
 
-/** GET /v2/ over plain HTTP, directly or through the proxy (whose own answers, 407, 502…, are its refusal). */
-async function askPlainHttp(
-  target: ProbeTarget,
-  url: URL,
-  route: ProxyRoute | undefined,
-  facts: ProbeFacts,
-  deadline: number,
+/** One probe under way: what it probes, its route, what it saw so far, its deadline and its sockets. */
+interface Probing {
+  target: ProbeTarget
+  route?: ProxyRoute
+  facts: ProbeFacts
+  deadline: number
   sockets: Socket[]
-): Promise<void> {
+}
+
+/** GET /v2/ over plain HTTP, directly or through the proxy (whose own answers, 407, 502…, are its refusal). */
+async function askPlainHttp({ target, route, facts, deadline, sockets }: Probing, url: URL): Promise<void> {
   const { hostname } = target.host
   const socket = route
     ? await openProxy(route, target, deadline, sockets)
@@ -125,13 +128,7 @@ async function askPlainHttp(
 }
 
 /** TLS (through the proxy's tunnel when there is one), verification judged afterwards, then GET /v2/. */
-async function askTls(
-  target: ProbeTarget,
-  route: ProxyRoute | undefined,
-  facts: ProbeFacts,
-  deadline: number,
-  sockets: Socket[]
-): Promise<void> {
+async function askTls({ target, route, facts, deadline, sockets }: Probing): Promise<void> {
   const { hostname } = target.host
   const port = portOf(target.host, target.transport)
   const toProxy = (): void => {

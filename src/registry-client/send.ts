@@ -71,21 +71,29 @@ export async function send(
       path = url.href
       if (route.authorization) sent['Proxy-Authorization'] = route.authorization
     }
-    return await requestOnce(url, method, sent, body, trust, deadline, connection, path, options)
+    return await requestOnce({ url, method, headers: sent, body, trust, deadline }, { connection, path }, options)
   } finally {
     for (const socket of sockets) socket.destroy()
   }
 }
 
+/** What `send` was given, its headers with the proxy's added. */
+interface Outgoing {
+  url: URL
+  method: string
+  headers: Record<string, string>
+  body: string | Buffer
+  trust: RequestTrust
+  deadline: number
+}
+
+/**
+ * The request, on `connection` (the proxy's, or TLS through its tunnel) when there is one; `path`: the
+ * absolute URL a proxy is sent.
+ */
 function requestOnce(
-  url: URL,
-  method: string,
-  headers: Record<string, string>,
-  body: string | Buffer,
-  trust: RequestTrust,
-  deadline: number,
-  connection: Socket | undefined,
-  path: string | undefined,
+  { url, method, headers, body, trust, deadline }: Outgoing,
+  { connection, path }: { connection?: Socket; path?: string },
   { sink, signal }: SendOptions = {}
 ): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {

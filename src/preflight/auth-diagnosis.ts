@@ -1,6 +1,6 @@
 import { isMirrorOnly, whereConfigured, type PlannedRegistry, type TokenTrust } from '../model.js'
 import type { AuthFacts } from './auth-probe.js'
-import type { AuthDiagnosisKind, Diagnosis } from './diagnosis.js'
+import { failed, type Diagnosis } from './diagnosis.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 /** Who logs in, for messages: the input that holds the credentials for this host. */
@@ -61,10 +61,6 @@ interface AuthCase {
   who: string
   /** The error's code and message, when one ended the login. */
   code: string
-}
-
-function failed(kind: AuthDiagnosisKind, message: string, fix: string): Diagnosis {
-  return { ok: false, kind, message, fix }
 }
 
 /** A registry that asks for basic auth: GET /v2/ with the credentials answers for itself. */

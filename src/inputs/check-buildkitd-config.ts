@@ -8,6 +8,7 @@ import {
   type TableMap,
   type Value
 } from './buildkitd-schema.js'
+import { checkBuilderSocket } from './config-builder-socket.js'
 import { diskSpaceProblem, durationProblem } from './config-go-values.js'
 import {
   assign,
@@ -58,35 +59,8 @@ const V = BUILDKIT_SCHEMA_VERSION
 export function checkBuildkitdConfig(table: TomlTable, options: CheckOptions = {}): ConfigCheck {
   const check: ConfigCheck = { errors: [], warnings: [], files: [] }
   checkTable(table, BUILDKITD_SCHEMA, [], check)
-  if (options.builderSocket) checkBuilderSocket(table, options.builderSocket, check)
+  if (options.builderSocket) checkBuilderSocket(table, options.builderSocket, check.errors)
   return check
-}
-
-/** A listen list the builder's buildx can still reach: one with a unix socket, or the default. */
-function checkBuilderSocket(table: TomlTable, socket: string, check: ConfigCheck): void {
-  const grpc = table.grpc
-  if (!isTable(grpc) || grpc.address === undefined) return
-  const path = ['grpc', 'address']
-  const { address } = grpc
-  const listed = Array.isArray(address) ? address : [address]
-  if (!listed.every(entry => typeof entry === 'string')) return
-  const wanted = [socket, ...(listed as string[]).filter(entry => entry !== socket)]
-  const fix =
-    `write ${assign('address', wanted)} (the socket buildx reaches the builder through, then yours), or ` +
-    'remove [grpc]: buildx needs no TCP listener in its container'
-  const typeError = check.errors.find(error => show(error.path) === 'grpc.address')
-  if (typeError) {
-    typeError.fix = fix
-    return
-  }
-  if (listed.some(entry => (entry as string).startsWith('unix://'))) return
-  check.errors.push({
-    path,
-    problem:
-      `grpc.address lists no unix socket: buildkitd then stops listening on ${socket}, where buildx's ` +
-      'docker-container driver reaches it, and the builder never boots',
-    fix
-  })
 }
 
 function checkTable(table: TomlTable, schema: Schema, path: KeyPath, check: ConfigCheck): void {

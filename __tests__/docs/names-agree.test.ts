@@ -78,4 +78,16 @@ describe('inputs are read and outputs set only through the name lists', () => {
       )
     expect(callers).toEqual([])
   })
+
+  it('every declared input is read somewhere in src/inputs/, and every output set in src/steps/', () => {
+    const text = (dir: string, skip: string): string =>
+      sourceFiles(dir)
+        .filter(file => file !== skip)
+        .map(readRepoFile)
+        .join('\n')
+    const readers = text('src/inputs', 'src/inputs/input-names.ts')
+    const setters = text('src/steps', 'src/steps/output-names.ts')
+    expect(INPUT_NAMES.filter(name => !readers.includes(`'${name}'`))).toEqual([])
+    expect(OUTPUT_NAMES.filter(name => !new RegExp(`setOutput\\(\\s*'${name}'`).test(setters))).toEqual([])
+  })
 })

@@ -3,10 +3,9 @@ import { createWriteStream } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import type { Login, ProxyEnv, RegistryTarget } from '../model.js'
 import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-import { RegistryClient, RegistryError } from './registry-client.js'
+import { digestOf, RegistryClient, RegistryError, type RegistryEndpoint } from './registry-client.js'
 import { registryWords, type Answer } from './send.js'
 import {
   choosePlatform,
@@ -27,10 +26,7 @@ import {
 // (image-source.ts), each retry logged.
 
 /** Where to fetch from: a registry or a mirror, with the builder's settings for it. */
-export interface PullSource extends RegistryTarget {
-  /** The proxy variables of the process that fetches (the runner's). */
-  proxyEnv?: ProxyEnv
-  credential?: Login
+export interface PullSource extends Omit<RegistryEndpoint, 'realmTrust'> {
   /** The repository at this host: a mirror's path prefix, then the image's repository. */
   repository: string
   /** A mirror's upstream, sent as `ns=` as containerd does for mirrors; undefined for the registry itself. */
@@ -222,6 +218,6 @@ function asPullError(error: unknown, what: string): PullError {
 }
 
 function verifyDigest(bytes: Buffer, digest: string, what: string): void {
-  const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  const actual = digestOf(bytes)
   if (actual !== digest) throw new PullError(`the ${what} ${digest} arrived as ${actual}`, 'fatal')
 }

@@ -19,12 +19,18 @@ const ALLOWED: Record<string, string[]> = {
   'go-net.ts': [],
   // Text from the network or another process, made safe to print: a pure leaf every stage may use.
   'untrusted-text.ts': [],
+  // The one wait (polls, backoffs): a leaf the host, the registry client and the steps share.
+  'sleep.ts': [],
   inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
   plan: ['model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
-  preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts'],
+  // One client for registries (connect, TLS, proxy route, send, challenge and token, image pull):
+  // below everything that talks to a registry, above the nouns it carries.
+  'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
+  // Probing for a diagnosis, through the registry client, and the pure diagnosis.
+  preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'registry-client'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
   steps: [
     'model.ts',
     'paths.ts',
@@ -32,13 +38,13 @@ const ALLOWED: Record<string, string[]> = {
     'inputs',
     'plan',
     'preflight',
+    'registry-client',
     'host',
     'proxy.ts',
-    'untrusted-text.ts'
+    'untrusted-text.ts',
+    'sleep.ts'
   ],
   'index.ts': ['steps'],
-  // The registry API a merge needs (read and write), spoken through preflight's request and login.
-  'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'preflight'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
     'model.ts',
@@ -47,7 +53,6 @@ const ALLOWED: Record<string, string[]> = {
     'inputs',
     'proxy.ts',
     'untrusted-text.ts',
-    'preflight',
     'registry-client',
     'host'
   ]

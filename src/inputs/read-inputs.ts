@@ -9,7 +9,8 @@ import {
   isBuilderName,
   type Keypair,
   type PreflightMode,
-  type ProxyEnv
+  type ProxyEnv,
+  type Trust
 } from '../model.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { buildkitdConfigPath } from '../paths.js'
@@ -48,11 +49,8 @@ export interface ConfigInputs {
   gc?: GcInputs
 }
 
-/** TLS to a remote driver's buildkitd endpoint. */
-export interface EndpointTls {
-  ca?: string
-  keypair?: Keypair
-}
+/** TLS to a remote driver's buildkitd endpoint: the trust a connection has, each part only when given. */
+export type EndpointTls = Partial<Trust>
 
 /** The builder: `buildx create` and what becomes of the builder. */
 export interface BuilderInputs {

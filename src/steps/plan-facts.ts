@@ -47,7 +47,9 @@ function importsDockerTrust(inputs: Inputs): boolean {
  */
 async function readDaemonTrust(inputs: Inputs, jobContainer: JobContainer | undefined): Promise<DockerTrustFacts> {
   const { readDockerTrust } = await import('../host/daemon-registry-config.js')
-  const { probeInsecureTransport } = await import('../preflight/preflight.js')
+  const { probeInsecureTransport } = await import(
+    /* webpackChunkName: "registry-client" */ '../registry-client/transport-probe.js'
+  )
   const facts = await readDockerTrust(jobContainer, process.env)
   const insecure = await Promise.all(
     facts.insecure.map(registry => {

@@ -54,7 +54,7 @@ export class Preflight {
   private async launch(): Promise<{ probes: Promise<PreflightResult[]> } | undefined> {
     const { mode, timeoutSeconds } = this.inputs.preflight
     if (mode === 'off' || this.plan.registries.length === 0) return undefined
-    const { runPreflight } = await import('../preflight/preflight.js')
+    const { runPreflight } = await import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
     const credentials = loginCredentials(this.plan, this.inputs.host.credentials)
     const probes = runPreflight(this.plan.registries, timeoutSeconds, {
       credentials,
@@ -72,7 +72,9 @@ export class Preflight {
     const side = this.builderUp ? builderSide(this.plan, this.inputs) : undefined
     this.lookedFromBuilder = this.builderUp
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
+    )
     const later = !side && builderSide(this.plan, this.inputs)
     reportPreflight(
       results,
@@ -95,7 +97,9 @@ export class Preflight {
     const side = builderSide(this.plan, this.inputs)
     if (!side) return fromRunner
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
+    )
     reportPreflight(results, `from the builder (${side.container})`)
     setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)

@@ -1,7 +1,7 @@
-import { lstat, readdir, readFile, rm } from 'node:fs/promises'
+import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
-import { replaceFile } from '../file-write.js'
+import { readText, writeAtomically } from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
 
@@ -282,14 +282,6 @@ function jsonField(text: string | undefined, field: string): unknown {
   }
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
 async function list(dir: string): Promise<string[]> {
   try {
     return await readdir(dir)
@@ -303,11 +295,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   )
-}
-
-/** As buildx writes its store (AtomicWriteFile): a reader never sees half a file. */
-function writeAtomically(path: string, text: string): Promise<void> {
-  return replaceFile(path, text, { mode: 0o600 })
 }
 
 function lastLine(text: string): string {

@@ -17,13 +17,16 @@ const ALLOWED: Record<string, string[]> = {
   'proxy.ts': ['model.ts'],
   // Text from the network or another process, made safe to print: a pure leaf every stage may use.
   'untrusted-text.ts': [],
-  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
-  plan: ['model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  // What differs by buildx driver (the capability table): a pure leaf every stage may read.
+  'driver.ts': [],
+  inputs: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
+  plan: ['driver.ts', 'model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
   preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  host: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
   steps: [
+    'driver.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',
@@ -39,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
   'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'preflight'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
+    'driver.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',

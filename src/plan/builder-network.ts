@@ -1,3 +1,4 @@
+import { driverCapabilities } from '../driver.js'
 import type { BuilderInputs } from '../inputs/read-inputs.js'
 import {
   isLoopback,
@@ -45,7 +46,7 @@ export function builderNetwork(
   onJobDaemon = builder.endpoint === '',
   loopbackProxies: string[] = []
 ): NetworkChoice | undefined {
-  if (builder.driver !== 'docker-container') return undefined
+  if (!driverCapabilities(builder.driver).container) return undefined
   const setByUser = '(set `network=` in `driver-opts` to choose otherwise)'
   const job = facts.jobContainer
   // `onJobDaemon`: the builder runs on the daemon the step talks to (no endpoint, or the job's
@@ -93,7 +94,8 @@ export function missedOnUserNetwork(
 ): NetworkFinding[] {
   const network = userNetwork(builder)
   const sharesJob = facts.jobContainer && network === `container:${facts.jobContainer.id}`
-  if (builder.driver !== 'docker-container' || network === undefined || network === 'host' || sharesJob) return []
+  if (!driverCapabilities(builder.driver).container || network === undefined || network === 'host' || sharesJob)
+    return []
   const fix = facts.jobContainer
     ? `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the job container's network)`
     : `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the host's network)`

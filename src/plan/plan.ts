@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
+import { driverCapabilities, type Driver } from '../driver.js'
 import type { AppendNode } from '../inputs/append.js'
 import type { BuilderInputs, ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
@@ -234,8 +235,8 @@ export function buildPlan(
   const proxy = planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {})
   // A proxy on loopback needs the host's network as a registry there does.
   const network = builderNetwork(inputs.builder, hosts, facts, undefined, proxy.loopback)
-  const effectiveNetwork =
-    inputs.builder.driver === 'docker-container' ? (userNetwork(inputs.builder) ?? network?.network) : undefined
+  const can = driverCapabilities(inputs.builder.driver)
+  const effectiveNetwork = can.container ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
   const { create, notes } = buildxCreateArgs(
     builder,
@@ -248,7 +249,7 @@ export function buildPlan(
   )
   if (docker) notes.unshift(...docker.notes)
   if (gc) notes.push(gc.note)
-  if (config.importDockerTrust && inputs.builder.driver === 'docker')
+  if (config.importDockerTrust && can.daemonBuilder)
     notes.push(
       "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
     )
@@ -261,7 +262,7 @@ export function buildPlan(
   const runnerProxy = inputs.builder.proxyEnv ?? {}
   if (Object.keys(proxy.builderEnv).length + Object.keys(runnerProxy).length > 0)
     for (const registry of registries) registry.proxyEnv = { builder: proxy.builderEnv, runner: runnerProxy }
-  const writesConfig = inputs.builder.driver !== 'docker'
+  const writesConfig = !can.daemonBuilder
   // `ca-cert-scope: all` covers what buildx fetches on the runner too: the tokens of unlisted registries.
   const clientTrust = planClientTrust(registries, dir, facts.runnerRoots, caScope ? (config.caCert ?? '') : '')
   const { daemonTrust } = inputs.host
@@ -297,11 +298,7 @@ export function buildPlan(
           ),
     gcBudget: gc?.budget,
     warm:
-      create &&
-      inputs.builder.nameGiven &&
-      !inputs.builder.cleanup &&
-      inputs.builder.driver === 'docker-container' &&
-      !tempContext
+      create && inputs.builder.nameGiven && !inputs.builder.cleanup && can.container && !tempContext
         ? builderFingerprint(dir, toml, files, configPath, create)
         : undefined,
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
@@ -320,7 +317,8 @@ function sharesStepNetwork(network: string | undefined, facts: RunnerNetworkFact
  * `endpoint` names another, as docker/setup-buildx-action decides it (src/main.ts); named for the job.
  */
 function contextForTlsEndpoint(builder: BuilderInputs, facts: PlanFacts, jobId: string): string | undefined {
-  if (!facts.defaultContextTls || builder.driver !== 'docker-container' || builder.endpoint !== '') return undefined
+  if (!facts.defaultContextTls || !driverCapabilities(builder.driver).container || builder.endpoint !== '')
+    return undefined
   return jobId
 }
 
@@ -329,8 +327,8 @@ function contextForTlsEndpoint(builder: BuilderInputs, facts: PlanFacts, jobId: 
  * an InputError, unless the inputs replace the key that names them (then the file is never read).
  * The docker driver takes no config, and a remote driver's buildkitd reads its own disk.
  */
-function refuseMissingFiles(config: ConfigInputs, driver: string, overridden: string[]): void {
-  if (driver === 'docker' || driver === 'remote') return
+function refuseMissingFiles(config: ConfigInputs, driver: Driver, overridden: string[]): void {
+  if (!driverCapabilities(driver).takesConfig) return
   for (const missing of config.baseConfig?.missingFiles ?? []) {
     if (!overridden.includes(dottedKey(missing.key))) throw missing.error
   }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { driverCapabilities } from '../driver.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { readRunnerRoots } from '../host/runner-env.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
@@ -37,7 +38,7 @@ export async function readPlanFacts(inputs: Inputs): Promise<PlanFacts> {
 
 /** The docker driver's builder is the daemon's own, which has the daemon's trust already. */
 function importsDockerTrust(inputs: Inputs): boolean {
-  return inputs.config.importDockerTrust === true && inputs.builder.driver !== 'docker'
+  return inputs.config.importDockerTrust === true && !driverCapabilities(inputs.builder.driver).daemonBuilder
 }
 
 /**
@@ -89,7 +90,7 @@ function daemonHosts(facts: DockerTrustFacts): HostAddress[] {
  * DOCKER_HOST and its TLS variables (docker/cli builds the default context from them).
  */
 async function defaultContextHasTlsFor(builder: BuilderInputs): Promise<boolean> {
-  if (builder.driver !== 'docker-container' || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
+  if (!driverCapabilities(builder.driver).container || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
   if (currentDockerContext(readDockerClientConfig(process.env), process.env) !== 'default') return false
   const { defaultContextHasTls } = await import('../host/builder/docker-context.js')
   return defaultContextHasTls()

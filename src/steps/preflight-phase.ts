@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { readDockerClientConfig, storedCredential } from '../docker-client-config.js'
+import { driverCapabilities } from '../driver.js'
 import type { Inputs } from '../inputs/read-inputs.js'
 import type { Credential } from '../model.js'
 import type { Plan } from '../plan/plan.js'
@@ -110,7 +111,7 @@ export class Preflight {
  */
 function builderSide(plan: Plan, inputs: Inputs): BuilderSide | undefined {
   const { builder } = inputs
-  if (!plan.create || builder.driver !== 'docker-container' || !builder.bootstrap || builder.endpoint !== '')
+  if (!plan.create || !driverCapabilities(builder.driver).container || !builder.bootstrap || builder.endpoint !== '')
     return undefined
   // In the step's own network namespace it sees what the step saw: a `docker exec` a registry
   // (half a second on a loaded runner) would only say it again.

@@ -19,9 +19,12 @@ const ALLOWED: Record<string, string[]> = {
   'untrusted-text.ts': [],
   // What differs by buildx driver (the capability table): a pure leaf every stage may read.
   'driver.ts': [],
+  // The runner's topology (where the builder runs, how it reaches the registries), derived from
+  // the builder's inputs and the runner's facts: pure, below the plan, preflight and the steps.
+  topology: ['driver.ts', 'model.ts', 'proxy.ts'],
   inputs: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
-  plan: ['driver.ts', 'model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
-  preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts'],
+  plan: ['driver.ts', 'model.ts', 'inputs', 'topology', 'proxy.ts', 'untrusted-text.ts'],
+  preflight: ['model.ts', 'topology', 'proxy.ts', 'untrusted-text.ts'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
   host: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
@@ -32,6 +35,7 @@ const ALLOWED: Record<string, string[]> = {
     'docker-client-config.ts',
     'inputs',
     'plan',
+    'topology',
     'preflight',
     'host',
     'proxy.ts',

@@ -217,7 +217,7 @@ describe('buildx create arguments', () => {
 
   it('the default context over TLS: the builder runs on a context of the job’s own, named for the job', () => {
     const plan = buildPlan(inputs({ registries: 'reg.internal:5443' }), DIR, [], { defaultContextTls: true })
-    expect(plan.tempContext).toBe('setup-buildkit-registry-abc')
+    expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args.at(-1)).toBe('setup-buildkit-registry-abc')
     expect(plan.notes.join('\n')).toContain("runs on a context of the job's own, setup-buildkit-registry-abc")
   })
@@ -227,7 +227,7 @@ describe('buildx create arguments', () => {
     ['the driver is not docker-container', { driver: 'kubernetes' }]
   ])('no context of its own when %s: the endpoint is the user’s', (_why, extra) => {
     const plan = buildPlan(inputs(extra), DIR, [], { defaultContextTls: true })
-    expect(plan.tempContext).toBe(undefined)
+    expect(plan.topology.context).toBe(undefined)
     expect(plan.create?.args).not.toContain('setup-buildkit-registry-abc')
   })
 

@@ -4,7 +4,7 @@ import type { AppendNode } from '../inputs/append.js'
 import { driverCapabilities, type Driver } from '../driver.js'
 import { InputError } from '../inputs/input-error.js'
 import { PUBLIC_FILE_MODE, type CaCertScope, type PlannedFile } from '../model.js'
-import { driverOptEnv } from './builder-proxy.js'
+import { driverOptEnv } from '../topology/builder-proxy.js'
 
 // `ca-cert-scope: all`: the CAs of `ca-cert` join the builder's system roots, so every TLS
 // connection buildkitd makes trusts them (base images of registries nobody listed, `ADD https://`,

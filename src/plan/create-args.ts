@@ -3,8 +3,9 @@ import type { AppendNode } from '../inputs/append.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
 import { driverCapabilities, type Driver } from '../driver.js'
 import type { BuildxCreate } from '../model.js'
-import type { NetworkChoice } from './builder-network.js'
-import { proxyDriverOpts, type BuilderProxy } from './builder-proxy.js'
+import { proxyDriverOpts, type BuilderProxy } from '../topology/builder-proxy.js'
+import type { NetworkChoice } from '../topology/facts.js'
+import { appendNodeNetwork } from '../topology/remote-endpoint.js'
 
 /** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
 const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
@@ -12,7 +13,7 @@ const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
 /**
  * The `docker buildx create` arguments of the first node and of each `append` node, and the
  * decisions taken on the user's behalf (for the log). `choice`: the network the runner's topology
- * needs (builderNetwork), given to every node whose options set none.
+ * needs (topology/topology.ts builderNetwork), given to every node whose options set none.
  * The docker driver creates nothing (`create` undefined): the daemon's builder exists already.
  */
 export function buildxCreateArgs(
@@ -62,9 +63,8 @@ export function buildxCreateArgs(
       ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv ?? {}),
       ...everyNode
     ]
-    // Another endpoint is another machine: the job container is not there, the runner's hosts file may be.
-    const nodeNetwork = node.endpoint && choice?.sharesJobContainer ? undefined : choice?.network
-    for (const opt of withNetwork(builder.driver, nodeOpts, nodeNetwork)) nodeArgs.push('--driver-opt', opt)
+    for (const opt of withNetwork(builder.driver, nodeOpts, appendNodeNetwork(node.endpoint, choice)))
+      nodeArgs.push('--driver-opt', opt)
     const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
     if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)
     if (node.platforms) nodeArgs.push('--platform', node.platforms)

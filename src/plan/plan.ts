@@ -2,7 +2,7 @@ import { basename, join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import { driverCapabilities, type Driver } from '../driver.js'
 import type { AppendNode } from '../inputs/append.js'
-import type { BuilderInputs, ConfigInputs, Inputs } from '../inputs/read-inputs.js'
+import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
@@ -14,7 +14,6 @@ import {
   type Keypair,
   type NotImported,
   type HostAddress,
-  type NetworkFinding,
   type PlannedFile,
   type PlannedRegistry,
   type RegistryMode,
@@ -24,9 +23,7 @@ import {
 } from '../model.js'
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
 import { planClientTrust, tokenTrustFor } from './client-trust.js'
-import { builderNetwork, missedOnUserNetwork, userNetwork, type RunnerNetworkFacts } from './builder-network.js'
 import { DEFAULT_BUILDKIT_IMAGE, imageOption, planBuilderImage, type BuilderImagePlan } from './builder-image.js'
-import { planBuilderProxy } from './builder-proxy.js'
 import { CA_SCOPE_CARRIER, planCaScope } from './ca-scope.js'
 import { builderFingerprint } from './builder-fingerprint.js'
 import { buildxCreateArgs } from './create-args.js'
@@ -35,6 +32,9 @@ import { planGc, withoutBaseGc } from './gc-policy.js'
 import type { DiskSpace } from '../inputs/gc-inputs.js'
 import { importDockerTrust, type DockerTrustImport } from './docker-trust-import.js'
 import { tlsFiles } from './tls-files.js'
+import type { TopologyFacts } from '../topology/facts.js'
+import { tlsEndpointNote } from '../topology/tls-endpoint.js'
+import { deriveTopology, type Topology } from '../topology/topology.js'
 
 /** Everything main will do, computed before anything touches the machine. */
 export interface Plan {
@@ -58,24 +58,10 @@ export interface Plan {
   /** The builder to create; undefined for the docker driver, whose builder the daemon already has. */
   create?: BuildxCreate
   /**
-   * A Docker context the job creates from the default one for the builder to run on, and post
-   * removes: the default context talks to its daemon over TLS, which buildx does not carry into a
-   * docker-container builder (host/builder/docker-context.ts). undefined when none is needed.
+   * Where the builder runs and how it reaches the registries (topology/): the context of the job's
+   * own it runs on (a TLS endpoint, which post removes), its network, the job container, the proxy.
    */
-  tempContext?: string
-  /**
-   * The network of a docker-container builder's first node: `network=` of its driver options, the
-   * user's or the action's (builder-network.ts); undefined for the daemon's default bridge or
-   * another driver. For preflight's messages.
-   */
-  builderNetwork?: string
-  /**
-   * The builder is in the network namespace this step is in (the host's, or the job container's):
-   * it resolves and reaches what the step does, so preflight's look from the step speaks for it.
-   */
-  builderSharesStepNetwork: boolean
-  /** Registries the builder will miss on the network the user chose, with the fix: preflight reports them. */
-  networkFindings: NetworkFinding[]
+  topology: Topology
   /** Base-config keys the inputs replaced (each gets a warning). */
   overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
@@ -100,11 +86,9 @@ export interface Plan {
 }
 
 /** What the plan reads of the machine, read before planning so that planning stays pure. */
-export interface PlanFacts extends RunnerNetworkFacts {
+export interface PlanFacts extends TopologyFacts {
   /** The roots the runner trusts now (SSL_CERT_FILE's file or the system bundle). */
   runnerRoots?: RunnerRoots
-  /** Whether the current Docker context is the default one and talks to its daemon with TLS data. */
-  defaultContextTls?: boolean
   /** What the Docker daemon trusts (`import-docker-trust`); undefined when not asked. */
   dockerTrust?: DockerTrustFacts
 }
@@ -231,19 +215,16 @@ export function buildPlan(
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
     ...(docker?.endpoints.map(endpoint => endpoint.host) ?? [])
   ]
-  const tempContext = contextForTlsEndpoint(inputs.builder, facts, basename(dir))
-  const proxy = planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {})
-  // A proxy on loopback needs the host's network as a registry there does.
-  const network = builderNetwork(inputs.builder, hosts, facts, undefined, proxy.loopback)
+  const topology = deriveTopology({ builder: inputs.builder, hosts, registries, facts, jobId: basename(dir) })
+  const { context: tempContext, proxy } = topology
   const can = driverCapabilities(inputs.builder.driver)
-  const effectiveNetwork = can.container ? (userNetwork(inputs.builder) ?? network?.network) : undefined
   const builder = tempContext ? { ...inputs.builder, endpoint: tempContext } : inputs.builder
   const { create, notes } = buildxCreateArgs(
     builder,
     configPath,
     endpointOpts,
     append,
-    network,
+    topology.choice,
     proxy,
     caScope?.driverOpt
   )
@@ -254,10 +235,7 @@ export function buildPlan(
       "import-docker-trust has nothing to do with `driver: docker`: the daemon's own builder already uses the daemon's certs.d, insecure-registries and registry-mirrors"
     )
   notes.push(...(caScope?.notes ?? []))
-  if (tempContext)
-    notes.push(
-      `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${tempContext}, made from the default one (the post step removes it)`
-    )
+  if (tempContext) notes.push(tlsEndpointNote(tempContext))
   // Preflight goes through the proxies a push and a token fetch will take.
   const runnerProxy = inputs.builder.proxyEnv ?? {}
   if (Object.keys(proxy.builderEnv).length + Object.keys(runnerProxy).length > 0)
@@ -277,10 +255,7 @@ export function buildPlan(
     files: writesConfig ? files : [],
     registries,
     create,
-    tempContext,
-    builderNetwork: effectiveNetwork,
-    builderSharesStepNetwork: sharesStepNetwork(effectiveNetwork, facts),
-    networkFindings: missedOnUserNetwork(inputs.builder, registries, facts),
+    topology,
     overridden: merged.overridden,
     notes,
     clientTrust,
@@ -304,22 +279,6 @@ export function buildPlan(
     builderImage: planBuilderImage(inputs.builder, config, registries, inputs.host.credentials),
     dockerTrustImport: docker && { imported: docker.imported, notImported: docker.notImported }
   }
-}
-
-/** Whether a builder on `network` is in the step's own network namespace: the host's (not in a job container), or the job container's. */
-function sharesStepNetwork(network: string | undefined, facts: RunnerNetworkFacts): boolean {
-  if (network === 'host') return !facts.jobContainer
-  return !!facts.jobContainer && network === `container:${facts.jobContainer.id}`
-}
-
-/**
- * The context a docker-container builder runs on when the default context has TLS data and no
- * `endpoint` names another, as docker/setup-buildx-action decides it (src/main.ts); named for the job.
- */
-function contextForTlsEndpoint(builder: BuilderInputs, facts: PlanFacts, jobId: string): string | undefined {
-  if (!facts.defaultContextTls || !driverCapabilities(builder.driver).container || builder.endpoint !== '')
-    return undefined
-  return jobId
 }
 
 /**

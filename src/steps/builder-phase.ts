@@ -43,16 +43,17 @@ export async function createJobBuilder(
     return
   }
   const lease = await leaseBuilderName(builder.name, undo, !!plan.warm)
-  if (plan.tempContext) {
-    undo.add({ tempContext: plan.tempContext })
+  const { context } = plan.topology
+  if (context) {
+    undo.add({ tempContext: context })
     const { createContextFromDefault } = await import('../host/builder/docker-context.js')
-    await createContextFromDefault(plan.tempContext)
+    await createContextFromDefault(context)
   }
   const record = {
     name: builder.name,
     driver: builder.driver,
     // The first node's daemon, for removing what buildx cannot (host/builder/builder-remnants.ts).
-    endpoint: plan.tempContext ?? (builder.endpoint || undefined),
+    endpoint: context ?? (builder.endpoint || undefined),
     removeInPost: builder.cleanup,
     keepState: builder.keepState
   }

@@ -5,7 +5,7 @@ import { readRunnerRoots } from '../host/runner-env.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import { parseHost } from '../inputs/hosts.js'
 import type { DockerTrustFacts, HostAddress, JobContainer, ProxyEnv } from '../model.js'
-import { planBuilderProxy } from '../plan/builder-proxy.js'
+import { planBuilderProxy } from '../topology/builder-proxy.js'
 import type { PlanFacts } from '../plan/plan.js'
 
 /**

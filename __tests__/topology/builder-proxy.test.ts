@@ -1,4 +1,4 @@
-import { planBuilderProxy, proxyDriverOpts } from '../../src/plan/builder-proxy.js'
+import { planBuilderProxy, proxyDriverOpts } from '../../src/topology/builder-proxy.js'
 
 const RUNNER = {
   HTTP_PROXY: 'http://user:secret@proxy.corp:3128',

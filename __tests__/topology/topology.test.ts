@@ -2,9 +2,9 @@ import { builderInputs } from '../helpers/inputs.js'
 import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
-import type { JobContainer, PlannedRegistry } from '../../src/model.js'
-import { builderNetwork, missedOnUserNetwork } from '../../src/plan/builder-network.js'
+import type { JobContainer } from '../../src/model.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { builderNetwork } from '../../src/topology/topology.js'
 
 const JOB: JobContainer = {
   id: 'e'.repeat(64),
@@ -20,18 +20,6 @@ const LOOP = { name: 'loop.lan.test', addresses: ['127.0.0.1'] }
 const builder = builderInputs
 
 const hosts = (...texts: string[]) => texts.map((text, index) => parseHost(text, 'registries', index + 1))
-
-function registries(...texts: string[]): PlannedRegistry[] {
-  return hosts(...texts).map((host, index) => ({
-    host,
-    transport: 'http',
-    mode: 'http',
-    source: 'registries',
-    line: index + 1,
-    written: ['http'],
-    ca: ''
-  }))
-}
 
 describe("the builder's network, from the runner's topology", () => {
   it('a name from the hosts file: the host network, saying which name and address', () => {
@@ -98,13 +86,13 @@ describe('the plan with those facts', () => {
   it('passes network=host and says why; the user’s network= is kept, and preflight is told what it misses', () => {
     const plan = buildPlan(inputs(), '/tmp/job', [], { hostsFile: [LAN] })
     expect(plan.create?.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
-    expect(plan.builderNetwork).toBe('host')
-    expect(plan.networkFindings).toEqual([])
+    expect(plan.topology.network).toBe('host')
+    expect(plan.topology.findings).toEqual([])
 
     const chosen = buildPlan(inputs({ driverOpts: ['network=bridge'] }), '/tmp/job', [], { hostsFile: [LAN] })
     expect(chosen.create?.args).not.toContain('network=host')
-    expect(chosen.builderNetwork).toBe('bridge')
-    expect(chosen.networkFindings).toEqual([
+    expect(chosen.topology.network).toBe('bridge')
+    expect(chosen.topology.findings).toEqual([
       {
         host: 'reg.lan.test:5000',
         message:
@@ -134,29 +122,7 @@ describe('the plan with those facts', () => {
       jobContainer: JOB,
       defaultContextTls: true
     })
-    expect(plan.tempContext).toBe('setup-buildkit-registry-abc')
+    expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args).toContain(`network=container:${JOB.id}`)
-  })
-})
-
-describe('what the user’s network= misses', () => {
-  it('a loopback registry and a hosts-file name, each with the fix; nothing on the host network or the job container’s', () => {
-    const found = missedOnUserNetwork(
-      builder({ driverOpts: ['network=builders'] }),
-      registries('localhost:5000', 'loop.lan.test:5000', 'dns.example.com'),
-      { hostsFile: [{ name: 'localhost', addresses: ['127.0.0.1'] }, LOOP] }
-    )
-    expect(found.map(finding => finding.host)).toEqual(['localhost:5000', 'loop.lan.test:5000'])
-    expect(found[0].message).toContain('the builder (network=builders) cannot reach localhost:5000')
-    expect(found[1].message).toBe(
-      "the builder (network=builders) will not resolve loop.lan.test: this step resolves it from /etc/hosts (127.0.0.1), which a container on another network does not read, and that is this machine's loopback, not the container's"
-    )
-    expect(missedOnUserNetwork(builder({ driverOpts: ['network=host'] }), registries('localhost:5000'), {})).toEqual([])
-    expect(
-      missedOnUserNetwork(builder({ driverOpts: [`network=container:${JOB.id}`] }), registries('localhost:5000'), {
-        jobContainer: JOB
-      })
-    ).toEqual([])
-    expect(missedOnUserNetwork(builder(), registries('localhost:5000'), {})).toEqual([])
   })
 })

@@ -4,7 +4,7 @@ import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
 import type { JobContainer } from '../../src/model.js'
 import { buildPlan } from '../../src/plan/plan.js'
-import { builderNetwork } from '../../src/topology/topology.js'
+import { builderNetwork, deriveTopology } from '../../src/topology/topology.js'
 
 const JOB: JobContainer = {
   id: 'e'.repeat(64),
@@ -124,5 +124,51 @@ describe('the plan with those facts', () => {
     })
     expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args).toContain(`network=container:${JOB.id}`)
+  })
+})
+
+describe('deriveTopology: the one value the plan, preflight and the checks read', () => {
+  const derive = (extra: Partial<BuilderInputs> = {}, facts = {}, texts = ['reg.lan.test:5000']) =>
+    deriveTopology({ builder: builder(extra), hosts: hosts(...texts), registries: [], facts, jobId: 'job-1' })
+
+  it('on a network of its own (the default bridge): preflight looks from the builder', () => {
+    expect(derive()).toMatchObject({ network: undefined, sharesStepNetwork: false, lookFromBuilder: true })
+    expect(derive({ driverOpts: ['network=bridge'] })).toMatchObject({ network: 'bridge', lookFromBuilder: true })
+  })
+
+  it('in the step’s own namespace (the host’s, the job container’s): the step’s look speaks for it', () => {
+    expect(derive({}, { hostsFile: [LAN] })).toMatchObject({ network: 'host', sharesStepNetwork: true })
+    expect(derive({}, { hostsFile: [LAN] }).lookFromBuilder).toBe(false)
+    const job = derive({}, { jobContainer: JOB })
+    expect(job).toMatchObject({ network: `container:${JOB.id}`, sharesStepNetwork: true, jobContainer: JOB })
+    // The host network of a machine whose step runs in a container is not the step's.
+    expect(derive({ driverOpts: ['network=host'] }, { jobContainer: JOB }).sharesStepNetwork).toBe(false)
+  })
+
+  it('through a proxy (the runner’s or the user’s env.HTTPS_PROXY): the proxy resolves, no look from the builder', () => {
+    const runner = derive({ proxyEnv: { HTTPS_PROXY: 'http://proxy.example.com:3128' } })
+    expect([runner.throughProxy, runner.lookFromBuilder]).toEqual([true, false])
+    expect(runner.proxy.driverOpts).toEqual(['env.HTTPS_PROXY=http://proxy.example.com:3128'])
+    const user = derive({ driverOpts: ['env.http_proxy=http://proxy.example.com:3128'] })
+    expect([user.throughProxy, user.lookFromBuilder]).toEqual([true, false])
+    expect(derive({ proxyEnv: { NO_PROXY: 'internal' } }).throughProxy).toBe(false)
+  })
+
+  it('no look from a builder on another endpoint, not booted, or not a container', () => {
+    expect(derive({ endpoint: 'ssh://builder-2' }).lookFromBuilder).toBe(false)
+    expect(derive({ bootstrap: false }).lookFromBuilder).toBe(false)
+    expect(derive({ driver: 'kubernetes' })).toMatchObject({ network: undefined, lookFromBuilder: false })
+  })
+
+  it('the TLS endpoint’s context and the user network’s findings', () => {
+    expect(derive({}, { defaultContextTls: true }).context).toBe('job-1')
+    const findings = deriveTopology({
+      builder: builder({ driverOpts: ['network=bridge'] }),
+      hosts: hosts('localhost:5000', 'localhost:5000'),
+      registries: hosts('localhost:5000').map(host => ({ host })),
+      facts: {},
+      jobId: 'job-1'
+    }).findings
+    expect(findings.map(finding => finding.host)).toEqual(['localhost:5000'])
   })
 })

@@ -6,6 +6,7 @@ import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import { parseHost } from '../inputs/hosts.js'
 import type { DockerTrustFacts, HostAddress, JobContainer, ProxyEnv } from '../model.js'
 import { planBuilderProxy } from '../topology/builder-proxy.js'
+import { mayNeedTlsContext } from '../topology/tls-endpoint.js'
 import type { PlanFacts } from '../plan/plan.js'
 
 /**
@@ -90,7 +91,7 @@ function daemonHosts(facts: DockerTrustFacts): HostAddress[] {
  * DOCKER_HOST and its TLS variables (docker/cli builds the default context from them).
  */
 async function defaultContextHasTlsFor(builder: BuilderInputs): Promise<boolean> {
-  if (!driverCapabilities(builder.driver).container || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
+  if (!mayNeedTlsContext(builder) || !process.env.DOCKER_HOST) return false
   if (currentDockerContext(readDockerClientConfig(process.env), process.env) !== 'default') return false
   const { defaultContextHasTls } = await import('../host/builder/docker-context.js')
   return defaultContextHasTls()

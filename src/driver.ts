@@ -105,8 +105,11 @@ const DRIVERS: Record<KnownDriver, DriverCapabilities> = {
     remnants: 'none',
     caScopeRefusal: {
       problem:
-        "cannot apply with `driver: docker`: the daemon's own BuildKit trusts the system roots of the daemon's machine, which this action does not change",
-      fix: 'add the CA to the system roots of the Docker host (e.g. update-ca-certificates, then restart dockerd), or use `driver: docker-container`'
+        "cannot apply with `driver: docker`: the daemon's own BuildKit trusts the system roots of the " +
+        "daemon's machine, which this action does not change",
+      fix:
+        'add the CA to the system roots of the Docker host (e.g. update-ca-certificates, then restart ' +
+        'dockerd), or use `driver: docker-container`'
     },
     gcFix:
       'set the daemon\'s builder GC in its daemon.json (`"builder": {"gc": {…}}`), or use `driver: docker-container`'
@@ -121,8 +124,11 @@ const DRIVERS: Record<KnownDriver, DriverCapabilities> = {
     remnants: 'none',
     caScopeRefusal: {
       problem:
-        'cannot apply with `driver: remote`: the buildkitd is started by you, and only its own environment or image can change its system roots',
-      fix: 'start that buildkitd with the CA in its roots (its image, or an SSL_CERT_DIR of yours that holds it), and set `ca-cert-scope: registries`'
+        'cannot apply with `driver: remote`: the buildkitd is started by you, and only its own ' +
+        'environment or image can change its system roots',
+      fix:
+        'start that buildkitd with the CA in its roots (its image, or an SSL_CERT_DIR of yours that holds ' +
+        'it), and set `ca-cert-scope: registries`'
     },
     gcFix: 'set `[worker.oci]` GC settings in the config your buildkitd starts with, or drop the input'
   },
@@ -138,8 +144,11 @@ const DRIVERS: Record<KnownDriver, DriverCapabilities> = {
     remnants: 'deployment',
     caScopeRefusal: {
       problem:
-        "cannot apply with `driver: kubernetes`: its `env.` driver options need buildx v0.27 or later, and its pods' image is the cluster's",
-      fix: 'use a BuildKit image with the CA in its roots (`image=` driver option) and `ca-cert-scope: registries`, or use `driver: docker-container`'
+        'cannot apply with `driver: kubernetes`: its `env.` driver options need buildx v0.27 or later, ' +
+        "and its pods' image is the cluster's",
+      fix:
+        'use a BuildKit image with the CA in its roots (`image=` driver option) and `ca-cert-scope: ' +
+        'registries`, or use `driver: docker-container`'
     },
     proxyHint: 'set `env.HTTPS_PROXY=…` etc. in `driver-opts` if its pods need them: buildx v0.27 or later'
   }
@@ -155,8 +164,12 @@ function otherDriver(driver: string): DriverCapabilities {
     diskReport: true,
     remnants: 'none',
     caScopeRefusal: {
-      problem: `cannot apply with the ${driver} driver: this action gives only a docker-container builder environment variables`,
-      fix: 'use `driver: docker-container`, or a BuildKit image with the CA in its roots and `ca-cert-scope: registries`'
+      problem:
+        `cannot apply with the ${driver} driver: this action gives only a docker-container builder ` +
+        `environment variables`,
+      fix:
+        'use `driver: docker-container`, or a BuildKit image with the CA in its roots and `ca-cert-scope: ' +
+        'registries`'
     }
   }
 }

@@ -37,7 +37,7 @@ export async function runMain(): Promise<void> {
     const jobDir = newJobDirPath(runnerTempDir(process.env))
     const facts = await readPlanFacts(inputs)
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
-    await logPlan(plan, inputs, append)
+    logPlan(plan, inputs)
     warnContainerJob(inputs, plan)
     await refuseLinkedInstallConfig(inputs.host.installConfig)
     const checks = (preflight = new Preflight(plan, inputs))

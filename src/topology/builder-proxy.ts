@@ -1,5 +1,5 @@
 import { driverCapabilities, type Driver } from '../driver.js'
-import { isLoopback, type ProxyEnv } from '../model.js'
+import { isLoopback, type PlannedRegistry, type ProxyEnv } from '../model.js'
 import { parseProxy, PROXY_VARIABLES, redactedProxy } from '../proxy.js'
 
 /** What the builder gets of the runner's proxy settings. */
@@ -101,4 +101,17 @@ function loopbackProxies(env: ProxyEnv): string[] {
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
     return isLoopback({ text: url.host, hostname }) ? [`${name}=${redactedProxy(url)}`] : []
   })
+}
+
+/**
+ * The registries with the proxies a push (the builder's) and a token fetch (the runner's) take,
+ * which preflight goes through too; the same registries when there are none. Pure.
+ */
+export function withProxyRoute(
+  registries: PlannedRegistry[],
+  proxy: BuilderProxy,
+  runnerEnv: ProxyEnv
+): PlannedRegistry[] {
+  if (Object.keys(proxy.builderEnv).length + Object.keys(runnerEnv).length === 0) return registries
+  return registries.map(registry => ({ ...registry, proxyEnv: { builder: proxy.builderEnv, runner: runnerEnv } }))
 }

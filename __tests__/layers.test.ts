@@ -46,7 +46,6 @@ const ALLOWED: Record<string, string[]> = {
   'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'preflight'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
-    'driver.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',

@@ -80,12 +80,23 @@ export function planConfig(
   const gc = config.gc && planGc(config.gc, imageOption(builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE)
   const { toml, overridden } = configToml(config, sections, gc || undefined, builder.driver)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE })
-  const hosts = [
+  const hosts = registryHosts(config, docker?.endpoints.map(endpoint => endpoint.host) ?? [])
+  return { configPath, certsDir, toml, files, registries, hosts, overridden, caScope, gc: gc || undefined, docker }
+}
+
+/**
+ * Every registry and mirror host as listed, then `daemonHosts` (the Docker daemon's): what the runner's
+ * network is read for (steps/plan-facts.ts) and what the topology's reasons name.
+ */
+export function registryHosts(
+  config: Pick<ConfigInputs, 'registries' | 'mirrors'>,
+  daemonHosts: HostAddress[]
+): HostAddress[] {
+  return [
     ...config.registries.map(registry => registry.host),
     ...config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
-    ...(docker?.endpoints.map(endpoint => endpoint.host) ?? [])
+    ...daemonHosts
   ]
-  return { configPath, certsDir, toml, files, registries, hosts, overridden, caScope, gc: gc || undefined, docker }
 }
 
 /** Each registry's section and certificate files, and the mirrors of each upstream. */

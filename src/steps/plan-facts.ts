@@ -7,6 +7,7 @@ import { parseHost } from '../inputs/hosts.js'
 import type { DockerTrustFacts, HostAddress, JobContainer, ProxyEnv } from '../model.js'
 import { planBuilderProxy } from '../topology/builder-proxy.js'
 import { mayNeedTlsContext } from '../topology/tls-endpoint.js'
+import { registryHosts } from '../plan/config-plan.js'
 import type { PlanFacts } from '../plan/plan.js'
 
 /**
@@ -18,12 +19,8 @@ export async function readPlanFacts(inputs: Inputs): Promise<PlanFacts> {
   const { findJobContainer, readRunnerNetwork } = await import('../host/runner-network.js')
   const jobContainer = findJobContainer()
   const dockerTrust = importsDockerTrust(inputs) ? await readDaemonTrust(inputs, await jobContainer) : undefined
-  const hosts = [
-    ...inputs.config.registries.map(registry => registry.host),
-    ...inputs.config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
-    // The daemon's registries are resolved like listed ones (a builder network may miss them).
-    ...(dockerTrust ? daemonHosts(dockerTrust) : [])
-  ]
+  // The daemon's registries are resolved like listed ones (a builder network may miss them).
+  const hosts = registryHosts(inputs.config, dockerTrust ? daemonHosts(dockerTrust) : [])
   const network = await readRunnerNetwork(hosts, jobContainer)
   if (network.jobContainer)
     core.info(

@@ -1,5 +1,6 @@
 import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
 import { readText, writeAtomically } from './buildx-store.js'
 import * as core from '@actions/core'
@@ -177,7 +178,8 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   const left: Leftover[] = []
 
   // The containers first: a volume in use by one cannot go.
-  if (driver === 'docker-container') {
+  const remnants = driver === undefined ? 'none' : driverCapabilities(driver).remnants
+  if (remnants === 'containers') {
     for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
       const container = `buildx_buildkit_${node.name}`
       const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
@@ -199,7 +201,7 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   }
 
   // The kubernetes driver's BuildKit runs in the cluster, which the action does not reach itself.
-  if (driver === 'kubernetes')
+  if (remnants === 'deployment')
     left.push({
       what: 'its BuildKit deployment in the cluster, if any',
       why: 'buildx could not delete it',

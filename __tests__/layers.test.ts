@@ -34,7 +34,10 @@ const ALLOWED: Record<string, string[]> = {
     'proxy.ts',
     'untrusted-text.ts'
   ],
-  'index.ts': ['steps'],
+  // The steps' entry points (actions/typescript-action's `run()`), which local-action imports too.
+  'main.ts': ['steps'],
+  'post.ts': ['steps'],
+  'index.ts': ['main.ts', 'post.ts'],
   // The registry API a merge needs (read and write), spoken through preflight's request and login.
   'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'preflight'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.

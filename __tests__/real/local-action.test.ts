@@ -85,7 +85,7 @@ function section(stdout: string, title: string, next: string): string {
 }
 
 /** `npx local-action run . src/main.ts .env --post src/post.ts` in the repository, from a shell-like environment. */
-function runLocalAction(inputs: Record<string, string>): Promise<LocalActionRun> {
+function runLocalAction(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<LocalActionRun> {
   const dotenv = writeDotenv(inputs)
   const dockerConfig = newDockerConfig()
   scratch.push(dockerConfig)
@@ -96,7 +96,7 @@ function runLocalAction(inputs: Record<string, string>): Promise<LocalActionRun>
   )
   const child = spawn(LOCAL_ACTION, ['run', '.', 'src/main.ts', dotenv, '--post', 'src/post.ts'], {
     cwd: REPO,
-    env: { ...inherited, DOCKER_CONFIG: dockerConfig, RUNNER_TEMP: runnerTemp, FORCE_COLOR: '0' },
+    env: { ...inherited, DOCKER_CONFIG: dockerConfig, RUNNER_TEMP: runnerTemp, FORCE_COLOR: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true
   })
@@ -177,19 +177,27 @@ describe("GitHub's local-action runs the action from src/", () => {
     expect(containerExists(name)).toBe(false)
   })
 
-  it('post removes the builder, its container, the job directory and the credentials; the password is masked', async () => {
+  it('main writes the job summary; post removes the builder, its container, the job directory and the credentials; the password never shows', async () => {
     const registry = await tlsRegistry({ htpasswd: { user: 'ci', password: PASSWORD } })
     const host = `localhost:${registry.port}`
     const name = `sbr-la-${randomBytes(4).toString('hex')}`
-    const run = await runLocalAction({
-      registries: host,
-      'ca-cert': pki.caCert,
-      username: 'ci',
-      password: PASSWORD,
-      name,
-      'driver-opts': `image=${BUILDKIT_IMAGE}`
-    })
+    const summary = join(tempDir('sbr-local-action-summary-'), 'summary.md')
+    const run = await runLocalAction(
+      {
+        registries: host,
+        'ca-cert': pki.caCert,
+        username: 'ci',
+        password: PASSWORD,
+        name,
+        'driver-opts': `image=${BUILDKIT_IMAGE}`
+      },
+      { GITHUB_STEP_SUMMARY: summary }
+    )
     expectSucceeded(run)
+    // The stand-in's core.summary writes where GITHUB_STEP_SUMMARY says: preflight reached the registry with the password.
+    const written = readFileSync(summary, 'utf8')
+    expect(written).toContain(`<h3>BuildKit builder ${name}</h3>`)
+    expect(written).toMatch(new RegExp(`<tr><td>${host}</td><td>tls</td><td>[^<]*</td><td>✅ `))
     expect(run.stdout + run.stderr).not.toContain(PASSWORD)
     expect(run.outputs).toMatchObject({ name, driver: 'docker-container', status: 'running' })
     const jobDir = run.outputs['config-dir']

@@ -21,7 +21,8 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url))
 /** The binary `npx local-action` runs: the pinned devDependency. */
 const LOCAL_ACTION = join(REPO, 'node_modules', '.bin', 'local-action')
 const PASSWORD = `sbr-local-action-${randomBytes(6).toString('hex')}`
-const RUN_TIMEOUT_MS = 180000
+/** Below jest's 120 s per test: a hung run fails the test with its output. */
+const RUN_TIMEOUT_MS = 90000
 
 interface LocalActionRun {
   status: number | null
@@ -39,7 +40,7 @@ interface LocalActionRun {
 
 let pki: TestPki
 const servers: RunningServer[] = []
-/** Builders a run created, removed in afterAll should a test stop before post or its own removal. */
+/** The builders the runs were named to create: removed in afterAll if a test stops before post or its own removal. */
 const builders = new Set<string>()
 const scratch: string[] = []
 
@@ -87,6 +88,7 @@ function section(stdout: string, title: string, next: string): string {
 /** `npx local-action run . src/main.ts .env --post src/post.ts` in the repository, from a shell-like environment. */
 function runLocalAction(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<LocalActionRun> {
   const dotenv = writeDotenv(inputs)
+  if (inputs.name) builders.add(inputs.name)
   const dockerConfig = newDockerConfig()
   scratch.push(dockerConfig)
   const runnerTemp = tempDir('sbr-local-action-runner-temp-')
@@ -110,13 +112,17 @@ function runLocalAction(inputs: Record<string, string>, env: NodeJS.ProcessEnv =
     child.once('error', reject)
     child.once('close', status => {
       clearTimeout(timer)
-      const main = section(stdout, 'Running Action', 'Running Post Step')
-      const post = section(stdout, 'Running Post Step', 'Action Outputs')
-      const outputs = Object.fromEntries(
-        [...main.matchAll(/^::set-output name=([\w-]+)::(.*)$/gm)].map(m => [m[1], m[2]])
-      )
-      if (outputs.name) builders.add(outputs.name)
-      resolve({ status, stdout, stderr, main, post, outputs, dockerConfig, runnerTemp })
+      try {
+        const main = section(stdout, 'Running Action', 'Running Post Step')
+        const post = section(stdout, 'Running Post Step', 'Action Outputs')
+        const outputs = Object.fromEntries(
+          [...main.matchAll(/^::set-output name=([\w-]+)::(.*)$/gm)].map(m => [m[1], m[2]])
+        )
+        resolve({ status, stdout, stderr, main, post, outputs, dockerConfig, runnerTemp })
+      } catch (error) {
+        // local-action stopped before its last banner (an entry without run(), a crash): show why.
+        reject(new Error(`${(error as Error).message}\nstderr:\n${stderr}`))
+      }
     })
   })
 }
@@ -134,7 +140,7 @@ async function tlsRegistry(options: Parameters<typeof startRegistry>[0] = {}): P
 }
 
 describe("GitHub's local-action runs the action from src/", () => {
-  it('main sets up a builder that pushes to a TLS registry with a private CA; post, from the state main saved, keeps it (`cleanup: false`)', async () => {
+  it('main: a builder pushing to a private-CA registry; post, from the state, keeps it (cleanup: false)', async () => {
     const registry = await tlsRegistry()
     const host = `localhost:${registry.port}`
     const name = `sbr-la-kept-${randomBytes(4).toString('hex')}`
@@ -177,7 +183,7 @@ describe("GitHub's local-action runs the action from src/", () => {
     expect(containerExists(name)).toBe(false)
   })
 
-  it('main writes the job summary; post removes the builder, its container, the job directory and the credentials; the password never shows', async () => {
+  it('main: the job summary; post: builder, container, files and credentials gone; no password shown', async () => {
     const registry = await tlsRegistry({ htpasswd: { user: 'ci', password: PASSWORD } })
     const host = `localhost:${registry.port}`
     const name = `sbr-la-${randomBytes(4).toString('hex')}`
@@ -194,7 +200,7 @@ describe("GitHub's local-action runs the action from src/", () => {
       { GITHUB_STEP_SUMMARY: summary }
     )
     expectSucceeded(run)
-    // The stand-in's core.summary writes where GITHUB_STEP_SUMMARY says: preflight reached the registry with the password.
+    // The stand-in's core.summary writes where GITHUB_STEP_SUMMARY says; preflight got in with the password.
     const written = readFileSync(summary, 'utf8')
     expect(written).toContain(`<h3>BuildKit builder ${name}</h3>`)
     expect(written).toMatch(new RegExp(`<tr><td>${host}</td><td>tls</td><td>[^<]*</td><td>✅ `))
@@ -217,7 +223,7 @@ describe("GitHub's local-action runs the action from src/", () => {
     expect(existsSync(clientConfig) ? readFileSync(clientConfig, 'utf8') : '').not.toContain(host)
   })
 
-  it('bad input fails main before anything is made, once, naming the input and line; the secret it quotes shows as ****', async () => {
+  it('bad input: one error before anything is made, naming input and line; a secret in it shows as ****', async () => {
     // A password pasted onto the `registries` line by mistake: the error quotes the line, the stand-in masks it.
     const name = `sbr-la-bad-${randomBytes(4).toString('hex')}`
     const run = await runLocalAction({
@@ -229,7 +235,8 @@ describe("GitHub's local-action runs the action from src/", () => {
     // local-action ends 0 after a failed step: the failure is the one `::error::` line.
     expect(run.status).toBe(0)
     expect(run.main.match(/^::error::.*$/gm)).toEqual([
-      "::error::Input 'registries', line 1: unknown option '****'. Fix: use `http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`"
+      "::error::Input 'registries', line 1: unknown option '****'. " +
+        'Fix: use `http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`'
     ])
     expect(run.stdout + run.stderr).not.toContain(PASSWORD)
     expect(run.post.trim()).toBe('')

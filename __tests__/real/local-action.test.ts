@@ -208,7 +208,7 @@ describe("GitHub's local-action runs the action from src/", () => {
     expect(run.outputs).toMatchObject({ name, driver: 'docker-container', status: 'running' })
     const jobDir = run.outputs['config-dir']
     expect(jobDir.startsWith(run.runnerTemp)).toBe(true)
-    // exportVariable reaches local-action's environment; post points it back from the state.
+    // The stand-in's exportVariable sets local-action's own environment (unprinted); post points it back.
     expect(run.main).toContain(`Exported SSL_CERT_FILE=${jobDir}/ca-bundle.pem for later steps`)
     expect(run.post).toMatch(/For the steps after this one: SSL_CERT_FILE=\S*, as before the job\./)
     expect(run.post).toContain(`Removed builder ${name}.`)

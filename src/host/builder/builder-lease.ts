@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path'
 import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
 import { createFile, stagedPath } from '../file-write.js'
-import { processStartTime, sleep } from '../process/processes.js'
+import { processStartTime } from '../process/processes.js'
+import { sleep } from '../../sleep.js'
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder

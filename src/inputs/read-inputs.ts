@@ -97,6 +97,8 @@ export interface HostInputs {
   /** Written to the Docker client config for buildx and docker. */
   credentials: Credential[]
   daemonTrust: DaemonTrustMode
+  /** `reclaim`: at main, undo what earlier jobs of this runner left when they ended without their post step. */
+  reclaim: boolean
 }
 
 /** Everything the action was asked to do, validated, grouped by the stage that uses it. Built only by readInputs. */
@@ -165,7 +167,8 @@ export function readInputs(): Inputs {
   const host: HostInputs = {
     installConfig: readInstallConfigPath(),
     credentials: readCredentials(credentialHosts(registries)),
-    daemonTrust: readDaemonTrust()
+    daemonTrust: readDaemonTrust(),
+    reclaim: booleanInput('reclaim', true)
   }
   if (driver === 'docker') checkDaemonBuilder(config, host)
   return { config, builder, preflight, host }

@@ -3,7 +3,7 @@ import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
 import { showBuildkitLog } from '../host/builder/buildkit-container.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
-import { provenUndo } from './undo-proof.js'
+import { provenUndo, type ProofOrigin } from './undo-proof.js'
 
 /** How post undoes one kind of change: what to say if it fails, and the undo itself. */
 interface Undo<Change> {
@@ -22,7 +22,8 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
- * - the job directory last: it holds the backups and the key material.
+ * - the job directory: it holds the backups and the key material;
+ * - the job's record for a later job's reclaim last: a post step cut short leaves it, to be finished.
  * The type makes a kind of change added to UndoRecord without an undo here a compile error.
  */
 const UNDO: UndoTable = {
@@ -108,7 +109,20 @@ const UNDO: UndoTable = {
     run: async jobDir => {
       if (await removeJobDir(jobDir)) core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
     }
+  },
+  jobRecord: {
+    failure: path => `Could not remove ${path}, the job's undo record kept for a later job`,
+    run: async path => {
+      const { removeJobRecord } = await import('../host/job-record.js')
+      await removeJobRecord(path)
+    }
   }
+}
+
+/** One kind of change of a record undone (or failed, with a warning already given). */
+export interface UndoOutcome {
+  kind: keyof UndoRecord
+  ok: boolean
 }
 
 /**
@@ -124,21 +138,30 @@ export async function runPost(): Promise<void> {
 /**
  * Undoes `record` as post does, walking UNDO in its order, after dropping (with a warning) every
  * change that cannot be proven this action's own (undo-proof.ts). Callable with any record, such as
- * an earlier job's found on the runner.
+ * an earlier job's found on the runner (`origin` then names it in the warnings). Returns what it
+ * undid and what failed.
  */
-export async function undoRecord(saved: UndoRecord, env: NodeJS.ProcessEnv): Promise<void> {
-  const { record, refused } = await provenUndo(saved, env)
+export async function undoRecord(
+  saved: UndoRecord,
+  env: NodeJS.ProcessEnv,
+  origin?: ProofOrigin
+): Promise<UndoOutcome[]> {
+  const { record, refused } = await provenUndo(saved, env, origin)
   warnAll(refused)
+  const outcomes: UndoOutcome[] = []
   for (const kind of Object.keys(UNDO) as (keyof UndoRecord)[]) {
     const change = record[kind]
     if (change === undefined || change === false) continue
     const undo = UNDO[kind] as Undo<typeof change>
     try {
       await undo.run(change)
+      outcomes.push({ kind, ok: true })
     } catch (error) {
       core.warning(`${undo.failure(change)}: ${(error as Error).message}`)
+      outcomes.push({ kind, ok: false })
     }
   }
+  return outcomes
 }
 
 /**

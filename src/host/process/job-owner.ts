@@ -62,7 +62,11 @@ export function ownJobOwner(container?: string, pid = jobProcess()): JobOwner {
 
 /** For messages: which run and job an owner was (`owner/repo, run 7, job build`), or its process. */
 export function jobDescription(env: NodeJS.ProcessEnv, pid: number): string {
-  const job = [env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`, env.GITHUB_JOB && `job ${env.GITHUB_JOB}`]
+  const job = [
+    env.GITHUB_REPOSITORY,
+    env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
+    env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
+  ]
   return job.filter(part => !!part).join(', ') || `process ${pid}`
 }
 

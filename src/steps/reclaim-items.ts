@@ -1,0 +1,70 @@
+import type { UndoRecord } from './state.js'
+
+// What of a dead job's undo record a later job's reclaim undoes, and how each thing is named in
+// the log and the summary. Pure.
+
+/** A thing reclaimed, for one log line and one summary row. */
+export interface Reclaimed {
+  /** The job that left it (from its record: untrusted text, neutralized where shown). */
+  job: string
+  /** What it is, and what was done. */
+  what: string
+  /** Why that job is known to be gone. */
+  why: string
+}
+
+/**
+ * The part of a dead job's record that is the reclaiming job's to undo: not SSL_CERT_FILE (that
+ * job's environment went with it; pointing it back would change this job's), not the disk report
+ * (no summary of that job is left to write), not the record's own file (the reclaim removes the
+ * claimed file itself, once done); and, when `builderTaken` says a live job holds the builder name
+ * now, neither the builder nor buildx's selection, which are that job's.
+ */
+export function reclaimableUndo(undo: UndoRecord, builderTaken: boolean): UndoRecord {
+  const kept: UndoRecord = { ...undo }
+  const dropped: (keyof UndoRecord)[] = ['clientTrust', 'diskReport', 'jobRecord']
+  if (builderTaken) dropped.push('builder', 'builderSelection')
+  for (const kind of dropped) delete kept[kind]
+  return kept
+}
+
+type Describe<Kind extends keyof UndoRecord> = (change: NonNullable<UndoRecord[Kind]>) => string | undefined
+
+/** How each kind of change reads once undone; undefined for one that undid nothing a user would see. */
+const DESCRIBE: { [Kind in keyof UndoRecord]-?: Describe<Kind> } = {
+  diskReport: () => undefined,
+  buildxAlias: () => 'the `docker build` alias (`docker buildx uninstall`)',
+  builder: builder =>
+    !builder.removeInPost
+      ? undefined
+      : builder.keepState
+        ? `builder ${builder.name} and its BuildKit container; its state volume kept (keep-state)`
+        : `builder ${builder.name}, its BuildKit container and state volume`,
+  builderSelection: selection => `buildx's selected builder, as before ${selection.builder} was selected`,
+  tempContext: name => `Docker context ${name}`,
+  lease: lease => `the lease on builder name ${lease.holder.builder}`,
+  daemonTrust: trust => {
+    const parts = [
+      ...trust.files,
+      ...(trust.daemonJson ? [`${trust.daemonJson.added.join(', ')} in ${trust.daemonJson.change.path}`] : [])
+    ]
+    return parts.length > 0 ? `Docker daemon trust: ${parts.join(', ')}` : undefined
+  },
+  addedAuths: added => `credentials in ${added.path}`,
+  clientTrust: () => undefined,
+  installedConfig: installed => `${installed.path}, ${installed.before ? 'restored' : 'removed'}`,
+  jobDir: dir => `job directory ${dir}`,
+  jobRecord: () => undefined
+}
+
+/** The line of a thing undone of `undo`'s `kind`; undefined when there is nothing to say. */
+export function describeUndone(undo: UndoRecord, kind: keyof UndoRecord): string | undefined {
+  const change = undo[kind]
+  if (change === undefined || change === false) return undefined
+  return (DESCRIBE[kind] as Describe<typeof kind>)(change as never)
+}
+
+/** The log line of a thing reclaimed. */
+export function reclaimedLine(item: Reclaimed): string {
+  return `Reclaimed ${item.what}, left by ${item.job || 'an earlier job'} (${item.why}).`
+}

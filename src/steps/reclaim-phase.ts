@@ -1,0 +1,117 @@
+import * as core from '@actions/core'
+import { existsSync } from 'node:fs'
+import { basename } from 'node:path'
+import { leasePath, otherLiveHolder } from '../host/builder/builder-lease.js'
+import { warmRecordPath } from '../host/builder/warm-builder.js'
+import {
+  claimJobRecord,
+  jobRecordPath,
+  listJobRecords,
+  readJobRecord,
+  removeJobRecord,
+  type FoundRecord,
+  type JobRecord
+} from '../host/job-record.js'
+import { jobDescription, ownJobOwner, whyOwnerIsGone } from '../host/process/job-owner.js'
+import { isBuilderName } from '../model.js'
+import { neutralizeUntrustedLine } from '../untrusted-text.js'
+import { undoRecord } from './post.js'
+import { describeUndone, reclaimableUndo, reclaimedLine, type Reclaimed } from './reclaim-items.js'
+import type { UndoLog, UndoRecord } from './state.js'
+
+// A runner that dies mid-job (power lost, the OOM killer, a reboot) runs no post step: the job's
+// builder, state volume, context, daemon trust and buildx entries stay for good. So each job keeps
+// its undo record on the runner (host/job-record.ts), and each job's main, before it makes anything,
+// undoes the records of jobs that are provably gone (host/process/job-owner.ts) exactly as their
+// post would have (post.ts's undo walk, after undo-proof.ts's proof: text in a record is untrusted).
+
+/**
+ * Keeps this job's undo record on the runner from now on, then (`reclaim`) reclaims what jobs that
+ * are gone left. Returns what was reclaimed, for the summary.
+ */
+export async function keepRecordAndReclaim(
+  reclaim: boolean,
+  jobDir: string,
+  jobContainer: string | undefined,
+  undo: UndoLog
+): Promise<Reclaimed[]> {
+  const id = basename(jobDir)
+  const owner = ownJobOwner(jobContainer)
+  const kept = undo.keepOnRunner({
+    path: jobRecordPath(id, process.env),
+    owner,
+    job: jobDescription(process.env, owner.pid)
+  })
+  // Only a job whose own record is kept may claim another's: a claim is stale once its claimer's record is gone.
+  if (!reclaim || !kept) return []
+  const reclaimed: Reclaimed[] = []
+  for (const found of await listJobRecords(process.env)) {
+    if (found.id === id || found.claimedBy === id) continue
+    try {
+      reclaimed.push(...(await reclaimOne(found, id)))
+    } catch (error) {
+      core.warning(neutralizeUntrustedLine(`Could not reclaim ${found.path}: ${(error as Error).message}`))
+    }
+  }
+  return reclaimed
+}
+
+/**
+ * Why the job of `found` is gone, or undefined while it may run. A claimed record: its claimer's,
+ * which is gone with its own record (its post removed it, or a reclaim took it).
+ */
+async function whyGone(found: FoundRecord, record: JobRecord): Promise<string | undefined> {
+  const ownerGone = await whyOwnerIsGone(record.owner)
+  if (!found.claimedBy || ownerGone === undefined) return ownerGone
+  const claimer = await readJobRecord(jobRecordPath(found.claimedBy, process.env))
+  if (!claimer) return `${ownerGone}; the reclaim of job ${found.claimedBy} was cut short`
+  const claimerGone = await whyOwnerIsGone(claimer.owner)
+  return claimerGone && `${ownerGone}; the reclaim of job ${found.claimedBy} was cut short (${claimerGone})`
+}
+
+/** Claims and undoes one record whose job is gone; what it undid. */
+async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[]> {
+  const seen = await readJobRecord(found.path)
+  if (!seen) return []
+  const why = await whyGone(found, seen)
+  if (why === undefined) return []
+  // Renamed to this job's claim first: two jobs never undo one record, and a reclaim cut short
+  // leaves a claim the next job finishes (every undo is safe to run twice).
+  const claimed = await claimJobRecord(found, ownId)
+  if (!claimed) return []
+  const record = await readJobRecord(claimed)
+  const job = neutralizeUntrustedLine(record?.job ?? '', 200)
+  const undo = record ? await undoOfGoneJob(record) : {}
+  const items = await core.group(`Reclaiming what ${job || found.id} left (${why})`, async () => {
+    const outcomes = await undoRecord(undo, process.env, { step: 'Reclaim', record: `${found.id}'s kept record` })
+    return outcomes.flatMap(({ kind, ok }) => {
+      const what = ok ? describeUndone(undo, kind) : undefined
+      return what ? [{ job, what: neutralizeUntrustedLine(what), why }] : []
+    })
+  })
+  for (const item of items) core.info(reclaimedLine(item))
+  await removeJobRecord(claimed)
+  return items
+}
+
+/**
+ * What of a gone job's record to undo (reclaim-items.ts): its builder only while no live job holds
+ * the name now (took the leftover over, or shares it warm) and no warm builder's record names it
+ * (a later job made it its warm builder).
+ */
+async function undoOfGoneJob(record: JobRecord): Promise<UndoRecord> {
+  const undo = record.undo as UndoRecord
+  const name = undo.builder?.name
+  if (typeof name !== 'string' || !isBuilderName(name)) return reclaimableUndo(undo, false)
+  const path = leasePath(name, process.env)
+  const holder = undo.lease?.holder ?? { ...record.owner, builder: name, job: record.job }
+  const other = await otherLiveHolder(path, holder)
+  const warm = undo.builder?.removeInPost === true && existsSync(warmRecordPath(path))
+  if (other || warm)
+    core.info(
+      neutralizeUntrustedLine(
+        `Keeping builder ${name}: ${other ? `a running job holds it now (${other.job})` : 'it is a warm builder of a later job'}.`
+      )
+    )
+  return reclaimableUndo(undo, !!other || warm)
+}

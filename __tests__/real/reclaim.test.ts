@@ -1,0 +1,209 @@
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { crashJob, newJob, runMain, type StopMoment } from '../../scripts/github-runner.mjs'
+import { bootDriverOpts } from '../helpers/builds.js'
+import { makePki, type TestPki } from '../helpers/certs.js'
+import { lockDaemonConfig } from '../helpers/daemon-config-lock.js'
+import { startRegistry, type RunningServer } from '../helpers/servers.js'
+import { docker, newDockerConfig, requireDocker } from './docker.js'
+import { containerExists, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
+import { buildAndPush, expectPushed } from './pushes.js'
+
+// A persistent self-hosted runner whose jobs die without their post step (the runner's worker
+// killed: power lost, the OOM killer): after main, and at each later change (the context made,
+// the builder up, the daemon trusted). The next job's main reclaims what each left, exactly as its
+// post would have, while a job still running keeps its builder and its daemon trust; the
+// reclaiming job then pushes through its own builder. All jobs are one runner: one Docker client
+// config, one RUNNER_TEMP, and a Docker endpoint over TLS (so each job's builder runs on a context
+// of its own).
+
+const DAEMON_JSON = '/etc/docker/daemon.json'
+const CERTS_D = '/etc/docker/certs.d'
+
+let pki: TestPki
+let registry: RunningServer
+let unlockDaemonConfig: (() => void) | undefined
+let machineDaemonJson: { text: string; mode: number } | undefined
+const keptVolumes: string[] = []
+
+/** The engine's TLS listener (.ci/engines.env), as the tls-endpoint test reaches it. */
+function engineTlsEnv(): NodeJS.ProcessEnv {
+  const envFile = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', '.ci', 'engines.env'), 'utf8')
+  const value = (name: string): string => new RegExp(`^${name}=(.*)$`, 'm').exec(envFile)?.[1] ?? ''
+  const certPath = join(value('ENGINE_TLS_DIR'), 'client')
+  return { DOCKER_HOST: `tcp://${value('ENGINE_TLS_ADDRESS')}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath }
+}
+
+beforeAll(async () => {
+  requireDocker()
+  pki = makePki()
+  registry = await startRegistry()
+  unlockDaemonConfig = await lockDaemonConfig()
+  machineDaemonJson = existsSync(DAEMON_JSON)
+    ? { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 }
+    : undefined
+}, 11 * 60000) // with up to 10 min waiting for the daemon config lock
+
+afterAll(async () => {
+  try {
+    await tearDownAll()
+    for (const volume of keptVolumes) spawnSync('docker', ['volume', 'rm', '--force', volume], { stdio: 'ignore' })
+    await registry?.stop()
+  } finally {
+    if (machineDaemonJson) {
+      writeFileSync(DAEMON_JSON, machineDaemonJson.text)
+      chmodSync(DAEMON_JSON, machineDaemonJson.mode)
+    } else rmSync(DAEMON_JSON, { force: true })
+    unlockDaemonConfig?.()
+  }
+})
+
+function daemonJsonNow(): { text?: string; mode?: number } {
+  if (!existsSync(DAEMON_JSON)) return {}
+  return { text: readFileSync(DAEMON_JSON, 'utf8'), mode: statSync(DAEMON_JSON).mode & 0o7777 }
+}
+
+const insecureListed = (): string[] =>
+  existsSync(DAEMON_JSON) ? (JSON.parse(readFileSync(DAEMON_JSON, 'utf8'))['insecure-registries'] ?? []) : []
+
+const volumeOf = (builder: string): string => `buildx_buildkit_${builder}0_state`
+const volumeExists = (volume: string): boolean =>
+  spawnSync('docker', ['volume', 'inspect', volume], { stdio: 'ignore' }).status === 0
+const containerRunning = (builder: string): boolean =>
+  spawnSync('docker', ['container', 'inspect', '--format', '{{.State.Running}}', `buildx_buildkit_${builder}0`])
+    .stdout.toString()
+    .trim() === 'true'
+
+/** The contexts of the runner's Docker client config, besides `default`. */
+function jobContexts(dockerConfig: string): string[] {
+  const list = docker(dockerConfig, ['context', 'ls', '--format', '{{.Name}}'])
+  expect(list.status).toBe(0)
+  return list.stdout.split('\n').filter(name => name !== '' && name !== 'default')
+}
+
+/** A job of this runner: the runner's client config and temp directory, its own run. */
+function runnerJob(runner: { dockerConfig: string; runnerTemp: string }, run: string): TestJob {
+  const env = { ...engineTlsEnv(), DOCKER_CONFIG: runner.dockerConfig, RUNNER_TEMP: runner.runnerTemp }
+  return { ...newJob({ ...env, GITHUB_RUN_ID: run, GITHUB_JOB: 'build' }), dockerConfig: runner.dockerConfig }
+}
+
+/** A job whose runner dies: main runs (SIGKILLed at `moment`, if any), then its worker is killed. */
+async function dyingJob(job: TestJob, inputs: Record<string, string>, moment?: StopMoment): Promise<void> {
+  const main = await runMain(job, inputs, moment === undefined ? {} : { killWhen: moment })
+  if (moment === undefined) expect(main.exitCode).toBe(0)
+  else expect(main.signalsSent).toEqual(['SIGKILL'])
+  await crashJob(job)
+}
+
+describe('reclaim: what jobs that died without their post step left (issue 26, item 1)', () => {
+  it('the next job reclaims each dead job’s builder, container, volume, context, certs.d and daemon.json entries; a running job keeps its own; the push works', async () => {
+    const before = daemonJsonNow()
+    const runner = { dockerConfig: newDockerConfig(), runnerTemp: mkdtempSync(join(tmpdir(), 'sbr-runner-temp-')) }
+    const id = randomBytes(3).toString('hex')
+    const name = (part: string): string => `sbr-reclaim-${id}-${part}`
+    const hosts = { tls: `reclaim-${id}.sbr.test:5443`, dead: `reclaim-dead-${id}.sbr.test:5000` }
+    const liveHost = `reclaim-live-${id}.sbr.test:5000`
+    const base = { 'driver-opts': bootDriverOpts(), preflight: 'off' }
+    // Dies after main, its builder a fixed name.
+    await dyingJob(runnerJob(runner, '301'), { ...base, name: name('shared') })
+    // Still running: took that name over (`reclaim: false`: the dead job's other things stay for the next job).
+    const live = runnerJob(runner, '302')
+    const liveInputs = {
+      ...base,
+      name: name('shared'),
+      registries: `${liveHost} http`,
+      'trust-docker-daemon': 'restart',
+      reclaim: 'false'
+    }
+    const liveMain = await setUp(live, liveInputs)
+    expect(liveMain.exitCode).toBe(0)
+    expect(liveMain.log).not.toContain('Reclaimed')
+    // Dies after main: builder, context, certs.d and insecure-registries.
+    await dyingJob(runnerJob(runner, '303'), {
+      ...base,
+      'ca-cert': pki.caCert,
+      name: name('main'),
+      registries: `${hosts.tls}\n${hosts.dead} http`,
+      'trust-docker-daemon': 'restart'
+    })
+    // Dies once the daemon trusts its registry (certs.d written), with `keep-state`.
+    const trustedInputs = {
+      ...base,
+      'ca-cert': pki.caCert,
+      name: name('trusted'),
+      registries: hosts.tls,
+      'trust-docker-daemon': 'true'
+    }
+    await dyingJob(runnerJob(runner, '304'), { ...trustedInputs, 'keep-state': 'true' }, /^Docker daemon: wrote /m)
+    keptVolumes.push(volumeOf(name('trusted')))
+    // Dies once its builder is up, and once its context is made (before the builder).
+    await dyingJob(runnerJob(runner, '305'), { ...base, name: name('up') }, /^#1 DONE/m)
+    await dyingJob(runnerJob(runner, '306'), { ...base, name: name('ctx') }, /^\[command\]\S*docker context create /m)
+    for (const made of ['main', 'trusted', 'up']) expect(containerExists(name(made))).toBe(true)
+    expect(jobContexts(runner.dockerConfig).length).toBeGreaterThanOrEqual(5)
+    expect(existsSync(join(CERTS_D, hosts.tls))).toBe(true)
+    expect(insecureListed()).toEqual(expect.arrayContaining([hosts.dead, liveHost]))
+
+    const next = runnerJob(runner, '307')
+    const main = await setUp(next, { registries: `${registry.host} http`, 'driver-opts': bootDriverOpts() })
+    expect(main.log).not.toContain('::error::')
+    expect(main.log).not.toContain('::warning::')
+    expect(main.exitCode).toBe(0)
+    // One line per thing, naming the job that left it and why it is known to be gone.
+    const reclaimed = main.log.split('\n').filter(line => line.startsWith('Reclaimed '))
+    const gone = (run: string): string => `left by run ${run}, job build \\(its runner process \\d+ is gone\\)\\.$`
+    const line = (pattern: string): RegExp => new RegExp(`^Reclaimed ${pattern}`)
+    expect(reclaimed).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(line(`builder ${name('up')}, its BuildKit container and state volume, ${gone('305')}`)),
+        expect.stringMatching(
+          line(
+            `builder ${name('trusted')} and its BuildKit container; its state volume kept \\(keep-state\\), ${gone('304')}`
+          )
+        ),
+        expect.stringMatching(
+          line(
+            `Docker daemon trust: ${CERTS_D}/${hosts.tls}/setup-buildkit-registry-[0-9a-f]{12}\\.crt, ${gone('304')}`
+          )
+        )
+      ])
+    )
+    expect(reclaimed.some(text => text.includes(`, ${hosts.dead} in ${DAEMON_JSON}, left by run 303`))).toBe(true)
+    expect(reclaimed.filter(text => text.startsWith('Reclaimed Docker context ')).length).toBe(5)
+    expect(reclaimed.filter(text => text.startsWith('Reclaimed job directory ')).length).toBe(5)
+    expect(main.log).toContain(`Keeping builder ${name('shared')}: a running job holds it now (run 302, job build).`)
+    expect(main.summary).toContain('Reclaimed from earlier jobs that ended without their post step')
+
+    // The dead jobs' things are gone; the running job's builder, context and trust stay.
+    for (const made of ['main', 'trusted', 'up', 'ctx']) expect(containerExists(name(made))).toBe(false)
+    expect(volumeExists(volumeOf(name('up')))).toBe(false)
+    expect(volumeExists(volumeOf(name('main')))).toBe(false)
+    expect(volumeExists(volumeOf(name('trusted')))).toBe(true)
+    expect(containerRunning(name('shared'))).toBe(true)
+    expect(jobContexts(runner.dockerConfig)).toHaveLength(2)
+    expect(existsSync(join(CERTS_D, hosts.tls))).toBe(false)
+    expect(insecureListed()).toContain(liveHost)
+    expect(insecureListed()).not.toContain(hosts.dead)
+    const names = readdirSync(join(runner.dockerConfig, 'buildx', 'instances')).sort()
+    expect(names).toEqual([name('shared'), main.outputs.name].sort())
+    expect(readdirSync(runner.runnerTemp).filter(entry => entry.startsWith('setup-buildkit-registry-'))).toHaveLength(2)
+    expect(readdirSync(join(runner.dockerConfig, 'buildx', 'setup-buildkit-registry-jobs'))).toHaveLength(2)
+
+    // The reclaiming job works as any other: a push through its builder.
+    const pushed = await buildAndPush(next, `${registry.host}/sbr/reclaim:1`)
+    expect(pushed.status).toBe(0)
+    await expectPushed({ host: registry.host, tls: false }, 'sbr/reclaim', '1', pushed.marker)
+
+    expect((await tearDown(next)).exitCode).toBe(0)
+    expect((await tearDown(live)).exitCode).toBe(0)
+    // After the last job, daemon.json is as before the first: bytes and mode.
+    expect(daemonJsonNow()).toEqual(before)
+    expect(jobContexts(runner.dockerConfig)).toEqual([])
+    expect(containerExists(name('shared'))).toBe(false)
+    expect(readdirSync(join(runner.dockerConfig, 'buildx', 'setup-buildkit-registry-jobs'))).toEqual([])
+  }, 600000)
+})

@@ -28,7 +28,15 @@ let pki: TestPki
 let registry: RunningServer
 let unlockDaemonConfig: (() => void) | undefined
 let machineDaemonJson: { text: string; mode: number } | undefined
-const keptVolumes: string[] = []
+/** This file's builders are named `sbr-reclaim-ID-…`, and its registries after ID too. */
+const id = randomBytes(3).toString('hex')
+const name = (part: string): string => `sbr-reclaim-${id}-${part}`
+const hosts = {
+  tls: `reclaim-${id}.sbr.test:5443`,
+  trusted: `reclaim-trusted-${id}.sbr.test:5443`,
+  dead: `reclaim-dead-${id}.sbr.test:5000`
+}
+const liveHost = `reclaim-live-${id}.sbr.test:5000`
 
 /** The engine's TLS listener (.ci/engines.env), as the tls-endpoint test reaches it. */
 function engineTlsEnv(): NodeJS.ProcessEnv {
@@ -51,7 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   try {
     await tearDownAll()
-    for (const volume of keptVolumes) spawnSync('docker', ['volume', 'rm', '--force', volume], { stdio: 'ignore' })
+    removeWhatTheTestMade()
     await registry?.stop()
   } finally {
     if (machineDaemonJson) {
@@ -61,6 +69,25 @@ afterAll(async () => {
     unlockDaemonConfig?.()
   }
 })
+
+/**
+ * The BuildKit containers and volumes of this file's builders (the kept volume, and whatever a
+ * failed test left), its certs.d directory and the daemon.json ledger: not through the action.
+ */
+function removeWhatTheTestMade(): void {
+  const prefix = `buildx_buildkit_${name('')}`
+  const list = (args: string[]): string[] =>
+    spawnSync('docker', args)
+      .stdout.toString()
+      .split('\n')
+      .filter(line => line.startsWith(prefix))
+  const containers = list(['container', 'ls', '--all', '--format', '{{.Names}}'])
+  if (containers.length > 0) spawnSync('docker', ['container', 'rm', '--force', ...containers])
+  const volumes = list(['volume', 'ls', '--format', '{{.Name}}'])
+  if (volumes.length > 0) spawnSync('docker', ['volume', 'rm', '--force', ...volumes])
+  for (const host of [hosts.tls, hosts.trusted]) rmSync(join(CERTS_D, host), { recursive: true, force: true })
+  rmSync(`${DAEMON_JSON}.setup-buildkit-registry.json`, { force: true })
+}
 
 function daemonJsonNow(): { text?: string; mode?: number } {
   if (!existsSync(DAEMON_JSON)) return {}
@@ -103,11 +130,8 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
   it('the next job reclaims each dead job’s builder, container, volume, context, certs.d and daemon.json entries; a running job keeps its own; the push works', async () => {
     const before = daemonJsonNow()
     const runner = { dockerConfig: newDockerConfig(), runnerTemp: mkdtempSync(join(tmpdir(), 'sbr-runner-temp-')) }
-    const id = randomBytes(3).toString('hex')
-    const name = (part: string): string => `sbr-reclaim-${id}-${part}`
-    const hosts = { tls: `reclaim-${id}.sbr.test:5443`, dead: `reclaim-dead-${id}.sbr.test:5000` }
-    const liveHost = `reclaim-live-${id}.sbr.test:5000`
-    const base = { 'driver-opts': bootDriverOpts(), preflight: 'off' }
+    // Each dying job leaves the earlier ones' things alone (`reclaim: false`), for the next job to reclaim.
+    const base = { 'driver-opts': bootDriverOpts(), preflight: 'off', reclaim: 'false' }
     // Dies after main, its builder a fixed name.
     await dyingJob(runnerJob(runner, '301'), { ...base, name: name('shared') })
     // Still running: took that name over (`reclaim: false`: the dead job's other things stay for the next job).
@@ -116,8 +140,7 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
       ...base,
       name: name('shared'),
       registries: `${liveHost} http`,
-      'trust-docker-daemon': 'restart',
-      reclaim: 'false'
+      'trust-docker-daemon': 'restart'
     }
     const liveMain = await setUp(live, liveInputs)
     expect(liveMain.exitCode).toBe(0)
@@ -135,17 +158,17 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
       ...base,
       'ca-cert': pki.caCert,
       name: name('trusted'),
-      registries: hosts.tls,
+      registries: hosts.trusted,
       'trust-docker-daemon': 'true'
     }
     await dyingJob(runnerJob(runner, '304'), { ...trustedInputs, 'keep-state': 'true' }, /^Docker daemon: wrote /m)
-    keptVolumes.push(volumeOf(name('trusted')))
-    // Dies once its builder is up, and once its context is made (before the builder).
+    // Dies once its builder is up, and once its context is made (as `buildx create` starts).
     await dyingJob(runnerJob(runner, '305'), { ...base, name: name('up') }, /^#1 DONE/m)
-    await dyingJob(runnerJob(runner, '306'), { ...base, name: name('ctx') }, /^\[command\]\S*docker context create /m)
+    await dyingJob(runnerJob(runner, '306'), { ...base, name: name('ctx') }, /^\[command\]\S*buildx create /m)
     for (const made of ['main', 'trusted', 'up']) expect(containerExists(name(made))).toBe(true)
     expect(jobContexts(runner.dockerConfig).length).toBeGreaterThanOrEqual(5)
     expect(existsSync(join(CERTS_D, hosts.tls))).toBe(true)
+    expect(existsSync(join(CERTS_D, hosts.trusted))).toBe(true)
     expect(insecureListed()).toEqual(expect.arrayContaining([hosts.dead, liveHost]))
 
     const next = runnerJob(runner, '307')
@@ -167,7 +190,7 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
         ),
         expect.stringMatching(
           line(
-            `Docker daemon trust: ${CERTS_D}/${hosts.tls}/setup-buildkit-registry-[0-9a-f]{12}\\.crt, ${gone('304')}`
+            `Docker daemon trust: ${CERTS_D}/${hosts.trusted}/setup-buildkit-registry-[0-9a-f]{12}\\.crt, ${gone('304')}`
           )
         )
       ])
@@ -186,6 +209,7 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     expect(containerRunning(name('shared'))).toBe(true)
     expect(jobContexts(runner.dockerConfig)).toHaveLength(2)
     expect(existsSync(join(CERTS_D, hosts.tls))).toBe(false)
+    expect(existsSync(join(CERTS_D, hosts.trusted))).toBe(false)
     expect(insecureListed()).toContain(liveHost)
     expect(insecureListed()).not.toContain(hosts.dead)
     const names = readdirSync(join(runner.dockerConfig, 'buildx', 'instances')).sort()

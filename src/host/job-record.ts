@@ -127,3 +127,12 @@ export async function claimJobRecord(found: FoundRecord, claimer: string): Promi
 export async function removeJobRecord(path: string): Promise<void> {
   await rm(path, { force: true })
 }
+
+/** Once job `id`'s record is reclaimed: the staged copies a job killed mid-write left (writeJobRecordSync). */
+export async function removeStagedRecords(id: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!isJobId(id)) return
+  const dir = recordsDir(env)
+  const names = await readdir(dir).catch(() => [] as string[])
+  const staged = names.filter(name => name.startsWith(`.${id}.json.`) && name.endsWith('.sbr-tmp'))
+  for (const name of staged) await rm(join(dir, name), { force: true })
+}

@@ -9,6 +9,7 @@ import {
   listJobRecords,
   readJobRecord,
   removeJobRecord,
+  removeStagedRecords,
   type FoundRecord,
   type JobRecord
 } from '../host/job-record.js'
@@ -91,6 +92,7 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
   })
   for (const item of items) core.info(reclaimedLine(item))
   await removeJobRecord(claimed)
+  await removeStagedRecords(found.id, process.env)
   return items
 }
 

@@ -9,7 +9,8 @@ import { provenUndo, type ProofOrigin } from './undo-proof.js'
 interface Undo<Change> {
   /** The warning's opening when the undo fails ("Could not …"). */
   failure: (change: Change) => string
-  run: (change: Change) => Promise<void>
+  /** The undo itself; false when there was nothing left to undo (already gone, or not the job's any longer). */
+  run: (change: Change) => Promise<boolean | void>
 }
 
 type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kind]>> }
@@ -47,22 +48,23 @@ const UNDO: UndoTable = {
     failure: () => 'Could not select the builder that was current before the job again',
     run: async ({ builder, before }) => {
       const { restoreBuilderSelection } = await import('../host/builder/builder-selection.js')
-      if (await restoreBuilderSelection(before, builder, process.env))
-        core.info('buildx selects the builder it selected before the job again (`use`).')
+      if (!(await restoreBuilderSelection(before, builder, process.env))) return false
+      core.info('buildx selects the builder it selected before the job again (`use`).')
     }
   },
   tempContext: {
     failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,
     run: async name => {
       const { removeContext } = await import('../host/builder/docker-context.js')
-      if (await removeContext(name)) core.info(`Removed the Docker context ${name}, which the builder ran on.`)
+      if (!(await removeContext(name))) return false
+      core.info(`Removed the Docker context ${name}, which the builder ran on.`)
     }
   },
   lease: {
     failure: lease => `Could not release the builder name ${lease.holder.builder}`,
     run: async lease => {
       const { releaseLease } = await import('../host/builder/builder-lease.js')
-      await releaseLease(lease.path, lease.holder)
+      return releaseLease(lease.path, lease.holder)
     }
   },
   daemonTrust: {
@@ -107,7 +109,8 @@ const UNDO: UndoTable = {
   jobDir: {
     failure: jobDir => `Could not remove ${jobDir}, which holds the key material`,
     run: async jobDir => {
-      if (await removeJobDir(jobDir)) core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
+      if (!(await removeJobDir(jobDir))) return false
+      core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
     }
   },
   jobRecord: {
@@ -119,10 +122,10 @@ const UNDO: UndoTable = {
   }
 }
 
-/** One kind of change of a record undone (or failed, with a warning already given). */
+/** One kind of change of a record: undone, nothing left to undo, or failed (with a warning already given). */
 export interface UndoOutcome {
   kind: keyof UndoRecord
-  ok: boolean
+  result: 'undone' | 'nothing' | 'failed'
 }
 
 /**
@@ -154,11 +157,10 @@ export async function undoRecord(
     if (change === undefined || change === false) continue
     const undo = UNDO[kind] as Undo<typeof change>
     try {
-      await undo.run(change)
-      outcomes.push({ kind, ok: true })
+      outcomes.push({ kind, result: (await undo.run(change)) === false ? 'nothing' : 'undone' })
     } catch (error) {
       core.warning(`${undo.failure(change)}: ${(error as Error).message}`)
-      outcomes.push({ kind, ok: false })
+      outcomes.push({ kind, result: 'failed' })
     }
   }
   return outcomes
@@ -169,7 +171,7 @@ export async function undoRecord(
  * stopped first; a debugged job's BuildKit log is shown before the builder goes (with
  * `cleanup: false` too); then the builder is removed, unless `cleanup: false`.
  */
-async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<void> {
+async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<boolean> {
   if (builder.createPid !== undefined && builder.createStarted !== undefined) {
     const { stopStrayCommand } = await import('../host/process/processes.js')
     if (await stopStrayCommand({ pid: builder.createPid, started: builder.createStarted }, builder.name, 5000)) {
@@ -179,14 +181,17 @@ async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise
   if (builder.showLogInPost) await showBuildkitLog(builder.name)
   if (!builder.removeInPost) {
     core.info(`Keeping builder ${builder.name} (cleanup: false).`)
-    return
+    return false
   }
   try {
-    if (!(await removeBuilder(builder.name, builder.keepState))) core.info(`Builder ${builder.name} is already gone.`)
+    if (await removeBuilder(builder.name, builder.keepState)) return true
+    core.info(`Builder ${builder.name} is already gone.`)
+    return false
   } catch (error) {
     // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
     const { removeBuilderRemnants } = await import('../host/builder/builder-remnants.js')
     await removeBuilderRemnants(builder, error)
+    return true
   }
 }
 

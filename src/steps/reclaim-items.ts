@@ -18,12 +18,12 @@ export interface Reclaimed {
  * job's environment went with it; pointing it back would change this job's), not the disk report
  * (no summary of that job is left to write), not the record's own file (the reclaim removes the
  * claimed file itself, once done); and, when `builderTaken` says a live job holds the builder name
- * now, neither the builder nor buildx's selection, which are that job's.
+ * now, neither the builder, buildx's selection of it nor the name's lease, which are that job's.
  */
 export function reclaimableUndo(undo: UndoRecord, builderTaken: boolean): UndoRecord {
   const kept: UndoRecord = { ...undo }
   const dropped: (keyof UndoRecord)[] = ['clientTrust', 'diskReport', 'jobRecord']
-  if (builderTaken) dropped.push('builder', 'builderSelection')
+  if (builderTaken) dropped.push('builder', 'builderSelection', 'lease')
   for (const kind of dropped) delete kept[kind]
   return kept
 }

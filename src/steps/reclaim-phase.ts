@@ -85,8 +85,8 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
   const undo = record ? await undoOfGoneJob(record) : {}
   const items = await core.group(`Reclaiming what ${job || found.id} left (${why})`, async () => {
     const outcomes = await undoRecord(undo, process.env, { step: 'Reclaim', record: `${found.id}'s kept record` })
-    return outcomes.flatMap(({ kind, ok }) => {
-      const what = ok ? describeUndone(undo, kind) : undefined
+    return outcomes.flatMap(({ kind, result }) => {
+      const what = result === 'undone' ? describeUndone(undo, kind) : undefined
       return what ? [{ job, what: neutralizeUntrustedLine(what), why }] : []
     })
   })

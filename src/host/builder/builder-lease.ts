@@ -1,4 +1,5 @@
 import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PUBLIC_FILE_MODE } from '../../model.js'
@@ -95,16 +96,24 @@ export async function takeLease(path: string, lease: Lease): Promise<Lease | und
   }
 }
 
-/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. */
-export async function yieldLease(path: string, lease: Lease): Promise<void> {
+/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. True when it was held. */
+export async function yieldLease(path: string, lease: Lease): Promise<boolean> {
   const held = await readLease(path)
-  if (held && sameHolder(held, lease)) await rm(path, { force: true })
+  if (!held || !sameHolder(held, lease)) return false
+  await rm(path, { force: true })
+  return true
 }
 
-/** Post: removes the lease if it is still this job's, and the job's holder file if it has one. */
-export async function releaseLease(path: string, lease: Lease): Promise<void> {
-  await yieldLease(path, lease)
-  await rm(holderPath(path, lease), { force: true })
+/**
+ * Post: removes the lease if it is still this job's, and the job's holder file if it has one.
+ * True when there was either to remove.
+ */
+export async function releaseLease(path: string, lease: Lease): Promise<boolean> {
+  const released = await yieldLease(path, lease)
+  const holder = holderPath(path, lease)
+  const holding = existsSync(holder)
+  await rm(holder, { force: true })
+  return released || holding
 }
 
 /**

@@ -123,16 +123,15 @@ export async function claimJobRecord(found: FoundRecord, claimer: string): Promi
   }
 }
 
-/** Removes a record (post's own, or one reclaimed); nothing when it is gone. */
+/**
+ * Removes a record (post's own, or one reclaimed), and the staged copies of it a job killed
+ * mid-write left (writeJobRecordSync); nothing when it is gone.
+ */
 export async function removeJobRecord(path: string): Promise<void> {
   await rm(path, { force: true })
-}
-
-/** Once job `id`'s record is reclaimed: the staged copies a job killed mid-write left (writeJobRecordSync). */
-export async function removeStagedRecords(id: string, env: NodeJS.ProcessEnv): Promise<void> {
-  if (!isJobId(id)) return
-  const dir = recordsDir(env)
+  const dir = dirname(path)
+  const prefix = `.${basename(path)}.`
   const names = await readdir(dir).catch(() => [] as string[])
-  const staged = names.filter(name => name.startsWith(`.${id}.json.`) && name.endsWith('.sbr-tmp'))
-  for (const name of staged) await rm(join(dir, name), { force: true })
+  for (const name of names.filter(entry => entry.startsWith(prefix) && entry.endsWith('.sbr-tmp')))
+    await rm(join(dir, name), { force: true })
 }

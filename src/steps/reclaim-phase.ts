@@ -9,7 +9,6 @@ import {
   listJobRecords,
   readJobRecord,
   removeJobRecord,
-  removeStagedRecords,
   type FoundRecord,
   type JobRecord
 } from '../host/job-record.js'
@@ -92,7 +91,8 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
   })
   for (const item of items) core.info(reclaimedLine(item))
   await removeJobRecord(claimed)
-  await removeStagedRecords(found.id, process.env)
+  // What the dead job was writing when it died: staged copies of its record.
+  await removeJobRecord(jobRecordPath(found.id, process.env))
   return items
 }
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { leasePath, otherLiveHolder } from '../host/builder/builder-lease.js'
 import { warmRecordPath } from '../host/builder/warm-builder.js'
 import {
@@ -14,6 +14,7 @@ import {
 } from '../host/job-record.js'
 import { jobDescription, ownJobOwner, whyOwnerIsGone } from '../host/process/job-owner.js'
 import { isBuilderName } from '../model.js'
+import { runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { undoRecord } from './post.js'
 import { describeUndone, reclaimableUndo, reclaimedLine, type Reclaimed } from './reclaim-items.js'
@@ -69,10 +70,20 @@ async function whyGone(found: FoundRecord, record: JobRecord): Promise<string | 
   return claimerGone && `${ownerGone}; the reclaim of job ${found.claimedBy} was cut short (${claimerGone})`
 }
 
+/**
+ * Whether the record is of a job of this runner (its job directory is in this RUNNER_TEMP, or it
+ * made none): runners sharing a user's buildx store each reclaim their own jobs' records, since
+ * the proof takes a job directory, and the daemon.json backup in it, only in this RUNNER_TEMP.
+ */
+function ofThisRunner(record: JobRecord): boolean {
+  const jobDir = (record.undo as UndoRecord).jobDir
+  return typeof jobDir !== 'string' || dirname(resolve(jobDir)) === resolve(runnerTempDir(process.env))
+}
+
 /** Claims and undoes one record whose job is gone; what it undid. */
 async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[]> {
   const seen = await readJobRecord(found.path)
-  if (!seen) return []
+  if (!seen || !ofThisRunner(seen)) return []
   const why = await whyGone(found, seen)
   if (why === undefined) return []
   // Renamed to this job's claim first: two jobs never undo one record, and a reclaim cut short

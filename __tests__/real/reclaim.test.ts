@@ -230,4 +230,41 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     expect(containerExists(name('shared'))).toBe(false)
     expect(readdirSync(join(runner.dockerConfig, 'buildx', 'setup-buildkit-registry-jobs'))).toEqual([])
   }, 600000)
+
+  it('a job killed while it reclaims leaves its claim, and the next job finishes that reclaim', async () => {
+    const runner = { dockerConfig: newDockerConfig(), runnerTemp: mkdtempSync(join(tmpdir(), 'sbr-runner-temp-')) }
+    const records = join(runner.dockerConfig, 'buildx', 'setup-buildkit-registry-jobs')
+    await dyingJob(runnerJob(runner, '401'), { 'driver-opts': bootDriverOpts(), preflight: 'off', name: name('cut') })
+    expect(containerExists(name('cut'))).toBe(true)
+    // The next job dies as it starts undoing the record it claimed.
+    const cut = runnerJob(runner, '402')
+    await dyingJob(cut, { registries: `${registry.host} http`, preflight: 'off' }, /^::group::Reclaiming what run 401/m)
+    const claims = readdirSync(records).filter(file =>
+      /\.claimed-by-setup-buildkit-registry-[0-9a-f]{12}\.json$/.test(file)
+    )
+    expect(claims).toHaveLength(1)
+
+    const next = runnerJob(runner, '403')
+    const main = await setUp(next, { registries: `${registry.host} http`, 'driver-opts': bootDriverOpts() })
+    expect(main.log).not.toContain('::error::')
+    expect(main.log).not.toContain('::warning::')
+    expect(main.exitCode).toBe(0)
+    expect(main.log).toMatch(
+      /^::group::Reclaiming what run 401, job build left \(its runner process \d+ is gone; the reclaim job setup-buildkit-registry-[0-9a-f]{12} began was cut short(: its own runner process \d+ is gone)?\)$/m
+    )
+    expect(main.log).toMatch(
+      /^Reclaimed Docker context setup-buildkit-registry-[0-9a-f]{12}, left by run 401, job build /m
+    )
+    expect(main.log).toMatch(/^Reclaimed job directory \S+, left by run 401, job build /m)
+    expect(main.log).not.toContain('Reclaiming what run 402')
+    expect(containerExists(name('cut'))).toBe(false)
+    expect(volumeExists(volumeOf(name('cut')))).toBe(false)
+    expect(jobContexts(runner.dockerConfig)).toHaveLength(1)
+    // The killed job's own record went too (it had made nothing yet): only this job's is left.
+    expect(readdirSync(records)).toHaveLength(1)
+    expect(readdirSync(runner.runnerTemp).filter(entry => entry.startsWith('setup-buildkit-registry-'))).toHaveLength(1)
+    expect((await tearDown(next)).exitCode).toBe(0)
+    expect(readdirSync(records)).toEqual([])
+    expect(jobContexts(runner.dockerConfig)).toEqual([])
+  }, 300000)
 })

@@ -65,9 +65,10 @@ async function whyGone(found: FoundRecord, record: JobRecord): Promise<string | 
   const ownerGone = await whyOwnerIsGone(record.owner)
   if (!found.claimedBy || ownerGone === undefined) return ownerGone
   const claimer = await readJobRecord(jobRecordPath(found.claimedBy, process.env))
-  if (!claimer) return `${ownerGone}; the reclaim of job ${found.claimedBy} was cut short`
+  const cutShort = `${ownerGone}; the reclaim job ${found.claimedBy} began was cut short`
+  if (!claimer) return cutShort
   const claimerGone = await whyOwnerIsGone(claimer.owner)
-  return claimerGone && `${ownerGone}; the reclaim of job ${found.claimedBy} was cut short (${claimerGone})`
+  return claimerGone && `${cutShort}: ${claimerGone.replace(/^its /, 'its own ')}`
 }
 
 /**
@@ -93,6 +94,11 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
   const record = await readJobRecord(claimed)
   const job = neutralizeUntrustedLine(record?.job ?? '', 200)
   const undo = record ? await undoOfGoneJob(record) : {}
+  // A job that died before it made anything: its record goes, with nothing to say.
+  if (Object.keys(undo).length === 0) {
+    await removeRecordFiles(claimed, found.id)
+    return []
+  }
   const items = await core.group(`Reclaiming what ${job || found.id} left (${why})`, async () => {
     const outcomes = await undoRecord(undo, process.env, { step: 'Reclaim', record: `${found.id}'s kept record` })
     return outcomes.flatMap(({ kind, result }) => {
@@ -101,10 +107,14 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
     })
   })
   for (const item of items) core.info(reclaimedLine(item))
-  await removeJobRecord(claimed)
-  // What the dead job was writing when it died: staged copies of its record.
-  await removeJobRecord(jobRecordPath(found.id, process.env))
+  await removeRecordFiles(claimed, found.id)
   return items
+}
+
+/** The claimed record, and the staged copies of the record the dead job was writing when it died. */
+async function removeRecordFiles(claimed: string, id: string): Promise<void> {
+  await removeJobRecord(claimed)
+  await removeJobRecord(jobRecordPath(id, process.env))
 }
 
 /**

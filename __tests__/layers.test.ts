@@ -14,7 +14,9 @@ const ALLOWED: Record<string, string[]> = {
   // The one reader of the Docker client config: what docker and buildx read there.
   'docker-client-config.ts': ['model.ts', 'paths.ts'],
   // Go's proxy rules: a pure leaf, read by the inputs (masking), the plan and preflight alike.
-  'proxy.ts': ['model.ts'],
+  'proxy.ts': ['model.ts', 'go-net.ts'],
+  // Go's net package (host:port, IPs, CIDRs) as the proxy rules use it: a pure leaf.
+  'go-net.ts': [],
   // Text from the network or another process, made safe to print: a pure leaf every stage may use.
   'untrusted-text.ts': [],
   inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],

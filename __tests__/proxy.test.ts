@@ -7,7 +7,6 @@ import {
   readProxyEnv,
   redactedProxy,
   redactUrlCredentials,
-  splitHostPort,
   type ProxyConfig
 } from '../src/proxy.js'
 
@@ -205,19 +204,5 @@ describe('the registry hosts this action probes', () => {
     expect(redactUrlCredentials('env.HTTP_PROXY=user:pass@proxy:3128 image=reg:5000/bk@sha256:abc')).toBe(
       'env.HTTP_PROXY=***@proxy:3128 image=reg:5000/bk@sha256:abc'
     )
-  })
-})
-
-describe('splitHostPort (net.SplitHostPort)', () => {
-  it.each<[string, { host: string; port: string } | undefined]>([
-    ['host:80', { host: 'host', port: '80' }],
-    ['[::1]:80', { host: '::1', port: '80' }],
-    ['host:', { host: 'host', port: '' }],
-    ['host', undefined],
-    ['::1', undefined],
-    ['[::1]', undefined],
-    ['[::1]x:80', undefined]
-  ])('%s', (text, want) => {
-    expect(splitHostPort(text)).toEqual(want)
   })
 })

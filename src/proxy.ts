@@ -1,5 +1,14 @@
-import { isIP } from 'node:net'
 import { domainToASCII } from 'node:url'
+import {
+  cidrContains,
+  isLoopbackIp,
+  joinHostPort,
+  parseCidr,
+  parseIp,
+  sameIp,
+  splitHostPort,
+  type Ip
+} from './go-net.js'
 import type { ProxyEnv } from './model.js'
 
 // Which proxy a Go program takes for a URL: BuildKit's registry client (util/resolver: Proxy is
@@ -151,9 +160,6 @@ interface Matcher {
   match(host: string, port: string, ip: Ip | undefined): boolean
 }
 
-/** An address as 16 bytes, IPv4 as ::ffff:a.b.c.d, as Go's net.IP does for comparisons. */
-type Ip = Uint8Array
-
 /** init(): NO_PROXY, comma-separated; `*` matches all; CIDRs, IPs (with ports) and domains. */
 function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } {
   const ip: Matcher[] = []
@@ -227,119 +233,10 @@ function canonicalAddr(url: URL): string {
   return joinHostPort(hostname, url.port || defaultPort(url.protocol))
 }
 
-function joinHostPort(host: string, port: string): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
-}
-
 function idnaAscii(name: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(name)) return name
   const leadingDot = name.startsWith('.')
   const ascii = domainToASCII(leadingDot ? name.slice(1) : name)
   return ascii === '' ? name : `${leadingDot ? '.' : ''}${ascii}`
-}
-
-/** net.SplitHostPort; undefined where Go returns an error. */
-export function splitHostPort(hostport: string): { host: string; port: string } | undefined {
-  const i = hostport.lastIndexOf(':')
-  if (i < 0) return undefined
-  let host: string
-  let j = 0
-  let k = 0
-  if (hostport.startsWith('[')) {
-    const end = hostport.indexOf(']')
-    if (end < 0) return undefined
-    if (end + 1 === hostport.length) return undefined
-    if (end + 1 !== i) return undefined
-    host = hostport.slice(1, end)
-    j = 1
-    k = end + 1
-  } else {
-    host = hostport.slice(0, i)
-    if (host.includes(':')) return undefined
-  }
-  if (hostport.slice(j).includes('[') || hostport.slice(k).includes(']')) return undefined
-  return { host, port: hostport.slice(i + 1) }
-}
-
-/** net.ParseIP (netip.ParseAddr for hosts: a zone, as in fe80::1%eth0, is dropped for comparison). */
-function parseIp(text: string): Ip | undefined {
-  const address = text.replace(/%.*$/, '')
-  const family = isIP(address)
-  if (family === 4) return mapV4(address.split('.').map(Number))
-  if (family !== 6) return undefined
-  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined]
-  const groups = (part: string): number[] => {
-    if (part === '') return []
-    const pieces = part.split(':')
-    const last = pieces[pieces.length - 1]
-    const words = pieces.slice(0, last.includes('.') ? -1 : undefined).map(piece => parseInt(piece, 16))
-    if (last.includes('.')) {
-      const [a, b, c, d] = last.split('.').map(Number)
-      words.push((a << 8) | b, (c << 8) | d)
-    }
-    return words
-  }
-  const front = groups(head)
-  const back = tail === undefined ? [] : groups(tail)
-  const words = [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back]
-  const bytes = new Uint8Array(16)
-  words.forEach((word, index) => {
-    bytes[index * 2] = word >> 8
-    bytes[index * 2 + 1] = word & 0xff
-  })
-  return bytes
-}
-
-function mapV4(octets: number[]): Ip {
-  return Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...octets])
-}
-
-/** net.IP.To4 succeeds: an IPv4 address, or one mapped into IPv6. */
-function isV4(ip: Ip): boolean {
-  return ip.slice(0, 10).every(byte => byte === 0) && ip[10] === 0xff && ip[11] === 0xff
-}
-
-function isLoopbackIp(ip: Ip): boolean {
-  if (isV4(ip)) return ip[12] === 127
-  return ip.slice(0, 15).every(byte => byte === 0) && ip[15] === 1
-}
-
-function sameIp(a: Ip, b: Ip): boolean {
-  return a.every((byte, index) => byte === b[index])
-}
-
-interface Cidr {
-  network: Ip
-  /** Prefix length over the 16-byte form (an IPv4 /n is 96 + n). */
-  bits: number
-}
-
-/** net.ParseCIDR: `address/bits`, the network masked. */
-function parseCidr(text: string): Cidr | undefined {
-  const slash = text.indexOf('/')
-  if (slash < 0) return undefined
-  const address = text.slice(0, slash)
-  if (address.includes('%')) return undefined
-  const ip = parseIp(address)
-  const digits = text.slice(slash + 1)
-  if (!ip || !/^[0-9]+$/.test(digits)) return undefined
-  const v4Syntax = isIP(address) === 4
-  const prefix = Number(digits)
-  if (prefix > (v4Syntax ? 32 : 128)) return undefined
-  const bits = v4Syntax ? 96 + prefix : prefix
-  return { network: masked(ip, bits), bits }
-}
-
-function masked(ip: Ip, bits: number): Ip {
-  return ip.map((byte, index) => {
-    const keep = Math.max(0, Math.min(8, bits - index * 8))
-    return byte & ((0xff << (8 - keep)) & 0xff)
-  })
-}
-
-/** IPNet.Contains: an IPv4 network holds only IPv4 addresses, an IPv6 one only IPv6 ones. */
-function cidrContains(cidr: Cidr, ip: Ip): boolean {
-  if (isV4(cidr.network) !== isV4(ip)) return false
-  return sameIp(masked(ip, cidr.bits), cidr.network)
 }

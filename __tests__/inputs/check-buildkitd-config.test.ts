@@ -1,11 +1,6 @@
 import { parse } from 'smol-toml'
-import {
-  checkBuildkitdConfig,
-  editDistance,
-  nearest,
-  show,
-  type ConfigCheck
-} from '../../src/inputs/check-buildkitd-config.js'
+import { checkBuildkitdConfig, type ConfigCheck } from '../../src/inputs/check-buildkitd-config.js'
+import { show } from '../../src/inputs/config-wording.js'
 
 // The checker against BuildKit v0.20.2's schema: plain TOML text in, findings out.
 
@@ -367,21 +362,5 @@ describe('with the socket a docker-container builder is reached through', () => 
     '[grpc]\ndebugAddress = "0.0.0.0:6060"'
   ])('%j boots', text => {
     expect(checked(text).errors).toEqual([])
-  })
-})
-
-describe('nearest and editDistance', () => {
-  it.each([
-    ['registy', 'registry', 1],
-    ['insecure-entitlments', 'insecure-entitlements', 1],
-    ['kitten', 'sitting', 3],
-    ['', 'abc', 3]
-  ])('%s → %s: %i', (a, b, distance) => {
-    expect(editDistance(a, b)).toBe(distance)
-  })
-
-  it('names nothing when nothing is close', () => {
-    expect(nearest('port', ['address', 'uid', 'gid', 'tls'])).toBeUndefined()
-    expect(nearest('GC', ['gc', 'root'])).toBe('gc')
   })
 })

@@ -61,7 +61,7 @@ async function waitForBuilder(job: TestJob, builder: string): Promise<void> {
 }
 
 describe("a buildkitd of the user's own", () => {
-  it('remote driver as the README shows: config-dir mounted at the same path, --config, then a push over verified TLS', async () => {
+  it('remote driver as docs/topologies/remote.md shows: config-dir mounted at the same path, --config, then a push over verified TLS', async () => {
     const host = `localhost:${tls.port}`
     const port = await closedPort()
     const job = newTestJob()
@@ -75,7 +75,7 @@ describe("a buildkitd of the user's own", () => {
     expect(main.log).not.toContain('::error::')
     expect(main.exitCode).toBe(0)
 
-    // The README's next step, word for word but for the image and the port.
+    // The next step of docs/topologies/remote.md, word for word but for the image and the port.
     const configDir = main.outputs['config-dir']
     await runBuildkitd(
       job,

@@ -7,7 +7,7 @@ import { BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
 import { containerExists } from './jobs.js'
 
-// `npm run local`, the first command of the README's Development section, as a newcomer runs it:
+// `npm run local`, the first command of docs/development.md (Running it locally), as a newcomer runs it:
 // what it prints, and that it leaves nothing behind, also when stopped with Ctrl+C.
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url))

@@ -3,10 +3,12 @@ import { accessSync, constants, statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
 import { DOCKER_CONTAINER_SOCKET } from './buildkitd-schema.js'
-import { checkBuildkitdConfig, show, type Finding, type RunnerFile } from './check-buildkitd-config.js'
+import { checkBuildkitdConfig, type RunnerFile } from './check-buildkitd-config.js'
+import { show, type Finding } from './config-wording.js'
 import { InputError } from './input-error.js'
 import { readInputFile } from './input-file.js'
 import { keyLines } from './toml-lines.js'
+import { getInput } from './input-names.js'
 
 type BaseConfigInput = 'buildkitd-config' | 'buildkitd-config-inline' | 'config' | 'config-inline'
 
@@ -31,14 +33,13 @@ export interface MissingFile {
 /** The buildkitd.toml to start from: a file, inline text, or none. */
 export function readBaseConfig(driver: string): BaseConfig | undefined {
   // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
-  const pathInput =
-    core.getInput('buildkitd-config') === '' && core.getInput('config') !== '' ? 'config' : 'buildkitd-config'
+  const pathInput = getInput('buildkitd-config') === '' && getInput('config') !== '' ? 'config' : 'buildkitd-config'
   const inlineInput =
-    core.getInput('buildkitd-config-inline') === '' && core.getInput('config-inline') !== ''
+    getInput('buildkitd-config-inline') === '' && getInput('config-inline') !== ''
       ? 'config-inline'
       : 'buildkitd-config-inline'
-  const path = core.getInput(pathInput)
-  const inline = core.getInput(inlineInput, { trimWhitespace: false })
+  const path = getInput(pathInput)
+  const inline = getInput(inlineInput, { trimWhitespace: false })
   if (path !== '' && inline.trim() !== '') {
     throw new InputError(
       inlineInput,

@@ -1,22 +1,28 @@
-import { stringify, type TomlPrimitive, type TomlTable } from 'smol-toml'
+import type { TomlPrimitive, TomlTable } from 'smol-toml'
 import {
   BUILDKIT_SCHEMA_VERSION,
   BUILDKITD_SCHEMA,
-  NEWER_KEYS,
   type Field,
   type Schema,
   type TableArray,
   type TableMap,
   type Value
 } from './buildkitd-schema.js'
+import { checkBuilderSocket } from './config-builder-socket.js'
+import { diskSpaceProblem, durationProblem } from './config-go-values.js'
+import {
+  assign,
+  inline,
+  isTable,
+  nearest,
+  notATable,
+  scalarText,
+  show,
+  typeName,
+  unknownKey,
+  type Finding
+} from './config-wording.js'
 import type { KeyPath } from './toml-lines.js'
-
-/** One thing wrong with a key: what, and what to write instead. */
-export interface Finding {
-  path: KeyPath
-  problem: string
-  fix: string
-}
 
 /** A file the config names that buildx reads on the runner (a registry's CA, a client keypair's half). */
 export interface RunnerFile {
@@ -53,31 +59,8 @@ const V = BUILDKIT_SCHEMA_VERSION
 export function checkBuildkitdConfig(table: TomlTable, options: CheckOptions = {}): ConfigCheck {
   const check: ConfigCheck = { errors: [], warnings: [], files: [] }
   checkTable(table, BUILDKITD_SCHEMA, [], check)
-  if (options.builderSocket) checkBuilderSocket(table, options.builderSocket, check)
+  if (options.builderSocket) checkBuilderSocket(table, options.builderSocket, check.errors)
   return check
-}
-
-/** A listen list the builder's buildx can still reach: one with a unix socket, or the default. */
-function checkBuilderSocket(table: TomlTable, socket: string, check: ConfigCheck): void {
-  const grpc = table.grpc
-  if (!isTable(grpc) || grpc.address === undefined) return
-  const path = ['grpc', 'address']
-  const { address } = grpc
-  const listed = Array.isArray(address) ? address : [address]
-  if (!listed.every(entry => typeof entry === 'string')) return
-  const wanted = [socket, ...(listed as string[]).filter(entry => entry !== socket)]
-  const fix = `write ${assign('address', wanted)} (the socket buildx reaches the builder through, then yours), or remove [grpc]: buildx needs no TCP listener in its container`
-  const typeError = check.errors.find(error => show(error.path) === 'grpc.address')
-  if (typeError) {
-    typeError.fix = fix
-    return
-  }
-  if (listed.some(entry => (entry as string).startsWith('unix://'))) return
-  check.errors.push({
-    path,
-    problem: `grpc.address lists no unix socket: buildkitd then stops listening on ${socket}, where buildx's docker-container driver reaches it, and the builder never boots`,
-    fix
-  })
 }
 
 function checkTable(table: TomlTable, schema: Schema, path: KeyPath, check: ConfigCheck): void {
@@ -118,7 +101,8 @@ function checkTableMap(value: TomlPrimitive, field: TableMap, path: KeyPath, che
   if (!isTable(value)) {
     return void check.errors.push({
       path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants a table of tables keyed by ${field.keyIs}`,
+      problem:
+        `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ` + `a table of tables keyed by ${field.keyIs}`,
       fix: `write [${show([...path, 'name'])}] headers, one per ${field.keyIs.replace(/^an? /, '')}`
     })
   }
@@ -132,7 +116,9 @@ function checkTableMap(value: TomlPrimitive, field: TableMap, path: KeyPath, che
       const host = name.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '')
       check.warnings.push({
         path: at,
-        problem: `BuildKit matches [registry."…"] keys against host[:port]; ${JSON.stringify(name)} has a scheme and never matches`,
+        problem:
+          `BuildKit matches [registry."…"] keys against host[:port]; ${JSON.stringify(name)} has a scheme ` +
+          'and never matches',
         fix: `write [${show([...path, host])}]`
       })
     }
@@ -147,7 +133,9 @@ function checkTableArray(value: TomlPrimitive, field: TableArray, path: KeyPath,
     const example = isTable(value) ? value : {}
     return void check.errors.push({
       path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants an array of tables (buildx refuses or panics on anything else)`,
+      problem:
+        `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants an array of tables (buildx refuses ` +
+        'or panics on anything else)',
       fix: `write it as [[${show(path)}]] (two brackets), one such header per entry${
         Object.keys(example).length > 0 ? `, its keys below: ${inline(example)}` : ''
       }`
@@ -161,7 +149,9 @@ function checkTableArray(value: TomlPrimitive, field: TableArray, path: KeyPath,
     if (missing.length > 0) {
       check.errors.push({
         path: at,
-        problem: `an entry of ${show(path)} has no ${missing.join(' and ')}: buildx needs ${field.needs?.join(' and ')} in each and stops otherwise`,
+        problem:
+          `an entry of ${show(path)} has no ${missing.join(' and ')}: buildx needs ` +
+          `${field.needs?.join(' and ')} in each and stops otherwise`,
         fix: `add ${missing.map(key => `${key} = "…"`).join(' and ')}, or remove the entry${
           path.at(-1) === 'keypair' ? ' and give the client certificate and key in `client-cert` and `client-key`' : ''
         }`
@@ -225,9 +215,9 @@ function checkValue(value: TomlPrimitive, spec: Value, path: KeyPath, check: Con
       return
     }
     case 'duration':
-      return checkDuration(value, path, check)
+      return pushProblem(durationProblem(value, path), check)
     case 'diskSpace':
-      return checkDiskSpace(value, path, check)
+      return pushProblem(diskSpaceProblem(value, path), check)
     case 'stringMap':
       if (!isTable(value)) return wrong('a table of strings', `write [${show(path)}] with name = "value" lines below`)
       for (const [name, item] of Object.entries(value)) {
@@ -250,7 +240,9 @@ function checkString(value: string, spec: Value, path: KeyPath, check: ConfigChe
   if (spec.oneOf && !spec.oneOf.includes(value)) {
     check.errors.push({
       path,
-      problem: `${show(path)} is ${JSON.stringify(value)}; BuildKit ${V} accepts only ${spec.oneOf.map(v => JSON.stringify(v)).join(' or ')} and stops otherwise`,
+      problem:
+        `${show(path)} is ${JSON.stringify(value)}; BuildKit ${V} accepts only ` +
+        `${spec.oneOf.map(v => JSON.stringify(v)).join(' or ')} and stops otherwise`,
       fix: `write ${assign(key, nearest(value, spec.oneOf) ?? spec.oneOf[0])}`
     })
   }
@@ -258,7 +250,9 @@ function checkString(value: string, spec: Value, path: KeyPath, check: ConfigChe
     const meant = value.startsWith('/') ? `unix://${value}` : `tcp://${value.replace(/^[a-z]+:\/\//i, '')}`
     check.errors.push({
       path,
-      problem: `${show(path)} has ${JSON.stringify(value)}; buildkitd listens only on unix://, tcp://, fd:// or npipe:// addresses and stops otherwise`,
+      problem:
+        `${show(path)} has ${JSON.stringify(value)}; buildkitd listens only on unix://, tcp://, fd:// or ` +
+        'npipe:// addresses and stops otherwise',
       fix: `write ${JSON.stringify(meant)}`
     })
   }
@@ -266,7 +260,9 @@ function checkString(value: string, spec: Value, path: KeyPath, check: ConfigChe
     const near = nearest(value, spec.knownValues)
     check.warnings.push({
       path,
-      problem: `${show(path)} has ${JSON.stringify(value)}, which BuildKit ${V} does not know (it knows ${spec.knownValues.join(', ')})`,
+      problem:
+        `${show(path)} has ${JSON.stringify(value)}, which BuildKit ${V} does not know (it knows ` +
+        `${spec.knownValues.join(', ')})`,
       fix: near ? `write ${JSON.stringify(near)}` : `remove ${JSON.stringify(value)}`
     })
   }
@@ -285,190 +281,6 @@ function checkMin(value: number, spec: Value, path: KeyPath, check: ConfigCheck)
   })
 }
 
-/** Go's time.ParseDuration: "48h", "1h30m", "1.5s", "-2m" (units ns, us, µs, ms, s, m, h). */
-const GO_DURATION = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/
-
-/** Duration.UnmarshalText: a Go duration, else whole seconds; an integer is whole seconds too. */
-function checkDuration(value: TomlPrimitive, path: KeyPath, check: ConfigCheck): void {
-  const key = String(path.at(-1))
-  const text = typeof value === 'bigint' ? String(value) : typeof value === 'string' ? value : undefined
-  const wants = 'a duration: a string such as "48h" or "1h30m", or whole seconds as an integer'
-  if (text === undefined) {
-    const fix = typeof value === 'number' ? `write ${assign(key, `${value}s`)}` : `write ${key} = "48h", say`
-    return void check.errors.push({
-      path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`,
-      fix
-    })
-  }
-  if (text === '' || text === '0') return
-  const valid = GO_DURATION.test(text) || /^[+-]?\d+$/.test(text)
-  if (!valid) {
-    const days = /^(\d+)\s*d(ays?)?$/i.exec(text.trim())
-    const fix = days
-      ? `write ${assign(key, `${Number(days[1]) * 24}h`)} (Go durations have no days)`
-      : `write ${key} = "48h", say`
-    return void check.errors.push({
-      path,
-      problem: `${show(path)} is ${JSON.stringify(text)}, not ${wants} (BuildKit: invalid duration ${text})`,
-      fix
-    })
-  }
-  if (text.startsWith('-')) {
-    check.errors.push({
-      path,
-      problem: `${show(path)} is negative (${text})`,
-      fix: `write ${assign(key, text.slice(1))}`
-    })
-  }
-}
-
-/** DiskSpace.UnmarshalText: "N%" (a whole percentage), else docker/go-units RAMInBytes ("10GB", "512MiB", "1024"). */
-function checkDiskSpace(value: TomlPrimitive, path: KeyPath, check: ConfigCheck): void {
-  const key = String(path.at(-1))
-  const wants = 'a size: bytes as an integer, or a string such as "10GB", "512MB" or "20%"'
-  if (typeof value === 'bigint') {
-    if (value < 0n)
-      check.errors.push({ path, problem: `${show(path)} is negative (${value})`, fix: `write ${assign(key, -value)}` })
-    return
-  }
-  if (typeof value !== 'string') {
-    const fix = typeof value === 'number' ? `write ${assign(key, `${value}GB`)}, say` : `write ${key} = "10GB", say`
-    return void check.errors.push({
-      path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`,
-      fix
-    })
-  }
-  if (value === '') return
-  const percent = /^(.*)%$/.exec(value)
-  if (percent) {
-    if (!/^[+-]?\d+$/.test(percent[1])) {
-      return void check.errors.push({
-        path,
-        problem: `${show(path)} is ${JSON.stringify(value)}: a percentage must be a whole number`,
-        fix: `write ${assign(key, `${Math.round(Number.parseFloat(percent[1])) || 10}%`)}`
-      })
-    }
-    const share = Number(percent[1])
-    if (share < 0 || share > 100) {
-      check.errors.push({
-        path,
-        problem: `${show(path)} is ${value} of the disk, which cannot be`,
-        fix: `write a share between 0% and 100% (${assign(key, '20%')}, say)`
-      })
-    }
-    return
-  }
-  if (!/^\d+(\.\d+)* ?([kKmMgGtTpP])?[iI]?[bB]?$/.test(value)) {
-    check.errors.push({
-      path,
-      problem: `${show(path)} is ${JSON.stringify(value)}, not ${wants} (BuildKit: invalid disk space ${value})`,
-      fix: `write ${key} = "10GB", say`
-    })
-  }
-}
-
-function unknownKey(path: KeyPath, known: string[], table: boolean): Finding {
-  const key = String(path.at(-1))
-  const what = table ? 'table' : 'key'
-  const parent = path.slice(0, -1)
-  // An entry of an array of tables is where its `[[…]]` header is.
-  const where =
-    parent.length === 0
-      ? 'at the top level'
-      : typeof parent.at(-1) === 'number'
-        ? `in [[${show(parent.slice(0, -1))}]]`
-        : `in [${show(parent)}]`
-  if (path.length === 1 && Object.hasOwn(NEWER_KEYS, key)) {
-    return {
-      path,
-      problem: `BuildKit ${V} has no ${what} ${show(path)} (BuildKit ${NEWER_KEYS[key]} added it): an older BuildKit ignores it`,
-      fix: `use a BuildKit image of ${NEWER_KEYS[key]} or later (driver-opts: image=…), or remove it`
-    }
-  }
-  const near = nearest(key, known)
-  return {
-    path,
-    problem: `BuildKit ${V} has no ${what} ${show(path)} ${where}: it does nothing`,
-    fix: near
-      ? `did you mean ${show([...path.slice(0, -1), near])}?`
-      : `remove it; BuildKit knows ${known.map(name => show([name])).join(', ')} ${where}`
-  }
-}
-
-function notATable(value: TomlPrimitive, path: KeyPath, keys: string[]): Finding {
-  return {
-    path,
-    problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants a table (buildx refuses or panics on anything else)`,
-    fix: `write [${show(path)}] with its keys below (${keys.join(', ')})`
-  }
-}
-
-/** The known name closest to `name` by edit distance, if it is close enough to be a typo. */
-export function nearest(name: string, known: readonly string[]): string | undefined {
-  let best: { name: string; distance: number } | undefined
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase())
-    if (!best || distance < best.distance) best = { name: candidate, distance }
-  }
-  if (!best) return undefined
-  return best.distance <= Math.max(2, Math.floor(Math.max(name.length, best.name.length) / 3)) ? best.name : undefined
-}
-
-/** Levenshtein distance. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    previous = current
-  }
-  return previous[b.length]
-}
-
-function isTable(value: unknown): value is TomlTable {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
-}
-
-function typeName(value: TomlPrimitive): string {
-  if (typeof value === 'string') return `a string (${JSON.stringify(value)})`
-  if (typeof value === 'boolean') return `a boolean (${value})`
-  if (typeof value === 'bigint') return `an integer (${value})`
-  if (typeof value === 'number') return `a float (${value})`
-  if (Array.isArray(value)) return 'an array'
-  if (isTable(value)) return 'a table'
-  return 'a date'
-}
-
-/** A scalar as the string BuildKit would have wanted. */
-function scalarText(value: TomlPrimitive): string {
-  if (Array.isArray(value) && value.length === 1) return scalarText(value[0])
-  if (typeof value === 'string') return value
-  if (isTable(value) || Array.isArray(value)) return '…'
-  return String(value)
-}
-
-/** `key = value` as TOML writes it (smol-toml), for a fix. */
-function assign(key: string, value: TomlPrimitive): string {
-  return stringify({ [key]: value }).trim()
-}
-
-/** An inline table, for a fix. */
-function inline(table: TomlTable): string {
-  return Object.entries(table)
-    .map(([key, value]) => assign(key, value))
-    .join(', ')
-}
-
-/** A key path as TOML writes it: `registry."myhost:5000".ca`, array entries as `gcpolicy[1]`. */
-export function show(path: KeyPath): string {
-  let text = ''
-  for (const part of path) {
-    if (typeof part === 'number') text += `[${part}]`
-    else text += (text === '' ? '' : '.') + (/^[A-Za-z0-9_-]+$/.test(part) ? part : JSON.stringify(part))
-  }
-  return text
+function pushProblem(problem: Finding | undefined, check: ConfigCheck): void {
+  if (problem) check.errors.push(problem)
 }

@@ -1,4 +1,5 @@
 import { InputError } from './input-error.js'
+import type { InputName } from './input-names.js'
 
 // The disk budget of the builder's cache: `gc-max-used-space`, `gc-reserved-space`,
 // `gc-min-free-space` (buildx prune's flags, BuildKit's GC policy fields) and `gc-keep-duration`.
@@ -24,6 +25,11 @@ export const GC_SIZE_INPUTS = {
   'gc-reserved-space': 'reservedSpace',
   'gc-min-free-space': 'minFreeSpace'
 } as const
+
+type GcSizeInput = keyof typeof GC_SIZE_INPUTS
+
+/** Every GC input: the sizes, then the duration. */
+const GC_INPUTS: InputName[] = [...(Object.keys(GC_SIZE_INPUTS) as GcSizeInput[]), 'gc-keep-duration']
 
 /**
  * units.RAMInBytes (docker/go-units), which DiskSpace uses: a number, an optional space, then
@@ -74,15 +80,18 @@ export function parseKeepDuration(value: string): string | undefined {
 }
 
 /** The GC inputs, from a reader of inputs by name; undefined when none is set. */
-export function readGcInputs(getInput: (name: string) => string, driver: string): GcInputs | undefined {
+export function readGcInputs(getInput: (name: InputName) => string, driver: string): GcInputs | undefined {
   const gc: GcInputs = {}
-  for (const [input, field] of Object.entries(GC_SIZE_INPUTS)) {
+  for (const [input, field] of Object.entries(GC_SIZE_INPUTS) as [
+    GcSizeInput,
+    (typeof GC_SIZE_INPUTS)[GcSizeInput]
+  ][]) {
     const space = parseDiskSpace(input, getInput(input))
     if (space) gc[field] = space
   }
   const keepDuration = parseKeepDuration(getInput('gc-keep-duration'))
   if (keepDuration) gc.keepDuration = keepDuration
-  const given = [...Object.keys(GC_SIZE_INPUTS), 'gc-keep-duration'].find(input => getInput(input).trim() !== '')
+  const given = [...GC_INPUTS].find(input => getInput(input).trim() !== '')
   if (given === undefined) return undefined
   // The docker driver's builder is the daemon's (its GC is daemon.json's `builder.gc`); a remote
   // buildkitd reads its own config, which buildx cannot pass it.

@@ -14,6 +14,7 @@ import {
 } from './pem.js'
 import type { RegistryLine } from './registries.js'
 import { isExistingPath, maskPem } from './secret-inputs.js'
+import { getInput, type InputName } from './input-names.js'
 
 // host/daemon-registry-config.ts masks the keys of the daemon's certs.d with it.
 export { maskPem }
@@ -26,8 +27,8 @@ export { maskPem }
  * Reads an input that holds PEM text, base64 of it, or a path to a PEM file; masks it when it is
  * text (and a key always, in every form it takes here), and checks it. undefined when empty.
  */
-export function readPemInput(input: string, holds: 'certificates' | 'key'): string | undefined {
-  const value = core.getInput(input)
+export function readPemInput(input: InputName, holds: 'certificates' | 'key'): string | undefined {
+  const value = getInput(input)
   if (value === '') return undefined
   const isText = looksLikePem(value) || decodeBase64Pem(value) !== undefined
   // Text in an input is likely a secret; a key is one wherever it was read from, in case a later step prints it.
@@ -54,7 +55,7 @@ export function readPemInput(input: string, holds: 'certificates' | 'key'): stri
 }
 
 /** A certificate and its key from two inputs: both or neither, and the key must match. */
-export function readKeypairInputs(certInput: string, keyInput: string): Keypair | undefined {
+export function readKeypairInputs(certInput: InputName, keyInput: InputName): Keypair | undefined {
   const cert = readPemInput(certInput, 'certificates')
   const key = readPemInput(keyInput, 'key')
   if (cert === undefined && key === undefined) return undefined

@@ -22,6 +22,7 @@ import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.j
 import { readRunnerProxyEnv } from './proxy-env.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
 import { maskSecretInputs } from './secret-inputs.js'
+import { getInput, getMultilineInput, type InputName } from './input-names.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
 export interface Registry extends RegistryLine {
@@ -116,17 +117,17 @@ export const DEFAULT_BUILDKITD_FLAGS =
 /**
  * Reads and validates every input before anything is written, so bad input
  * never leaves a half-made builder behind; the secret ones are masked before
- * any is parsed (secret-inputs.ts). With pem-inputs.ts, secret-inputs.ts and
- * base-config.ts, the only caller of core.getInput.
+ * any is parsed (secret-inputs.ts). Inputs are read only through input-names.ts, by the names
+ * action.yml declares.
  */
 export function readInputs(): Inputs {
   maskSecretInputs()
-  const registries = parseRegistries(core.getInput('registries')).map(registry => ({
+  const registries = parseRegistries(getInput('registries')).map(registry => ({
     ...registry,
     ownCa: readRegistryCas(registry)
   }))
   const driver = readDriver()
-  const mirrors = parseMirrors(core.getInput('mirror'))
+  const mirrors = parseMirrors(getInput('mirror'))
   const caCert = readPemInput('ca-cert', 'certificates')
   const config: ConfigInputs = {
     registries,
@@ -138,18 +139,17 @@ export function readInputs(): Inputs {
     debug: booleanInput('debug', false),
     baseConfig: readBaseConfig(driver),
     importDockerTrust: booleanInput('import-docker-trust', false),
-    gc: readGcInputs(name => core.getInput(name), driver)
+    gc: readGcInputs(getInput, driver)
   }
   const builder: BuilderInputs = {
     name: readName(driver),
-    nameGiven: driver !== 'docker' && core.getInput('name') !== '',
+    nameGiven: driver !== 'docker' && getInput('name') !== '',
     driver,
-    driverOpts: core
-      .getMultilineInput('driver-opts')
+    driverOpts: getMultilineInput('driver-opts')
       .map(line => line.trim())
       .filter(line => line !== '' && !line.startsWith('#')),
-    buildkitdFlags: core.getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
-    endpoint: core.getInput('endpoint'),
+    buildkitdFlags: getInput('buildkitd-flags', { trimWhitespace: true }) || DEFAULT_BUILDKITD_FLAGS,
+    endpoint: getInput('endpoint'),
     use: booleanInput('use', true),
     bootstrap: booleanInput('bootstrap', true),
     cleanup: booleanInput('cleanup', true),
@@ -157,8 +157,8 @@ export function readInputs(): Inputs {
     buildxVersion: readBuildxVersion(),
     cacheBinary: booleanInput('cache-binary', true),
     endpointTls: readEndpointTls(driver),
-    platforms: parseCsvList(core.getInput('platforms')),
-    appendYaml: core.getInput('append'),
+    platforms: parseCsvList(getInput('platforms')),
+    appendYaml: getInput('append'),
     keepState: readKeepState(driver),
     installAlias: booleanInput('install', false),
     proxyEnv: readRunnerProxyEnv(process.env)
@@ -196,7 +196,7 @@ function readName(driver: string): string {
   // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
   // the daemon's own, named after the Docker context; `name` does not apply.
   if (driver === 'docker') return currentDockerContext(readDockerClientConfig(process.env), process.env)
-  const name = core.getInput('name')
+  const name = getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!isBuilderName(name)) {
     throw new InputError(
@@ -209,7 +209,7 @@ function readName(driver: string): string {
 }
 
 function readDriver(): string {
-  return core.getInput('driver') || 'docker-container'
+  return getInput('driver') || 'docker-container'
 }
 
 /** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
@@ -245,7 +245,7 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
 
 /** `ca-cert-scope`: `all` widens `ca-cert`, so it needs one. */
 function readCaCertScope(caCert: string | undefined): CaCertScope {
-  const value = core.getInput('ca-cert-scope') || 'registries'
+  const value = getInput('ca-cert-scope') || 'registries'
   if (value !== 'registries' && value !== 'all')
     throw new InputError(
       'ca-cert-scope',
@@ -268,8 +268,8 @@ function parseBoolean(value: string): boolean | undefined {
   return undefined
 }
 
-function booleanInput(name: string, fallback: boolean): boolean {
-  const value = core.getInput(name)
+function booleanInput(name: InputName, fallback: boolean): boolean {
+  const value = getInput(name)
   if (value === '') return fallback
   const parsed = parseBoolean(value)
   if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
@@ -277,7 +277,7 @@ function booleanInput(name: string, fallback: boolean): boolean {
 }
 
 function readMaxParallelism(): number | undefined {
-  const value = core.getInput('max-parallelism')
+  const value = getInput('max-parallelism')
   if (value === '') return undefined
   if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
     throw new InputError(
@@ -290,7 +290,7 @@ function readMaxParallelism(): number | undefined {
 }
 
 function readPreflightMode(): PreflightMode {
-  const value = core.getInput('preflight') || 'warn'
+  const value = getInput('preflight') || 'warn'
   if (value === 'error' || value === 'warn' || value === 'off') return value
   throw new InputError(
     'preflight',
@@ -300,7 +300,7 @@ function readPreflightMode(): PreflightMode {
 }
 
 function readPreflightTimeout(): number {
-  const value = core.getInput('preflight-timeout') || '5'
+  const value = getInput('preflight-timeout') || '5'
   const seconds = Number(value)
   if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
     throw new InputError(
@@ -339,8 +339,8 @@ function credentialHosts(registries: Registry[]): string[] {
 }
 
 function readCredentials(registryHosts: string[]): Credential[] {
-  const username = core.getInput('username')
-  const password = core.getInput('password')
+  const username = getInput('username')
+  const password = getInput('password')
   if (password !== '') core.setSecret(password)
   if ((username === '') !== (password === '')) {
     const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
@@ -357,7 +357,7 @@ function readCredentials(registryHosts: string[]): Credential[] {
       'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a line of its own)'
     )
   }
-  const lines = parseCredentialLines(core.getInput('credentials'))
+  const lines = parseCredentialLines(getInput('credentials'))
   const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
   // The runner masks only what it is told: the passwords, and the base64 form docker stores.
   for (const credential of credentials) {
@@ -368,7 +368,7 @@ function readCredentials(registryHosts: string[]): Credential[] {
 }
 
 function readDaemonTrust(): DaemonTrustMode {
-  const value = core.getInput('trust-docker-daemon') || 'false'
+  const value = getInput('trust-docker-daemon') || 'false'
   if (value === 'restart') return 'restart'
   const parsed = parseBoolean(value)
   if (parsed !== undefined) return parsed ? 'certs' : 'off'
@@ -381,7 +381,7 @@ function readDaemonTrust(): DaemonTrustMode {
 
 /** `install-config` as the path it names ('' for none); post reads it too, to prove a saved path the job's. */
 export function readInstallConfigPath(): string {
-  const value = core.getInput('install-config')
+  const value = getInput('install-config')
   const parsed = value === '' ? false : parseBoolean(value)
   if (parsed === false) return ''
   if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
@@ -399,11 +399,11 @@ export function readInstallConfigPath(): string {
  * wins when both are set. A git reference (theirs builds buildx from source) is refused.
  */
 function readBuildxVersion(): string {
-  const ours = core.getInput('buildx-version')
-  const theirs = core.getInput('version')
+  const ours = getInput('buildx-version')
+  const theirs = getInput('version')
   if (ours !== '' && theirs !== '' && ours !== theirs)
     core.warning(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`)
-  const input = ours !== '' ? 'buildx-version' : 'version'
+  const input: InputName = ours !== '' ? 'buildx-version' : 'version'
   const value = ours || theirs
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
   throw new InputError(

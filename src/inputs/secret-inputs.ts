@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { proxySecrets } from '../proxy.js'
 import { meaningfulLines } from './lines.js'
 import { decodeBase64Pem } from './pem.js'
+import { getInput, getMultilineInput } from './input-names.js'
 
 // Every input that holds a secret is registered with the runner before any input is parsed, so
 // that no message about a bad input (a key taken for a path, a line that does not parse) can show
@@ -24,16 +25,16 @@ export function isExistingPath(value: string): boolean {
 
 /** Masks `password`, the passwords of `credentials`, the key inputs and the proxy URLs of `driver-opts`. */
 export function maskSecretInputs(): void {
-  const password = core.getInput('password')
+  const password = getInput('password')
   if (password !== '') core.setSecret(password)
-  for (const secret of credentialPasswords(core.getInput('credentials'))) core.setSecret(secret)
+  for (const secret of credentialPasswords(getInput('credentials'))) core.setSecret(secret)
   for (const input of KEY_INPUTS) {
-    const value = core.getInput(input)
+    const value = getInput(input)
     if (value === '' || isExistingPath(value)) continue
     const decoded = decodeBase64Pem(value)
     maskPem(value, ...(decoded === undefined ? [] : [decoded]))
   }
-  for (const secret of driverOptProxySecrets(core.getMultilineInput('driver-opts'))) core.setSecret(secret)
+  for (const secret of driverOptProxySecrets(getMultilineInput('driver-opts'))) core.setSecret(secret)
 }
 
 /**

@@ -4,6 +4,7 @@ import { neutralizeUntrusted } from '../untrusted-text.js'
 import { builderConfigPath, registryEndpoint } from './builder-trust.js'
 import { runMergeWith } from './merge.js'
 import { readMergeInputs } from './merge-inputs.js'
+import { getMergeInput, setMergeOutput } from './merge-names.js'
 
 // merge/action.yml's entry (dist/merge/index.js): one index of the legs' images, pushed under the
 // tags with the trust the job's builder has. Nothing imports this: it is a step of its own.
@@ -11,9 +12,9 @@ import { readMergeInputs } from './merge-inputs.js'
 async function runMerge(): Promise<void> {
   let registry = ''
   try {
-    const inputs = readMergeInputs(core.getInput('sources'), core.getInput('tags'))
+    const inputs = readMergeInputs(getMergeInput('sources'), getMergeInput('tags'))
     registry = inputs.registry
-    const configPath = builderConfigPath(core.getInput('config'), inputs.registry, process.env)
+    const configPath = builderConfigPath(getMergeInput('config'), inputs.registry, process.env)
     core.info(
       configPath
         ? `Reaching ${inputs.registry} with the builder's trust in ${configPath}.`
@@ -21,7 +22,7 @@ async function runMerge(): Promise<void> {
     )
     const endpoint = registryEndpoint(inputs.registry, configPath, process.env)
     const result = await runMergeWith(inputs, endpoint, line => core.info(line))
-    core.setOutput('digest', result.digest)
+    setMergeOutput('digest', result.digest)
     core.info(`Merged: ${result.digest}`)
   } catch (error) {
     // An InputError is ours; anything else may hold a registry's or a socket's words.

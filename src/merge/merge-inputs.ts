@@ -52,59 +52,69 @@ export function readMergeInputs(sourcesText: string, tagsText: string): MergeInp
     throw new InputError(
       'sources',
       'no image is given',
-      "name each leg's image by digest, one per line: REGISTRY/REPOSITORY@sha256:… (buildx's metadata file has it as containerimage.digest)"
+      "name each leg's image by digest, one per line: REGISTRY/REPOSITORY@sha256:… " +
+        "(buildx's metadata file has it as containerimage.digest)"
     )
   if (tagEntries.length === 0)
     throw new InputError('tags', 'no tag is given', 'name the tag the index goes under: REGISTRY/REPOSITORY:TAG')
-  const sources = sourceEntries.map(entry => {
-    const reference = parsed('sources', entry, 'write REGISTRY/REPOSITORY@sha256:<64 hex digits>')
-    if (!reference.digest)
-      throw new InputError(
-        'sources',
-        `'${entry.value}' is a tag, not a digest: a tag can move between the build and the merge`,
-        `name the image by its digest, ${nameOf(reference)}@sha256:… (the leg's \`docker buildx build --metadata-file\` has it as containerimage.digest)`,
-        entry.line,
-        entry.entry
-      )
-    if (reference.tag)
-      throw new InputError(
-        'sources',
-        `'${entry.value}' has both a tag and a digest`,
-        `write ${nameOf(reference)}@${reference.digest}`,
-        entry.line,
-        entry.entry
-      )
-    return { ...entry, value: { ...reference, digest: reference.digest } }
-  })
+  const sources = sourceEntries.map(readSource)
   const registry = sources[0].value.registry
   for (const source of sources)
     if (source.value.registry !== registry)
       throw new InputError(
         'sources',
-        `'${source.value.registry}' is another registry than line ${sources[0].line}'s '${registry}': one index lives on one registry and can reference only what is there`,
+        `'${source.value.registry}' is another registry than line ${sources[0].line}'s '${registry}': ` +
+          'one index lives on one registry and can reference only what is there',
         `push every leg to ${registry} (or merge each registry's legs separately)`,
         source.line,
         source.entry
       )
-  const tags = tagEntries.map(entry => {
-    const reference = parsed('tags', entry, 'write REGISTRY/REPOSITORY:TAG')
-    if (!reference.tag || reference.digest)
-      throw new InputError(
-        'tags',
-        `'${entry.value}' is not REGISTRY/REPOSITORY:TAG`,
-        `write ${nameOf(reference)}:TAG (the index's own digest is the step's \`digest\` output)`,
-        entry.line,
-        entry.entry
-      )
-    if (reference.registry !== registry)
-      throw new InputError(
-        'tags',
-        `'${reference.registry}' is another registry than the sources' '${registry}': the index can only go where its manifests are`,
-        `tag in a repository of ${registry}, e.g. ${registry}/${reference.repository}:${reference.tag}`,
-        entry.line,
-        entry.entry
-      )
-    return { ...entry, value: { ...reference, tag: reference.tag } }
-  })
+  const tags = tagEntries.map(entry => readTag(entry, registry))
   return { sources, tags, registry }
+}
+
+/** A `sources` entry: an image by digest alone (a tag can move between the build and the merge). */
+function readSource(entry: Entry<string>): MergeInputs['sources'][number] {
+  const reference = parsed('sources', entry, 'write REGISTRY/REPOSITORY@sha256:<64 hex digits>')
+  if (!reference.digest)
+    throw new InputError(
+      'sources',
+      `'${entry.value}' is a tag, not a digest: a tag can move between the build and the merge`,
+      `name the image by its digest, ${nameOf(reference)}@sha256:… ` +
+        "(the leg's `docker buildx build --metadata-file` has it as containerimage.digest)",
+      entry.line,
+      entry.entry
+    )
+  if (reference.tag)
+    throw new InputError(
+      'sources',
+      `'${entry.value}' has both a tag and a digest`,
+      `write ${nameOf(reference)}@${reference.digest}`,
+      entry.line,
+      entry.entry
+    )
+  return { ...entry, value: { ...reference, digest: reference.digest } }
+}
+
+/** A `tags` entry: REGISTRY/REPOSITORY:TAG on the sources' registry. */
+function readTag(entry: Entry<string>, registry: string): MergeInputs['tags'][number] {
+  const reference = parsed('tags', entry, 'write REGISTRY/REPOSITORY:TAG')
+  if (!reference.tag || reference.digest)
+    throw new InputError(
+      'tags',
+      `'${entry.value}' is not REGISTRY/REPOSITORY:TAG`,
+      `write ${nameOf(reference)}:TAG (the index's own digest is the step's \`digest\` output)`,
+      entry.line,
+      entry.entry
+    )
+  if (reference.registry !== registry)
+    throw new InputError(
+      'tags',
+      `'${reference.registry}' is another registry than the sources' '${registry}': ` +
+        'the index can only go where its manifests are',
+      `tag in a repository of ${registry}, e.g. ${registry}/${reference.repository}:${reference.tag}`,
+      entry.line,
+      entry.entry
+    )
+  return { ...entry, value: { ...reference, tag: reference.tag } }
 }

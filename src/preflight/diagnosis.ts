@@ -46,6 +46,11 @@ export interface Diagnosis {
   fix: string
 }
 
+/** A verdict that a build through the registry would fail, with the fix. */
+export function failed(kind: DiagnosisKind, message: string, fix: string): Diagnosis {
+  return { ok: false, kind, message, fix }
+}
+
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
 export function diagnose(registry: PlannedRegistry, facts: ProbeFacts, timeoutSeconds: number): Diagnosis {
   const where = whereConfigured(registry)
@@ -75,8 +80,7 @@ function diagnoseProxy(
   checkHostPort: string
 ): Diagnosis | undefined {
   const proxy = facts.proxy ?? ''
-  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
-  const variable = /\((\w+)\)$/.exec(proxy)?.[1] ?? 'HTTPS_PROXY'
+  const variable = proxyVariable(proxy)
   const exempt = `or list ${registry.host.hostname} in NO_PROXY if the runner and the builder reach it directly`
   if (facts.error?.code === 'EPROXYCGI')
     return failed(
@@ -90,7 +94,7 @@ function diagnoseProxy(
     return failed(
       'proxy-unsupported',
       `not checked: ${facts.error.message} (${proxy}), which BuildKit goes through`,
-      `check the registry through that proxy yourself, and keep \`preflight: warn\` (or set \`preflight: off\`), ${exempt}`
+      'check the registry through that proxy yourself, and keep `preflight: warn` (or set `preflight: off`), ' + exempt
     )
   if (facts.stage === 'resolve' || facts.stage === 'connect') {
     const what = facts.timedOut
@@ -107,6 +111,19 @@ function diagnoseProxy(
     )
   }
   if (facts.stage !== 'proxy' || !facts.error) return undefined
+  return diagnoseTunnel(registry, facts, timeoutSeconds, checkHostPort, exempt)
+}
+
+/** The proxy answered CONNECT, but no tunnel to the registry came of it. */
+function diagnoseTunnel(
+  registry: PlannedRegistry,
+  facts: ProbeFacts,
+  timeoutSeconds: number,
+  checkHostPort: string,
+  exempt: string
+): Diagnosis {
+  const proxy = facts.proxy ?? ''
+  const variable = proxyVariable(proxy)
   const status = facts.proxyStatus
   if (status === 407)
     return failed(
@@ -134,9 +151,14 @@ function diagnoseProxy(
     )
   return failed(
     'proxy-refused',
-    `the proxy ${proxy} failed: ${facts.error.message}`,
+    `the proxy ${proxy} failed: ${facts.error?.message}`,
     `check ${variable} on the runner, ${exempt}`
   )
+}
+
+/** The variable the proxy came from, as the probe names it: `http://proxy:3128 (HTTPS_PROXY)`. */
+function proxyVariable(proxy: string): string {
+  return /\((\w+)\)$/.exec(proxy)?.[1] ?? 'HTTPS_PROXY'
 }
 
 /** The registry's own answer (or silence), reached directly or through the proxy. */
@@ -147,10 +169,31 @@ function diagnoseRegistry(
   where: string,
   checkHostPort: string
 ): Diagnosis {
-  const addOption = (option: string): string => addOptionFor(registry, option)
-  const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
-  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
+  const beforeAnswer =
+    diagnoseUnreached(registry, facts, timeoutSeconds, checkHostPort) ??
+    diagnoseHandshake(registry, facts, where, checkHostPort)
+  if (beforeAnswer) return beforeAnswer
+  const certificateProblem = facts.verifyError ? explainCertificate(registry, facts, where) : undefined
+  if (certificateProblem && registry.transport !== 'insecure') return certificateProblem
 
+  const answer = describeAnswer(facts, timeoutSeconds)
+  if (!answer.ok)
+    return failed(
+      'not-a-registry',
+      answer.text,
+      `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`
+    )
+  const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : ''
+  return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' }
+}
+
+/** No connection: the name does not resolve, the port refuses, or nothing answered in time. */
+function diagnoseUnreached(
+  registry: PlannedRegistry,
+  facts: ProbeFacts,
+  timeoutSeconds: number,
+  checkHostPort: string
+): Diagnosis | undefined {
   if (facts.timedOut && facts.stage !== 'http') {
     const what = {
       resolve: 'the DNS lookup',
@@ -175,7 +218,17 @@ function diagnoseRegistry(
       `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`,
       checkHostPort
     )
+  return undefined
+}
 
+/** Connected, but the handshake says the registry is listed with the wrong transport or identity. */
+function diagnoseHandshake(
+  registry: PlannedRegistry,
+  facts: ProbeFacts,
+  where: string,
+  checkHostPort: string
+): Diagnosis | undefined {
+  const code = facts.error ? `${facts.error.code} ${facts.error.message}` : ''
   if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
     return failed(
       'unrecognized-name',
@@ -199,8 +252,9 @@ function diagnoseRegistry(
   if (facts.answersPlainHttp) {
     return failed(
       'http-registry',
-      'this is an HTTP registry: it answered plain HTTP, not TLS (BuildKit: "server gave HTTP response to HTTPS client")',
-      addOption('http')
+      'this is an HTTP registry: it answered plain HTTP, not TLS ' +
+        '(BuildKit: "server gave HTTP response to HTTPS client")',
+      addOptionFor(registry, 'http')
     )
   }
   if (facts.answersTls) {
@@ -209,19 +263,7 @@ function diagnoseRegistry(
   if (facts.stage === 'tls') {
     return failed('tls-failed', `the TLS handshake failed: ${facts.error?.message}`, checkHostPort)
   }
-
-  const certificateProblem = facts.verifyError ? explainCertificate(registry, facts, where) : undefined
-  if (certificateProblem && registry.transport !== 'insecure') return certificateProblem
-
-  const answer = describeAnswer(facts, timeoutSeconds)
-  if (!answer.ok)
-    return failed(
-      'not-a-registry',
-      answer.text,
-      `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`
-    )
-  const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : ''
-  return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' }
+  return undefined
 }
 
 /** The fix that adds an option: on the registry's own line, or a new `registries` line for a mirror. */
@@ -235,7 +277,6 @@ function explainCertificate(registry: PlannedRegistry, facts: ProbeFacts, where:
   const addOption = (option: string): string => addOptionFor(registry, option)
   const certificate = facts.certificate
   const verifyError = facts.verifyError ?? ''
-  const failed = (kind: DiagnosisKind, message: string, fix: string): Diagnosis => ({ ok: false, kind, message, fix })
   if (isUnknownAuthority(verifyError)) {
     const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given'
     return failed(
@@ -250,7 +291,8 @@ function explainCertificate(registry: PlannedRegistry, facts: ProbeFacts, where:
     return failed(
       'wrong-name',
       `x509: certificate is valid for ${names}, not ${registry.host.hostname}`,
-      `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} (for localhost-only setups, ${addOption('insecure')})`
+      `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} ` +
+        `(for localhost-only setups, ${addOption('insecure')})`
     )
   }
   if (verifyError === 'CERT_HAS_EXPIRED') {

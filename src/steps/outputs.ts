@@ -4,6 +4,7 @@ import { inspectBuilder } from '../host/builder/buildx.js'
 import type { BuilderInputs } from '../inputs/read-inputs.js'
 import type { Plan } from '../plan/plan.js'
 import { BUILDER_CONFIG_VARIABLE, builderConfigPaths } from '../paths.js'
+import { setOutput } from './output-names.js'
 
 /** The step's outputs, once the builder is up; `set()` writes them. */
 export interface OutputLookup {
@@ -21,18 +22,18 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
   inspected?.catch(() => undefined)
   return {
     async set() {
-      core.setOutput('name', plan.builderName)
+      setOutput('name', plan.builderName)
       if (plan.writesConfig) {
-        core.setOutput('config', plan.configPath)
-        core.setOutput('certs-dir', plan.certsDir)
-        core.setOutput('config-dir', plan.dir)
+        setOutput('config', plan.configPath)
+        setOutput('certs-dir', plan.certsDir)
+        setOutput('config-dir', plan.dir)
         // For a later `merge` step (merge/action.yml): the same files, no second copy of a secret;
         // an earlier setup step's stay behind this one's.
         const earlier = builderConfigPaths(process.env).filter(path => path !== plan.configPath)
         core.exportVariable(BUILDER_CONFIG_VARIABLE, [plan.configPath, ...earlier].join(':'))
       }
       if (!inspected) {
-        core.setOutput('driver', builder.driver)
+        setOutput('driver', builder.driver)
         core.debug(
           'No `id:` on this step, so no later step can read its outputs: platforms, nodes, endpoint, status and flags are not looked up (buildx inspect).'
         )
@@ -41,12 +42,12 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
       const info = await inspected
       if (!info) throw new Error(`buildx does not know builder ${plan.builderName} after creating it`)
       const outputs = builderOutputs(info)
-      core.setOutput('driver', outputs.driver || builder.driver)
-      core.setOutput('platforms', outputs.platforms)
-      core.setOutput('nodes', outputs.nodes)
-      core.setOutput('endpoint', outputs.endpoint)
-      core.setOutput('status', outputs.status)
-      core.setOutput('flags', outputs.flags)
+      setOutput('driver', outputs.driver || builder.driver)
+      setOutput('platforms', outputs.platforms)
+      setOutput('nodes', outputs.nodes)
+      setOutput('endpoint', outputs.endpoint)
+      setOutput('status', outputs.status)
+      setOutput('flags', outputs.flags)
     }
   }
 }

@@ -8,6 +8,7 @@ import { portOf } from '../model.js'
 import type { BuilderSideFacts } from '../preflight/builder-diagnosis.js'
 import type { LoginCredential, PreflightResult } from '../preflight/preflight.js'
 import { buildkitContainerName } from '../host/builder/buildkit-container.js'
+import { setOutput } from './output-names.js'
 
 /**
  * The check of every planned registry, with a life of its own inside the main step: started once
@@ -83,7 +84,7 @@ export class Preflight {
             ? 'from this step, whose network the builder shares'
             : undefined
     )
-    core.setOutput('preflight', preflightOutput(results))
+    setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }
@@ -96,7 +97,7 @@ export class Preflight {
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
     const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
     reportPreflight(results, `from the builder (${side.container})`)
-    core.setOutput('preflight', preflightOutput(results))
+    setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }

@@ -84,173 +84,208 @@ export function builderOutputs(info: BuilderInfo): BuilderOutputs {
 
 /** `docker buildx inspect NAME` (run with DEBUG=1, which adds the features) → the builder and its nodes. */
 export function parseBuilderInspect(data: string): BuilderInfo {
-  const builder: BuilderInfo = { nodes: [] }
-  let parsingType: string | undefined
-  let currentNode: NodeInfo = {}
-  let currentGCPolicy: GCPolicy | undefined
-  let currentDevice: Device | undefined
-  let currentFile: string | undefined
+  const state: InspectState = { builder: { nodes: [] }, node: {} }
   for (const line of data.trim().split(`\n`)) {
     const [key, ...rest] = line.split(':')
-    const lkey = key.toLowerCase()
     const value = rest.map(v => v.trim()).join(':')
     if (key.length == 0) continue
-    switch (true) {
-      case lkey == 'name':
-        parsingType = undefined
-        if (builder.name == undefined) {
-          builder.name = value
-        } else {
-          if (currentGCPolicy && currentNode.gcPolicy) {
-            currentNode.gcPolicy.push(currentGCPolicy)
-            currentGCPolicy = undefined
-          }
-          if (currentNode.name) builder.nodes.push(currentNode)
-          currentNode = { name: value }
-        }
-        break
-      case lkey == 'driver':
-        parsingType = undefined
-        builder.driver = value
-        break
-      case lkey == 'last activity':
-        parsingType = undefined
-        builder.lastActivity = new Date(value)
-        break
-      case lkey == 'endpoint':
-        parsingType = undefined
-        currentNode.endpoint = value
-        break
-      case lkey == 'driver options':
-        parsingType = undefined
-        currentNode['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v =>
-          v.replace(/^(.*)="(.*)"$/g, '$1=$2')
-        )
-        break
-      case lkey == 'status':
-        parsingType = undefined
-        currentNode.status = value
-        break
-      case lkey == 'buildkit daemon flags':
-      case lkey == 'flags': // buildx < v0.13
-        parsingType = undefined
-        currentNode['buildkitd-flags'] = value
-        break
-      case lkey == 'buildkit version':
-      case lkey == 'buildkit': // buildx < v0.13
-        parsingType = undefined
-        currentNode.buildkit = value
-        break
-      case lkey == 'platforms': {
-        parsingType = undefined
-        if (!value) break
-        // Platforms set by the user (`*`) are the node's preferred ones: only those then.
-        const platforms = value.includes('*')
-          ? value
-              .split(', ')
-              .filter(platform => platform.includes('*'))
-              .map(platform => platform.replace(/\*/g, ''))
-          : value.split(', ')
-        currentNode.platforms = platforms.join(',')
-        break
-      }
-      case lkey == 'features':
-        parsingType = 'features'
-        currentNode.features = {}
-        break
-      case lkey == 'labels':
-        parsingType = 'label'
-        currentNode.labels = {}
-        break
-      case lkey == 'devices':
-        parsingType = 'devices'
-        currentNode.devices = currentNode.devices || []
-        break
-      case lkey.startsWith('gc policy rule#'):
-        parsingType = 'gcpolicy'
-        if (currentNode.gcPolicy && currentGCPolicy) {
-          currentNode.gcPolicy.push(currentGCPolicy)
-          currentGCPolicy = undefined
-        }
-        break
-      case lkey.startsWith('file#'):
-        parsingType = 'file'
-        currentFile = key.split('#')[1]
-        currentNode.files = currentNode.files || {}
-        currentNode.files[currentFile] = ''
-        break
-      default: {
-        if (parsingType && parsingType !== 'devices' && currentNode.devices && currentDevice) {
-          currentNode.devices.push(currentDevice)
-          currentDevice = undefined
-        }
-        switch (parsingType || '') {
-          case 'features':
-            currentNode.features = currentNode.features || {}
-            currentNode.features[key.trim()] = Boolean(value)
-            break
-          case 'label':
-            currentNode.labels = currentNode.labels || {}
-            currentNode.labels[key.trim()] = value
-            break
-          case 'devices':
-            switch (lkey.trim()) {
-              case 'name':
-                if (currentNode.devices && currentDevice) currentNode.devices.push(currentDevice)
-                currentDevice = { name: value }
-                break
-              case 'on-demand':
-                if (currentDevice && value) currentDevice.onDemand = value == 'true'
-                break
-              case 'automatically allowed':
-                if (currentDevice && value) currentDevice.autoAllow = value == 'true'
-                break
-              case 'annotations':
-                if (currentDevice) currentDevice.annotations = currentDevice.annotations || {}
-                break
-              default:
-                if (currentDevice && currentDevice.annotations) currentDevice.annotations[key.trim()] = value
-            }
-            break
-          case 'gcpolicy':
-            currentNode.gcPolicy = currentNode.gcPolicy || []
-            currentGCPolicy = currentGCPolicy || {}
-            switch (lkey.trim()) {
-              case 'all':
-                currentGCPolicy.all = value == 'true'
-                break
-              case 'filters':
-                if (value) currentGCPolicy.filter = value.split(',')
-                break
-              case 'keep duration':
-                currentGCPolicy.keepDuration = value
-                break
-              case 'keep bytes':
-                currentGCPolicy.keepBytes = value
-                break
-              case 'reserved space':
-                currentGCPolicy.reservedSpace = value
-                break
-              case 'max used space':
-                currentGCPolicy.maxUsedSpace = value
-                break
-              case 'min free space':
-                currentGCPolicy.minFreeSpace = value
-                break
-            }
-            break
-          case 'file':
-            if (currentFile && currentNode.files) {
-              if (currentNode.files[currentFile].length > 0) currentNode.files[currentFile] += '\n'
-              currentNode.files[currentFile] += line.replace(/^\s>\s?/, '')
-            }
-            break
-        }
-      }
-    }
+    readInspectLine(state, line, key, value)
   }
-  if (currentDevice && currentNode.devices) currentNode.devices.push(currentDevice)
-  if (currentGCPolicy && currentNode.gcPolicy) currentNode.gcPolicy.push(currentGCPolicy)
-  if (currentNode.name) builder.nodes.push(currentNode)
-  return builder
+  if (state.device && state.node.devices) state.node.devices.push(state.device)
+  if (state.gcPolicy && state.node.gcPolicy) state.node.gcPolicy.push(state.gcPolicy)
+  if (state.node.name) state.builder.nodes.push(state.node)
+  return state.builder
+}
+
+// The port's one loop, cut by the kind of line: a field of the builder or of a node (unindented,
+// ends any section), a section's heading, or a line inside the open section (indented). Keys are
+// set in the order the lines come, as actions-toolkit sets them, so the JSON's key order is its.
+
+type Section = 'features' | 'label' | 'devices' | 'gcpolicy' | 'file'
+
+interface InspectState {
+  builder: BuilderInfo
+  node: NodeInfo
+  section?: Section
+  gcPolicy?: GCPolicy
+  device?: Device
+  file?: string
+}
+
+function readInspectLine(state: InspectState, line: string, key: string, value: string): void {
+  const lkey = key.toLowerCase()
+  if (lkey == 'name') {
+    state.section = undefined
+    readName(state, value)
+    return
+  }
+  const builderField = BUILDER_FIELDS.get(lkey)
+  const nodeField = NODE_FIELDS.get(lkey)
+  if (builderField || nodeField) {
+    state.section = undefined
+    builderField?.(state.builder, value)
+    nodeField?.(state.node, value)
+    return
+  }
+  if (openSection(state, key, lkey)) return
+  if (state.section && state.section !== 'devices' && state.node.devices && state.device) {
+    state.node.devices.push(state.device)
+    state.device = undefined
+  }
+  readSectionLine(state, line, key, value)
+}
+
+/** The builder's name first; each later `Name:` starts a node. */
+function readName(state: InspectState, value: string): void {
+  if (state.builder.name == undefined) {
+    state.builder.name = value
+    return
+  }
+  if (state.gcPolicy && state.node.gcPolicy) {
+    state.node.gcPolicy.push(state.gcPolicy)
+    state.gcPolicy = undefined
+  }
+  if (state.node.name) state.builder.nodes.push(state.node)
+  state.node = { name: value }
+}
+
+// Maps, not object literals: the keys come from buildx's output, and `constructor` must find nothing.
+const BUILDER_FIELDS = new Map<string, (builder: BuilderInfo, value: string) => void>([
+  ['driver', (builder, value) => (builder.driver = value)],
+  ['last activity', (builder, value) => (builder.lastActivity = new Date(value))]
+])
+
+const setFlags = (node: NodeInfo, value: string): string => (node['buildkitd-flags'] = value)
+const setBuildkit = (node: NodeInfo, value: string): string => (node.buildkit = value)
+
+const NODE_FIELDS = new Map<string, (node: NodeInfo, value: string) => void>([
+  ['endpoint', (node, value) => (node.endpoint = value)],
+  [
+    'driver options',
+    (node, value) =>
+      (node['driver-opts'] = (value.match(/([a-zA-Z0-9_.]+)="([^"]*)"/g) || []).map(v =>
+        v.replace(/^(.*)="(.*)"$/g, '$1=$2')
+      ))
+  ],
+  ['status', (node, value) => (node.status = value)],
+  ['buildkit daemon flags', setFlags],
+  ['flags', setFlags], // buildx < v0.13
+  ['buildkit version', setBuildkit],
+  ['buildkit', setBuildkit], // buildx < v0.13
+  ['platforms', (node, value) => value && (node.platforms = preferredPlatforms(value))]
+])
+
+/** Platforms set by the user (`*`) are the node's preferred ones: only those then. */
+function preferredPlatforms(value: string): string {
+  const platforms = value.includes('*')
+    ? value
+        .split(', ')
+        .filter(platform => platform.includes('*'))
+        .map(platform => platform.replace(/\*/g, ''))
+    : value.split(', ')
+  return platforms.join(',')
+}
+
+/** A section's heading: its lines follow, indented. */
+function openSection(state: InspectState, key: string, lkey: string): boolean {
+  const node = state.node
+  if (lkey == 'features') {
+    node.features = {}
+    state.section = 'features'
+  } else if (lkey == 'labels') {
+    node.labels = {}
+    state.section = 'label'
+  } else if (lkey == 'devices') {
+    node.devices = node.devices || []
+    state.section = 'devices'
+  } else if (lkey.startsWith('gc policy rule#')) {
+    state.section = 'gcpolicy'
+    if (node.gcPolicy && state.gcPolicy) {
+      node.gcPolicy.push(state.gcPolicy)
+      state.gcPolicy = undefined
+    }
+  } else if (lkey.startsWith('file#')) {
+    state.section = 'file'
+    state.file = key.split('#')[1]
+    node.files = node.files || {}
+    node.files[state.file] = ''
+  } else {
+    return false
+  }
+  return true
+}
+
+function readSectionLine(state: InspectState, line: string, key: string, value: string): void {
+  const node = state.node
+  switch (state.section) {
+    case 'features':
+      node.features = node.features || {}
+      node.features[key.trim()] = Boolean(value)
+      break
+    case 'label':
+      node.labels = node.labels || {}
+      node.labels[key.trim()] = value
+      break
+    case 'devices':
+      readDeviceLine(state, key, value)
+      break
+    case 'gcpolicy':
+      node.gcPolicy = node.gcPolicy || []
+      state.gcPolicy = state.gcPolicy || {}
+      readGCPolicyLine(state.gcPolicy, key.toLowerCase().trim(), value)
+      break
+    case 'file':
+      if (state.file && node.files) {
+        if (node.files[state.file].length > 0) node.files[state.file] += '\n'
+        node.files[state.file] += line.replace(/^\s>\s?/, '')
+      }
+      break
+  }
+}
+
+function readDeviceLine(state: InspectState, key: string, value: string): void {
+  const device = state.device
+  switch (key.toLowerCase().trim()) {
+    case 'name':
+      if (state.node.devices && device) state.node.devices.push(device)
+      state.device = { name: value }
+      break
+    case 'on-demand':
+      if (device && value) device.onDemand = value == 'true'
+      break
+    case 'automatically allowed':
+      if (device && value) device.autoAllow = value == 'true'
+      break
+    case 'annotations':
+      if (device) device.annotations = device.annotations || {}
+      break
+    default:
+      if (device && device.annotations) device.annotations[key.trim()] = value
+  }
+}
+
+function readGCPolicyLine(policy: GCPolicy, field: string, value: string): void {
+  switch (field) {
+    case 'all':
+      policy.all = value == 'true'
+      break
+    case 'filters':
+      if (value) policy.filter = value.split(',')
+      break
+    case 'keep duration':
+      policy.keepDuration = value
+      break
+    case 'keep bytes':
+      policy.keepBytes = value
+      break
+    case 'reserved space':
+      policy.reservedSpace = value
+      break
+    case 'max used space':
+      policy.maxUsedSpace = value
+      break
+    case 'min free space':
+      policy.minFreeSpace = value
+      break
+  }
 }

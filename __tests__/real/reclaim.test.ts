@@ -162,8 +162,8 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
       'trust-docker-daemon': 'true'
     }
     await dyingJob(runnerJob(runner, '304'), { ...trustedInputs, 'keep-state': 'true' }, /^Docker daemon: wrote /m)
-    // Dies once its builder is up, and once its context is made (as `buildx create` starts).
-    await dyingJob(runnerJob(runner, '305'), { ...base, name: name('up') }, /^#1 DONE/m)
+    // Dies once its builder is up (`buildx create` names it), and once its context is made (as `buildx create` starts).
+    await dyingJob(runnerJob(runner, '305'), { ...base, name: name('up') }, new RegExp(`^${name('up')}$`, 'm'))
     await dyingJob(runnerJob(runner, '306'), { ...base, name: name('ctx') }, /^\[command\]\S*buildx create /m)
     for (const made of ['main', 'trusted', 'up']) expect(containerExists(name(made))).toBe(true)
     expect(jobContexts(runner.dockerConfig).length).toBeGreaterThanOrEqual(5)

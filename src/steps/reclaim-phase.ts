@@ -16,6 +16,7 @@ import { jobDescription, ownJobOwner, whyOwnerIsGone } from '../host/process/job
 import { isBuilderName } from '../model.js'
 import { runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
+import { isCancelled } from './cancellation.js'
 import { undoRecord } from './post.js'
 import { describeUndone, reclaimableUndo, reclaimedLine, type Reclaimed } from './reclaim-items.js'
 import type { UndoLog, UndoRecord } from './state.js'
@@ -48,6 +49,8 @@ export async function keepRecordAndReclaim(
   const reclaimed: Reclaimed[] = []
   for (const found of await listJobRecords(process.env)) {
     if (found.id === id || found.claimedBy === id) continue
+    // Cancelled: no further record is claimed (main's failure path ends the step).
+    if (isCancelled()) break
     try {
       reclaimed.push(...(await reclaimOne(found, id)))
     } catch (error) {
@@ -107,7 +110,8 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
     })
   })
   for (const item of items) core.info(reclaimedLine(item))
-  await removeRecordFiles(claimed, found.id)
+  // A reclaim the job's cancellation cut short keeps its claim: once this job is gone, the next one finishes it.
+  if (!isCancelled()) await removeRecordFiles(claimed, found.id)
   return items
 }
 

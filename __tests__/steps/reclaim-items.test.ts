@@ -18,15 +18,46 @@ const record: UndoRecord = {
   jobRecord: '/home/runner/.docker/buildx/setup-buildkit-registry-jobs/setup-buildkit-registry-0123456789ab.json'
 }
 
+const job = { id: 'setup-buildkit-registry-0123456789ab', owner: { host: 'runner-1', pid: 10, started: '5' } }
+
 describe('reclaimableUndo', () => {
   it("leaves out what belonged to the dead job's own steps: its environment, its disk report, its record file", () => {
-    const undo = reclaimableUndo(record, false)
+    const undo = reclaimableUndo(record, job, false)
     expect(Object.keys(undo).sort()).toEqual(['builder', 'builderSelection', 'jobDir', 'lease', 'tempContext'].sort())
     expect(undo.builder).toEqual(record.builder)
   })
 
   it('a builder name a running job holds now: its builder, selection and lease are left to that job', () => {
-    expect(Object.keys(reclaimableUndo(record, true)).sort()).toEqual(['jobDir', 'tempContext'])
+    expect(Object.keys(reclaimableUndo(record, job, true)).sort()).toEqual(['jobDir', 'tempContext'])
+  })
+
+  it("leaves out what names another job than the record's: a running job's directory, context, lease, certs.d files", () => {
+    const other = 'setup-buildkit-registry-ffffffffffff'
+    const forged: UndoRecord = {
+      jobDir: `/runner/_temp/${other}`,
+      tempContext: other,
+      lease: { ...lease, holder: { ...lease.holder, pid: 11 } },
+      daemonTrust: { rootless: false, files: [`/etc/docker/certs.d/r.test:5443/${other}.crt`], dirs: [] }
+    }
+    expect(reclaimableUndo(forged, job, false)).toEqual({})
+    const ledgerOfAnother: UndoRecord = {
+      daemonTrust: {
+        rootless: false,
+        files: [],
+        dirs: [],
+        daemonJson: {
+          pidFile: '/var/run/docker.pid',
+          added: ['h:5000'],
+          job: other,
+          change: { path: '/etc/docker/daemon.json', written: 'x' }
+        }
+      }
+    }
+    expect(reclaimableUndo(ledgerOfAnother, job, false)).toEqual({})
+    const own: UndoRecord = {
+      daemonTrust: { rootless: false, files: [`/etc/docker/certs.d/r.test:5443/${job.id}.key`], dirs: [] }
+    }
+    expect(reclaimableUndo(own, job, false)).toEqual(own)
   })
 })
 

@@ -13,19 +13,51 @@ export interface Reclaimed {
   why: string
 }
 
+/** The dead job a record is of: its id (its job directory's name) and its worker, as the record names them. */
+export interface GoneJob {
+  id: string
+  owner: { host: string; pid: number; started: string }
+}
+
 /**
  * The part of a dead job's record that is the reclaiming job's to undo: not SSL_CERT_FILE (that
  * job's environment went with it; pointing it back would change this job's), not the disk report
  * (no summary of that job is left to write), not the record's own file (the reclaim removes the
  * claimed file itself, once done); and, when `builderTaken` says a live job holds the builder name
  * now, neither the builder, buildx's selection of it nor the name's lease, which are that job's.
+ * What main names after its job (job directory, context, certs.d files, daemon.json ledger entry)
+ * and the lease must be that job's own, so that a record cannot name a running job's.
  */
-export function reclaimableUndo(undo: UndoRecord, builderTaken: boolean): UndoRecord {
+export function reclaimableUndo(undo: UndoRecord, job: GoneJob, builderTaken: boolean): UndoRecord {
   const kept: UndoRecord = { ...undo }
   const dropped: (keyof UndoRecord)[] = ['clientTrust', 'diskReport', 'jobRecord']
   if (builderTaken) dropped.push('builder', 'builderSelection', 'lease')
   for (const kind of dropped) delete kept[kind]
+  for (const kind of notOfJob(kept, job)) delete kept[kind]
   return kept
+}
+
+/** The kinds of change in `undo` that name another job than `job`. */
+function notOfJob(undo: UndoRecord, job: GoneJob): (keyof UndoRecord)[] {
+  const named = (path: string): string | undefined => /([^/]+?)(\.(crt|cert|key))?$/.exec(path)?.[1]
+  const holder = undo.lease?.holder
+  const trust = undo.daemonTrust
+  const wrong: [keyof UndoRecord, boolean][] = [
+    ['jobDir', undo.jobDir !== undefined && named(undo.jobDir) !== job.id],
+    ['tempContext', undo.tempContext !== undefined && undo.tempContext !== job.id],
+    [
+      'lease',
+      holder !== undefined &&
+        (holder.host !== job.owner.host || holder.pid !== job.owner.pid || holder.started !== job.owner.started)
+    ],
+    [
+      'daemonTrust',
+      trust !== undefined &&
+        (!trust.files.every(file => named(file) === job.id) ||
+          (trust.daemonJson?.job !== undefined && trust.daemonJson.job !== job.id))
+    ]
+  ]
+  return wrong.filter(([, isWrong]) => isWrong).map(([kind]) => kind)
 }
 
 type Describe<Kind extends keyof UndoRecord> = (change: NonNullable<UndoRecord[Kind]>) => string | undefined

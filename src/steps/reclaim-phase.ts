@@ -96,7 +96,7 @@ async function reclaimOne(found: FoundRecord, ownId: string): Promise<Reclaimed[
   if (!claimed) return []
   const record = await readJobRecord(claimed)
   const job = neutralizeUntrustedLine(record?.job ?? '', 200)
-  const undo = record ? await undoOfGoneJob(record) : {}
+  const undo = record ? await undoOfGoneJob(record, found.id) : {}
   // A job that died before it made anything: its record goes, with nothing to say.
   if (Object.keys(undo).length === 0) {
     await removeRecordFiles(claimed, found.id)
@@ -126,13 +126,14 @@ async function removeRecordFiles(claimed: string, id: string): Promise<void> {
  * the name now (took the leftover over, or shares it warm) and no warm builder's record names it
  * (a later job made it its warm builder).
  */
-async function undoOfGoneJob(record: JobRecord): Promise<UndoRecord> {
+async function undoOfGoneJob(record: JobRecord, id: string): Promise<UndoRecord> {
   const undo = record.undo as UndoRecord
+  const job = { id, owner: record.owner }
   const name = undo.builder?.name
-  if (typeof name !== 'string' || !isBuilderName(name)) return reclaimableUndo(undo, false)
+  if (typeof name !== 'string' || !isBuilderName(name)) return reclaimableUndo(undo, job, false)
   const path = leasePath(name, process.env)
-  const holder = undo.lease?.holder ?? { ...record.owner, builder: name, job: record.job }
-  const other = await otherLiveHolder(path, holder)
+  // The dead job itself (never the record's lease text): a live holder is always another.
+  const other = await otherLiveHolder(path, { ...record.owner, builder: name, job: record.job })
   const warm = undo.builder?.removeInPost === true && existsSync(warmRecordPath(path))
   if (other || warm)
     core.info(
@@ -140,5 +141,5 @@ async function undoOfGoneJob(record: JobRecord): Promise<UndoRecord> {
         `Keeping builder ${name}: ${other ? `a running job holds it now (${other.job})` : 'it is a warm builder of a later job'}.`
       )
     )
-  return reclaimableUndo(undo, !!other || warm)
+  return reclaimableUndo(undo, job, !!other || warm)
 }

@@ -134,7 +134,16 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     const base = { 'driver-opts': bootDriverOpts(), preflight: 'off', reclaim: 'false' }
     // Dies after main, its builder a fixed name.
     await dyingJob(runnerJob(runner, '301'), { ...base, name: name('shared') })
-    // Still running: took that name over (`reclaim: false`: the dead job's other things stay for the next job).
+    // Dies after main: builder, context, certs.d and insecure-registries.
+    await dyingJob(runnerJob(runner, '303'), {
+      ...base,
+      'ca-cert': pki.caCert,
+      name: name('main'),
+      registries: `${hosts.tls}\n${hosts.dead} http`,
+      'trust-docker-daemon': 'restart'
+    })
+    // Still running: took that name over (`reclaim: false`: the dead jobs' other things stay for the next job),
+    // and added to daemon.json after a dead job's entry.
     const live = runnerJob(runner, '302')
     const liveInputs = {
       ...base,
@@ -145,14 +154,6 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     const liveMain = await setUp(live, liveInputs)
     expect(liveMain.exitCode).toBe(0)
     expect(liveMain.log).not.toContain('Reclaimed')
-    // Dies after main: builder, context, certs.d and insecure-registries.
-    await dyingJob(runnerJob(runner, '303'), {
-      ...base,
-      'ca-cert': pki.caCert,
-      name: name('main'),
-      registries: `${hosts.tls}\n${hosts.dead} http`,
-      'trust-docker-daemon': 'restart'
-    })
     // Dies once the daemon trusts its registry (certs.d written), with `keep-state`.
     const trustedInputs = {
       ...base,

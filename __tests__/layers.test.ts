@@ -19,26 +19,48 @@ const ALLOWED: Record<string, string[]> = {
   'go-net.ts': [],
   // Text from the network or another process, made safe to print: a pure leaf every stage may use.
   'untrusted-text.ts': [],
-  inputs: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
-  plan: ['model.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
-  preflight: ['model.ts', 'proxy.ts', 'untrusted-text.ts'],
+  // The one wait (polls, backoffs): a leaf the host, the registry client and the steps share.
+  'sleep.ts': [],
+  // What differs by buildx driver (the capability table): a pure leaf every stage may read.
+  'driver.ts': [],
+  // The runner's topology (where the builder runs, how it reaches the registries), derived from
+  // the builder's inputs and the runner's facts: pure, below the plan, preflight and the steps.
+  topology: ['driver.ts', 'model.ts', 'proxy.ts'],
+  inputs: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
+  plan: ['driver.ts', 'model.ts', 'inputs', 'topology', 'proxy.ts', 'untrusted-text.ts'],
+  // One client for registries (connect, TLS, proxy route, send, challenge and token, image pull):
+  // below everything that talks to a registry, above the nouns it carries.
+  'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
+  // Probing for a diagnosis, through the registry client, and the pure diagnosis.
+  preflight: ['model.ts', 'topology', 'proxy.ts', 'untrusted-text.ts', 'registry-client'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
-  host: ['model.ts', 'paths.ts', 'docker-client-config.ts', 'inputs', 'proxy.ts', 'untrusted-text.ts'],
+  host: [
+    'driver.ts',
+    'model.ts',
+    'paths.ts',
+    'docker-client-config.ts',
+    'inputs',
+    'proxy.ts',
+    'untrusted-text.ts',
+    'sleep.ts'
+  ],
   steps: [
+    'driver.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',
     'inputs',
     'plan',
+    'topology',
     'preflight',
+    'registry-client',
     'host',
     'proxy.ts',
-    'untrusted-text.ts'
+    'untrusted-text.ts',
+    'sleep.ts'
   ],
   'index.ts': ['steps'],
-  // The registry API a merge needs (read and write), spoken through preflight's request and login.
-  'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'preflight'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
     'model.ts',
@@ -47,7 +69,6 @@ const ALLOWED: Record<string, string[]> = {
     'inputs',
     'proxy.ts',
     'untrusted-text.ts',
-    'preflight',
     'registry-client',
     'host'
   ]

@@ -38,6 +38,11 @@ export function portOf(host: HostAddress, transport: Transport): number {
   return host.port ?? (transport === 'http' ? 80 : 443)
 }
 
+/** `http://host[:port]` or `https://…`: where a client sends a registry's requests (`insecure` is TLS too). */
+export function originOf(target: { host: HostAddress; transport: Transport }): string {
+  return `${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}`
+}
+
 /** True for names that reach this machine itself: a builder container must then share the host network. */
 export function isLoopback(host: HostAddress): boolean {
   const name = host.hostname.toLowerCase()
@@ -50,15 +55,32 @@ export interface Keypair {
   key: string
 }
 
-export interface Credential {
-  /** A registry address as written (`host[:port]`), the key of the Docker client config. */
-  host: string
+/** The trust a TLS connection is made with: PEM trusted on top of the system roots ('' for none), and the keypair offered. */
+export interface Trust {
+  ca: string
+  keypair?: Keypair
+}
+
+/** A registry as a client reaches it, with the same trust BuildKit will have for it. */
+export interface RegistryTarget extends Trust {
+  host: HostAddress
+  transport: Transport
+}
+
+/** What a client logs in to a registry with. */
+export interface Login {
   username: string
   password: string
 }
 
+/** A login for one registry. */
+export interface Credential extends Login {
+  /** A registry address as written (`host[:port]`), the key of the Docker client config. */
+  host: string
+}
+
 /** What Docker stores for a credential, and what the runner must mask besides the password. */
-export function basicAuth(credential: Credential): string {
+export function basicAuth(credential: Login | Credential): string {
   return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
 }
 
@@ -103,9 +125,7 @@ export function isMirrorOnly(registry: Pick<PlannedRegistry, 'source' | 'mirrorO
 }
 
 /** One registry (or mirror) as the plan configures it: what preflight checks and the summary shows. */
-export interface PlannedRegistry {
-  host: HostAddress
-  transport: Transport
+export interface PlannedRegistry extends RegistryTarget {
   mode: RegistryMode
   /**
    * Where it came from: a `registries` line, a `mirror` line that was not also listed, or the
@@ -120,9 +140,6 @@ export interface PlannedRegistry {
   mirrorOnly?: boolean
   /** The keys written under [registry."host"], for the log and summary. */
   written: string[]
-  /** PEM trusted for it on top of the system roots ('' for none), and the keypair offered. */
-  ca: string
-  keypair?: Keypair
   /**
    * The proxy variables of who contacts it: BuildKit in the builder (the registry, and tokens it
    * fetches itself), and buildx on the runner (tokens it fetches). Absent: none.
@@ -137,11 +154,8 @@ export interface PlannedRegistry {
 export type ProxyEnv = Readonly<Record<string, string>>
 
 /** How a registry's tokens will be fetched: by buildx on the runner, or by buildkitd with the registry's TLS config. */
-export interface TokenTrust {
+export interface TokenTrust extends Trust {
   fetchedBy: 'buildx' | 'buildkitd'
-  /** PEM trusted for the token endpoint on top of the system roots ('' for none). */
-  ca: string
-  keypair?: Keypair
 }
 
 // What the plan hands the host: shared here, so that host/ reads the plan's nouns without importing plan/.
@@ -233,7 +247,7 @@ export interface NetworkFinding {
 }
 
 // What the Docker daemon trusts, read by `import-docker-trust` (host/daemon-registry-config.ts,
-// preflight/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
+// registry-client/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
 
 /** A certs.d directory of the daemon: `HOST[:PORT]`, its CAs (`*.crt`) and its client keypair (`*.cert` + `*.key`). */
 export interface CertsDirEntry {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { buildIndex, type IndexEntry } from '../../src/merge/build-index.js'
-import { DOCKER_MANIFEST, MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/preflight/image-source.js'
+import { DOCKER_MANIFEST, MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from '../../src/registry-client/image-source.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 
 const digest = (n: number): string => `sha256:${String(n).repeat(64).slice(0, 64)}`

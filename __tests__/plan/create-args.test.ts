@@ -1,9 +1,9 @@
 import { builderInputs } from '../helpers/inputs.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
-import { builderNetwork } from '../../src/plan/builder-network.js'
-import { planBuilderProxy } from '../../src/plan/builder-proxy.js'
 import { buildxCreateArgs } from '../../src/plan/create-args.js'
+import { planBuilderProxy } from '../../src/topology/builder-proxy.js'
+import { builderNetwork } from '../../src/topology/topology.js'
 
 // The arguments of the common cases are tested through the plan (plan.test.ts) and against
 // docker/setup-buildx-action's own tables (setup-buildx-compat.test.ts); these are the decisions

@@ -2,7 +2,8 @@ import { builderInputs } from '../helpers/inputs.js'
 import { parse } from 'smol-toml'
 import type { BuilderInputs, ConfigInputs, Inputs } from '../../src/inputs/read-inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
-import { buildPlan, fileNameForHost } from '../../src/plan/plan.js'
+import { fileNameForHost } from '../../src/plan/config-plan.js'
+import { buildPlan } from '../../src/plan/plan.js'
 
 const DIR = '/runner/temp/setup-buildkit-registry-abc'
 const CA = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n'
@@ -217,7 +218,7 @@ describe('buildx create arguments', () => {
 
   it('the default context over TLS: the builder runs on a context of the job’s own, named for the job', () => {
     const plan = buildPlan(inputs({ registries: 'reg.internal:5443' }), DIR, [], { defaultContextTls: true })
-    expect(plan.tempContext).toBe('setup-buildkit-registry-abc')
+    expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args.at(-1)).toBe('setup-buildkit-registry-abc')
     expect(plan.notes.join('\n')).toContain("runs on a context of the job's own, setup-buildkit-registry-abc")
   })
@@ -227,7 +228,7 @@ describe('buildx create arguments', () => {
     ['the driver is not docker-container', { driver: 'kubernetes' }]
   ])('no context of its own when %s: the endpoint is the user’s', (_why, extra) => {
     const plan = buildPlan(inputs(extra), DIR, [], { defaultContextTls: true })
-    expect(plan.tempContext).toBe(undefined)
+    expect(plan.topology.context).toBe(undefined)
     expect(plan.create?.args).not.toContain('setup-buildkit-registry-abc')
   })
 

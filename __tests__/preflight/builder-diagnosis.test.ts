@@ -78,7 +78,7 @@ describe('the verdict with the builder’s side', () => {
   it('merges into the results by host, keeping the rest of each result', () => {
     const results: PreflightResult[] = [{ host: 'registry:5000', mode: 'http', ms: 12, ...OK }]
     const looks = new Map([['registry:5000', { stage: 'resolve' as const, detail: 'nc: bad address' }]])
-    expect(mergeBuilderSide(results, [REGISTRY], looks, [], 'bridge')).toEqual([
+    expect(mergeBuilderSide(results, [REGISTRY], looks, { findings: [], network: 'bridge' })).toEqual([
       expect.objectContaining({ host: 'registry:5000', mode: 'http', ms: 12, ok: false, kind: 'builder-unresolved' })
     ])
   })

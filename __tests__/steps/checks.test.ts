@@ -31,7 +31,7 @@ describe('openDaemonAccessIfPlanned', () => {
     const path = process.env.PATH
     process.env.PATH = ''
     try {
-      await expect(openDaemonAccessIfPlanned({ daemonTrust: undefined } as Plan, undefined)).resolves.toBeUndefined()
+      await expect(openDaemonAccessIfPlanned({ daemonTrust: undefined } as Plan)).resolves.toBeUndefined()
     } finally {
       process.env.PATH = path
     }

@@ -28,8 +28,13 @@ function plan(registries: PlannedRegistry[]): Plan {
     certsDir: '/runner/temp/job/certs',
     toml: TOML,
     writesConfig: true,
-    networkFindings: [],
-    builderSharesStepNetwork: false,
+    topology: {
+      sharesStepNetwork: false,
+      findings: [],
+      proxy: { driverOpts: [], builderEnv: {}, loopback: [], notes: [] },
+      throughProxy: false,
+      lookFromBuilder: false
+    },
     files: [],
     registries,
     overridden: [],

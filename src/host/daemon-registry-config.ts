@@ -181,7 +181,7 @@ export async function readCertsDir(certsDir: string): Promise<CertsDirRead> {
 /**
  * Asks the daemon for its registry settings and, where its filesystem is this one, reads its
  * certs.d (rootful /etc/docker/certs.d, rootless ~/.config/docker/certs.d). The insecure hosts
- * come back without a transport: preflight/transport-probe.ts asks each registry.
+ * come back without a transport: registry-client/transport-probe.ts asks each registry.
  */
 export async function readDockerTrust(
   jobContainer: JobContainer | undefined,

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { accessSync, constants, statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { parse as parseToml, TomlError, type TomlTable } from 'smol-toml'
+import { driverCapabilities, type Driver } from '../driver.js'
 import { DOCKER_CONTAINER_SOCKET } from './buildkitd-schema.js'
 import { checkBuildkitdConfig, type RunnerFile } from './check-buildkitd-config.js'
 import { show, type Finding } from './config-wording.js'
@@ -31,7 +32,7 @@ export interface MissingFile {
 }
 
 /** The buildkitd.toml to start from: a file, inline text, or none. */
-export function readBaseConfig(driver: string): BaseConfig | undefined {
+export function readBaseConfig(driver: Driver): BaseConfig | undefined {
   // v3 of docker/setup-buildx-action still takes the old names; as there, the new name wins.
   const pathInput = getInput('buildkitd-config') === '' && getInput('config') !== '' ? 'config' : 'buildkitd-config'
   const inlineInput =
@@ -59,11 +60,11 @@ export function readBaseConfig(driver: string): BaseConfig | undefined {
  * Parses the config and checks it against BuildKit's schema (for `driver`'s builder); `file`: the
  * path it was read from.
  */
-function readConfigText(input: BaseConfigInput, text: string, driver: string, file?: string): BaseConfig {
+function readConfigText(input: BaseConfigInput, text: string, driver: Driver, file?: string): BaseConfig {
   const table = parseBaseConfig(input, text)
   // Parsed again with integers as bigint, so the check tells 4 from 4.0 as BuildKit does.
   const check = checkBuildkitdConfig(parseToml(text, { integersAsBigInt: true }), {
-    builderSocket: driver === 'docker-container' ? DOCKER_CONTAINER_SOCKET : undefined
+    builderSocket: driverCapabilities(driver).container ? DOCKER_CONTAINER_SOCKET : undefined
   })
   const lineOf = keyLines(text)
   const inFile = file === undefined ? '' : `${file}: `

@@ -1,4 +1,4 @@
-import type { Credential } from '../model.js'
+import type { Credential, Login } from '../model.js'
 import { parseHost } from './hosts.js'
 import { InputError } from './input-error.js'
 import { firstLineTracker, meaningfulLines } from './lines.js'
@@ -49,7 +49,7 @@ export function parseCredentialLines(text: string, input = 'credentials'): Crede
  */
 export function resolveCredentials(
   registryHosts: string[],
-  pair: { username: string; password: string } | undefined,
+  pair: Login | undefined,
   lines: Credential[]
 ): Credential[] {
   const byHost = new Map(lines.map(credential => [credential.host.toLowerCase(), credential]))

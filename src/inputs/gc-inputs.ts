@@ -1,3 +1,4 @@
+import { driverCapabilities, type Driver } from '../driver.js'
 import { InputError } from './input-error.js'
 import type { InputName } from './input-names.js'
 
@@ -80,7 +81,7 @@ export function parseKeepDuration(value: string): string | undefined {
 }
 
 /** The GC inputs, from a reader of inputs by name; undefined when none is set. */
-export function readGcInputs(getInput: (name: InputName) => string, driver: string): GcInputs | undefined {
+export function readGcInputs(getInput: (name: InputName) => string, driver: Driver): GcInputs | undefined {
   const gc: GcInputs = {}
   for (const [input, field] of Object.entries(GC_SIZE_INPUTS) as [
     GcSizeInput,
@@ -95,13 +96,12 @@ export function readGcInputs(getInput: (name: InputName) => string, driver: stri
   if (given === undefined) return undefined
   // The docker driver's builder is the daemon's (its GC is daemon.json's `builder.gc`); a remote
   // buildkitd reads its own config, which buildx cannot pass it.
-  if (driver === 'docker' || driver === 'remote')
+  const { takesConfig, gcFix } = driverCapabilities(driver)
+  if (!takesConfig)
     throw new InputError(
       given,
       `cannot apply with \`driver: ${driver}\`: that builder reads no buildkitd.toml from the action`,
-      driver === 'docker'
-        ? 'set the daemon\'s builder GC in its daemon.json (`"builder": {"gc": {…}}`), or use `driver: docker-container`'
-        : 'set `[worker.oci]` GC settings in the config your buildkitd starts with, or drop the input'
+      gcFix ?? 'use `driver: docker-container`, or drop the input'
     )
   return gc
 }

@@ -8,6 +8,11 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 /** Shorter than any PEM worth decoding (the markers alone are 50 characters), and than most paths that happen to be base64 letters. */
 const MIN_BASE64_LENGTH = 40
 
+/** The certificate blocks of PEM text, each whole with its markers. Pure. */
+export function certificateBlocks(pem: string): string[] {
+  return pem.match(CERTIFICATE_BLOCK) ?? []
+}
+
 /** True when an input value is PEM text rather than a path to a file. */
 export function looksLikePem(value: string): boolean {
   return value.includes('-----BEGIN ')
@@ -62,7 +67,7 @@ export function tidyPem(text: string): string {
  * Throws a plain Error saying what is wrong; callers add the input name.
  */
 export function parseCertificates(pem: string): X509Certificate[] {
-  const blocks = tidyPem(pem).match(CERTIFICATE_BLOCK) ?? []
+  const blocks = certificateBlocks(tidyPem(pem))
   if (blocks.length === 0) {
     throw new Error(
       looksLikePem(pem)

@@ -9,8 +9,10 @@ import {
   isBuilderName,
   type Keypair,
   type PreflightMode,
-  type ProxyEnv
+  type ProxyEnv,
+  type Trust
 } from '../model.js'
+import { DEFAULT_DRIVER, driverCapabilities, type Driver } from '../driver.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
@@ -48,16 +50,13 @@ export interface ConfigInputs {
   gc?: GcInputs
 }
 
-/** TLS to a remote driver's buildkitd endpoint. */
-export interface EndpointTls {
-  ca?: string
-  keypair?: Keypair
-}
+/** TLS to a remote driver's buildkitd endpoint: the trust a connection has, each part only when given. */
+export type EndpointTls = Partial<Trust>
 
 /** The builder: `buildx create` and what becomes of the builder. */
 export interface BuilderInputs {
   name: string
-  driver: string
+  driver: Driver
   driverOpts: string[]
   buildkitdFlags: string
   endpoint: string
@@ -98,8 +97,11 @@ export interface HostInputs {
   /** Written to the Docker client config for buildx and docker. */
   credentials: Credential[]
   daemonTrust: DaemonTrustMode
-  /** `reclaim`: at main, undo what earlier jobs of this runner left when they ended without their post step. */
-  reclaim: boolean
+  /**
+   * `reclaim`: at main, undo what earlier jobs of this runner left when they ended without their
+   * post step. readInputs always sets it; absent (inputs made by hand) is the default, true.
+   */
+  reclaim?: boolean
 }
 
 /** Everything the action was asked to do, validated, grouped by the stage that uses it. Built only by readInputs. */
@@ -143,7 +145,7 @@ export function readInputs(): Inputs {
   }
   const builder: BuilderInputs = {
     name: readName(driver),
-    nameGiven: driver !== 'docker' && getInput('name') !== '',
+    nameGiven: !driverCapabilities(driver).daemonBuilder && getInput('name') !== '',
     driver,
     driverOpts: getMultilineInput('driver-opts')
       .map(line => line.trim())
@@ -170,7 +172,7 @@ export function readInputs(): Inputs {
     daemonTrust: readDaemonTrust(),
     reclaim: booleanInput('reclaim', true)
   }
-  if (driver === 'docker') checkDaemonBuilder(config, host)
+  if (driverCapabilities(driver).daemonBuilder) checkDaemonBuilder(config, host)
   return { config, builder, preflight, host }
 }
 
@@ -192,10 +194,11 @@ export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(
   return ['buildkit', ...parts, random].join('-')
 }
 
-function readName(driver: string): string {
+function readName(driver: Driver): string {
   // As docker/setup-buildx-action (context.ts getBuilderName): the docker driver's builder is
   // the daemon's own, named after the Docker context; `name` does not apply.
-  if (driver === 'docker') return currentDockerContext(readDockerClientConfig(process.env), process.env)
+  if (driverCapabilities(driver).daemonBuilder)
+    return currentDockerContext(readDockerClientConfig(process.env), process.env)
   const name = getInput('name')
   if (name === '') return defaultBuilderName(process.env)
   if (!isBuilderName(name)) {
@@ -208,14 +211,14 @@ function readName(driver: string): string {
   return name
 }
 
-function readDriver(): string {
-  return getInput('driver') || 'docker-container'
+function readDriver(): Driver {
+  return getInput('driver') || DEFAULT_DRIVER
 }
 
 /** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */
-function readKeepState(driver: string): boolean {
+function readKeepState(driver: Driver): boolean {
   const keepState = booleanInput('keep-state', false)
-  if (keepState && driver !== 'docker-container')
+  if (keepState && !driverCapabilities(driver).stateVolume)
     throw new InputError(
       'keep-state',
       `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container builder's state volume)`,
@@ -312,11 +315,11 @@ function readPreflightTimeout(): number {
   return seconds
 }
 
-function readEndpointTls(driver: string): EndpointTls | undefined {
+function readEndpointTls(driver: Driver): EndpointTls | undefined {
   const ca = readPemInput('endpoint-ca-cert', 'certificates')
   const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key')
   if (ca === undefined && keypair === undefined) return undefined
-  if (driver !== 'remote') {
+  if (!driverCapabilities(driver).endpointTls) {
     const input = ca !== undefined ? 'endpoint-ca-cert' : 'endpoint-client-cert'
     throw new InputError(
       input,

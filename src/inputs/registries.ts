@@ -36,7 +36,8 @@ export function mirrorText(mirror: Mirror): string {
 }
 
 const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`'
-const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/
+/** A mirror's path prefix as BuildKit's mirrors take it: `/name[/name…]`, letters, digits, `.`, `_`, `-`. */
+export const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/
 const DOCKER_HUB: HostAddress = { text: 'docker.io', hostname: 'docker.io' }
 
 /**

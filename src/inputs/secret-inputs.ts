@@ -52,7 +52,7 @@ export function credentialPasswords(text: string): string[] {
 /** The credentials of proxy URLs set as `env.HTTPS_PROXY=…` (and the like) driver options. Pure. */
 export function driverOptProxySecrets(lines: string[]): string[] {
   return lines.flatMap(line => {
-    // A value with commas comes quoted as a whole CSV field (plan/builder-proxy.ts).
+    // A value with commas comes quoted as a whole CSV field (topology/builder-proxy.ts).
     const field = line.trim().replace(/^"(.*)"$/s, '$1')
     const match = /^env\.([^=]+)=(.*)$/s.exec(field)
     return match && PROXY_URL_VARIABLE.test(match[1]) ? proxySecrets(match[2]) : []

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto'
 import { InputError } from '../inputs/input-error.js'
-import { DOCKER_MANIFEST, MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST, type Platform } from '../preflight/image-source.js'
+import {
+  DOCKER_MANIFEST,
+  MANIFEST_LIST,
+  OCI_INDEX,
+  OCI_MANIFEST,
+  type Platform
+} from '../registry-client/image-source.js'
 import type { Entry } from './merge-inputs.js'
 
 // The index the merge writes, from what the sources are (pure): each image manifest an entry with

@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { parse as parseToml, type TomlTable } from 'smol-toml'
 import { credentialHelperFor, readDockerClientConfig, storedCredential } from '../docker-client-config.js'
+import { parseHost } from '../inputs/hosts.js'
 import { InputError } from '../inputs/input-error.js'
 import { readRunnerProxyEnv } from '../inputs/proxy-env.js'
-import type { Keypair, Transport } from '../model.js'
+import type { Keypair, Login, Transport } from '../model.js'
 import { builderConfigPaths } from '../paths.js'
 import type { RegistryEndpoint } from '../registry-client/registry-client.js'
 
@@ -69,7 +70,7 @@ function transportOf(section: RegistrySection): Transport {
 }
 
 /** A credential helper's login for `host` (`docker-credential-NAME get`), as buildx asks it. */
-function helperCredential(helper: string, host: string): { username: string; password: string } | undefined {
+function helperCredential(helper: string, host: string): Login | undefined {
   const run = spawnSync(`docker-credential-${helper}`, ['get'], { input: host, encoding: 'utf8', timeout: 30_000 })
   if (run.status !== 0) return undefined
   try {
@@ -99,7 +100,8 @@ export function registryEndpoint(
   const bundle = env.SSL_CERT_FILE && existsSync(env.SSL_CERT_FILE) ? readFileSync(env.SSL_CERT_FILE, 'utf8') : ''
   const ca = caOf(section)
   return {
-    host,
+    // A reference's registry (merge-inputs.ts), parsed as an input's host would be.
+    host: parseHost(host, 'sources', 0),
     transport: transportOf(section),
     ca,
     keypair,

@@ -1,5 +1,5 @@
 import { InputError } from '../inputs/input-error.js'
-import type { Platform } from '../preflight/image-source.js'
+import type { Platform } from '../registry-client/image-source.js'
 import { RegistryClient, type FetchedManifest, type RegistryEndpoint } from '../registry-client/registry-client.js'
 import { nameOf } from '../registry-client/reference.js'
 import {

@@ -1,3 +1,4 @@
+import { driverCapabilities } from '../driver.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, ConfigInputs } from '../inputs/read-inputs.js'
 import type { Credential, PlannedRegistry } from '../model.js'
@@ -121,7 +122,7 @@ export function planBuilderImage(
   registries: PlannedRegistry[],
   credentials: Credential[]
 ): BuilderImagePlan | undefined {
-  if (builder.driver !== 'docker-container') return undefined
+  if (!driverCapabilities(builder.driver).container) return undefined
   const name = imageOption(builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE
   let reference: ImageReference
   try {

@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import type { TomlTable } from 'smol-toml'
 import type { AppendNode } from '../inputs/append.js'
+import { driverCapabilities, type Driver } from '../driver.js'
 import { InputError } from '../inputs/input-error.js'
 import { PUBLIC_FILE_MODE, type CaCertScope, type PlannedFile } from '../model.js'
-import { driverOptEnv } from './builder-proxy.js'
+import { driverOptEnv } from '../topology/builder-proxy.js'
 
 // `ca-cert-scope: all`: the CAs of `ca-cert` join the builder's system roots, so every TLS
 // connection buildkitd makes trusts them (base images of registries nobody listed, `ADD https://`,
@@ -52,25 +53,6 @@ export interface CaScopePlan {
   notes: string[]
 }
 
-/** Why each other driver's builder cannot get the CAs from us, and what the user can do instead. */
-const OTHER_DRIVERS: Record<string, { problem: string; fix: string }> = {
-  docker: {
-    problem:
-      "cannot apply with `driver: docker`: the daemon's own BuildKit trusts the system roots of the daemon's machine, which this action does not change",
-    fix: 'add the CA to the system roots of the Docker host (e.g. update-ca-certificates, then restart dockerd), or use `driver: docker-container`'
-  },
-  remote: {
-    problem:
-      'cannot apply with `driver: remote`: the buildkitd is started by you, and only its own environment or image can change its system roots',
-    fix: 'start that buildkitd with the CA in its roots (its image, or an SSL_CERT_DIR of yours that holds it), and set `ca-cert-scope: registries`'
-  },
-  kubernetes: {
-    problem:
-      "cannot apply with `driver: kubernetes`: its `env.` driver options need buildx v0.27 or later, and its pods' image is the cluster's",
-    fix: 'use a BuildKit image with the CA in its roots (`image=` driver option) and `ca-cert-scope: registries`, or use `driver: docker-container`'
-  }
-}
-
 /**
  * What `ca-cert-scope` adds to the plan: undefined for `registries`. Pure; an InputError for a
  * driver whose builder we cannot give the roots, or a node that sets SSL_CERT_DIR itself.
@@ -79,7 +61,7 @@ const OTHER_DRIVERS: Record<string, { problem: string; fix: string }> = {
 export function planCaScope(
   scope: CaCertScope,
   caCert: string | undefined,
-  driver: string,
+  driver: Driver,
   driverOpts: string[],
   append: AppendNode[],
   dir: string
@@ -87,13 +69,9 @@ export function planCaScope(
   if (scope === 'registries') return undefined
   // readInputs refuses `all` without `ca-cert`.
   if (!caCert) return undefined
-  if (driver !== 'docker-container') {
-    const reason = OTHER_DRIVERS[driver] ?? {
-      problem: `cannot apply with the ${driver} driver: this action gives only a docker-container builder environment variables`,
-      fix: 'use `driver: docker-container`, or a BuildKit image with the CA in its roots and `ca-cert-scope: registries`'
-    }
-    throw new InputError('ca-cert-scope', reason.problem, reason.fix)
-  }
+  // A driver the action gives no `env.` options has the reason it cannot apply in the table.
+  const refusal = driverCapabilities(driver).caScopeRefusal
+  if (refusal) throw new InputError('ca-cert-scope', refusal.problem, refusal.fix)
   const notes: string[] = []
   const nodes = [{ input: 'driver-opts', what: 'the first node', driverOpts }].concat(
     append.map((node, index) => ({

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { certificateBlocks } from '../inputs/pem.js'
 import type { ClientTrustPlan, PlannedRegistry, RunnerRoots, TokenTrust } from '../model.js'
 
 // buildkitd.toml is read by buildkitd only. Two things a job does with a registry happen on the
@@ -11,8 +12,6 @@ import type { ClientTrustPlan, PlannedRegistry, RunnerRoots, TokenTrust } from '
 //   (buildx util/imagetools/inspect.go sets every host's client to tracing.DefaultClient).
 // So a private CA must also reach the runner's trust; and where the token endpoint wants the
 // client certificate, only buildkitd can present it (BUILDKIT_NO_CLIENT_TOKEN makes it fetch).
-
-const CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 
 /**
  * undefined when no TLS registry has a CA or a keypair and no CA is trusted everywhere: nothing
@@ -31,7 +30,7 @@ export function planClientTrust(
   const mtlsHosts = verified.filter(registry => registry.keypair).map(registry => registry.host.text)
   if (withCa.length === 0 && mtlsHosts.length === 0 && everywhereCa === '') return undefined
   const certificates = new Set(
-    [...withCa.map(registry => registry.ca), everywhereCa].flatMap(pem => pem.match(CERTIFICATE) ?? [])
+    [...withCa.map(registry => registry.ca), everywhereCa].flatMap(pem => certificateBlocks(pem))
   )
   const extraCas = [...certificates].map(certificate => certificate + '\n').join('')
   return {

@@ -1,20 +1,19 @@
 import { dirname } from 'node:path'
 import type { AppendNode } from '../inputs/append.js'
 import { DEFAULT_BUILDKITD_FLAGS, type BuilderInputs } from '../inputs/read-inputs.js'
+import { driverCapabilities, type Driver } from '../driver.js'
 import type { BuildxCreate } from '../model.js'
-import type { NetworkChoice } from './builder-network.js'
-import { proxyDriverOpts, type BuilderProxy } from './builder-proxy.js'
+import { proxyDriverOpts, type BuilderProxy } from '../topology/builder-proxy.js'
+import type { NetworkChoice } from '../topology/facts.js'
+import { appendNodeNetwork } from '../topology/remote-endpoint.js'
 
 /** Where buildx puts the config in the BuildKit container or pod (buildx util/confutil DefaultBuildKitConfigDir). */
 const CONTAINER_CONFIG_PATH = '/etc/buildkit/buildkitd.toml'
 
-/** The drivers docker/setup-buildx-action gives its default buildkitd flags (context.ts driverSupportsBuildkitdFlags). */
-const FLAGS_DRIVERS = ['docker-container', 'docker', 'kubernetes']
-
 /**
  * The `docker buildx create` arguments of the first node and of each `append` node, and the
  * decisions taken on the user's behalf (for the log). `choice`: the network the runner's topology
- * needs (builderNetwork), given to every node whose options set none.
+ * needs (topology/topology.ts builderNetwork), given to every node whose options set none.
  * The docker driver creates nothing (`create` undefined): the daemon's builder exists already.
  */
 export function buildxCreateArgs(
@@ -28,7 +27,8 @@ export function buildxCreateArgs(
   everyNodeOpt?: string
 ): { create?: BuildxCreate; notes: string[] } {
   const notes: string[] = [...(proxy?.notes ?? [])]
-  if (builder.driver === 'docker') return { notes }
+  const can = driverCapabilities(builder.driver)
+  if (can.daemonBuilder) return { notes }
   const everyNode = everyNodeOpt ? [everyNodeOpt] : []
   const given = [...builder.driverOpts, ...endpointOpts, ...(proxy?.driverOpts ?? []), ...everyNode]
   const driverOpts = withNetwork(builder.driver, given, choice?.network)
@@ -37,7 +37,7 @@ export function buildxCreateArgs(
   const args = ['create', '--name', builder.name, '--driver', builder.driver]
   // The remote driver connects to a buildkitd someone else started: buildx refuses a config
   // ("setting config file is not supported for remote driver") and has no flags to pass.
-  if (builder.driver === 'remote') {
+  if (!can.takesConfig) {
     notes.push(
       `The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${dirname(configPath)} mounted at the same path (output \`config-dir\`).`
     )
@@ -57,15 +57,14 @@ export function buildxCreateArgs(
   const appendArgs = append.map((node, index) => {
     const nodeArgs = ['create', '--name', builder.name, '--append']
     if (node.name) nodeArgs.push('--node', node.name)
-    if (builder.driver !== 'remote') nodeArgs.push('--config', configPath)
+    if (can.takesConfig) nodeArgs.push('--config', configPath)
     const nodeOpts = [
       ...node.driverOpts,
       ...proxyDriverOpts(builder.driver, node.driverOpts, builder.proxyEnv ?? {}),
       ...everyNode
     ]
-    // Another endpoint is another machine: the job container is not there, the runner's hosts file may be.
-    const nodeNetwork = node.endpoint && choice?.sharesJobContainer ? undefined : choice?.network
-    for (const opt of withNetwork(builder.driver, nodeOpts, nodeNetwork)) nodeArgs.push('--driver-opt', opt)
+    for (const opt of withNetwork(builder.driver, nodeOpts, appendNodeNetwork(node.endpoint, choice)))
+      nodeArgs.push('--driver-opt', opt)
     const flags = nodeFlags(builder.driver, node.driverOpts, node.buildkitdFlags ?? builder.buildkitdFlags, notes)
     if (flags !== '') nodeArgs.push('--buildkitd-flags', flags)
     if (node.platforms) nodeArgs.push('--platform', node.platforms)
@@ -78,9 +77,11 @@ export function buildxCreateArgs(
 }
 
 /** A docker-container node gets the network the runner's topology needs, unless its options set one. */
-function withNetwork(driver: string, driverOpts: string[], network: string | undefined): string[] {
+function withNetwork(driver: Driver, driverOpts: string[], network: string | undefined): string[] {
   const networkSet = driverOpts.some(opt => opt.startsWith('network='))
-  return driver === 'docker-container' && network && !networkSet ? [...driverOpts, `network=${network}`] : driverOpts
+  return driverCapabilities(driver).container && network && !networkSet
+    ? [...driverOpts, `network=${network}`]
+    : driverOpts
 }
 
 /**
@@ -90,11 +91,11 @@ function withNetwork(driver: string, driverOpts: string[], network: string | und
  * rootless buildkitd would read ~/.config/buildkit/buildkitd.toml instead and ignore every
  * registry setting. So a rootless kubernetes node gets `--config` pointing at the mount.
  */
-function nodeFlags(driver: string, driverOpts: string[], flags: string, notes: string[]): string {
-  // Other drivers get flags only when set (theirs too); remote never (buildx: not supported).
-  if (driver === 'remote' || (!FLAGS_DRIVERS.includes(driver) && flags === DEFAULT_BUILDKITD_FLAGS)) return ''
+function nodeFlags(driver: Driver, driverOpts: string[], flags: string, notes: string[]): string {
+  const can = driverCapabilities(driver)
+  if (can.flags === 'never' || (can.flags === 'when-set' && flags === DEFAULT_BUILDKITD_FLAGS)) return ''
   const rootless = driverOpts.some(opt => /^rootless=(1|t|T|TRUE|true|True)$/.test(opt))
-  if (driver !== 'kubernetes' || !rootless || /(^|\s)--config(=|\s|$)/.test(flags)) return flags
+  if (!can.rootlessNeedsConfigFlag || !rootless || /(^|\s)--config(=|\s|$)/.test(flags)) return flags
   const note = `rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`
   if (!notes.includes(note)) notes.push(note)
   return `${flags} --config ${CONTAINER_CONFIG_PATH}`.trim()

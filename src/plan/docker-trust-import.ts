@@ -1,8 +1,8 @@
 import { InputError } from '../inputs/input-error.js'
 import { parseHost } from '../inputs/hosts.js'
 import type { ConfigInputs } from '../inputs/read-inputs.js'
-import type { Mirror } from '../inputs/registries.js'
-import type { DockerTrustFacts, HostAddress, Keypair, NotImported, Transport } from '../model.js'
+import { MIRROR_PATH, type Mirror } from '../inputs/registries.js'
+import type { DockerTrustFacts, HostAddress, Keypair, NotImported, RegistryTarget, Transport } from '../model.js'
 
 // `import-docker-trust`: the Docker daemon's trust (certs.d, insecure-registries, registry-mirrors)
 // as registries of the builder's config, the inputs winning where both name a host. Pure.
@@ -33,13 +33,8 @@ export interface DockerTrustImport {
 
 /** A daemon's setting is no input: its host is checked as an input's would be, and a bad one is not imported. */
 const DAEMON_INPUT = 'import-docker-trust'
-const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/
 
-interface Draft {
-  host: HostAddress
-  transport: Transport
-  ca: string
-  keypair?: Keypair
+interface Draft extends RegistryTarget {
   origins: string[]
   mirrorOnly: boolean
 }

@@ -1,5 +1,6 @@
 import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
 import type { Diagnosis } from './diagnosis.js'
+import type { Topology } from '../topology/topology.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { PreflightResult } from './preflight.js'
 
@@ -80,13 +81,15 @@ export function diagnoseFromBuilder(
   return verdict
 }
 
-/** The results with the builder's side merged in (diagnoseFromBuilder), in the same order. Pure. */
+/**
+ * The results with the builder's side merged in (diagnoseFromBuilder), in the same order: the
+ * topology says the builder's network and what the plan knows it will miss there. Pure.
+ */
 export function mergeBuilderSide(
   results: PreflightResult[],
   registries: PlannedRegistry[],
   looks: Map<string, BuilderSideFacts>,
-  findings: NetworkFinding[],
-  network: string | undefined
+  { findings, network }: Pick<Topology, 'findings' | 'network'>
 ): PreflightResult[] {
   return results.map(result => {
     const registry = registries.find(candidate => candidate.host.text === result.host)

@@ -2,16 +2,10 @@ import * as core from '@actions/core'
 import { diagnose, type Diagnosis } from './diagnosis.js'
 import { isMirrorOnly, type PlannedRegistry, type PreflightMode, type TokenTrust } from '../model.js'
 import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
-import { probeAuth } from './auth-probe.js'
-import { parseChallenge, preflightScope } from './challenge.js'
-import { probeRegistry } from './probe.js'
+import { parseChallenge } from '../registry-client/challenge.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-// The other users of the registry client load it from this module, so that the bundle holds that
-// client once, in the chunk preflight loads anyway (a dynamic import of their own modules gets a
-// chunk with its own copy): `import-docker-trust`'s transport probe (steps/plan-facts.ts) and the
-// builder image's fetch (steps/builder-image-phase.ts).
-export { probeInsecureTransport } from './transport-probe.js'
-export { pullImage, PullError } from './image-pull.js'
+import { probeAuth, preflightScope } from './auth-probe.js'
+import { probeRegistry } from './probe.js'
 
 export interface PreflightResult extends Diagnosis {
   host: string
@@ -116,9 +110,9 @@ export function reportPreflight(results: PreflightResult[], from?: string): void
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 export class PreflightError extends Error {
   constructor(failures: PreflightResult[]) {
-    super(
-      `Preflight found ${failures.length} registr${failures.length === 1 ? 'y' : 'ies'} that a build would fail on:\n${failures.map(failure => `- ${describe(failure)}`).join('\n')}`
-    )
+    const registries = `${failures.length} registr${failures.length === 1 ? 'y' : 'ies'}`
+    const lines = failures.map(failure => `- ${describe(failure)}`)
+    super(`Preflight found ${registries} that a build would fail on:\n${lines.join('\n')}`)
     this.name = 'PreflightError'
   }
 }

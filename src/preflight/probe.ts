@@ -1,18 +1,20 @@
 import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { portOf, type HostAddress, type Keypair, type ProxyEnv, type Transport } from '../model.js'
-import { openTcp, openTls, remaining } from './connect.js'
-import { authorityOf, connectTunnel, openProxy, ProxyAnswerError, proxyRoute, type ProxyRoute } from './proxy-route.js'
-import { DeadlineError, type Trust } from './tls.js'
+import { originOf, portOf, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
+import { openTcp, openTls, remaining } from '../registry-client/connect.js'
+import {
+  openProxy,
+  openTunnel,
+  PROXY_ANSWERS,
+  ProxyAnswerError,
+  proxyRoute,
+  type ProxyRoute
+} from '../registry-client/proxy-route.js'
+import { DeadlineError } from '../registry-client/tls.js'
 
 /** What to probe, and with which trust: the same as BuildKit will use. */
-export interface ProbeTarget {
-  host: HostAddress
-  transport: Transport
-  /** PEM trusted on top of the system roots; '' for none. */
-  ca: string
-  keypair?: Keypair
+export interface ProbeTarget extends RegistryTarget {
   /** BuildKit's proxy variables (the builder's environment): the probe goes where a push will. */
   proxyEnv?: { builder: ProxyEnv }
 }
@@ -57,9 +59,6 @@ export interface ProbeFacts {
 
 const DNS_FAILURES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'ENODATA'])
 
-/** Answers to a plain-HTTP request that come from the proxy, not the registry: credentials, or no way through. */
-const PROXY_ANSWERS = new Set([407, 502, 503, 504])
-
 /**
  * Connects to one registry the way BuildKit will (TCP, then TLS with SNI and the same CA and
  * keypair, or plain HTTP; through the proxy Go's rules pick for it, as BuildKit's Go client
@@ -69,15 +68,13 @@ const PROXY_ANSWERS = new Set([407, 502, 503, 504])
 export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Promise<ProbeFacts> {
   const started = performance.now()
   const deadline = started + timeoutMs
-  const { hostname } = target.host
-  const port = portOf(target.host, target.transport)
   const facts: ProbeFacts = {
     stage: 'connect',
     timedOut: false,
     sentClientCert: !!target.keypair && target.transport !== 'http',
     ms: 0
   }
-  const url = new URL(`${target.transport === 'http' ? 'http' : 'https'}://${target.host.text}/v2/`)
+  const url = new URL(`${originOf(target)}/v2/`)
   const { route, error: refusal } = proxyRoute(target.proxyEnv?.builder, url)
   facts.proxy = route?.shown
   if (refusal) {
@@ -86,36 +83,10 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
     return facts
   }
   const sockets: Socket[] = []
-  const toProxy = (): void => {
-    facts.stage = 'proxy'
-  }
   try {
-    let socket: Socket
-    if (target.transport === 'http') {
-      socket = route
-        ? await openProxy(route, target, deadline, sockets)
-        : await openTcp(hostname, port, deadline, sockets)
-      // Through a proxy, the first answer may be the proxy's own (407, 502…): judged below.
-      if (route) toProxy()
-      else facts.stage = 'http'
-      const answer = await getV2(socket, target.host.text, deadline, route && { url: url.href, route })
-      if (route && PROXY_ANSWERS.has(answer.status)) {
-        facts.proxyStatus = answer.status
-        throw new ProxyAnswerError(
-          answer.status,
-          `the proxy ${route.shown} answered GET ${url.href} with ${answer.status}`
-        )
-      }
-      facts.stage = 'http'
-      facts.answer = answer
-    } else {
-      const tunnel = route ? await openTunnel(route, target, hostname, port, deadline, sockets, toProxy) : undefined
-      const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel)
-      facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined
-      facts.certificate = certificateFacts(secure)
-      facts.stage = 'http'
-      facts.answer = await getV2(secure, target.host.text, deadline)
-    }
+    const probing = { target, route, facts, deadline, sockets }
+    if (target.transport === 'http') await askPlainHttp(probing, url)
+    else await askTls(probing)
     facts.stage = 'done'
   } catch (error) {
     facts.timedOut = error instanceof DeadlineError
@@ -126,9 +97,60 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   } finally {
     for (const socket of sockets) socket.destroy()
   }
+  await secondLook(target, facts, { route, trust: target }, deadline)
+  facts.ms = Math.round(performance.now() - started)
+  return facts
+}
 
-  // The two transport mix-ups get a second look, so the fix can say which one the registry speaks.
-  const via = { route, trust: target }
+/** One probe under way: what it probes, its route, what it saw so far, its deadline and its sockets. */
+interface Probing {
+  target: ProbeTarget
+  route?: ProxyRoute
+  facts: ProbeFacts
+  deadline: number
+  sockets: Socket[]
+}
+
+/** GET /v2/ over plain HTTP, directly or through the proxy (whose own answers, 407, 502…, are its refusal). */
+async function askPlainHttp({ target, route, facts, deadline, sockets }: Probing, url: URL): Promise<void> {
+  const { hostname } = target.host
+  const socket = route
+    ? await openProxy(route, target, deadline, sockets)
+    : await openTcp(hostname, portOf(target.host, target.transport), deadline, sockets)
+  facts.stage = route ? 'proxy' : 'http'
+  const answer = await getV2(socket, target.host.text, deadline, route && { url: url.href, route })
+  if (route && PROXY_ANSWERS.has(answer.status)) {
+    facts.proxyStatus = answer.status
+    throw new ProxyAnswerError(answer.status, `the proxy ${route.shown} answered GET ${url.href} with ${answer.status}`)
+  }
+  facts.stage = 'http'
+  facts.answer = answer
+}
+
+/** TLS (through the proxy's tunnel when there is one), verification judged afterwards, then GET /v2/. */
+async function askTls({ target, route, facts, deadline, sockets }: Probing): Promise<void> {
+  const { hostname } = target.host
+  const port = portOf(target.host, target.transport)
+  const toProxy = (): void => {
+    facts.stage = 'proxy'
+  }
+  const tunnel = route ? await openTunnel(route, target, hostname, port, deadline, sockets, toProxy) : undefined
+  const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel)
+  facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined
+  facts.certificate = certificateFacts(secure)
+  facts.stage = 'http'
+  facts.answer = await getV2(secure, target.host.text, deadline)
+}
+
+/** The two transport mix-ups get a second look, so the fix can say which one the registry speaks. */
+async function secondLook(
+  target: ProbeTarget,
+  facts: ProbeFacts,
+  via: { route?: ProxyRoute; trust: Trust },
+  deadline: number
+): Promise<void> {
+  const { hostname } = target.host
+  const port = portOf(target.host, target.transport)
   if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
     facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline, via)
   }
@@ -138,23 +160,6 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   ) {
     facts.answersTls = await completesTlsHandshake(hostname, port, deadline, via)
   }
-  facts.ms = Math.round(performance.now() - started)
-  return facts
-}
-
-/** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
-async function openTunnel(
-  route: ProxyRoute,
-  trust: Trust,
-  hostname: string,
-  port: number,
-  deadline: number,
-  sockets: Socket[],
-  onProxy = (): void => {}
-): Promise<Socket> {
-  const proxySocket = await openProxy(route, trust, deadline, sockets)
-  onProxy()
-  return connectTunnel(proxySocket, authorityOf(hostname, port), route, deadline)
 }
 
 /** A raw connection to the registry's port: direct, or a tunnel through the proxy. */

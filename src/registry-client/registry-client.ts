@@ -1,27 +1,33 @@
 import { createHash } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { Keypair, ProxyEnv, Transport } from '../model.js'
-import { send, type Answer, type RequestTrust } from '../preflight/auth-probe.js'
-import { parseChallenge } from '../preflight/challenge.js'
+import { originOf, type Login, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
+import { registryWords, send, type Answer, type RequestTrust } from './send.js'
+import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 
-// The registry API a merge needs, read and write: manifests by Accept, blobs looked up, mounted
-// across repositories or copied, manifests put. It speaks through preflight's request (auth-probe.ts
-// `send`: the builder's TLS, the runner's proxy), logging in on a 401 as buildkitd does.
+// The registry API the merge and the image pull need, read and write: manifests by Accept, blobs
+// looked up, fetched (following redirects), mounted across repositories or copied, manifests put.
+// It speaks through the one request (send.ts: the builder's TLS, the runner's proxy), logging in
+// on a 401 as buildkitd does (token.ts).
 
 /** One registry, with the trust the job's builder has for it. */
-export interface RegistryEndpoint {
-  /** `host[:port]` as written. */
-  host: string
-  transport: Transport
-  /** PEM on top of the system roots ('' for none), and the client keypair (mutual TLS). */
-  ca: string
-  keypair?: Keypair
+export interface RegistryEndpoint extends RegistryTarget {
   /** The runner's proxy variables. */
   proxyEnv?: ProxyEnv
-  credential?: { username: string; password: string }
-  /** The trust a token request gets: its CA bundle, and the keypair only where it was given for the realm's host. */
-  realmTrust: (realm: URL) => { ca: string; keypair?: Keypair }
+  credential?: Login
+  /**
+   * The trust a token request gets: its CA bundle, and the keypair only where it was given for the
+   * realm's host; verified unless `verify` says otherwise.
+   */
+  realmTrust: (realm: URL) => Trust & { verify?: boolean }
+}
+
+/** What a client does besides logging in: a mirror's namespace, and the job's cancellation. */
+export interface ClientOptions {
+  /** A mirror's upstream, sent as `ns=` with every request, as containerd does for mirrors. */
+  namespace?: string
+  /** Stops the request in flight (a cancelled job). */
+  signal?: AbortSignal
 }
 
 /** A registry's refusal, its own words neutralized (they are shown in the log). */
@@ -48,9 +54,15 @@ export const INDEX_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json'
 ].join(', ')
 
+/** A request's deadline (a manifest, a token, a mount). */
 const DEADLINE_MS = 60_000
 /** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
 const BLOB_DEADLINE_MS = 30 * 60_000
+const REDIRECTS = [301, 302, 303, 307, 308]
+const MAX_REDIRECTS = 5
+
+/** Takes the body of a 200 answer as it streams. */
+type Sink = (response: IncomingMessage) => Promise<void>
 
 export function digestOf(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
@@ -60,13 +72,17 @@ export class RegistryClient {
   private authorization?: string
   private readonly trust: RequestTrust
   private readonly base: string
+  /** The registry's origin as URLs compare it (a default port left out). */
+  private readonly origin: string
 
   /** `scopes`: every token asks for them all (`repository:NAME:pull,push`, `repository:SRC:pull`). */
   constructor(
     private readonly endpoint: RegistryEndpoint,
-    private readonly scopes: string[]
+    private readonly scopes: string[],
+    private readonly options: ClientOptions = {}
   ) {
-    this.base = `${endpoint.transport === 'http' ? 'http' : 'https'}://${endpoint.host}`
+    this.base = originOf(endpoint)
+    this.origin = new URL(this.base).origin
     this.trust = {
       ca: endpoint.ca,
       keypair: endpoint.keypair,
@@ -75,9 +91,12 @@ export class RegistryClient {
     }
   }
 
-  /** The manifest or index at `reference`, checked against it when it is a digest; undefined when the registry has none. */
+  /**
+   * The manifest or index at `reference`, checked against it when it is a digest; undefined when the
+   * registry has none.
+   */
   async manifest(repository: string, reference: string): Promise<FetchedManifest | undefined> {
-    const answer = await this.call('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
+    const answer = await this.request('GET', `/v2/${repository}/manifests/${reference}`, { Accept: INDEX_ACCEPT })
     if (answer.status === 404) return undefined
     expectStatus(answer, [200], `GET ${repository} manifest ${reference}`)
     const bytes = Buffer.from(answer.body, 'utf8')
@@ -91,7 +110,7 @@ export class RegistryClient {
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const answer = await this.call('HEAD', `/v2/${repository}/blobs/${digest}`, {})
+    const answer = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, {})
     if (answer.status === 404) return false
     expectStatus(answer, [200, 307], `HEAD ${repository} blob ${digest}`)
     return true
@@ -105,22 +124,8 @@ export class RegistryClient {
       for await (const chunk of response) chunks.push(chunk as Buffer)
       bytes = Buffer.concat(chunks)
     }
-    let url = new URL(`${this.base}/v2/${repository}/blobs/${digest}`)
-    for (let redirects = 0; redirects <= 5; redirects++) {
-      const answer =
-        url.origin === this.base
-          ? await this.call('GET', url.pathname + url.search, {}, undefined, sink)
-          : await send(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + BLOB_DEADLINE_MS, {
-              sink
-            })
-      const location = answer.headers.location
-      if ([301, 302, 303, 307, 308].includes(answer.status) && location) {
-        url = new URL(location, url)
-        continue
-      }
-      expectStatus(answer, [200], `GET ${repository} blob ${digest}`)
-      break
-    }
+    const answer = await this.getFollowing(`/v2/${repository}/blobs/${digest}`, sink)
+    expectStatus(answer, [200], `GET ${repository} blob ${digest}`)
     if (!bytes || digestOf(bytes) !== digest)
       throw new RegistryError(`the blob ${digest} of ${repository} arrived damaged`)
     return bytes
@@ -137,7 +142,12 @@ export class RegistryClient {
     from: string
   ): Promise<{ mounted: true } | { mounted: false; location: string }> {
     const query = new URLSearchParams({ mount: digest, from })
-    const answer = await this.call('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' }, '')
+    const answer = await this.request(
+      'POST',
+      `/v2/${repository}/blobs/uploads/?${query}`,
+      { 'Content-Length': '0' },
+      ''
+    )
     if (answer.status === 201) return { mounted: true }
     expectStatus(answer, [202], `mount ${digest} from ${from} into ${repository}`)
     return { mounted: false, location: this.location(answer, 'the mount') }
@@ -146,26 +156,27 @@ export class RegistryClient {
   /** A monolithic upload of `bytes` as `digest`, at `location` (an upload already started) or a new one. */
   async upload(repository: string, digest: string, bytes: Buffer, location?: string): Promise<void> {
     if (!location) {
-      const started = await this.call('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
+      const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
       expectStatus(started, [202], `start an upload to ${repository}`)
       location = this.location(started, 'the upload')
     }
     const url = new URL(location, this.base)
     url.searchParams.set('digest', digest)
     const headers = { 'Content-Type': 'application/octet-stream', 'Content-Length': String(bytes.length) }
-    const answer = await this.call('PUT', url.pathname + url.search, headers, bytes, undefined, BLOB_DEADLINE_MS)
+    const answer = await this.request('PUT', url.pathname + url.search, headers, bytes, undefined, BLOB_DEADLINE_MS)
     expectStatus(answer, [201], `upload ${digest} to ${repository}`)
   }
 
   /** PUT a manifest or index under `reference` (its digest, or a tag); the registry's digest must be ours. */
   async putManifest(repository: string, reference: string, mediaType: string, bytes: Buffer): Promise<void> {
     const headers = { 'Content-Type': mediaType, 'Content-Length': String(bytes.length) }
-    const answer = await this.call('PUT', `/v2/${repository}/manifests/${reference}`, headers, bytes)
+    const answer = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, headers, bytes)
     expectStatus(answer, [201], `PUT ${repository} manifest ${reference}`)
     const stored = answer.headers['docker-content-digest']
     if (stored && stored !== digestOf(bytes))
       throw new RegistryError(
-        `the registry stored ${repository}:${reference} as ${neutralizeUntrustedLine(String(stored), 100)}, not ${digestOf(bytes)}`
+        `the registry stored ${repository}:${reference} as ${neutralizeUntrustedLine(String(stored), 100)}, ` +
+          `not ${digestOf(bytes)}`
       )
   }
 
@@ -179,16 +190,41 @@ export class RegistryClient {
     return url.href
   }
 
-  /** One request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then once more. */
-  private async call(
+  /**
+   * GET a blob, following redirects (to storage, a CDN): the registry's Authorization goes only to its
+   * own origin (scheme, host and port: an `https`→`http` redirect on the same host loses it), any other
+   * gets the request without it. The answer that is not a redirect, or the last after five; a sink
+   * takes a 200's body.
+   */
+  async getFollowing(path: string, sink: Sink, deadlineMs = BLOB_DEADLINE_MS): Promise<Answer> {
+    let url = this.url(path)
+    for (let redirects = 0; ; redirects++) {
+      const answer =
+        url.origin === this.origin
+          ? await this.request('GET', url, {}, '', sink, deadlineMs)
+          : await send(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + deadlineMs, {
+              sink,
+              signal: this.options.signal
+            })
+      const location = answer.headers.location
+      if (!REDIRECTS.includes(answer.status) || !location || redirects >= MAX_REDIRECTS) return answer
+      url = new URL(location, url)
+    }
+  }
+
+  /**
+   * One request with the registry's login: on a 401, a token (Bearer) or the credentials (Basic), then
+   * once more. `target`: a path on the registry (the namespace added), or a URL taken as it is.
+   */
+  async request(
     method: string,
-    path: string,
+    target: string | URL,
     headers: Record<string, string>,
     body: string | Buffer = '',
-    sink?: (response: IncomingMessage) => Promise<void>,
+    sink?: Sink,
     deadlineMs = DEADLINE_MS
   ): Promise<Answer> {
-    const url = new URL(path, this.base)
+    const url = typeof target === 'string' ? this.url(target) : target
     const once = (): Promise<Answer> =>
       send(
         url,
@@ -197,61 +233,40 @@ export class RegistryClient {
         body,
         this.trust,
         performance.now() + deadlineMs,
-        { sink }
+        { sink, signal: this.options.signal }
       )
-    let answer = await once()
+    const answer = await once()
     if (answer.status !== 401) return answer
-    const challenge = parseChallenge(String(answer.headers['www-authenticate'] ?? ''))
-    const { credential } = this.endpoint
-    if (challenge.scheme === 'basic' && credential) this.authorization = `Basic ${basic(credential)}`
-    else if (challenge.scheme === 'bearer' && challenge.realm)
-      this.authorization = `Bearer ${await this.token(challenge.realm, challenge.service)}`
-    else return answer
-    answer = await once()
-    return answer
+    const authorization = await authorizationFor(answer, this.endpoint.credential, (realm, service) =>
+      this.token(realm, service)
+    )
+    if (!authorization) return answer
+    this.authorization = authorization
+    return once()
+  }
+
+  private url(path: string): URL {
+    const url = new URL(path, this.base)
+    if (this.options.namespace) url.searchParams.set('ns', this.options.namespace)
+    return url
   }
 
   /** A token for every scope at once (GET, with the credentials when there are any), as buildkitd fetches one. */
   private async token(realm: string, service: string | undefined): Promise<string> {
-    const url = new URL(realm)
-    if (service) url.searchParams.set('service', service)
-    for (const scope of this.scopes) url.searchParams.append('scope', scope)
-    const { credential } = this.endpoint
-    const headers: Record<string, string> = credential ? { Authorization: `Basic ${basic(credential)}` } : {}
-    const trust = { ...this.endpoint.realmTrust(url), verify: true, proxyEnv: this.endpoint.proxyEnv }
-    const answer = await send(url, 'GET', headers, '', trust, performance.now() + DEADLINE_MS)
+    const url = tokenUrl(realm, service, this.scopes)
+    const trust = { verify: true, ...this.endpoint.realmTrust(url), proxyEnv: this.endpoint.proxyEnv }
+    const deadline = performance.now() + DEADLINE_MS
+    const answer = await getToken(url, this.endpoint.credential, trust, deadline, this.options.signal)
     expectStatus(answer, [200], `a token from ${url.origin}${url.pathname}`)
-    try {
-      const parsed = JSON.parse(answer.body) as { token?: string; access_token?: string }
-      const token = parsed.token || parsed.access_token
-      if (token) return token
-    } catch {
-      // Said below.
-    }
+    const token = tokenIn(answer)
+    if (token) return token
     throw new RegistryError(`the token service ${url.origin}${url.pathname} answered without a token`)
   }
 }
 
 function expectStatus(answer: Answer, statuses: number[], what: string): void {
   if (statuses.includes(answer.status)) return
-  throw new RegistryError(
-    `${what}: the registry answered ${answer.status}${registryMessage(answer.body)}`,
-    answer.status
-  )
-}
-
-/** The registry's own words from an errors body, short and neutralized: they go to the log. */
-function registryMessage(body: string): string {
-  let text = body.trim()
-  try {
-    const first = (JSON.parse(body) as { errors?: { code?: string; message?: string }[] }).errors?.[0]
-    if (first) text = [first.code, first.message].filter(Boolean).join(': ')
-  } catch {
-    // Not the registry's JSON: the first words of it.
-  }
-  return text ? ` ${neutralizeUntrustedLine(text, 300)}` : ''
-}
-
-function basic(credential: { username: string; password: string }): string {
-  return Buffer.from(`${credential.username}:${credential.password}`).toString('base64')
+  // The registry's words go to the log: neutralized.
+  const words = neutralizeUntrustedLine(registryWords(answer.body))
+  throw new RegistryError(`${what}: the registry answered ${answer.status}${words ? ` ${words}` : ''}`, answer.status)
 }

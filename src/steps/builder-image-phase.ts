@@ -11,8 +11,9 @@ import {
 } from '../host/builder/builder-image.js'
 import { referenceText, type BuilderImageMirror, type BuilderImagePlan } from '../plan/builder-image.js'
 import type { Plan } from '../plan/plan.js'
-import type { PullSource } from '../preflight/image-pull.js'
-import { classifyPullMessage, PULL_ATTEMPTS, retryDelayMs, type FailureKind } from '../preflight/image-source.js'
+import type { PullSource } from '../registry-client/image-pull.js'
+import { classifyPullMessage, PULL_ATTEMPTS, retryDelayMs, type FailureKind } from '../registry-client/image-source.js'
+import { sleep } from '../sleep.js'
 import { cancelSignal, isCancelled } from './cancellation.js'
 
 // Before `buildx create`: the image the builder boots is in the daemon, under the name buildx
@@ -103,8 +104,9 @@ async function fromMirror(
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   try {
-    // Loaded only here (with preflight's chunk, preflight.ts says why): most runs find the image in the daemon.
-    const { pullImage } = await import('../preflight/preflight.js')
+    // Loaded only here (most runs find the image in the daemon). The chunk name is the bundler's: the
+    // client's users (preflight, the transport probe, this fetch) share one chunk, so one copy of the client.
+    const { pullImage } = await import(/* webpackChunkName: "registry-client" */ '../registry-client/image-pull.js')
     const platform = await daemonPlatform(image.endpoint)
     const pulled = await pullImage(source, image.reference.tag ?? 'latest', platform, dir, {
       signal: cancelSignal(),
@@ -118,7 +120,7 @@ async function fromMirror(
     return undefined
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const { PullError } = await import('../preflight/preflight.js')
+    const { PullError } = await import(/* webpackChunkName: "registry-client" */ '../registry-client/image-pull.js')
     return { from, message, kind: error instanceof PullError ? error.kind : 'fatal' }
   } finally {
     await rm(dir, { recursive: true, force: true })
@@ -137,7 +139,7 @@ async function fromDaemon(image: BuilderImagePlan): Promise<Attempt | undefined>
     if (kind !== 'transient' || number >= PULL_ATTEMPTS || isCancelled()) return { from, message, kind }
     const wait = retryDelayMs(number)
     core.info(`${message}; retrying in ${wait / 1000} s (attempt ${number + 1} of ${PULL_ATTEMPTS})`)
-    await new Promise(resolve => setTimeout(resolve, wait))
+    await sleep(wait)
   }
 }
 

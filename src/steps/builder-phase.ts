@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { rm } from 'node:fs/promises'
+import { driverCapabilities } from '../driver.js'
 import { createReplacingLeftover } from '../host/builder/builder.js'
 import {
   leasePath,
@@ -42,16 +43,17 @@ export async function createJobBuilder(
     return
   }
   const lease = await leaseBuilderName(builder.name, undo, !!plan.warm)
-  if (plan.tempContext) {
-    undo.add({ tempContext: plan.tempContext })
+  const { context } = plan.topology
+  if (context) {
+    undo.add({ tempContext: context })
     const { createContextFromDefault } = await import('../host/builder/docker-context.js')
-    await createContextFromDefault(plan.tempContext)
+    await createContextFromDefault(context)
   }
   const record = {
     name: builder.name,
     driver: builder.driver,
     // The first node's daemon, for removing what buildx cannot (host/builder/builder-remnants.ts).
-    endpoint: plan.tempContext ?? (builder.endpoint || undefined),
+    endpoint: context ?? (builder.endpoint || undefined),
     removeInPost: builder.cleanup,
     keepState: builder.keepState
   }
@@ -76,7 +78,7 @@ export async function createJobBuilder(
   markDiskReport(plan, inputs, undo)
   // As setup-buildx-action, once the builder is up (the create has ended: no process to stop):
   // a debugged job's post step shows its BuildKit log.
-  if (builder.driver === 'docker-container' && debuggingBuildkit(inputs))
+  if (driverCapabilities(builder.driver).container && debuggingBuildkit(inputs))
     undo.add({ builder: { ...record, showLogInPost: true } })
 }
 
@@ -90,7 +92,7 @@ export async function addBuildxAlias(builder: BuilderInputs, undo: UndoLog): Pro
 /** The cache is worth a look at post where it is bounded or outlives the job (steps/disk-report.ts). */
 function markDiskReport(plan: Plan, inputs: Inputs, undo: UndoLog): void {
   const { builder } = inputs
-  if (builder.driver !== 'remote' && (inputs.config.gc || !builder.cleanup || builder.keepState))
+  if (driverCapabilities(builder.driver).diskReport && (inputs.config.gc || !builder.cleanup || builder.keepState))
     undo.add({ diskReport: { builder: builder.name, budget: plan.gcBudget } })
 }
 

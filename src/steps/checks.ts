@@ -4,7 +4,6 @@ import type { DaemonAccess } from '../host/edits/daemon-trust.js'
 import { findOnPath } from '../host/process/processes.js'
 import { InputError } from '../inputs/input-error.js'
 import type { Inputs } from '../inputs/read-inputs.js'
-import type { JobContainer } from '../model.js'
 import { daemonTrustInContainer, installConfigInContainer } from '../plan/container-job.js'
 import type { Plan } from '../plan/plan.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
@@ -20,14 +19,12 @@ export function requireDockerCli(): void {
 }
 
 /**
- * `trust-docker-daemon` without root or sudo, or in a container job where the daemon would not
- * read what it writes, fails the step here, before anything is written.
+ * `trust-docker-daemon` without root or sudo, or in a container job (the plan's topology) where
+ * the daemon would not read what it writes, fails the step here, before anything is written.
  */
-export async function openDaemonAccessIfPlanned(
-  plan: Plan,
-  jobContainer: JobContainer | undefined
-): Promise<DaemonAccess | undefined> {
+export async function openDaemonAccessIfPlanned(plan: Plan): Promise<DaemonAccess | undefined> {
   if (!plan.daemonTrust) return undefined
+  const { jobContainer } = plan.topology
   const { openDaemonAccess } = await import('../host/edits/daemon-trust.js')
   const access = await openDaemonAccess()
   const refused = jobContainer && daemonTrustInContainer(plan.daemonTrust.mode, access.paths.certsDir, jobContainer)
@@ -36,7 +33,8 @@ export async function openDaemonAccessIfPlanned(
 }
 
 /** In a container job, `install-config` writes where no one on the daemon's host reads it (warned). */
-export function warnContainerJob(inputs: Inputs, jobContainer: JobContainer | undefined): void {
+export function warnContainerJob(inputs: Inputs, plan: Plan): void {
+  const { jobContainer } = plan.topology
   if (!jobContainer || inputs.host.installConfig === '') return
   const warning = installConfigInContainer(inputs.host.installConfig, jobContainer)
   if (warning) core.warning(warning, { title: 'install-config in a container job' })

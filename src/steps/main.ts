@@ -41,15 +41,15 @@ export async function runMain(): Promise<void> {
     const jobDir = newJobDirPath(runnerTempDir(process.env))
     // Before anything is made, and before the daemon's trust is read: what crashed jobs left goes first.
     const jobContainer = findJobContainer()
-    reclaimed = await keepRecordAndReclaim(inputs.host.reclaim, jobDir, (await jobContainer)?.id, undo)
+    reclaimed = await keepRecordAndReclaim(inputs.host.reclaim !== false, jobDir, (await jobContainer)?.id, undo)
     const facts = await readPlanFacts(inputs, jobContainer)
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
-    await logPlan(plan, inputs, append)
-    warnContainerJob(inputs, facts.jobContainer)
+    logPlan(plan, inputs)
+    warnContainerJob(inputs, plan)
     await refuseLinkedInstallConfig(inputs.host.installConfig)
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()
-    const daemon = await openDaemonAccessIfPlanned(plan, facts.jobContainer)
+    const daemon = await openDaemonAccessIfPlanned(plan)
     await ensureBuildxFor(inputs.builder)
 
     // `warn` mode: the probes run while the builder boots.

@@ -1,10 +1,13 @@
 import * as core from '@actions/core'
+import { driverCapabilities } from '../driver.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
 import { readRunnerRoots } from '../host/runner-env.js'
 import type { BuilderInputs, Inputs } from '../inputs/read-inputs.js'
 import { parseHost } from '../inputs/hosts.js'
 import type { DockerTrustFacts, HostAddress, JobContainer, ProxyEnv } from '../model.js'
-import { planBuilderProxy } from '../plan/builder-proxy.js'
+import { planBuilderProxy } from '../topology/builder-proxy.js'
+import { mayNeedTlsContext } from '../topology/tls-endpoint.js'
+import { registryHosts } from '../plan/config-plan.js'
 import type { PlanFacts } from '../plan/plan.js'
 
 /**
@@ -19,12 +22,8 @@ export async function readPlanFacts(
   const { findJobContainer, readRunnerNetwork } = await import('../host/runner-network.js')
   jobContainer ??= findJobContainer()
   const dockerTrust = importsDockerTrust(inputs) ? await readDaemonTrust(inputs, await jobContainer) : undefined
-  const hosts = [
-    ...inputs.config.registries.map(registry => registry.host),
-    ...inputs.config.mirrors.flatMap(line => line.mirrors.map(mirror => mirror.host)),
-    // The daemon's registries are resolved like listed ones (a builder network may miss them).
-    ...(dockerTrust ? daemonHosts(dockerTrust) : [])
-  ]
+  // The daemon's registries are resolved like listed ones (a builder network may miss them).
+  const hosts = registryHosts(inputs.config, dockerTrust ? daemonHosts(dockerTrust) : [])
   const network = await readRunnerNetwork(hosts, jobContainer)
   if (network.jobContainer)
     core.info(
@@ -40,7 +39,7 @@ export async function readPlanFacts(
 
 /** The docker driver's builder is the daemon's own, which has the daemon's trust already. */
 function importsDockerTrust(inputs: Inputs): boolean {
-  return inputs.config.importDockerTrust === true && inputs.builder.driver !== 'docker'
+  return inputs.config.importDockerTrust === true && !driverCapabilities(inputs.builder.driver).daemonBuilder
 }
 
 /**
@@ -50,7 +49,9 @@ function importsDockerTrust(inputs: Inputs): boolean {
  */
 async function readDaemonTrust(inputs: Inputs, jobContainer: JobContainer | undefined): Promise<DockerTrustFacts> {
   const { readDockerTrust } = await import('../host/daemon-registry-config.js')
-  const { probeInsecureTransport } = await import('../preflight/preflight.js')
+  const { probeInsecureTransport } = await import(
+    /* webpackChunkName: "registry-client" */ '../registry-client/transport-probe.js'
+  )
   const facts = await readDockerTrust(jobContainer, process.env)
   const insecure = await Promise.all(
     facts.insecure.map(registry => {
@@ -92,7 +93,7 @@ function daemonHosts(facts: DockerTrustFacts): HostAddress[] {
  * DOCKER_HOST and its TLS variables (docker/cli builds the default context from them).
  */
 async function defaultContextHasTlsFor(builder: BuilderInputs): Promise<boolean> {
-  if (builder.driver !== 'docker-container' || builder.endpoint !== '' || !process.env.DOCKER_HOST) return false
+  if (!mayNeedTlsContext(builder) || !process.env.DOCKER_HOST) return false
   if (currentDockerContext(readDockerClientConfig(process.env), process.env) !== 'default') return false
   const { defaultContextHasTls } = await import('../host/builder/docker-context.js')
   return defaultContextHasTls()

@@ -1,11 +1,10 @@
 import * as core from '@actions/core'
-import type { AppendNode } from '../inputs/append.js'
 import type { Inputs } from '../inputs/read-inputs.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { Plan } from '../plan/plan.js'
 
 /** What the plan decided, before anything is made: notes, replaced base-config keys, each registry, the TOML. */
-export async function logPlan(plan: Plan, inputs: Inputs, append: AppendNode[]): Promise<void> {
+export function logPlan(plan: Plan, inputs: Inputs): void {
   for (const note of plan.notes) core.info(note)
   for (const key of plan.overridden) {
     core.warning(`\`${inputs.config.baseConfig?.input}\` sets ${key}; the action's inputs replace it.`)
@@ -24,13 +23,11 @@ export async function logPlan(plan: Plan, inputs: Inputs, append: AppendNode[]):
   core.startGroup(`buildkitd.toml (${plan.configPath})`)
   core.info(plan.toml)
   core.endGroup()
-  if (!plan.create) await logDaemonBuilder(plan, inputs, append)
+  if (plan.daemonBuilder) logDaemonBuilder(plan.daemonBuilder)
 }
 
 /** driver: docker: what reaches the daemon's builder, and what cannot (warned). */
-async function logDaemonBuilder(plan: Plan, inputs: Inputs, append: AppendNode[]): Promise<void> {
-  const { daemonBuilderReport } = await import('../plan/daemon-builder.js')
-  const { applies, cannot } = daemonBuilderReport(inputs, plan.registries, append)
+function logDaemonBuilder({ applies, cannot }: NonNullable<Plan['daemonBuilder']>): void {
   for (const line of applies) core.info(line)
   for (const line of cannot) core.warning(line, { title: 'driver: docker' })
 }

@@ -54,7 +54,7 @@ export class Preflight {
   private async launch(): Promise<{ probes: Promise<PreflightResult[]> } | undefined> {
     const { mode, timeoutSeconds } = this.inputs.preflight
     if (mode === 'off' || this.plan.registries.length === 0) return undefined
-    const { runPreflight } = await import('../preflight/preflight.js')
+    const { runPreflight } = await import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
     const credentials = loginCredentials(this.plan, this.inputs.host.credentials)
     const probes = runPreflight(this.plan.registries, timeoutSeconds, {
       credentials,
@@ -69,18 +69,20 @@ export class Preflight {
     const launched = await (this.launched ??= this.launch())
     if (!launched) return undefined
     const fromRunner = await launched.probes
-    const side = this.builderUp ? builderSide(this.plan, this.inputs) : undefined
+    const side = this.builderUp ? builderSide(this.plan) : undefined
     this.lookedFromBuilder = this.builderUp
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
-    const later = !side && builderSide(this.plan, this.inputs)
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
+    )
+    const later = !side && builderSide(this.plan)
     reportPreflight(
       results,
       side
         ? `from this step and from the builder (${side.container})`
         : later
           ? "from this step; from the builder's side once it is up"
-          : this.plan.builderSharesStepNetwork
+          : this.plan.topology.sharesStepNetwork
             ? 'from this step, whose network the builder shares'
             : undefined
     )
@@ -92,10 +94,12 @@ export class Preflight {
   /** `error` mode: the registries this step reached, looked at again from the booted builder's side. */
   private async reportFromBuilder(fromRunner: PreflightResult[]): Promise<PreflightResult[]> {
     this.lookedFromBuilder = true
-    const side = builderSide(this.plan, this.inputs)
+    const side = builderSide(this.plan)
     if (!side) return fromRunner
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import('../preflight/preflight.js')
+    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
+    )
     reportPreflight(results, `from the builder (${side.container})`)
     setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
@@ -104,24 +108,13 @@ export class Preflight {
 }
 
 /**
- * Where preflight can look from the builder's side: a booted docker-container builder on the
- * daemon this step talks to (or the job's own context of it), whose BuildKit container dials
- * registries itself, when it is on a network of its own. Not through a proxy (`env.*_PROXY` driver
- * options): the proxy resolves then.
+ * Where preflight can look from the builder's side, as the topology says (topology/topology.ts
+ * lookFromBuilder): the BuildKit container, on the job's own context of the daemon when there is one.
  */
-function builderSide(plan: Plan, inputs: Inputs): BuilderSide | undefined {
-  const { builder } = inputs
-  if (!plan.create || builder.driver !== 'docker-container' || !builder.bootstrap || builder.endpoint !== '')
-    return undefined
-  // In the step's own network namespace it sees what the step saw: a `docker exec` a registry
-  // (half a second on a loaded runner) would only say it again.
-  if (plan.builderSharesStepNetwork) return undefined
-  if (plan.create.args.some(arg => /^env\.(https?_proxy|HTTPS?_PROXY)=./.test(arg))) return undefined
-  return {
-    container: buildkitContainerName(plan.builderName),
-    context: plan.tempContext,
-    network: plan.builderNetwork
-  }
+function builderSide(plan: Plan): BuilderSide | undefined {
+  const { lookFromBuilder, context, network } = plan.topology
+  if (!plan.create || !lookFromBuilder) return undefined
+  return { container: buildkitContainerName(plan.builderName), context, network }
 }
 
 /**
@@ -134,7 +127,7 @@ async function withBuilderSide(
   inputs: Inputs,
   side: BuilderSide | undefined
 ): Promise<PreflightResult[]> {
-  if (!side && plan.networkFindings.length === 0) return fromRunner
+  if (!side && plan.topology.findings.length === 0) return fromRunner
   const { mergeBuilderSide, readBuilderSide } = await import('../preflight/builder-diagnosis.js')
   const looks = new Map<string, BuilderSideFacts>()
   if (side) {
@@ -150,7 +143,7 @@ async function withBuilderSide(
     if (unchecked)
       core.info(`Preflight could not look from the builder's side (in ${side.container}): ${unchecked.detail}`)
   }
-  return mergeBuilderSide(fromRunner, plan.registries, looks, plan.networkFindings, plan.builderNetwork)
+  return mergeBuilderSide(fromRunner, plan.registries, looks, plan.topology)
 }
 
 /**

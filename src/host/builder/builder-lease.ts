@@ -6,7 +6,8 @@ import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
 import { createFile, stagedPath } from '../file-write.js'
 import { bootId, jobDescription, jobProcess, ownJobOwner, type JobOwner } from '../process/job-owner.js'
-import { processStartTime, sleep } from '../process/processes.js'
+import { processStartTime } from '../process/processes.js'
+import { sleep } from '../../sleep.js'
 
 export { jobProcess }
 

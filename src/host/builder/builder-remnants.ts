@@ -1,7 +1,8 @@
-import { lstat, readdir, readFile, rm } from 'node:fs/promises'
+import { lstat, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
-import { replaceFile } from '../file-write.js'
+import { readText, writeAtomically } from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
 
@@ -177,7 +178,8 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   const left: Leftover[] = []
 
   // The containers first: a volume in use by one cannot go.
-  if (driver === 'docker-container') {
+  const remnants = driver === undefined ? 'none' : driverCapabilities(driver).remnants
+  if (remnants === 'containers') {
     for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
       const container = `buildx_buildkit_${node.name}`
       const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
@@ -199,7 +201,7 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
   }
 
   // The kubernetes driver's BuildKit runs in the cluster, which the action does not reach itself.
-  if (driver === 'kubernetes')
+  if (remnants === 'deployment')
     left.push({
       what: 'its BuildKit deployment in the cluster, if any',
       why: 'buildx could not delete it',
@@ -282,14 +284,6 @@ function jsonField(text: string | undefined, field: string): unknown {
   }
 }
 
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch {
-    return undefined
-  }
-}
-
 async function list(dir: string): Promise<string[]> {
   try {
     return await readdir(dir)
@@ -303,11 +297,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false
   )
-}
-
-/** As buildx writes its store (AtomicWriteFile): a reader never sees half a file. */
-function writeAtomically(path: string, text: string): Promise<void> {
-  return replaceFile(path, text, { mode: 0o600 })
 }
 
 function lastLine(text: string): string {

@@ -1,7 +1,7 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
-import { replaceFile } from '../file-write.js'
+import { readText, writeAtomically } from './buildx-store.js'
 
 // `buildx create --use` makes the new builder the current one: it writes the store's `current` and
 // removes the `defaults` entry of that endpoint (buildx store SetCurrent). `buildx rm` leaves
@@ -63,13 +63,4 @@ function selects(current: string | null, name: string): boolean {
   } catch {
     return false
   }
-}
-
-async function readText(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch(() => undefined)
-}
-
-/** As buildx writes its store (AtomicWriteFile): 0600, whole, a link at the path replaced. */
-function writeAtomically(path: string, text: string): Promise<void> {
-  return replaceFile(path, text, { mode: 0o600 })
 }

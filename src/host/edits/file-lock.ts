@@ -1,6 +1,7 @@
 import { readlink } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { processStartTime, sleep } from '../process/processes.js'
+import { processStartTime } from '../process/processes.js'
+import { sleep } from '../../sleep.js'
 import type { FileAccess } from './file-access.js'
 
 // A lock between processes, possibly of different users, on a file one machine shares (daemon.json):

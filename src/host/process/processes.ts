@@ -1,5 +1,6 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
+import { sleep } from '../../sleep.js'
 
 /**
  * The first `command` on PATH that this user may run; undefined when there is none. A directory of
@@ -41,9 +42,6 @@ function commandLine(pid: number): string | undefined {
     return undefined
   }
 }
-
-/** The one wait of host/: polling a lock, a lease, a process. */
-export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
 /** A process main started, as it recorded it: its pid and start time (processStartTime). */
 export interface StartedProcess {

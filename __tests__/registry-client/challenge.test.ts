@@ -1,4 +1,4 @@
-import { parseChallenge } from '../../src/preflight/challenge.js'
+import { parseChallenge } from '../../src/registry-client/challenge.js'
 
 describe('parseChallenge', () => {
   it.each([

@@ -22,13 +22,3 @@ export function parseChallenge(header: string): Challenge {
   }
   return { scheme, realm: params.realm, service: params.service }
 }
-
-/**
- * The scope preflight asks a token for: push to a repository that need not exist (the token
- * service judges the credentials; a registry accepts any repository name), pull for a mirror.
- */
-export function preflightScope(mirrorOnly: boolean): string {
-  return mirrorOnly
-    ? 'repository:library/setup-buildkit-registry-preflight:pull'
-    : 'repository:setup-buildkit-registry/preflight:pull,push'
-}

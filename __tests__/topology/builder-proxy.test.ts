@@ -1,4 +1,5 @@
-import { planBuilderProxy, proxyDriverOpts } from '../../src/plan/builder-proxy.js'
+import type { PlannedRegistry } from '../../src/model.js'
+import { planBuilderProxy, proxyDriverOpts, withProxyRoute } from '../../src/topology/builder-proxy.js'
 
 const RUNNER = {
   HTTP_PROXY: 'http://user:secret@proxy.corp:3128',
@@ -72,5 +73,30 @@ describe('planBuilderProxy', () => {
     expect(
       proxyDriverOpts('docker-container', ['env.HTTPS_PROXY=http://node:1'], { HTTPS_PROXY: 'http://runner:1' })
     ).toEqual([])
+  })
+})
+
+describe('withProxyRoute: the proxies preflight goes through', () => {
+  const registries = [
+    {
+      host: { text: 'reg', hostname: 'reg' },
+      transport: 'http',
+      mode: 'http',
+      source: 'registries',
+      line: 1,
+      written: [],
+      ca: ''
+    }
+  ] as PlannedRegistry[]
+
+  it('the builder’s and the runner’s variables on each registry; the same registries without any', () => {
+    const proxy = planBuilderProxy('docker-container', [], { HTTPS_PROXY: 'http://proxy:3128' })
+    const routed = withProxyRoute(registries, proxy, { HTTPS_PROXY: 'http://proxy:3128' })
+    expect(routed[0].proxyEnv).toEqual({
+      builder: { HTTPS_PROXY: 'http://proxy:3128' },
+      runner: { HTTPS_PROXY: 'http://proxy:3128' }
+    })
+    expect(registries[0].proxyEnv).toBe(undefined)
+    expect(withProxyRoute(registries, planBuilderProxy('docker-container', [], {}), {})).toBe(registries)
   })
 })

@@ -1,16 +1,10 @@
 import { isIP } from 'node:net'
 import { rootCertificates } from 'node:tls'
-import type { Keypair } from '../model.js'
+import type { Trust } from '../model.js'
 
 /** A probe's own deadline passed: its error code is the one Go's i/o timeout maps to. */
 export class DeadlineError extends Error {
   readonly code = 'ETIMEDOUT'
-}
-
-/** The trust a TLS connection is made with: PEM on top of the system roots ('' for none), and the keypair offered. */
-export interface Trust {
-  ca: string
-  keypair?: Keypair
 }
 
 /**

@@ -2,9 +2,9 @@ import { builderInputs } from '../helpers/inputs.js'
 import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
-import type { JobContainer, PlannedRegistry } from '../../src/model.js'
-import { builderNetwork, missedOnUserNetwork } from '../../src/plan/builder-network.js'
+import type { JobContainer } from '../../src/model.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { builderNetwork, deriveTopology } from '../../src/topology/topology.js'
 
 const JOB: JobContainer = {
   id: 'e'.repeat(64),
@@ -20,18 +20,6 @@ const LOOP = { name: 'loop.lan.test', addresses: ['127.0.0.1'] }
 const builder = builderInputs
 
 const hosts = (...texts: string[]) => texts.map((text, index) => parseHost(text, 'registries', index + 1))
-
-function registries(...texts: string[]): PlannedRegistry[] {
-  return hosts(...texts).map((host, index) => ({
-    host,
-    transport: 'http',
-    mode: 'http',
-    source: 'registries',
-    line: index + 1,
-    written: ['http'],
-    ca: ''
-  }))
-}
 
 describe("the builder's network, from the runner's topology", () => {
   it('a name from the hosts file: the host network, saying which name and address', () => {
@@ -98,13 +86,13 @@ describe('the plan with those facts', () => {
   it('passes network=host and says why; the user’s network= is kept, and preflight is told what it misses', () => {
     const plan = buildPlan(inputs(), '/tmp/job', [], { hostsFile: [LAN] })
     expect(plan.create?.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
-    expect(plan.builderNetwork).toBe('host')
-    expect(plan.networkFindings).toEqual([])
+    expect(plan.topology.network).toBe('host')
+    expect(plan.topology.findings).toEqual([])
 
     const chosen = buildPlan(inputs({ driverOpts: ['network=bridge'] }), '/tmp/job', [], { hostsFile: [LAN] })
     expect(chosen.create?.args).not.toContain('network=host')
-    expect(chosen.builderNetwork).toBe('bridge')
-    expect(chosen.networkFindings).toEqual([
+    expect(chosen.topology.network).toBe('bridge')
+    expect(chosen.topology.findings).toEqual([
       {
         host: 'reg.lan.test:5000',
         message:
@@ -134,29 +122,53 @@ describe('the plan with those facts', () => {
       jobContainer: JOB,
       defaultContextTls: true
     })
-    expect(plan.tempContext).toBe('setup-buildkit-registry-abc')
+    expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args).toContain(`network=container:${JOB.id}`)
   })
 })
 
-describe('what the user’s network= misses', () => {
-  it('a loopback registry and a hosts-file name, each with the fix; nothing on the host network or the job container’s', () => {
-    const found = missedOnUserNetwork(
-      builder({ driverOpts: ['network=builders'] }),
-      registries('localhost:5000', 'loop.lan.test:5000', 'dns.example.com'),
-      { hostsFile: [{ name: 'localhost', addresses: ['127.0.0.1'] }, LOOP] }
-    )
-    expect(found.map(finding => finding.host)).toEqual(['localhost:5000', 'loop.lan.test:5000'])
-    expect(found[0].message).toContain('the builder (network=builders) cannot reach localhost:5000')
-    expect(found[1].message).toBe(
-      "the builder (network=builders) will not resolve loop.lan.test: this step resolves it from /etc/hosts (127.0.0.1), which a container on another network does not read, and that is this machine's loopback, not the container's"
-    )
-    expect(missedOnUserNetwork(builder({ driverOpts: ['network=host'] }), registries('localhost:5000'), {})).toEqual([])
-    expect(
-      missedOnUserNetwork(builder({ driverOpts: [`network=container:${JOB.id}`] }), registries('localhost:5000'), {
-        jobContainer: JOB
-      })
-    ).toEqual([])
-    expect(missedOnUserNetwork(builder(), registries('localhost:5000'), {})).toEqual([])
+describe('deriveTopology: the one value the plan, preflight and the checks read', () => {
+  const derive = (extra: Partial<BuilderInputs> = {}, facts = {}, texts = ['reg.lan.test:5000']) =>
+    deriveTopology({ builder: builder(extra), hosts: hosts(...texts), registries: [], facts, jobId: 'job-1' })
+
+  it('on a network of its own (the default bridge): preflight looks from the builder', () => {
+    expect(derive()).toMatchObject({ network: undefined, sharesStepNetwork: false, lookFromBuilder: true })
+    expect(derive({ driverOpts: ['network=bridge'] })).toMatchObject({ network: 'bridge', lookFromBuilder: true })
+  })
+
+  it('in the step’s own namespace (the host’s, the job container’s): the step’s look speaks for it', () => {
+    expect(derive({}, { hostsFile: [LAN] })).toMatchObject({ network: 'host', sharesStepNetwork: true })
+    expect(derive({}, { hostsFile: [LAN] }).lookFromBuilder).toBe(false)
+    const job = derive({}, { jobContainer: JOB })
+    expect(job).toMatchObject({ network: `container:${JOB.id}`, sharesStepNetwork: true, jobContainer: JOB })
+    // The host network of a machine whose step runs in a container is not the step's.
+    expect(derive({ driverOpts: ['network=host'] }, { jobContainer: JOB }).sharesStepNetwork).toBe(false)
+  })
+
+  it('through a proxy (the runner’s or the user’s env.HTTPS_PROXY): the proxy resolves, no look from the builder', () => {
+    const runner = derive({ proxyEnv: { HTTPS_PROXY: 'http://proxy.example.com:3128' } })
+    expect([runner.throughProxy, runner.lookFromBuilder]).toEqual([true, false])
+    expect(runner.proxy.driverOpts).toEqual(['env.HTTPS_PROXY=http://proxy.example.com:3128'])
+    const user = derive({ driverOpts: ['env.http_proxy=http://proxy.example.com:3128'] })
+    expect([user.throughProxy, user.lookFromBuilder]).toEqual([true, false])
+    expect(derive({ proxyEnv: { NO_PROXY: 'internal' } }).throughProxy).toBe(false)
+  })
+
+  it('no look from a builder on another endpoint, not booted, or not a container', () => {
+    expect(derive({ endpoint: 'ssh://builder-2' }).lookFromBuilder).toBe(false)
+    expect(derive({ bootstrap: false }).lookFromBuilder).toBe(false)
+    expect(derive({ driver: 'kubernetes' })).toMatchObject({ network: undefined, lookFromBuilder: false })
+  })
+
+  it('the TLS endpoint’s context and the user network’s findings', () => {
+    expect(derive({}, { defaultContextTls: true }).context).toBe('job-1')
+    const findings = deriveTopology({
+      builder: builder({ driverOpts: ['network=bridge'] }),
+      hosts: hosts('localhost:5000', 'localhost:5000'),
+      registries: hosts('localhost:5000').map(host => ({ host })),
+      facts: {},
+      jobId: 'job-1'
+    }).findings
+    expect(findings.map(finding => finding.host)).toEqual(['localhost:5000'])
   })
 })

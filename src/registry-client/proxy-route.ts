@@ -1,9 +1,9 @@
 import { request, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
-import type { ProxyEnv } from '../model.js'
+import type { ProxyEnv, Trust } from '../model.js'
 import { defaultPort, proxyAuthorization, proxyFor, redactedProxy } from '../proxy.js'
 import { openTcp, openTls, remaining } from './connect.js'
-import { DeadlineError, type Trust } from './tls.js'
+import { DeadlineError } from './tls.js'
 
 /** The proxy a request goes through, as Go's net/http would take it (proxy.ts). */
 export interface ProxyRoute {
@@ -32,6 +32,9 @@ export function proxyRoute(env: ProxyEnv | undefined, target: URL): { route?: Pr
     route: { url: proxy, shown: `${redactedProxy(proxy)} (${variable})`, authorization: proxyAuthorization(proxy) }
   }
 }
+
+/** Answers to a plain-HTTP request that come from the proxy, not the registry: credentials, or no way through. */
+export const PROXY_ANSWERS: ReadonlySet<number> = new Set([407, 502, 503, 504])
 
 /** The proxy answered CONNECT, or a request, with a status that is not the registry's: 407, 403, 502… */
 export class ProxyAnswerError extends Error {
@@ -87,7 +90,8 @@ export function connectTunnel(
       reject(
         new ProxyAnswerError(
           response.statusCode ?? 0,
-          `the proxy ${route.shown} answered CONNECT ${authority} with ${response.statusCode} ${response.statusMessage ?? ''}`.trim()
+          `the proxy ${route.shown} answered CONNECT ${authority} with ` +
+            `${response.statusCode} ${response.statusMessage ?? ''}`.trim()
         )
       )
     }
@@ -104,6 +108,21 @@ export function connectTunnel(
     })
     req.end()
   })
+}
+
+/** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
+export async function openTunnel(
+  route: ProxyRoute,
+  trust: Trust,
+  hostname: string,
+  port: number,
+  deadline: number,
+  sockets: Socket[],
+  onProxy = (): void => {}
+): Promise<Socket> {
+  const proxySocket = await openProxy(route, trust, deadline, sockets)
+  onProxy()
+  return connectTunnel(proxySocket, authorityOf(hostname, port), route, deadline)
 }
 
 /** `host:port` as a CONNECT line and Go's canonicalAddr write it: IPv6 in brackets, the port always. */

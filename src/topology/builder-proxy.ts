@@ -1,11 +1,6 @@
-import { isLoopback, type ProxyEnv } from '../model.js'
+import { driverCapabilities, type Driver } from '../driver.js'
+import { isLoopback, type PlannedRegistry, type ProxyEnv } from '../model.js'
 import { parseProxy, PROXY_VARIABLES, redactedProxy } from '../proxy.js'
-
-/** The drivers whose BuildKit takes the runner's proxy variables from us, as `env.NAME=VALUE` driver options. */
-// kubernetes has `env.` only since buildx v0.27 (older ones refuse the create), and its pods live
-// in a cluster whose way out need not be the runner's; docker uses the daemon's own settings;
-// remote is someone else's buildkitd.
-const ENV_DRIVERS = ['docker-container']
 
 /** What the builder gets of the runner's proxy settings. */
 export interface BuilderProxy {
@@ -46,8 +41,8 @@ function userProxyEnv(driverOpts: string[]): Record<string, string> {
  * The runner's proxy variables for a builder whose node options are `driverOpts`: each one the
  * user did not set in either case, as `env.NAME=VALUE`. Pure.
  */
-export function proxyDriverOpts(driver: string, driverOpts: string[], runnerEnv: ProxyEnv): string[] {
-  if (!ENV_DRIVERS.includes(driver)) return []
+export function proxyDriverOpts(driver: Driver, driverOpts: string[], runnerEnv: ProxyEnv): string[] {
+  if (!driverCapabilities(driver).envOpts) return []
   const userSet = new Set(Object.keys(userProxyEnv(driverOpts)).map(family))
   return PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined && !userSet.has(family(name))).map(name =>
     csvField(`env.${name}=${runnerEnv[name]}`)
@@ -63,14 +58,15 @@ function csvField(opt: string): string {
 }
 
 /** What the builder's first node gets, and the log's account of it. Pure. */
-export function planBuilderProxy(driver: string, driverOpts: string[], runnerEnv: ProxyEnv): BuilderProxy {
+export function planBuilderProxy(driver: Driver, driverOpts: string[], runnerEnv: ProxyEnv): BuilderProxy {
+  const { envOpts, proxyHint } = driverCapabilities(driver)
   const user = userProxyEnv(driverOpts)
   const runnerNames = PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined)
   const opts = proxyDriverOpts(driver, driverOpts, runnerEnv)
   const passed = opts.map(opt => /^"?env\.([^=]+)=/.exec(opt)?.[1] ?? opt)
   const notes: string[] = []
   const userNames = Object.keys(user)
-  if (ENV_DRIVERS.includes(driver)) {
+  if (envOpts) {
     if (passed.length > 0)
       notes.push(
         `Proxy: the builder gets the runner's ${passed.join(', ')} (--driver-opt env.NAME=…)${userNames.length > 0 ? `; ${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\`` : ''}`
@@ -81,15 +77,15 @@ export function planBuilderProxy(driver: string, driverOpts: string[], runnerEnv
       )
   } else if (runnerNames.length > 0 && userNames.length === 0) {
     notes.push(
-      `Proxy: the runner has ${runnerNames.join(', ')}, which the ${driver} driver's BuildKit does not get from this action${driver === 'kubernetes' ? ' (set `env.HTTPS_PROXY=…` etc. in `driver-opts` if its pods need them: buildx v0.27 or later)' : ''}`
+      `Proxy: the runner has ${runnerNames.join(', ')}, which the ${driver} driver's BuildKit does not get from this action${proxyHint ? ` (${proxyHint})` : ''}`
     )
   }
 
   // What BuildKit's process will see: the runner's variables given to it, and the user's own.
   const builderEnv: Record<string, string> = { ...user }
-  const given = ENV_DRIVERS.includes(driver) ? passed : runnerNames.filter(name => !(family(name) in familiesOf(user)))
+  const given = envOpts ? passed : runnerNames.filter(name => !(family(name) in familiesOf(user)))
   for (const name of given) builderEnv[name] = runnerEnv[name]
-  const loopback = ENV_DRIVERS.includes(driver) ? loopbackProxies(builderEnv) : []
+  const loopback = envOpts ? loopbackProxies(builderEnv) : []
   return { driverOpts: opts, builderEnv, loopback, notes }
 }
 
@@ -105,4 +101,17 @@ function loopbackProxies(env: ProxyEnv): string[] {
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')
     return isLoopback({ text: url.host, hostname }) ? [`${name}=${redactedProxy(url)}`] : []
   })
+}
+
+/**
+ * The registries with the proxies a push (the builder's) and a token fetch (the runner's) take,
+ * which preflight goes through too; the same registries when there are none. Pure.
+ */
+export function withProxyRoute(
+  registries: PlannedRegistry[],
+  proxy: BuilderProxy,
+  runnerEnv: ProxyEnv
+): PlannedRegistry[] {
+  if (Object.keys(proxy.builderEnv).length + Object.keys(runnerEnv).length === 0) return registries
+  return registries.map(registry => ({ ...registry, proxyEnv: { builder: proxy.builderEnv, runner: runnerEnv } }))
 }

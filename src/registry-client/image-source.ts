@@ -74,15 +74,20 @@ export function classifyFailure(failure: { status?: number; code?: string }): Fa
   return failure.code && TRANSIENT_CODES.has(failure.code) ? 'transient' : 'fatal'
 }
 
+/** What `docker pull` says of a failure that may pass: a 5xx, a timeout, a connection cut. */
+const TRANSIENT_PULL_WORDS = new RegExp(
+  [
+    '\\b(500|502|503|504)\\b',
+    'Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out',
+    'i/o timeout|TLS handshake timeout|connection reset|unexpected EOF|Client\\.Timeout'
+  ].join('|'),
+  'i'
+)
+
 /** The same for `docker pull`'s own words (the daemon's error, as the CLI prints it). Pure. */
 export function classifyPullMessage(text: string): FailureKind {
   if (/toomanyrequests|429 Too Many Requests|rate limit/i.test(text)) return 'rate-limit'
-  if (
-    /\b(500|502|503|504)\b|Internal Server Error|Bad Gateway|Service Unavailable|Gateway Time-?out|i\/o timeout|TLS handshake timeout|connection reset|unexpected EOF|Client\.Timeout/i.test(
-      text
-    )
-  )
-    return 'transient'
+  if (TRANSIENT_PULL_WORDS.test(text)) return 'transient'
   return 'fatal'
 }
 

@@ -1,4 +1,4 @@
-import { authorityOf, proxyRoute } from '../../src/preflight/proxy-route.js'
+import { authorityOf, proxyRoute } from '../../src/registry-client/proxy-route.js'
 
 // Which proxy a probe takes, and how it names it: the variable Go read, the URL without credentials.
 

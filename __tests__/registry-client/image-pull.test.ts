@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Duplex } from 'node:stream'
 import { parseHost } from '../../src/inputs/hosts.js'
-import { pullImage } from '../../src/preflight/image-pull.js'
-import { DOCKER_MANIFEST } from '../../src/preflight/image-source.js'
+import { pullImage } from '../../src/registry-client/image-pull.js'
+import { DOCKER_MANIFEST } from '../../src/registry-client/image-source.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
+import { startHttpServer } from '../helpers/servers.js'
 
 // The registry client's one redirect (a blob sent elsewhere, as registries send blobs to a CDN),
 // against a loopback registry that speaks HTTPS and plain HTTP on the same port: a redirect from
@@ -163,5 +164,39 @@ describe('pullImage redirects', () => {
         authorization: BASIC
       }))
     )
+  })
+})
+
+describe('pullImage failures', () => {
+  it("a token service's rate limit is a rate limit, not retried, its words said", async () => {
+    const limited = await startHttpServer((request, response) => {
+      if (request.url?.startsWith('/token')) {
+        response.writeHead(429, { 'content-type': 'application/json' })
+        return void response.end('{"errors":[{"code":"TOOMANYREQUESTS","message":"pull rate limit"}]}')
+      }
+      response.writeHead(401, { 'www-authenticate': `Bearer realm="http://${request.headers.host}/token"` })
+      response.end()
+    })
+    const dir = mkdtempSync(join(tmpdir(), 'sbr-image-pull-'))
+    const logged: string[] = []
+    try {
+      const pulling = pullImage(
+        { host: parseHost(limited.host, 'mirror', 1), transport: 'http', ca: '', repository: 'moby/buildkit' },
+        'latest',
+        { os: 'linux', architecture: 'amd64' },
+        dir,
+        { log: line => logged.push(line) }
+      )
+      await expect(pulling).rejects.toMatchObject({
+        name: 'PullError',
+        kind: 'rate-limit',
+        status: 429,
+        message: expect.stringContaining('answered 429 TOOMANYREQUESTS: pull rate limit')
+      })
+      expect(logged).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+      await limited.stop()
+    }
   })
 })

@@ -9,7 +9,7 @@ import {
   retryDelayMs,
   PULL_ATTEMPTS,
   type Descriptor
-} from '../../src/preflight/image-source.js'
+} from '../../src/registry-client/image-source.js'
 
 const entry = (digest: string, os: string, architecture: string, variant?: string): Descriptor => ({
   digest,

@@ -1,6 +1,7 @@
 import { connect as connectTcp, type Socket } from 'node:net'
 import { connect as connectTls, type TLSSocket } from 'node:tls'
-import { DeadlineError, trustOptions, type Trust } from './tls.js'
+import type { Trust } from '../model.js'
+import { DeadlineError, trustOptions } from './tls.js'
 
 // Connections within a deadline, every socket recorded in `sockets` for the caller to destroy.
 
@@ -26,7 +27,10 @@ export function settle<T>(socket: Socket, event: string, deadline: number, value
   })
 }
 
-/** Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's dialer does for BuildKit. */
+/**
+ * Node resolves the name and tries each address in turn (autoSelectFamily is on by default), as Go's
+ * dialer does for BuildKit.
+ */
 export function openTcp(hostname: string, port: number, deadline: number, sockets: Socket[]): Promise<Socket> {
   const socket = connectTcp({ host: hostname, port })
   sockets.push(socket)

@@ -31,9 +31,12 @@ var promises_ = __webpack_require__(1455);
 var builder_lease = __webpack_require__(5742);
 // EXTERNAL MODULE: ./src/host/process/processes.ts
 var processes = __webpack_require__(5093);
+// EXTERNAL MODULE: ./src/sleep.ts
+var sleep = __webpack_require__(6972);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./src/host/edits/file-lock.ts
+
 
 
 
@@ -48,14 +51,14 @@ var external_node_os_ = __webpack_require__(8161);
 const WAIT_MS = 120000;
 /** This process, as a lock names it. */
 function holderText() {
-    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X0)(process.pid) ?? ''}`;
+    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X)(process.pid) ?? ''}`;
 }
 /** Whether the holder a lock names still runs; one on another machine counts as running (nothing tells). */
 function isRunning(holder) {
     const [host, pid, started] = holder.split(' ');
     if (host !== (0,external_node_os_.hostname)())
         return true;
-    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X0)(Number(pid)) === started;
+    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X)(Number(pid)) === started;
 }
 async function holderOf(path) {
     return (0,promises_.readlink)(path).catch(() => undefined);
@@ -96,7 +99,7 @@ async function withFileLock(fs, path, what, change) {
             const holder = (await holderOf(path)) ?? 'nobody now';
             throw new Error(`${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`);
         }
-        await (0,processes/* sleep */.yy)(100 + Math.random() * 100);
+        await (0,sleep/* sleep */.y)(100 + Math.random() * 100);
     }
     try {
         return await change();
@@ -112,6 +115,7 @@ var file_undo = __webpack_require__(1899);
 // EXTERNAL MODULE: ./src/host/edits/json-file.ts
 var json_file = __webpack_require__(319);
 ;// CONCATENATED MODULE: ./src/host/edits/daemon-json.ts
+
 
 
 
@@ -149,7 +153,7 @@ async function writeLedger(fs, daemonJson, ledger) {
 }
 /** The ledger's entries of jobs that still run (a crashed job's hosts stay in the file, its entry goes). */
 function runningJobs(ledger) {
-    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X0)(job.pid) === job.started));
+    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X)(job.pid) === job.started));
 }
 /**
  * Adds `hosts` to insecure-registries and reloads the daemon, under the lock. The file before is
@@ -174,9 +178,11 @@ async function addInsecureRegistries(fs, paths, hosts, jobDir, save) {
         const jobs = runningJobs(ledger);
         const pid = (0,builder_lease/* jobProcess */.Be)();
         await writeLedger(fs, path, {
-            original: Object.keys(jobs).length > 0 && ledger ? ledger.original : text,
+            // A ledger whose jobs all crashed still knows the file before them: their hosts are still in
+            // it, for a later job's reclaim (steps/reclaim-phase.ts), which then gives the file back whole.
+            original: ledger ? ledger.original : text,
             written: (0,file_undo/* sha256 */.sc)(content),
-            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X0)(pid) ?? '' } }
+            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X)(pid) ?? '' } }
         });
         await fs.writeFile(path, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
@@ -278,7 +284,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
         }
         if (Date.now() > deadline)
             throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
-        await (0,processes/* sleep */.yy)(200);
+        await (0,sleep/* sleep */.y)(200);
     }
 }
 

@@ -1,5 +1,5 @@
 export const id = 177;
-export const ids = [177,558];
+export const ids = [177];
 export const modules = {
 
 /***/ 3015:
@@ -116,94 +116,6 @@ async function privilegedAccess(needed, what) {
     if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
-}
-
-
-/***/ }),
-
-/***/ 1899:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
-/* harmony export */   sc: () => (/* binding */ sha256),
-/* harmony export */   vm: () => (/* binding */ backUp)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
-
-
-
-
-
-function sha256(content) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex');
-}
-/** Reads a file; undefined when there is none. */
-async function readIfExists(path) {
-    try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
- * changes it. A symlink there is refused before anything is changed: a link someone planted would
- * have main replace, and post give back, a file that is not the one the tool reads.
- */
-async function backUp(path, backup) {
-    let handle;
-    try {
-        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NOFOLLOW);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return undefined;
-        if (code === 'ELOOP')
-            throw await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .symlinkRefusal */ .gV)(path);
-        throw error;
-    }
-    try {
-        const { mode, uid, gid } = await handle.stat();
-        const content = await handle.readFile();
-        await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .createFile */ .x3)(backup, content, { mode: _model_js__WEBPACK_IMPORTED_MODULE_4__/* .PRIVATE_FILE_MODE */ .vo });
-        return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
-    }
-    finally {
-        await handle.close();
-    }
-}
-async function fileNow(change) {
-    const content = await readIfExists(change.path);
-    const now = content === undefined ? undefined : sha256(content);
-    const text = content?.toString('utf8');
-    if (now === change.written)
-        return { state: 'as-written', text };
-    if (now === change.before?.sha256)
-        return { state: 'as-before', text };
-    return { state: 'changed', text };
-}
-/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
-async function putBack(change, access) {
-    if (!change.before) {
-        await access.rm(change.path);
-        return;
-    }
-    const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(backup), { mode, uid, gid });
 }
 
 

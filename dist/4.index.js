@@ -71,8 +71,11 @@ function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
         return { ok: false, kind: 'builder-unresolved', message: finding.message, fix: finding.fix };
     return verdict;
 }
-/** The results with the builder's side merged in (diagnoseFromBuilder), in the same order. Pure. */
-function mergeBuilderSide(results, registries, looks, findings, network) {
+/**
+ * The results with the builder's side merged in (diagnoseFromBuilder), in the same order: the
+ * topology says the builder's network and what the plan knows it will miss there. Pure.
+ */
+function mergeBuilderSide(results, registries, looks, { findings, network }) {
     return results.map(result => {
         const registry = registries.find(candidate => candidate.host.text === result.host);
         if (!registry)

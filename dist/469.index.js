@@ -150,7 +150,7 @@ async function readCertsDir(certsDir) {
 /**
  * Asks the daemon for its registry settings and, where its filesystem is this one, reads its
  * certs.d (rootful /etc/docker/certs.d, rootless ~/.config/docker/certs.d). The insecure hosts
- * come back without a transport: preflight/transport-probe.ts asks each registry.
+ * come back without a transport: registry-client/transport-probe.ts asks each registry.
  */
 async function readDockerTrust(jobContainer, env) {
     const info = await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('docker', [

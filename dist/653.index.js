@@ -1,5 +1,5 @@
 export const id = 653;
-export const ids = [653,34];
+export const ids = [653];
 export const modules = {
 
 /***/ 9034:
@@ -31,9 +31,12 @@ var promises_ = __webpack_require__(1455);
 var builder_lease = __webpack_require__(5742);
 // EXTERNAL MODULE: ./src/host/process/processes.ts
 var processes = __webpack_require__(5093);
+// EXTERNAL MODULE: ./src/sleep.ts
+var sleep = __webpack_require__(6972);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 ;// CONCATENATED MODULE: ./src/host/edits/file-lock.ts
+
 
 
 
@@ -48,14 +51,14 @@ var external_node_os_ = __webpack_require__(8161);
 const WAIT_MS = 120000;
 /** This process, as a lock names it. */
 function holderText() {
-    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X0)(process.pid) ?? ''}`;
+    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X)(process.pid) ?? ''}`;
 }
 /** Whether the holder a lock names still runs; one on another machine counts as running (nothing tells). */
 function isRunning(holder) {
     const [host, pid, started] = holder.split(' ');
     if (host !== (0,external_node_os_.hostname)())
         return true;
-    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X0)(Number(pid)) === started;
+    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X)(Number(pid)) === started;
 }
 async function holderOf(path) {
     return (0,promises_.readlink)(path).catch(() => undefined);
@@ -96,7 +99,7 @@ async function withFileLock(fs, path, what, change) {
             const holder = (await holderOf(path)) ?? 'nobody now';
             throw new Error(`${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`);
         }
-        await (0,processes/* sleep */.yy)(100 + Math.random() * 100);
+        await (0,sleep/* sleep */.y)(100 + Math.random() * 100);
     }
     try {
         return await change();
@@ -112,6 +115,7 @@ var file_undo = __webpack_require__(1899);
 // EXTERNAL MODULE: ./src/host/edits/json-file.ts
 var json_file = __webpack_require__(319);
 ;// CONCATENATED MODULE: ./src/host/edits/daemon-json.ts
+
 
 
 
@@ -149,7 +153,7 @@ async function writeLedger(fs, daemonJson, ledger) {
 }
 /** The ledger's entries of jobs that still run (a crashed job's hosts stay in the file, its entry goes). */
 function runningJobs(ledger) {
-    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X0)(job.pid) === job.started));
+    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X)(job.pid) === job.started));
 }
 /**
  * Adds `hosts` to insecure-registries and reloads the daemon, under the lock. The file before is
@@ -174,9 +178,11 @@ async function addInsecureRegistries(fs, paths, hosts, jobDir, save) {
         const jobs = runningJobs(ledger);
         const pid = (0,builder_lease/* jobProcess */.Be)();
         await writeLedger(fs, path, {
-            original: Object.keys(jobs).length > 0 && ledger ? ledger.original : text,
+            // A ledger whose jobs all crashed still knows the file before them: their hosts are still in
+            // it, for a later job's reclaim (steps/reclaim-phase.ts), which then gives the file back whole.
+            original: ledger ? ledger.original : text,
             written: (0,file_undo/* sha256 */.sc)(content),
-            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X0)(pid) ?? '' } }
+            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X)(pid) ?? '' } }
         });
         await fs.writeFile(path, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
@@ -278,7 +284,7 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
         }
         if (Date.now() > deadline)
             throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
-        await (0,processes/* sleep */.yy)(200);
+        await (0,sleep/* sleep */.y)(200);
     }
 }
 
@@ -461,94 +467,6 @@ async function privilegedAccess(needed, what) {
     if ((await (0,_process_command_js__WEBPACK_IMPORTED_MODULE_4__/* .tryCommand */ .HQ)('sudo', ['-n', 'true'])).exitCode === 0)
         return sudoAccess;
     throw new Error(`${what} needs root: run the job as root, allow this user passwordless sudo, or use rootless Docker`);
-}
-
-
-/***/ }),
-
-/***/ 1899:
-/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   OR: () => (/* binding */ readIfExists),
-/* harmony export */   V0: () => (/* binding */ fileNow),
-/* harmony export */   pK: () => (/* binding */ putBack),
-/* harmony export */   sc: () => (/* binding */ sha256),
-/* harmony export */   vm: () => (/* binding */ backUp)
-/* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(182);
-/* harmony import */ var _file_write_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5160);
-
-
-
-
-
-function sha256(content) {
-    return (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(content).digest('hex');
-}
-/** Reads a file; undefined when there is none. */
-async function readIfExists(path) {
-    try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(path);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Copies the file at `path`, if any, to `backup` (a new 0600 file) with its metadata, before main
- * changes it. A symlink there is refused before anything is changed: a link someone planted would
- * have main replace, and post give back, a file that is not the one the tool reads.
- */
-async function backUp(path, backup) {
-    let handle;
-    try {
-        handle = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.open)(path, node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_RDONLY | node_fs__WEBPACK_IMPORTED_MODULE_1__.constants.O_NOFOLLOW);
-    }
-    catch (error) {
-        const code = error.code;
-        if (code === 'ENOENT')
-            return undefined;
-        if (code === 'ELOOP')
-            throw await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .symlinkRefusal */ .gV)(path);
-        throw error;
-    }
-    try {
-        const { mode, uid, gid } = await handle.stat();
-        const content = await handle.readFile();
-        await (0,_file_write_js__WEBPACK_IMPORTED_MODULE_3__/* .createFile */ .x3)(backup, content, { mode: _model_js__WEBPACK_IMPORTED_MODULE_4__/* .PRIVATE_FILE_MODE */ .vo });
-        return { backup, sha256: sha256(content), mode: mode & 0o7777, uid, gid };
-    }
-    finally {
-        await handle.close();
-    }
-}
-async function fileNow(change) {
-    const content = await readIfExists(change.path);
-    const now = content === undefined ? undefined : sha256(content);
-    const text = content?.toString('utf8');
-    if (now === change.written)
-        return { state: 'as-written', text };
-    if (now === change.before?.sha256)
-        return { state: 'as-before', text };
-    return { state: 'changed', text };
-}
-/** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
-async function putBack(change, access) {
-    if (!change.before) {
-        await access.rm(change.path);
-        return;
-    }
-    const { backup, mode, uid, gid } = change.before;
-    await access.writeFile(change.path, await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.readFile)(backup), { mode, uid, gid });
 }
 
 

@@ -4,6 +4,13 @@ import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from '
 // thing of the whole machine (/etc/hosts, the Docker daemon's config), across jest workers and
 // checkouts alike. A lock whose owner is gone is taken over.
 
+/**
+ * Where the machine-wide locks live: /tmp itself, not tmpdir(). Each test run points TMPDIR at a
+ * directory of its own (global/temp-dir.js), so a lock there would be the run's only, and two runs
+ * at once (two checkouts) would change /etc/hosts or daemon.json under each other.
+ */
+export const MACHINE_LOCK_DIR = '/tmp'
+
 /** An empty lock older than this: its owner died between making it and writing its pid. */
 const EMPTY_LOCK_STALE_MS = 30000
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, chownSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { isAlive, lockOwner, releaseLock, tryLock } from './pid-lock.js'
+import { isAlive, lockOwner, MACHINE_LOCK_DIR, releaseLock, tryLock } from './pid-lock.js'
 import { onExit, startRegistry, type RegistryOptions, type RunningServer } from './servers.js'
 
 // A "test host": a network namespace of its own, joined to this one by a veth pair, with a name in
@@ -20,7 +20,7 @@ const HOSTS_PATH = '/etc/hosts'
 /** Marks the /etc/hosts lines written here: `ADDRESS NAME # sbr-test-host netns=NETNS pid=PID`. */
 const HOSTS_TAG = 'sbr-test-host'
 /** Serializes /etc/hosts edits between test processes (jest workers). */
-const HOSTS_LOCK = join(tmpdir(), 'sbr-etc-hosts.lock')
+const HOSTS_LOCK = join(MACHINE_LOCK_DIR, 'sbr-etc-hosts.lock')
 /** `sbr-<pid of the creating process>-<random>`, so leftovers of dead processes can be found. */
 const NETNS_PATTERN = /^sbr-(\d+)-[0-9a-f]+$/
 

@@ -70,7 +70,7 @@ describe('the plan: which builders are warm', () => {
       {
         config: { registries: [], mirrors: [], debug: false },
         builder: builderInputs(overrides),
-        host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+        host: { installConfig: '', credentials: [], daemonTrust: 'off', reclaim: true }
       },
       '/runner/temp/job'
     )

@@ -57,7 +57,8 @@ function plan(
       host: {
         installConfig: '',
         credentials: [{ host: HUB_MIRROR, username: 'robot', password: 'secret' }],
-        daemonTrust: 'off'
+        daemonTrust: 'off',
+        reclaim: true
       }
     },
     '/runner/temp/job'

@@ -32,7 +32,7 @@ function inputs(overrides: {
       installAlias: false,
       ...overrides.builder
     },
-    host: { installConfig: '', credentials: [], daemonTrust: 'certs', ...overrides.host }
+    host: { installConfig: '', credentials: [], daemonTrust: 'certs', reclaim: true, ...overrides.host }
   }
 }
 

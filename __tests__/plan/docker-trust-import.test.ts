@@ -159,7 +159,7 @@ describe('buildPlan with the daemon trust', () => {
     {
       config: config('listed.lan:5000 http'),
       builder: builderInputs({ bootstrap: false }),
-      host: { installConfig: '', credentials: [], daemonTrust: 'certs' }
+      host: { installConfig: '', credentials: [], daemonTrust: 'certs', reclaim: true }
     },
     DIR,
     [],
@@ -201,7 +201,7 @@ describe('buildPlan with the daemon trust', () => {
       {
         config: config(),
         builder: builderInputs({ driver: 'docker', bootstrap: false }),
-        host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+        host: { installConfig: '', credentials: [], daemonTrust: 'off', reclaim: true }
       },
       DIR
     )

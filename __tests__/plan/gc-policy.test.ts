@@ -106,7 +106,7 @@ describe("the plan: gc-* inputs and a base config's own GC settings", () => {
           gc: { maxUsedSpace: GB10 }
         },
         builder: builderInputs({ driverOpts: ['image=moby/buildkit:v0.20.2'] }),
-        host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+        host: { installConfig: '', credentials: [], daemonTrust: 'off', reclaim: true }
       },
       '/runner/temp/job'
     )

@@ -42,7 +42,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
       baseConfig
     },
     builder: builderInputs({ bootstrap: false, ...builder }),
-    host: { installConfig: '', credentials: [], daemonTrust: 'off' }
+    host: { installConfig: '', credentials: [], daemonTrust: 'off', reclaim: true }
   }
 }
 

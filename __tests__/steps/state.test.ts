@@ -1,13 +1,16 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCommandFile } from '../../scripts/github-runner.mjs'
+import { captureStdout } from '../helpers/stdout.js'
 import { savedUndoRecord, UndoLog, type UndoRecord } from '../../src/steps/state.js'
 
 // Main's undo record through a real GITHUB_STATE file, read back as the runner reads it, and handed
 // to post as STATE_undo, the variable @actions/core's getState reads.
 
 describe('UndoLog → GITHUB_STATE → savedUndoRecord', () => {
+  let output = ''
+  captureStdout(written => (output = written))
   const saved = { GITHUB_STATE: process.env.GITHUB_STATE, STATE_undo: process.env.STATE_undo }
   let stateFile: string
   beforeEach(() => {
@@ -68,6 +71,34 @@ describe('UndoLog → GITHUB_STATE → savedUndoRecord', () => {
       clientTrust: record.clientTrust,
       lease: record.lease
     })
+  })
+
+  it('keepOnRunner: the record is also kept in its file from then on, with the owner, at each change', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'sbr-store-'))
+    const path = join(store, 'setup-buildkit-registry-jobs', 'setup-buildkit-registry-0123456789ab.json')
+    const owner = { host: 'runner-1', pid: 42, started: '100' }
+    const undo = new UndoLog()
+    expect(undo.keepOnRunner({ path, owner, job: 'run 1, job build' })).toBe(true)
+    // In GITHUB_STATE too, so that post removes the file whenever main stops.
+    expect(post()).toEqual({ jobRecord: path })
+    undo.add({ tempContext: 'setup-buildkit-registry-0123456789ab' })
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      owner,
+      job: 'run 1, job build',
+      undo: { jobRecord: path, tempContext: 'setup-buildkit-registry-0123456789ab' }
+    })
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+  })
+
+  it('keepOnRunner where the file cannot be written: a warning, GITHUB_STATE alone from then on, and false', () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), 'sbr-store-')), 'not-a-dir')
+    writeFileSync(blocker, '')
+    const undo = new UndoLog()
+    const keeper = { path: join(blocker, 'x.json'), owner: { host: 'h', pid: 1, started: '1' }, job: '' }
+    expect(undo.keepOnRunner(keeper)).toBe(false)
+    undo.add({ buildxAlias: true })
+    expect(output.match(/^::warning::Could not keep the job's undo record/gm)).toHaveLength(1)
+    expect(post()).toEqual({ jobRecord: join(blocker, 'x.json'), buildxAlias: true })
   })
 
   it('is empty in a post step whose main recorded nothing', () => {

@@ -83,6 +83,34 @@ describe('writeSummary', () => {
     ])
   })
 
+  it('a row per thing reclaimed from jobs that died without their post step, the job text escaped', async () => {
+    await writeSummary(
+      plan([]),
+      undefined,
+      [],
+      [
+        {
+          what: 'builder b, its BuildKit container and state volume',
+          job: 'run 7, job <b>',
+          why: 'its runner process 9 is gone'
+        },
+        { what: 'Docker context setup-buildkit-registry-0123456789ab', job: '', why: 'the machine has rebooted since' }
+      ]
+    )
+    const html = readFileSync(summaryFile, 'utf8')
+    expect(html).toContain('<p>Reclaimed from earlier jobs that ended without their post step:</p>')
+    expect(rows(html)).toEqual([
+      ['reclaimed', 'left by', 'why that job is gone'],
+      ['builder b, its BuildKit container and state volume', 'run 7, job &lt;b&gt;', 'its runner process 9 is gone'],
+      ['Docker context setup-buildkit-registry-0123456789ab', '—', 'the machine has rebooted since']
+    ])
+  })
+
+  it('nothing reclaimed: no such table', async () => {
+    await writeSummary(plan([]), undefined, [])
+    expect(readFileSync(summaryFile, 'utf8')).not.toContain('Reclaimed')
+  })
+
   it('escapes HTML in every cell and note, and turns `code` into <code>', async () => {
     await writeSummary(
       plan([registry('reg:5000', 'tls', ['ca', 'keypair'])]),

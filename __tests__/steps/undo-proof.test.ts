@@ -36,6 +36,21 @@ describe('provenUndo', () => {
     expect(await provenUndo(record, { RUNNER_TEMP: temp })).toEqual({ record, refused: [] })
   })
 
+  it("keeps the job's record only where job records are kept in buildx's store", async () => {
+    const store = mkdtempSync(join(tmpdir(), 'sbr-store-'))
+    const env = { RUNNER_TEMP: runnerTemp(), BUILDX_CONFIG: store }
+    const kept = join(store, 'setup-buildkit-registry-jobs', `${JOB_ID}.json`)
+    expect(await provenUndo({ jobRecord: kept }, env)).toEqual({ record: { jobRecord: kept }, refused: [] })
+    const forged = await provenUndo({ jobRecord: '/etc/passwd' }, env, {
+      step: 'Reclaim',
+      record: "a job's kept record"
+    })
+    expect(forged.record).toEqual({})
+    expect(forged.refused).toEqual([
+      "Reclaim did not undo the job's kept undo record of a job's kept record: /etc/passwd is not where job records are kept. It cannot be proven this action's own, so nothing of it was removed."
+    ])
+  })
+
   it('drops a job directory that is a link, or named otherwise, and a backup whose bytes changed', async () => {
     const temp = runnerTemp()
     const elsewhere = mkdtempSync(join(tmpdir(), 'sbr-elsewhere-'))

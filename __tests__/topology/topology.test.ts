@@ -80,7 +80,7 @@ describe('the plan with those facts', () => {
       debug: false
     },
     builder: builder(extra),
-    host: { installConfig: '', credentials: [], daemonTrust: 'off' as const }
+    host: { installConfig: '', credentials: [], daemonTrust: 'off' as const, reclaim: true }
   })
 
   it('passes network=host and says why; the user’s network= is kept, and preflight is told what it misses', () => {

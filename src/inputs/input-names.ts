@@ -32,6 +32,7 @@ export const INPUT_NAMES = [
   'bootstrap',
   'replace',
   'cleanup',
+  'reclaim',
   'preflight',
   'buildx-version',
   'version',

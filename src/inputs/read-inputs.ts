@@ -97,6 +97,11 @@ export interface HostInputs {
   /** Written to the Docker client config for buildx and docker. */
   credentials: Credential[]
   daemonTrust: DaemonTrustMode
+  /**
+   * `reclaim`: at main, undo what earlier jobs of this runner left when they ended without their
+   * post step. readInputs always sets it; absent (inputs made by hand) is the default, true.
+   */
+  reclaim?: boolean
 }
 
 /** Everything the action was asked to do, validated, grouped by the stage that uses it. Built only by readInputs. */
@@ -164,7 +169,8 @@ export function readInputs(): Inputs {
   const host: HostInputs = {
     installConfig: readInstallConfigPath(),
     credentials: readCredentials(credentialHosts(registries)),
-    daemonTrust: readDaemonTrust()
+    daemonTrust: readDaemonTrust(),
+    reclaim: booleanInput('reclaim', true)
   }
   if (driverCapabilities(driver).daemonBuilder) checkDaemonBuilder(config, host)
   return { config, builder, preflight, host }

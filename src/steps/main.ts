@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { newJobDirPath } from '../host/job-dir.js'
+import { findJobContainer } from '../host/runner-network.js'
 import { readAppendNodes } from '../inputs/append.js'
 import { readInputs } from '../inputs/read-inputs.js'
 import { runnerTempDir } from '../paths.js'
@@ -14,6 +15,8 @@ import { startOutputLookup } from './outputs.js'
 import { readPlanFacts } from './plan-facts.js'
 import { logPlan } from './plan-log.js'
 import { Preflight } from './preflight-phase.js'
+import type { Reclaimed } from './reclaim-items.js'
+import { keepRecordAndReclaim } from './reclaim-phase.js'
 import { UndoLog } from './state.js'
 import { writeSummary } from './summary.js'
 
@@ -30,12 +33,16 @@ export async function runMain(): Promise<void> {
   let planned: Plan | undefined
   let preflight: Preflight | undefined
   const notes: string[] = []
+  let reclaimed: Reclaimed[] = []
   try {
     const inputs = readInputs()
     const append = await readAppendNodes(inputs.builder.appendYaml)
     requireDockerCli()
     const jobDir = newJobDirPath(runnerTempDir(process.env))
-    const facts = await readPlanFacts(inputs)
+    // Before anything is made, and before the daemon's trust is read: what crashed jobs left goes first.
+    const jobContainer = findJobContainer()
+    reclaimed = await keepRecordAndReclaim(inputs.host.reclaim !== false, jobDir, (await jobContainer)?.id, undo)
+    const facts = await readPlanFacts(inputs, jobContainer)
     const plan = (planned = buildPlan(inputs, jobDir, append, facts))
     logPlan(plan, inputs)
     warnContainerJob(inputs, plan)
@@ -73,6 +80,6 @@ export async function runMain(): Promise<void> {
     )
   } finally {
     // Once, whatever happened after planning: the run page shows what was set up and what preflight found.
-    if (planned) await writeSummary(planned, preflight?.results, notes)
+    if (planned) await writeSummary(planned, preflight?.results, notes, reclaimed)
   }
 }

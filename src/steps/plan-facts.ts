@@ -15,9 +15,12 @@ import type { PlanFacts } from '../plan/plan.js'
  * roots the runner trusts, whether the default Docker context talks TLS, the registry and mirror
  * names this step resolves from its hosts file, and the container it runs in (a container job).
  */
-export async function readPlanFacts(inputs: Inputs): Promise<PlanFacts> {
+export async function readPlanFacts(
+  inputs: Inputs,
+  jobContainer?: Promise<JobContainer | undefined>
+): Promise<PlanFacts> {
   const { findJobContainer, readRunnerNetwork } = await import('../host/runner-network.js')
-  const jobContainer = findJobContainer()
+  jobContainer ??= findJobContainer()
   const dockerTrust = importsDockerTrust(inputs) ? await readDaemonTrust(inputs, await jobContainer) : undefined
   // The daemon's registries are resolved like listed ones (a builder network may miss them).
   const hosts = registryHosts(inputs.config, dockerTrust ? daemonHosts(dockerTrust) : [])

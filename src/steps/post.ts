@@ -3,13 +3,14 @@ import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
 import { showBuildkitLog } from '../host/builder/buildkit-container.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
-import { provenUndo } from './undo-proof.js'
+import { provenUndo, type ProofOrigin } from './undo-proof.js'
 
 /** How post undoes one kind of change: what to say if it fails, and the undo itself. */
 interface Undo<Change> {
   /** The warning's opening when the undo fails ("Could not …"). */
   failure: (change: Change) => string
-  run: (change: Change) => Promise<void>
+  /** The undo itself; false when there was nothing left to undo (already gone, or not the job's any longer). */
+  run: (change: Change) => Promise<boolean | void>
 }
 
 type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kind]>> }
@@ -22,7 +23,8 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
- * - the job directory last: it holds the backups and the key material.
+ * - the job directory: it holds the backups and the key material;
+ * - the job's record for a later job's reclaim last: a post step cut short leaves it, to be finished.
  * The type makes a kind of change added to UndoRecord without an undo here a compile error.
  */
 const UNDO: UndoTable = {
@@ -46,22 +48,23 @@ const UNDO: UndoTable = {
     failure: () => 'Could not select the builder that was current before the job again',
     run: async ({ builder, before }) => {
       const { restoreBuilderSelection } = await import('../host/builder/builder-selection.js')
-      if (await restoreBuilderSelection(before, builder, process.env))
-        core.info('buildx selects the builder it selected before the job again (`use`).')
+      if (!(await restoreBuilderSelection(before, builder, process.env))) return false
+      core.info('buildx selects the builder it selected before the job again (`use`).')
     }
   },
   tempContext: {
     failure: name => `Could not remove the Docker context ${name} (run \`docker context rm --force ${name}\`)`,
     run: async name => {
       const { removeContext } = await import('../host/builder/docker-context.js')
-      if (await removeContext(name)) core.info(`Removed the Docker context ${name}, which the builder ran on.`)
+      if (!(await removeContext(name))) return false
+      core.info(`Removed the Docker context ${name}, which the builder ran on.`)
     }
   },
   lease: {
     failure: lease => `Could not release the builder name ${lease.holder.builder}`,
     run: async lease => {
       const { releaseLease } = await import('../host/builder/builder-lease.js')
-      await releaseLease(lease.path, lease.holder)
+      return releaseLease(lease.path, lease.holder)
     }
   },
   daemonTrust: {
@@ -106,9 +109,23 @@ const UNDO: UndoTable = {
   jobDir: {
     failure: jobDir => `Could not remove ${jobDir}, which holds the key material`,
     run: async jobDir => {
-      if (await removeJobDir(jobDir)) core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
+      if (!(await removeJobDir(jobDir))) return false
+      core.info(`Removed ${jobDir} (buildkitd.toml and certificate files).`)
+    }
+  },
+  jobRecord: {
+    failure: path => `Could not remove ${path}, the job's undo record kept for a later job`,
+    run: async path => {
+      const { removeJobRecord } = await import('../host/job-record.js')
+      await removeJobRecord(path)
     }
   }
+}
+
+/** One kind of change of a record: undone, nothing left to undo, or failed (with a warning already given). */
+export interface UndoOutcome {
+  kind: keyof UndoRecord
+  result: 'undone' | 'nothing' | 'failed'
 }
 
 /**
@@ -124,21 +141,29 @@ export async function runPost(): Promise<void> {
 /**
  * Undoes `record` as post does, walking UNDO in its order, after dropping (with a warning) every
  * change that cannot be proven this action's own (undo-proof.ts). Callable with any record, such as
- * an earlier job's found on the runner.
+ * an earlier job's found on the runner (`origin` then names it in the warnings). Returns what it
+ * undid and what failed.
  */
-export async function undoRecord(saved: UndoRecord, env: NodeJS.ProcessEnv): Promise<void> {
-  const { record, refused } = await provenUndo(saved, env)
+export async function undoRecord(
+  saved: UndoRecord,
+  env: NodeJS.ProcessEnv,
+  origin?: ProofOrigin
+): Promise<UndoOutcome[]> {
+  const { record, refused } = await provenUndo(saved, env, origin)
   warnAll(refused)
+  const outcomes: UndoOutcome[] = []
   for (const kind of Object.keys(UNDO) as (keyof UndoRecord)[]) {
     const change = record[kind]
     if (change === undefined || change === false) continue
     const undo = UNDO[kind] as Undo<typeof change>
     try {
-      await undo.run(change)
+      outcomes.push({ kind, result: (await undo.run(change)) === false ? 'nothing' : 'undone' })
     } catch (error) {
       core.warning(`${undo.failure(change)}: ${(error as Error).message}`)
+      outcomes.push({ kind, result: 'failed' })
     }
   }
+  return outcomes
 }
 
 /**
@@ -146,7 +171,7 @@ export async function undoRecord(saved: UndoRecord, env: NodeJS.ProcessEnv): Pro
  * stopped first; a debugged job's BuildKit log is shown before the builder goes (with
  * `cleanup: false` too); then the builder is removed, unless `cleanup: false`.
  */
-async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<void> {
+async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise<boolean> {
   if (builder.createPid !== undefined && builder.createStarted !== undefined) {
     const { stopStrayCommand } = await import('../host/process/processes.js')
     if (await stopStrayCommand({ pid: builder.createPid, started: builder.createStarted }, builder.name, 5000)) {
@@ -156,14 +181,17 @@ async function undoBuilder(builder: NonNullable<UndoRecord['builder']>): Promise
   if (builder.showLogInPost) await showBuildkitLog(builder.name)
   if (!builder.removeInPost) {
     core.info(`Keeping builder ${builder.name} (cleanup: false).`)
-    return
+    return false
   }
   try {
-    if (!(await removeBuilder(builder.name, builder.keepState))) core.info(`Builder ${builder.name} is already gone.`)
+    if (await removeBuilder(builder.name, builder.keepState)) return true
+    core.info(`Builder ${builder.name} is already gone.`)
+    return false
   } catch (error) {
     // What buildx could not remove (a config its parser now refuses, a daemon gone) is removed without it.
     const { removeBuilderRemnants } = await import('../host/builder/builder-remnants.js')
     await removeBuilderRemnants(builder, error)
+    return true
   }
 }
 

@@ -6,6 +6,8 @@ import type { BuilderSelection } from '../host/builder/builder-selection.js'
 import type { ClientTrustRecord } from '../host/runner-env.js'
 import type { AddedAuths } from '../host/edits/docker-credentials.js'
 import type { InstalledConfig } from '../host/edits/installed-config.js'
+import { writeJobRecordSync } from '../host/job-record.js'
+import type { JobOwner } from '../host/process/job-owner.js'
 
 /**
  * What the post step must undo, as far as main got. Main saves it through
@@ -61,19 +63,55 @@ export interface UndoRecord {
   addedAuths?: AddedAuths
   /** Saved before SSL_CERT_FILE / BUILDKIT_NO_CLIENT_TOKEN are exported, so post can point them back. */
   clientTrust?: ClientTrustRecord
+  /**
+   * The file that keeps this record on the runner for a later job, should this one die without its
+   * post step (host/job-record.ts, steps/reclaim-phase.ts); post removes it last.
+   */
+  jobRecord?: string
 }
 
 enum StateKey {
   Undo = 'undo'
 }
 
-/** Main's record of what to undo; every change is saved at once (a later value wins on the runner). */
+/** Who keeps the record on the runner besides GITHUB_STATE: the file, and the job it is of. */
+interface RecordKeeper {
+  path: string
+  owner: JobOwner
+  job: string
+}
+
+/**
+ * Main's record of what to undo; every change is saved at once (a later value wins on the runner),
+ * and, once keepOnRunner is called, also written to the job's record file.
+ */
 export class UndoLog {
   private record: UndoRecord = {}
+  private keeper?: RecordKeeper
+
+  /**
+   * From now on each change is also kept in `path` for a later job (steps/reclaim-phase.ts). True
+   * when the file was written; false (with a warning) when it could not be: then nothing is kept.
+   */
+  keepOnRunner(keeper: RecordKeeper): boolean {
+    this.keeper = keeper
+    // In GITHUB_STATE before the file exists: post removes it whenever main stops.
+    this.add({ jobRecord: keeper.path })
+    return this.keeper !== undefined
+  }
 
   add(change: UndoRecord): void {
     this.record = { ...this.record, ...change }
     core.saveState(StateKey.Undo, JSON.stringify(this.record))
+    if (!this.keeper) return
+    try {
+      writeJobRecordSync(this.keeper.path, { owner: this.keeper.owner, job: this.keeper.job, undo: this.record })
+    } catch (error) {
+      core.warning(
+        `Could not keep the job's undo record in ${this.keeper.path} (${(error as Error).message}): a later job cannot reclaim what this job makes should it end without its post step.`
+      )
+      this.keeper = undefined
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { EOL } from 'node:os'
 import type { Plan } from '../plan/plan.js'
 import type { PreflightResult } from '../preflight/preflight.js'
 import { neutralizeUntrustedHtml } from '../untrusted-text.js'
+import type { Reclaimed } from './reclaim-items.js'
 
 /**
  * The job summary: one row per registry and mirror, with what was written for
@@ -10,7 +11,12 @@ import { neutralizeUntrustedHtml } from '../untrusted-text.js'
  * Our own HTML rather than the summary builder's table: its cells are not escaped, and ours
  * carry `code`. Nothing outside a runner (no GITHUB_STEP_SUMMARY), where core.summary would throw.
  */
-export async function writeSummary(plan: Plan, results: PreflightResult[] | undefined, notes: string[]): Promise<void> {
+export async function writeSummary(
+  plan: Plan,
+  results: PreflightResult[] | undefined,
+  notes: string[],
+  reclaimed: Reclaimed[] = []
+): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return
   const byHost = new Map(results?.map(result => [result.host, result]))
   const rows = plan.registries.map(registry => {
@@ -20,17 +26,22 @@ export async function writeSummary(plan: Plan, results: PreflightResult[] | unde
     return [registry.host.text, registry.mode, registry.written.join(', '), verdict, result?.fix || '—'].map(toHtml)
   })
   const parts = [`<h3>BuildKit builder ${plan.builderName}</h3>`]
-  if (rows.length > 0) {
-    const header = ['registry', 'mode', 'written', 'preflight', 'fix'].map(name => `<th>${name}</th>`).join('')
-    parts.push(
-      `<table><tr>${header}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`
-    )
-  } else {
-    parts.push('No registries or mirrors configured.')
+  if (rows.length > 0) parts.push(table(['registry', 'mode', 'written', 'preflight', 'fix'], rows))
+  else parts.push('No registries or mirrors configured.')
+  if (reclaimed.length > 0) {
+    const reclaimedRows = reclaimed.map(item => [item.what, item.job || '—', item.why].map(toHtml))
+    parts.push('<p>Reclaimed from earlier jobs that ended without their post step:</p>')
+    parts.push(table(['reclaimed', 'left by', 'why that job is gone'], reclaimedRows))
   }
   if (notes.length > 0) parts.push(`<ul>${notes.map(note => `<li>${toHtml(note)}</li>`).join('')}</ul>`)
   parts.push(`<details><summary>buildkitd.toml</summary>\n\n\`\`\`toml\n${plan.toml}\`\`\`\n\n</details>`)
   await core.summary.addRaw(parts.map(part => part + EOL).join('')).write()
+}
+
+/** An HTML table of cells already made HTML. */
+function table(header: string[], rows: string[][]): string {
+  const head = header.map(name => `<th>${name}</th>`).join('')
+  return `<table><tr>${head}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`
 }
 
 /**

@@ -4,6 +4,7 @@ import type { TrustRecord } from '../host/edits/daemon-trust.js'
 import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.js'
 import { fileBehind } from '../host/file-write.js'
 import { isJobId, jobDirRefusal } from '../host/job-dir.js'
+import { isJobRecordPath } from '../host/job-record.js'
 import { readInstallConfigPath } from '../inputs/read-inputs.js'
 import { isBuilderName } from '../model.js'
 import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
@@ -108,7 +109,8 @@ const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
       return `${added.change.path} is not the Docker client config (${config})`
     return backupRefusal(added.change.before, jobDir)
   },
-  clientTrust: () => undefined
+  clientTrust: () => undefined,
+  jobRecord: (path, { env }) => (isJobRecordPath(path, env) ? undefined : `${path} is not where job records are kept`)
 }
 
 /** What post says of a change it will not undo. */
@@ -123,14 +125,27 @@ const KIND_NAMES: Record<keyof UndoRecord, string> = {
   installedConfig: 'the installed config',
   daemonTrust: 'the Docker daemon trust',
   addedAuths: 'the credentials',
-  clientTrust: 'SSL_CERT_FILE'
+  clientTrust: 'SSL_CERT_FILE',
+  jobRecord: "the job's kept undo record"
 }
+
+/** Who undoes, and which record, for the warnings: post and its saved state, or a reclaim and an earlier job's record. */
+export interface ProofOrigin {
+  step: string
+  record: string
+}
+
+const POST: ProofOrigin = { step: 'Post', record: 'the saved state' }
 
 /**
  * The part of `record` post can prove is this action's own, and a warning (its untrusted text
  * neutralized) for every other part. The job directory is proven first: backups must be in it.
  */
-export async function provenUndo(record: UndoRecord, env: NodeJS.ProcessEnv): Promise<ProvenUndo> {
+export async function provenUndo(
+  record: UndoRecord,
+  env: NodeJS.ProcessEnv,
+  origin: ProofOrigin = POST
+): Promise<ProvenUndo> {
   const proven: UndoRecord = {}
   const refused: string[] = []
   const context: ProofContext = { env }
@@ -146,7 +161,7 @@ export async function provenUndo(record: UndoRecord, env: NodeJS.ProcessEnv): Pr
     }
     refused.push(
       neutralizeUntrustedLine(
-        `Post did not undo ${KIND_NAMES[kind]} of the saved state: ${why}. It cannot be proven this action's own, so nothing of it was removed.`
+        `${origin.step} did not undo ${KIND_NAMES[kind]} of ${origin.record}: ${why}. It cannot be proven this action's own, so nothing of it was removed.`
       )
     )
   }

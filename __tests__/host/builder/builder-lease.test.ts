@@ -66,13 +66,14 @@ describe('jobProcess', () => {
 })
 
 describe('ownLease', () => {
-  it("names this machine, the job's worker (this step's parent) with its start time, and the run", () => {
+  it("names this machine and its boot, the job's worker (this step's parent) with its start time, and the run", () => {
     const lease = ownLease('builder-1', { GITHUB_REPOSITORY: 'org/repo', GITHUB_RUN_ID: '42', GITHUB_JOB: 'build' })
     expect(lease).toEqual({
       builder: 'builder-1',
       host: hostname(),
       pid: process.ppid,
       started: startTicks(process.ppid),
+      boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
       job: 'org/repo, run 42, job build'
     })
     expect(isHeld(lease)).toBe(true)
@@ -96,6 +97,12 @@ describe('isHeld', () => {
     const { lease } = otherJob('b')
     expect(isHeld({ ...lease, started: String(Number(lease.started) - 1) })).toBe(false)
     expect(isHeld({ ...lease, started: '' })).toBe(false)
+  })
+
+  it('is false for a lease taken before this machine last booted, even when its pid and start time match a process now', () => {
+    const { lease } = otherJob('b')
+    expect(isHeld({ ...lease, boot: '00000000-0000-0000-0000-000000000000' })).toBe(false)
+    expect(isHeld({ ...lease, boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() })).toBe(true)
   })
 
   it('is true for a lease from another machine: nothing here can tell whether its job runs', () => {
@@ -166,9 +173,10 @@ describe('takeLease and releaseLease', () => {
     const mine = ownLease('builder-1', { GITHUB_JOB: 'a' })
     await takeLease(path, mine)
     expect(await takeLease(path, { ...mine, job: 'same worker, other words' })).toBeUndefined()
-    await releaseLease(path, mine)
+    expect(await releaseLease(path, mine)).toBe(true)
     expect(existsSync(path)).toBe(false)
-    await expect(releaseLease(path, mine)).resolves.toBeUndefined()
+    // Nothing left to release: said so (a reclaim reports only what it removed).
+    expect(await releaseLease(path, mine)).toBe(false)
   })
 
   it('of two jobs taking a free name at once, exactly one gets it', async () => {

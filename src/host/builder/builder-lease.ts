@@ -1,11 +1,15 @@
 import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
 import { createFile, stagedPath } from '../file-write.js'
+import { bootId, jobDescription, jobProcess, ownJobOwner, type JobOwner } from '../process/job-owner.js'
 import { processStartTime } from '../process/processes.js'
 import { sleep } from '../../sleep.js'
+
+export { jobProcess }
 
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
@@ -15,13 +19,9 @@ import { sleep } from '../../sleep.js'
 // step's parent, alive until the job ends); post removes it. A lease whose
 // process is gone is a leftover's.
 
-export interface Lease {
+/** The job that holds it (host/process/job-owner.ts): its machine, its worker, that machine's boot. */
+export interface Lease extends JobOwner {
   builder: string
-  /** The machine the job runs on: a process id means nothing elsewhere. */
-  host: string
-  /** The runner's worker process and its start time (so a reused pid is not taken for it). */
-  pid: number
-  started: string
   /** For the message: which run and job hold it. */
   job: string
   /**
@@ -37,34 +37,19 @@ export function leasePath(name: string, env: NodeJS.ProcessEnv): string {
   return join(buildxStoreDir(env), 'setup-buildkit-registry-leases', `${name}.json`)
 }
 
-/**
- * The process whose life is the job's: the step's parent, the runner's worker. In a container job
- * the step is a `docker exec` whose parent is outside the container (ppid 0): there the container's
- * init, pid 1, which lives exactly as long as the job container, stands for the job.
- */
-export function jobProcess(parentPid = process.ppid): number {
-  return parentPid === 0 ? 1 : parentPid
-}
-
 /** The lease this job would take. */
 export function ownLease(builder: string, env: NodeJS.ProcessEnv, pid = jobProcess()): Lease {
-  const job = [
-    env.GITHUB_REPOSITORY,
-    env.GITHUB_RUN_ID && `run ${env.GITHUB_RUN_ID}`,
-    env.GITHUB_JOB && `job ${env.GITHUB_JOB}`
-  ]
-  return {
-    builder,
-    host: hostname(),
-    pid,
-    started: processStartTime(pid) ?? '',
-    job: job.filter(part => !!part).join(', ') || `process ${pid}`
-  }
+  return { builder, ...ownJobOwner(undefined, pid), job: jobDescription(env, pid) }
 }
 
-/** True while the job that holds `lease` runs; a lease from another machine counts as held (nothing tells). */
+/**
+ * True while the job that holds `lease` runs; a lease from another machine counts as held (nothing
+ * tells). One taken before this machine's last boot is not held, whatever process has its pid now.
+ */
 export function isHeld(lease: Lease): boolean {
   if (lease.host !== hostname()) return true
+  const boot = bootId()
+  if (lease.boot !== undefined && boot !== undefined && lease.boot !== boot) return false
   return lease.started !== '' && processStartTime(lease.pid) === lease.started
 }
 
@@ -112,16 +97,24 @@ export async function takeLease(path: string, lease: Lease): Promise<Lease | und
   }
 }
 
-/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. */
-export async function yieldLease(path: string, lease: Lease): Promise<void> {
+/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. True when it was held. */
+export async function yieldLease(path: string, lease: Lease): Promise<boolean> {
   const held = await readLease(path)
-  if (held && sameHolder(held, lease)) await rm(path, { force: true })
+  if (!held || !sameHolder(held, lease)) return false
+  await rm(path, { force: true })
+  return true
 }
 
-/** Post: removes the lease if it is still this job's, and the job's holder file if it has one. */
-export async function releaseLease(path: string, lease: Lease): Promise<void> {
-  await yieldLease(path, lease)
-  await rm(holderPath(path, lease), { force: true })
+/**
+ * Post: removes the lease if it is still this job's, and the job's holder file if it has one.
+ * True when there was either to remove.
+ */
+export async function releaseLease(path: string, lease: Lease): Promise<boolean> {
+  const released = await yieldLease(path, lease)
+  const holder = holderPath(path, lease)
+  const holding = existsSync(holder)
+  await rm(holder, { force: true })
+  return released || holding
 }
 
 /**
@@ -177,4 +170,14 @@ export async function otherHolders(path: string, lease: Lease): Promise<Lease[]>
     else await rm(join(dir, name), { force: true })
   }
   return live
+}
+
+/**
+ * A live job other than `lease`'s that holds the builder name now (its lease, or a holder file of a
+ * warm builder): a crashed job's builder that such a job took over or shares is that job's now.
+ */
+export async function otherLiveHolder(path: string, lease: Lease): Promise<Lease | undefined> {
+  const held = await readLease(path)
+  if (held && !sameHolder(held, lease) && isHeld(held)) return held
+  return (await otherHolders(path, lease))[0]
 }

@@ -34,7 +34,7 @@ interface Ledger {
   original?: string
   /** The text the last job of this action wrote: a file changed since was changed by someone else. */
   written: string
-  /** Each job with hosts in the file: the hosts, and the job's process (a crashed job's entry is left out). */
+  /** Each job with hosts in the file: the hosts, and the job's process (a crashed job's entry is left out when the ledger is next written). */
   jobs: Record<string, { hosts: string[]; pid: number; started: string }>
 }
 
@@ -103,7 +103,9 @@ export async function addInsecureRegistries(
     const jobs = runningJobs(ledger)
     const pid = jobProcess()
     await writeLedger(fs, path, {
-      original: Object.keys(jobs).length > 0 && ledger ? ledger.original : text,
+      // A ledger whose jobs all crashed still knows the file before them: their hosts are still in
+      // it, for a later job's reclaim (steps/reclaim-phase.ts), which then gives the file back whole.
+      original: ledger ? ledger.original : text,
       written: sha256(content),
       jobs: { ...jobs, [job]: { hosts: added, pid, started: processStartTime(pid) ?? '' } }
     })

@@ -1,5 +1,5 @@
 import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
-import type { Diagnosis } from './diagnosis.js'
+import type { Diagnosis } from './verdict.js'
 import type { Topology } from '../topology/topology.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { PreflightResult } from './preflight.js'

@@ -1,4 +1,5 @@
-import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
+import { whereConfigured, type PlannedRegistry } from '../model.js'
+import { type NetworkFinding } from '../topology/facts.js'
 import type { Diagnosis } from './verdict.js'
 import type { Topology } from '../topology/topology.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'

@@ -37,8 +37,10 @@ const ALLOWED: Record<string, string[]> = {
   preflight: ['model.ts', 'topology', 'proxy.ts', 'untrusted-text.ts', 'registry-client'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
+  // host/ reads the runner's facts into the topology's own types (topology/facts.ts).
   host: [
     'driver.ts',
+    'topology',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',

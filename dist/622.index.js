@@ -24,11 +24,11 @@ async function readBuilderSelection(env) {
     const store = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxStoreDir */ .xI)(env);
     const defaults = {};
     for (const file of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults')).catch(() => [])) {
-        const name = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .y)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file));
+        const name = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file));
         if (name !== undefined)
             defaults[file] = name;
     }
-    return { current: (await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .y)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'))) ?? null, defaults };
+    return { current: (await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'))) ?? null, defaults };
 }
 /**
  * Puts `before` back where `current` still holds the job's selection (nothing else selected
@@ -43,12 +43,12 @@ async function restoreBuilderSelection(before, name, env) {
     if (before.current === null)
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.rm)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'), { force: true });
     else
-        await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'), before.current);
+        await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .vK)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'), before.current);
     for (const [file, builder] of Object.entries(before.defaults)) {
         if (now.defaults[file] !== undefined)
             continue;
         await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults'), { recursive: true, mode: 0o700 });
-        await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .v)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file), builder);
+        await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .writeAtomically */ .vK)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file), builder);
     }
     return true;
 }

@@ -203,49 +203,6 @@ export interface DaemonTrustPlan {
   insecureHosts: string[]
 }
 
-// What the runner's network looks like: read on the machine before planning (host/runner-network.ts).
-
-/** A registry or mirror name the runner resolves from its hosts file, with the addresses written there. */
-export interface HostsFileName {
-  /** Lower case, as the resolvers compare it. */
-  name: string
-  addresses: string[]
-}
-
-/** True for an address of this machine's loopback (127.0.0.0/8, ::1). */
-export function isLoopbackAddress(address: string): boolean {
-  return /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address)
-}
-
-/** A bind mount of a container: `source` on the Docker daemon's host appears at `destination` in it. */
-export interface BindMount {
-  source: string
-  destination: string
-}
-
-/**
- * The container the step runs in, as the Docker daemon the job talks to knows it: a container job
- * (`container:` in the workflow), or any step the daemon itself runs in a container.
- */
-export interface JobContainer {
-  id: string
-  /** Without docker's leading `/`. */
-  name: string
-  /** HostConfig.NetworkMode: `host`, `bridge`, a network's name or `container:<id>`. */
-  networkMode: string
-  /** The networks it is attached to (a container job's `github_network_…`). */
-  networks: string[]
-  binds: BindMount[]
-}
-
-/** A registry the builder will not resolve or reach on the network the user chose, and the fix. */
-export interface NetworkFinding {
-  /** The registry as written (`host.text`): what preflight reports it under. */
-  host: string
-  message: string
-  fix: string
-}
-
 // What the Docker daemon trusts, read by `import-docker-trust` (host/daemon-registry-config.ts,
 // registry-client/transport-probe.ts) for the plan to merge (plan/docker-trust-import.ts).
 

@@ -8,7 +8,7 @@ import {
   readCertsDir,
   settingsFacts
 } from '../../src/host/daemon-registry-config.js'
-import type { JobContainer } from '../../src/model.js'
+import type { JobContainer } from '../../src/topology/facts.js'
 
 // `docker info --format '{{json .RegistryConfig}}'`, recorded from docker 20.10.24 (bookworm) with
 // insecure-registries [NAME:20004, NAME:20005] and registry-mirrors [http://127.0.0.1:20003]

@@ -1,4 +1,4 @@
-import type { JobContainer } from '../../src/model.js'
+import type { JobContainer } from '../../src/topology/facts.js'
 import { daemonTrustInContainer, hostPathOf, installConfigInContainer } from '../../src/plan/container-job.js'
 
 function job(binds: JobContainer['binds'] = []): JobContainer {

@@ -1,4 +1,4 @@
-import type { JobContainer } from '../../src/model.js'
+import type { JobContainer } from '../../src/topology/facts.js'
 import { isJobContainerNetwork, jobContainerNetwork } from '../../src/topology/job-container.js'
 
 const JOB: JobContainer = {

@@ -2,7 +2,7 @@ import { builderInputs } from '../helpers/inputs.js'
 import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
-import type { JobContainer } from '../../src/model.js'
+import type { JobContainer } from '../../src/topology/facts.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { builderNetwork, deriveTopology } from '../../src/topology/topology.js'
 

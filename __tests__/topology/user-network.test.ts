@@ -1,6 +1,6 @@
 import { builderInputs as builder } from '../helpers/inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
-import type { JobContainer } from '../../src/model.js'
+import type { JobContainer } from '../../src/topology/facts.js'
 import { missedOnUserNetwork, userNetwork } from '../../src/topology/user-network.js'
 
 const JOB: JobContainer = { id: 'e'.repeat(64), name: 'job-7', networkMode: 'bridge', networks: [], binds: [] }

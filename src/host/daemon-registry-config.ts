@@ -1,7 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { maskPem } from '../inputs/pem-inputs.js'
-import type { CertsDirEntry, DockerTrustFacts, JobContainer, NotImported } from '../model.js'
+import type { CertsDirEntry, DockerTrustFacts, NotImported } from '../model.js'
+import type { JobContainer } from '../topology/facts.js'
 import { daemonPaths } from '../paths.js'
 import { tryCommand } from './process/command.js'
 

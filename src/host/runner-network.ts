@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { isIP } from 'node:net'
-import type { BindMount, HostAddress, HostsFileName, JobContainer } from '../model.js'
+import type { HostAddress } from '../model.js'
+import type { BindMount, HostsFileName, JobContainer } from '../topology/facts.js'
 import { tryCommand } from './process/command.js'
 
 // What the runner's network is, read before planning: which registry names this machine resolves

@@ -1,9 +1,6 @@
-import * as core from '@actions/core'
 import { randomBytes } from 'node:crypto'
-import { isAbsolute } from 'node:path'
 import {
   type CaCertScope,
-  basicAuth,
   type Credential,
   type DaemonTrustMode,
   isBuilderName,
@@ -14,9 +11,8 @@ import {
 } from '../model.js'
 import { DEFAULT_DRIVER, driverCapabilities, type Driver } from '../driver.js'
 import { currentDockerContext, readDockerClientConfig } from '../docker-client-config.js'
-import { buildkitdConfigPath } from '../paths.js'
 import { readBaseConfig, type BaseConfig } from './base-config.js'
-import { parseCredentialLines, resolveCredentials } from './credentials.js'
+import { readCredentials } from './credentials.js'
 import { parseCsvList } from './csv-list.js'
 import { readGcInputs, type GcInputs } from './gc-inputs.js'
 import { InputError } from './input-error.js'
@@ -24,7 +20,17 @@ import { readKeypairInputs, readPemInput, readRegistryCas } from './pem-inputs.j
 import { readRunnerProxyEnv } from './proxy-env.js'
 import { parseMirrors, parseRegistries, type MirrorLine, type RegistryLine } from './registries.js'
 import { maskSecretInputs } from './secret-inputs.js'
-import { getInput, getMultilineInput, type InputName } from './input-names.js'
+import { getInput, getMultilineInput } from './input-names.js'
+import {
+  booleanInput,
+  readBuildxVersion,
+  readCaCertScope,
+  readDaemonTrust,
+  readInstallConfigPath,
+  readMaxParallelism,
+  readPreflightMode,
+  readPreflightTimeout
+} from './single-inputs.js'
 
 /** A `registries` line with the CA files it names already read and checked. */
 export interface Registry extends RegistryLine {
@@ -168,7 +174,7 @@ export function readInputs(): Inputs {
   const preflight: PreflightInputs = { mode: readPreflightMode(), timeoutSeconds: readPreflightTimeout() }
   const host: HostInputs = {
     installConfig: readInstallConfigPath(),
-    credentials: readCredentials(credentialHosts(registries)),
+    credentials: readCredentials(registries.map(registry => registry.host.text)),
     daemonTrust: readDaemonTrust(),
     reclaim: booleanInput('reclaim', true)
   }
@@ -246,75 +252,6 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
     )
 }
 
-/** `ca-cert-scope`: `all` widens `ca-cert`, so it needs one. */
-function readCaCertScope(caCert: string | undefined): CaCertScope {
-  const value = getInput('ca-cert-scope') || 'registries'
-  if (value !== 'registries' && value !== 'all')
-    throw new InputError(
-      'ca-cert-scope',
-      `'${value}' is not a scope`,
-      'write `registries` (ca-cert for the listed registries) or `all` (also every other TLS connection of the builder)'
-    )
-  if (value === 'all' && !caCert)
-    throw new InputError(
-      'ca-cert-scope',
-      'is `all`, but `ca-cert` is empty: there is no CA to add to the builder',
-      'set `ca-cert` to the CA(s) every TLS connection of the build must trust, or drop `ca-cert-scope`'
-    )
-  return value
-}
-
-/** The YAML 1.2 booleans that core.getBooleanInput takes; undefined for anything else. */
-function parseBoolean(value: string): boolean | undefined {
-  if (['true', 'True', 'TRUE'].includes(value)) return true
-  if (['false', 'False', 'FALSE'].includes(value)) return false
-  return undefined
-}
-
-function booleanInput(name: InputName, fallback: boolean): boolean {
-  const value = getInput(name)
-  if (value === '') return fallback
-  const parsed = parseBoolean(value)
-  if (parsed === undefined) throw new InputError(name, `'${value}' is not a boolean`, 'write true or false')
-  return parsed
-}
-
-function readMaxParallelism(): number | undefined {
-  const value = getInput('max-parallelism')
-  if (value === '') return undefined
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
-    throw new InputError(
-      'max-parallelism',
-      `'${value}' is not a positive whole number`,
-      'write how many build steps BuildKit may run at once, e.g. 4, or leave it empty for no limit'
-    )
-  }
-  return Number(value)
-}
-
-function readPreflightMode(): PreflightMode {
-  const value = getInput('preflight') || 'warn'
-  if (value === 'error' || value === 'warn' || value === 'off') return value
-  throw new InputError(
-    'preflight',
-    `'${value}' is not a preflight mode`,
-    'write `error` (fail the step), `warn` (annotate and go on) or `off`'
-  )
-}
-
-function readPreflightTimeout(): number {
-  const value = getInput('preflight-timeout') || '5'
-  const seconds = Number(value)
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(value) || seconds <= 0 || seconds > 300) {
-    throw new InputError(
-      'preflight-timeout',
-      `'${value}' is not a number of seconds from 0 to 300`,
-      'write how long each registry may take to answer, e.g. 5'
-    )
-  }
-  return seconds
-}
-
 function readEndpointTls(driver: Driver): EndpointTls | undefined {
   const ca = readPemInput('endpoint-ca-cert', 'certificates')
   const keypair = readKeypairInputs('endpoint-client-cert', 'endpoint-client-key')
@@ -328,90 +265,4 @@ function readEndpointTls(driver: Driver): EndpointTls | undefined {
     )
   }
   return { ca, keypair }
-}
-
-/**
- * The hosts `username`/`password` apply to: the listed registries only. A mirror is often someone
- * else's (mirror.gcr.io), and BuildKit sends a host's credentials as soon as it answers 401, so a
- * mirror gets them only when it is listed in `registries` too, or from a `credentials` line of its
- * own. The token realms a registry names get the registry's credentials in the token protocol
- * (buildx's auth provider and BuildKit look them up by the registry's host), nothing more.
- */
-function credentialHosts(registries: Registry[]): string[] {
-  return registries.map(registry => registry.host.text)
-}
-
-function readCredentials(registryHosts: string[]): Credential[] {
-  const username = getInput('username')
-  const password = getInput('password')
-  if (password !== '') core.setSecret(password)
-  if ((username === '') !== (password === '')) {
-    const [missing, given] = username === '' ? ['username', 'password'] : ['password', 'username']
-    throw new InputError(
-      missing,
-      `is empty while \`${given}\` is set`,
-      'set both, or use `credentials` (HOST=USERNAME:PASSWORD per line)'
-    )
-  }
-  if (username !== '' && registryHosts.length === 0) {
-    throw new InputError(
-      'username',
-      'applies to the registries in `registries` (not to mirrors), and none is listed',
-      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a line of its own)'
-    )
-  }
-  const lines = parseCredentialLines(getInput('credentials'))
-  const credentials = resolveCredentials(registryHosts, username === '' ? undefined : { username, password }, lines)
-  // The runner masks only what it is told: the passwords, and the base64 form docker stores.
-  for (const credential of credentials) {
-    core.setSecret(credential.password)
-    core.setSecret(basicAuth(credential))
-  }
-  return credentials
-}
-
-function readDaemonTrust(): DaemonTrustMode {
-  const value = getInput('trust-docker-daemon') || 'false'
-  if (value === 'restart') return 'restart'
-  const parsed = parseBoolean(value)
-  if (parsed !== undefined) return parsed ? 'certs' : 'off'
-  throw new InputError(
-    'trust-docker-daemon',
-    `'${value}' is not true, false or restart`,
-    'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false'
-  )
-}
-
-/** `install-config` as the path it names ('' for none); post reads it too, to prove a saved path the job's. */
-export function readInstallConfigPath(): string {
-  const value = getInput('install-config')
-  const parsed = value === '' ? false : parseBoolean(value)
-  if (parsed === false) return ''
-  if (parsed === true) return buildkitdConfigPath(process.getuid?.() ?? -1, process.env)
-  if (!isAbsolute(value))
-    throw new InputError(
-      'install-config',
-      `'${value}' is neither true/false nor an absolute path`,
-      'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml'
-    )
-  return value
-}
-
-/**
- * `buildx-version`, or docker/setup-buildx-action's `version` (same meaning); `buildx-version`
- * wins when both are set. A git reference (theirs builds buildx from source) is refused.
- */
-function readBuildxVersion(): string {
-  const ours = getInput('buildx-version')
-  const theirs = getInput('version')
-  if (ours !== '' && theirs !== '' && ours !== theirs)
-    core.warning(`Both \`buildx-version\` (${ours}) and \`version\` (${theirs}) are set: installing ${ours}.`)
-  const input: InputName = ours !== '' ? 'buildx-version' : 'version'
-  const value = ours || theirs
-  if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
-  throw new InputError(
-    input,
-    `'${value}' is not a buildx release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`,
-    'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx'
-  )
 }

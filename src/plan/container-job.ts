@@ -1,5 +1,6 @@
 import { InputError } from '../inputs/input-error.js'
-import type { DaemonTrustMode, JobContainer } from '../model.js'
+import type { DaemonTrustMode } from '../model.js'
+import type { JobContainer } from '../topology/facts.js'
 
 // In a container job the step's files are the job container's: what the action writes for the
 // Docker daemon or for a buildkitd on the machine lands in the container, where neither reads it,

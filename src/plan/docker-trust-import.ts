@@ -41,23 +41,37 @@ interface Draft extends RegistryTarget {
 
 /** Merges what the daemon trusts with the inputs: every host an input names keeps its input's settings. */
 export function importDockerTrust(config: ConfigInputs, facts: DockerTrustFacts): DockerTrustImport {
-  const notImported: NotImported[] = [...facts.notImported]
-  const notes = [...facts.notes]
-  const drafts = new Map<string, Draft>()
-  const parse = (text: string, what: string): HostAddress | undefined => {
-    try {
-      return parseHost(text, DAEMON_INPUT, 0)
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      notImported.push({ what, reason: `${error.problem}: not a registry address BuildKit takes` })
-      return undefined
-    }
-  }
+  const found: Found = { notImported: [...facts.notImported], notes: [...facts.notes], drafts: new Map() }
+  draftCertsD(found, facts)
+  draftInsecure(found, facts)
+  const hubMirrors = draftMirrors(found, config, facts)
+  return { ...endpointsOf(found, config), hubMirrors, notImported: found.notImported, notes: found.notes }
+}
 
+/** What the daemon's settings yield so far: a draft per host, and what could not be imported, and why. */
+interface Found {
+  notImported: NotImported[]
+  notes: string[]
+  drafts: Map<string, Draft>
+}
+
+/** A host of the daemon's, checked as an input's would be; a bad one is not imported, with the reason. */
+function parseDaemonHost(found: Found, text: string, what: string): HostAddress | undefined {
+  try {
+    return parseHost(text, DAEMON_INPUT, 0)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    found.notImported.push({ what, reason: `${error.problem}: not a registry address BuildKit takes` })
+    return undefined
+  }
+}
+
+/** Each certs.d directory: a TLS registry with its CAs and keypair. */
+function draftCertsD(found: Found, facts: DockerTrustFacts): void {
   for (const entry of facts.certsD) {
-    const host = parse(entry.host, entry.dir)
+    const host = parseDaemonHost(found, entry.host, entry.dir)
     if (host)
-      drafts.set(key(host), {
+      found.drafts.set(key(host), {
         host,
         transport: 'tls',
         ca: entry.ca,
@@ -66,25 +80,27 @@ export function importDockerTrust(config: ConfigInputs, facts: DockerTrustFacts)
         mirrorOnly: false
       })
   }
+}
+
+/** Each insecure-registries host, with the transport it answered on; it replaces a certs.d draft. */
+function draftInsecure(found: Found, facts: DockerTrustFacts): void {
   for (const registry of facts.insecure) {
     const what = `${registry.host} in insecure-registries`
     if (!registry.transport) {
-      notImported.push({
-        what,
-        reason: `${registry.unreachable ?? 'it did not answer'}; list it in \`registries\` with \`http\` or \`insecure\``
-      })
+      const reason = registry.unreachable ?? 'it did not answer'
+      found.notImported.push({ what, reason: `${reason}; list it in \`registries\` with \`http\` or \`insecure\`` })
       continue
     }
-    const host = parse(registry.host, what)
+    const host = parseDaemonHost(found, registry.host, what)
     if (!host) continue
-    const certsD = drafts.get(key(host))
+    const certsD = found.drafts.get(key(host))
     // moby reads certs.d only for a secure registry (registry.go newTLSConfig): so here.
     if (certsD)
-      notImported.push({
+      found.notImported.push({
         what: certsD.origins[0],
         reason: `${registry.host} is in insecure-registries, for which the daemon does not read certs.d`
       })
-    drafts.set(key(host), {
+    found.drafts.set(key(host), {
       host,
       transport: registry.transport,
       ca: '',
@@ -92,46 +108,56 @@ export function importDockerTrust(config: ConfigInputs, facts: DockerTrustFacts)
       mirrorOnly: false
     })
   }
+}
 
+/** registry-mirrors: Docker Hub's mirrors, unless the `mirror` input names Hub's own; each also a registry. */
+function draftMirrors(found: Found, config: ConfigInputs, facts: DockerTrustFacts): Mirror[] {
   const hubLine = config.mirrors.find(line => line.upstream.text === 'docker.io')
-  const hubMirrors: Mirror[] = []
-  if (hubLine && facts.mirrors.length > 0)
-    notes.push(
-      `import-docker-trust: line ${hubLine.line} of \`mirror\` names Docker Hub's mirrors, so the Docker daemon's registry-mirrors (${facts.mirrors.join(', ')}) are not added.`
+  if (hubLine && facts.mirrors.length > 0) {
+    found.notes.push(
+      `import-docker-trust: line ${hubLine.line} of \`mirror\` names Docker Hub's mirrors, so the Docker daemon's ` +
+        `registry-mirrors (${facts.mirrors.join(', ')}) are not added.`
     )
-  else
-    for (const url of facts.mirrors) {
-      const mirror = parseMirrorUrl(url)
-      if ('reason' in mirror) {
-        notImported.push({ what: `${url} in registry-mirrors`, reason: mirror.reason })
-        continue
-      }
-      const host = parse(mirror.authority, `${url} in registry-mirrors`)
-      if (!host) continue
-      hubMirrors.push({ host, path: mirror.path })
-      const known = drafts.get(key(host))
-      if (known) {
-        known.origins.push('registry-mirrors')
-        // The daemon reaches an http:// mirror over plain HTTP whatever else it knows of the host.
-        if (mirror.http) known.transport = 'http'
-      } else
-        drafts.set(key(host), {
-          host,
-          transport: mirror.http ? 'http' : 'tls',
-          ca: '',
-          origins: ['registry-mirrors'],
-          mirrorOnly: true
-        })
+    return []
+  }
+  const hubMirrors: Mirror[] = []
+  for (const url of facts.mirrors) {
+    const mirror = parseMirrorUrl(url)
+    if ('reason' in mirror) {
+      found.notImported.push({ what: `${url} in registry-mirrors`, reason: mirror.reason })
+      continue
     }
+    const host = parseDaemonHost(found, mirror.authority, `${url} in registry-mirrors`)
+    if (!host) continue
+    hubMirrors.push({ host, path: mirror.path })
+    const known = found.drafts.get(key(host))
+    if (known) {
+      known.origins.push('registry-mirrors')
+      // The daemon reaches an http:// mirror over plain HTTP whatever else it knows of the host.
+      if (mirror.http) known.transport = 'http'
+    } else
+      found.drafts.set(key(host), {
+        host,
+        transport: mirror.http ? 'http' : 'tls',
+        ca: '',
+        origins: ['registry-mirrors'],
+        mirrorOnly: true
+      })
+  }
+  return hubMirrors
+}
 
+/** The drafts no input names, as endpoints of the plan; a host an input names keeps the input's settings. */
+function endpointsOf(found: Found, config: ConfigInputs): Pick<DockerTrustImport, 'endpoints' | 'imported'> {
   const listed = listedHosts(config)
   const endpoints: ImportedEndpoint[] = []
   const imported: string[] = []
-  for (const draft of drafts.values()) {
+  for (const draft of found.drafts.values()) {
     const input = listed.get(key(draft.host))
     if (input) {
-      notes.push(
-        `import-docker-trust: ${draft.host.text} is also in the Docker daemon's ${draft.origins.join(' and ')}; ${input} wins.`
+      found.notes.push(
+        `import-docker-trust: ${draft.host.text} is also in the Docker daemon's ${draft.origins.join(' and ')}; ` +
+          `${input} wins.`
       )
       continue
     }
@@ -146,7 +172,7 @@ export function importDockerTrust(config: ConfigInputs, facts: DockerTrustFacts)
     })
     imported.push(importedLine(draft))
   }
-  return { endpoints, hubMirrors, imported, notImported, notes }
+  return { endpoints, imported }
 }
 
 function key(host: HostAddress): string {

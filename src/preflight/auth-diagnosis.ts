@@ -1,6 +1,6 @@
 import { isMirrorOnly, whereConfigured, type PlannedRegistry, type TokenTrust } from '../model.js'
 import type { AuthFacts } from './auth-probe.js'
-import { failed, type Diagnosis } from './diagnosis.js'
+import { failed, type Diagnosis } from './verdict.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 /** Who logs in, for messages: the input that holds the credentials for this host. */

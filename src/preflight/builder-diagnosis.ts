@@ -1,5 +1,6 @@
-import { whereConfigured, type NetworkFinding, type PlannedRegistry } from '../model.js'
-import type { Diagnosis } from './diagnosis.js'
+import { whereConfigured, type PlannedRegistry } from '../model.js'
+import { type NetworkFinding } from '../topology/facts.js'
+import type { Diagnosis } from './verdict.js'
 import type { Topology } from '../topology/topology.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { PreflightResult } from './preflight.js'

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { diagnose, type Diagnosis } from './diagnosis.js'
+import { diagnose } from './diagnosis.js'
+import type { Diagnosis } from './verdict.js'
 import { isMirrorOnly, type PlannedRegistry, type PreflightMode, type TokenTrust } from '../model.js'
 import { diagnoseAuth, type CredentialSource } from './auth-diagnosis.js'
 import { parseChallenge } from '../registry-client/challenge.js'

@@ -5,7 +5,7 @@ import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.j
 import { fileBehind } from '../host/file-write.js'
 import { isJobId, jobDirRefusal } from '../host/job-dir.js'
 import { isJobRecordPath } from '../host/job-record.js'
-import { readInstallConfigPath } from '../inputs/read-inputs.js'
+import { readInstallConfigPath } from '../inputs/single-inputs.js'
 import { isBuilderName } from '../model.js'
 import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'

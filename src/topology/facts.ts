@@ -1,5 +1,5 @@
 import type { Driver } from '../driver.js'
-import type { HostsFileName, JobContainer, ProxyEnv } from '../model.js'
+import type { ProxyEnv } from '../model.js'
 
 // What a runner topology is derived from (the builder's inputs and the runner's facts, read by
 // steps/plan-facts.ts and host/runner-network.ts before planning), and the network it may choose.
@@ -35,3 +35,47 @@ export interface NetworkChoice {
 
 /** How a network the action chose can be changed, for its note. */
 export const SET_BY_USER = '(set `network=` in `driver-opts` to choose otherwise)'
+
+// What the runner's network looks like: read on the machine before planning (host/runner-network.ts),
+// the facts a topology is derived from.
+
+/** A registry or mirror name the runner resolves from its hosts file, with the addresses written there. */
+export interface HostsFileName {
+  /** Lower case, as the resolvers compare it. */
+  name: string
+  addresses: string[]
+}
+
+/** True for an address of this machine's loopback (127.0.0.0/8, ::1). */
+export function isLoopbackAddress(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || /^::ffff:127\./i.test(address)
+}
+
+/** A bind mount of a container: `source` on the Docker daemon's host appears at `destination` in it. */
+export interface BindMount {
+  source: string
+  destination: string
+}
+
+/**
+ * The container the step runs in, as the Docker daemon the job talks to knows it: a container job
+ * (`container:` in the workflow), or any step the daemon itself runs in a container.
+ */
+export interface JobContainer {
+  id: string
+  /** Without docker's leading `/`. */
+  name: string
+  /** HostConfig.NetworkMode: `host`, `bridge`, a network's name or `container:<id>`. */
+  networkMode: string
+  /** The networks it is attached to (a container job's `github_network_…`). */
+  networks: string[]
+  binds: BindMount[]
+}
+
+/** A registry the builder will not resolve or reach on the network the user chose, and the fix. */
+export interface NetworkFinding {
+  /** The registry as written (`host.text`): what preflight reports it under. */
+  host: string
+  message: string
+  fix: string
+}

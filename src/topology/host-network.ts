@@ -1,4 +1,5 @@
-import { isLoopback, isLoopbackAddress, type HostAddress, type HostsFileName } from '../model.js'
+import { isLoopback, type HostAddress } from '../model.js'
+import { isLoopbackAddress, type HostsFileName } from './facts.js'
 import { SET_BY_USER, type NetworkChoice } from './facts.js'
 
 // Names only the runner's own network has: a registry (or proxy) on its loopback, or a name from its

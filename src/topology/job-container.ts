@@ -1,4 +1,4 @@
-import type { JobContainer } from '../model.js'
+import type { JobContainer } from './facts.js'
 import { SET_BY_USER, type NetworkChoice } from './facts.js'
 
 // A container job (`container:`, with `services:`): the step runs in a container of the Docker

@@ -1,5 +1,6 @@
 import { driverCapabilities } from '../driver.js'
-import type { HostAddress, JobContainer, NetworkFinding } from '../model.js'
+import type { HostAddress } from '../model.js'
+import type { JobContainer, NetworkFinding } from './facts.js'
 import { planBuilderProxy, type BuilderProxy } from './builder-proxy.js'
 import type { NetworkChoice, TopologyBuilder, TopologyFacts } from './facts.js'
 import { hostNetwork } from './host-network.js'

@@ -1,5 +1,6 @@
 import { driverCapabilities } from '../driver.js'
-import { isLoopback, isLoopbackAddress, type HostAddress, type NetworkFinding } from '../model.js'
+import { isLoopback, type HostAddress } from '../model.js'
+import { isLoopbackAddress, type NetworkFinding } from './facts.js'
 import { isJobContainerNetwork } from './job-container.js'
 import type { TopologyBuilder, TopologyFacts } from './facts.js'
 

@@ -1,8 +1,8 @@
-import { lstat, readdir, rm } from 'node:fs/promises'
+import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
-import { readText, writeAtomically } from './buildx-store.js'
+import { isStoreName, readStoreSnapshot, readText, writeAtomically, type StoreSnapshot } from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
 
@@ -95,16 +95,6 @@ export function dockerTarget(endpoint: string | undefined): string[] {
   return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
 }
 
-/** What of buildx's store belongs to the builder, as read from the store. */
-export interface StoreSnapshot {
-  /** The text of `current` (which builder `--use` made current), when there is one. */
-  current?: string
-  /** `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
-  defaults: Record<string, string>
-  /** Bake groups (`refs/__group__/ID`) that the builder's refs point to, and the refs each holds. */
-  groups: Record<string, string[]>
-}
-
 /** How to leave buildx's store with nothing of the builder in it. */
 export interface StoreCleanup {
   /** Paths relative to the store, files or directories, removed if there. */
@@ -148,11 +138,6 @@ function currentWithout(lower: string, text: string | undefined): string | undef
   }
 }
 
-/** A builder name, node name or group id buildx could have written: safe to use in a path. */
-function isStoreName(text: string): boolean {
-  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)
-}
-
 interface Leftover {
   what: string
   why: string
@@ -174,41 +159,56 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
     text === undefined ? undefined : parseStoredInstance(text)
   )
   const driver = stored?.driver ?? builder.driver
-  const removed: string[] = []
-  const left: Leftover[] = []
-
+  const outcome: Outcome = { removed: [], left: [] }
   // The containers first: a volume in use by one cannot go.
   const remnants = driver === undefined ? 'none' : driverCapabilities(driver).remnants
-  if (remnants === 'containers') {
-    for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
-      const container = `buildx_buildkit_${node.name}`
-      const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
-      if (!builder.keepState)
-        objects.push({ kind: 'volume', name: `${container}_state`, args: ['volume', 'rm', `${container}_state`] })
-      for (const object of objects) {
-        const args = [...dockerTarget(node.endpoint), ...object.args]
-        const result = await tryCommand('docker', args)
-        // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
-        if (result.exitCode === 0 && result.stdout.trim() !== '') removed.push(`${object.kind} ${object.name}`)
-        else if (result.exitCode !== 0 && !/no such (container|volume)/i.test(result.stderr))
-          left.push({
-            what: `${object.kind} ${object.name}`,
-            why: lastLine(result.stderr),
-            how: `docker ${args.join(' ')}`
-          })
-      }
-    }
-  }
-
+  if (remnants === 'containers') await removeContainers(builder, stored, outcome)
   // The kubernetes driver's BuildKit runs in the cluster, which the action does not reach itself.
   if (remnants === 'deployment')
-    left.push({
+    outcome.left.push({
       what: 'its BuildKit deployment in the cluster, if any',
       why: 'buildx could not delete it',
       how: deleteDeploymentsCommand(stored)
     })
+  await removeStoreEntries(storeDir, builder.name, outcome)
+  reportRemnants(builder.name, reason, outcome)
+}
 
-  const cleanup = storeCleanup(builder.name, await readSnapshot(storeDir, builder.name))
+/** What went, and what is still there with the reason and the command that removes it. */
+interface Outcome {
+  removed: string[]
+  left: Leftover[]
+}
+
+/** Each node's BuildKit container, and its state volume unless `keep-state`, on the node's daemon. */
+async function removeContainers(
+  builder: BuilderToRemove,
+  stored: StoredInstance | undefined,
+  { removed, left }: Outcome
+): Promise<void> {
+  for (const node of builderNodes(builder.name, stored, builder.endpoint)) {
+    const container = `buildx_buildkit_${node.name}`
+    const objects = [{ kind: 'container', name: container, args: ['rm', '-f', container] }]
+    if (!builder.keepState)
+      objects.push({ kind: 'volume', name: `${container}_state`, args: ['volume', 'rm', `${container}_state`] })
+    for (const object of objects) {
+      const args = [...dockerTarget(node.endpoint), ...object.args]
+      const result = await tryCommand('docker', args)
+      // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
+      if (result.exitCode === 0 && result.stdout.trim() !== '') removed.push(`${object.kind} ${object.name}`)
+      else if (result.exitCode !== 0 && !/no such (container|volume)/i.test(result.stderr))
+        left.push({
+          what: `${object.kind} ${object.name}`,
+          why: lastLine(result.stderr),
+          how: `docker ${args.join(' ')}`
+        })
+    }
+  }
+}
+
+/** The builder's entries in buildx's store, and `current` reset when it names the builder. */
+async function removeStoreEntries(storeDir: string, name: string, { removed, left }: Outcome): Promise<void> {
+  const cleanup = storeCleanup(name, await readStoreSnapshot(storeDir, name))
   const storeRemoved: string[] = []
   for (const entry of cleanup.remove) {
     const path = join(storeDir, entry)
@@ -225,18 +225,18 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
       await writeAtomically(join(storeDir, 'current'), cleanup.current)
       storeRemoved.push('current (reset: it named the builder)')
     } catch (error) {
-      left.push({
-        what: `${join(storeDir, 'current')} naming it`,
-        why: (error as Error).message,
-        how: 'docker buildx use default'
-      })
+      const what = `${join(storeDir, 'current')} naming it`
+      left.push({ what, why: (error as Error).message, how: 'docker buildx use default' })
     }
   }
   if (storeRemoved.length > 0) removed.push(`${storeRemoved.join(', ')} in buildx's store ${storeDir}`)
+}
 
+/** One line of what went; or a warning of what is still there, each reason once, with the commands. */
+function reportRemnants(name: string, reason: string, { removed, left }: Outcome): void {
   if (left.length === 0) {
     const done = removed.length > 0 ? `removed ${removed.join(', ')} instead` : 'nothing of it was left'
-    core.info(`buildx could not remove builder ${builder.name} (${reason}): ${done}.`)
+    core.info(`buildx could not remove builder ${name} (${reason}): ${done}.`)
     return
   }
   // One daemon that does not answer is one reason, said once.
@@ -247,49 +247,10 @@ export async function removeBuilderRemnants(builder: BuilderToRemove, failure: u
       : left.map(leftover => `${leftover.what} (${leftover.why})`).join(', ')
   const commands = left.map(leftover => leftover.how).join(' && ')
   core.warning(
-    `Could not remove builder ${builder.name}: ${reason}${/[?!]$/.test(reason) ? '' : '.'} ` +
+    `Could not remove builder ${name}: ${reason}${/[?!]$/.test(reason) ? '' : '.'} ` +
       (removed.length > 0 ? `Removed ${removed.join(', ')}; still there: ` : 'Still there: ') +
       `${still}. Once the cause is fixed, remove ${left.length === 1 ? 'it' : 'them'} with \`${commands}\`.`
   )
-}
-
-/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
-async function readSnapshot(storeDir: string, name: string): Promise<StoreSnapshot> {
-  const defaults: Record<string, string> = {}
-  for (const file of await list(join(storeDir, 'defaults'))) {
-    const holds = await readText(join(storeDir, 'defaults', file))
-    if (holds !== undefined) defaults[file] = holds
-  }
-  const groups: Record<string, string[]> = {}
-  for (const spelling of new Set([name.toLowerCase(), name])) {
-    const refsDir = join(storeDir, 'refs', spelling)
-    for (const node of await list(refsDir)) {
-      for (const ref of await list(join(refsDir, node))) {
-        const group = jsonField(await readText(join(refsDir, node, ref)), 'GroupRef')
-        if (typeof group !== 'string' || !isStoreName(group) || group in groups) continue
-        const refs = jsonField(await readText(join(storeDir, 'refs', '__group__', group)), 'Refs')
-        if (Array.isArray(refs)) groups[group] = refs.filter((item): item is string => typeof item === 'string')
-      }
-    }
-  }
-  return { current: await readText(join(storeDir, 'current')), defaults, groups }
-}
-
-function jsonField(text: string | undefined, field: string): unknown {
-  if (text === undefined) return undefined
-  try {
-    return (JSON.parse(text) as Record<string, unknown>)[field]
-  } catch {
-    return undefined
-  }
-}
-
-async function list(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir)
-  } catch {
-    return []
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../../model.js'
 import { replaceFile } from '../file-write.js'
 
@@ -13,4 +14,58 @@ export async function readText(path: string): Promise<string | undefined> {
 /** As buildx writes its store (AtomicWriteFile): 0600, whole, a link at the path replaced. */
 export function writeAtomically(path: string, text: string): Promise<void> {
   return replaceFile(path, text, { mode: PRIVATE_FILE_MODE })
+}
+
+/** What of buildx's store belongs to the builder, as read from the store. */
+export interface StoreSnapshot {
+  /** The text of `current` (which builder `--use` made current), when there is one. */
+  current?: string
+  /** `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
+  defaults: Record<string, string>
+  /** Bake groups (`refs/__group__/ID`) that the builder's refs point to, and the refs each holds. */
+  groups: Record<string, string[]>
+}
+
+/** A builder name, node name or group id buildx could have written: safe to use in a path. */
+export function isStoreName(text: string): boolean {
+  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)
+}
+
+/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
+export async function readStoreSnapshot(storeDir: string, name: string): Promise<StoreSnapshot> {
+  const defaults: Record<string, string> = {}
+  for (const file of await list(join(storeDir, 'defaults'))) {
+    const holds = await readText(join(storeDir, 'defaults', file))
+    if (holds !== undefined) defaults[file] = holds
+  }
+  const groups: Record<string, string[]> = {}
+  for (const spelling of new Set([name.toLowerCase(), name])) {
+    const refsDir = join(storeDir, 'refs', spelling)
+    for (const node of await list(refsDir)) {
+      for (const ref of await list(join(refsDir, node))) {
+        const group = jsonField(await readText(join(refsDir, node, ref)), 'GroupRef')
+        if (typeof group !== 'string' || !isStoreName(group) || group in groups) continue
+        const refs = jsonField(await readText(join(storeDir, 'refs', '__group__', group)), 'Refs')
+        if (Array.isArray(refs)) groups[group] = refs.filter((item): item is string => typeof item === 'string')
+      }
+    }
+  }
+  return { current: await readText(join(storeDir, 'current')), defaults, groups }
+}
+
+function jsonField(text: string | undefined, field: string): unknown {
+  if (text === undefined) return undefined
+  try {
+    return (JSON.parse(text) as Record<string, unknown>)[field]
+  } catch {
+    return undefined
+  }
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir)
+  } catch {
+    return []
+  }
 }

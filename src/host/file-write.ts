@@ -22,19 +22,33 @@ export interface FileMeta {
 const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 
 /**
+ * Whether a new file must be on the disk before it is closed: so that a rename of it never leaves
+ * an empty file after a crash, and a backup is whole. Not for a file that nothing trusts after a
+ * crash, where the sync would only wait for the disk (2-10 ms a file, on main's way to `buildx
+ * create`): the job directory's files go with a crashed job, and a lease is a dead job's after a
+ * crash either way (one left empty reads as none, and is taken over as a dead job's is).
+ */
+export type Durability = 'synced' | 'void after a crash'
+
+/**
  * Makes a new file at `path` with `content`, its exact mode (whatever the umask) from the first
  * byte, and the owner when given and the process is root (the one user who can give a file away);
- * synced before it is closed, so a rename of it never leaves an empty file after a crash. Fails
- * (EEXIST) when anything, a link included, is at `path`.
+ * synced before it is closed unless nothing trusts it after a crash (Durability). Fails (EEXIST)
+ * when anything, a link included, is at `path`.
  */
-export async function createFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void> {
+export async function createFile(
+  path: string,
+  content: string | Buffer,
+  meta: FileMeta,
+  durability: Durability = 'synced'
+): Promise<void> {
   const handle = await open(path, CREATE_NEW, meta.mode)
   try {
     await handle.chmod(meta.mode)
     if (meta.uid !== undefined && meta.gid !== undefined && process.getuid?.() === 0)
       await handle.chown(meta.uid, meta.gid)
     await handle.writeFile(content)
-    await handle.sync()
+    if (durability === 'synced') await handle.sync()
   } finally {
     await handle.close()
   }

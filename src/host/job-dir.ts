@@ -32,7 +32,7 @@ export async function writePlannedFiles(files: PlannedFile[], jobDir: string): P
   await inRunnerTemp(jobDir, async () => {
     for (const file of files) {
       await mkdir(dirname(file.path), { recursive: true, mode: 0o700 })
-      await createFile(file.path, file.content, { mode: file.mode })
+      await createFile(file.path, file.content, { mode: file.mode }, 'void after a crash')
     }
   })
 }

@@ -161,6 +161,11 @@ describe('takeLease and releaseLease', () => {
     writeFileSync(path, '{ half-written')
     expect(await takeLease(path, mine)).toBeUndefined()
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(mine)
+
+    // What a crash can leave of a lease, which is not synced to the disk (host/file-write.ts, Durability).
+    writeFileSync(path, '')
+    expect(await takeLease(path, mine)).toBeUndefined()
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(mine)
   })
 
   it('takes its own lease again (a second step of the same job) and releases it once', async () => {

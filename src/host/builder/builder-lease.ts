@@ -78,7 +78,7 @@ async function readLease(path: string): Promise<Lease | undefined> {
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
   await mkdir(dirname(path), { recursive: true })
   const staged = stagedPath(path)
-  await createFile(staged, `${JSON.stringify(lease)}\n`, { mode: PUBLIC_FILE_MODE })
+  await createFile(staged, `${JSON.stringify(lease)}\n`, { mode: PUBLIC_FILE_MODE }, 'void after a crash')
   try {
     try {
       await link(staged, path)
@@ -149,7 +149,12 @@ export async function joinHolders(path: string, lease: Lease): Promise<void> {
   const target = holderPath(path, lease)
   await mkdir(dirname(target), { recursive: true })
   const staged = stagedPath(target)
-  await createFile(staged, `${JSON.stringify({ ...lease, brief: undefined })}\n`, { mode: PUBLIC_FILE_MODE })
+  await createFile(
+    staged,
+    `${JSON.stringify({ ...lease, brief: undefined })}\n`,
+    { mode: PUBLIC_FILE_MODE },
+    'void after a crash'
+  )
   await rename(staged, target)
 }
 

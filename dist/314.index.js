@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: againstBudget
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/actions-core.ts
+var actions_core = __webpack_require__(1938);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: ./src/untrusted-text.ts
@@ -59,10 +59,10 @@ async function reportBuilderDisk(report) {
     const line = 'failure' in disk
         ? `Builder ${report.builder}'s cache was not measured: ${disk.failure}`
         : `Builder ${report.builder}'s cache: ${disk.text} (\`docker buildx du\`)${againstBudget(disk.bytes, report.budget)}.`;
-    core/* info */.pq(line);
+    actions_core/* info */.pq(line);
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
-    await core/* summary */.z.addRaw(`<p>${toHtml(line)}</p>${external_node_os_.EOL}`).write();
+    await actions_core/* summary */.z.addRaw(`<p>${toHtml(line)}</p>${external_node_os_.EOL}`).write();
 }
 /** ", within/over the budget of X": a share of the disk is shown, not compared (the disk's size is BuildKit's to know). */
 function againstBudget(bytes, budget) {

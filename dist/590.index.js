@@ -2,7 +2,7 @@ export const id = 590;
 export const ids = [590];
 export const modules = {
 
-/***/ 3504:
+/***/ 1598:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -16,62 +16,22 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: PreflightError
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/actions-core.ts
+var actions_core = __webpack_require__(1938);
 // EXTERNAL MODULE: ./src/model.ts
 var model = __webpack_require__(182);
-;// CONCATENATED MODULE: ./src/preflight/tls-errors.ts
-// What Node's TLS errors say, read in one place by both diagnoses (registry and token endpoint). Pure.
-/** Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown authority"). */
-const UNKNOWN_AUTHORITY = [
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'UNABLE_TO_GET_ISSUER_CERT'
-];
-/** True when `text` (a code, or `code message`) names an unknown authority. */
-function isUnknownAuthority(text) {
-    return UNKNOWN_AUTHORITY.some(code => new RegExp(`\\b${code}\\b`).test(text));
-}
-/**
- * The alerts a TLS server sends for a missing or untrusted client certificate: Go's server sends
- * `certificate required` (TLS 1.3) or `bad certificate`, OpenSSL-based ones `unknown ca` or
- * `certificate unknown`. Node names them in the code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)
- * or only in the message.
- */
-const CLIENT_CERT_ALERT = /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i;
-/** True when `text` (`code message`) is a TLS alert about the client certificate. */
-function isClientCertAlert(text) {
-    return CLIENT_CERT_ALERT.test(text);
-}
-/** A failure of the TLS handshake or of verification, rather than of the connection. */
-const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i;
-function isTlsFailure(text) {
-    return TLS_FAILURE.test(text);
-}
-
-;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
-
-
+;// CONCATENATED MODULE: ./src/preflight/verdict.ts
+// What a diagnosis says of a registry: the kinds of verdict, and the verdict itself. A leaf of
+// preflight/ that each diagnosis (registry, proxy, login, the builder's side) builds on.
 /** A verdict that a build through the registry would fail, with the fix. */
 function failed(kind, message, fix) {
     return { ok: false, kind, message, fix };
 }
-/** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
-function diagnose(registry, facts, timeoutSeconds) {
-    const where = (0,model/* whereConfigured */.Ux)(registry);
-    const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${(0,model/* portOf */.HM)(registry.host, registry.transport)})`;
-    const checkHostPort = `check the host and port on ${where}${defaultPort}`;
-    const viaProxy = facts.proxy || facts.error?.code === 'EPROXYCGI'
-        ? diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort)
-        : undefined;
-    if (viaProxy)
-        return viaProxy;
-    const verdict = diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort);
-    // An answer that came through the proxy says so: the builder goes the same way.
-    return facts.proxy ? { ...verdict, message: `${verdict.message} (through the proxy ${facts.proxy})` } : verdict;
-}
+
+;// CONCATENATED MODULE: ./src/preflight/proxy-diagnosis.ts
+
+// The way to a registry through the runner's proxy, as Go's proxy rules chose it: what went wrong
+// before the registry could answer. Pure.
 /**
  * What went wrong on the way through the proxy, before the registry could answer: the proxy
  * itself unreachable or refusing, or the registry unreachable from it. undefined: the registry
@@ -119,6 +79,57 @@ function diagnoseTunnel(registry, facts, timeoutSeconds, checkHostPort, exempt) 
 /** The variable the proxy came from, as the probe names it: `http://proxy:3128 (HTTPS_PROXY)`. */
 function proxyVariable(proxy) {
     return /\((\w+)\)$/.exec(proxy)?.[1] ?? 'HTTPS_PROXY';
+}
+
+;// CONCATENATED MODULE: ./src/preflight/tls-errors.ts
+// What Node's TLS errors say, read in one place by both diagnoses (registry and token endpoint). Pure.
+/** Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown authority"). */
+const UNKNOWN_AUTHORITY = [
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_GET_ISSUER_CERT'
+];
+/** True when `text` (a code, or `code message`) names an unknown authority. */
+function isUnknownAuthority(text) {
+    return UNKNOWN_AUTHORITY.some(code => new RegExp(`\\b${code}\\b`).test(text));
+}
+/**
+ * The alerts a TLS server sends for a missing or untrusted client certificate: Go's server sends
+ * `certificate required` (TLS 1.3) or `bad certificate`, OpenSSL-based ones `unknown ca` or
+ * `certificate unknown`. Node names them in the code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+ * or only in the message.
+ */
+const CLIENT_CERT_ALERT = /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i;
+/** True when `text` (`code message`) is a TLS alert about the client certificate. */
+function isClientCertAlert(text) {
+    return CLIENT_CERT_ALERT.test(text);
+}
+/** A failure of the TLS handshake or of verification, rather than of the connection. */
+const TLS_FAILURE = /CERT|SELF_SIGNED|VERIFY|ALTNAME|ERR_SSL|ERR_TLS|alert|handshake/i;
+function isTlsFailure(text) {
+    return TLS_FAILURE.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/preflight/diagnosis.ts
+
+
+
+
+/** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
+function diagnose(registry, facts, timeoutSeconds) {
+    const where = (0,model/* whereConfigured */.Ux)(registry);
+    const defaultPort = registry.host.port !== undefined ? '' : ` (no port given, so ${(0,model/* portOf */.HM)(registry.host, registry.transport)})`;
+    const checkHostPort = `check the host and port on ${where}${defaultPort}`;
+    const viaProxy = facts.proxy || facts.error?.code === 'EPROXYCGI'
+        ? diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort)
+        : undefined;
+    if (viaProxy)
+        return viaProxy;
+    const verdict = diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort);
+    // An answer that came through the proxy says so: the builder goes the same way.
+    return facts.proxy ? { ...verdict, message: `${verdict.message} (through the proxy ${facts.proxy})` } : verdict;
 }
 /** The registry's own answer (or silence), reached directly or through the proxy. */
 function diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort) {
@@ -688,10 +699,10 @@ function preflightOutput(results) {
 }
 /** One line per registry, in a folded group of the log; `from`: where it looked, when not only from this step. */
 function reportPreflight(results, from) {
-    core/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}${from ? ` (${from})` : ''}`);
+    actions_core/* startGroup */.Oh(`Preflight: ${results.length} ${results.length === 1 ? 'registry' : 'registries'}${from ? ` (${from})` : ''}`);
     for (const result of results)
-        core/* info */.pq(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
-    core/* endGroup */.N4();
+        actions_core/* info */.pq(`${result.ok ? 'ok  ' : 'FAIL'} ${describe(result)} (${result.mode}, ${result.ms} ms)`);
+    actions_core/* endGroup */.N4();
 }
 /** Thrown in `preflight: error` mode, before anything is written or created. */
 class PreflightError extends Error {
@@ -711,7 +722,7 @@ function enforcePreflight(results, mode) {
     if (mode === 'error' && failures.length > 0)
         throw new PreflightError(failures);
     for (const result of results.filter(result => !result.ok || result.fix !== '')) {
-        core/* warning */.$e(describe(result), { title: `Registry preflight: ${result.host}` });
+        actions_core/* warning */.$e(describe(result), { title: `Registry preflight: ${result.host}` });
     }
 }
 /** `host: what happened. Fix: what to change`, the same in the log, the annotation and the error. */

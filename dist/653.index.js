@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   untrustDaemon: () => (/* binding */ untrustDaemon)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 8 modules
-var core = __webpack_require__(6058);
+// EXTERNAL MODULE: ./src/actions-core.ts
+var actions_core = __webpack_require__(1938);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/paths.ts
@@ -320,7 +320,7 @@ async function trustDaemon(access, plan, jobDir, save) {
         record.files.push(path);
         save(record);
         await fs.writeFile(path, file.content, { mode: file.mode });
-        core/* info */.pq(`Docker daemon: wrote ${path}`);
+        actions_core/* info */.pq(`Docker daemon: wrote ${path}`);
     }
     const insecure = plan.insecureHosts;
     if (insecure.length === 0)
@@ -334,7 +334,7 @@ async function trustDaemon(access, plan, jobDir, save) {
         record.daemonJson = daemonJson;
         save(record);
     });
-    core/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
+    actions_core/* info */.pq(`Docker daemon: ${insecure.join(', ')} in insecure-registries (${paths.daemonJson})`);
     return [];
 }
 /**

@@ -55,7 +55,10 @@ export interface Keypair {
   key: string
 }
 
-/** The trust a TLS connection is made with: PEM trusted on top of the system roots ('' for none), and the keypair offered. */
+/**
+ * The trust a TLS connection is made with: PEM trusted on top of the system roots ('' for none), and the keypair
+ * offered.
+ */
 export interface Trust {
   ca: string
   keypair?: Keypair
@@ -112,7 +115,9 @@ export interface PlannedFile {
 
 export type RegistrySource = 'registries' | 'mirror' | 'docker-daemon'
 
-/** Where a registry is configured, as messages cite it: its input line, or the daemon's settings it was imported from. */
+/**
+ * Where a registry is configured, as messages cite it: its input line, or the daemon's settings it was imported from.
+ */
 export function whereConfigured(registry: Pick<PlannedRegistry, 'source' | 'line' | 'daemonOrigin'>): string {
   if (registry.source === 'docker-daemon')
     return `the Docker daemon's ${registry.daemonOrigin ?? 'settings'} (imported by \`import-docker-trust\`)`
@@ -134,7 +139,9 @@ export interface PlannedRegistry extends RegistryTarget {
   source: RegistrySource
   /** The line in `registries` or `mirror`, for messages (0 for `docker-daemon`). */
   line: number
-  /** For `docker-daemon`: the daemon's settings it came from, e.g. `/etc/docker/certs.d/HOST`, `insecure-registries`. */
+  /**
+   * For `docker-daemon`: the daemon's settings it came from, e.g. `/etc/docker/certs.d/HOST`, `insecure-registries`.
+   */
   daemonOrigin?: string
   /** Only pulled from (a mirror): preflight asks a pull token of it, and no credentials is fine. */
   mirrorOnly?: boolean

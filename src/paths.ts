@@ -22,7 +22,10 @@ export function buildxStoreDir(env: NodeJS.ProcessEnv): string {
   return env.BUILDX_CONFIG || join(dockerConfigDir(env), 'buildx')
 }
 
-/** The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs there. */
+/**
+ * The user's configuration directory (`XDG_CONFIG_HOME`, else ~/.config): rootless Docker and BuildKit read theirs
+ * there.
+ */
 export function userConfigDir(env: NodeJS.ProcessEnv): string {
   return env.XDG_CONFIG_HOME || join(homedir(), '.config')
 }

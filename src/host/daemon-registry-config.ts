@@ -92,7 +92,10 @@ export function settingsFacts(settings: DaemonRegistrySettings): Omit<DockerTrus
  */
 export function certsDirOutOfReach(endpoint: string, jobContainer: JobContainer | undefined): string | undefined {
   if (jobContainer)
-    return `this step runs in the container ${jobContainer.name} of the Docker daemon (a container job): the daemon's certs.d is on its host's filesystem, not in this container`
+    return (
+      `this step runs in the container ${jobContainer.name} of the Docker daemon (a container job): the ` +
+      `daemon's certs.d is on its host's filesystem, not in this container`
+    )
   if (!endpoint.startsWith('unix://'))
     return `the Docker daemon is at ${endpoint}, not on this machine's filesystem: its certs.d is on that machine`
   return undefined
@@ -195,7 +198,8 @@ export async function readDockerTrust(
   ])
   if (info.exitCode !== 0)
     throw new Error(
-      `import-docker-trust: \`docker info\` failed, so the Docker daemon's registry settings cannot be read: ${info.stderr.trim()}`
+      `import-docker-trust: \`docker info\` failed, so the Docker daemon's registry settings cannot be read: ` +
+        `${info.stderr.trim()}`
     )
   const answer = JSON.parse(info.stdout) as { RegistryConfig: unknown; SecurityOptions: string[] | null }
   const settings = parseRegistryConfig(JSON.stringify(answer.RegistryConfig), answer.SecurityOptions ?? [])
@@ -208,7 +212,9 @@ export async function readDockerTrust(
   if (outOfReach) {
     facts.notImported.push({
       what: 'certs.d',
-      reason: `${outOfReach}. Fix: list those registries in \`registries\` (\`ca=\` or \`ca-cert\` for their CAs, \`client-cert\`/\`client-key\` for a keypair)`
+      reason:
+        `${outOfReach}. Fix: list those registries in \`registries\` (\`ca=\` or \`ca-cert\` for their CAs, ` +
+        '`client-cert`/`client-key` for a keypair)'
     })
     return facts
   }

@@ -5,7 +5,10 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { PlannedFile } from '../model.js'
 import { createFile, createPrivateDir } from './file-write.js'
 
-/** Every job directory's name (the job id, which also names the job's certs.d files and context): the prefix and 12 random hex digits. */
+/**
+ * Every job directory's name (the job id, which also names the job's certs.d files and context): the prefix and 12
+ * random hex digits.
+ */
 export function isJobId(name: string): boolean {
   return /^setup-buildkit-registry-[0-9a-f]{12}$/.test(name)
 }
@@ -52,7 +55,8 @@ async function inRunnerTemp(jobDir: string, write: () => Promise<void>): Promise
     }
     if (code === undefined || !(code in why)) throw error
     throw new Error(
-      `cannot write the job's files in RUNNER_TEMP (${dirname(jobDir)}): ${why[code]} (${code}). Free space there, or give the runner a writable temp directory`
+      `cannot write the job's files in RUNNER_TEMP (${dirname(jobDir)}): ${why[code]} (${code}). Free space there, ` +
+        'or give the runner a writable temp directory'
     )
   }
 }

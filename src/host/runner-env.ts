@@ -21,7 +21,9 @@ export interface ClientTrustRecord {
   noClientTokenBefore?: string
 }
 
-/** The roots the runner trusts now: SSL_CERT_FILE's file, else the system bundle; undefined when neither is readable. */
+/**
+ * The roots the runner trusts now: SSL_CERT_FILE's file, else the system bundle; undefined when neither is readable.
+ */
 export function readRunnerRoots(env: NodeJS.ProcessEnv): RunnerRoots | undefined {
   const candidates = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : SYSTEM_BUNDLES
   for (const path of candidates) {
@@ -63,7 +65,8 @@ export async function installClientTrust(
     core.info(
       `Exported BUILDKIT_NO_CLIENT_TOKEN=1 for later steps: ${plan.mtlsHosts.join(', ')} ${plan.mtlsHosts.length === 1 ? 'wants' : 'want'} a client certificate, ` +
         "which buildx's own token requests cannot present; BuildKit then fetches every registry token itself, " +
-        "with each registry's CA and keypair from buildkitd.toml (buildx shares the credentials with the builder for that)."
+        "with each registry's CA and keypair from buildkitd.toml (buildx shares the credentials with the builder " +
+        'for that).'
     )
   }
 }

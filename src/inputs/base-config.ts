@@ -107,10 +107,13 @@ function missingFile(input: BaseConfigInput, found: RunnerFile, line: number | u
   const key = ['registry', found.registry, keyName]
   const fix =
     found.kind === 'ca'
-      ? `give the CA certificate (PEM) in \`ca-cert\` (every registry) or as \`ca=<file>\` on the \`registries\` line of ${found.registry}, and remove this \`ca\``
+      ? 'give the CA certificate (PEM) in `ca-cert` (every registry) or as `ca=<file>` on the `registries` ' +
+        `line of ${found.registry}, and remove this \`ca\``
       : `give the client certificate and key in \`client-cert\` and \`client-key\`, and remove this \`keypair\``
   const relative = isAbsolute(found.file) ? '' : `; relative paths start at ${process.cwd()}`
-  const problem = `${show(found.path)} names '${found.file}', which ${why} (buildx reads it there and copies it into the builder${relative})`
+  const problem =
+    `${show(found.path)} names '${found.file}', which ${why} (buildx reads it there and copies it ` +
+    `into the builder${relative})`
   return { key, error: new InputError(input, problem, fix, line) }
 }
 

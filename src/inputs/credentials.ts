@@ -85,7 +85,8 @@ export function readCredentials(registryHosts: string[]): Credential[] {
     throw new InputError(
       'username',
       'applies to the registries in `registries` (not to mirrors), and none is listed',
-      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a line of its own)'
+      'list the registry in `registries`, or use `credentials` (HOST=USERNAME:PASSWORD per line; a mirror needs a ' +
+        'line of its own)'
     )
   }
   const lines = parseCredentialLines(getInput('credentials'))

@@ -58,7 +58,8 @@ export function parseDiskSpace(input: string, value: string): DiskSpace | undefi
   throw new InputError(
     input,
     `'${text}' is not a size BuildKit takes`,
-    'write bytes with a unit, `512MB`, `10GB` or `1.5TB` (BuildKit counts 1 MB as 1024² bytes; `MiB` means the same), or a share of the disk from 1% to 100% such as `20%`'
+    'write bytes with a unit, `512MB`, `10GB` or `1.5TB` (BuildKit counts 1 MB as 1024² bytes; `MiB` means the ' +
+      'same), or a share of the disk from 1% to 100% such as `20%`'
   )
 }
 

@@ -125,14 +125,17 @@ function readPemPath(input: string, value: string, secret: boolean): string {
     throw new InputError(
       input,
       'is base64, but not of PEM text (decoded, it has no "-----BEGIN" line), and no file of that name exists',
-      'pass the whole PEM text with its "-----BEGIN" and "-----END" lines, base64 of a whole PEM file (`base64 -w0 ca.pem`), or the path of a PEM file'
+      'pass the whole PEM text with its "-----BEGIN" and "-----END" lines, base64 of a whole PEM file (`base64 -w0 ' +
+        'ca.pem`), or the path of a PEM file'
     )
   }
   if (secret && !isExistingPath(value))
     throw new InputError(
       input,
-      'is not PEM text, nor base64 of it, nor the path of a file that exists (the value is not shown: it may be the key itself, in another format such as a JWK)',
-      'pass the unencrypted private key as PEM text with its "-----BEGIN" and "-----END" lines (e.g. ${{ secrets.CLIENT_KEY }}), base64 of it (`base64 -w0 client.key`), or the path of a PEM file on the runner'
+      'is not PEM text, nor base64 of it, nor the path of a file that exists (the value is not shown: it may be the ' +
+        'key itself, in another format such as a JWK)',
+      'pass the unencrypted private key as PEM text with its "-----BEGIN" and "-----END" lines (e.g. ' +
+        '${{ secrets.CLIENT_KEY }}), base64 of it (`base64 -w0 client.key`), or the path of a PEM file on the runner'
     )
   if (value.includes('\n')) {
     throw new InputError(

@@ -5,7 +5,10 @@ const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----
 /** Any PEM block, its markers anywhere on their lines: YAML indentation or folding moves them off the line starts. */
 const ANY_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
-/** Shorter than any PEM worth decoding (the markers alone are 50 characters), and than most paths that happen to be base64 letters. */
+/**
+ * Shorter than any PEM worth decoding (the markers alone are 50 characters), and than most paths that happen to be
+ * base64 letters.
+ */
 const MIN_BASE64_LENGTH = 40
 
 /** The certificate blocks of PEM text, each whole with its markers. Pure. */
@@ -80,7 +83,8 @@ export function parseCertificates(pem: string): X509Certificate[] {
       return new X509Certificate(block)
     } catch (error) {
       throw new Error(
-        `certificate ${index + 1} of ${blocks.length} does not parse (${(error as Error).message}); the secret may be truncated`
+        `certificate ${index + 1} of ${blocks.length} does not parse (${(error as Error).message}); the secret may ` +
+          'be truncated'
       )
     }
   })

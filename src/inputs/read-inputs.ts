@@ -50,7 +50,10 @@ export interface ConfigInputs {
   maxParallelism?: number
   debug: boolean
   baseConfig?: BaseConfig
-  /** `import-docker-trust`: also configure what the Docker daemon trusts (its certs.d, insecure-registries, registry-mirrors). */
+  /**
+   * `import-docker-trust`: also configure what the Docker daemon trusts (its certs.d, insecure-registries,
+   * registry-mirrors).
+   */
   importDockerTrust?: boolean
   /** `gc-*`: the builder cache's disk budget (plan/gc-policy.ts); undefined when none is set. */
   gc?: GcInputs
@@ -227,7 +230,8 @@ function readKeepState(driver: Driver): boolean {
   if (keepState && !driverCapabilities(driver).stateVolume)
     throw new InputError(
       'keep-state',
-      `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container builder's state volume)`,
+      `cannot be used with the ${driver} driver (\`docker buildx rm --keep-state\` keeps a docker-container ` +
+        `builder's state volume)`,
       'drop `keep-state`, or use `driver: docker-container`'
     )
   return keepState
@@ -241,13 +245,15 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
   if (host.daemonTrust === 'off' && config.registries.length > 0)
     throw new InputError(
       'trust-docker-daemon',
-      "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own trust",
+      "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own " +
+        'trust',
       'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`'
     )
   if (config.mirrors.length > 0)
     throw new InputError(
       'mirror',
-      "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors only Docker Hub (`registry-mirrors` in daemon.json)",
+      "cannot apply with `driver: docker`: the daemon's builder takes no buildkitd.toml, and the daemon mirrors " +
+        'only Docker Hub (`registry-mirrors` in daemon.json)',
       'use `driver: docker-container`, or set `registry-mirrors` in the daemon.json of the runner'
     )
 }
@@ -261,7 +267,8 @@ function readEndpointTls(driver: Driver): EndpointTls | undefined {
     throw new InputError(
       input,
       "is for the `remote` driver's TLS connection to its buildkitd",
-      'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, `client-cert` and `client-key`)'
+      'set `driver: remote` with `endpoint: tcp://HOST:PORT`, or drop it (registry TLS goes in `ca-cert`, ' +
+        '`client-cert` and `client-key`)'
     )
   }
   return { ca, keypair }

@@ -91,7 +91,8 @@ function checkEntryStart(hostText: string, previous: string, input: string, line
     throw new InputError(
       input,
       `'${hostText}' follows a comma after a \`ca=\` path: the comma ended the path`,
-      'a comma separates registries, so a `ca=` path cannot hold one: move or rename the file, or pass the CA in `ca-cert`',
+      'a comma separates registries, so a `ca=` path cannot hold one: move or rename the file, or pass the CA in ' +
+        '`ca-cert`',
       line
     )
   }

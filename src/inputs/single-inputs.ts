@@ -85,7 +85,8 @@ export function readDaemonTrust(): DaemonTrustMode {
   throw new InputError(
     'trust-docker-daemon',
     `'${value}' is not true, false or restart`,
-    'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the daemon) or false'
+    'write true (certs.d for TLS registries), restart (also insecure-registries for HTTP ones, reloading the ' +
+      'daemon) or false'
   )
 }
 
@@ -99,7 +100,8 @@ export function readInstallConfigPath(): string {
     throw new InputError(
       'install-config',
       `'${value}' is neither true/false nor an absolute path`,
-      'write true (the default buildkitd config location), false, or an absolute path such as /etc/buildkit/buildkitd.toml'
+      'write true (the default buildkitd config location), false, or an absolute path such as ' +
+        '/etc/buildkit/buildkitd.toml'
     )
   return value
 }
@@ -118,7 +120,8 @@ export function readBuildxVersion(): string {
   if (value === '' || value === 'latest' || /^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$/.test(value)) return value
   throw new InputError(
     input,
-    `'${value}' is not a buildx release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`,
+    `'${value}' is not a buildx ` +
+      `release${/[#/]/.test(value) ? ' (building buildx from a git reference is not supported)' : ''}`,
     'write a release tag such as v0.19.3, or `latest`, or leave it empty to use the installed buildx'
   )
 }

@@ -18,7 +18,8 @@ async function runMerge(): Promise<void> {
     core.info(
       configPath
         ? `Reaching ${inputs.registry} with the builder's trust in ${configPath}.`
-        : `No setup-buildkit-registry config in this job: reaching ${inputs.registry} over HTTPS with the system's roots.`
+        : `No setup-buildkit-registry config in this job: reaching ${inputs.registry} over HTTPS with the system's ` +
+            'roots.'
     )
     const endpoint = registryEndpoint(inputs.registry, configPath, process.env)
     const result = await runMergeWith(inputs, endpoint, line => core.info(line))

@@ -63,7 +63,8 @@ async function readSource(client: RegistryClient, source: Source, manifests: Sou
     throw notThere(
       source,
       `${nameOf(source.value)}@${digest} is not at the registry (no manifest by that digest)`,
-      `check the digest and repository: the leg must have pushed it (--output type=image,name=${nameOf(source.value)},push-by-digest=true,push=true) and its digest passed on unchanged`
+      'check the digest and repository: the leg must have pushed it (--output ' +
+        `type=image,name=${nameOf(source.value)},push-by-digest=true,push=true) and its digest passed on unchanged`
     )
   const document = documentOf(fetched)
   if (IMAGE_MANIFEST_TYPES.includes(fetched.mediaType)) {
@@ -143,7 +144,8 @@ export async function runMergeWith(
   for (const target of targets) await pushInto(client, target, manifests, index, counts)
   if (counts.mounted + counts.copied > 0)
     log(
-      `Blobs from other repositories: ${counts.mounted} mounted, ${counts.copied} copied${counts.copied ? ' (the registry did not mount them)' : ''}.`
+      `Blobs from other repositories: ${counts.mounted} mounted, ${counts.copied} ` +
+        `copied${counts.copied ? ' (the registry did not mount them)' : ''}.`
     )
   for (const tag of inputs.tags) {
     await client.putManifest(tag.value.repository, tag.value.tag, index.mediaType, index.bytes)

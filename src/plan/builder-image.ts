@@ -9,7 +9,10 @@ import type { Credential, PlannedRegistry } from '../model.js'
 // name ("pulling failed, using local image"). The daemon's pull never goes through the `mirror`
 // input (the daemon reads no buildkitd.toml), so the action loads the image under that name first.
 
-/** buildx's default (driver/bkimage): the docker-container driver has no rootless variant (only kubernetes's `rootless=true` has). */
+/**
+ * buildx's default (driver/bkimage): the docker-container driver has no rootless variant (only kubernetes's
+ * `rootless=true` has).
+ */
 export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1'
 
 /** An image reference as Docker normalises it (distribution/reference ParseNormalizedNamed). */

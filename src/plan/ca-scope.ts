@@ -92,7 +92,8 @@ export function planCaScope(
     // Compatible: SSL_CERT_FILE replaces the image's bundle, SSL_CERT_DIR still adds ours to it.
     if (env.SSL_CERT_FILE !== undefined)
       notes.push(
-        `ca-cert-scope: all: ${node.what} keeps its env.SSL_CERT_FILE (its roots replace the image's bundle); the ca-cert CAs are added to them`
+        `ca-cert-scope: all: ${node.what} keeps its env.SSL_CERT_FILE (its roots replace the image's bundle); the ` +
+          'ca-cert CAs are added to them'
       )
   }
   const path = join(dir, 'ca-cert-scope', 'ca.pem')

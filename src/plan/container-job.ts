@@ -26,9 +26,12 @@ export function daemonTrustInContainer(
   certsDir: string,
   job: JobContainer
 ): InputError | undefined {
-  const where = `this step runs in the container ${job.name} (a container job): the files it writes are the container's, not the Docker daemon host's`
+  const where =
+    `this step runs in the container ${job.name} (a container job): the files it writes are the ` +
+    `container's, not the Docker daemon host's`
   const runOutside =
-    'run this step outside the job container (a job without `container:`), or make the daemon host trust the registries itself (its certs.d, insecure-registries)'
+    'run this step outside the job container (a job without `container:`), or make the daemon host trust the ' +
+    'registries itself (its certs.d, insecure-registries)'
   if (mode === 'restart')
     return new InputError(
       'trust-docker-daemon',
@@ -39,7 +42,9 @@ export function daemonTrustInContainer(
   return new InputError(
     'trust-docker-daemon',
     `${where}, and the daemon does not read the container's ${certsDir}`,
-    `${runOutside}, or mount the host's ${certsDir} at the same path in the job container (\`container: options: -v ${certsDir}:${certsDir}\`); for the builder's own pushes no daemon trust is needed: remove \`trust-docker-daemon\``
+    `${runOutside}, or mount the host's ${certsDir} at the same path in the job container (\`container: options: -v ` +
+      `${certsDir}:${certsDir}\`); for the builder's own pushes no daemon trust is needed: remove ` +
+      '`trust-docker-daemon`'
   )
 }
 
@@ -51,5 +56,9 @@ export function daemonTrustInContainer(
 export function installConfigInContainer(path: string, job: JobContainer): string | undefined {
   const onHost = hostPathOf(path, job)
   if (onHost !== undefined) return undefined
-  return `\`install-config\` writes ${path} in the job container ${job.name}, not on the Docker daemon's host: a buildkitd running in this container reads it, one on the host does not. For a buildkitd on the host, run this step outside the job container, or mount the host's directory into it (\`container: volumes:\`).`
+  return (
+    `\`install-config\` writes ${path} in the job container ${job.name}, not on the Docker daemon's host: a ` +
+    'buildkitd running in this container reads it, one on the host does not. For a buildkitd on the host, run this ' +
+    `step outside the job container, or mount the host's directory into it (\`container: volumes:\`).`
+  )
 }

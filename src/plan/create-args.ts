@@ -39,7 +39,8 @@ export function buildxCreateArgs(
   // ("setting config file is not supported for remote driver") and has no flags to pass.
   if (!can.takesConfig) {
     notes.push(
-      `The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the directory ${dirname(configPath)} mounted at the same path (output \`config-dir\`).`
+      `The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the ` +
+        `directory ${dirname(configPath)} mounted at the same path (output \`config-dir\`).`
     )
   } else {
     args.push('--config', configPath)
@@ -96,7 +97,9 @@ function nodeFlags(driver: Driver, driverOpts: string[], flags: string, notes: s
   if (can.flags === 'never' || (can.flags === 'when-set' && flags === DEFAULT_BUILDKITD_FLAGS)) return ''
   const rootless = driverOpts.some(opt => /^rootless=(1|t|T|TRUE|true|True)$/.test(opt))
   if (!can.rootlessNeedsConfigFlag || !rootless || /(^|\s)--config(=|\s|$)/.test(flags)) return flags
-  const note = `rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`
+  const note =
+    'rootless=true: a rootless buildkitd reads ~/.config/buildkit/buildkitd.toml, not the ' +
+    `${CONTAINER_CONFIG_PATH} buildx mounts: adding --config ${CONTAINER_CONFIG_PATH} to its buildkitd flags`
   if (!notes.includes(note)) notes.push(note)
   return `${flags} --config ${CONTAINER_CONFIG_PATH}`.trim()
 }

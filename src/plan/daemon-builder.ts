@@ -14,7 +14,8 @@ export function daemonBuilderReport(
 ): { applies: string[]; cannot: string[] } {
   const { config, builder, host } = inputs
   const applies = [
-    `driver: docker: the builder is the Docker daemon's own (${builder.name}, the current Docker context); nothing is created and post removes nothing.`
+    `driver: docker: the builder is the Docker daemon's own (${builder.name}, the current Docker context); nothing ` +
+      'is created and post removes nothing.'
   ]
   for (const registry of registries) {
     const how =
@@ -43,7 +44,8 @@ export function daemonBuilderReport(
     ignored.length === 0
       ? []
       : [
-          `driver: docker: ${ignored.join(', ')} cannot apply: the daemon's builder takes no buildkitd.toml, flags, driver options, platforms or extra nodes (use driver: docker-container for them).`
+          `driver: docker: ${ignored.join(', ')} cannot apply: the daemon's builder takes no buildkitd.toml, flags, ` +
+            'driver options, platforms or extra nodes (use driver: docker-container for them).'
         ]
   return { applies, cannot }
 }

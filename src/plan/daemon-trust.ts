@@ -91,7 +91,8 @@ function realmRegistries(
       const why = realmHost && 'problem' in realmHost ? realmHost.problem : 'it is not a URL'
       refused.push(
         neutralizeUntrustedLine(
-          `${host} names the token realm ${tokenRealm.url}, whose host is not one the Docker daemon can be given (${why}): it is left out of the daemon's trust`
+          `${host} names the token realm ${tokenRealm.url}, whose host is not one the Docker daemon can be given ` +
+            `(${why}): it is left out of the daemon's trust`
         )
       )
       continue

@@ -30,7 +30,10 @@ export function gcKeysForImage(image: string): GcKeys {
   return Number(version[1]) === 0 && Number(version[2]) < 17 ? 'keepBytes' : 'spaces'
 }
 
-/** BuildKit's first default policy: cheap-to-redo data (local context, cache mounts, git checkouts) beyond 512 MB, unused for 2 days. */
+/**
+ * BuildKit's first default policy: cheap-to-redo data (local context, cache mounts, git checkouts) beyond 512 MB,
+ * unused for 2 days.
+ */
 const RECREATABLE = ['type==source.local,type==exec.cachemount,type==source.git.checkout']
 const RECREATABLE_BYTES = String(512 * 1e6)
 /** The second default policy's age, as BuildKit sets it (60 days). */
@@ -92,7 +95,8 @@ function keepBytesLimit(gc: GcInputs, image: string): TomlTable {
       throw new InputError(
         input,
         `needs BuildKit v0.17 or later (\`${field}\`), and the builder's image ${image} is older`,
-        'boot a newer BuildKit (`driver-opts: image=moby/buildkit:buildx-stable-1`), or set only `gc-max-used-space` (`keepBytes` in older BuildKit)'
+        'boot a newer BuildKit (`driver-opts: image=moby/buildkit:buildx-stable-1`), or set only ' +
+          '`gc-max-used-space` (`keepBytes` in older BuildKit)'
       )
   return { keepBytes: gc.maxUsedSpace?.text ?? DEFAULT_KEEP_BYTES }
 }

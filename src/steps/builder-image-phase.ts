@@ -63,14 +63,16 @@ export async function ensureBuilderImage(plan: Pick<Plan, 'builderImage' | 'dir'
     if (isCancelled()) throw new Error(`cancelled while fetching the builder image ${image.name}`)
     if (!image.bootsNow) {
       core.warning(
-        `Builder image: ${failureMessage(image, attempts)}. The builder boots at its first build (\`bootstrap: false\`), which needs it then`
+        `Builder image: ${failureMessage(image, attempts)}. The builder boots at its first build (\`bootstrap: ` +
+          'false`), which needs it then'
       )
       return
     }
     const attempt = await fromDaemon(image)
     if (!attempt) {
       core.info(
-        `Builder image: ${image.name} pulled by the daemon from ${image.reference.registry} (its own mirrors and logins apply) in ${seconds(started)}.`
+        `Builder image: ${image.name} pulled by the daemon from ${image.reference.registry} (its own mirrors and ` +
+          `logins apply) in ${seconds(started)}.`
       )
       return
     }
@@ -155,8 +157,10 @@ export function failureMessage(
     const whose = limited.map(attempt => attempt.from).join(', ')
     const mirrorFix =
       image.mirrors.length > 0
-        ? `give the mirror credentials (\`credentials\`: ${image.mirrors[0].registry.host.text}=USERNAME:PASSWORD, or \`username\`/\`password\` with the mirror listed in \`registries\`) if it limits anonymous pulls`
-        : `pull through a mirror of ${hub ? 'Docker Hub' : image.reference.registry} (\`mirror\`: ${image.reference.registry}=MIRROR)`
+        ? `give the mirror credentials (\`credentials\`: ${image.mirrors[0].registry.host.text}=USERNAME:PASSWORD, ` +
+          'or `username`/`password` with the mirror listed in `registries`) if it limits anonymous pulls'
+        : `pull through a mirror of ${hub ? 'Docker Hub' : image.reference.registry} (\`mirror\`: ` +
+          `${image.reference.registry}=MIRROR)`
     return (
       `The builder image ${image.name} could not be fetched: ${hub ? "Docker Hub's" : "the registry's"} rate limit (429 toomanyrequests) from ${whose} (${tried}). ` +
       `Fix: log in to ${image.reference.registry} before this step (docker/login-action; the daemon's pull and buildx's boot use that login, with a higher limit than anonymous pulls), ` +
@@ -165,11 +169,13 @@ export function failureMessage(
   }
   const mirrorHint =
     image.mirrors.length > 0
-      ? `check the mirror (${image.mirrors.map(mirror => mirror.registry.host.text + mirror.path).join(', ')}) serves ${image.reference.repository}`
+      ? `check the mirror (${image.mirrors.map(mirror => mirror.registry.host.text + mirror.path).join(', ')}) ` +
+        `serves ${image.reference.repository}`
       : `set \`mirror\` (${image.reference.registry}=MIRROR) when the runner cannot reach ${image.reference.registry}`
   return (
     `The builder image ${image.name} could not be fetched (${tried}). ` +
-    `Fix: ${mirrorHint}, or load ${image.name} into the daemon before this step, or name another with \`driver-opts\`: image=NAME`
+    `Fix: ${mirrorHint}, or load ${image.name} into the daemon before this step, or name another with ` +
+    '`driver-opts`: image=NAME'
   )
 }
 

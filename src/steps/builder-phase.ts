@@ -113,7 +113,8 @@ async function leaseBuilderName(name: string, undo: UndoLog, shared: boolean): P
     undo.add({ lease: undefined })
     throw new InputError(
       'name',
-      `the warm builder '${name}' is held by ${warmHolders.length} job(s) still running (${warmHolders.map(held => held.job).join('; ')})`,
+      `the warm builder '${name}' is held by ${warmHolders.length} job(s) still running ` +
+        `(${warmHolders.map(held => held.job).join('; ')})`,
       'set `cleanup: false` and the same inputs as theirs to share it, or give this job another `name`'
     )
   }
@@ -125,7 +126,8 @@ async function leaseBuilderName(name: string, undo: UndoLog, shared: boolean): P
   undo.add({ lease: undefined })
   throw new InputError(
     'name',
-    `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ${other.host})`,
+    `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ` +
+      `${other.host})`,
     "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it" +
       (other.host === holder.host ? '' : `. If that job is gone (nothing on this machine can tell), remove ${path}`)
   )

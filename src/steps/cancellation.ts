@@ -17,7 +17,9 @@ const MAIN_DEADLINE_MS = 6000
 let cancelled = false
 const cancellation = new AbortController()
 
-/** Aborted once the runner has asked the step to stop: for the step's own requests (a builder image fetched in Node). */
+/**
+ * Aborted once the runner has asked the step to stop: for the step's own requests (a builder image fetched in Node).
+ */
 export function cancelSignal(): AbortSignal {
   return cancellation.signal
 }

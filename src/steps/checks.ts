@@ -14,7 +14,8 @@ import { neutralizeUntrustedLine } from '../untrusted-text.js'
 export function requireDockerCli(): void {
   if (findOnPath('docker', process.env)) return
   throw new Error(
-    `\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. Install Docker on the runner, or add the directory that holds \`docker\` to PATH`
+    `\`docker\` is not on PATH (${process.env.PATH ?? ''}): this action and the steps after it run the Docker CLI. ` +
+      'Install Docker on the runner, or add the directory that holds `docker` to PATH'
   )
 }
 

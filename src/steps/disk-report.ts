@@ -15,13 +15,17 @@ export async function reportBuilderDisk(report: NonNullable<UndoRecord['diskRepo
   const line =
     'failure' in disk
       ? `Builder ${report.builder}'s cache was not measured: ${disk.failure}`
-      : `Builder ${report.builder}'s cache: ${disk.text} (\`docker buildx du\`)${againstBudget(disk.bytes, report.budget)}.`
+      : `Builder ${report.builder}'s cache: ${disk.text} (\`docker buildx ` +
+        `du\`)${againstBudget(disk.bytes, report.budget)}.`
   core.info(line)
   if (!process.env.GITHUB_STEP_SUMMARY) return
   await core.summary.addRaw(`<p>${toHtml(line)}</p>${EOL}`).write()
 }
 
-/** ", within/over the budget of X": a share of the disk is shown, not compared (the disk's size is BuildKit's to know). */
+/**
+ * ", within/over the budget of X": a share of the disk is shown, not compared (the disk's size is BuildKit's to
+ * know).
+ */
 export function againstBudget(bytes: number, budget: DiskSpace | undefined): string {
   if (!budget) return ''
   if ('percent' in budget) return `; budget \`gc-max-used-space\` ${budget.text} of the builder's disk`

@@ -68,7 +68,8 @@ async function writeCredentials(credentials: Credential[], jobDir: string, undo:
   core.info(`Credentials for ${credentials.map(credential => credential.host).join(', ')} written to ${added.path}`)
   if (servedByHelpers.length > 0) {
     core.warning(
-      `${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will not read the credentials written there: log in with docker/login-action instead.`
+      `${added.path} sends ${servedByHelpers.join(', ')} to a credential store or helper, so docker and buildx will ` +
+        'not read the credentials written there: log in with docker/login-action instead.'
     )
   }
 }

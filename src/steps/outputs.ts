@@ -35,7 +35,8 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
       if (!inspected) {
         setOutput('driver', builder.driver)
         core.debug(
-          'No `id:` on this step, so no later step can read its outputs: platforms, nodes, endpoint, status and flags are not looked up (buildx inspect).'
+          'No `id:` on this step, so no later step can read its outputs: platforms, nodes, endpoint, status and ' +
+            'flags are not looked up (buildx inspect).'
         )
         return
       }

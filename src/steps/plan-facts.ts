@@ -28,7 +28,8 @@ export async function readPlanFacts(
   const network = await readRunnerNetwork(hosts, jobContainer)
   if (network.jobContainer)
     core.info(
-      `This step runs in the container ${network.jobContainer.name} (${network.jobContainer.id.slice(0, 12)}) of the Docker daemon it uses: a container job.`
+      `This step runs in the container ${network.jobContainer.name} (${network.jobContainer.id.slice(0, 12)}) of ` +
+        'the Docker daemon it uses: a container job.'
     )
   return {
     ...network,

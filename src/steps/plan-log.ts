@@ -36,7 +36,8 @@ function logDaemonBuilder({ applies, cannot }: NonNullable<Plan['daemonBuilder']
 function logDockerTrustImport(report: NonNullable<Plan['dockerTrustImport']>): void {
   core.info(
     report.imported.length > 0
-      ? `import-docker-trust: from the Docker daemon's trust, ${report.imported.length} registr${report.imported.length === 1 ? 'y' : 'ies'}:`
+      ? `import-docker-trust: from the Docker daemon's trust, ${report.imported.length} ` +
+          `registr${report.imported.length === 1 ? 'y' : 'ies'}:`
       : "import-docker-trust: the Docker daemon's trust holds no registry to import."
   )
   // What the daemon reported (`docker info`, its certs.d), quoted as it said it.

@@ -108,7 +108,8 @@ export class UndoLog {
       writeJobRecordSync(this.keeper.path, { owner: this.keeper.owner, job: this.keeper.job, undo: this.record })
     } catch (error) {
       core.warning(
-        `Could not keep the job's undo record in ${this.keeper.path} (${(error as Error).message}): a later job cannot reclaim what this job makes should it end without its post step.`
+        `Could not keep the job's undo record in ${this.keeper.path} (${(error as Error).message}): a later job ` +
+          'cannot reclaim what this job makes should it end without its post step.'
       )
       this.keeper = undefined
     }

@@ -129,7 +129,9 @@ const KIND_NAMES: Record<keyof UndoRecord, string> = {
   jobRecord: "the job's kept undo record"
 }
 
-/** Who undoes, and which record, for the warnings: post and its saved state, or a reclaim and an earlier job's record. */
+/**
+ * Who undoes, and which record, for the warnings: post and its saved state, or a reclaim and an earlier job's record.
+ */
 export interface ProofOrigin {
   step: string
   record: string
@@ -161,7 +163,8 @@ export async function provenUndo(
     }
     refused.push(
       neutralizeUntrustedLine(
-        `${origin.step} did not undo ${KIND_NAMES[kind]} of ${origin.record}: ${why}. It cannot be proven this action's own, so nothing of it was removed.`
+        `${origin.step} did not undo ${KIND_NAMES[kind]} of ${origin.record}: ${why}. It cannot be proven this ` +
+          `action's own, so nothing of it was removed.`
       )
     )
   }

@@ -66,14 +66,16 @@ export async function reuseWarmBuilder(
     await holdWarmBuilder(lease)
     const sharing = others.length > 0 ? `; ${others.length} other running job(s) hold it too` : ''
     core.info(
-      `Reusing the warm builder ${name} (BuildKit container ${container.id.slice(0, 12)}): its config is this job's, so it keeps its cache${container.running ? ' and needs no boot' : ''}${sharing}.`
+      `Reusing the warm builder ${name} (BuildKit container ${container.id.slice(0, 12)}): its config is this ` +
+        `job's, so it keeps its cache${container.running ? ' and needs no boot' : ''}${sharing}.`
     )
     return true
   }
   if (others.length > 0)
     throw new InputError(
       'name',
-      `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still running hold it (${others.map(other => other.job).join('; ')})`,
+      `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still ` +
+        `running hold it (${others.map(other => other.job).join('; ')})`,
       'give this job the same inputs as theirs to share it, or another `name`; once they end, a job replaces it'
     )
   if (why) core.info(`Replacing the warm builder ${name}: ${why}.`)

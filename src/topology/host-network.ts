@@ -20,7 +20,8 @@ export function hostNetwork(
   const loopback = [...loopbackHosts.map(host => host.text), ...loopbackProxies]
   if (loopback.length > 0)
     reasons.push(
-      `${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder container cannot reach on its own network`
+      `${loopback.join(', ')} ${loopback.length === 1 ? 'is' : 'are'} on this machine's loopback, which a builder ` +
+        'container cannot reach on its own network'
     )
   const fromFile = hostsFile.filter(entry => !loopbackHosts.some(host => host.hostname.toLowerCase() === entry.name))
   if (fromFile.length > 0)

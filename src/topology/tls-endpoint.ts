@@ -24,5 +24,9 @@ export function tlsEndpointContext(builder: TopologyBuilder, facts: TopologyFact
 
 /** For the log: why the builder runs on a context of the job's own. */
 export function tlsEndpointNote(context: string): string {
-  return `The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context of the job's own, ${context}, made from the default one (the post step removes it)`
+  return (
+    'The default Docker context reaches its daemon over TLS (DOCKER_HOST with DOCKER_TLS_VERIFY / ' +
+    'DOCKER_CERT_PATH), which buildx does not carry into a docker-container builder: the builder runs on a context ' +
+    `of the job's own, ${context}, made from the default one (the post step removes it)`
+  )
 }

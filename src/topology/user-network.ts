@@ -29,7 +29,8 @@ export function missedOnUserNetwork(
   if (!driverCapabilities(builder.driver).container || network === undefined || network === 'host' || sharesJob)
     return []
   const fix = facts.jobContainer
-    ? `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the job container's network)`
+    ? `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the job container's ` +
+      'network)'
     : `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the host's network)`
   return registries.flatMap(registry => {
     // localhost is in every container's own hosts file: there the loopback is what misses.
@@ -37,7 +38,9 @@ export function missedOnUserNetwork(
       return [
         {
           host: registry.host.text,
-          message: `the builder (network=${network}) cannot reach ${registry.host.text}: it is on the loopback of the machine this step runs on, and a container on another network has a loopback of its own`,
+          message:
+            `the builder (network=${network}) cannot reach ${registry.host.text}: it is on the loopback of ` +
+            'the machine this step runs on, and a container on another network has a loopback of its own',
           fix
         }
       ]
@@ -49,7 +52,10 @@ export function missedOnUserNetwork(
       return [
         {
           host: registry.host.text,
-          message: `the builder (network=${network}) will not resolve ${registry.host.hostname}: this step resolves it from /etc/hosts (${entry.addresses.join(', ')}), which a container on another network does not read${loopback}`,
+          message:
+            `the builder (network=${network}) will not resolve ${registry.host.hostname}: this step resolves ` +
+            `it from /etc/hosts (${entry.addresses.join(', ')}), which a container on another network does not ` +
+            `read${loopback}`,
           fix: `${fix}, or give ${registry.host.hostname} a DNS record`
         }
       ]

@@ -58,7 +58,9 @@ export async function pullWithDaemon(endpoint: string, name: string): Promise<Da
   return { exitCode: result.exitCode, error: neutralizeUntrustedLine(result.stderr.trim()) }
 }
 
-/** `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`, names from the image), neutralized. */
+/**
+ * `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`, names from the image), neutralized.
+ */
 export async function loadArchive(endpoint: string, archive: string): Promise<string> {
   return neutralizeUntrusted(
     (await runCommand('docker', [...dockerEndpointArgs(endpoint), 'load', '--input', archive])).trim()

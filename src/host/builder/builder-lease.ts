@@ -97,7 +97,9 @@ export async function takeLease(path: string, lease: Lease): Promise<Lease | und
   }
 }
 
-/** Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. True when it was held. */
+/**
+ * Main of a job sharing a warm builder, once it holds it (joinHolders): others may decide now. True when it was held.
+ */
 export async function yieldLease(path: string, lease: Lease): Promise<boolean> {
   const held = await readLease(path)
   if (!held || !sameHolder(held, lease)) return false

@@ -264,7 +264,10 @@ function lastLine(text: string): string {
   return sentence(text.trim().split('\n').pop() || 'no error output')
 }
 
-/** Without its final full stop, to sit inside a sentence of ours (docker's "Is the docker daemon running?" keeps its mark). */
+/**
+ * Without its final full stop, to sit inside a sentence of ours (docker's "Is the docker daemon running?" keeps its
+ * mark).
+ */
 function sentence(text: string): string {
   return text.replace(/\.$/, '')
 }

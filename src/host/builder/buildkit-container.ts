@@ -2,7 +2,10 @@ import * as core from '@actions/core'
 import { neutralizeUntrustedLine } from '../../untrusted-text.js'
 import { tryCommand } from '../process/command.js'
 
-/** The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name + 0). */
+/**
+ * The container buildx's `docker-container` driver runs a builder's first node in (the node is the builder's name +
+ * 0).
+ */
 export function buildkitContainerName(builder: string): string {
   return `buildx_buildkit_${builder}0`
 }

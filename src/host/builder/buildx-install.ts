@@ -88,7 +88,8 @@ async function fromToolCache(version: string, expected: string, plugin: string):
     if (actual !== expected) {
       core.warning(
         `buildx ${version} in the tool cache (${cached}) does not match the release's checksums.txt ` +
-          `(expected ${expected}, got ${actual}): it was changed after it was cached. Not using it; downloading the release again.`
+          `(expected ${expected}, got ${actual}): it was changed after it was cached. Not using it; downloading the ` +
+          'release again.'
       )
       return false
     }
@@ -136,7 +137,9 @@ async function releaseChecksum(version: string, asset: string): Promise<string> 
   })
 }
 
-/** Downloads the binary, verifies it against `expected`, and caches it (or, given `copyTo`, copies it there instead). */
+/**
+ * Downloads the binary, verifies it against `expected`, and caches it (or, given `copyTo`, copies it there instead).
+ */
 async function downloadVerified(version: string, asset: string, expected: string, copyTo?: string): Promise<string> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()

@@ -111,7 +111,9 @@ export async function removeBuilder(name: string, keepState = false): Promise<bo
   throw new CommandError(`docker buildx rm ${name}`, result.exitCode, result.stderr)
 }
 
-/** A warm builder reused: `buildx use` as `create --use` would have made it current; `bootstrap` boots a stopped one. */
+/**
+ * A warm builder reused: `buildx use` as `create --use` would have made it current; `bootstrap` boots a stopped one.
+ */
 export async function reuseBuilder(name: string, use: boolean, boot: boolean): Promise<void> {
   if (use) await runBuildx(['use', name])
   if (boot)

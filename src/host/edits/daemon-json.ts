@@ -34,7 +34,10 @@ interface Ledger {
   original?: string
   /** The text the last job of this action wrote: a file changed since was changed by someone else. */
   written: string
-  /** Each job with hosts in the file: the hosts, and the job's process (a crashed job's entry is left out when the ledger is next written). */
+  /**
+   * Each job with hosts in the file: the hosts, and the job's process (a crashed job's entry is left out when the
+   * ledger is next written).
+   */
   jobs: Record<string, { hosts: string[]; pid: number; started: string }>
 }
 
@@ -132,7 +135,8 @@ export async function removeInsecureRegistries(fs: FileAccess, json: DaemonJsonR
     if (now.state === 'as-before') return []
     if (now.text === undefined)
       return [
-        `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
+        `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in ` +
+          'insecure-registries until it reloads.'
       ]
     // Without a ledger (removed by hand), the job's own backup is the file before.
     const original = ledger ? ledger.original : await backupText(json.change)
@@ -163,7 +167,8 @@ export async function removeInsecureRegistries(fs: FileAccess, json: DaemonJsonR
     const byOthers = now.state === 'changed' && sha256(now.text) !== ledger?.written
     return byOthers
       ? [
-          `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`
+          `${path} was changed after the main step: kept that change and removed only what the job added ` +
+            `(${json.added.join(', ')} in insecure-registries).`
         ]
       : []
   })
@@ -209,7 +214,8 @@ async function reloadDaemon(fs: FileAccess, pidFile: string, hosts: string[], in
     }
     if (Date.now() > deadline)
       throw new Error(
-        `the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`
+        `the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: ` +
+          `check ${pidFile} and the daemon's log`
       )
     await sleep(200)
   }

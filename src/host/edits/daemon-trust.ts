@@ -61,7 +61,9 @@ export async function trustDaemon(
   if (insecure.length === 0) return []
   if (plan.mode !== 'restart') {
     return [
-      `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
+      `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need ` +
+        `"insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set ` +
+        '`trust-docker-daemon: restart` to have the action do it.'
     ]
   }
   await addInsecureRegistries(fs, paths, insecure, jobDir, daemonJson => {

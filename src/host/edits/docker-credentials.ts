@@ -61,7 +61,8 @@ export async function addAuths(
   await directAccess.writeFile(file, content, before ?? { mode: PRIVATE_FILE_MODE })
   return {
     added,
-    // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
+    // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for
+    // docker or buildx.
     servedByHelpers: credentials
       .map(credential => credential.host)
       .filter(host => credentialHelperFor({ path, file: config as DockerClientConfigFile }, host) !== undefined)
@@ -90,7 +91,9 @@ export async function removeAuths(added: AddedAuths): Promise<string[]> {
     if (entry.prior === '') delete auths[entry.key]
     else auths[entry.key] = JSON.parse(entry.prior)
   }
-  const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`
+  const note =
+    `${added.path} was changed after the main step: kept that change and removed only the credentials ` +
+    'the job added.'
   const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0
   if (!added.change.before && onlyEmptyAuths) {
     await directAccess.rm(file)

@@ -67,7 +67,8 @@ export async function withFileLock<T>(
     if (Date.now() > deadline) {
       const holder = (await holderOf(path)) ?? 'nobody now'
       throw new Error(
-        `${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`
+        `${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start ` +
+          `time: ${holder}); if no job of this action runs there, remove ${path}`
       )
     }
     await sleep(100 + Math.random() * 100)

@@ -35,7 +35,8 @@ export async function restoreConfig(installed: InstalledConfig): Promise<string[
   if (now.state === 'as-before') return []
   if (now.state === 'changed')
     return [
-      `${installed.path} was changed after the main step: left as it is (the file from before the job is not put back over that change).`
+      `${installed.path} was changed after the main step: left as it is (the file from before the job is not put ` +
+        'back over that change).'
     ]
   await putBack(installed, directAccess)
   return []

@@ -62,11 +62,13 @@ async function reuseWarmBuilder(fingerprint, inputs, lease, undo, record) {
         await (0,_host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_4__/* .reuseBuilder */ .Ac)(name, inputs.builder.use, inputs.builder.bootstrap && !container.running);
         await holdWarmBuilder(lease);
         const sharing = others.length > 0 ? `; ${others.length} other running job(s) hold it too` : '';
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Reusing the warm builder ${name} (BuildKit container ${container.id.slice(0, 12)}): its config is this job's, so it keeps its cache${container.running ? ' and needs no boot' : ''}${sharing}.`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Reusing the warm builder ${name} (BuildKit container ${container.id.slice(0, 12)}): its config is this ` +
+            `job's, so it keeps its cache${container.running ? ' and needs no boot' : ''}${sharing}.`);
         return true;
     }
     if (others.length > 0)
-        throw new _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .d('name', `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still running hold it (${others.map(other => other.job).join('; ')})`, 'give this job the same inputs as theirs to share it, or another `name`; once they end, a job replaces it');
+        throw new _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .d('name', `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still ` +
+            `running hold it (${others.map(other => other.job).join('; ')})`, 'give this job the same inputs as theirs to share it, or another `name`; once they end, a job replaces it');
     if (why)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Replacing the warm builder ${name}: ${why}.`);
     return false;

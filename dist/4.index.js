@@ -51,8 +51,10 @@ function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
     const where = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .whereConfigured */ .Ux)(registry);
     const fix = finding?.fix ??
         (network === undefined
-            ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
-            : `choose a network where ${registry.host.hostname} resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's), or check the host on ${where}`);
+            ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on ` +
+                `a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
+            : `choose a network where ${registry.host.hostname} resolves (\`network=\` in \`driver-opts\`; ` +
+                `\`network=host\` shares this runner's), or check the host on ${where}`);
     if (facts?.stage === 'resolve')
         return {
             ok: false,

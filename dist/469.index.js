@@ -72,7 +72,8 @@ function settingsFacts(settings) {
  */
 function certsDirOutOfReach(endpoint, jobContainer) {
     if (jobContainer)
-        return `this step runs in the container ${jobContainer.name} of the Docker daemon (a container job): the daemon's certs.d is on its host's filesystem, not in this container`;
+        return (`this step runs in the container ${jobContainer.name} of the Docker daemon (a container job): the ` +
+            `daemon's certs.d is on its host's filesystem, not in this container`);
     if (!endpoint.startsWith('unix://'))
         return `the Docker daemon is at ${endpoint}, not on this machine's filesystem: its certs.d is on that machine`;
     return undefined;
@@ -159,7 +160,8 @@ async function readDockerTrust(jobContainer, env) {
         '{"RegistryConfig":{{json .RegistryConfig}},"SecurityOptions":{{json .SecurityOptions}}}'
     ]);
     if (info.exitCode !== 0)
-        throw new Error(`import-docker-trust: \`docker info\` failed, so the Docker daemon's registry settings cannot be read: ${info.stderr.trim()}`);
+        throw new Error(`import-docker-trust: \`docker info\` failed, so the Docker daemon's registry settings cannot be read: ` +
+            `${info.stderr.trim()}`);
     const answer = JSON.parse(info.stdout);
     const settings = parseRegistryConfig(JSON.stringify(answer.RegistryConfig), answer.SecurityOptions ?? []);
     const facts = { certsD: [], ...settingsFacts(settings) };
@@ -171,7 +173,8 @@ async function readDockerTrust(jobContainer, env) {
     if (outOfReach) {
         facts.notImported.push({
             what: 'certs.d',
-            reason: `${outOfReach}. Fix: list those registries in \`registries\` (\`ca=\` or \`ca-cert\` for their CAs, \`client-cert\`/\`client-key\` for a keypair)`
+            reason: `${outOfReach}. Fix: list those registries in \`registries\` (\`ca=\` or \`ca-cert\` for their CAs, ` +
+                '`client-cert`/`client-key` for a keypair)'
         });
         return facts;
     }

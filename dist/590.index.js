@@ -83,7 +83,10 @@ function proxyVariable(proxy) {
 
 ;// CONCATENATED MODULE: ./src/preflight/tls-errors.ts
 // What Node's TLS errors say, read in one place by both diagnoses (registry and token endpoint). Pure.
-/** Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown authority"). */
+/**
+ * Node's verification codes for a certificate no trusted CA signed (Go: "x509: certificate signed by unknown
+ * authority").
+ */
 const UNKNOWN_AUTHORITY = [
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',

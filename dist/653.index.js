@@ -97,7 +97,8 @@ async function withFileLock(fs, path, what, change) {
     while (!(await tryTake(fs, path, me))) {
         if (Date.now() > deadline) {
             const holder = (await holderOf(path)) ?? 'nobody now';
-            throw new Error(`${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start time: ${holder}); if no job of this action runs there, remove ${path}`);
+            throw new Error(`${what} is locked by another job for more than ${WAIT_MS / 1000} s (${path} names host, pid and start ` +
+                `time: ${holder}); if no job of this action runs there, remove ${path}`);
         }
         await (0,sleep/* sleep */.y)(100 + Math.random() * 100);
     }
@@ -209,7 +210,8 @@ async function removeInsecureRegistries(fs, json) {
             return [];
         if (now.text === undefined)
             return [
-                `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in insecure-registries until it reloads.`
+                `${path} was removed after the main step; the Docker daemon may still list ${json.added.join(', ')} in ` +
+                    'insecure-registries until it reloads.'
             ];
         // Without a ledger (removed by hand), the job's own backup is the file before.
         const original = ledger ? ledger.original : await backupText(json.change);
@@ -244,7 +246,8 @@ async function removeInsecureRegistries(fs, json) {
         const byOthers = now.state === 'changed' && (0,file_undo/* sha256 */.sc)(now.text) !== ledger?.written;
         return byOthers
             ? [
-                `${path} was changed after the main step: kept that change and removed only what the job added (${json.added.join(', ')} in insecure-registries).`
+                `${path} was changed after the main step: kept that change and removed only what the job added ` +
+                    `(${json.added.join(', ')} in insecure-registries).`
             ]
             : [];
     });
@@ -283,7 +286,8 @@ async function reloadDaemon(fs, pidFile, hosts, insecure) {
                 return;
         }
         if (Date.now() > deadline)
-            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: check ${pidFile} and the daemon's log`);
+            throw new Error(`the Docker daemon did not apply insecure-registries ${JSON.stringify(hosts)} within 30 s of a reload: ` +
+                `check ${pidFile} and the daemon's log`);
         await (0,sleep/* sleep */.y)(200);
     }
 }
@@ -327,7 +331,9 @@ async function trustDaemon(access, plan, jobDir, save) {
         return [];
     if (plan.mode !== 'restart') {
         return [
-            `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need "insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set \`trust-docker-daemon: restart\` to have the action do it.`
+            `The Docker daemon does not trust ${insecure.join(', ')}: \`docker push\`/\`pull\` need ` +
+                `"insecure-registries": ${JSON.stringify(insecure)} in ${paths.daemonJson} and a daemon reload. Set ` +
+                '`trust-docker-daemon: restart` to have the action do it.'
         ];
     }
     await addInsecureRegistries(fs, paths, insecure, jobDir, daemonJson => {

@@ -54,7 +54,8 @@ async function addAuths(credentials, path, backupPath, save) {
     await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, content, before ?? { mode: _model_js__WEBPACK_IMPORTED_MODULE_6__/* .PRIVATE_FILE_MODE */ .vo });
     return {
         added,
-        // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for docker or buildx.
+        // A credential store or helper serves these instead of the `auths` entries: writing there changes nothing for
+        // docker or buildx.
         servedByHelpers: credentials
             .map(credential => credential.host)
             .filter(host => (0,_docker_client_config_js__WEBPACK_IMPORTED_MODULE_1__/* .credentialHelperFor */ .jQ)({ path, file: config }, host) !== undefined)
@@ -87,7 +88,8 @@ async function removeAuths(added) {
         else
             auths[entry.key] = JSON.parse(entry.prior);
     }
-    const note = `${added.path} was changed after the main step: kept that change and removed only the credentials the job added.`;
+    const note = `${added.path} was changed after the main step: kept that change and removed only the credentials ` +
+        'the job added.';
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
         await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(file);

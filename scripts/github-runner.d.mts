@@ -24,6 +24,8 @@ export interface StepResult {
   signalsSent: string[]
   log: string
   outputs: Record<string, string>
+  /** The output names in the order the step wrote them, a name set twice listed twice. */
+  outputsWritten: string[]
   state: Record<string, string>
   summary: string
   /** What the step wrote to GITHUB_ENV (already applied to the job's later steps). */

@@ -102,6 +102,25 @@ export function readCommandFile(path) {
 }
 
 /**
+ * The names a GITHUB_OUTPUT / GITHUB_STATE file sets, in the order written, repeats kept: what the
+ * runner's last-wins reading (readCommandFile) hides, a name set more than once.
+ * @param {string} path
+ * @returns {string[]}
+ */
+export function commandFileNames(path) {
+  const names = []
+  const lines = readFileSync(path, 'utf8').split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i])
+    if (heredoc) {
+      names.push(heredoc[1])
+      i = lines.indexOf(heredoc[2], i + 1)
+    } else if (lines[i].includes('=')) names.push(lines[i].slice(0, lines[i].indexOf('=')))
+  }
+  return names
+}
+
+/**
  * One job's runner environment: its own RUNNER_TEMP and command files.
  * @param {NodeJS.ProcessEnv} [env] extra variables for both steps (e.g. DOCKER_CONFIG)
  * @param {{uid: number, gid: number}} [user] run the steps as this user instead (the job's files become
@@ -322,7 +341,7 @@ function runThroughWorker(job, command, args, env, { cancelWhen, killWhen } = {}
  * @param {'main' | 'post' | 'merge'} step
  * @param {NodeJS.ProcessEnv} stepEnv INPUT_* or STATE_* variables
  * @param {{cancelWhen?: StopMoment, killWhen?: StopMoment, withoutId?: boolean}} [options] cancel the job, or SIGKILL the step, at that moment of it; a step with no `id:`
- * @returns {Promise<{exitCode: number, exitSignal: string | null, signalsSent: string[], log: string, outputs: Record<string, string>, state: Record<string, string>, summary: string, ms: number}>}
+ * @returns {Promise<{exitCode: number, exitSignal: string | null, signalsSent: string[], log: string, outputs: Record<string, string>, outputsWritten: string[], state: Record<string, string>, summary: string, ms: number}>}
  */
 export async function runStep(job, step, stepEnv, options = {}) {
   const files = {}
@@ -361,6 +380,7 @@ export async function runStep(job, step, stepEnv, options = {}) {
     log,
     exported,
     outputs: readCommandFile(files.GITHUB_OUTPUT),
+    outputsWritten: commandFileNames(files.GITHUB_OUTPUT),
     state: readCommandFile(files.GITHUB_STATE),
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     ms: performance.now() - started

@@ -72,16 +72,28 @@ afterAll(async () => {
 })
 
 /** Runs main (and post) with `inputs`; returns the step and its preflight results by host. */
-async function preflight(
-  inputs: Record<string, string>
-): Promise<{ exitCode: number; log: string; summary: string; results: Record<string, Result>; job: Job }> {
+async function preflight(inputs: Record<string, string>): Promise<{
+  exitCode: number
+  log: string
+  summary: string
+  results: Record<string, Result>
+  outputsWritten: string[]
+  job: Job
+}> {
   const job = newTestJob()
   const main = await runMain(job, { bootstrap: 'false', ...inputs })
   await runPost(job, main.state)
   const results = Object.fromEntries(
     (JSON.parse(main.outputs.preflight ?? '[]') as Result[]).map(result => [result.host, result])
   )
-  return { exitCode: main.exitCode, log: main.log, summary: main.summary, results, job }
+  return {
+    exitCode: main.exitCode,
+    log: main.log,
+    summary: main.summary,
+    results,
+    outputsWritten: main.outputsWritten,
+    job
+  }
 }
 
 describe('preflight against real registries', () => {
@@ -206,7 +218,7 @@ describe('preflight against real registries', () => {
   })
 
   it('error mode fails before anything is written or created, with the table on the run page', async () => {
-    const { exitCode, log, summary, job } = await preflight({
+    const { exitCode, log, summary, job, results, outputsWritten } = await preflight({
       registries: `${hosts.plain} http\n${hosts.closed}`,
       preflight: 'error'
     })
@@ -215,6 +227,9 @@ describe('preflight against real registries', () => {
       `::error::Preflight found 1 registry that a build would fail on:%0A- ${hosts.closed}: unreachable: connection refused. Fix: check the host and port on line 2 of \`registries\``
     )
     expect(log).not.toContain('buildx create')
+    // The step failed, and the output still says why: set once, as the step ended.
+    expect(results[hosts.closed]).toMatchObject({ ok: false, kind: 'unreachable' })
+    expect(outputsWritten.filter(name => name === 'preflight')).toEqual(['preflight'])
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
     expect(summary).toContain(`<td>${hosts.closed}</td>`)
   })

@@ -414,6 +414,11 @@ describe('a container job (`container:` with `services: registry:`)', () => {
     expect(main.log).toContain(
       "::error::Preflight found 1 registry that a build would fail on:%0A- registry:5000: the builder (network=bridge) does not resolve registry, which this step reached (nc: bad address 'registry')"
     )
+    // The output is set once, as the step ends: the builder's verdict, not the runner's first look.
+    expect(main.outputsWritten.filter(name => name === 'preflight')).toEqual(['preflight'])
+    expect(JSON.parse(main.outputs.preflight)).toEqual([
+      expect.objectContaining({ host: 'registry:5000', ok: false, kind: 'builder-unresolved' })
+    ])
     const builder = /Creating builder (\S+)/.exec(main.log)?.[1] ?? ''
     expect(containerExists(builder)).toBe(true)
     await expectTornDown(job, builder)

@@ -80,6 +80,7 @@ export async function runMain(): Promise<void> {
     )
   } finally {
     // Once, whatever happened after planning: the run page shows what was set up and what preflight found.
+    await preflight?.publish()
     if (planned) await writeSummary(planned, preflight?.results, notes, reclaimed)
   }
 }

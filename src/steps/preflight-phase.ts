@@ -12,8 +12,8 @@ import { setOutput } from './output-names.js'
 
 /**
  * The check of every planned registry, with a life of its own inside the main step: started once
- * (in `warn` mode while the builder boots), settled once. Settling logs the findings, sets the
- * `preflight` output and annotates (`warn`) or fails the step (`error`). Nothing runs, and the
+ * (in `warn` mode while the builder boots), settled once. Settling logs the findings and annotates
+ * (`warn`) or fails the step (`error`); the `preflight` output is set once, as the step ends (publish). Nothing runs, and the
  * preflight code is not loaded, with `preflight: off` or no registries.
  */
 export class Preflight {
@@ -72,7 +72,7 @@ export class Preflight {
     const side = this.builderUp ? builderSide(this.plan) : undefined
     this.lookedFromBuilder = this.builderUp
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+    const { enforcePreflight, reportPreflight } = await import(
       /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
     )
     const later = !side && builderSide(this.plan)
@@ -86,7 +86,6 @@ export class Preflight {
             ? 'from this step, whose network the builder shares'
             : undefined
     )
-    setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
   }
@@ -97,13 +96,22 @@ export class Preflight {
     const side = builderSide(this.plan)
     if (!side) return fromRunner
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, preflightOutput, reportPreflight } = await import(
+    const { enforcePreflight, reportPreflight } = await import(
       /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
     )
     reportPreflight(results, `from the builder (${side.container})`)
-    setOutput('preflight', preflightOutput(results))
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
+  }
+
+  /**
+   * The `preflight` output, set once as the step ends: the last findings (in `error` mode the builder's
+   * side may still revise the first), also when the step failed. Nothing when nothing was checked.
+   */
+  async publish(): Promise<void> {
+    if (!this.results) return
+    const { preflightOutput } = await import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
+    setOutput('preflight', preflightOutput(this.results))
   }
 }
 

@@ -5,7 +5,7 @@ import { parse, stringify } from 'smol-toml'
 import { InputError } from '../../src/inputs/input-error.js'
 import { normalizeCertificates, normalizePrivateKey } from '../../src/inputs/pem.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
-import { mirrorText, parseRegistries } from '../../src/inputs/registries.js'
+import { mirrorText, OPTION_WORD, parseRegistries } from '../../src/inputs/registries.js'
 import { buildPlan } from '../../src/plan/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { withInputs } from '../helpers/inputs.js'
@@ -269,6 +269,9 @@ const validHost = fc
     fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined })
   )
   .map(([name, port]) => (port === undefined ? name : `${name}:${port}`))
+  // After a comma these words are a misplaced option, not a host (the parser's rule, tested in
+  // registries.test.ts); the layout below may put any host after a comma.
+  .filter(host => !OPTION_WORD.test(host))
 /** Hosts are one key each whatever their case, as DNS compares them. */
 const hostKey = (host: string): string => host.toLowerCase()
 

@@ -106,6 +106,10 @@ describe('parseRegistries: entries separated by commas as well as newlines', () 
     ])
   })
 
+  it('an option word first on its line is a host name (`ca`, `tls`): the line-of-its-own the error suggests works', () => {
+    expect(parseRegistries('a:5000\nca\ntls').map(registry => registry.host.text)).toEqual(['a:5000', 'ca', 'tls'])
+  })
+
   it('a line of one entry is as before: no entry named', () => {
     expect(parseRegistries('a:5000 http,')[0]).not.toHaveProperty('entry')
     expect(inputErrorOf(() => parseRegistries('a:5000 htp')).message).toMatch(/^Input 'registries', line 1: unknown/)
@@ -130,6 +134,9 @@ describe('parseRegistries: entries separated by commas as well as newlines', () 
     ['a:5000, http', 1, "entry 2 ('http'): 'http' follows a comma", "not commas: 'a:5000 http'"],
     ['a:5000 http,insecure', 1, "entry 2 ('insecure'): 'insecure' follows a comma", "'a:5000 http insecure'"],
     ['a:5000, ca=/x.pem', 1, "entry 2 ('ca=/x.pem'): 'ca=/x.pem' follows a comma", "'a:5000 ca=/x.pem'"],
+    ['a:5000, ca', 1, "entry 2 ('ca'): 'ca' follows a comma", "with a space: 'a:5000 ca=PATH'"],
+    ['a:5000, tls', 1, "entry 2 ('tls'): 'tls' follows a comma", 'drop it: a registry with no option is TLS'],
+    ['a:5000, CA', 1, "entry 2 ('CA'): 'CA' follows a comma", "a registry really named 'CA' goes on a line of its own"],
     [
       'a ca=/certs/x,y/ca.pem',
       1,

@@ -35,6 +35,11 @@ export function mirrorText(mirror: Mirror): string {
   return mirror.host.text + mirror.path
 }
 
+/**
+ * Words that, after a comma, are an option written in the wrong place rather than a registry: the
+ * options and their near misses. The same word first on a line is a host name.
+ */
+export const OPTION_WORD = /^(http|https|insecure|tls|ca(=.*)?)$/i
 const REGISTRY_OPTIONS = '`http` (plain HTTP), `insecure` (TLS without verification) or `ca=PATH`'
 /** A mirror's path prefix as BuildKit's mirrors take it: `/name[/name…]`, letters, digits, `.`, `_`, `-`. */
 export const MIRROR_PATH = /^(\/[A-Za-z0-9._-]+)+$/
@@ -79,11 +84,18 @@ export function parseRegistries(text: string, input = 'registries'): RegistryLin
  * `a ca=/certs/x,y/ca.pem` one called `y/ca.pem`: say what was meant.
  */
 function checkEntryStart(hostText: string, previous: string, input: string, line: number): void {
-  if (/^(http|https|insecure|tls|ca(=.*)?)$/i.test(hostText)) {
+  if (OPTION_WORD.test(hostText)) {
+    const option = hostText.toLowerCase()
+    const fix =
+      option === 'tls' || option === 'https'
+        ? 'drop it: a registry with no option is TLS'
+        : option === 'ca' || option === 'ca='
+          ? `write \`ca=PATH\` after its registry with a space: '${previous} ca=PATH'`
+          : `write the options after their registry with spaces, not commas: '${previous} ${hostText}'`
     throw new InputError(
       input,
       `'${hostText}' follows a comma, so it reads as a registry of its own`,
-      `write the options after their registry with spaces, not commas: '${previous} ${hostText}'`,
+      `${fix}; a registry really named '${hostText}' goes on a line of its own`,
       line
     )
   }

@@ -4,6 +4,7 @@ import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
 import type { JobContainer } from '../../src/topology/facts.js'
 import { buildPlan } from '../../src/plan/plan.js'
+import { planBuilderProxy } from '../../src/topology/builder-proxy.js'
 import { builderNetwork, deriveTopology } from '../../src/topology/topology.js'
 
 const JOB: JobContainer = {
@@ -152,6 +153,15 @@ describe('deriveTopology: the one value the plan, preflight and the checks read'
     const user = derive({ driverOpts: ['env.http_proxy=http://proxy.example.com:3128'] })
     expect([user.throughProxy, user.lookFromBuilder]).toEqual([true, false])
     expect(derive({ proxyEnv: { NO_PROXY: 'internal' } }).throughProxy).toBe(false)
+  })
+
+  it('the proxy plan the facts carry (planned once, before the daemon-trust probe) is the one it uses', () => {
+    const planned = planBuilderProxy('docker-container', [], { HTTPS_PROXY: 'http://127.0.0.1:3128' })
+    const topology = derive({}, { builderProxy: planned })
+    expect(topology.proxy).toBe(planned)
+    expect(topology.throughProxy).toBe(true)
+    // A loopback proxy needs the host's network, as the plan of the same inputs says.
+    expect(topology.network).toBe('host')
   })
 
   it('no look from a builder on another endpoint, not booted, or not a container', () => {

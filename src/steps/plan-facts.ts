@@ -22,7 +22,11 @@ export async function readPlanFacts(
 ): Promise<PlanFacts> {
   const { findJobContainer, readRunnerNetwork } = await import('../host/runner-network.js')
   jobContainer ??= findJobContainer()
-  const dockerTrust = importsDockerTrust(inputs) ? await readDaemonTrust(inputs, await jobContainer) : undefined
+  const { driver, driverOpts, proxyEnv } = inputs.builder
+  const builderProxy = planBuilderProxy(driver, driverOpts, proxyEnv ?? {})
+  const dockerTrust = importsDockerTrust(inputs)
+    ? await readDaemonTrust(inputs, builderProxy.builderEnv, await jobContainer)
+    : undefined
   // The daemon's registries are resolved like listed ones (a builder network may miss them).
   const hosts = registryHosts(inputs.config, dockerTrust ? daemonHosts(dockerTrust) : [])
   const network = await readRunnerNetwork(hosts, jobContainer)
@@ -35,6 +39,7 @@ export async function readPlanFacts(
     ...network,
     runnerRoots: readRunnerRoots(process.env),
     defaultContextTls: await defaultContextHasTlsFor(inputs.builder),
+    builderProxy,
     dockerTrust
   }
 }
@@ -49,7 +54,11 @@ function importsDockerTrust(inputs: Inputs): boolean {
  * registry speaks, asked of it as the daemon would (HTTPS, then HTTP), all at once, each within
  * preflight's timeout, through the proxy the builder will use.
  */
-async function readDaemonTrust(inputs: Inputs, jobContainer: JobContainer | undefined): Promise<DockerTrustFacts> {
+async function readDaemonTrust(
+  inputs: Inputs,
+  builderProxyEnv: ProxyEnv,
+  jobContainer: JobContainer | undefined
+): Promise<DockerTrustFacts> {
   const { readDockerTrust } = await import('../host/daemon-registry-config.js')
   const { probeInsecureTransport } = await import(
     /* webpackChunkName: "registry-client" */ '../registry-client/transport-probe.js'
@@ -58,17 +67,10 @@ async function readDaemonTrust(inputs: Inputs, jobContainer: JobContainer | unde
   const insecure = await Promise.all(
     facts.insecure.map(registry => {
       const host = hostOrUndefined(registry.host)
-      return host
-        ? probeInsecureTransport(host, builderProxyEnv(inputs), inputs.preflight.timeoutSeconds * 1000)
-        : registry
+      return host ? probeInsecureTransport(host, builderProxyEnv, inputs.preflight.timeoutSeconds * 1000) : registry
     })
   )
   return { ...facts, insecure }
-}
-
-/** The proxy variables the builder gets (builder-proxy.ts: the runner's, unless driver-opts sets its own). */
-function builderProxyEnv(inputs: Inputs): ProxyEnv | undefined {
-  return planBuilderProxy(inputs.builder.driver, inputs.builder.driverOpts, inputs.builder.proxyEnv ?? {}).builderEnv
 }
 
 /** A daemon's host name as a registry address; undefined for one the plan will report as not importable. */

@@ -1,5 +1,6 @@
 import type { Driver } from '../driver.js'
 import type { ProxyEnv } from '../model.js'
+import type { BuilderProxy } from './builder-proxy.js'
 
 // What a runner topology is derived from (the builder's inputs and the runner's facts, read by
 // steps/plan-facts.ts and host/runner-network.ts before planning), and the network it may choose.
@@ -23,6 +24,11 @@ export interface TopologyFacts {
   jobContainer?: JobContainer
   /** Whether the current Docker context is the default one and talks to its daemon with TLS data. */
   defaultContextTls?: boolean
+  /**
+   * What the builder gets of the runner's proxy settings, planned once from the inputs before the
+   * other facts are read (the daemon-trust probe goes through it); derived by the topology when absent.
+   */
+  builderProxy?: BuilderProxy
 }
 
 /** The network the action gives a docker-container builder, and why (for the log). */

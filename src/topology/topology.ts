@@ -60,7 +60,7 @@ export interface TopologySource {
 /** The runner's topology. Pure. */
 export function deriveTopology({ builder, hosts, registries, facts, jobId }: TopologySource): Topology {
   const { container } = driverCapabilities(builder.driver)
-  const proxy = planBuilderProxy(builder.driver, builder.driverOpts, builder.proxyEnv ?? {})
+  const proxy = facts.builderProxy ?? planBuilderProxy(builder.driver, builder.driverOpts, builder.proxyEnv ?? {})
   // A proxy on loopback needs the host's network as a registry there does.
   const choice = builderNetwork(builder, hosts, facts, undefined, proxy.loopback)
   const network = container ? (userNetwork(builder) ?? choice?.network) : undefined

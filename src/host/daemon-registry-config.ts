@@ -74,12 +74,15 @@ export function settingsFacts(settings: DaemonRegistrySettings): Omit<DockerTrus
     notImported: settings.cidrs.map(cidr => ({
       what: `${cidr} in insecure-registries`,
       reason:
-        'a range of addresses, not a registry: BuildKit configures registries by name; list each registry in that range in `registries` (with `http` or `insecure`)'
+        'a range of addresses, not a registry: BuildKit configures registries by name; ' +
+        'list each registry in that range in `registries` (with `http` or `insecure`)'
     })),
     notes:
       settings.implicitCidrs.length > 0
         ? [
-            `The Docker daemon counts ${settings.implicitCidrs.join(' and ')} as insecure on its own; the builder does not need that: a registry on loopback gets \`http\` or \`insecure\` from its line in \`registries\`.`
+            `The Docker daemon counts ${settings.implicitCidrs.join(' and ')} as insecure on its own; ` +
+              'the builder does not need that: a registry on loopback gets `http` or `insecure` ' +
+              'from its line in `registries`.'
           ]
         : []
   }

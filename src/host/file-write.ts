@@ -93,8 +93,9 @@ export async function createPrivateDir(path: string, mode: number): Promise<void
 export async function symlinkRefusal(path: string): Promise<Error> {
   const target = await readlink(path).catch(() => '?')
   return new Error(
-    `${path} is a symbolic link (to ${neutralizeUntrustedLine(target, 200)}): the action neither reads nor writes another ` +
-      'file through a link it did not make. Name the file itself, or remove the link'
+    `${path} is a symbolic link (to ${neutralizeUntrustedLine(target, 200)}): ` +
+      'the action neither reads nor writes another file through a link it did not make. ' +
+      'Name the file itself, or remove the link'
   )
 }
 

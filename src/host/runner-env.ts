@@ -62,8 +62,10 @@ export async function installClientTrust(
   }
   if (plan.mtlsHosts.length > 0) {
     core.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', '1')
+    const wants = plan.mtlsHosts.length === 1 ? 'wants' : 'want'
     core.info(
-      `Exported BUILDKIT_NO_CLIENT_TOKEN=1 for later steps: ${plan.mtlsHosts.join(', ')} ${plan.mtlsHosts.length === 1 ? 'wants' : 'want'} a client certificate, ` +
+      `Exported BUILDKIT_NO_CLIENT_TOKEN=1 for later steps: ${plan.mtlsHosts.join(', ')} ${wants} ` +
+        'a client certificate, ' +
         "which buildx's own token requests cannot present; BuildKit then fetches every registry token itself, " +
         "with each registry's CA and keypair from buildkitd.toml (buildx shares the credentials with the builder " +
         'for that).'

@@ -46,9 +46,10 @@ export function readPemInput(input: InputName, holds: 'certificates' | 'key'): s
   } catch (error) {
     const expected =
       holds === 'key' ? 'an unencrypted PEM private key' : 'PEM certificate text (e.g. ${{ secrets.REGISTRY_CA }})'
+    const given = isText ? `the ${decoded}PEM text` : `the file '${value}'${decoded ? ' (base64-decoded)' : ''}`
     throw new InputError(
       input,
-      `${isText ? `the ${decoded}PEM text` : `the file '${value}'${decoded ? ' (base64-decoded)' : ''}`} is not usable: ${(error as Error).message}`,
+      `${given} is not usable: ${(error as Error).message}`,
       `pass ${expected}, base64 of it, or a path to such a file`
     )
   }

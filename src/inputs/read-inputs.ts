@@ -247,7 +247,8 @@ function checkDaemonBuilder(config: ConfigInputs, host: HostInputs): void {
       'trust-docker-daemon',
       "is false, and with `driver: docker` the registries reach the daemon's builder only through the daemon's own " +
         'trust',
-      'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` (also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`'
+      'set `trust-docker-daemon: true` (certs.d for TLS registries) or `restart` ' +
+        '(also insecure-registries for `http` and `insecure` ones), or use `driver: docker-container`'
     )
   if (config.mirrors.length > 0)
     throw new InputError(

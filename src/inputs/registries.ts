@@ -145,7 +145,8 @@ function parseRegistryOptions(
     throw new InputError(
       input,
       '`http` and `insecure` together',
-      '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: keep the one the registry speaks',
+      '`http` is plain HTTP with no TLS at all; `insecure` is TLS without certificate checks: ' +
+        'keep the one the registry speaks',
       line
     )
   }

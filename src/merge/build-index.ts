@@ -68,14 +68,16 @@ export function buildIndex(sources: { entry: Entry<unknown>; content: SourceCont
       }
       const key = platformText(item.platform)
       const earlier = seen.get(key)
-      if (earlier)
+      if (earlier) {
+        const first = `line ${earlier.line}${earlier.entry ? `, ${earlier.entry}` : ''}`
         throw new InputError(
           'sources',
-          `${key} is given twice: by line ${earlier.line}${earlier.entry ? `, ${earlier.entry}` : ''} and by this one (${item.digest}); an index holds one image per platform`,
+          `${key} is given twice: by ${first} and by this one (${item.digest}); an index holds one image per platform`,
           `keep one source per platform (a leg that built ${key} twice, or the same digest listed twice?)`,
           entry.line,
           entry.entry
         )
+      }
       seen.set(key, entry)
       entries.push(item)
     }

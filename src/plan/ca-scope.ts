@@ -98,7 +98,10 @@ export function planCaScope(
   }
   const path = join(dir, 'ca-cert-scope', 'ca.pem')
   notes.unshift(
-    `ca-cert-scope: all: the ca-cert CAs join the builder's system roots via ${SSL_CERT_DIR_OPT.replace(/^env\./, '')} (buildx copies [registry."${CA_SCOPE_CARRIER}"]'s ca there): base images of any registry, ADD https://, frontend images; not git contexts (BuildKit runs git with a fixed environment)`
+    "ca-cert-scope: all: the ca-cert CAs join the builder's system roots " +
+      `via ${SSL_CERT_DIR_OPT.replace(/^env\./, '')} ` +
+      `(buildx copies [registry."${CA_SCOPE_CARRIER}"]'s ca there): base images of any registry, ADD https://, ` +
+      'frontend images; not git contexts (BuildKit runs git with a fixed environment)'
   )
   return {
     file: { path, content: caCert, mode: PUBLIC_FILE_MODE },

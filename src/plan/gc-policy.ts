@@ -42,6 +42,7 @@ const DEFAULT_KEEP_DURATION = '1440h'
 const DEFAULT_SPACES = { maxUsedSpace: '80%', reservedSpace: '10%', minFreeSpace: '20%' }
 /** v0.16's default keepBytes share (DiskSpacePercentage). */
 const DEFAULT_KEEP_BYTES = '10%'
+const SPACES_KEYS = 'maxUsedSpace/reservedSpace/minFreeSpace, BuildKit v0.17 and later'
 
 export interface GcPlan {
   /** `[worker.oci]` and `[worker.containerd]` entries: `gc` and `gcpolicy`. */
@@ -75,7 +76,7 @@ export function planGc(gc: GcInputs, image: string): GcPlan {
     note:
       `Builder GC: BuildKit's four policies with ${fields}` +
       (gc.keepDuration ? `, unused data older than ${gc.keepDuration} goes first` : '') +
-      ` (${keys === 'spaces' ? 'maxUsedSpace/reservedSpace/minFreeSpace, BuildKit v0.17 and later' : 'keepBytes, BuildKit before v0.17'}, as image ${image} reads them)`
+      ` (${keys === 'spaces' ? SPACES_KEYS : 'keepBytes, BuildKit before v0.17'}, as image ${image} reads them)`
   }
 }
 

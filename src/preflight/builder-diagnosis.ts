@@ -76,7 +76,8 @@ export function diagnoseFromBuilder(
     return {
       ok: false,
       kind: 'builder-unreachable',
-      message: `${builder} resolves ${registry.host.hostname} but cannot connect, though this step did (${facts.detail})`,
+      message:
+        `${builder} resolves ${registry.host.hostname} but cannot connect, ` + `though this step did (${facts.detail})`,
       fix
     }
   if (facts?.stage !== 'done' && finding)

@@ -23,8 +23,13 @@ export function isUnknownAuthority(text: string): boolean {
  * `certificate unknown`. Node names them in the code (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED)
  * or only in the message.
  */
-const CLIENT_CERT_ALERT =
-  /CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate|UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown/i
+const CLIENT_CERT_ALERT = new RegExp(
+  [
+    'CERTIFICATE_REQUIRED|certificate required|BAD_CERTIFICATE|bad certificate',
+    'UNKNOWN_CA|unknown ca|CERTIFICATE_UNKNOWN|certificate unknown'
+  ].join('|'),
+  'i'
+)
 
 /** True when `text` (`code message`) is a TLS alert about the client certificate. */
 export function isClientCertAlert(text: string): boolean {

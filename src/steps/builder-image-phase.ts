@@ -100,9 +100,8 @@ async function fromMirror(
     namespace: image.reference.registry
   }
   const from = `${registry.host.text}${mirror.path}`
-  core.info(
-    `Fetching ${referenceText(image.reference)} through the mirror ${from} (${registry.mode}${credential ? `, as ${credential.username}` : ''})`
-  )
+  const how = `${registry.mode}${credential ? `, as ${credential.username}` : ''}`
+  core.info(`Fetching ${referenceText(image.reference)} through the mirror ${from} (${how})`)
   await rm(dir, { recursive: true, force: true })
   await mkdir(dir, { recursive: true })
   try {
@@ -161,9 +160,11 @@ export function failureMessage(
           'or `username`/`password` with the mirror listed in `registries`) if it limits anonymous pulls'
         : `pull through a mirror of ${hub ? 'Docker Hub' : image.reference.registry} (\`mirror\`: ` +
           `${image.reference.registry}=MIRROR)`
+    const limit = `${hub ? "Docker Hub's" : "the registry's"} rate limit (429 toomanyrequests)`
     return (
-      `The builder image ${image.name} could not be fetched: ${hub ? "Docker Hub's" : "the registry's"} rate limit (429 toomanyrequests) from ${whose} (${tried}). ` +
-      `Fix: log in to ${image.reference.registry} before this step (docker/login-action; the daemon's pull and buildx's boot use that login, with a higher limit than anonymous pulls), ` +
+      `The builder image ${image.name} could not be fetched: ${limit} from ${whose} (${tried}). ` +
+      `Fix: log in to ${image.reference.registry} before this step (docker/login-action; ` +
+      "the daemon's pull and buildx's boot use that login, with a higher limit than anonymous pulls), " +
       `or ${mirrorFix}, or load the image into the daemon before this step`
     )
   }

@@ -128,7 +128,8 @@ async function leaseBuilderName(name: string, undo: UndoLog, shared: boolean): P
     'name',
     `the builder '${name}' is in use by a job that is still running (${other.job}, runner process ${other.pid} on ` +
       `${other.host})`,
-    "leave `name` empty for a builder of this job's own, or give each job its own name: a builder cannot be shared, the first job's post step removes it" +
+    "leave `name` empty for a builder of this job's own, or give each job its own name: " +
+      "a builder cannot be shared, the first job's post step removes it" +
       (other.host === holder.host ? '' : `. If that job is gone (nothing on this machine can tell), remove ${path}`)
   )
 }

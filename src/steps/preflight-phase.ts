@@ -13,8 +13,8 @@ import { setOutput } from './output-names.js'
 /**
  * The check of every planned registry, with a life of its own inside the main step: started once
  * (in `warn` mode while the builder boots), settled once. Settling logs the findings and annotates
- * (`warn`) or fails the step (`error`); the `preflight` output is set once, as the step ends (publish). Nothing runs, and the
- * preflight code is not loaded, with `preflight: off` or no registries.
+ * (`warn`) or fails the step (`error`); the `preflight` output is set once, as the step ends
+ * (publish). Nothing runs, and the preflight code is not loaded, with `preflight: off` or no registries.
  */
 export class Preflight {
   /** What the probes found, once they have: for the summary, also when settling failed the step. */

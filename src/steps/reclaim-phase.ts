@@ -135,11 +135,9 @@ async function undoOfGoneJob(record: JobRecord, id: string): Promise<UndoRecord>
   // The dead job itself (never the record's lease text): a live holder is always another.
   const other = await otherLiveHolder(path, { ...record.owner, builder: name, job: record.job })
   const warm = undo.builder?.removeInPost === true && existsSync(warmRecordPath(path))
-  if (other || warm)
-    core.info(
-      neutralizeUntrustedLine(
-        `Keeping builder ${name}: ${other ? `a running job holds it now (${other.job})` : 'it is a warm builder of a later job'}.`
-      )
-    )
+  if (other || warm) {
+    const why = other ? `a running job holds it now (${other.job})` : 'it is a warm builder of a later job'
+    core.info(neutralizeUntrustedLine(`Keeping builder ${name}: ${why}.`))
+  }
   return reclaimableUndo(undo, job, !!other || warm)
 }

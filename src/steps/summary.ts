@@ -41,7 +41,8 @@ export async function writeSummary(
 /** An HTML table of cells already made HTML. */
 function table(header: string[], rows: string[][]): string {
   const head = header.map(name => `<th>${name}</th>`).join('')
-  return `<table><tr>${head}</tr>${rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')}</table>`
+  const body = rows.map(row => `<tr>${row.map(cell => `<td>${cell}</td>`).join('')}</tr>`).join('')
+  return `<table><tr>${head}</tr>${body}</table>`
 }
 
 /**

@@ -66,18 +66,22 @@ export function planBuilderProxy(driver: Driver, driverOpts: string[], runnerEnv
   const passed = opts.map(opt => /^"?env\.([^=]+)=/.exec(opt)?.[1] ?? opt)
   const notes: string[] = []
   const userNames = Object.keys(user)
+  const userSet = `${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\``
   if (envOpts) {
     if (passed.length > 0)
       notes.push(
-        `Proxy: the builder gets the runner's ${passed.join(', ')} (--driver-opt env.NAME=…)${userNames.length > 0 ? `; ${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\`` : ''}`
+        `Proxy: the builder gets the runner's ${passed.join(', ')} (--driver-opt env.NAME=…)` +
+          (userNames.length > 0 ? `; ${userSet}` : '')
       )
     else if (userNames.length > 0)
       notes.push(
-        `Proxy: the builder gets ${userNames.map(name => `env.${name}`).join(', ')} as set in \`driver-opts\`${runnerNames.length > 0 ? `, not the runner's ${runnerNames.join(', ')}` : ''}`
+        `Proxy: the builder gets ${userSet}` +
+          (runnerNames.length > 0 ? `, not the runner's ${runnerNames.join(', ')}` : '')
       )
   } else if (runnerNames.length > 0 && userNames.length === 0) {
     notes.push(
-      `Proxy: the runner has ${runnerNames.join(', ')}, which the ${driver} driver's BuildKit does not get from this action${proxyHint ? ` (${proxyHint})` : ''}`
+      `Proxy: the runner has ${runnerNames.join(', ')}, which the ${driver} driver's BuildKit does not get ` +
+        `from this action${proxyHint ? ` (${proxyHint})` : ''}`
     )
   }
 

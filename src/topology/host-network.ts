@@ -24,10 +24,15 @@ export function hostNetwork(
         'container cannot reach on its own network'
     )
   const fromFile = hostsFile.filter(entry => !loopbackHosts.some(host => host.hostname.toLowerCase() === entry.name))
-  if (fromFile.length > 0)
+  if (fromFile.length > 0) {
+    const names = fromFile.map(entry => `${entry.name} (${entry.addresses.join(', ')})`).join(', ')
+    const loopbackThere = fromFile.some(entry => entry.addresses.some(isLoopbackAddress))
     reasons.push(
-      `${fromFile.map(entry => `${entry.name} (${entry.addresses.join(', ')})`).join(', ')} ${fromFile.length === 1 ? 'resolves' : 'resolve'} on this runner from /etc/hosts, which a builder container on its own network does not read${fromFile.some(entry => entry.addresses.some(isLoopbackAddress)) ? ' (and a loopback address there is its own)' : ''}`
+      `${names} ${fromFile.length === 1 ? 'resolves' : 'resolve'} on this runner from /etc/hosts, ` +
+        'which a builder container on its own network does not read' +
+        (loopbackThere ? ' (and a loopback address there is its own)' : '')
     )
+  }
   if (reasons.length === 0) return undefined
   return {
     network: 'host',

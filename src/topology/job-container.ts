@@ -19,7 +19,16 @@ export function jobContainerNetwork(job: JobContainer, cleanup: boolean): Networ
   return {
     network: `container:${job.id}`,
     sharesJobContainer: true,
-    note: `This step runs in the container ${job.name} (a container job, on ${job.networks.join(', ') || job.networkMode}): the builder shares its network, adding --driver-opt network=container:${job.id}, so it resolves and reaches what this step does (\`services:\` by their names, the container's /etc/hosts and loopback) ${SET_BY_USER}${cleanup ? '' : '. With `cleanup: false` the builder is kept, but its network goes with the job container: a later job recreates it (`replace`)'}`
+    note:
+      `This step runs in the container ${job.name} ` +
+      `(a container job, on ${job.networks.join(', ') || job.networkMode}): ` +
+      `the builder shares its network, adding --driver-opt network=container:${job.id}, so it resolves and reaches ` +
+      "what this step does (`services:` by their names, the container's /etc/hosts and loopback) " +
+      SET_BY_USER +
+      (cleanup
+        ? ''
+        : '. With `cleanup: false` the builder is kept, but its network goes with the job container: ' +
+          'a later job recreates it (`replace`)')
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import {
   type CaCertScope,
+  type ConfiguredEndpoint,
   type Credential,
   type DaemonTrustMode,
   isBuilderName,
@@ -32,11 +33,8 @@ import {
   readPreflightTimeout
 } from './single-inputs.js'
 
-/** A `registries` line with the CA files it names already read and checked. */
-export interface Registry extends RegistryLine {
-  /** PEM of the `ca=` files, empty when none. */
-  ownCa: string
-}
+/** A `registries` line with the CA files it names already read and checked (`ownCa`; '' for none). */
+export interface Registry extends RegistryLine, Omit<ConfiguredEndpoint, 'ownKeypair'> {}
 
 /** What goes into buildkitd.toml and its certificate files (plan/). */
 export interface ConfigInputs {

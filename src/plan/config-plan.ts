@@ -6,13 +6,12 @@ import type { ConfigInputs, Inputs } from '../inputs/read-inputs.js'
 import { mirrorText, type Mirror } from '../inputs/registries.js'
 import {
   PUBLIC_FILE_MODE,
+  type ConfiguredEndpoint,
   type DockerTrustFacts,
   type HostAddress,
-  type Keypair,
   type PlannedFile,
   type PlannedRegistry,
-  type RegistryMode,
-  type Transport
+  type RegistryMode
 } from '../model.js'
 import { DEFAULT_BUILDKIT_IMAGE, imageOption } from './builder-image.js'
 import { dottedKey, mergeConfig, toToml } from './buildkitd-toml.js'
@@ -42,12 +41,7 @@ export interface ConfigPlan {
   docker?: DockerTrustImport
 }
 
-interface Endpoint {
-  host: HostAddress
-  transport: Transport
-  ownCa: string
-  /** A keypair of its own (the daemon's certs.d), instead of `client-cert`/`client-key`. */
-  ownKeypair?: Keypair
+interface Endpoint extends ConfiguredEndpoint {
   source: PlannedRegistry['source']
   line: number
   daemonOrigin?: string

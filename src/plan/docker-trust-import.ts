@@ -2,19 +2,13 @@ import { InputError } from '../inputs/input-error.js'
 import { parseHost } from '../inputs/hosts.js'
 import type { ConfigInputs } from '../inputs/read-inputs.js'
 import { MIRROR_PATH, type Mirror } from '../inputs/registries.js'
-import type { DockerTrustFacts, HostAddress, Keypair, NotImported, RegistryTarget, Transport } from '../model.js'
+import type { ConfiguredEndpoint, DockerTrustFacts, HostAddress, NotImported, RegistryTarget } from '../model.js'
 
 // `import-docker-trust`: the Docker daemon's trust (certs.d, insecure-registries, registry-mirrors)
 // as registries of the builder's config, the inputs winning where both name a host. Pure.
 
 /** A registry the daemon trusts, as the plan configures it. */
-export interface ImportedEndpoint {
-  host: HostAddress
-  transport: Transport
-  /** Its certs.d CAs ('' for none). */
-  ownCa: string
-  /** Its certs.d keypair. */
-  ownKeypair?: Keypair
+export interface ImportedEndpoint extends ConfiguredEndpoint {
   /** The daemon's settings it came from, for the log and preflight's messages. */
   daemonOrigin: string
   /** Only in registry-mirrors. */

@@ -18,6 +18,8 @@ import { containerExists, newTestJob, setUp, tearDown, tearDownAll } from './job
 const volumes: string[] = []
 /** BuildKit containers a test made itself (not through the action): removed even when it fails. */
 const containers: string[] = []
+/** Images a test's build left in the daemon (the docker driver's builds are the daemon's images). */
+const images: string[] = []
 let host: TestHost | undefined
 
 beforeAll(() => requireDocker())
@@ -26,6 +28,7 @@ afterAll(async () => {
   await tearDownAll()
   for (const container of containers) spawnSync('docker', ['rm', '-f', container], { stdio: 'ignore' })
   for (const volume of volumes) spawnSync('docker', ['volume', 'rm', '-f', volume], { stdio: 'ignore' })
+  for (const image of images) spawnSync('docker', ['image', 'rm', '-f', image], { stdio: 'ignore' })
   await host?.destroy()
 })
 
@@ -221,6 +224,7 @@ describe('driver: docker', () => {
     const job = newTestJob()
     const context = buildContext()
     const tag = `${tls.host}/sbr/docker-driver:1`
+    images.push(tag)
     // Before: the daemon's builder does not trust the registry's CA.
     const before = await runLater(job, 'docker', ['buildx', 'build', '--push', '-t', tag, context.dir])
     expect(before.status).not.toBe(0)

@@ -25,11 +25,13 @@ const ALLOWED: Record<string, string[]> = {
   'sleep.ts': [],
   // What differs by buildx driver (the capability table): a pure leaf every stage may read.
   'driver.ts': [],
+  // An image reference as Docker reads it: a pure leaf for the builder image's plan, the steps and the merge.
+  'image-reference.ts': [],
   // The runner's topology (where the builder runs, how it reaches the registries), derived from
   // the builder's inputs and the runner's facts: pure, below the plan, preflight and the steps.
   topology: ['driver.ts', 'model.ts', 'proxy.ts'],
   inputs: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
-  plan: ['driver.ts', 'model.ts', 'inputs', 'topology', 'proxy.ts', 'untrusted-text.ts'],
+  plan: ['driver.ts', 'model.ts', 'image-reference.ts', 'inputs', 'topology', 'proxy.ts', 'untrusted-text.ts'],
   // One client for registries (connect, TLS, proxy route, send, challenge and token, image pull):
   // below everything that talks to a registry, above the nouns it carries.
   'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
@@ -51,6 +53,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   steps: [
     'driver.ts',
+    'image-reference.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',
@@ -70,6 +73,7 @@ const ALLOWED: Record<string, string[]> = {
   'index.ts': ['main.ts', 'post.ts'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
+    'image-reference.ts',
     'model.ts',
     'paths.ts',
     'docker-client-config.ts',

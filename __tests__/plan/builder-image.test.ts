@@ -1,44 +1,8 @@
 import { builderInputs } from '../helpers/inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
 import { InputError } from '../../src/inputs/input-error.js'
-import {
-  DEFAULT_BUILDKIT_IMAGE,
-  parseImageReference,
-  planBuilderImage,
-  referenceText
-} from '../../src/plan/builder-image.js'
+import { DEFAULT_BUILDKIT_IMAGE, planBuilderImage } from '../../src/plan/builder-image.js'
 import { buildPlan } from '../../src/plan/plan.js'
-
-describe('parseImageReference: as Docker normalises names', () => {
-  it.each([
-    ['moby/buildkit:buildx-stable-1', 'docker.io/moby/buildkit:buildx-stable-1'],
-    ['busybox', 'docker.io/library/busybox:latest'],
-    ['busybox:1.36', 'docker.io/library/busybox:1.36'],
-    ['docker.io/busybox', 'docker.io/library/busybox:latest'],
-    ['index.docker.io/moby/buildkit:v0.20.2', 'docker.io/moby/buildkit:v0.20.2'],
-    ['localhost/buildkit', 'localhost/buildkit:latest'],
-    ['localhost:5000/tools/buildkit:v1', 'localhost:5000/tools/buildkit:v1'],
-    ['registry.example.com/moby/buildkit', 'registry.example.com/moby/buildkit:latest'],
-    ['[::1]:5000/buildkit:v1', '[::1]:5000/buildkit:v1'],
-    ['Registry/buildkit:v1', 'Registry/buildkit:v1'],
-    ['local/buildkit:v0.20.2', 'docker.io/local/buildkit:v0.20.2'],
-    [`moby/buildkit@sha256:${'a'.repeat(64)}`, `docker.io/moby/buildkit@sha256:${'a'.repeat(64)}`],
-    [`moby/buildkit:v1@sha256:${'b'.repeat(64)}`, `docker.io/moby/buildkit:v1@sha256:${'b'.repeat(64)}`]
-  ])('%s is %s', (name, full) => {
-    expect(referenceText(parseImageReference(name))).toBe(full)
-  })
-
-  it.each([
-    'Moby/BuildKit',
-    'moby/buildkit:',
-    'moby/buildkit@sha256:xyz',
-    'moby//buildkit',
-    ':tag',
-    'moby/buildkit:-x'
-  ])('%s is refused', name => {
-    expect(() => parseImageReference(name)).toThrow(/invalid|not a valid/)
-  })
-})
 
 const HUB_MIRROR = 'mirror.example.com:5000'
 

@@ -1,4 +1,4 @@
-import { parseImageReference } from '../../src/plan/builder-image.js'
+import { parseImageReference } from '../../src/image-reference.js'
 import { failureMessage } from '../../src/steps/builder-image-phase.js'
 import type { PlannedRegistry } from '../../src/model.js'
 

@@ -1,6 +1,6 @@
 import { InputError } from '../inputs/input-error.js'
 import { meaningfulLines } from '../inputs/lines.js'
-import { nameOf, parseReference, type ImageReference } from '../registry-client/reference.js'
+import { nameOf, parseImageReference, type ImageReference } from '../image-reference.js'
 
 // The merge sub-action's inputs, read and checked before anything is asked of a registry.
 
@@ -38,7 +38,7 @@ export function listEntries(text: string): Entry<string>[] {
 
 function parsed(input: string, entry: Entry<string>, fix: string): ImageReference {
   try {
-    return parseReference(entry.value)
+    return parseImageReference(entry.value)
   } catch (error) {
     throw new InputError(input, (error as Error).message, fix, entry.line, entry.entry)
   }

@@ -1,7 +1,7 @@
 import { InputError } from '../inputs/input-error.js'
 import type { Platform } from '../registry-client/image-source.js'
 import { RegistryClient, type FetchedManifest, type RegistryEndpoint } from '../registry-client/registry-client.js'
-import { nameOf } from '../registry-client/reference.js'
+import { nameOf } from '../image-reference.js'
 import {
   buildIndex,
   IMAGE_MANIFEST_TYPES,

@@ -1,6 +1,7 @@
 import { driverCapabilities } from '../driver.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, ConfigInputs } from '../inputs/read-inputs.js'
+import { ImageReferenceError, parseImageReference, type ImageReference } from '../image-reference.js'
 import type { Credential, PlannedRegistry } from '../model.js'
 
 // The image a docker-container builder boots from, and where the action fetches it when the daemon
@@ -14,18 +15,6 @@ import type { Credential, PlannedRegistry } from '../model.js'
  * `rootless=true` has).
  */
 export const DEFAULT_BUILDKIT_IMAGE = 'moby/buildkit:buildx-stable-1'
-
-/** An image reference as Docker normalises it (distribution/reference ParseNormalizedNamed). */
-export interface ImageReference {
-  /** `docker.io` for Docker Hub (index.docker.io too), else the host as written (`host[:port]`). */
-  registry: string
-  /** The path at the registry: `library/busybox`, `moby/buildkit`. */
-  repository: string
-  /** `latest` when neither tag nor digest is written. */
-  tag?: string
-  /** `sha256:…` when pinned. */
-  digest?: string
-}
 
 /** One mirror of the image's registry, with the settings the builder gets for it. */
 export interface BuilderImageMirror {
@@ -54,59 +43,6 @@ export interface BuilderImagePlan {
   bootsNow: boolean
 }
 
-/** A reference that is not one, for the caller to turn into an InputError. */
-export class ImageReferenceError extends Error {}
-
-const TAG = /^[\w][\w.-]{0,127}$/
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/
-
-/**
- * Parses `name` as Docker does: the first path component is a registry when it holds a `.` or a
- * `:`, is `localhost` or has upper case, else the image is Docker Hub's (`library/` for a single component); no
- * tag and no digest means `latest`. Pure.
- */
-export function parseImageReference(name: string): ImageReference {
-  let rest = name
-  let digest: string | undefined
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    digest = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-    if (!DIGEST.test(digest)) throw new ImageReferenceError(`'${name}' has an invalid digest`)
-  }
-  let tag: string | undefined
-  const lastSlash = rest.lastIndexOf('/')
-  const colon = rest.lastIndexOf(':')
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1)
-    rest = rest.slice(0, colon)
-    if (!TAG.test(tag)) throw new ImageReferenceError(`'${name}' has an invalid tag`)
-  }
-  const slash = rest.indexOf('/')
-  const first = slash < 0 ? '' : rest.slice(0, slash)
-  let registry = 'docker.io'
-  let repository = rest
-  const isHost = first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()
-  if (first !== '' && isHost) {
-    registry = first === 'index.docker.io' ? 'docker.io' : first
-    repository = rest.slice(slash + 1)
-  }
-  if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`
-  if (repository === '' || !repository.split('/').every(part => PATH_COMPONENT.test(part)))
-    throw new ImageReferenceError(`'${name}' is not a valid image name (lower case, path components separated by /)`)
-  return { registry, repository, tag: tag ?? (digest ? undefined : 'latest'), digest }
-}
-
-/** The reference in full, as Docker shows it normalised: `docker.io/moby/buildkit:buildx-stable-1`. */
-export function referenceText(reference: ImageReference): string {
-  return (
-    `${reference.registry}/${reference.repository}` +
-    (reference.tag ? `:${reference.tag}` : '') +
-    (reference.digest ? `@${reference.digest}` : '')
-  )
-}
-
 /** The first node's `image=` driver option (the last one written wins, as buildx reads options into a map). */
 export function imageOption(driverOpts: string[]): string | undefined {
   let image: string | undefined
@@ -129,7 +65,9 @@ export function planBuilderImage(
   const name = imageOption(builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE
   let reference: ImageReference
   try {
-    reference = parseImageReference(name)
+    const parsed = parseImageReference(name)
+    // As `docker pull`: no tag and no digest is `latest`.
+    reference = { ...parsed, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') }
   } catch (error) {
     if (!(error instanceof ImageReferenceError)) throw error
     throw new InputError(

@@ -9,7 +9,8 @@ import {
   pullWithDaemon,
   writeDockerArchive
 } from '../host/builder/builder-image.js'
-import { referenceText, type BuilderImageMirror, type BuilderImagePlan } from '../plan/builder-image.js'
+import { referenceText } from '../image-reference.js'
+import type { BuilderImageMirror, BuilderImagePlan } from '../plan/builder-image.js'
 import type { Plan } from '../plan/plan.js'
 import type { PullSource } from '../registry-client/image-pull.js'
 import { classifyPullMessage, PULL_ATTEMPTS, retryDelayMs, type FailureKind } from '../registry-client/image-source.js'

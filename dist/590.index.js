@@ -616,10 +616,11 @@ function getV2(socket, host, deadline, viaProxy) {
         req.end();
     });
 }
-async function answersPlainHttp(hostname, host, port, deadline, via) {
+/** Whether `attempt` succeeds; the sockets it opened are closed either way. */
+async function succeeds(attempt) {
     const sockets = [];
     try {
-        await getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline);
+        await attempt(sockets);
         return true;
     }
     catch {
@@ -630,20 +631,14 @@ async function answersPlainHttp(hostname, host, port, deadline, via) {
             socket.destroy();
     }
 }
-async function completesTlsHandshake(hostname, port, deadline, via) {
-    const sockets = [];
-    try {
+function answersPlainHttp(hostname, host, port, deadline, via) {
+    return succeeds(async (sockets) => getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline));
+}
+function completesTlsHandshake(hostname, port, deadline, via) {
+    return succeeds(async (sockets) => {
         const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined;
         await (0,connect/* openTls */.Gd)(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel);
-        return true;
-    }
-    catch {
-        return false;
-    }
-    finally {
-        for (const socket of sockets)
-            socket.destroy();
-    }
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/preflight.ts

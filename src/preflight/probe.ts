@@ -225,16 +225,11 @@ function getV2(
   })
 }
 
-async function answersPlainHttp(
-  hostname: string,
-  host: string,
-  port: number,
-  deadline: number,
-  via: { route?: ProxyRoute; trust: Trust }
-): Promise<boolean> {
+/** Whether `attempt` succeeds; the sockets it opened are closed either way. */
+async function succeeds(attempt: (sockets: Socket[]) => Promise<unknown>): Promise<boolean> {
   const sockets: Socket[] = []
   try {
-    await getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline)
+    await attempt(sockets)
     return true
   } catch {
     return false
@@ -243,20 +238,24 @@ async function answersPlainHttp(
   }
 }
 
-async function completesTlsHandshake(
+function answersPlainHttp(
+  hostname: string,
+  host: string,
+  port: number,
+  deadline: number,
+  via: { route?: ProxyRoute; trust: Trust }
+): Promise<boolean> {
+  return succeeds(async sockets => getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline))
+}
+
+function completesTlsHandshake(
   hostname: string,
   port: number,
   deadline: number,
   via: { route?: ProxyRoute; trust: Trust }
 ): Promise<boolean> {
-  const sockets: Socket[] = []
-  try {
+  return succeeds(async sockets => {
     const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined
     await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel)
-    return true
-  } catch {
-    return false
-  } finally {
-    for (const socket of sockets) socket.destroy()
-  }
+  })
 }

@@ -32,10 +32,16 @@ describe('the hosts file, as Go reads it', () => {
     expect(names.has('ignored.example.test')).toBe(false)
   })
 
-  it("finds the registries' and mirrors' names there, not addresses and not names it lacks", () => {
-    const hosts = ['REG.example.test:5000', 'mirror.example.test', 'dns.example.test:443', '10.1.2.3:5000'].map(
-      (text, index) => parseHost(text, 'registries', index + 1)
-    )
+  it("finds the registries' and mirrors' names there, not addresses, loopback names or names it lacks", () => {
+    const hosts = [
+      'REG.example.test:5000',
+      'mirror.example.test',
+      'dns.example.test:443',
+      '10.1.2.3:5000',
+      '[::1]:5000',
+      // The topology reads a loopback name as the loopback, whatever the file maps it to.
+      'localhost:5000'
+    ].map((text, index) => parseHost(text, 'registries', index + 1))
     expect(namesFromHostsFile(HOSTS, hosts)).toEqual([
       { name: 'reg.example.test', addresses: ['10.1.2.3', '10.1.2.4'] },
       { name: 'mirror.example.test', addresses: ['10.1.2.3'] }

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
-import { isIP } from 'node:net'
-import type { HostAddress } from '../model.js'
+import { isIP, isIPv4 } from 'node:net'
+import { isLoopback, type HostAddress } from '../model.js'
 import type { BindMount, HostsFileName, JobContainer } from '../topology/facts.js'
 import { tryCommand } from './process/command.js'
 
@@ -35,17 +35,24 @@ export async function readRunnerNetwork(
 /** `hosts`' names that `hostsFile` (the text of /etc/hosts) lists, each with its addresses there. */
 export function namesFromHostsFile(hostsFile: string, hosts: HostAddress[]): HostsFileName[] {
   // Only the lines that can name a registry are parsed: isIP's IPv6 check builds a large pattern on
-  // its first call (8 ms of every main step), and every hosts file has an IPv6 line (::1).
-  const wanted = hosts.map(host => normalName(host.hostname))
+  // its first call (3–8 ms of every main step), and every hosts file has an IPv6 line (::1
+  // localhost). A loopback name (`localhost`) and an address are not looked up: the topology
+  // treats the loopback as such, whatever the file says, and an address names no entry.
+  const names = hosts.filter(host => !isLoopback(host) && !isAddress(host.hostname))
+  const wanted = names.map(host => normalName(host.hostname))
   const lines = hostsFile.split('\n').filter(line => wanted.some(name => line.toLowerCase().includes(name)))
   const entries = parseHostsFile(lines.join('\n'))
   const found = new Map<string, HostsFileName>()
-  for (const host of hosts) {
-    const name = normalName(host.hostname)
+  for (const name of wanted) {
     const addresses = entries.get(name)
-    if (addresses && !found.has(name) && isIP(host.hostname) === 0) found.set(name, { name, addresses })
+    if (addresses && !found.has(name)) found.set(name, { name, addresses })
   }
   return [...found.values()]
+}
+
+/** An input host's name that is an address: IPv4, or IPv6 (the only hosts with a colon in the name). */
+function isAddress(hostname: string): boolean {
+  return hostname.includes(':') || isIPv4(hostname)
 }
 
 /**

@@ -1,7 +1,7 @@
 // An image reference as Docker reads it (distribution/reference's normalized names): the registry
 // is the first path component when it has a dot or a port, is `localhost` or has upper case, else
 // Docker Hub (`index.docker.io` too), with `library/` before a single component. A pure leaf: the
-// builder image's plan, the registry client and the merge read references alike.
+// builder image's plan, its fetch and the merge read references alike.
 
 /** `host/repo[:tag][@sha256:…]`, split. */
 export interface ImageReference {

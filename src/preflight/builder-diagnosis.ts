@@ -57,27 +57,27 @@ export function diagnoseFromBuilder(
 ): Diagnosis {
   if (!verdict.ok) return verdict
   const builder = `the builder (${networkText(network)})`
+  const name = registry.host.hostname
   const where = whereConfigured(registry)
   const fix =
     finding?.fix ??
     (network === undefined
-      ? `give ${registry.host.hostname} a DNS record the Docker daemon's containers resolve, or put the builder on ` +
+      ? `give ${name} a DNS record the Docker daemon's containers resolve, or put the builder on ` +
         `a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
-      : `choose a network where ${registry.host.hostname} resolves (\`network=\` in \`driver-opts\`; ` +
+      : `choose a network where ${name} resolves (\`network=\` in \`driver-opts\`; ` +
         `\`network=host\` shares this runner's), or check the host on ${where}`)
   if (facts?.stage === 'resolve')
     return {
       ok: false,
       kind: 'builder-unresolved',
-      message: `${builder} does not resolve ${registry.host.hostname}, which this step reached (${facts.detail})`,
+      message: `${builder} does not resolve ${name}, which this step reached (${facts.detail})`,
       fix
     }
   if (facts?.stage === 'connect')
     return {
       ok: false,
       kind: 'builder-unreachable',
-      message:
-        `${builder} resolves ${registry.host.hostname} but cannot connect, ` + `though this step did (${facts.detail})`,
+      message: `${builder} resolves ${name} but cannot connect, though this step did (${facts.detail})`,
       fix
     }
   if (facts?.stage !== 'done' && finding)

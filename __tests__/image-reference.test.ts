@@ -1,4 +1,10 @@
-import { ImageReferenceError, nameOf, parseImageReference, referenceText } from '../src/image-reference.js'
+import {
+  ImageReferenceError,
+  nameOf,
+  parseImageReference,
+  referenceText,
+  withDefaultTag
+} from '../src/image-reference.js'
 
 const DIGEST = `sha256:${'a'.repeat(64)}`
 
@@ -38,7 +44,7 @@ describe('parseImageReference', () => {
   })
 })
 
-describe('parseImageReference: as Docker normalises names', () => {
+describe('parseImageReference and withDefaultTag: as Docker normalises names', () => {
   it.each([
     ['moby/buildkit:buildx-stable-1', 'docker.io/moby/buildkit:buildx-stable-1'],
     ['busybox', 'docker.io/library/busybox:latest'],
@@ -54,9 +60,7 @@ describe('parseImageReference: as Docker normalises names', () => {
     [`moby/buildkit@sha256:${'a'.repeat(64)}`, `docker.io/moby/buildkit@sha256:${'a'.repeat(64)}`],
     [`moby/buildkit:v1@sha256:${'b'.repeat(64)}`, `docker.io/moby/buildkit:v1@sha256:${'b'.repeat(64)}`]
   ])('%s is %s', (name, full) => {
-    const parsed = parseImageReference(name)
-    // No tag and no digest: `latest`, as the builder image's plan (and docker pull) take it.
-    expect(referenceText({ ...parsed, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') })).toBe(full)
+    expect(referenceText(withDefaultTag(parseImageReference(name)))).toBe(full)
   })
 
   it.each([

@@ -53,6 +53,11 @@ export function parseImageReference(text: string): ImageReference {
   return { registry, repository, tag, digest }
 }
 
+/** The reference `docker pull` fetches: `latest` when neither a tag nor a digest is written. */
+export function withDefaultTag(reference: ImageReference): ImageReference {
+  return reference.tag || reference.digest ? reference : { ...reference, tag: 'latest' }
+}
+
 /** `registry/repository`, as Docker writes a name. */
 export function nameOf(reference: Pick<ImageReference, 'registry' | 'repository'>): string {
   return `${reference.registry}/${reference.repository}`

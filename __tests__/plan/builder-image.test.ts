@@ -78,6 +78,8 @@ describe('planBuilderImage: which image, through which mirrors', () => {
 
   it('an image= that is no reference is an InputError naming driver-opts', () => {
     expect(() => plan({ driverOpts: ['image=Moby/BuildKit'] })).toThrow(InputError)
-    expect(() => plan({ driverOpts: ['image=Moby/BuildKit'] })).toThrow(/Input 'driver-opts': image=/)
+    expect(() => plan({ driverOpts: ['image=Moby/BuildKit'] })).toThrow(
+      /Input 'driver-opts': image=Moby\/BuildKit: 'BuildKit' is not a repository name/
+    )
   })
 })

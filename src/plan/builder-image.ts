@@ -1,7 +1,7 @@
 import { driverCapabilities } from '../driver.js'
 import { InputError } from '../inputs/input-error.js'
 import type { BuilderInputs, ConfigInputs } from '../inputs/read-inputs.js'
-import { ImageReferenceError, parseImageReference, type ImageReference } from '../image-reference.js'
+import { ImageReferenceError, parseImageReference, withDefaultTag, type ImageReference } from '../image-reference.js'
 import type { Credential, PlannedRegistry } from '../model.js'
 
 // The image a docker-container builder boots from, and where the action fetches it when the daemon
@@ -65,14 +65,12 @@ export function planBuilderImage(
   const name = imageOption(builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE
   let reference: ImageReference
   try {
-    const parsed = parseImageReference(name)
-    // As `docker pull`: no tag and no digest is `latest`.
-    reference = { ...parsed, tag: parsed.tag ?? (parsed.digest ? undefined : 'latest') }
+    reference = withDefaultTag(parseImageReference(name))
   } catch (error) {
     if (!(error instanceof ImageReferenceError)) throw error
     throw new InputError(
       'driver-opts',
-      `image=: ${error.message}`,
+      `image=${name}: ${error.message}`,
       "write image=NAME[:TAG][@DIGEST] as `docker pull` takes it, or leave it out for buildx's default"
     )
   }

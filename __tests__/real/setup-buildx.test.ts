@@ -170,7 +170,8 @@ describe('docker/setup-buildx-action inputs on booted builders', () => {
     const dockerBuild = async (): Promise<string> => {
       const build = await runLater(job, 'docker', ['build', '-t', tag, buildContext().dir])
       expect(build).toMatchObject({ status: 0 })
-      built.push(tag)
+      // By ID: each build takes the tag from the one before, which would stay behind untagged.
+      built.push(dockerOk(job.dockerConfig, ['image', 'inspect', '--format', '{{.Id}}', tag]).trim())
       return ranOn(build.stdout + build.stderr)
     }
     try {

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { readInputs } from '../../src/inputs/read-inputs.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { withInputs } from '../helpers/inputs.js'
 
 // action.yml's `default:`s are what a runner passes when `with:` leaves an input
@@ -50,6 +50,6 @@ describe("action.yml's defaults", () => {
     withInputs({ ...actionYmlDefaults(), name: 'builder-1' })
     const defaults = readInputs()
     expect(defaults).toEqual(none)
-    expect(buildPlan(defaults, '/tmp/job')).toEqual(buildPlan(none, '/tmp/job'))
+    expect(planOf(defaults, '/tmp/job')).toEqual(planOf(none, '/tmp/job'))
   })
 })

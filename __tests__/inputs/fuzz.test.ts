@@ -6,7 +6,7 @@ import { InputError } from '../../src/inputs/input-error.js'
 import { normalizeCertificates, normalizePrivateKey } from '../../src/inputs/pem.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
 import { mirrorText, OPTION_WORD, parseRegistries } from '../../src/inputs/registries.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { withInputs } from '../helpers/inputs.js'
 
@@ -95,7 +95,7 @@ function expectInputError(error: unknown, inputs: Record<string, string>): void 
 /** An accepted input's plan: the TOML parses back to itself, every host has its section, files stay in the job dir. */
 function expectSoundPlan(inputs: Record<string, string>): void {
   const read = readWith(inputs)
-  const plan = buildPlan(read, JOB_DIR)
+  const plan = planOf(read, JOB_DIR)
   const table = parse(plan.toml) as { registry?: Record<string, { http?: boolean; mirrors?: string[] }> }
   expect(stringify(table)).toBe(plan.toml)
   for (const registry of plan.registries) expect(typeof table.registry?.[registry.host.text]?.http).toBe('boolean')

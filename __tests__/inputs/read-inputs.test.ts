@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { InputError } from '../../src/inputs/input-error.js'
 import { DEFAULT_BUILDKITD_FLAGS, defaultBuilderName, readInputs } from '../../src/inputs/read-inputs.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 import { withInputs } from '../helpers/inputs.js'
@@ -380,7 +380,7 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
         )
       })
       const inputs = readInputs()
-      const error = inputErrorOf(() => buildPlan(inputs, DIR))
+      const error = inputErrorOf(() => planOf(inputs, DIR))
       expect(error.input).toBe('buildkitd-config-inline')
       expect(error.line).toBe(8)
       expect(error.problem).toMatch(
@@ -395,7 +395,7 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
       withInputs({
         'buildkitd-config-inline': `[[registry."reg:5000".keypair]]\nkey = "${pki.clientKeyPath}"\ncert = "/certs/client.crt"\n`
       })
-      const error = inputErrorOf(() => buildPlan(readInputs(), DIR))
+      const error = inputErrorOf(() => planOf(readInputs(), DIR))
       expect(error.line).toBe(3)
       expect(error.problem).toContain("keypair[0].cert names '/certs/client.crt', which does not exist")
       expect(error.fix).toContain('`client-cert` and `client-key`')
@@ -407,7 +407,7 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
         registries: 'reg:5000',
         'ca-cert': pki.caCert
       })
-      const plan = buildPlan(readInputs(), DIR)
+      const plan = planOf(readInputs(), DIR)
       expect(plan.overridden).toEqual(['registry."reg:5000".ca'])
     })
 
@@ -416,21 +416,21 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
         'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["/certs/registry.crt"]\n',
         registries: 'reg:5000 http'
       })
-      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).line).toBe(2)
+      expect(inputErrorOf(() => planOf(readInputs(), DIR)).line).toBe(2)
     })
 
     it('a directory, or a relative path that is not there, says so', () => {
       withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${scratch}", "certs/ca.pem"]\n` })
-      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(`'${scratch}', which is not a file`)
+      expect(inputErrorOf(() => planOf(readInputs(), DIR)).problem).toContain(`'${scratch}', which is not a file`)
       withInputs({ 'buildkitd-config-inline': '[registry."reg:5000"]\nca = ["certs/ca.pem"]\n' })
-      expect(inputErrorOf(() => buildPlan(readInputs(), DIR)).problem).toContain(
+      expect(inputErrorOf(() => planOf(readInputs(), DIR)).problem).toContain(
         `which does not exist on the runner (buildx reads it there and copies it into the builder; relative paths start at ${process.cwd()})`
       )
     })
 
     it('a file that is there passes', () => {
       withInputs({ 'buildkitd-config-inline': `[registry."reg:5000"]\nca = ["${pki.caCertPath}"]\n` })
-      expect(buildPlan(readInputs(), DIR).toml).toContain(pki.caCertPath)
+      expect(planOf(readInputs(), DIR).toml).toContain(pki.caCertPath)
     })
 
     it('is not checked for the remote driver, whose buildkitd reads its own disk', () => {
@@ -439,7 +439,7 @@ describe('buildkitd-config checked against BuildKit v0.20.2, before anything is 
         driver: 'remote',
         endpoint: 'tcp://buildkitd:1234'
       })
-      expect(buildPlan(readInputs(), DIR).toml).toContain('/certs/registry.crt')
+      expect(planOf(readInputs(), DIR).toml).toContain('/certs/registry.crt')
     })
   })
 })

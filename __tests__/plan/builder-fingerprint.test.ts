@@ -1,6 +1,6 @@
 import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { builderFingerprint, changedParts } from '../../src/plan/builder-fingerprint.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { builderInputs } from '../helpers/inputs.js'
 
 const CREATE = {
@@ -66,7 +66,7 @@ describe('builderFingerprint', () => {
 
 describe('the plan: which builders are warm', () => {
   const plan = (overrides: Partial<BuilderInputs>) =>
-    buildPlan(
+    planOf(
       {
         config: { registries: [], mirrors: [], debug: false },
         builder: builderInputs(overrides),

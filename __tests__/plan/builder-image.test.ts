@@ -2,7 +2,7 @@ import { builderInputs } from '../helpers/inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
 import { InputError } from '../../src/inputs/input-error.js'
 import { DEFAULT_BUILDKIT_IMAGE, planBuilderImage } from '../../src/plan/builder-image.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 
 const HUB_MIRROR = 'mirror.example.com:5000'
 
@@ -10,7 +10,7 @@ function plan(
   options: { driverOpts?: string[]; driver?: string; mirror?: string; registries?: string; bootstrap?: boolean } = {}
 ) {
   const registries = parseRegistries(options.registries ?? '').map(line => ({ ...line, ownCa: '' }))
-  return buildPlan(
+  return planOf(
     {
       config: { registries, mirrors: parseMirrors(options.mirror ?? ''), debug: false },
       builder: builderInputs({

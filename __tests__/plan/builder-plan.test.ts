@@ -1,5 +1,6 @@
 import { builderInputs } from '../helpers/inputs.js'
 import type { Inputs } from '../../src/inputs/read-inputs.js'
+import { factsOf } from '../helpers/plan.js'
 import { planBuilder } from '../../src/plan/builder-plan.js'
 import { planConfig } from '../../src/plan/config-plan.js'
 import { deriveTopology } from '../../src/topology/topology.js'
@@ -13,7 +14,7 @@ function plan(builder = builderInputs()) {
     host: { installConfig: '', credentials: [], daemonTrust: 'off' }
   }
   const config = planConfig(inputs, DIR, [], undefined)
-  const topology = deriveTopology({ builder, hosts: [], registries: [], facts: {}, jobId: 'job' })
+  const topology = deriveTopology({ builder, hosts: [], registries: [], facts: factsOf(builder), jobId: 'job' })
   return planBuilder(inputs, DIR, [], config, topology, [])
 }
 

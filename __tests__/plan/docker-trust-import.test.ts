@@ -3,7 +3,7 @@ import type { ConfigInputs } from '../../src/inputs/read-inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
 import type { DockerTrustFacts } from '../../src/model.js'
 import { importDockerTrust, parseMirrorUrl } from '../../src/plan/docker-trust-import.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { builderInputs } from '../helpers/inputs.js'
 
 const DIR = '/runner/temp/setup-buildkit-registry-abc'
@@ -155,7 +155,7 @@ describe('parseMirrorUrl', () => {
 })
 
 describe('buildPlan with the daemon trust', () => {
-  const plan = buildPlan(
+  const plan = planOf(
     {
       config: config('listed.lan:5000 http'),
       builder: builderInputs({ bootstrap: false }),
@@ -197,7 +197,7 @@ describe('buildPlan with the daemon trust', () => {
   })
 
   it('driver: docker: a note says why nothing is imported', () => {
-    const daemonPlan = buildPlan(
+    const daemonPlan = planOf(
       {
         config: config(),
         builder: builderInputs({ driver: 'docker', bootstrap: false }),

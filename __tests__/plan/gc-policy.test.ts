@@ -1,7 +1,7 @@
 import { parse, stringify } from 'smol-toml'
 import { checkBuildkitdConfig } from '../../src/inputs/check-buildkitd-config.js'
 import { InputError } from '../../src/inputs/input-error.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 import { builderInputs } from '../helpers/inputs.js'
 import { gcKeysForImage, planGc, withoutBaseGc } from '../../src/plan/gc-policy.js'
 
@@ -96,7 +96,7 @@ describe("the plan: gc-* inputs and a base config's own GC settings", () => {
     const base = parse(
       '[worker.oci]\ngckeepstorage = "20GB"\nmax-parallelism = 2\n[[worker.oci.gcpolicy]]\nkeepBytes = "1GB"\n'
     )
-    const plan = buildPlan(
+    const plan = planOf(
       {
         config: {
           registries: [],

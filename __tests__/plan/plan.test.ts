@@ -3,7 +3,7 @@ import { parse } from 'smol-toml'
 import type { BuilderInputs, ConfigInputs, Inputs } from '../../src/inputs/read-inputs.js'
 import { parseMirrors, parseRegistries } from '../../src/inputs/registries.js'
 import { fileNameForHost } from '../../src/plan/config-plan.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
 
 const DIR = '/runner/temp/setup-buildkit-registry-abc'
 const CA = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n'
@@ -48,7 +48,7 @@ function inputs(withInputs: WithInputs = {}): Pick<Inputs, 'config' | 'builder' 
 
 /** The TOML as BuildKit will read it. */
 function config(withInputs: Parameters<typeof inputs>[0]): unknown {
-  return parse(buildPlan(inputs(withInputs), DIR).toml)
+  return parse(planOf(inputs(withInputs), DIR).toml)
 }
 
 describe('seed recipes: the buildkitd.toml BuildKit reads', () => {
@@ -125,7 +125,7 @@ describe('buildPlan', () => {
   })
 
   it("writes ca-cert and a registry's own ca= into one file for that registry", () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({ registries: 'a.example.com ca=/x.pem\nb.example.com', caCert: CA, ownCa: OWN_CA }),
       DIR
     )
@@ -135,10 +135,7 @@ describe('buildPlan', () => {
   })
 
   it('writes no certificate for HTTP registries and the key with mode 0600', () => {
-    const plan = buildPlan(
-      inputs({ registries: 'plain:5000 http\nsecure:5000', caCert: CA, clientKeypair: KEYPAIR }),
-      DIR
-    )
+    const plan = planOf(inputs({ registries: 'plain:5000 http\nsecure:5000', caCert: CA, clientKeypair: KEYPAIR }), DIR)
     expect(plan.files.map(file => [file.path.slice(DIR.length + 1), file.mode.toString(8)])).toEqual([
       ['buildkitd.toml', '644'],
       ['certs/secure_5000/ca.pem', '644'],
@@ -152,7 +149,7 @@ describe('buildPlan', () => {
   })
 
   it('holds paths, never certificate or key contents, in the TOML', () => {
-    const { toml } = buildPlan(inputs({ registries: 'secure:5000', caCert: CA, clientKeypair: KEYPAIR }), DIR)
+    const { toml } = planOf(inputs({ registries: 'secure:5000', caCert: CA, clientKeypair: KEYPAIR }), DIR)
     expect(toml).not.toContain('BEGIN')
   })
 
@@ -165,7 +162,7 @@ describe('buildPlan', () => {
     const base = parse(
       'root = "/var/lib/buildkit"\n[registry."reg:5000"]\nhttp = false\nmirrors = ["keep:1"]\n[worker.oci]\nmax-parallelism = 2\ngc = true\n'
     )
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({
         registries: 'reg:5000 http',
         maxParallelism: 8,
@@ -184,7 +181,7 @@ describe('buildPlan', () => {
 
 describe('buildx create arguments', () => {
   it('passes name, driver, config, options, flags, bootstrap, use and endpoint', () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({
         registries: 'reg.example.com',
         driver: 'kubernetes',
@@ -217,7 +214,7 @@ describe('buildx create arguments', () => {
   })
 
   it('the default context over TLS: the builder runs on a context of the job’s own, named for the job', () => {
-    const plan = buildPlan(inputs({ registries: 'reg.internal:5443' }), DIR, [], { defaultContextTls: true })
+    const plan = planOf(inputs({ registries: 'reg.internal:5443' }), DIR, [], { defaultContextTls: true })
     expect(plan.topology.context).toBe('setup-buildkit-registry-abc')
     expect(plan.create?.args.at(-1)).toBe('setup-buildkit-registry-abc')
     expect(plan.notes.join('\n')).toContain("runs on a context of the job's own, setup-buildkit-registry-abc")
@@ -227,26 +224,26 @@ describe('buildx create arguments', () => {
     ['an endpoint is given', { endpoint: 'my-context' }],
     ['the driver is not docker-container', { driver: 'kubernetes' }]
   ])('no context of its own when %s: the endpoint is the user’s', (_why, extra) => {
-    const plan = buildPlan(inputs(extra), DIR, [], { defaultContextTls: true })
+    const plan = planOf(inputs(extra), DIR, [], { defaultContextTls: true })
     expect(plan.topology.context).toBe(undefined)
     expect(plan.create?.args).not.toContain('setup-buildkit-registry-abc')
   })
 
   it('adds network=host when a registry is on loopback, and says why', () => {
-    const plan = buildPlan(inputs({ registries: 'localhost:5000 http' }), DIR)
+    const plan = planOf(inputs({ registries: 'localhost:5000 http' }), DIR)
     expect(plan.create!.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
     expect(plan.notes.join('\n')).toContain("localhost:5000 is on this machine's loopback")
   })
 
   it('adds network=host for a loopback mirror too', () => {
-    expect(buildPlan(inputs({ mirror: '127.0.0.1:5000' }), DIR).create?.args).toContain('network=host')
+    expect(planOf(inputs({ mirror: '127.0.0.1:5000' }), DIR).create?.args).toContain('network=host')
   })
 
   it.each([
     ['the user set network=', { driverOpts: ['network=builders'] }, ['network=builders']],
     ['the driver is not docker-container', { driver: 'kubernetes' }, []]
   ])('leaves the network alone when %s', (_why, extra, driverOpts) => {
-    const plan = buildPlan(inputs({ registries: 'localhost:5000 http', ...extra }), DIR)
+    const plan = planOf(inputs({ registries: 'localhost:5000 http', ...extra }), DIR)
     expect(plan.create!.args.filter((_arg, index) => plan.create!.args[index - 1] === '--driver-opt')).toEqual(
       driverOpts
     )
@@ -254,7 +251,7 @@ describe('buildx create arguments', () => {
   })
 
   it('passes neither config nor buildkitd flags to the remote driver, and says where the config is', () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({ driver: 'remote', buildkitdFlags: '--debug', endpoint: 'tcp://buildkitd:1234', use: false }),
       DIR
     )
@@ -263,7 +260,7 @@ describe('buildx create arguments', () => {
   })
 
   it("writes the remote endpoint's TLS files and passes them as driver options", () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({ driver: 'remote', endpoint: 'tcp://buildkitd:1234', endpointTls: { ca: CA, keypair: KEYPAIR } }),
       DIR
     )
@@ -289,7 +286,7 @@ describe('the runner proxy', () => {
   const proxyEnv = { HTTPS_PROXY: 'http://user:secret@127.0.0.1:3128', NO_PROXY: '172.17.0.1' }
 
   it('gives the builder the proxy variables, and the host network for a loopback proxy, saying why', () => {
-    const plan = buildPlan(inputs({ registries: 'reg.proxy.test:5000', proxyEnv }), DIR)
+    const plan = planOf(inputs({ registries: 'reg.proxy.test:5000', proxyEnv }), DIR)
     expect(plan.create?.args).toEqual(
       expect.arrayContaining([
         '--driver-opt',
@@ -307,7 +304,7 @@ describe('the runner proxy', () => {
   })
 
   it('a proxy elsewhere needs no host network', () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({ registries: 'reg.corp:5000', proxyEnv: { HTTPS_PROXY: 'http://proxy.corp:3128' } }),
       DIR
     )
@@ -316,7 +313,7 @@ describe('the runner proxy', () => {
   })
 
   it('appended nodes get the proxy variables too', () => {
-    const plan = buildPlan(inputs({ proxyEnv: { HTTP_PROXY: 'http://proxy.corp:3128' } }), DIR, [
+    const plan = planOf(inputs({ proxyEnv: { HTTP_PROXY: 'http://proxy.corp:3128' } }), DIR, [
       { name: 'second', driverOpts: [], endpoint: 'unix:///var/run/docker.sock' }
     ])
     expect(plan.create?.appendArgs[0]).toEqual(
@@ -327,7 +324,7 @@ describe('the runner proxy', () => {
 
 describe('ca-cert-scope: all', () => {
   it('adds the carrier section and its CA file beside the registries, and SSL_CERT_DIR to every node', () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({ registries: 'reg.corp:5000', mirror: 'mirror.corp', caCert: CA, caCertScope: 'all' }),
       DIR,
       [{ name: 'second', driverOpts: [], endpoint: 'unix:///var/run/docker.sock' }]
@@ -352,7 +349,7 @@ describe('ca-cert-scope: all', () => {
 
   it('keeps a docker.io section of the base config as it is', () => {
     const base = parse('[registry."docker.io"]\nmirrors = ["m.corp"]\n')
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({
         caCert: CA,
         caCertScope: 'all',
@@ -371,16 +368,16 @@ describe('ca-cert-scope: all', () => {
 
   it('later steps trust ca-cert too (buildx fetches the tokens of unlisted registries on the runner), with no TLS registry listed', () => {
     const roots = { path: '/etc/ssl/certs/ca-certificates.crt', pem: 'ROOTS\n' }
-    const plan = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA, caCertScope: 'all' }), DIR, [], {
+    const plan = planOf(inputs({ registries: 'reg.corp:5000 http', caCert: CA, caCertScope: 'all' }), DIR, [], {
       runnerRoots: roots
     })
     expect(plan.clientTrust).toMatchObject({ extraCas: CA, bundle: `ROOTS\n${CA}`, everywhere: true })
-    const narrow = buildPlan(inputs({ registries: 'reg.corp:5000 http', caCert: CA }), DIR, [], { runnerRoots: roots })
+    const narrow = planOf(inputs({ registries: 'reg.corp:5000 http', caCert: CA }), DIR, [], { runnerRoots: roots })
     expect(narrow.clientTrust).toBeUndefined()
   })
 
   it('the default scope adds nothing', () => {
-    const plan = buildPlan(inputs({ registries: 'reg.corp:5000', caCert: CA }), DIR)
+    const plan = planOf(inputs({ registries: 'reg.corp:5000', caCert: CA }), DIR)
     expect(plan.toml).not.toContain('ca-cert-scope')
     expect(plan.create?.args.join(' ')).not.toContain('SSL_CERT_DIR')
   })

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { readAppendNodes } from '../../src/inputs/append.js'
 import { parseCsvList } from '../../src/inputs/csv-list.js'
 import { readInputs } from '../../src/inputs/read-inputs.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { planOf } from '../helpers/plan.js'
+import type { Plan } from '../../src/plan/plan.js'
 import { inputErrorOf } from '../helpers/input-errors.js'
 import { withInputs } from '../helpers/inputs.js'
 
@@ -28,10 +29,10 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks())
 
 /** Our plan for a `with:` block, as main computes it. */
-async function ourPlan(values: Record<string, string>): Promise<ReturnType<typeof buildPlan>> {
+async function ourPlan(values: Record<string, string>): Promise<Plan> {
   withInputs({ ...THEIR_DEFAULTS, ...values })
   const inputs = readInputs()
-  return buildPlan(inputs, DIR, await readAppendNodes(inputs.builder.appendYaml))
+  return planOf(inputs, DIR, await readAppendNodes(inputs.builder.appendYaml))
 }
 
 /** Our arguments less `--config PATH` and `--bootstrap`, with their generated name for ours. */

@@ -3,7 +3,7 @@ import type { BuilderInputs } from '../../src/inputs/read-inputs.js'
 import { parseHost } from '../../src/inputs/hosts.js'
 import { parseRegistries } from '../../src/inputs/registries.js'
 import type { JobContainer } from '../../src/topology/facts.js'
-import { buildPlan } from '../../src/plan/plan.js'
+import { factsOf, planOf, type RunnerFacts } from '../helpers/plan.js'
 import { planBuilderProxy } from '../../src/topology/builder-proxy.js'
 import { builderNetwork, deriveTopology } from '../../src/topology/topology.js'
 
@@ -85,12 +85,12 @@ describe('the plan with those facts', () => {
   })
 
   it('passes network=host and says why; the user’s network= is kept, and preflight is told what it misses', () => {
-    const plan = buildPlan(inputs(), '/tmp/job', [], { hostsFile: [LAN] })
+    const plan = planOf(inputs(), '/tmp/job', [], { hostsFile: [LAN] })
     expect(plan.create?.args).toEqual(expect.arrayContaining(['--driver-opt', 'network=host']))
     expect(plan.topology.network).toBe('host')
     expect(plan.topology.findings).toEqual([])
 
-    const chosen = buildPlan(inputs({ driverOpts: ['network=bridge'] }), '/tmp/job', [], { hostsFile: [LAN] })
+    const chosen = planOf(inputs({ driverOpts: ['network=bridge'] }), '/tmp/job', [], { hostsFile: [LAN] })
     expect(chosen.create?.args).not.toContain('network=host')
     expect(chosen.topology.network).toBe('bridge')
     expect(chosen.topology.findings).toEqual([
@@ -104,7 +104,7 @@ describe('the plan with those facts', () => {
   })
 
   it('a container job: network=container:<id> for the first node and for append nodes on the same daemon only', () => {
-    const plan = buildPlan(
+    const plan = planOf(
       inputs({}, 'registry:5000 http'),
       '/tmp/job',
       [
@@ -119,7 +119,7 @@ describe('the plan with those facts', () => {
   })
 
   it('the job’s own TLS context is the same daemon: the builder still shares the job container', () => {
-    const plan = buildPlan(inputs({}, 'registry:5000 http'), '/tmp/setup-buildkit-registry-abc', [], {
+    const plan = planOf(inputs({}, 'registry:5000 http'), '/tmp/setup-buildkit-registry-abc', [], {
       jobContainer: JOB,
       defaultContextTls: true
     })
@@ -129,8 +129,14 @@ describe('the plan with those facts', () => {
 })
 
 describe('deriveTopology: the one value the plan, preflight and the checks read', () => {
-  const derive = (extra: Partial<BuilderInputs> = {}, facts = {}, texts = ['reg.lan.test:5000']) =>
-    deriveTopology({ builder: builder(extra), hosts: hosts(...texts), registries: [], facts, jobId: 'job-1' })
+  const derive = (extra: Partial<BuilderInputs> = {}, runner: RunnerFacts = {}, texts = ['reg.lan.test:5000']) =>
+    deriveTopology({
+      builder: builder(extra),
+      hosts: hosts(...texts),
+      registries: [],
+      facts: factsOf(builder(extra), runner),
+      jobId: 'job-1'
+    })
 
   it('on a network of its own (the default bridge): preflight looks from the builder', () => {
     expect(derive()).toMatchObject({ network: undefined, sharesStepNetwork: false, lookFromBuilder: true })
@@ -157,7 +163,13 @@ describe('deriveTopology: the one value the plan, preflight and the checks read'
 
   it('the proxy plan the facts carry (planned once, before the daemon-trust probe) is the one it uses', () => {
     const planned = planBuilderProxy('docker-container', [], { HTTPS_PROXY: 'http://127.0.0.1:3128' })
-    const topology = derive({}, { builderProxy: planned })
+    const topology = deriveTopology({
+      builder: builder(),
+      hosts: hosts('reg.lan.test:5000'),
+      registries: [],
+      facts: { builderProxy: planned },
+      jobId: 'job-1'
+    })
     expect(topology.proxy).toBe(planned)
     expect(topology.throughProxy).toBe(true)
     // A loopback proxy needs the host's network, as the plan of the same inputs says.
@@ -176,7 +188,7 @@ describe('deriveTopology: the one value the plan, preflight and the checks read'
       builder: builder({ driverOpts: ['network=bridge'] }),
       hosts: hosts('localhost:5000', 'localhost:5000'),
       registries: hosts('localhost:5000').map(host => ({ host })),
-      facts: {},
+      facts: factsOf(builder({ driverOpts: ['network=bridge'] })),
       jobId: 'job-1'
     }).findings
     expect(findings.map(finding => finding.host)).toEqual(['localhost:5000'])

@@ -91,8 +91,8 @@ export interface PlanFacts extends TopologyFacts {
 export function buildPlan(
   inputs: Pick<Inputs, 'config' | 'builder' | 'host'>,
   dir: string,
-  append: AppendNode[] = [],
-  facts: PlanFacts = {}
+  append: AppendNode[],
+  facts: PlanFacts
 ): Plan {
   const jobId = basename(dir)
   const config = planConfig(inputs, dir, append, facts.dockerTrust)

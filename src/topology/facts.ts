@@ -1,5 +1,4 @@
 import type { Driver } from '../driver.js'
-import type { ProxyEnv } from '../model.js'
 import type { BuilderProxy } from './builder-proxy.js'
 
 // What a runner topology is derived from (the builder's inputs and the runner's facts, read by
@@ -12,8 +11,6 @@ export interface TopologyBuilder {
   endpoint: string
   cleanup: boolean
   bootstrap: boolean
-  /** The runner's proxy variables: the builder gets them unless `driver-opts` sets them. */
-  proxyEnv?: ProxyEnv
 }
 
 /** What the plan reads of the runner (PlanFacts). */
@@ -26,10 +23,13 @@ export interface TopologyFacts {
   defaultContextTls?: boolean
   /**
    * What the builder gets of the runner's proxy settings, planned once from the inputs before the
-   * other facts are read (the daemon-trust probe goes through it); derived by the topology when absent.
+   * other facts are read (the daemon-trust probe goes through it).
    */
-  builderProxy?: BuilderProxy
+  builderProxy: BuilderProxy
 }
+
+/** What the builder's network is chosen by: the names in the hosts file and the job container. */
+export type NetworkFacts = Pick<TopologyFacts, 'hostsFile' | 'jobContainer'>
 
 /** The network the action gives a docker-container builder, and why (for the log). */
 export interface NetworkChoice {

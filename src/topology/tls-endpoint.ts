@@ -18,7 +18,11 @@ export function mayNeedTlsContext(builder: Pick<TopologyBuilder, 'driver' | 'end
  * `endpoint` names another, as docker/setup-buildx-action decides it (src/main.ts): one of the job's
  * own, made from the default one and named for the job (`jobId`); undefined when none is needed. Pure.
  */
-export function tlsEndpointContext(builder: TopologyBuilder, facts: TopologyFacts, jobId: string): string | undefined {
+export function tlsEndpointContext(
+  builder: TopologyBuilder,
+  facts: Pick<TopologyFacts, 'defaultContextTls'>,
+  jobId: string
+): string | undefined {
   return facts.defaultContextTls && mayNeedTlsContext(builder) ? jobId : undefined
 }
 

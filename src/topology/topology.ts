@@ -1,8 +1,8 @@
 import { driverCapabilities } from '../driver.js'
 import type { HostAddress } from '../model.js'
 import type { JobContainer, NetworkFinding } from './facts.js'
-import { planBuilderProxy, type BuilderProxy } from './builder-proxy.js'
-import type { NetworkChoice, TopologyBuilder, TopologyFacts } from './facts.js'
+import type { BuilderProxy } from './builder-proxy.js'
+import type { NetworkChoice, NetworkFacts, TopologyBuilder, TopologyFacts } from './facts.js'
 import { hostNetwork } from './host-network.js'
 import { isJobContainerNetwork, jobContainerNetwork } from './job-container.js'
 import { onStepDaemon } from './remote-endpoint.js'
@@ -60,7 +60,7 @@ export interface TopologySource {
 /** The runner's topology. Pure. */
 export function deriveTopology({ builder, hosts, registries, facts, jobId }: TopologySource): Topology {
   const { container } = driverCapabilities(builder.driver)
-  const proxy = facts.builderProxy ?? planBuilderProxy(builder.driver, builder.driverOpts, builder.proxyEnv ?? {})
+  const proxy = facts.builderProxy
   // A proxy on loopback needs the host's network as a registry there does.
   const choice = builderNetwork(builder, hosts, facts, undefined, proxy.loopback)
   const network = container ? (userNetwork(builder) ?? choice?.network) : undefined
@@ -94,7 +94,7 @@ export function deriveTopology({ builder, hosts, registries, facts, jobId }: Top
 export function builderNetwork(
   builder: TopologyBuilder,
   hosts: HostAddress[],
-  facts: TopologyFacts,
+  facts: NetworkFacts,
   onJobDaemon = onStepDaemon(builder),
   loopbackProxies: string[] = []
 ): NetworkChoice | undefined {

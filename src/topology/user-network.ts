@@ -2,7 +2,7 @@ import { driverCapabilities } from '../driver.js'
 import { isLoopback, type HostAddress } from '../model.js'
 import { isLoopbackAddress, type NetworkFinding } from './facts.js'
 import { isJobContainerNetwork } from './job-container.js'
-import type { TopologyBuilder, TopologyFacts } from './facts.js'
+import type { NetworkFacts, TopologyBuilder } from './facts.js'
 
 // A network the user chose for the builder (`network=` in `driver-opts`): the action adds none, and
 // says what the builder will miss there.
@@ -22,7 +22,7 @@ export function userNetwork(builder: Pick<TopologyBuilder, 'driverOpts'>): strin
 export function missedOnUserNetwork(
   builder: Pick<TopologyBuilder, 'driver' | 'driverOpts'>,
   registries: { host: HostAddress }[],
-  facts: TopologyFacts
+  facts: NetworkFacts
 ): NetworkFinding[] {
   const network = userNetwork(builder)
   const sharesJob = isJobContainerNetwork(network, facts.jobContainer)

@@ -19,8 +19,10 @@ const ALLOWED: Record<string, string[]> = {
   'go-net.ts': [],
   // Text from the network or another process, made safe to print: a pure leaf every stage may use.
   'untrusted-text.ts': [],
-  // What the bundle runs in @actions/core's place (tsconfig.bundle.json): a leaf that no file imports.
-  'actions-core.ts': [],
+  // node:crypto loaded on first use, and random names without it: a leaf every stage may use.
+  'crypto.ts': [],
+  // What the bundle runs in @actions/core's place (tsconfig.bundle.json), which no file imports.
+  'actions-core.ts': ['crypto.ts'],
   // The one wait (polls, backoffs): a leaf the host, the registry client and the steps share.
   'sleep.ts': [],
   // What differs by buildx driver (the capability table): a pure leaf every stage may read.
@@ -30,17 +32,35 @@ const ALLOWED: Record<string, string[]> = {
   // The runner's topology (where the builder runs, how it reaches the registries), derived from
   // the builder's inputs and the runner's facts: pure, below the plan, preflight and the steps.
   topology: ['driver.ts', 'model.ts', 'proxy.ts'],
-  inputs: ['driver.ts', 'model.ts', 'paths.ts', 'docker-client-config.ts', 'proxy.ts', 'untrusted-text.ts'],
-  plan: ['driver.ts', 'model.ts', 'image-reference.ts', 'inputs', 'topology', 'proxy.ts', 'untrusted-text.ts'],
+  inputs: [
+    'crypto.ts',
+    'driver.ts',
+    'model.ts',
+    'paths.ts',
+    'docker-client-config.ts',
+    'proxy.ts',
+    'untrusted-text.ts'
+  ],
+  plan: [
+    'crypto.ts',
+    'driver.ts',
+    'model.ts',
+    'image-reference.ts',
+    'inputs',
+    'topology',
+    'proxy.ts',
+    'untrusted-text.ts'
+  ],
   // One client for registries (connect, TLS, proxy route, send, challenge and token, image pull):
   // below everything that talks to a registry, above the nouns it carries.
-  'registry-client': ['model.ts', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
+  'registry-client': ['crypto.ts', 'model.ts', 'proxy.ts', 'untrusted-text.ts', 'sleep.ts'],
   // Probing for a diagnosis, through the registry client, and the pure diagnosis.
   preflight: ['model.ts', 'topology', 'proxy.ts', 'untrusted-text.ts', 'registry-client'],
   // The plan's nouns that host/ acts on live in model.ts: host/ never reads plan/. The one error
   // type for bad input is the inputs' (a builder name that is taken).
   // host/ reads the runner's facts into the topology's own types (topology/facts.ts).
   host: [
+    'crypto.ts',
     'driver.ts',
     'topology',
     'model.ts',
@@ -70,9 +90,12 @@ const ALLOWED: Record<string, string[]> = {
   // The steps' entry points (actions/typescript-action's `run()`), which local-action imports too.
   'main.ts': ['steps'],
   'post.ts': ['steps'],
-  'index.ts': ['main.ts', 'post.ts'],
+  // The bundles' entries: main's (dist/index.js) and post's (dist/post/index.js).
+  'index.ts': ['main.ts'],
+  'post-index.ts': ['post.ts'],
   // The `merge` sub-action's entry (merge/action.yml): a step of its own, which nothing imports.
   merge: [
+    'crypto.ts',
     'image-reference.ts',
     'model.ts',
     'paths.ts',

@@ -844,8 +844,8 @@ __webpack_require__.d(__webpack_exports__, {
   pullImage: () => (/* binding */ pullImage)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/crypto.ts
+var src_crypto = __webpack_require__(5414);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
@@ -890,7 +890,7 @@ const BLOB_DEADLINE_MS = 30 * 60_000;
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 5;
 function digestOf(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+    return `sha256:${(0,src_crypto/* sha256Hex */.fg)(bytes)}`;
 }
 class RegistryClient {
     endpoint;
@@ -1166,7 +1166,7 @@ class ImageFetch {
         await this.retried(`blob ${descriptor.digest}`, async () => {
             let sent;
             const sink = async (response) => {
-                const hash = (0,external_node_crypto_.createHash)('sha256');
+                const hash = (0,src_crypto/* nodeCrypto */.SI)().createHash('sha256');
                 let size = 0;
                 response.on('data', (chunk) => {
                     hash.update(chunk);

@@ -11,7 +11,7 @@
 // that `@github/local-action` can put its own stand-in there, and jest runs the real package;
 // __tests__/actions-core.test.ts holds this module to the same lines as @actions/core, whose
 // behaviour and messages (3.0.1, MIT: THIRD_PARTY_NOTICES.md) it follows.
-import { randomUUID } from 'node:crypto'
+import { randomUuid } from './crypto.js'
 import { appendFileSync, existsSync } from 'node:fs'
 import { access, appendFile, constants, writeFile } from 'node:fs/promises'
 import { EOL } from 'node:os'
@@ -63,7 +63,7 @@ function issueFileCommand(command: string, message: string): void {
 
 /** `name<<DELIMITER`, the value, `DELIMITER`: a random delimiter that neither may contain. */
 function keyValueMessage(name: string, value: CommandValue): string {
-  const delimiterLine = `ghadelimiter_${randomUUID()}`
+  const delimiterLine = `ghadelimiter_${randomUuid()}`
   const text = toCommandValue(value)
   if (name.includes(delimiterLine))
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiterLine}"`)

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomHex } from '../crypto.js'
 import { constants } from 'node:fs'
 import { mkdir, open, readlink, realpath, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -59,7 +59,7 @@ export async function createFile(
  * hidden, so a tool that lists the directory (dockerd's certs.d reader) skips it.
  */
 export function stagedPath(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.sbr-tmp`)
+  return join(dirname(path), `.${basename(path)}.${randomHex(8)}.sbr-tmp`)
 }
 
 /**

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomHex } from '../crypto.js'
 import { existsSync } from 'node:fs'
 import { lstat, mkdir, realpath, rm } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
@@ -19,7 +19,7 @@ export function isJobId(name: string): boolean {
  * leaves post a directory to remove, never one it does not know of.
  */
 export function newJobDirPath(parent: string): string {
-  return join(parent, `setup-buildkit-registry-${randomBytes(6).toString('hex')}`)
+  return join(parent, `setup-buildkit-registry-${randomHex(6)}`)
 }
 
 /** Makes the job directory, which only this user can enter; fails if anything is there already. */

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   constants,
@@ -14,6 +13,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
+import { stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -65,7 +65,7 @@ export function isJobRecordPath(path: string, env: NodeJS.ProcessEnv): boolean {
  */
 export function writeJobRecordSync(path: string, record: JobRecord): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  const staged = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.sbr-tmp`)
+  const staged = stagedPath(path)
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
   const fd = openSync(staged, flags, PRIVATE_FILE_MODE)
   try {

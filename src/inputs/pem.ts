@@ -1,4 +1,5 @@
-import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto'
+import type { KeyObject, X509Certificate } from 'node:crypto'
+import { nodeCrypto } from '../crypto.js'
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
 const PRIVATE_KEY_BLOCK = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/
@@ -80,7 +81,7 @@ export function parseCertificates(pem: string): X509Certificate[] {
   }
   return blocks.map((block, index) => {
     try {
-      return new X509Certificate(block)
+      return new (nodeCrypto().X509Certificate)(block)
     } catch (error) {
       throw new Error(
         `certificate ${index + 1} of ${blocks.length} does not parse (${(error as Error).message}); the secret may ` +
@@ -101,7 +102,7 @@ export function normalizeCertificates(pem: string): string {
 export function parsePrivateKey(pem: string): KeyObject {
   const block = privateKeyBlock(pem)
   try {
-    return createPrivateKey(block)
+    return nodeCrypto().createPrivateKey(block)
   } catch (error) {
     throw new Error(`it does not parse (${(error as Error).message})`)
   }

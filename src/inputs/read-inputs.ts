@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { randomHex } from '../crypto.js'
 import {
   type CaCertScope,
   type ConfiguredEndpoint,
@@ -188,7 +188,7 @@ export function readInputs(): Inputs {
  * because matrix legs share run id, job and attempt, and self-hosted runners
  * that share one Docker daemon share its container names.
  */
-export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomBytes(4).toString('hex')): string {
+export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomHex(4)): string {
   const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
     .filter((part): part is string => !!part)
     .map(part =>

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../crypto.js'
 import { InputError } from '../inputs/input-error.js'
 import {
   DOCKER_MANIFEST,
@@ -95,7 +95,7 @@ export function buildIndex(sources: { entry: Entry<unknown>; content: SourceCont
     }))
   }
   const bytes = Buffer.from(JSON.stringify(document), 'utf8')
-  return { mediaType, bytes, digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, entries }
+  return { mediaType, bytes, digest: `sha256:${sha256Hex(bytes)}`, entries }
 }
 
 /** The manifest media types the merge reads and writes. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../crypto.js'
 import type { BuilderFingerprint, BuildxCreate, PlannedFile } from '../model.js'
 
 // What makes a warm builder (`cleanup: false`, a fixed `name`) the one this job would create: the
@@ -41,5 +41,5 @@ export function changedParts(before: BuilderFingerprint, now: BuilderFingerprint
 }
 
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('hex')
+  return sha256Hex(text)
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { nodeCrypto } from '../crypto.js'
 import { createWriteStream } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
@@ -153,7 +153,7 @@ class ImageFetch {
     await this.retried(`blob ${descriptor.digest}`, async () => {
       let sent: { digest: string; size: number } | undefined
       const sink = async (response: IncomingMessage): Promise<void> => {
-        const hash = createHash('sha256')
+        const hash = nodeCrypto().createHash('sha256')
         let size = 0
         response.on('data', (chunk: Buffer) => {
           hash.update(chunk)

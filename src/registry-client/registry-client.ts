@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../crypto.js'
 import type { IncomingMessage } from 'node:http'
 import { originOf, type Login, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
@@ -65,7 +65,7 @@ const MAX_REDIRECTS = 5
 type Sink = (response: IncomingMessage) => Promise<void>
 
 export function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+  return `sha256:${sha256Hex(bytes)}`
 }
 
 export class RegistryClient {

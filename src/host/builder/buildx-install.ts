@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../../crypto.js'
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { userCliPluginDir } from '../../docker-client-config.js'
@@ -105,9 +105,7 @@ async function installPlugin(from: string, plugin: string): Promise<void> {
 }
 
 async function sha256Of(path: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(path))
-    .digest('hex')
+  return sha256Hex(await readFile(path))
 }
 
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../../crypto.js'
 import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { PRIVATE_FILE_MODE } from '../../model.js'
@@ -38,7 +38,7 @@ export interface FileNow {
 }
 
 export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex')
+  return sha256Hex(content)
 }
 
 /** Reads a file; undefined when there is none. */

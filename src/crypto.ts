@@ -1,16 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs'
-import { createRequire } from 'node:module'
 
 // node:crypto, loaded on first use. Node takes about 4 ms to load it, and an `import` at the top of
 // a module pays that at every step's start, before the builder is created or removed, though most
 // steps (plain-HTTP registries, post) parse, hash and verify nothing. A step needs random names
 // before it needs anything else of it: those come from the kernel's generator.
+// process.getBuiltinModule, not createRequire(import.meta.url): ncc's webpack turns the latter into
+// `undefined` in the bundle.
 
 let loaded: typeof import('node:crypto') | undefined
 
 /** node:crypto itself, loaded now if it is not yet. */
 export function nodeCrypto(): typeof import('node:crypto') {
-  return (loaded ??= createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto'))
+  return (loaded ??= process.getBuiltinModule('node:crypto'))
 }
 
 /**

@@ -1,7 +1,26 @@
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createFile, createPrivateDir, replaceFile, stagedPath } from '../../src/host/file-write.js'
+import {
+  createFile,
+  createPrivateDir,
+  inSharedDir,
+  inSharedDirSync,
+  removeDirIfEmpty,
+  replaceFile,
+  stagedPath
+} from '../../src/host/file-write.js'
 
 // Real files, as root (the tests run as root): what another user could plant is planted here.
 
@@ -73,5 +92,56 @@ describe('createPrivateDir', () => {
     } finally {
       process.umask(umask)
     }
+  })
+})
+
+describe("inSharedDir and removeDirIfEmpty (the directories jobs share in buildx's store)", () => {
+  it("makes the file again when another job's post removed the empty directory between its mkdir and the file", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'sbr-shared-')), 'leases')
+    let removals = 0
+    await inSharedDir(dir, async () => {
+      // Another job's post, at the worst moment: right after this job made the directory.
+      if (removals++ < 2) rmdirSync(dir)
+      await createFile(join(dir, 'lease.json'), '{}', { mode: 0o644 })
+    })
+    expect(removals).toBe(3)
+    expect(readdirSync(dir)).toEqual(['lease.json'])
+
+    const syncDir = join(dir, '..', 'jobs')
+    let syncRemovals = 0
+    inSharedDirSync(
+      syncDir,
+      () => {
+        if (syncRemovals++ === 0) rmdirSync(syncDir)
+        writeFileSync(join(syncDir, 'record.json'), '{}', { flag: 'wx' })
+      },
+      0o700
+    )
+    expect(readdirSync(syncDir)).toEqual(['record.json'])
+    expect(statSync(syncDir).mode & 0o777).toBe(0o700)
+  })
+
+  it('gives up on a directory that keeps vanishing, with the error of the last try', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'sbr-shared-')), 'leases')
+    let tries = 0
+    const vanishing = inSharedDir(dir, async () => {
+      tries++
+      rmdirSync(dir)
+      await createFile(join(dir, 'lease.json'), '{}', { mode: 0o644 })
+    })
+    await expect(vanishing).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(tries).toBe(5)
+  })
+
+  it('removes a directory only when it is empty, and is quiet when it is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbr-shared-'))
+    mkdirSync(join(dir, 'full'))
+    writeFileSync(join(dir, 'full', 'warm.json'), '{}')
+    mkdirSync(join(dir, 'empty'))
+    await removeDirIfEmpty(join(dir, 'full'))
+    await removeDirIfEmpty(join(dir, 'empty'))
+    await removeDirIfEmpty(join(dir, 'never-made'))
+    expect(readdirSync(dir)).toEqual(['full'])
+    expect(existsSync(join(dir, 'full', 'warm.json'))).toBe(true)
   })
 })

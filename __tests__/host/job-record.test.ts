@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -96,6 +96,21 @@ describe('removeJobRecord and isJobRecordPath', () => {
     await removeJobRecord(path)
     expect(readdirSync(dir)).toEqual([`${B}.json`])
     expect(JSON.parse(readFileSync(jobRecordPath(B, env), 'utf8'))).toEqual(record)
+  })
+
+  it("takes the records' directory with the last record out, and a later job makes it again", async () => {
+    const env = newStore()
+    const dir = join(env.BUILDX_CONFIG ?? '', 'setup-buildkit-registry-jobs')
+    writeJobRecordSync(jobRecordPath(A, env), record)
+    writeJobRecordSync(jobRecordPath(B, env), record)
+    await removeJobRecord(jobRecordPath(A, env))
+    expect(readdirSync(dir)).toEqual([`${B}.json`])
+    await removeJobRecord(jobRecordPath(B, env))
+    expect(existsSync(dir)).toBe(false)
+    expect(readdirSync(env.BUILDX_CONFIG ?? '')).toEqual([])
+    writeJobRecordSync(jobRecordPath(C, env), record)
+    expect(statSync(dir).mode & 0o777).toBe(0o700)
+    expect(readdirSync(dir)).toEqual([`${C}.json`])
   })
 
   it("takes only the store's record paths (post proves a saved path with it)", () => {

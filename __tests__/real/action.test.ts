@@ -5,7 +5,7 @@ import { runMain, runPost } from '../../scripts/github-runner.mjs'
 import { parseBuilderInspect } from '../../src/host/builder/builder-info.js'
 import { bootDriverOpts, BUILDKIT_IMAGE, buildkitContainer } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { filesUnder } from '../helpers/files.js'
+import { actionFilesInBuildxStore, filesUnder } from '../helpers/files.js'
 import { builderNames, docker, dockerOk, requireDocker, storedBuilder } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
 
@@ -97,6 +97,9 @@ describe('main and post against the real buildx', () => {
     expect(containerExists(name)).toBe(false)
     expect(existsSync(dir)).toBe(false)
     expect(filesUnder(job.runnerTemp)).toEqual([])
+    // Nor does the action leave anything of its own in buildx's store: no record, no lease, and no
+    // directory of them (buildx's own files, as after a bare `docker buildx rm`, stay).
+    expect(actionFilesInBuildxStore(job.dockerConfig)).toEqual([])
   })
 
   it.each([

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { neverLog, runMain, runPost, type StepResult, type StopMoment } from '../../scripts/github-runner.mjs'
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
-import { filesUnder } from '../helpers/files.js'
+import { actionFilesInBuildxStore, filesUnder } from '../helpers/files.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, requireDocker } from './docker.js'
 import { containerExists, newTestJob } from './jobs.js'
@@ -106,6 +106,7 @@ async function expectNothingLeftAfter(
   expect(docker(job.dockerConfig, ['buildx', 'inspect', name]).status).not.toBe(0)
   expect(containerExists(name)).toBe(false)
   expect(filesUnder(job.runnerTemp)).toEqual([])
+  expect(actionFilesInBuildxStore(job.dockerConfig)).toEqual([])
   expect(readFileSync(configPath, 'utf8')).toBe(userConfig)
   expect(statSync(configPath).mode & 0o777).toBe(0o600)
 }

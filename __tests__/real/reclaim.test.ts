@@ -8,6 +8,7 @@ import { crashJob, newJob, runMain, type StopMoment } from '../../scripts/github
 import { bootDriverOpts } from '../helpers/builds.js'
 import { makePki, type TestPki } from '../helpers/certs.js'
 import { lockDaemonConfig } from '../helpers/daemon-config-lock.js'
+import { actionFilesInBuildxStore } from '../helpers/files.js'
 import { startRegistry, type RunningServer } from '../helpers/servers.js'
 import { docker, newDockerConfig, requireDocker } from './docker.js'
 import { containerExists, setUp, tearDown, tearDownAll, type TestJob } from './jobs.js'
@@ -229,7 +230,8 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     expect(daemonJsonNow()).toEqual(before)
     expect(jobContexts(runner.dockerConfig)).toEqual([])
     expect(containerExists(name('shared'))).toBe(false)
-    expect(readdirSync(join(runner.dockerConfig, 'buildx', 'setup-buildkit-registry-jobs'))).toEqual([])
+    // No record, no lease, and not their directories.
+    expect(actionFilesInBuildxStore(runner.dockerConfig)).toEqual([])
   }, 600000)
 
   it('a job killed while it reclaims leaves its claim, and the next job finishes that reclaim', async () => {
@@ -265,7 +267,7 @@ describe('reclaim: what jobs that died without their post step left (issue 26, i
     expect(readdirSync(records)).toHaveLength(1)
     expect(readdirSync(runner.runnerTemp).filter(entry => entry.startsWith('setup-buildkit-registry-'))).toHaveLength(1)
     expect((await tearDown(next)).exitCode).toBe(0)
-    expect(readdirSync(records)).toEqual([])
+    expect(actionFilesInBuildxStore(runner.dockerConfig)).toEqual([])
     expect(jobContexts(runner.dockerConfig)).toEqual([])
   }, 300000)
 })

@@ -1,6 +1,6 @@
 import { randomHex } from '../crypto.js'
-import { constants } from 'node:fs'
-import { mkdir, open, readlink, realpath, rename, rm } from 'node:fs/promises'
+import { constants, mkdirSync } from 'node:fs'
+import { mkdir, open, readlink, realpath, rename, rm, rmdir } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 
@@ -67,15 +67,58 @@ export function stagedPath(path: string): string {
  * file or the new one, never half. A symlink at `path` is replaced, not written through.
  */
 export async function replaceFile(path: string, content: string | Buffer, meta: FileMeta): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
   const staged = stagedPath(path)
-  await createFile(staged, content, meta)
+  await inSharedDir(dirname(path), () => createFile(staged, content, meta))
   try {
     await rename(staged, path)
   } catch (error) {
     await rm(staged, { force: true })
     throw error
   }
+}
+
+// The directories the action keeps in buildx's store for all jobs (the job records, the leases) go
+// with their last file: the post step that empties one removes it (removeDirIfEmpty), so a runner
+// comes back as it was. Another job may be between making such a directory and making its file in it:
+// so a file is made in one through inSharedDir, which makes the directory again when it is gone.
+
+/** How often a file is tried again in a directory that another job's post removed meanwhile. */
+const SHARED_DIR_TRIES = 5
+
+/**
+ * Makes `dir` (and its parents, with `mode` when new), then runs `make`, whose first act makes a
+ * file in `dir`; both again when `make` finds `dir` gone (ENOENT).
+ */
+export async function inSharedDir<T>(dir: string, make: () => Promise<T>, mode?: number): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    await mkdir(dir, { recursive: true, mode })
+    try {
+      return await make()
+    } catch (error) {
+      if (!isGoneDir(error, tries)) throw error
+    }
+  }
+}
+
+/** inSharedDir for a synchronous `make` (the job record, saved at once at each change). */
+export function inSharedDirSync<T>(dir: string, make: () => T, mode?: number): T {
+  for (let tries = 1; ; tries++) {
+    mkdirSync(dir, { recursive: true, mode })
+    try {
+      return make()
+    } catch (error) {
+      if (!isGoneDir(error, tries)) throw error
+    }
+  }
+}
+
+function isGoneDir(error: unknown, tries: number): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' && tries < SHARED_DIR_TRIES
+}
+
+/** Removes directory `dir` when it is empty; nothing when it holds anything, or is gone. */
+export async function removeDirIfEmpty(dir: string): Promise<void> {
+  await rmdir(dir).catch(() => undefined)
 }
 
 /** Makes directory `path` (its parent must exist) with exactly `mode`, set on the directory itself. */

@@ -1,19 +1,9 @@
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs'
+import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
-import { stagedPath } from './file-write.js'
+import { inSharedDirSync, removeDirIfEmpty, stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -64,10 +54,9 @@ export function isJobRecordPath(path: string, env: NodeJS.ProcessEnv): boolean {
  * its undo record at once at each change, as it saves GITHUB_STATE.
  */
 export function writeJobRecordSync(path: string, record: JobRecord): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
   const staged = stagedPath(path)
   const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-  const fd = openSync(staged, flags, PRIVATE_FILE_MODE)
+  const fd = inSharedDirSync(dirname(path), () => openSync(staged, flags, PRIVATE_FILE_MODE), 0o700)
   try {
     fchmodSync(fd, PRIVATE_FILE_MODE)
     writeFileSync(fd, `${JSON.stringify(record)}\n`)
@@ -134,4 +123,6 @@ export async function removeJobRecord(path: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[])
   for (const name of names.filter(entry => entry.startsWith(prefix) && entry.endsWith('.sbr-tmp')))
     await rm(join(dir, name), { force: true })
+  // The last record out takes the records' directory with it (file-write.ts).
+  await removeDirIfEmpty(dir)
 }

@@ -179,6 +179,20 @@ describe('takeLease and releaseLease', () => {
     expect(await releaseLease(path, mine)).toBe(false)
   })
 
+  it("takes the leases' directory with the last lease out, and keeps it while another is there", async () => {
+    const path = newLeasePath()
+    const other = join(dirname(path), 'builder-2.json')
+    const mine = ownLease('builder-1', {})
+    await takeLease(path, mine)
+    await takeLease(other, ownLease('builder-2', {}))
+    await releaseLease(path, mine)
+    expect(readdirSync(dirname(path))).toEqual(['builder-2.json'])
+    await releaseLease(other, ownLease('builder-2', {}))
+    expect(existsSync(dirname(path))).toBe(false)
+    // The next job makes it again.
+    expect(await takeLease(path, mine)).toBeUndefined()
+  })
+
   it('of two jobs taking a free name at once, exactly one gets it', async () => {
     const path = newLeasePath()
     const { lease: theirs } = otherJob('builder-1')

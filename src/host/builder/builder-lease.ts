@@ -1,10 +1,10 @@
-import { link, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises'
+import { link, readdir, readFile, rename, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, join } from 'node:path'
 import { PUBLIC_FILE_MODE } from '../../model.js'
 import { buildxStoreDir } from '../../paths.js'
-import { createFile, stagedPath } from '../file-write.js'
+import { createFile, inSharedDir, removeDirIfEmpty, stagedPath } from '../file-write.js'
 import { bootId, jobDescription, jobProcess, ownJobOwner, type JobOwner } from '../process/job-owner.js'
 import { processStartTime } from '../process/processes.js'
 import { sleep } from '../../sleep.js'
@@ -76,9 +76,9 @@ async function readLease(path: string): Promise<Lease | undefined> {
  * be read in between as "none" and taken by a second job.
  */
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
-  await mkdir(dirname(path), { recursive: true })
   const staged = stagedPath(path)
-  await createFile(staged, `${JSON.stringify(lease)}\n`, { mode: PUBLIC_FILE_MODE }, 'void after a crash')
+  const text = `${JSON.stringify(lease)}\n`
+  await inSharedDir(dirname(path), () => createFile(staged, text, { mode: PUBLIC_FILE_MODE }, 'void after a crash'))
   try {
     try {
       await link(staged, path)
@@ -116,6 +116,9 @@ export async function releaseLease(path: string, lease: Lease): Promise<boolean>
   const holder = holderPath(path, lease)
   const holding = existsSync(holder)
   await rm(holder, { force: true })
+  // The last job out takes the holders' and the leases' directories with it (file-write.ts).
+  await removeDirIfEmpty(holdersDir(path))
+  await removeDirIfEmpty(dirname(path))
   return released || holding
 }
 
@@ -149,14 +152,9 @@ function holderPath(path: string, lease: Lease): string {
 /** Counts this job among the builder's holders until its post (releaseLease). */
 export async function joinHolders(path: string, lease: Lease): Promise<void> {
   const target = holderPath(path, lease)
-  await mkdir(dirname(target), { recursive: true })
   const staged = stagedPath(target)
-  await createFile(
-    staged,
-    `${JSON.stringify({ ...lease, brief: undefined })}\n`,
-    { mode: PUBLIC_FILE_MODE },
-    'void after a crash'
-  )
+  const text = `${JSON.stringify({ ...lease, brief: undefined })}\n`
+  await inSharedDir(dirname(target), () => createFile(staged, text, { mode: PUBLIC_FILE_MODE }, 'void after a crash'))
   await rename(staged, target)
 }
 

@@ -4,14 +4,17 @@ import {
   appendFileSync,
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   statSync,
+  symlinkSync,
   writeFileSync
 } from 'node:fs'
-import { join } from 'node:path'
-import { newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
+import { dirname, join } from 'node:path'
+import { crashJob, newJob, runMain, runPost, type Job } from '../../scripts/github-runner.mjs'
 import { cliPluginDirs } from '../../src/docker-client-config.js'
 import { makePki } from '../helpers/certs.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../helpers/intercepting-proxy.js'
@@ -103,6 +106,18 @@ function newInstallJob(cacheDir = toolCache): Job & { dockerConfig: string } {
 
 const inputs = { registries: 'registry.test:5443 insecure', bootstrap: 'false', preflight: 'off' }
 
+/** A runner's admin wrapped buildx: `docker buildx version` says so; everything else is buildx. */
+const wrapper = `#!/bin/sh\nif [ "$2" = version ]; then echo "the runner's own buildx"; exit 0; fi\nexec ${REAL_BUILDX} "$@"\n`
+
+/** The runner's own plugin, the wrapper, in a job's Docker client config; its path. */
+function ownPlugin(job: { dockerConfig: string }): string {
+  const plugin = join(job.dockerConfig, 'cli-plugins', 'docker-buildx')
+  mkdirSync(dirname(plugin))
+  writeFileSync(plugin, wrapper)
+  chmodSync(plugin, 0o750)
+  return plugin
+}
+
 describe('buildx-version', () => {
   it('downloads the release, checks it against checksums.txt, caches it and installs it as the CLI plugin; the next run uses the cache', async () => {
     const first = newInstallJob()
@@ -121,8 +136,12 @@ describe('buildx-version', () => {
     expect(readdirSync(join(toolCache, 'buildx'))).toEqual([VERSION])
     expect(docker(first.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
     expect(docker(first.dockerConfig, ['buildx', 'inspect', main.outputs.name]).status).toBe(0)
-    expect((await runPost(first, main.state)).exitCode).toBe(0)
+    const post = await runPost(first, main.state)
+    expect(post.exitCode).toBe(0)
+    expect(post.log).toContain(`Removed the buildx plugin ${plugin}, which the job installed.`)
     expect(readdirSync(first.runnerTemp)).toEqual([])
+    // The runner had no plugin of its own: the one installed goes, with the directory made for it.
+    expect(existsSync(join(first.dockerConfig, 'cli-plugins'))).toBe(false)
 
     const second = newInstallJob()
     const beforeSecond = proxy.requests().length
@@ -179,10 +198,68 @@ describe('buildx-version', () => {
         `::error::buildx ${MISMATCHED}: checksum mismatch for ${ASSET(MISMATCHED)} \\(expected [0-9a-f]{64}, got [0-9a-f]{64}\\); not installing it`
       )
     )
-    expect(existsSync(join(job.dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(false)
+    expect(existsSync(join(job.dockerConfig, 'cli-plugins'))).toBe(false)
     expect(existsSync(join(toolCache, 'buildx', MISMATCHED.slice(1)))).toBe(false)
     expect(existsSync(job.runnerTemp) ? readdirSync(job.runnerTemp) : []).toEqual([])
     expect(builderNames(job.dockerConfig)).toEqual([])
+  })
+
+  it("puts back the runner's own buildx plugin after the job, a file byte for byte with its mode, or a symbolic link", async () => {
+    for (const own of ['file', 'link'] as const) {
+      const job = newInstallJob()
+      const plugins = join(job.dockerConfig, 'cli-plugins')
+      const plugin = join(plugins, 'docker-buildx')
+      if (own === 'link') mkdirSync(plugins)
+      if (own === 'file') ownPlugin(job)
+      else symlinkSync(REAL_BUILDX, plugin)
+      const main = await runMain(job, { ...inputs, 'buildx-version': RELEASE })
+      expect(main.log).not.toContain('::error::')
+      expect(main.exitCode).toBe(0)
+      // The job's later steps run the release.
+      expect(readFileSync(plugin).equals(binary)).toBe(true)
+      expect(lstatSync(plugin).isSymbolicLink()).toBe(false)
+      expect(docker(job.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
+
+      const post = await runPost(job, main.state)
+      expect(post.exitCode).toBe(0)
+      expect(post.log).toContain(`Put back the buildx plugin ${plugin} that was there before the job.`)
+      expect(post.log).not.toContain('::warning::')
+      expect(readdirSync(plugins)).toEqual(['docker-buildx'])
+      if (own === 'file') {
+        expect(readFileSync(plugin, 'utf8')).toBe(wrapper)
+        expect(statSync(plugin).mode & 0o777).toBe(0o750)
+        expect(docker(job.dockerConfig, ['buildx', 'version']).stdout).toBe("the runner's own buildx\n")
+      } else {
+        expect(readlinkSync(plugin)).toBe(REAL_BUILDX)
+      }
+      expect(builderNames(job.dockerConfig)).toEqual([])
+    }
+  })
+
+  it("a later job's reclaim puts back the plugin of a job that died without its post step", async () => {
+    const dead = newInstallJob()
+    const plugin = ownPlugin(dead)
+    const main = await runMain(dead, { ...inputs, 'buildx-version': RELEASE })
+    expect(main.exitCode).toBe(0)
+    // The runner's worker dies (power lost, the OOM killer): no post step runs.
+    await crashJob(dead)
+    expect(readFileSync(plugin).equals(binary)).toBe(true)
+
+    // The runner's next job: the same client config and RUNNER_TEMP, no `buildx-version`.
+    const next = {
+      ...newJob({ ...dead.env, RUNNER_TEMP: dead.runnerTemp, GITHUB_RUN_ID: '2' }),
+      dockerConfig: dead.dockerConfig
+    }
+    const again = await runMain(next, inputs)
+    expect(again.exitCode).toBe(0)
+    expect(again.log).not.toContain('::warning::')
+    expect(again.log).toMatch(new RegExp(`^Reclaimed the buildx plugin ${plugin}, put back, left by `, 'm'))
+    expect(readFileSync(plugin, 'utf8')).toBe(wrapper)
+    expect(statSync(plugin).mode & 0o777).toBe(0o750)
+    expect(readdirSync(dirname(plugin))).toEqual(['docker-buildx'])
+    expect(docker(next.dockerConfig, ['buildx', 'version']).stdout).toBe("the runner's own buildx\n")
+    expect((await runPost(next, again.state)).exitCode).toBe(0)
+    expect(builderNames(next.dockerConfig)).toEqual([])
   })
 
   it('cache-binary: false downloads and installs a working buildx, and leaves the tool cache exactly as it was', async () => {

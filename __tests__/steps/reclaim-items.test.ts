@@ -59,6 +59,32 @@ describe('reclaimableUndo', () => {
     }
     expect(reclaimableUndo(own, job, false)).toEqual(own)
   })
+
+  it("puts back the buildx plugin only from the dead job's own copy", () => {
+    const plugin = '/home/runner/.docker/cli-plugins/docker-buildx'
+    const before = (id: string) => ({
+      backup: `/home/runner/.docker/cli-plugins/.docker-buildx.${id}.sbr-backup`,
+      sha256: 'a',
+      mode: 0o755,
+      uid: 1001,
+      gid: 1001
+    })
+    const own: UndoRecord = { installedBuildx: { path: plugin, before: before(job.id), written: 'b', madeDirs: [] } }
+    expect(reclaimableUndo(own, job, false)).toEqual(own)
+    const installedOnly: UndoRecord = { installedBuildx: { path: plugin, written: 'b', madeDirs: [] } }
+    expect(reclaimableUndo(installedOnly, job, false)).toEqual(installedOnly)
+    const anothers: UndoRecord = {
+      installedBuildx: {
+        path: plugin,
+        before: before('setup-buildkit-registry-ffffffffffff'),
+        written: 'b',
+        madeDirs: []
+      }
+    }
+    expect(reclaimableUndo(anothers, job, false)).toEqual({})
+    expect(describeUndone(own, 'installedBuildx')).toBe(`the buildx plugin ${plugin}, put back`)
+    expect(describeUndone(installedOnly, 'installedBuildx')).toBe(`the buildx plugin ${plugin}, removed`)
+  })
 })
 
 describe('describeUndone', () => {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sha256 } from '../../src/host/edits/file-undo.js'
+import { pluginBackupPath } from '../../src/host/edits/installed-plugin.js'
 import { provenUndo } from '../../src/steps/undo-proof.js'
 
 // Real directories, as root (the tests run as root, so a directory made here is this user's).
@@ -82,6 +83,33 @@ describe('provenUndo', () => {
     const { record, refused } = await provenUndo({ installedConfig }, { RUNNER_TEMP: runnerTemp() })
     expect(record).toEqual({})
     expect(refused[0]).toContain('/home/runner/.ssh/authorized_keys is not the file `install-config` names')
+  })
+
+  it('keeps the buildx plugin `buildx-version` installs, its copy beside it and the directories above it, and nothing else', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'sbr-docker-config-'))
+    const env = { RUNNER_TEMP: runnerTemp(), DOCKER_CONFIG: config }
+    const plugin = join(config, 'cli-plugins', 'docker-buildx')
+    mkdirSync(join(config, 'cli-plugins'))
+    const backup = pluginBackupPath(plugin, JOB_ID)
+    writeFileSync(backup, 'old')
+    const before = { backup, sha256: sha256('old'), mode: 0o755, uid: 0, gid: 0 }
+    const installedBuildx = { path: plugin, before, written: sha256('new'), madeDirs: [join(config, 'cli-plugins')] }
+    expect(await provenUndo({ installedBuildx }, env)).toEqual({ record: { installedBuildx }, refused: [] })
+
+    const forged = [
+      { ...installedBuildx, path: join(config, 'config.json') },
+      { ...installedBuildx, madeDirs: ['/home'] },
+      { ...installedBuildx, before: { ...before, backup: join(config, 'cli-plugins', 'docker-compose') } },
+      { ...installedBuildx, before: { ...before, sha256: sha256('something else') } }
+    ]
+    const reasons = await Promise.all(
+      forged.map(async change => (await provenUndo({ installedBuildx: change }, env)).refused)
+    )
+    expect(reasons.map(refused => refused.length)).toEqual([1, 1, 1, 1])
+    expect(reasons[0][0]).toContain(`is not where \`buildx-version\` installs buildx (${plugin})`)
+    expect(reasons[1][0]).toContain('/home is not a directory above the buildx plugin')
+    expect(reasons[2][0]).toContain('is not a copy the action keeps beside the plugin')
+    expect(reasons[3][0]).toContain('is not the file main saved (its hash differs)')
   })
 
   it('neutralizes what the forged state says before it reaches a warning', async () => {

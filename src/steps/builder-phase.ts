@@ -12,6 +12,7 @@ import {
 } from '../host/builder/builder-lease.js'
 import { installBuildxAlias } from '../host/builder/buildx.js'
 import { ensureBuildx } from '../host/builder/buildx-install.js'
+import { keepPluginBefore } from '../host/edits/installed-plugin.js'
 import { warmRecordPath } from '../host/builder/warm-builder.js'
 import { processStartTime } from '../host/process/processes.js'
 import { InputError } from '../inputs/input-error.js'
@@ -20,9 +21,14 @@ import type { Plan } from '../plan/plan.js'
 import type { UndoLog } from './state.js'
 import type { HeldLease } from './warm-builder-phase.js'
 
-/** `buildx-version`: the buildx the inputs ask for, or the latest when the runner has none. */
-export async function ensureBuildxFor(builder: BuilderInputs): Promise<void> {
-  await ensureBuildx(builder.buildxVersion, builder.cacheBinary)
+/**
+ * `buildx-version`: the buildx the inputs ask for, or the latest when the runner has none; the
+ * plugin that was there is kept for post to put back (the copy named after job `jobId`).
+ */
+export async function ensureBuildxFor(builder: BuilderInputs, undo: UndoLog, jobId: string): Promise<void> {
+  await ensureBuildx(builder.buildxVersion, builder.cacheBinary, (plugin, written) =>
+    keepPluginBefore(plugin, written, jobId, installed => undo.add({ installedBuildx: installed }))
+  )
 }
 
 /**

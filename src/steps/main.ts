@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { basename } from 'node:path'
 import { newJobDirPath } from '../host/job-dir.js'
 import { findJobContainer } from '../host/runner-network.js'
 import { readAppendNodes } from '../inputs/append.js'
@@ -50,7 +51,7 @@ export async function runMain(): Promise<void> {
     const checks = (preflight = new Preflight(plan, inputs))
     if (inputs.preflight.mode === 'error') await checks.settle()
     const daemon = await openDaemonAccessIfPlanned(plan)
-    await ensureBuildxFor(inputs.builder)
+    await ensureBuildxFor(inputs.builder, undo, basename(jobDir))
 
     // `warn` mode: the probes run while the builder boots.
     await writeJobFiles(plan, undo, async () => {

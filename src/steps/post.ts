@@ -23,6 +23,7 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
  * - the daemon's trust and the client credentials, which name no file of the job directory;
  * - SSL_CERT_FILE pointed back before the bundle it names goes with the job directory;
  * - an installed config restored from its backup, which is in the job directory;
+ * - the buildx plugin put back once nothing left needs the job's buildx;
  * - the job directory: it holds the backups and the key material;
  * - the job's record for a later job's reclaim last: a post step cut short leaves it, to be finished.
  * The type makes a kind of change added to UndoRecord without an undo here a compile error.
@@ -103,6 +104,18 @@ const UNDO: UndoTable = {
         installedConfig.before
           ? `Restored ${installedConfig.path} as it was before the job.`
           : `Removed ${installedConfig.path}, which the job installed.`
+      )
+    }
+  },
+  installedBuildx: {
+    failure: installed => `Could not put back the buildx plugin ${installed.path}`,
+    run: async installed => {
+      const { restorePlugin } = await import('../host/edits/installed-plugin.js')
+      warnAll(await restorePlugin(installed))
+      core.info(
+        installed.before || installed.link !== undefined
+          ? `Put back the buildx plugin ${installed.path} that was there before the job.`
+          : `Removed the buildx plugin ${installed.path}, which the job installed.`
       )
     }
   },

@@ -1,3 +1,4 @@
+import { pluginBackupJob } from '../host/edits/installed-plugin.js'
 import type { UndoRecord } from './state.js'
 
 // What of a dead job's undo record a later job's reclaim undoes, and how each thing is named in
@@ -25,7 +26,8 @@ export interface GoneJob {
  * (no summary of that job is left to write), not the record's own file (the reclaim removes the
  * claimed file itself, once done); and, when `builderTaken` says a live job holds the builder name
  * now, neither the builder, buildx's selection of it nor the name's lease, which are that job's.
- * What main names after its job (job directory, context, certs.d files, daemon.json ledger entry)
+ * What main names after its job (job directory, context, certs.d files, daemon.json ledger entry, the
+ * buildx plugin's copy)
  * and the lease must be that job's own, so that a record cannot name a running job's.
  */
 export function reclaimableUndo(undo: UndoRecord, job: GoneJob, builderTaken: boolean): UndoRecord {
@@ -42,6 +44,7 @@ function notOfJob(undo: UndoRecord, job: GoneJob): (keyof UndoRecord)[] {
   const named = (path: string): string | undefined => /([^/]+?)(\.(crt|cert|key))?$/.exec(path)?.[1]
   const holder = undo.lease?.holder
   const trust = undo.daemonTrust
+  const plugin = undo.installedBuildx
   const wrong: [keyof UndoRecord, boolean][] = [
     ['jobDir', undo.jobDir !== undefined && named(undo.jobDir) !== job.id],
     ['tempContext', undo.tempContext !== undefined && undo.tempContext !== job.id],
@@ -49,6 +52,12 @@ function notOfJob(undo: UndoRecord, job: GoneJob): (keyof UndoRecord)[] {
       'lease',
       holder !== undefined &&
         (holder.host !== job.owner.host || holder.pid !== job.owner.pid || holder.started !== job.owner.started)
+    ],
+    [
+      'installedBuildx',
+      plugin !== undefined &&
+        plugin.before !== undefined &&
+        pluginBackupJob(plugin.path, plugin.before.backup) !== job.id
     ],
     [
       'daemonTrust',
@@ -85,6 +94,8 @@ const DESCRIBE: { [Kind in keyof UndoRecord]-?: Describe<Kind> } = {
   addedAuths: added => `credentials in ${added.path}`,
   clientTrust: () => undefined,
   installedConfig: installed => `${installed.path}, ${installed.before ? 'restored' : 'removed'}`,
+  installedBuildx: installed =>
+    `the buildx plugin ${installed.path}, ${installed.before || installed.link !== undefined ? 'put back' : 'removed'}`,
   jobDir: dir => `job directory ${dir}`,
   jobRecord: () => undefined
 }

@@ -6,6 +6,7 @@ import type { BuilderSelection } from '../host/builder/builder-selection.js'
 import type { ClientTrustRecord } from '../host/runner-env.js'
 import type { AddedAuths } from '../host/edits/docker-credentials.js'
 import type { InstalledConfig } from '../host/edits/installed-config.js'
+import type { InstalledPlugin } from '../host/edits/installed-plugin.js'
 import { writeJobRecordSync } from '../host/job-record.js'
 import type { JobOwner } from '../host/process/job-owner.js'
 
@@ -57,6 +58,11 @@ export interface UndoRecord {
   buildxAlias?: boolean
   /** Saved before the config is installed, so post can restore it even after a failure midway. */
   installedConfig?: InstalledConfig
+  /**
+   * `buildx-version`: the buildx plugin installed for the job's steps, saved before it is written, so post
+   * puts back the plugin that was there (or removes it) and the runner's later jobs run their own buildx.
+   */
+  installedBuildx?: InstalledPlugin
   /** Saved before each change to the daemon's files, so post removes exactly what was added. */
   daemonTrust?: TrustRecord
   /** Holds the replaced auth entries (secrets, masked by main) so post can put them back. */

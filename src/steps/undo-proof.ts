@@ -1,12 +1,15 @@
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { BUILDX_PLUGIN } from '../host/builder/buildx.js'
 import { leasePath } from '../host/builder/builder-lease.js'
 import type { TrustRecord } from '../host/edits/daemon-trust.js'
 import { readIfExists, sha256, type FileBefore } from '../host/edits/file-undo.js'
+import { pluginBackupJob, type InstalledPlugin } from '../host/edits/installed-plugin.js'
 import { fileBehind } from '../host/file-write.js'
 import { isJobId, jobDirRefusal } from '../host/job-dir.js'
 import { isJobRecordPath } from '../host/job-record.js'
 import { readInstallConfigPath } from '../inputs/single-inputs.js'
 import { isBuilderName } from '../model.js'
+import { userCliPluginDir } from '../docker-client-config.js'
 import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { UndoRecord } from './state.js'
@@ -51,6 +54,11 @@ const notBuilderName = (name: string): string | undefined =>
 async function backupRefusal(before: FileBefore | undefined, jobDir: string | undefined): Promise<string | undefined> {
   if (!before) return undefined
   if (!jobDir || dirname(before.backup) !== jobDir) return `its backup ${before.backup} is not in the job directory`
+  return backupHashRefusal(before)
+}
+
+/** Why a backup is not the file main saved: its bytes are not the ones recorded. */
+async function backupHashRefusal(before: FileBefore): Promise<string | undefined> {
   const content = await readIfExists(before.backup)
   // Gone with the job directory (a second post step): nothing is restored from it.
   if (content === undefined) return undefined
@@ -87,6 +95,22 @@ async function daemonTrustRefusal(trust: TrustRecord, { jobDir, env }: ProofCont
   return backupRefusal(json.change.before, jobDir)
 }
 
+/**
+ * The buildx plugin: where `buildx-version` installs it, the copy beside it named after a job
+ * (host/edits/installed-plugin.ts) and holding the bytes recorded, the directories above it.
+ */
+async function installedPluginRefusal(installed: InstalledPlugin, { env }: ProofContext): Promise<string | undefined> {
+  const plugin = join(userCliPluginDir(env), BUILDX_PLUGIN)
+  if (installed.path !== plugin) return `${installed.path} is not where \`buildx-version\` installs buildx (${plugin})`
+  const pluginDir = dirname(plugin)
+  const notAbove = installed.madeDirs.find(dir => resolve(dir) !== pluginDir && !isInside(pluginDir, dir))
+  if (notAbove !== undefined) return `${notAbove} is not a directory above the buildx plugin`
+  if (!installed.before) return undefined
+  if (!isJobId(pluginBackupJob(plugin, installed.before.backup) ?? ''))
+    return `its backup ${installed.before.backup} is not a copy the action keeps beside the plugin`
+  return backupHashRefusal(installed.before)
+}
+
 const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
   diskReport: report => notBuilderName(report.builder),
   jobDir: async (dir, { env }) => jobDirRefusal(dir, runnerTempDir(env)),
@@ -102,6 +126,7 @@ const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
     installed.path === installConfigInput()
       ? backupRefusal(installed.before, jobDir)
       : `${installed.path} is not the file \`install-config\` names`,
+  installedBuildx: installedPluginRefusal,
   daemonTrust: daemonTrustRefusal,
   addedAuths: async (added, { env, jobDir }) => {
     const config = dockerConfigFile(env)
@@ -123,6 +148,7 @@ const KIND_NAMES: Record<keyof UndoRecord, string> = {
   lease: "the builder name's lease",
   buildxAlias: 'the `install` alias',
   installedConfig: 'the installed config',
+  installedBuildx: 'the buildx plugin `buildx-version` installed',
   daemonTrust: 'the Docker daemon trust',
   addedAuths: 'the credentials',
   clientTrust: 'SSL_CERT_FILE',

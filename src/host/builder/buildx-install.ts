@@ -44,40 +44,49 @@ export function checksumFor(checksums: string, asset: string): string | undefine
 }
 
 /**
+ * Called once before the plugin is written, with its path and the sha256 of the release: the
+ * caller keeps what is there, for post to put back (host/edits/installed-plugin.ts).
+ */
+export type BeforeInstall = (plugin: string, sha256: string) => Promise<void>
+
+/**
  * Installs buildx `version` (`v0.19.3` or `latest`) as the user's Docker CLI plugin, checked
  * against the release's checksums.txt: from the tool cache when there and still matching it (a
  * shared runner's cache may have been changed since it was filled), else downloaded.
  * `cache: false` (`cache-binary: false`) neither looks in the tool cache nor keeps the download
- * there. Returns the version installed.
+ * there. Nothing is written to the plugin directory before the binary is verified, and
+ * `beforeInstall` runs first. Returns the version installed.
  */
-export async function installBuildx(requested: string, cache = true): Promise<string> {
+export async function installBuildx(requested: string, cache: boolean, beforeInstall: BeforeInstall): Promise<string> {
   return core.group(`Installing buildx ${requested}`, async () => {
     const version =
       requested === 'latest' ? await latestVersion() : requested.startsWith('v') ? requested : `v${requested}`
     const asset = releaseAssetName(version, process.platform, process.arch)
-    const pluginDir = userCliPluginDir(process.env)
-    const plugin = join(pluginDir, BUILDX_PLUGIN)
-    await mkdir(pluginDir, { recursive: true })
+    const plugin = join(userCliPluginDir(process.env), BUILDX_PLUGIN)
     const expected = await releaseChecksum(version, asset)
-    if (!cache) {
-      await downloadVerified(version, asset, expected, plugin)
-    } else if (!(await fromToolCache(version, expected, plugin))) {
-      const cachedDir = await downloadVerified(version, asset, expected)
-      await installPlugin(join(cachedDir, BUILDX_PLUGIN), plugin)
+    const install: InstallPlugin = async from => {
+      await beforeInstall(plugin, expected)
+      // Written whole with its mode from the start (file-write.ts): a link planted there is replaced.
+      await replaceFile(plugin, await readFile(from), { mode: 0o755 })
     }
+    if (!cache || !(await fromToolCache(version, expected, install)))
+      await downloadVerified(version, asset, expected, install, cache)
     core.info(`Installed as ${plugin}`)
     return version
   })
 }
 
+/** Installs the verified binary at `from` as the plugin. */
+type InstallPlugin = (from: string) => Promise<void>
+
 /**
- * Installs the tool cache's buildx `version` as `plugin` when the cache has it and it matches
+ * Installs the tool cache's buildx `version` (through `install`) when the cache has it and it matches
  * `expected`. The copy is checked in a download directory of this job's own, then installed from
  * there, so what was hashed is what is installed and a changed binary never reaches the plugin
  * directory. False when the cache has no such version, or a changed one: the caller then downloads
  * it again, which also replaces the cache's copy.
  */
-async function fromToolCache(version: string, expected: string, plugin: string): Promise<boolean> {
+async function fromToolCache(version: string, expected: string, install: InstallPlugin): Promise<boolean> {
   const cachedDir = (await toolCache()).find('buildx', version.slice(1), process.arch)
   if (!cachedDir) return false
   const cached = join(cachedDir, BUILDX_PLUGIN)
@@ -93,15 +102,10 @@ async function fromToolCache(version: string, expected: string, plugin: string):
       )
       return false
     }
-    await installPlugin(staged, plugin)
+    await install(staged)
     core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
     return true
   })
-}
-
-/** The plugin written whole with its mode from the start (file-write.ts): a link planted there is replaced. */
-async function installPlugin(from: string, plugin: string): Promise<void> {
-  await replaceFile(plugin, await readFile(from), { mode: 0o755 })
 }
 
 async function sha256Of(path: string): Promise<string> {
@@ -136,9 +140,16 @@ async function releaseChecksum(version: string, asset: string): Promise<string> 
 }
 
 /**
- * Downloads the binary, verifies it against `expected`, and caches it (or, given `copyTo`, copies it there instead).
+ * Downloads the binary, verifies it against `expected`, caches it (unless `cache` is false) and
+ * installs it.
  */
-async function downloadVerified(version: string, asset: string, expected: string, copyTo?: string): Promise<string> {
+async function downloadVerified(
+  version: string,
+  asset: string,
+  expected: string,
+  install: InstallPlugin,
+  cache: boolean
+): Promise<void> {
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const binary = await tc.downloadTool(`${RELEASES_URL}/download/${version}/${asset}`, join(downloads, asset))
@@ -147,14 +158,14 @@ async function downloadVerified(version: string, asset: string, expected: string
       throw new Error(
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
       )
-    if (copyTo) {
-      await installPlugin(binary, copyTo)
+    if (!cache) {
+      await install(binary)
       core.info(`buildx ${version} downloaded and verified (sha256 ${actual}); not cached (cache-binary: false)`)
-      return copyTo
+      return
     }
     const cachedDir = await tc.cacheFile(binary, BUILDX_PLUGIN, 'buildx', version.slice(1), process.arch)
     core.info(`buildx ${version} downloaded, verified (sha256 ${actual}) and cached`)
-    return cachedDir
+    await install(join(cachedDir, BUILDX_PLUGIN))
   })
 }
 
@@ -175,11 +186,11 @@ async function latestVersion(): Promise<string> {
 }
 
 /** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */
-export async function ensureBuildx(requested: string, cache = true): Promise<void> {
+export async function ensureBuildx(requested: string, cache: boolean, beforeInstall: BeforeInstall): Promise<void> {
   if (requested !== '') {
-    await installBuildx(requested, cache)
+    await installBuildx(requested, cache, beforeInstall)
   } else if (!buildxPluginPath(process.env)) {
     core.info('docker buildx is not installed: installing the latest release (set `buildx-version` to pin one).')
-    await installBuildx('latest', cache)
+    await installBuildx('latest', cache, beforeInstall)
   }
 }

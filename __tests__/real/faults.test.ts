@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { connect, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
@@ -183,6 +183,25 @@ describe('faults', () => {
     expect(filesUnder(job.runnerTemp)).toEqual([])
     expect(builderNames(job.dockerConfig)).toEqual([])
     expect((await runPost(job, main.state, inputs)).exitCode).toBe(0)
+  })
+
+  it('a registry preflight finds down, on a runner with no Docker client config directory: post leaves none', async () => {
+    // A new runner user: no ~/.docker. Main makes it (and buildx's store in it) to keep its undo
+    // record; `preflight: error` then fails the step before any buildx command makes anything there.
+    const home = mkdtempSync(join(tmpdir(), 'sbr-home-'))
+    const dockerConfig = join(home, '.docker')
+    const job = newJob({ DOCKER_CONFIG: dockerConfig })
+    const failing = { ...inputs, registries: '127.0.0.1:1 http', preflight: 'error' }
+    const main = await runMain(job, failing)
+    expect(main.exitCode).toBe(1)
+    expect(main.log).toMatch(/^::error::.*127\.0\.0\.1:1/m)
+    expect(filesUnder(dockerConfig)).toEqual([
+      'buildx',
+      'buildx/setup-buildkit-registry-jobs',
+      expect.stringMatching(/^buildx\/setup-buildkit-registry-jobs\/setup-buildkit-registry-[0-9a-f]{12}\.json$/)
+    ])
+    expect((await runPost(job, main.state, failing)).exitCode).toBe(0)
+    expect(readdirSync(home)).toEqual([])
   })
 
   it('docker missing from PATH: main fails saying so, with nothing written', async () => {

@@ -15,13 +15,14 @@ const record: UndoRecord = {
   lease,
   diskReport: { builder: 'b' },
   clientTrust: { sslCertFileBefore: '' },
-  jobRecord: '/home/runner/.docker/buildx/setup-buildkit-registry-jobs/setup-buildkit-registry-0123456789ab.json'
+  jobRecord: '/home/runner/.docker/buildx/setup-buildkit-registry-jobs/setup-buildkit-registry-0123456789ab.json',
+  jobRecordDirs: ['/home/runner/.docker/buildx']
 }
 
 const job = { id: 'setup-buildkit-registry-0123456789ab', owner: { host: 'runner-1', pid: 10, started: '5' } }
 
 describe('reclaimableUndo', () => {
-  it("leaves out what belonged to the dead job's own steps: its environment, its disk report, its record file", () => {
+  it("leaves out what belonged to the dead job's own steps: its environment, its disk report, its record file and its directories", () => {
     const undo = reclaimableUndo(record, job, false)
     expect(Object.keys(undo).sort()).toEqual(['builder', 'builderSelection', 'jobDir', 'lease', 'tempContext'].sort())
     expect(undo.builder).toEqual(record.builder)

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readCommandFile } from '../../scripts/github-runner.mjs'
@@ -88,6 +88,17 @@ describe('UndoLog → GITHUB_STATE → savedUndoRecord', () => {
       undo: { jobRecord: path, tempContext: 'setup-buildkit-registry-0123456789ab' }
     })
     expect(statSync(path).mode & 0o777).toBe(0o600)
+  })
+
+  it('keepOnRunner on a runner with no Docker client config directory: the directories it makes are recorded first', () => {
+    const home = mkdtempSync(join(tmpdir(), 'sbr-home-'))
+    const config = join(home, '.docker')
+    const path = join(config, 'buildx', 'setup-buildkit-registry-jobs', 'setup-buildkit-registry-0123456789ab.json')
+    const undo = new UndoLog()
+    expect(undo.keepOnRunner({ path, owner: { host: 'h', pid: 1, started: '1' }, job: '' })).toBe(true)
+    // The records' own directory is not among them: removing the last record takes it.
+    expect(post()).toEqual({ jobRecord: path, jobRecordDirs: [config, join(config, 'buildx')] })
+    expect(readdirSync(config)).toEqual(['buildx'])
   })
 
   it('keepOnRunner where the file cannot be written: a warning, GITHUB_STATE alone from then on, and false', () => {

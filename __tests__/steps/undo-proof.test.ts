@@ -112,6 +112,16 @@ describe('provenUndo', () => {
     expect(reasons[3][0]).toContain('is not the file main saved (its hash differs)')
   })
 
+  it("keeps the directories made for the job's record only when they are buildx's store or above it", async () => {
+    const config = mkdtempSync(join(tmpdir(), 'sbr-docker-config-'))
+    const env = { RUNNER_TEMP: runnerTemp(), DOCKER_CONFIG: config }
+    const made = [config, join(config, 'buildx')]
+    expect(await provenUndo({ jobRecordDirs: made }, env)).toEqual({ record: { jobRecordDirs: made }, refused: [] })
+    const forged = await provenUndo({ jobRecordDirs: [join(config, 'cli-plugins')] }, env)
+    expect(forged.record).toEqual({})
+    expect(forged.refused[0]).toContain(`${join(config, 'cli-plugins')} is not buildx's store or a directory above it`)
+  })
+
   it('neutralizes what the forged state says before it reaches a warning', async () => {
     const { refused } = await provenUndo({ tempContext: 'x\n::stop-commands::t' }, { RUNNER_TEMP: runnerTemp() })
     expect(refused).toHaveLength(1)

@@ -1,5 +1,5 @@
 import { randomHex } from '../crypto.js'
-import { constants, mkdirSync } from 'node:fs'
+import { constants, existsSync, mkdirSync } from 'node:fs'
 import { mkdir, open, readlink, realpath, rename, rm, rmdir } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
@@ -114,6 +114,13 @@ export function inSharedDirSync<T>(dir: string, make: () => T, mode?: number): T
 
 function isGoneDir(error: unknown, tries: number): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT' && tries < SHARED_DIR_TRIES
+}
+
+/** The directories that making `path` would make: `path` and those above it that do not exist, outermost first. */
+export function missingDirs(path: string): string[] {
+  const missing: string[] = []
+  for (let dir = path; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir)
+  return missing
 }
 
 /** Removes directory `dir` when it is empty; nothing when it holds anything, or is gone. */

@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
-import { inSharedDirSync, removeDirIfEmpty, stagedPath } from './file-write.js'
+import { inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -47,6 +47,14 @@ export function jobRecordPath(id: string, env: NodeJS.ProcessEnv): string {
 export function isJobRecordPath(path: string, env: NodeJS.ProcessEnv): boolean {
   const id = RECORD_NAME.exec(basename(path))?.[1]
   return id !== undefined && path === jobRecordPath(id, env)
+}
+
+/**
+ * The directories above the records' one that keeping a record at `path` makes: buildx's store,
+ * and the Docker client config's directory on a runner that has none; outermost first.
+ */
+export function storeDirsToMake(path: string): string[] {
+  return missingDirs(dirname(dirname(path)))
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
 import { showBuildkitLog } from '../host/builder/buildkit-container.js'
+import { removeDirIfEmpty } from '../host/file-write.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
 import { provenUndo, type ProofOrigin } from './undo-proof.js'
@@ -25,7 +26,8 @@ type UndoTable = { [Kind in keyof UndoRecord]-?: Undo<NonNullable<UndoRecord[Kin
  * - an installed config restored from its backup, which is in the job directory;
  * - the buildx plugin put back once nothing left needs the job's buildx;
  * - the job directory: it holds the backups and the key material;
- * - the job's record for a later job's reclaim last: a post step cut short leaves it, to be finished.
+ * - the job's record for a later job's reclaim last: a post step cut short leaves it, to be finished;
+ *   then the directories made for it, when nothing else came into them.
  * The type makes a kind of change added to UndoRecord without an undo here a compile error.
  */
 const UNDO: UndoTable = {
@@ -131,6 +133,12 @@ const UNDO: UndoTable = {
     run: async path => {
       const { removeJobRecord } = await import('../host/job-record.js')
       await removeJobRecord(path)
+    }
+  },
+  jobRecordDirs: {
+    failure: dirs => `Could not remove ${dirs.join(', ')}, made for the job's undo record`,
+    run: async dirs => {
+      for (const dir of [...dirs].reverse()) await removeDirIfEmpty(dir)
     }
   }
 }

@@ -23,16 +23,16 @@ export interface GoneJob {
 /**
  * The part of a dead job's record that is the reclaiming job's to undo: not SSL_CERT_FILE (that
  * job's environment went with it; pointing it back would change this job's), not the disk report
- * (no summary of that job is left to write), not the record's own file (the reclaim removes the
- * claimed file itself, once done); and, when `builderTaken` says a live job holds the builder name
- * now, neither the builder, buildx's selection of it nor the name's lease, which are that job's.
- * What main names after its job (job directory, context, certs.d files, daemon.json ledger entry, the
- * buildx plugin's copy)
- * and the lease must be that job's own, so that a record cannot name a running job's.
+ * (no summary of that job is left to write), not the record's own file nor the directories made for
+ * it (the reclaim removes the claimed file itself, once done, in a store the reclaiming job's own
+ * record keeps); and, when `builderTaken` says a live job holds the builder name now, neither the
+ * builder, buildx's selection of it nor the name's lease, which are that job's. What main names
+ * after its job (job directory, context, certs.d files, daemon.json ledger entry, the buildx
+ * plugin's copy) and the lease must be that job's own, so that a record cannot name a running job's.
  */
 export function reclaimableUndo(undo: UndoRecord, job: GoneJob, builderTaken: boolean): UndoRecord {
   const kept: UndoRecord = { ...undo }
-  const dropped: (keyof UndoRecord)[] = ['clientTrust', 'diskReport', 'jobRecord']
+  const dropped: (keyof UndoRecord)[] = ['clientTrust', 'diskReport', 'jobRecord', 'jobRecordDirs']
   if (builderTaken) dropped.push('builder', 'builderSelection', 'lease')
   for (const kind of dropped) delete kept[kind]
   for (const kind of notOfJob(kept, job)) delete kept[kind]
@@ -97,7 +97,8 @@ const DESCRIBE: { [Kind in keyof UndoRecord]-?: Describe<Kind> } = {
   installedBuildx: installed =>
     `the buildx plugin ${installed.path}, ${installed.before || installed.link !== undefined ? 'put back' : 'removed'}`,
   jobDir: dir => `job directory ${dir}`,
-  jobRecord: () => undefined
+  jobRecord: () => undefined,
+  jobRecordDirs: () => undefined
 }
 
 /** The line of a thing undone of `undo`'s `kind`; undefined when there is nothing to say. */

@@ -7,7 +7,7 @@ import type { ClientTrustRecord } from '../host/runner-env.js'
 import type { AddedAuths } from '../host/edits/docker-credentials.js'
 import type { InstalledConfig } from '../host/edits/installed-config.js'
 import type { InstalledPlugin } from '../host/edits/installed-plugin.js'
-import { writeJobRecordSync } from '../host/job-record.js'
+import { storeDirsToMake, writeJobRecordSync } from '../host/job-record.js'
 import type { JobOwner } from '../host/process/job-owner.js'
 
 /**
@@ -74,6 +74,11 @@ export interface UndoRecord {
    * post step (host/job-record.ts, steps/reclaim-phase.ts); post removes it last.
    */
   jobRecord?: string
+  /**
+   * The directories main made to keep that record ($DOCKER_CONFIG/buildx; $DOCKER_CONFIG too on a
+   * runner that had none), outermost first: post removes each it leaves empty, after the record.
+   */
+  jobRecordDirs?: string[]
 }
 
 enum StateKey {
@@ -101,8 +106,10 @@ export class UndoLog {
    */
   keepOnRunner(keeper: RecordKeeper): boolean {
     this.keeper = keeper
-    // In GITHUB_STATE before the file exists: post removes it whenever main stops.
-    this.add({ jobRecord: keeper.path })
+    // In GITHUB_STATE before the file exists: post removes it whenever main stops, and the
+    // directories made for it when nothing else came into them (no buildx command ran, say).
+    const made = storeDirsToMake(keeper.path)
+    this.add({ jobRecord: keeper.path, ...(made.length > 0 ? { jobRecordDirs: made } : {}) })
     return this.keeper !== undefined
   }
 

@@ -10,7 +10,7 @@ import { isJobRecordPath } from '../host/job-record.js'
 import { readInstallConfigPath } from '../inputs/single-inputs.js'
 import { isBuilderName } from '../model.js'
 import { userCliPluginDir } from '../docker-client-config.js'
-import { daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
+import { buildxStoreDir, daemonPaths, dockerConfigFile, runnerTempDir } from '../paths.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { UndoRecord } from './state.js'
 
@@ -135,7 +135,12 @@ const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
     return backupRefusal(added.change.before, jobDir)
   },
   clientTrust: () => undefined,
-  jobRecord: (path, { env }) => (isJobRecordPath(path, env) ? undefined : `${path} is not where job records are kept`)
+  jobRecord: (path, { env }) => (isJobRecordPath(path, env) ? undefined : `${path} is not where job records are kept`),
+  jobRecordDirs: (dirs, { env }) => {
+    const store = resolve(buildxStoreDir(env))
+    const notAbove = dirs.find(dir => resolve(dir) !== store && !isInside(store, dir))
+    return notAbove === undefined ? undefined : `${notAbove} is not buildx's store or a directory above it`
+  }
 }
 
 /** What post says of a change it will not undo. */
@@ -152,7 +157,8 @@ const KIND_NAMES: Record<keyof UndoRecord, string> = {
   daemonTrust: 'the Docker daemon trust',
   addedAuths: 'the credentials',
   clientTrust: 'SSL_CERT_FILE',
-  jobRecord: "the job's kept undo record"
+  jobRecord: "the job's kept undo record",
+  jobRecordDirs: "the directories made for the job's kept undo record"
 }
 
 /**

@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs'
 import { mkdir, rm, rmdir, symlink } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { replaceFile, stagedPath, type FileMeta } from '../file-write.js'
+import { missingDirs, replaceFile, stagedPath, type FileMeta } from '../file-write.js'
 import { runCommand, tryCommand } from '../process/command.js'
 
 /**
@@ -24,12 +22,6 @@ export interface FileAccess {
   makeLink(path: string, text: string): Promise<boolean>
   /** Sends a signal to a process owned by root. */
   kill(pid: number, signal: string): Promise<void>
-}
-
-function missingDirs(path: string): string[] {
-  const created: string[] = []
-  for (let dir = path; !existsSync(dir); dir = dirname(dir)) created.unshift(dir)
-  return created
 }
 
 /** The runner user's own rights: its files, or everything when the job runs as root. */

@@ -28,7 +28,7 @@ async function installConfigFile(toml, path, jobDir, save) {
     const installed = { path, before, written: (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .sha256 */ .sc)(toml) };
     save(installed);
     // Through a rename, so a buildkitd starting meanwhile reads either file whole.
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M.writeFile(path, toml, { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PUBLIC_FILE_MODE */ .tF });
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_1__.directAccess.writeFile(path, toml, { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PUBLIC_FILE_MODE */ .tF });
     return installed;
 }
 /**
@@ -45,7 +45,7 @@ async function restoreConfig(installed) {
             `${installed.path} was changed after the main step: left as it is (the file from before the job is not put ` +
                 'back over that change).'
         ];
-    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
+    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__.directAccess);
     return [];
 }
 

@@ -18,7 +18,9 @@ import { crashJob, newJob, runMain, runPost, type Job } from '../../scripts/gith
 import { cliPluginDirs } from '../../src/docker-client-config.js'
 import { makePki } from '../helpers/certs.js'
 import { startInterceptingProxy, type InterceptingProxy } from '../helpers/intercepting-proxy.js'
-import { startHttpServer, type RunningServer } from '../helpers/servers.js'
+import { startHttpServer, startRegistry, type RunningServer } from '../helpers/servers.js'
+import { bootDriverOpts } from '../helpers/builds.js'
+import { buildAndPush, expectPushed } from './pushes.js'
 import { builderNames, docker, newDockerConfig, requireDocker } from './docker.js'
 
 // `buildx-version` against a local copy of the release page: the real buildx
@@ -47,6 +49,8 @@ let decoy: RunningServer
 let binary: Buffer
 const decoyRequests: string[] = []
 let toolCache: string
+/** Where a later step of the job pushes, through the builder the installed release made. */
+let registry: RunningServer
 
 const RELEASES = 'github.com/docker/buildx/releases/download'
 const LATEST = 'api.github.com/repos/docker/buildx/releases/latest'
@@ -78,11 +82,13 @@ beforeAll(async () => {
     response.end(other)
   })
   toolCache = join(newJob().root, 'tool-cache')
+  registry = await startRegistry()
 })
 
 afterAll(async () => {
   await proxy?.stop()
   await decoy?.stop()
+  await registry?.stop()
 })
 
 /** Requests the proxy served since `before` (a count of requests()). */
@@ -209,16 +215,28 @@ describe('buildx-version', () => {
       const job = newInstallJob()
       const plugins = join(job.dockerConfig, 'cli-plugins')
       const plugin = join(plugins, 'docker-buildx')
-      if (own === 'link') mkdirSync(plugins)
-      if (own === 'file') ownPlugin(job)
-      else symlinkSync(REAL_BUILDX, plugin)
-      const main = await runMain(job, { ...inputs, 'buildx-version': RELEASE })
+      if (own === 'file') {
+        ownPlugin(job)
+      } else {
+        mkdirSync(plugins)
+        symlinkSync(REAL_BUILDX, plugin)
+      }
+      const main = await runMain(job, {
+        registries: `${registry.host} http`,
+        'driver-opts': bootDriverOpts(),
+        preflight: 'off',
+        'buildx-version': RELEASE
+      })
       expect(main.log).not.toContain('::error::')
       expect(main.exitCode).toBe(0)
-      // The job's later steps run the release.
+      // The job's later steps run the release, and push through the builder.
       expect(readFileSync(plugin).equals(binary)).toBe(true)
       expect(lstatSync(plugin).isSymbolicLink()).toBe(false)
       expect(docker(job.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
+      const pushed = await buildAndPush(job, `${registry.host}/pinned:${own}`)
+      expect(pushed.stderr).not.toContain('ERROR')
+      expect(pushed.status).toBe(0)
+      await expectPushed({ host: registry.host, tls: false }, 'pinned', own, pushed.marker)
 
       const post = await runPost(job, main.state)
       expect(post.exitCode).toBe(0)

@@ -44,7 +44,7 @@ async function restoreConfig(installed) {
             `${installed.path} was changed after the main step: left as it is (the file from before the job is not put ` +
                 'back over that change).'
         ];
-    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__/* .directAccess */ .M);
+    await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_2__/* .putBack */ .pK)(installed, _file_access_js__WEBPACK_IMPORTED_MODULE_1__.directAccess);
     return [];
 }
 

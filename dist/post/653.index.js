@@ -351,8 +351,7 @@ async function untrustDaemon(record) {
     const fs = await (0,file_access/* privilegedAccess */.a)(!record.rootless, 'removing the Docker daemon trust');
     for (const file of record.files)
         await fs.rm(file);
-    for (const dir of [...record.dirs].reverse())
-        await fs.rmdirIfEmpty(dir);
+    await (0,file_access.removeMadeDirs)(fs, record.dirs);
     return record.daemonJson ? removeInsecureRegistries(fs, record.daemonJson) : [];
 }
 

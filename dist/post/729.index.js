@@ -70,7 +70,7 @@ async function removeAuths(added) {
     if (now.state === 'as-before')
         return [];
     if (now.state === 'as-written') {
-        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M);
+        await (0,_file_undo_js__WEBPACK_IMPORTED_MODULE_4__/* .putBack */ .pK)(added.change, _file_access_js__WEBPACK_IMPORTED_MODULE_3__.directAccess);
         return [];
     }
     if (now.text === undefined)
@@ -91,11 +91,11 @@ async function removeAuths(added) {
         'the job added.';
     const onlyEmptyAuths = Object.keys(config).every(key => key === 'auths') && Object.keys(auths).length === 0;
     if (!added.change.before && onlyEmptyAuths) {
-        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.rm(file);
+        await _file_access_js__WEBPACK_IMPORTED_MODULE_3__.directAccess.rm(file);
         return [note];
     }
     const { mode } = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.lstat)(file);
-    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__/* .directAccess */ .M.writeFile(file, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
+    await _file_access_js__WEBPACK_IMPORTED_MODULE_3__.directAccess.writeFile(file, (0,_json_file_js__WEBPACK_IMPORTED_MODULE_5__/* .stringifyLike */ .w)(now.text, config, DOCKER_CONFIG_INDENT), {
         mode: mode & 0o7777
     });
     return [note];

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { removeBuilder, uninstallBuildxAlias } from '../host/builder/buildx.js'
 import { showBuildkitLog } from '../host/builder/buildkit-container.js'
-import { removeDirIfEmpty } from '../host/file-write.js'
 import { removeJobDir } from '../host/job-dir.js'
 import { savedUndoRecord, type UndoRecord } from './state.js'
 import { provenUndo, type ProofOrigin } from './undo-proof.js'
@@ -138,7 +137,8 @@ const UNDO: UndoTable = {
   jobRecordDirs: {
     failure: dirs => `Could not remove ${dirs.join(', ')}, made for the job's undo record`,
     run: async dirs => {
-      for (const dir of [...dirs].reverse()) await removeDirIfEmpty(dir)
+      const { directAccess, removeMadeDirs } = await import('../host/edits/file-access.js')
+      await removeMadeDirs(directAccess, dirs)
     }
   }
 }

@@ -73,6 +73,11 @@ function isInside(path: string, dir: string): boolean {
   return isAbsolute(path) && rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
 }
 
+/** `dir` is `path` itself or a directory above it (a directory made on the way to `path`). */
+function isAtOrAbove(dir: string, path: string): boolean {
+  return resolve(dir) === resolve(path) || isInside(path, dir)
+}
+
 /** certs.d: files `<certs.d>/<host>/<job id>.{crt,cert,key}`, and the directories above them main made. */
 async function daemonTrustRefusal(trust: TrustRecord, { jobDir, env }: ProofContext): Promise<string | undefined> {
   const paths = daemonPaths(trust.rootless, env)
@@ -86,7 +91,7 @@ async function daemonTrustRefusal(trust: TrustRecord, { jobDir, env }: ProofCont
   }
   const fileDirs = trust.files.map(file => dirname(resolve(file)))
   for (const dir of trust.dirs)
-    if (!fileDirs.some(fileDir => fileDir === resolve(dir) || isInside(fileDir, dir)))
+    if (!fileDirs.some(fileDir => isAtOrAbove(dir, fileDir)))
       return `${dir} is not a directory above a certs.d file of the job`
   const json = trust.daemonJson
   if (!json) return undefined
@@ -102,8 +107,7 @@ async function daemonTrustRefusal(trust: TrustRecord, { jobDir, env }: ProofCont
 async function installedPluginRefusal(installed: InstalledPlugin, { env }: ProofContext): Promise<string | undefined> {
   const plugin = join(userCliPluginDir(env), BUILDX_PLUGIN)
   if (installed.path !== plugin) return `${installed.path} is not where \`buildx-version\` installs buildx (${plugin})`
-  const pluginDir = dirname(plugin)
-  const notAbove = installed.madeDirs.find(dir => resolve(dir) !== pluginDir && !isInside(pluginDir, dir))
+  const notAbove = installed.madeDirs.find(dir => !isAtOrAbove(dir, dirname(plugin)))
   if (notAbove !== undefined) return `${notAbove} is not a directory above the buildx plugin`
   if (!installed.before) return undefined
   if (!isJobId(pluginBackupJob(plugin, installed.before.backup) ?? ''))
@@ -137,8 +141,7 @@ const CHECKS: { [Kind in keyof UndoRecord]-?: Check<Kind> } = {
   clientTrust: () => undefined,
   jobRecord: (path, { env }) => (isJobRecordPath(path, env) ? undefined : `${path} is not where job records are kept`),
   jobRecordDirs: (dirs, { env }) => {
-    const store = resolve(buildxStoreDir(env))
-    const notAbove = dirs.find(dir => resolve(dir) !== store && !isInside(store, dir))
+    const notAbove = dirs.find(dir => !isAtOrAbove(dir, buildxStoreDir(env)))
     return notAbove === undefined ? undefined : `${notAbove} is not buildx's store or a directory above it`
   }
 }

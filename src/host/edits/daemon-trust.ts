@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path'
 import type { DaemonTrustPlan } from '../../model.js'
 import { daemonPaths, type DaemonPaths } from '../../paths.js'
 import { runCommand } from '../process/command.js'
-import { privilegedAccess, type FileAccess } from './file-access.js'
+import { privilegedAccess, removeMadeDirs, type FileAccess } from './file-access.js'
 import { addInsecureRegistries, removeInsecureRegistries, type DaemonJsonRecord } from './daemon-json.js'
 
 /** What main changed, saved in state before each change, so post removes exactly that. */
@@ -81,6 +81,6 @@ export async function trustDaemon(
 export async function untrustDaemon(record: TrustRecord): Promise<string[]> {
   const fs = await privilegedAccess(!record.rootless, 'removing the Docker daemon trust')
   for (const file of record.files) await fs.rm(file)
-  for (const dir of [...record.dirs].reverse()) await fs.rmdirIfEmpty(dir)
+  await removeMadeDirs(fs, record.dirs)
   return record.daemonJson ? removeInsecureRegistries(fs, record.daemonJson) : []
 }

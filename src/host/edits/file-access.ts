@@ -1,5 +1,5 @@
-import { mkdir, rm, rmdir, symlink } from 'node:fs/promises'
-import { missingDirs, replaceFile, stagedPath, type FileMeta } from '../file-write.js'
+import { mkdir, rm, symlink } from 'node:fs/promises'
+import { missingDirs, removeDirIfEmpty, replaceFile, stagedPath, type FileMeta } from '../file-write.js'
 import { runCommand, tryCommand } from '../process/command.js'
 
 /**
@@ -24,6 +24,14 @@ export interface FileAccess {
   kill(pid: number, signal: string): Promise<void>
 }
 
+/**
+ * Undoes `mkdirs`: the directories it made (outermost first, as it returns them), innermost first,
+ * each only when empty, so whatever came into one since keeps it.
+ */
+export async function removeMadeDirs(access: FileAccess, dirs: string[]): Promise<void> {
+  for (const dir of [...dirs].reverse()) await access.rmdirIfEmpty(dir)
+}
+
 /** The runner user's own rights: its files, or everything when the job runs as root. */
 export const directAccess: FileAccess = {
   viaSudo: false,
@@ -37,9 +45,7 @@ export const directAccess: FileAccess = {
   async rm(path) {
     await rm(path, { force: true })
   },
-  async rmdirIfEmpty(path) {
-    await rmdir(path).catch(() => undefined)
-  },
+  rmdirIfEmpty: removeDirIfEmpty,
   async makeLink(path, text) {
     try {
       await symlink(text, path)

@@ -78,11 +78,15 @@ export async function backUp(path: string, backup: string): Promise<FileBefore |
 
 export async function fileNow(change: FileChange): Promise<FileNow> {
   const content = await readIfExists(change.path)
+  return { state: stateOf(change, content), text: content?.toString('utf8') }
+}
+
+/** The state of the file now, from its bytes (`content`, undefined for none): for a file no one reads as text. */
+export function stateOf(change: FileChange, content: Buffer | undefined): FileNow['state'] {
   const now = content === undefined ? undefined : sha256(content)
-  const text = content?.toString('utf8')
-  if (now === change.written) return { state: 'as-written', text }
-  if (now === change.before?.sha256) return { state: 'as-before', text }
-  return { state: 'changed', text }
+  if (now === change.written) return 'as-written'
+  if (now === change.before?.sha256) return 'as-before'
+  return 'changed'
 }
 
 /** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */

@@ -1,7 +1,7 @@
 import { lstat, readlink, symlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { directAccess } from './file-access.js'
-import { backUp, readIfExists, sha256, putBack, type FileChange } from './file-undo.js'
+import { directAccess, removeMadeDirs } from './file-access.js'
+import { backUp, putBack, readIfExists, stateOf, type FileChange } from './file-undo.js'
 
 // `buildx-version` installs a buildx release as the user's Docker CLI plugin
 // ($DOCKER_CONFIG/cli-plugins/docker-buildx), where every later step's `docker buildx` finds it. That
@@ -64,18 +64,18 @@ export async function keepPluginBefore(
 export async function restorePlugin(installed: InstalledPlugin): Promise<string[]> {
   const notes = await putBackPlugin(installed)
   if (installed.before) await directAccess.rm(installed.before.backup)
-  for (const dir of [...installed.madeDirs].reverse()) await directAccess.rmdirIfEmpty(dir)
+  await removeMadeDirs(directAccess, installed.madeDirs)
   return notes
 }
 
 async function putBackPlugin(installed: InstalledPlugin): Promise<string[]> {
-  const { path, link, before, written } = installed
+  const { path, link } = installed
   if (link !== undefined && (await linkAt(path)) === link) return []
-  // Hashed, not read as text: the plugin is a 60 MB binary.
-  const content = await readIfExists(path)
-  const now = content === undefined ? undefined : sha256(content)
-  if (now !== written) {
-    if (link === undefined && now === before?.sha256) return []
+  // Not fileNow: the plugin is a 60 MB binary, never read as text. A link's target is not hashed
+  // (`before` is unset), so through a link only the installed release is told apart.
+  const state = stateOf(installed, await readIfExists(path))
+  if (state === 'as-before' && link === undefined) return []
+  if (state !== 'as-written') {
     return [
       `${path} was changed after the main step (another job's buildx install?): left as it is, not put back as ` +
         'it was before the job.'

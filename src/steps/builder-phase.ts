@@ -63,17 +63,20 @@ export async function createJobBuilder(
     removeInPost: builder.cleanup,
     keepState: builder.keepState
   }
+  // Before buildx makes or selects it: the builder, and (`use`) the builder buildx selected before it.
+  const recordBuilder = async (): Promise<void> => {
+    undo.add({ builder: record })
+    if (!builder.use) return
+    const { readBuilderSelection } = await import('../host/builder/builder-selection.js')
+    undo.add({ builderSelection: { builder: builder.name, before: await readBuilderSelection(process.env) } })
+  }
   const warm = plan.warm && (await import('./warm-builder-phase.js'))
-  if (warm && plan.warm && (await warm.reuseWarmBuilder(plan.warm, inputs, lease, undo, record))) {
+  if (warm && plan.warm && (await warm.reuseWarmBuilder(plan.warm, inputs, lease, recordBuilder))) {
     await meanwhile()
     markDiskReport(plan, inputs, undo)
     return
   }
-  undo.add({ builder: record })
-  if (builder.use) {
-    const { readBuilderSelection } = await import('../host/builder/builder-selection.js')
-    undo.add({ builderSelection: { builder: builder.name, before: await readBuilderSelection(process.env) } })
-  }
+  await recordBuilder()
   const creating = createReplacingLeftover(plan.create, record, builder.replace, {
     onStart: createPid => undo.add({ builder: { ...record, createPid, createStarted: processStartTime(createPid) } }),
     notOurs: () => undo.add({ builder: undefined })

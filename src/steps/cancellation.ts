@@ -14,7 +14,6 @@ const COMMAND_GRACE_MS = 3000
 /** After the first signal, main ends by itself at the latest here, before the runner's SIGTERM. */
 const MAIN_DEADLINE_MS = 6000
 
-let cancelled = false
 const cancellation = new AbortController()
 
 /**
@@ -26,17 +25,16 @@ export function cancelSignal(): AbortSignal {
 
 /** True once the runner has asked the step to stop. */
 export function isCancelled(): boolean {
-  return cancelled
+  return cancellation.signal.aborted
 }
 
 /** Installs the handlers for the main step. */
 export function stopOnCancel(): void {
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (cancelled) {
+    if (cancellation.signal.aborted) {
       // The runner's second word: stop now; the commands were told to stop at the first.
       process.exit(1)
     }
-    cancelled = true
     cancellation.abort()
     core.info(`${signal}: the job was cancelled; stopping this step's commands (the post step removes what was made).`)
     void stopAllCommands(COMMAND_GRACE_MS)

@@ -18,8 +18,7 @@ export async function reportBuilderDisk(report: NonNullable<UndoRecord['diskRepo
       : `Builder ${report.builder}'s cache: ${disk.text} (\`docker buildx ` +
         `du\`)${againstBudget(disk.bytes, report.budget)}.`
   core.info(line)
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  await core.summary.addRaw(`<p>${toHtml(line)}</p>${EOL}`).write()
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(`<p>${toHtml(line)}</p>${EOL}`).write()
 }
 
 /**

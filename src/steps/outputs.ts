@@ -44,11 +44,7 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
       if (!info) throw new Error(`buildx does not know builder ${plan.builderName} after creating it`)
       const outputs = builderOutputs(info)
       setOutput('driver', outputs.driver || builder.driver)
-      setOutput('platforms', outputs.platforms)
-      setOutput('nodes', outputs.nodes)
-      setOutput('endpoint', outputs.endpoint)
-      setOutput('status', outputs.status)
-      setOutput('flags', outputs.flags)
+      for (const name of ['platforms', 'nodes', 'endpoint', 'status', 'flags'] as const) setOutput(name, outputs[name])
     }
   }
 }
@@ -63,6 +59,5 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
  */
 export function stepOutputsReadable(env: NodeJS.ProcessEnv): boolean {
   const name = env.GITHUB_ACTION
-  if (!name) return true
-  return !name.slice(name.lastIndexOf('.') + 1).startsWith('__')
+  return !name || !name.slice(name.lastIndexOf('.') + 1).startsWith('__')
 }

@@ -10,6 +10,9 @@ import type { LoginCredential, PreflightResult } from '../preflight/preflight.js
 import { buildkitContainerName } from '../host/builder/buildkit-container.js'
 import { setOutput } from './output-names.js'
 
+/** The preflight code, loaded only when something is checked (in the registry client's chunk, docs/development.md). */
+const preflightCode = () => import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
+
 /**
  * The check of every planned registry, with a life of its own inside the main step: started once
  * (in `warn` mode while the builder boots), settled once. Settling logs the findings and annotates
@@ -54,10 +57,9 @@ export class Preflight {
   private async launch(): Promise<{ probes: Promise<PreflightResult[]> } | undefined> {
     const { mode, timeoutSeconds } = this.inputs.preflight
     if (mode === 'off' || this.plan.registries.length === 0) return undefined
-    const { runPreflight } = await import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
-    const credentials = loginCredentials(this.plan, this.inputs.host.credentials)
+    const { runPreflight } = await preflightCode()
     const probes = runPreflight(this.plan.registries, timeoutSeconds, {
-      credentials,
+      credentials: loginCredentials(this.plan, this.inputs.host.credentials),
       tokenTrust: this.plan.tokenTrust
     })
     // Awaited by settle(); a failure meanwhile must not count as unhandled (which ends node at once).
@@ -72,15 +74,12 @@ export class Preflight {
     const side = this.builderUp ? builderSide(this.plan) : undefined
     this.lookedFromBuilder = this.builderUp
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, reportPreflight } = await import(
-      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
-    )
-    const later = !side && builderSide(this.plan)
+    const { enforcePreflight, reportPreflight } = await preflightCode()
     reportPreflight(
       results,
       side
         ? `from this step and from the builder (${side.container})`
-        : later
+        : builderSide(this.plan)
           ? "from this step; from the builder's side once it is up"
           : this.plan.topology.sharesStepNetwork
             ? 'from this step, whose network the builder shares'
@@ -96,9 +95,7 @@ export class Preflight {
     const side = builderSide(this.plan)
     if (!side) return fromRunner
     const results = (this.results = await withBuilderSide(fromRunner, this.plan, this.inputs, side))
-    const { enforcePreflight, reportPreflight } = await import(
-      /* webpackChunkName: "registry-client" */ '../preflight/preflight.js'
-    )
+    const { enforcePreflight, reportPreflight } = await preflightCode()
     reportPreflight(results, `from the builder (${side.container})`)
     enforcePreflight(results, this.inputs.preflight.mode)
     return results
@@ -110,7 +107,7 @@ export class Preflight {
    */
   async publish(): Promise<void> {
     if (!this.results) return
-    const { preflightOutput } = await import(/* webpackChunkName: "registry-client" */ '../preflight/preflight.js')
+    const { preflightOutput } = await preflightCode()
     setOutput('preflight', preflightOutput(this.results))
   }
 }

@@ -81,9 +81,8 @@ export interface UndoRecord {
   jobRecordDirs?: string[]
 }
 
-enum StateKey {
-  Undo = 'undo'
-}
+/** The GITHUB_STATE name of the record (post reads it back as STATE_undo). */
+const UNDO_STATE_KEY = 'undo'
 
 /** Who keeps the record on the runner besides GITHUB_STATE: the file, and the job it is of. */
 interface RecordKeeper {
@@ -115,7 +114,7 @@ export class UndoLog {
 
   add(change: UndoRecord): void {
     this.record = { ...this.record, ...change }
-    core.saveState(StateKey.Undo, JSON.stringify(this.record))
+    core.saveState(UNDO_STATE_KEY, JSON.stringify(this.record))
     if (!this.keeper) return
     try {
       writeJobRecordSync(this.keeper.path, { owner: this.keeper.owner, job: this.keeper.job, undo: this.record })
@@ -131,6 +130,6 @@ export class UndoLog {
 
 /** What main recorded; empty when it recorded nothing. */
 export function savedUndoRecord(): UndoRecord {
-  const saved = core.getState(StateKey.Undo)
+  const saved = core.getState(UNDO_STATE_KEY)
   return saved === '' ? {} : (JSON.parse(saved) as UndoRecord)
 }

@@ -186,8 +186,7 @@ export async function provenUndo(
   const proven: UndoRecord = {}
   const refused: string[] = []
   const context: ProofContext = { env }
-  const kinds = Object.keys(CHECKS) as (keyof UndoRecord)[]
-  for (const kind of kinds) {
+  for (const kind of Object.keys(CHECKS) as (keyof UndoRecord)[]) {
     const change = record[kind]
     if (change === undefined || change === false) continue
     const why = await (CHECKS[kind] as Check<typeof kind>)(change as never, context)

@@ -14,7 +14,6 @@ import type { Inputs } from '../inputs/read-inputs.js'
 import { buildxStoreDir } from '../paths.js'
 import type { BuilderFingerprint } from '../model.js'
 import { changedParts } from '../plan/builder-fingerprint.js'
-import type { UndoLog, UndoRecord } from './state.js'
 
 // A warm builder on a persistent runner (`cleanup: false`, a fixed `name`): the next job reuses
 // the running builder when it would create the same one (plan/builder-fingerprint.ts), so it
@@ -29,15 +28,14 @@ export interface HeldLease {
 
 /**
  * Before the create, the job holding the lease: reuses the warm builder when it is the one the
- * plan would create, and says so (true); else says why it is replaced (false). A builder another
- * running job holds is never replaced: that is an InputError.
+ * plan would create (`recordBuilder` records it for post first), and says so (true); else says why
+ * it is replaced (false). A builder another running job holds is never replaced: that is an InputError.
  */
 export async function reuseWarmBuilder(
   fingerprint: BuilderFingerprint,
   inputs: Inputs,
   lease: HeldLease,
-  undo: UndoLog,
-  record: NonNullable<UndoRecord['builder']>
+  recordBuilder: () => Promise<void>
 ): Promise<boolean> {
   const { name, endpoint } = inputs.builder
   const others = await otherHolders(lease.path, lease.holder)
@@ -57,11 +55,7 @@ export async function reuseWarmBuilder(
             ? `its config changed: ${changed.join(', ')}`
             : undefined
   if (container && why === undefined) {
-    undo.add({ builder: record })
-    if (inputs.builder.use) {
-      const { readBuilderSelection } = await import('../host/builder/builder-selection.js')
-      undo.add({ builderSelection: { builder: name, before: await readBuilderSelection(process.env) } })
-    }
+    await recordBuilder()
     await reuseBuilder(name, inputs.builder.use, inputs.builder.bootstrap && !container.running)
     await holdWarmBuilder(lease)
     const sharing = others.length > 0 ? `; ${others.length} other running job(s) hold it too` : ''

@@ -44,7 +44,11 @@ export function startOutputLookup(plan: Plan, builder: BuilderInputs): OutputLoo
       if (!info) throw new Error(`buildx does not know builder ${plan.builderName} after creating it`)
       const outputs = builderOutputs(info)
       setOutput('driver', outputs.driver || builder.driver)
-      for (const name of ['platforms', 'nodes', 'endpoint', 'status', 'flags'] as const) setOutput(name, outputs[name])
+      setOutput('platforms', outputs.platforms)
+      setOutput('nodes', outputs.nodes)
+      setOutput('endpoint', outputs.endpoint)
+      setOutput('status', outputs.status)
+      setOutput('flags', outputs.flags)
     }
   }
 }

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { joinHolders, otherHolders, yieldLease, type Lease } from '../host/builder/builder-lease.js'
+import { joinHolders, otherHolders, yieldLease } from '../host/builder/builder-lease.js'
 import { reuseBuilder } from '../host/builder/buildx.js'
 import {
   buildkitContainerState,
@@ -14,6 +14,7 @@ import type { Inputs } from '../inputs/read-inputs.js'
 import { buildxStoreDir } from '../paths.js'
 import type { BuilderFingerprint } from '../model.js'
 import { changedParts } from '../plan/builder-fingerprint.js'
+import type { UndoRecord } from './state.js'
 
 // A warm builder on a persistent runner (`cleanup: false`, a fixed `name`): the next job reuses
 // the running builder when it would create the same one (plan/builder-fingerprint.ts), so it
@@ -21,10 +22,8 @@ import { changedParts } from '../plan/builder-fingerprint.js'
 // (host/builder/builder-lease.ts). A builder whose config changed is replaced, saying which part
 // changed, unless another running job holds it.
 
-export interface HeldLease {
-  path: string
-  holder: Lease
-}
+/** The builder name's lease this job holds: its file and this job's holder entry, as recorded for post. */
+export type HeldLease = NonNullable<UndoRecord['lease']>
 
 /**
  * Before the create, the job holding the lease: reuses the warm builder when it is the one the

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises'
 import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import { digestOf, RegistryClient, RegistryError, type RegistryEndpoint } from './registry-client.js'
-import { registryWords, type Answer } from './send.js'
+import { registryTrust, registryWords, type Answer } from './send.js'
 import {
   choosePlatform,
   classifyFailure,
@@ -121,7 +121,7 @@ class ImageFetch {
     private readonly options: PullOptions
   ) {
     // The pull's token comes as buildkitd fetches it: with the registry's own trust, verified as it is.
-    const realmTrust = { ca: source.ca, keypair: source.keypair, verify: source.transport !== 'insecure' }
+    const realmTrust = registryTrust(source)
     this.client = new RegistryClient(
       { ...source, realmTrust: () => realmTrust },
       [`repository:${source.repository}:pull`],

@@ -20,14 +20,9 @@ export function proxyRoute(env: ProxyEnv | undefined, target: URL): { route?: Pr
   const { proxy, error } = proxyFor(env, target)
   if (error) return { error }
   if (!proxy) return {}
-  const https = target.protocol === 'https:'
-  const variable = https
-    ? env.HTTPS_PROXY
-      ? 'HTTPS_PROXY'
-      : 'https_proxy'
-    : env.HTTP_PROXY
-      ? 'HTTP_PROXY'
-      : 'http_proxy'
+  // Named as Go reads it: the upper-case variable when it is set, else the lower-case one.
+  const upper = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
+  const variable = env[upper] ? upper : upper.toLowerCase()
   return {
     route: { url: proxy, shown: `${redactedProxy(proxy)} (${variable})`, authorization: proxyAuthorization(proxy) }
   }

@@ -2,7 +2,7 @@ import { request as requestHttp, type IncomingHttpHeaders, type IncomingMessage 
 import { request as requestHttps } from 'node:https'
 import type { Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
-import type { ProxyEnv, Trust } from '../model.js'
+import type { ProxyEnv, RegistryTarget, Trust } from '../model.js'
 import { defaultPort } from '../proxy.js'
 import { remaining } from './connect.js'
 import { openProxy, openTunnel, proxyRoute } from './proxy-route.js'
@@ -34,6 +34,11 @@ export interface SendOptions {
 export interface RequestTrust extends Trust {
   verify: boolean
   proxyEnv?: ProxyEnv
+}
+
+/** The trust of requests to the registry itself: its CA and keypair, verified unless it is `insecure`. */
+export function registryTrust(target: RegistryTarget, proxyEnv?: ProxyEnv): RequestTrust {
+  return { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure', proxyEnv }
 }
 
 /**

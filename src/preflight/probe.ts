@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { originOf, portOf, type ProxyEnv, type RegistryTarget } from '../model.js'
-import { openTcp, openTls, remaining } from '../registry-client/connect.js'
+import { beforeDeadline, openTcp, openTls } from '../registry-client/connect.js'
 import {
   openProxy,
   openTunnel,
@@ -178,11 +178,7 @@ function getV2(
   deadline: number,
   viaProxy?: { url: string; route: ProxyRoute }
 ): Promise<HttpAnswer> {
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new DeadlineError('no HTTP answer before the deadline'))
-    }, remaining(deadline))
+  return beforeDeadline<HttpAnswer>(deadline, 'no HTTP answer before the deadline', (resolve, reject) => {
     const headers: Record<string, string> = {
       Host: host,
       'User-Agent': 'setup-buildkit-registry-preflight',
@@ -191,7 +187,6 @@ function getV2(
     if (viaProxy?.route.authorization) headers['Proxy-Authorization'] = viaProxy.route.authorization
     const req = request({ createConnection: () => socket, path: viaProxy?.url ?? '/v2/', method: 'GET', headers })
     req.once('response', response => {
-      clearTimeout(timer)
       const header = (name: string): string | undefined => {
         const value = response.headers[name]
         return Array.isArray(value) ? value.join(', ') : value
@@ -203,11 +198,9 @@ function getV2(
       })
       response.destroy()
     })
-    req.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
+    req.once('error', reject)
     req.end()
+    return socket
   })
 }
 

@@ -109,14 +109,8 @@ async function fetchToken(
     if (challenge.service) form.set('service', challenge.service)
     form.set('username', credential?.username ?? '')
     form.set('password', credential?.password ?? '')
-    return send(
-      realm,
-      'POST',
-      { 'Content-Type': 'application/x-www-form-urlencoded' },
-      form.toString(),
-      trust,
-      deadline
-    )
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' }
+    return send(realm, 'POST', headers, form.toString(), trust, deadline)
   }
   const order = !credential ? [get] : tokenTrust.fetchedBy === 'buildx' ? [post, get] : [get, post]
   let answer = await order[0]()

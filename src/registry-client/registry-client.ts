@@ -54,7 +54,8 @@ export const INDEX_ACCEPT = [OCI_INDEX, MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANI
 const DEADLINE_MS = 60_000
 /** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
 const BLOB_DEADLINE_MS = 30 * 60_000
-const REDIRECTS = [301, 302, 303, 307, 308]
+/** The statuses of a redirect: a blob's GET follows them, the pull lets them through. */
+export const REDIRECTS = [301, 302, 303, 307, 308]
 const MAX_REDIRECTS = 5
 
 /** Takes the body of a 200 answer as it streams. */

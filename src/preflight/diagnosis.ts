@@ -66,19 +66,14 @@ function diagnoseUnreached(
       `${checkHostPort}, and that the runner can reach it`
     )
   }
-  if (facts.stage === 'resolve')
-    return failed(
-      'unreachable',
-      `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`,
-      checkHostPort
-    )
-  if (facts.stage === 'connect')
-    return failed(
-      'unreachable',
-      `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`,
-      checkHostPort
-    )
-  return undefined
+  if (facts.stage !== 'resolve' && facts.stage !== 'connect') return undefined
+  const why =
+    facts.stage === 'resolve'
+      ? `${registry.host.hostname} does not resolve (${facts.error?.code})`
+      : facts.error?.code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : facts.error?.message
+  return failed('unreachable', `unreachable: ${why}`, checkHostPort)
 }
 
 /** Connected, but the handshake says the registry is listed with the wrong transport or identity. */

@@ -147,14 +147,17 @@ async function secondLook(target: ProbeTarget, facts: ProbeFacts, deadline: numb
   // A raw connection to the registry's port: direct, or a tunnel through the proxy.
   const openRaw = (sockets: Socket[]): Promise<Socket> =>
     route ? openTunnel(route, target, hostname, port, deadline, sockets) : openTcp(hostname, port, deadline, sockets)
+  // A TLS registry whose handshake failed: does the port answer GET /v2/ in plain HTTP?
   if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
     facts.answersPlainHttp = await succeeds(async sockets => getV2(await openRaw(sockets), target.host.text, deadline))
   }
+  // A registry listed as `http` that answered oddly: does the port complete a TLS handshake (unverified)?
   if (
     target.transport === 'http' &&
     ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)
   ) {
     facts.answersTls = await succeeds(async sockets => {
+      // Through the proxy's tunnel; directly, openTls opens its own TCP connection.
       const tunnel = route ? await openRaw(sockets) : undefined
       await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel)
     })

@@ -1,6 +1,6 @@
 import { isMirrorOnly, whereConfigured, type PlannedRegistry, type TokenTrust } from '../model.js'
 import type { AuthFacts } from './auth-probe.js'
-import { failed, type Diagnosis } from './verdict.js'
+import { failed, passed, type Diagnosis } from './verdict.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 /** Who logs in, for messages: the input that holds the credentials for this host. */
@@ -66,25 +66,18 @@ interface AuthCase {
 /** A registry that asks for basic auth: GET /v2/ with the credentials answers for itself. */
 function diagnoseBasicAuth({ registry, facts, credential, passCredentials, who, code }: AuthCase): Diagnosis {
   if (!credential) {
-    const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)'
     // ok, since a build may still pull from the upstream; the fix makes it a warning (preflight.ts).
     return isMirrorOnly(registry)
-      ? {
-          ok: true,
-          kind: 'credentials-missing',
-          message: `no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail`,
-          fix: passCredentials
-        }
-      : failed('credentials-missing', message, passCredentials)
+      ? passed(
+          'credentials-missing',
+          'no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail',
+          passCredentials
+        )
+      : failed('credentials-missing', 'no credentials for it: it asks for basic auth (GET /v2/: 401)', passCredentials)
   }
   if (facts.error) return failed('token-failed', `GET /v2/ with the credentials of ${who} failed: ${code}`, '')
   if (facts.registryStatus === 200)
-    return {
-      ok: true,
-      kind: 'credentials-accepted',
-      message: `credentials of ${who} accepted (GET /v2/: 200)`,
-      fix: ''
-    }
+    return passed('credentials-accepted', `credentials of ${who} accepted (GET /v2/: 200)`)
   return failed(
     'credentials-rejected',
     `the registry rejected the credentials of ${who} (GET /v2/: ${facts.registryStatus})`,
@@ -180,13 +173,8 @@ function diagnoseTokenAnswer({ registry, facts, credential, realm, who, passCred
   if (!credential) {
     const message = `no credentials for it: token endpoint ${realm} grants only an anonymous token`
     return isMirrorOnly(registry)
-      ? { ok: true, kind: 'credentials-missing', message: `${message} (enough for public pulls)`, fix: '' }
+      ? passed('credentials-missing', `${message} (enough for public pulls)`)
       : failed('credentials-missing', `${message}, which cannot push`, passCredentials)
   }
-  return {
-    ok: true,
-    kind: 'token-granted',
-    message: `token granted by ${realm} for ${who}, accepted by the registry`,
-    fix: ''
-  }
+  return passed('token-granted', `token granted by ${realm} for ${who}, accepted by the registry`)
 }

@@ -1,7 +1,7 @@
 import { basicAuth, originOf, type Login, type ProxyEnv, type RegistryTarget, type TokenTrust } from '../model.js'
 import type { Challenge } from '../registry-client/challenge.js'
 import { proxyRoute } from '../registry-client/proxy-route.js'
-import { send, type Answer } from '../registry-client/send.js'
+import { registryTrust, send, type Answer } from '../registry-client/send.js'
 import { DeadlineError } from '../registry-client/tls.js'
 import { getToken, tokenIn, tokenUrl } from '../registry-client/token.js'
 import { isTlsFailure } from './tls-errors.js'
@@ -58,32 +58,24 @@ export async function probeAuth(target: AuthTarget, deadline: number): Promise<A
     sentClientCert: false
   }
   const registryUrl = new URL(`${originOf(target)}/v2/`)
-  const registryTls = {
-    ca: target.ca,
-    keypair: target.keypair,
-    verify: target.transport !== 'insecure',
-    proxyEnv: target.proxyEnv?.builder
-  }
   try {
+    let authorization: string
     if (scheme === 'basic') {
       if (!target.credential) return facts
-      const authorization = `Basic ${basicAuth(target.credential)}`
-      facts.registryStatus = (
-        await send(registryUrl, 'GET', { Authorization: authorization }, '', registryTls, deadline)
-      ).status
-      facts.stage = 'done'
-      return facts
+      authorization = `Basic ${basicAuth(target.credential)}`
+    } else {
+      const realm = new URL(target.challenge.realm ?? '')
+      facts.sentClientCert = !!target.tokenTrust.keypair && realm.protocol === 'https:'
+      facts.stage = 'token-connect'
+      const token = await fetchToken(realm, target, facts, deadline)
+      if (token === undefined) return facts
+      facts.tokenFetched = true
+      facts.stage = 'registry'
+      authorization = `Bearer ${token}`
     }
-    const realm = new URL(target.challenge.realm ?? '')
-    const { tokenTrust } = target
-    facts.sentClientCert = !!tokenTrust.keypair && realm.protocol === 'https:'
-    facts.stage = 'token-connect'
-    const token = await fetchToken(realm, target, facts, deadline)
-    if (token === undefined) return facts
-    facts.tokenFetched = true
-    facts.stage = 'registry'
+    const registryTls = registryTrust(target, target.proxyEnv?.builder)
     facts.registryStatus = (
-      await send(registryUrl, 'GET', { Authorization: `Bearer ${token}` }, '', registryTls, deadline)
+      await send(registryUrl, 'GET', { Authorization: authorization }, '', registryTls, deadline)
     ).status
     facts.stage = 'done'
   } catch (error) {
@@ -117,14 +109,8 @@ async function fetchToken(
     if (challenge.service) form.set('service', challenge.service)
     form.set('username', credential?.username ?? '')
     form.set('password', credential?.password ?? '')
-    return send(
-      realm,
-      'POST',
-      { 'Content-Type': 'application/x-www-form-urlencoded' },
-      form.toString(),
-      trust,
-      deadline
-    )
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded' }
+    return send(realm, 'POST', headers, form.toString(), trust, deadline)
   }
   const order = !credential ? [get] : tokenTrust.fetchedBy === 'buildx' ? [post, get] : [get, post]
   let answer = await order[0]()

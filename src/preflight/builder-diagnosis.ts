@@ -1,6 +1,6 @@
 import { whereConfigured, type PlannedRegistry } from '../model.js'
 import { type NetworkFinding } from '../topology/facts.js'
-import type { Diagnosis } from './verdict.js'
+import { failed, type Diagnosis } from './verdict.js'
 import type { Topology } from '../topology/topology.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
 import type { PreflightResult } from './preflight.js'
@@ -58,30 +58,26 @@ export function diagnoseFromBuilder(
   if (!verdict.ok) return verdict
   const builder = `the builder (${networkText(network)})`
   const name = registry.host.hostname
-  const where = whereConfigured(registry)
   const fix =
     finding?.fix ??
     (network === undefined
       ? `give ${name} a DNS record the Docker daemon's containers resolve, or put the builder on ` +
         `a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
       : `choose a network where ${name} resolves (\`network=\` in \`driver-opts\`; ` +
-        `\`network=host\` shares this runner's), or check the host on ${where}`)
+        `\`network=host\` shares this runner's), or check the host on ${whereConfigured(registry)}`)
   if (facts?.stage === 'resolve')
-    return {
-      ok: false,
-      kind: 'builder-unresolved',
-      message: `${builder} does not resolve ${name}, which this step reached (${facts.detail})`,
+    return failed(
+      'builder-unresolved',
+      `${builder} does not resolve ${name}, which this step reached (${facts.detail})`,
       fix
-    }
+    )
   if (facts?.stage === 'connect')
-    return {
-      ok: false,
-      kind: 'builder-unreachable',
-      message: `${builder} resolves ${name} but cannot connect, though this step did (${facts.detail})`,
+    return failed(
+      'builder-unreachable',
+      `${builder} resolves ${name} but cannot connect, though this step did (${facts.detail})`,
       fix
-    }
-  if (facts?.stage !== 'done' && finding)
-    return { ok: false, kind: 'builder-unresolved', message: finding.message, fix: finding.fix }
+    )
+  if (facts?.stage !== 'done' && finding) return failed('builder-unresolved', finding.message, finding.fix)
   return verdict
 }
 

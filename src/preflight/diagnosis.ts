@@ -1,7 +1,7 @@
 import { portOf, whereConfigured, type PlannedRegistry } from '../model.js'
 import type { ProbeFacts } from './probe.js'
 import { diagnoseProxy } from './proxy-diagnosis.js'
-import { failed, type Diagnosis } from './verdict.js'
+import { failed, passed, type Diagnosis } from './verdict.js'
 import { isClientCertAlert, isUnknownAuthority } from './tls-errors.js'
 
 /** Turns what a probe saw into a verdict and the input that fixes it. Pure. */
@@ -44,7 +44,7 @@ function diagnoseRegistry(
       `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`
     )
   const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : ''
-  return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' }
+  return passed('registry', `${answer.text}${note}`)
 }
 
 /** No connection: the name does not resolve, the port refuses, or nothing answered in time. */
@@ -66,19 +66,14 @@ function diagnoseUnreached(
       `${checkHostPort}, and that the runner can reach it`
     )
   }
-  if (facts.stage === 'resolve')
-    return failed(
-      'unreachable',
-      `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`,
-      checkHostPort
-    )
-  if (facts.stage === 'connect')
-    return failed(
-      'unreachable',
-      `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`,
-      checkHostPort
-    )
-  return undefined
+  if (facts.stage !== 'resolve' && facts.stage !== 'connect') return undefined
+  const why =
+    facts.stage === 'resolve'
+      ? `${registry.host.hostname} does not resolve (${facts.error?.code})`
+      : facts.error?.code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : facts.error?.message
+  return failed('unreachable', `unreachable: ${why}`, checkHostPort)
 }
 
 /** Connected, but the handshake says the registry is listed with the wrong transport or identity. */

@@ -1,8 +1,8 @@
 import { request } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
-import { originOf, portOf, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
-import { openTcp, openTls, remaining } from '../registry-client/connect.js'
+import { originOf, portOf, type ProxyEnv, type RegistryTarget } from '../model.js'
+import { beforeDeadline, openTcp, openTls } from '../registry-client/connect.js'
 import {
   openProxy,
   openTunnel,
@@ -97,7 +97,7 @@ export async function probeRegistry(target: ProbeTarget, timeoutMs: number): Pro
   } finally {
     for (const socket of sockets) socket.destroy()
   }
-  await secondLook(target, facts, { route, trust: target }, deadline)
+  await secondLook(target, facts, deadline, route)
   facts.ms = Math.round(performance.now() - started)
   return facts
 }
@@ -131,9 +131,7 @@ async function askPlainHttp({ target, route, facts, deadline, sockets }: Probing
 async function askTls({ target, route, facts, deadline, sockets }: Probing): Promise<void> {
   const { hostname } = target.host
   const port = portOf(target.host, target.transport)
-  const toProxy = (): void => {
-    facts.stage = 'proxy'
-  }
+  const toProxy = (): ProbeStage => (facts.stage = 'proxy')
   const tunnel = route ? await openTunnel(route, target, hostname, port, deadline, sockets, toProxy) : undefined
   const secure = await openTls(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel)
   facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined
@@ -143,36 +141,27 @@ async function askTls({ target, route, facts, deadline, sockets }: Probing): Pro
 }
 
 /** The two transport mix-ups get a second look, so the fix can say which one the registry speaks. */
-async function secondLook(
-  target: ProbeTarget,
-  facts: ProbeFacts,
-  via: { route?: ProxyRoute; trust: Trust },
-  deadline: number
-): Promise<void> {
+async function secondLook(target: ProbeTarget, facts: ProbeFacts, deadline: number, route?: ProxyRoute): Promise<void> {
   const { hostname } = target.host
   const port = portOf(target.host, target.transport)
+  // A raw connection to the registry's port: direct, or a tunnel through the proxy.
+  const openRaw = (sockets: Socket[]): Promise<Socket> =>
+    route ? openTunnel(route, target, hostname, port, deadline, sockets) : openTcp(hostname, port, deadline, sockets)
+  // A TLS registry whose handshake failed: does the port answer GET /v2/ in plain HTTP?
   if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
-    facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline, via)
+    facts.answersPlainHttp = await succeeds(async sockets => getV2(await openRaw(sockets), target.host.text, deadline))
   }
+  // A registry listed as `http` that answered oddly: does the port complete a TLS handshake (unverified)?
   if (
     target.transport === 'http' &&
     ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)
   ) {
-    facts.answersTls = await completesTlsHandshake(hostname, port, deadline, via)
+    facts.answersTls = await succeeds(async sockets => {
+      // Through the proxy's tunnel; directly, openTls opens its own TCP connection.
+      const tunnel = route ? await openRaw(sockets) : undefined
+      await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel)
+    })
   }
-}
-
-/** A raw connection to the registry's port: direct, or a tunnel through the proxy. */
-function openRaw(
-  hostname: string,
-  port: number,
-  deadline: number,
-  sockets: Socket[],
-  via: { route?: ProxyRoute; trust: Trust }
-): Promise<Socket> {
-  return via.route
-    ? openTunnel(via.route, via.trust, hostname, port, deadline, sockets)
-    : openTcp(hostname, port, deadline, sockets)
 }
 
 function certificateFacts(socket: TLSSocket): CertificateFacts | undefined {
@@ -192,11 +181,7 @@ function getV2(
   deadline: number,
   viaProxy?: { url: string; route: ProxyRoute }
 ): Promise<HttpAnswer> {
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new DeadlineError('no HTTP answer before the deadline'))
-    }, remaining(deadline))
+  return beforeDeadline<HttpAnswer>(deadline, 'no HTTP answer before the deadline', (resolve, reject) => {
     const headers: Record<string, string> = {
       Host: host,
       'User-Agent': 'setup-buildkit-registry-preflight',
@@ -205,7 +190,6 @@ function getV2(
     if (viaProxy?.route.authorization) headers['Proxy-Authorization'] = viaProxy.route.authorization
     const req = request({ createConnection: () => socket, path: viaProxy?.url ?? '/v2/', method: 'GET', headers })
     req.once('response', response => {
-      clearTimeout(timer)
       const header = (name: string): string | undefined => {
         const value = response.headers[name]
         return Array.isArray(value) ? value.join(', ') : value
@@ -217,11 +201,9 @@ function getV2(
       })
       response.destroy()
     })
-    req.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
+    req.once('error', reject)
     req.end()
+    return socket
   })
 }
 
@@ -236,26 +218,4 @@ async function succeeds(attempt: (sockets: Socket[]) => Promise<unknown>): Promi
   } finally {
     for (const socket of sockets) socket.destroy()
   }
-}
-
-function answersPlainHttp(
-  hostname: string,
-  host: string,
-  port: number,
-  deadline: number,
-  via: { route?: ProxyRoute; trust: Trust }
-): Promise<boolean> {
-  return succeeds(async sockets => getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline))
-}
-
-function completesTlsHandshake(
-  hostname: string,
-  port: number,
-  deadline: number,
-  via: { route?: ProxyRoute; trust: Trust }
-): Promise<boolean> {
-  return succeeds(async sockets => {
-    const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined
-    await openTls(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel)
-  })
 }

@@ -49,3 +49,8 @@ export interface Diagnosis {
 export function failed(kind: DiagnosisKind, message: string, fix: string): Diagnosis {
   return { ok: false, kind, message, fix }
 }
+
+/** A verdict that a build through the registry would work; `fix`, when something is still worth changing. */
+export function passed(kind: DiagnosisKind, message: string, fix = ''): Diagnosis {
+  return { ok: true, kind, message, fix }
+}

@@ -9,21 +9,36 @@ export function remaining(deadline: number): number {
   return Math.max(0, deadline - performance.now())
 }
 
-/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
-export function settle<T>(socket: Socket, event: string, deadline: number, value: () => T): Promise<T> {
+/**
+ * Settles as `start` has it, or rejects at the deadline with a DeadlineError saying `message`, after
+ * destroying what `start` opened (and returned); the timer is cleared however it settles.
+ */
+export function beforeDeadline<T>(
+  deadline: number,
+  message: string,
+  start: (resolve: (value: T) => void, reject: (error: Error) => void) => { destroy(): void }
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    const cleared =
+      <A>(settle: (value: A) => void) =>
+      (value: A): void => {
+        clearTimeout(timer)
+        settle(value)
+      }
+    const opened = start(cleared(resolve), cleared(reject))
     const timer = setTimeout(() => {
-      socket.destroy()
-      reject(new DeadlineError('no answer before the deadline'))
+      opened.destroy()
+      reject(new DeadlineError(message))
     }, remaining(deadline))
-    socket.once(event, () => {
-      clearTimeout(timer)
-      resolve(value())
-    })
-    socket.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
+  })
+}
+
+/** Resolves with `socket` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
+function reached<T extends Socket>(socket: T, event: string, deadline: number): Promise<T> {
+  return beforeDeadline(deadline, 'no answer before the deadline', (resolve, reject) => {
+    socket.once(event, () => resolve(socket))
+    socket.once('error', reject)
+    return socket
   })
 }
 
@@ -34,7 +49,7 @@ export function settle<T>(socket: Socket, event: string, deadline: number, value
 export function openTcp(hostname: string, port: number, deadline: number, sockets: Socket[]): Promise<Socket> {
   const socket = connectTcp({ host: hostname, port })
   sockets.push(socket)
-  return settle(socket, 'connect', deadline, () => socket)
+  return reached(socket, 'connect', deadline)
 }
 
 /**
@@ -63,5 +78,5 @@ export function openTls(
   sockets.push(secure)
   if (tunnel) onConnected()
   else secure.once('connect', onConnected)
-  return settle(secure, 'secureConnect', deadline, () => secure)
+  return reached(secure, 'secureConnect', deadline)
 }

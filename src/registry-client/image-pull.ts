@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { sleep } from '../sleep.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-import { digestOf, RegistryClient, RegistryError, type RegistryEndpoint } from './registry-client.js'
-import { registryWords, type Answer } from './send.js'
+import { digestOf, REDIRECTS, RegistryClient, RegistryError, type RegistryEndpoint } from './registry-client.js'
+import { registryTrust, registryWords, type Answer } from './send.js'
 import {
   choosePlatform,
   classifyFailure,
@@ -121,7 +121,7 @@ class ImageFetch {
     private readonly options: PullOptions
   ) {
     // The pull's token comes as buildkitd fetches it: with the registry's own trust, verified as it is.
-    const realmTrust = { ca: source.ca, keypair: source.keypair, verify: source.transport !== 'insecure' }
+    const realmTrust = registryTrust(source)
     this.client = new RegistryClient(
       { ...source, realmTrust: () => realmTrust },
       [`repository:${source.repository}:pull`],
@@ -134,7 +134,9 @@ class ImageFetch {
     const answer = await this.retried(`manifest ${reference}`, async () =>
       checked(await this.client.request('GET', path, { Accept: MANIFEST_ACCEPT }), path)
     )
-    if (reference.startsWith('sha256:')) verifyDigest(Buffer.from(answer.body, 'utf8'), reference, 'manifest')
+    const digest = digestOf(Buffer.from(answer.body, 'utf8'))
+    if (reference.startsWith('sha256:') && digest !== reference)
+      throw new PullError(`the manifest ${reference} arrived as ${digest}`, 'fatal')
     try {
       return {
         document: JSON.parse(answer.body) as ManifestDocument,
@@ -197,8 +199,7 @@ class ImageFetch {
 
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */
 function checked(answer: Answer, path: string): Answer {
-  if (answer.status >= 200 && answer.status < 300) return answer
-  if ([301, 302, 303, 307, 308].includes(answer.status)) return answer
+  if ((answer.status >= 200 && answer.status < 300) || REDIRECTS.includes(answer.status)) return answer
   throw failure(answer, path)
 }
 
@@ -215,9 +216,4 @@ function asPullError(error: unknown, what: string): PullError {
     return new PullError(error.message, classifyFailure({ status: error.status }), error.status)
   const { code, message } = error as NodeJS.ErrnoException
   return new PullError(`fetching the ${what} failed: ${code ? `${code} ` : ''}${message}`, classifyFailure({ code }))
-}
-
-function verifyDigest(bytes: Buffer, digest: string, what: string): void {
-  const actual = digestOf(bytes)
-  if (actual !== digest) throw new PullError(`the ${what} ${digest} arrived as ${actual}`, 'fatal')
 }

@@ -2,8 +2,7 @@ import { request, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ProxyEnv, Trust } from '../model.js'
 import { defaultPort, proxyAuthorization, proxyFor, redactedProxy } from '../proxy.js'
-import { openTcp, openTls, remaining } from './connect.js'
-import { DeadlineError } from './tls.js'
+import { beforeDeadline, openTcp, openTls } from './connect.js'
 
 /** The proxy a request goes through, as Go's net/http would take it (proxy.ts). */
 export interface ProxyRoute {
@@ -20,14 +19,9 @@ export function proxyRoute(env: ProxyEnv | undefined, target: URL): { route?: Pr
   const { proxy, error } = proxyFor(env, target)
   if (error) return { error }
   if (!proxy) return {}
-  const https = target.protocol === 'https:'
-  const variable = https
-    ? env.HTTPS_PROXY
-      ? 'HTTPS_PROXY'
-      : 'https_proxy'
-    : env.HTTP_PROXY
-      ? 'HTTP_PROXY'
-      : 'http_proxy'
+  // Named as Go reads it: the upper-case variable when it is set, else the lower-case one.
+  const upper = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'
+  const variable = env[upper] ? upper : upper.toLowerCase()
   return {
     route: { url: proxy, shown: `${redactedProxy(proxy)} (${variable})`, authorization: proxyAuthorization(proxy) }
   }
@@ -76,16 +70,12 @@ export function connectTunnel(
   route: ProxyRoute,
   deadline: number
 ): Promise<Socket> {
-  return new Promise<Socket>((resolve, reject) => {
+  const silence = `the proxy ${route.shown} did not answer CONNECT ${authority} before the deadline`
+  return beforeDeadline<Socket>(deadline, silence, (resolve, reject) => {
     const headers: Record<string, string> = { Host: authority, 'User-Agent': 'setup-buildkit-registry-preflight' }
     if (route.authorization) headers['Proxy-Authorization'] = route.authorization
     const req = request({ method: 'CONNECT', path: authority, headers, createConnection: () => proxySocket })
-    const timer = setTimeout(() => {
-      req.destroy()
-      reject(new DeadlineError(`the proxy ${route.shown} did not answer CONNECT ${authority} before the deadline`))
-    }, remaining(deadline))
     const refused = (response: IncomingMessage): void => {
-      clearTimeout(timer)
       response.resume()
       reject(
         new ProxyAnswerError(
@@ -98,15 +88,12 @@ export function connectTunnel(
     req.once('connect', (response: IncomingMessage, tunnel: Socket) => {
       const status = response.statusCode ?? 0
       if (status < 200 || status > 299) return refused(response)
-      clearTimeout(timer)
       resolve(tunnel)
     })
     req.once('response', refused)
-    req.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
+    req.once('error', reject)
     req.end()
+    return req
   })
 }
 

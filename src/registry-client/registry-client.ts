@@ -2,7 +2,8 @@ import { sha256Hex } from '../crypto.js'
 import type { IncomingMessage } from 'node:http'
 import { originOf, type Login, type ProxyEnv, type RegistryTarget, type Trust } from '../model.js'
 import { neutralizeUntrustedLine } from '../untrusted-text.js'
-import { registryWords, send, type Answer, type RequestTrust } from './send.js'
+import { DOCKER_MANIFEST, MANIFEST_LIST, OCI_INDEX, OCI_MANIFEST } from './image-source.js'
+import { registryTrust, registryWords, send, type Answer, type RequestTrust } from './send.js'
 import { authorizationFor, getToken, tokenIn, tokenUrl } from './token.js'
 
 // The registry API the merge and the image pull need, read and write: manifests by Accept, blobs
@@ -47,18 +48,14 @@ export interface FetchedManifest {
   digest: string
 }
 
-export const INDEX_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ')
+export const INDEX_ACCEPT = [OCI_INDEX, MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ')
 
 /** A request's deadline (a manifest, a token, a mount). */
 const DEADLINE_MS = 60_000
 /** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
 const BLOB_DEADLINE_MS = 30 * 60_000
-const REDIRECTS = [301, 302, 303, 307, 308]
+/** The statuses of a redirect: a blob's GET follows them, the pull lets them through. */
+export const REDIRECTS = [301, 302, 303, 307, 308]
 const MAX_REDIRECTS = 5
 
 /** Takes the body of a 200 answer as it streams. */
@@ -83,12 +80,7 @@ export class RegistryClient {
   ) {
     this.base = originOf(endpoint)
     this.origin = new URL(this.base).origin
-    this.trust = {
-      ca: endpoint.ca,
-      keypair: endpoint.keypair,
-      verify: endpoint.transport !== 'insecure',
-      proxyEnv: endpoint.proxyEnv
-    }
+    this.trust = registryTrust(endpoint, endpoint.proxyEnv)
   }
 
   /**
@@ -142,12 +134,7 @@ export class RegistryClient {
     from: string
   ): Promise<{ mounted: true } | { mounted: false; location: string }> {
     const query = new URLSearchParams({ mount: digest, from })
-    const answer = await this.request(
-      'POST',
-      `/v2/${repository}/blobs/uploads/?${query}`,
-      { 'Content-Length': '0' },
-      ''
-    )
+    const answer = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' })
     if (answer.status === 201) return { mounted: true }
     expectStatus(answer, [202], `mount ${digest} from ${from} into ${repository}`)
     return { mounted: false, location: this.location(answer, 'the mount') }
@@ -156,7 +143,7 @@ export class RegistryClient {
   /** A monolithic upload of `bytes` as `digest`, at `location` (an upload already started) or a new one. */
   async upload(repository: string, digest: string, bytes: Buffer, location?: string): Promise<void> {
     if (!location) {
-      const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '')
+      const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' })
       expectStatus(started, [202], `start an upload to ${repository}`)
       location = this.location(started, 'the upload')
     }

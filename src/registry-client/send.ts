@@ -1,8 +1,8 @@
 import { request as requestHttp, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
-import { request as requestHttps } from 'node:https'
+import { request as requestHttps, type RequestOptions } from 'node:https'
 import type { Socket } from 'node:net'
 import { connect as connectTls } from 'node:tls'
-import type { ProxyEnv, Trust } from '../model.js'
+import type { ProxyEnv, RegistryTarget, Trust } from '../model.js'
 import { defaultPort } from '../proxy.js'
 import { remaining } from './connect.js'
 import { openProxy, openTunnel, proxyRoute } from './proxy-route.js'
@@ -36,6 +36,11 @@ export interface RequestTrust extends Trust {
   proxyEnv?: ProxyEnv
 }
 
+/** The trust of requests to the registry itself: its CA and keypair, verified unless it is `insecure`. */
+export function registryTrust(target: RegistryTarget, proxyEnv?: ProxyEnv): RequestTrust {
+  return { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure', proxyEnv }
+}
+
 /**
  * One request with its own trust, within the deadline; the body is read (tokens are small).
  * Through the proxy Go's rules pick: CONNECT for https (TLS through the tunnel, verified the
@@ -48,99 +53,83 @@ export async function send(
   body: string | Buffer,
   trust: RequestTrust,
   deadline: number,
-  options: SendOptions = {}
+  { sink, signal }: SendOptions = {}
 ): Promise<Answer> {
   const secure = url.protocol === 'https:'
   const hostname = url.hostname.replace(/^\[|\]$/g, '')
   const { route, error } = proxyRoute(trust.proxyEnv, url)
   if (error) throw Object.assign(new Error(error), { code: 'EPROXYCGI' })
+  const tls = { ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify }
   const sockets: Socket[] = []
   try {
     let connection: Socket | undefined
     const sent = { ...headers }
+    // The absolute URL a proxy is sent in the request line.
     let path: string | undefined
     if (route && secure) {
       const port = Number(url.port || defaultPort(url.protocol))
       const tunnel = await openTunnel(route, trust, hostname, port, deadline, sockets)
       // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
       tunnel.on('error', () => undefined)
-      connection = connectTls({ socket: tunnel, ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify })
+      connection = connectTls({ socket: tunnel, ...tls })
       sockets.push(connection)
     } else if (route) {
       connection = await openProxy(route, trust, deadline, sockets)
       path = url.href
       if (route.authorization) sent['Proxy-Authorization'] = route.authorization
     }
-    return await requestOnce({ url, method, headers: sent, body, trust, deadline }, { connection, path }, options)
-  } finally {
-    for (const socket of sockets) socket.destroy()
-  }
-}
-
-/** What `send` was given, its headers with the proxy's added. */
-interface Outgoing {
-  url: URL
-  method: string
-  headers: Record<string, string>
-  body: string | Buffer
-  trust: RequestTrust
-  deadline: number
-}
-
-/**
- * The request, on `connection` (the proxy's, or TLS through its tunnel) when there is one; `path`: the
- * absolute URL a proxy is sent.
- */
-function requestOnce(
-  { url, method, headers, body, trust, deadline }: Outgoing,
-  { connection, path }: { connection?: Socket; path?: string },
-  { sink, signal }: SendOptions = {}
-): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const secure = url.protocol === 'https:'
-    const hostname = url.hostname.replace(/^\[|\]$/g, '')
-    const options = {
+    const options: RequestOptions = {
       method,
-      headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...headers },
-      ...(secure ? { ...trustOptions(hostname, trust), rejectUnauthorized: trust.verify } : {}),
+      headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...sent },
+      ...(secure ? tls : {}),
       ...(path ? { path } : {}),
       // Without an agent, a connection of our own (through a proxy) is taken as it is.
       ...(connection ? { createConnection: () => connection } : { agent: false as const }),
       ...(signal ? { signal } : {})
     }
-    const request = (secure ? requestHttps : requestHttp)(url, options, (response: IncomingMessage) => {
+    return await requestOnce(url, options, body, deadline, sink)
+  } finally {
+    for (const socket of sockets) socket.destroy()
+  }
+}
+
+/** The request, within the deadline: a sink takes a 200's body, any other body is read. */
+function requestOnce(
+  url: URL,
+  options: RequestOptions,
+  body: string | Buffer,
+  deadline: number,
+  sink: SendOptions['sink']
+): Promise<Answer> {
+  return new Promise<Answer>((resolve, reject) => {
+    const settled = (then: () => void): void => {
+      clearTimeout(timer)
+      then()
+    }
+    const request = (url.protocol === 'https:' ? requestHttps : requestHttp)(url, options, response => {
       const answer = { status: response.statusCode ?? 0, headers: response.headers, body: '' }
       if (sink && answer.status === 200) {
         sink(response).then(
-          () => {
-            clearTimeout(timer)
-            resolve(answer)
-          },
-          (error: unknown) => {
-            clearTimeout(timer)
-            request.destroy()
-            reject(error as Error)
-          }
+          () => settled(() => resolve(answer)),
+          (error: unknown) =>
+            settled(() => {
+              request.destroy()
+              reject(error as Error)
+            })
         )
         return
       }
       let text = ''
       response.setEncoding('utf8')
       response.on('data', chunk => (text += chunk))
-      response.on('end', () => {
-        clearTimeout(timer)
-        resolve({ ...answer, body: text })
-      })
+      response.on('end', () => settled(() => resolve({ ...answer, body: text })))
       response.on('error', reject)
     })
     const timer = setTimeout(
       () => request.destroy(new DeadlineError('no answer before the deadline')),
       remaining(deadline)
     )
-    request.once('error', error => {
-      clearTimeout(timer)
-      reject(error)
-    })
+    request.once('error', error => settled(() => reject(error)))
     request.end(body)
   })
 }

@@ -83,10 +83,7 @@ function readConfigText(input: BaseConfigInput, text: string, driver: Driver, fi
     const where = warning.line === undefined ? `Input '${input}'` : `Input '${input}', line ${warning.line}`
     core.warning(`${where}: ${inFile}${warning.problem}. Fix: ${warning.fix}`)
   }
-  const missingFiles = check.files.flatMap(found => {
-    const missing = missingFile(input, found, lineOf(found.path))
-    return missing ? [missing] : []
-  })
+  const missingFiles = check.files.flatMap(found => missingFile(input, found, lineOf(found.path)) ?? [])
   return { table, input, missingFiles }
 }
 
@@ -103,8 +100,7 @@ function missingFile(input: BaseConfigInput, found: RunnerFile, line: number | u
     const code = (error as NodeJS.ErrnoException).code
     why = code === 'ENOENT' ? 'does not exist on the runner' : `cannot be read on the runner (${code})`
   }
-  const keyName = found.kind === 'ca' ? 'ca' : 'keypair'
-  const key = ['registry', found.registry, keyName]
+  const key = ['registry', found.registry, found.kind === 'ca' ? 'ca' : 'keypair']
   const fix =
     found.kind === 'ca'
       ? 'give the CA certificate (PEM) in `ca-cert` (every registry) or as `ca=<file>` on the `registries` ' +

@@ -130,15 +130,12 @@ function parseRegistryOptions(
         `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`,
         line
       )
-    } else if (option === 'https' || option === 'tls') {
-      throw new InputError(
-        input,
-        `unknown option '${option}'`,
-        `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``,
-        line
-      )
     } else {
-      throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line)
+      const fix =
+        option === 'https' || option === 'tls'
+          ? 'drop it: a registry line with no option is TLS, verified against the system roots and `ca-cert`'
+          : `use ${REGISTRY_OPTIONS}`
+      throw new InputError(input, `unknown option '${option}'`, fix, line)
     }
   }
   if (http && insecure) {

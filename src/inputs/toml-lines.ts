@@ -149,20 +149,18 @@ export function parseKey(written: string): string[] | undefined {
   const parts: string[] = []
   let rest = written.trim()
   while (rest !== '') {
-    let part: string
     if (rest[0] === '"' || rest[0] === "'") {
       const end = endOfString(rest, 0)
       if (end >= rest.length) return undefined
       const quoted = rest.slice(0, end + 1)
-      part = rest[0] === '"' ? unescape(quoted) : quoted.slice(1, -1)
+      parts.push(rest[0] === '"' ? unescape(quoted) : quoted.slice(1, -1))
       rest = rest.slice(end + 1).trim()
     } else {
       const bare = /^[A-Za-z0-9_-]+/.exec(rest)
       if (!bare) return undefined
-      part = bare[0]
-      rest = rest.slice(part.length).trim()
+      parts.push(bare[0])
+      rest = rest.slice(bare[0].length).trim()
     }
-    parts.push(part)
     if (rest === '') break
     if (rest[0] !== '.') return undefined
     rest = rest.slice(1).trim()

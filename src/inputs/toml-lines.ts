@@ -40,7 +40,8 @@ export function keyLines(text: string): (path: KeyPath) => number | undefined {
     if (header) {
       const keys = parseKey(header)
       if (!keys) return
-      // An array nested in an earlier array's entry counts within that entry: resolve its parents first.
+      // A header inside an array of tables names its latest entry, and an array nested there counts within
+      // that entry: resolve the parents first.
       const path = resolveIndices(keys, arrayCounts)
       if (arrayHeader) {
         const entry = arrayCounts.get(JSON.stringify(path)) ?? 0

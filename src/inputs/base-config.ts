@@ -6,7 +6,7 @@ import { driverCapabilities, type Driver } from '../driver.js'
 import { DOCKER_CONTAINER_SOCKET } from './buildkitd-schema.js'
 import { checkBuildkitdConfig, type RunnerFile } from './check-buildkitd-config.js'
 import { show, type Finding } from './config-wording.js'
-import { InputError } from './input-error.js'
+import { InputError, inputPlace } from './input-error.js'
 import { readInputFile } from './input-file.js'
 import { keyLines } from './toml-lines.js'
 import { getInput } from './input-names.js'
@@ -52,8 +52,7 @@ export function readBaseConfig(driver: Driver): BaseConfig | undefined {
     const text = readInputFile(pathInput, path, 'give the TOML text in `buildkitd-config-inline`')
     return readConfigText(pathInput, text, driver, path)
   }
-  if (inline.trim() !== '') return readConfigText(inlineInput, inline, driver)
-  return undefined
+  return inline.trim() === '' ? undefined : readConfigText(inlineInput, inline, driver)
 }
 
 /**
@@ -79,14 +78,9 @@ function readConfigText(input: BaseConfigInput, text: string, driver: Driver, fi
         : ` (and ${more.length} more: ${more.map(error => `line ${error.line ?? '?'}: ${error.problem}`).join('; ')})`
     throw new InputError(input, inFile + first.problem + others, first.fix, first.line)
   }
-  for (const warning of check.warnings.map(located)) {
-    const where = warning.line === undefined ? `Input '${input}'` : `Input '${input}', line ${warning.line}`
-    core.warning(`${where}: ${inFile}${warning.problem}. Fix: ${warning.fix}`)
-  }
-  const missingFiles = check.files.flatMap(found => {
-    const missing = missingFile(input, found, lineOf(found.path))
-    return missing ? [missing] : []
-  })
+  for (const warning of check.warnings.map(located))
+    core.warning(`${inputPlace(input, warning.line)}: ${inFile}${warning.problem}. Fix: ${warning.fix}`)
+  const missingFiles = check.files.flatMap(found => missingFile(input, found, lineOf(found.path)) ?? [])
   return { table, input, missingFiles }
 }
 
@@ -103,8 +97,7 @@ function missingFile(input: BaseConfigInput, found: RunnerFile, line: number | u
     const code = (error as NodeJS.ErrnoException).code
     why = code === 'ENOENT' ? 'does not exist on the runner' : `cannot be read on the runner (${code})`
   }
-  const keyName = found.kind === 'ca' ? 'ca' : 'keypair'
-  const key = ['registry', found.registry, keyName]
+  const key = ['registry', found.registry, found.kind === 'ca' ? 'ca' : 'keypair']
   const fix =
     found.kind === 'ca'
       ? 'give the CA certificate (PEM) in `ca-cert` (every registry) or as `ca=<file>` on the `registries` ' +

@@ -32,8 +32,6 @@ export interface Value {
   listenAddress?: true
   /** Strings that mean something only when one of these (insecure-entitlements). */
   knownValues?: readonly string[]
-  /** A file buildx reads on the runner and copies into the builder (registry CA, client keypair). */
-  runnerFile?: 'ca' | 'key' | 'cert'
 }
 
 /** A struct: `[a]` or `a = { … }`. */
@@ -95,9 +93,10 @@ export const REGISTRY: Schema = {
   mirrors: 'strings',
   http: 'bool',
   insecure: 'bool',
-  ca: { type: 'strings', runnerFile: 'ca' },
+  // The files of `ca` and `keypair` are read on the runner (check-buildkitd-config.ts collectFiles).
+  ca: 'strings',
   keypair: {
-    arrayOf: { key: { type: 'string', runnerFile: 'key' }, cert: { type: 'string', runnerFile: 'cert' } },
+    arrayOf: { key: 'string', cert: 'string' },
     // buildx copies both files and panics on an entry without either (`interface {} is nil, not string`).
     needs: ['key', 'cert']
   },

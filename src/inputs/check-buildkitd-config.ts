@@ -1,6 +1,6 @@
 import type { TomlPrimitive, TomlTable } from 'smol-toml'
 import {
-  BUILDKIT_SCHEMA_VERSION,
+  BUILDKIT_SCHEMA_VERSION as V,
   BUILDKITD_SCHEMA,
   type Field,
   type Schema,
@@ -18,8 +18,8 @@ import {
   notATable,
   scalarText,
   show,
-  typeName,
   unknownKey,
+  wrongType,
   type Finding
 } from './config-wording.js'
 import type { KeyPath } from './toml-lines.js'
@@ -48,8 +48,6 @@ export interface CheckOptions {
    */
   builderSocket?: string
 }
-
-const V = BUILDKIT_SCHEMA_VERSION
 
 /**
  * Checks a parsed buildkitd.toml against BuildKit's schema (buildkitd-schema.ts). Pure. `table`
@@ -99,21 +97,19 @@ function checkField(value: TomlPrimitive, field: Field, path: KeyPath, check: Co
 
 function checkTableMap(value: TomlPrimitive, field: TableMap, path: KeyPath, check: ConfigCheck): void {
   if (!isTable(value)) {
-    return void check.errors.push({
-      path,
-      problem:
-        `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ` + `a table of tables keyed by ${field.keyIs}`,
-      fix: `write [${show([...path, 'name'])}] headers, one per ${field.keyIs.replace(/^an? /, '')}`
-    })
+    const fix = `write [${show([...path, 'name'])}] headers, one per ${field.keyIs.replace(/^an? /, '')}`
+    return void check.errors.push(wrongType(path, value, `a table of tables keyed by ${field.keyIs}`, fix))
   }
+  const inRegistry = path.length === 1 && path[0] === 'registry'
   for (const [name, entry] of Object.entries(value)) {
     const at = [...path, name]
     if (!isTable(entry)) {
       check.errors.push(notATable(entry, at, Object.keys(field.tableOf)))
       continue
     }
-    if (path.length === 1 && path[0] === 'registry' && /^[a-z][a-z0-9+.-]*:\/\//i.test(name)) {
-      const host = name.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '')
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(name)
+    if (inRegistry && scheme) {
+      const host = name.slice(scheme[0].length).replace(/\/.*$/, '')
       check.warnings.push({
         path: at,
         problem:
@@ -123,26 +119,18 @@ function checkTableMap(value: TomlPrimitive, field: TableMap, path: KeyPath, che
       })
     }
     checkTable(entry, field.tableOf, at, check)
-    if (path.length === 1 && path[0] === 'registry') collectFiles(entry, at, name, check)
+    if (inRegistry) collectFiles(entry, at, name, check)
   }
 }
 
 function checkTableArray(value: TomlPrimitive, field: TableArray, path: KeyPath, check: ConfigCheck): void {
-  const entries = Array.isArray(value) ? value : [value]
   if (!Array.isArray(value) || !value.every(isTable)) {
-    const example = isTable(value) ? value : {}
-    return void check.errors.push({
-      path,
-      problem:
-        `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants an array of tables (buildx refuses ` +
-        'or panics on anything else)',
-      fix: `write it as [[${show(path)}]] (two brackets), one such header per entry${
-        Object.keys(example).length > 0 ? `, its keys below: ${inline(example)}` : ''
-      }`
-    })
+    const keysBelow = isTable(value) && Object.keys(value).length > 0 ? `, its keys below: ${inline(value)}` : ''
+    const fix = `write it as [[${show(path)}]] (two brackets), one such header per entry${keysBelow}`
+    const wants = 'an array of tables (buildx refuses or panics on anything else)'
+    return void check.errors.push(wrongType(path, value, wants, fix))
   }
-  entries.forEach((entry, index) => {
-    if (!isTable(entry)) return
+  value.forEach((entry, index) => {
     const at = [...path, index]
     checkTable(entry, field.arrayOf, at, check)
     const missing = (field.needs ?? []).filter(key => entry[key] === undefined)
@@ -182,12 +170,7 @@ function collectFiles(section: TomlTable, path: KeyPath, registry: string, check
 
 function checkValue(value: TomlPrimitive, spec: Value, path: KeyPath, check: ConfigCheck): void {
   const key = String(path.at(-1))
-  const wrong = (wants: string, fix: string): void =>
-    void check.errors.push({
-      path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`,
-      fix
-    })
+  const wrong = (wants: string, fix: string): void => void check.errors.push(wrongType(path, value, wants, fix))
   switch (spec.type) {
     case 'string':
       if (typeof value === 'string') return checkString(value, spec, path, check)
@@ -222,11 +205,7 @@ function checkValue(value: TomlPrimitive, spec: Value, path: KeyPath, check: Con
       if (!isTable(value)) return wrong('a table of strings', `write [${show(path)}] with name = "value" lines below`)
       for (const [name, item] of Object.entries(value)) {
         if (typeof item !== 'string')
-          check.errors.push({
-            path: [...path, name],
-            problem: `${show([...path, name])} is ${typeName(item)}, where BuildKit ${V} wants a string`,
-            fix: `write ${assign(name, scalarText(item))}`
-          })
+          check.errors.push(wrongType([...path, name], item, 'a string', `write ${assign(name, scalarText(item))}`))
       }
       return
     case 'anyTable':

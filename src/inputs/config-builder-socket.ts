@@ -8,7 +8,6 @@ import { assign, isTable, show, type Finding } from './config-wording.js'
 export function checkBuilderSocket(table: TomlTable, socket: string, errors: Finding[]): void {
   const grpc = table.grpc
   if (!isTable(grpc) || grpc.address === undefined) return
-  const path = ['grpc', 'address']
   const { address } = grpc
   const listed = Array.isArray(address) ? address : [address]
   if (!listed.every(entry => typeof entry === 'string')) return
@@ -23,7 +22,7 @@ export function checkBuilderSocket(table: TomlTable, socket: string, errors: Fin
   }
   if (listed.some(entry => (entry as string).startsWith('unix://'))) return
   errors.push({
-    path,
+    path: ['grpc', 'address'],
     problem:
       `grpc.address lists no unix socket: buildkitd then stops listening on ${socket}, where buildx's ` +
       'docker-container driver reaches it, and the builder never boots',

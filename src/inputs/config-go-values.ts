@@ -1,6 +1,5 @@
 import type { TomlPrimitive } from 'smol-toml'
-import { BUILDKIT_SCHEMA_VERSION as V } from './buildkitd-schema.js'
-import { assign, show, typeName, type Finding } from './config-wording.js'
+import { assign, show, wrongType, type Finding } from './config-wording.js'
 import type { KeyPath } from './toml-lines.js'
 
 // The values BuildKit parses with Go's own rules rather than TOML's types: durations and disk
@@ -16,11 +15,7 @@ export function durationProblem(value: TomlPrimitive, path: KeyPath): Finding | 
   const wants = 'a duration: a string such as "48h" or "1h30m", or whole seconds as an integer'
   if (text === undefined) {
     const fix = typeof value === 'number' ? `write ${assign(key, `${value}s`)}` : `write ${key} = "48h", say`
-    return {
-      path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`,
-      fix
-    }
+    return wrongType(path, value, wants, fix)
   }
   if (text === '' || text === '0') return undefined
   const valid = GO_DURATION.test(text) || /^[+-]?\d+$/.test(text)
@@ -56,11 +51,7 @@ export function diskSpaceProblem(value: TomlPrimitive, path: KeyPath): Finding |
   }
   if (typeof value !== 'string') {
     const fix = typeof value === 'number' ? `write ${assign(key, `${value}GB`)}, say` : `write ${key} = "10GB", say`
-    return {
-      path,
-      problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`,
-      fix
-    }
+    return wrongType(path, value, wants, fix)
   }
   if (value === '') return undefined
   const percent = /^(.*)%$/.exec(value)

@@ -111,12 +111,16 @@ export function unknownKey(path: KeyPath, known: string[], table: boolean): Find
   }
 }
 
+/** A value of a TOML type BuildKit does not decode there: what it wants instead. */
+export function wrongType(path: KeyPath, value: TomlPrimitive, wants: string, fix: string): Finding {
+  return { path, problem: `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants ${wants}`, fix }
+}
+
 export function notATable(value: TomlPrimitive, path: KeyPath, keys: string[]): Finding {
-  return {
+  return wrongType(
     path,
-    problem:
-      `${show(path)} is ${typeName(value)}, where BuildKit ${V} wants a table (buildx refuses or panics on ` +
-      'anything else)',
-    fix: `write [${show(path)}] with its keys below (${keys.join(', ')})`
-  }
+    value,
+    'a table (buildx refuses or panics on anything else)',
+    `write [${show(path)}] with its keys below (${keys.join(', ')})`
+  )
 }

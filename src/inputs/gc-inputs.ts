@@ -84,16 +84,13 @@ export function parseKeepDuration(value: string): string | undefined {
 /** The GC inputs, from a reader of inputs by name; undefined when none is set. */
 export function readGcInputs(getInput: (name: InputName) => string, driver: Driver): GcInputs | undefined {
   const gc: GcInputs = {}
-  for (const [input, field] of Object.entries(GC_SIZE_INPUTS) as [
-    GcSizeInput,
-    (typeof GC_SIZE_INPUTS)[GcSizeInput]
-  ][]) {
+  for (const input of Object.keys(GC_SIZE_INPUTS) as GcSizeInput[]) {
     const space = parseDiskSpace(input, getInput(input))
-    if (space) gc[field] = space
+    if (space) gc[GC_SIZE_INPUTS[input]] = space
   }
   const keepDuration = parseKeepDuration(getInput('gc-keep-duration'))
   if (keepDuration) gc.keepDuration = keepDuration
-  const given = [...GC_INPUTS].find(input => getInput(input).trim() !== '')
+  const given = GC_INPUTS.find(input => getInput(input).trim() !== '')
   if (given === undefined) return undefined
   // The docker driver's builder is the daemon's (its GC is daemon.json's `builder.gc`); a remote
   // buildkitd reads its own config, which buildx cannot pass it.

@@ -13,14 +13,15 @@ export class InputError extends Error {
     /** The entry of a line of comma-separated entries, e.g. `entry 2 ('b:5443 htp')`. */
     readonly entry?: string
   ) {
-    super(`${InputError.where(input, line, entry)}: ${problem}. Fix: ${fix}`)
+    super(`${inputPlace(input, line, entry)}: ${problem}. Fix: ${fix}`)
     this.name = 'InputError'
   }
+}
 
-  private static where(input: string, line?: number, entry?: string): string {
-    if (line === undefined) return `Input '${input}'`
-    return entry === undefined ? `Input '${input}', line ${line}` : `Input '${input}', line ${line}, ${entry}`
-  }
+/** Where a message about an input points: the input, and the line (and entry) of a list input. */
+export function inputPlace(input: string, line?: number, entry?: string): string {
+  if (line === undefined) return `Input '${input}'`
+  return entry === undefined ? `Input '${input}', line ${line}` : `Input '${input}', line ${line}, ${entry}`
 }
 
 /** `work`, with any InputError it throws also naming `entry` (when the line holds several entries). */

@@ -27,9 +27,8 @@ export function looksLikePem(value: string): boolean {
  * as `base64` prints it); undefined for anything else. The decoded text is as secret as the value.
  */
 export function decodeBase64Pem(value: string): string | undefined {
-  const compact = value.replace(/\s+/g, '')
-  if (!looksLikeBase64(compact)) return undefined
-  const text = Buffer.from(compact, 'base64').toString('utf8')
+  if (!looksLikeBase64(value)) return undefined
+  const text = Buffer.from(value.replace(/\s+/g, ''), 'base64').toString('utf8')
   return looksLikePem(text) ? text : undefined
 }
 

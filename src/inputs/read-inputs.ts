@@ -135,7 +135,7 @@ export function readInputs(): Inputs {
     ...registry,
     ownCa: readRegistryCas(registry)
   }))
-  const driver = readDriver()
+  const driver: Driver = getInput('driver') || DEFAULT_DRIVER
   const mirrors = parseMirrors(getInput('mirror'))
   const caCert = readPemInput('ca-cert', 'certificates')
   const config: ConfigInputs = {
@@ -190,9 +190,8 @@ export function readInputs(): Inputs {
  */
 export function defaultBuilderName(env: NodeJS.ProcessEnv, random = randomHex(4)): string {
   const parts = [env.GITHUB_RUN_ID, env.GITHUB_RUN_ATTEMPT, env.GITHUB_JOB]
-    .filter((part): part is string => !!part)
     .map(part =>
-      part
+      (part ?? '')
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, '-')
         .replace(/^-+|-+$/g, '')
@@ -216,10 +215,6 @@ function readName(driver: Driver): string {
     )
   }
   return name
-}
-
-function readDriver(): Driver {
-  return getInput('driver') || DEFAULT_DRIVER
 }
 
 /** As docker/setup-buildx-action (main.ts): `buildx rm --keep-state` exists for docker-container only. */

@@ -130,15 +130,12 @@ function parseRegistryOptions(
         `write ca=PATH, e.g. '${host} ca=certs/${host.replace(/[^A-Za-z0-9.-]/g, '_')}.pem'`,
         line
       )
-    } else if (option === 'https' || option === 'tls') {
-      throw new InputError(
-        input,
-        `unknown option '${option}'`,
-        `drop it: a registry line with no option is TLS, verified against the system roots and \`ca-cert\``,
-        line
-      )
     } else {
-      throw new InputError(input, `unknown option '${option}'`, `use ${REGISTRY_OPTIONS}`, line)
+      const fix =
+        option === 'https' || option === 'tls'
+          ? 'drop it: a registry line with no option is TLS, verified against the system roots and `ca-cert`'
+          : `use ${REGISTRY_OPTIONS}`
+      throw new InputError(input, `unknown option '${option}'`, fix, line)
     }
   }
   if (http && insecure) {
@@ -174,8 +171,9 @@ export function parseMirrors(text: string, input = 'mirror'): MirrorLine[] {
     }
     const equals = lineText.indexOf('=')
     const upstream = equals === -1 ? DOCKER_HUB : parseHost(lineText.slice(0, equals), input, line)
-    const list = equals === -1 ? lineText : lineText.slice(equals + 1)
-    if (list === '' || list.split(',').some(entry => entry === '')) {
+    const entries = (equals === -1 ? lineText : lineText.slice(equals + 1)).split(',')
+    // ''.split(',') is [''], so an empty list is an empty mirror too.
+    if (entries.includes('')) {
       throw new InputError(
         input,
         `'${lineText}' has an empty mirror`,
@@ -183,7 +181,7 @@ export function parseMirrors(text: string, input = 'mirror'): MirrorLine[] {
         line
       )
     }
-    const mirrors = list.split(',').map(entry => parseMirror(entry, input, line))
+    const mirrors = entries.map(entry => parseMirror(entry, input, line))
     for (const mirror of mirrors) {
       const earlier = firstLineOf(`${upstream.text} ${mirrorText(mirror)}`, line)
       if (earlier !== undefined) {

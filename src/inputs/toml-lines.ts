@@ -36,23 +36,18 @@ export function keyLines(text: string): (path: KeyPath) => number | undefined {
     const source = raw.trim()
     if (source === '' || source.startsWith('#')) return
     const arrayHeader = source.startsWith('[[') ? headerKey(source, 2) : undefined
-    const header = !arrayHeader && source.startsWith('[') ? headerKey(source, 1) : undefined
-    if (arrayHeader) {
-      const keys = parseKey(arrayHeader)
-      if (!keys) return
-      // An array nested in an earlier array's entry counts within that entry: resolve its parents first.
-      const path = resolveIndices(keys, arrayCounts)
-      const id = JSON.stringify(path)
-      const entry = arrayCounts.get(id) ?? 0
-      arrayCounts.set(id, entry + 1)
-      table = [...path, entry]
-      record(table, line)
-      return
-    }
+    const header = arrayHeader || (source.startsWith('[') ? headerKey(source, 1) : undefined)
     if (header) {
       const keys = parseKey(header)
       if (!keys) return
-      table = resolveIndices(keys, arrayCounts)
+      // A header inside an array of tables names its latest entry, and an array nested there counts within
+      // that entry: resolve the parents first.
+      const path = resolveIndices(keys, arrayCounts)
+      if (arrayHeader) {
+        const entry = arrayCounts.get(JSON.stringify(path)) ?? 0
+        arrayCounts.set(JSON.stringify(path), entry + 1)
+        table = [...path, entry]
+      } else table = path
       record(table, line)
       return
     }
@@ -129,24 +124,25 @@ function endOfString(text: string, start: number): number {
   return text.length
 }
 
+/** The index of the first `char` at or after `from` outside quoted strings; -1 when there is none. */
+function indexOutsideQuotes(source: string, char: string, from: number): number {
+  for (let i = from; i < source.length; i++) {
+    if (source[i] === '"' || source[i] === "'") i = endOfString(source, i)
+    else if (source[i] === char) return i
+  }
+  return -1
+}
+
 /** The key of a `[…]` or `[[…]]` header: up to the first `]` outside quotes. */
 function headerKey(source: string, brackets: number): string | undefined {
-  for (let i = brackets; i < source.length; i++) {
-    if (source[i] === '"' || source[i] === "'") i = endOfString(source, i)
-    else if (source[i] === ']') return source.slice(brackets, i)
-  }
-  return undefined
+  const end = indexOutsideQuotes(source, ']', brackets)
+  return end === -1 ? undefined : source.slice(brackets, end)
 }
 
 /** `key = value` at the start of a line, the key as written (quotes kept). */
 function splitAssignment(source: string): { key: string; value: string } | undefined {
-  let i = 0
-  while (i < source.length && source[i] !== '=') {
-    if (source[i] === '"' || source[i] === "'") i = endOfString(source, i)
-    i++
-  }
-  if (i >= source.length) return undefined
-  return { key: source.slice(0, i), value: source.slice(i + 1) }
+  const equals = indexOutsideQuotes(source, '=', 0)
+  return equals === -1 ? undefined : { key: source.slice(0, equals), value: source.slice(equals + 1) }
 }
 
 /** A TOML key as written (`a."b.c".'d'`) into its parts; undefined if it is not one. */
@@ -154,20 +150,18 @@ export function parseKey(written: string): string[] | undefined {
   const parts: string[] = []
   let rest = written.trim()
   while (rest !== '') {
-    let part: string
     if (rest[0] === '"' || rest[0] === "'") {
       const end = endOfString(rest, 0)
       if (end >= rest.length) return undefined
       const quoted = rest.slice(0, end + 1)
-      part = rest[0] === '"' ? unescape(quoted) : quoted.slice(1, -1)
+      parts.push(rest[0] === '"' ? unescape(quoted) : quoted.slice(1, -1))
       rest = rest.slice(end + 1).trim()
     } else {
       const bare = /^[A-Za-z0-9_-]+/.exec(rest)
       if (!bare) return undefined
-      part = bare[0]
-      rest = rest.slice(part.length).trim()
+      parts.push(bare[0])
+      rest = rest.slice(bare[0].length).trim()
     }
-    parts.push(part)
     if (rest === '') break
     if (rest[0] !== '.') return undefined
     rest = rest.slice(1).trim()

@@ -11,9 +11,12 @@ import { imageInLocalDaemon } from './daemon-socket.js'
 // format of `docker save`), under the name buildx boots. Loading makes no other tag, and the
 // daemon needs no trust of where the image came from.
 
-/** `docker` flags for the daemon of a node's `endpoint`: a context's name, or a daemon's address. */
-export function dockerEndpointArgs(endpoint: string): string[] {
-  if (endpoint === '') return []
+/**
+ * `docker` flags for the daemon of a node's `endpoint`: a URL is a daemon's address, anything else a
+ * context's name; none for the current context ('' or undefined).
+ */
+export function dockerEndpointArgs(endpoint: string | undefined): string[] {
+  if (!endpoint) return []
   return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
 }
 

@@ -2,6 +2,7 @@ import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
+import { dockerEndpointArgs } from './builder-image.js'
 import { isStoreName, readStoreSnapshot, readText, writeAtomically, type StoreSnapshot } from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
@@ -87,12 +88,6 @@ export function deleteDeploymentsCommand(stored: StoredInstance | undefined): st
   return stored.nodes
     .map(node => `kubectl delete deployment ${node.name}${node.namespace ? ` --namespace ${node.namespace}` : ''}`)
     .join(' && ')
-}
-
-/** The `docker` options that reach a node's daemon: a URL is a host, anything else a context's name. */
-export function dockerTarget(endpoint: string | undefined): string[] {
-  if (endpoint === undefined) return []
-  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
 }
 
 /** How to leave buildx's store with nothing of the builder in it. */
@@ -192,7 +187,7 @@ async function removeContainers(
     if (!builder.keepState)
       objects.push({ kind: 'volume', name: `${container}_state`, args: ['volume', 'rm', `${container}_state`] })
     for (const object of objects) {
-      const args = [...dockerTarget(node.endpoint), ...object.args]
+      const args = [...dockerEndpointArgs(node.endpoint), ...object.args]
       const result = await tryCommand('docker', args)
       // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
       if (result.exitCode === 0 && result.stdout.trim() !== '') removed.push(`${object.kind} ${object.name}`)

@@ -19,7 +19,8 @@ export interface FileMeta {
   gid?: number
 }
 
-const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+/** open(2)'s flags for a new file only: fails on anything already there, a link included. */
+export const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 
 /**
  * Whether a new file must be on the disk before it is closed: so that a rename of it never leaves

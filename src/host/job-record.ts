@@ -1,9 +1,9 @@
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
-import { inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
+import { CREATE_NEW, inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -63,8 +63,7 @@ export function storeDirsToMake(path: string): string[] {
  */
 export function writeJobRecordSync(path: string, record: JobRecord): void {
   const staged = stagedPath(path)
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-  const fd = inSharedDirSync(dirname(path), () => openSync(staged, flags, PRIVATE_FILE_MODE), 0o700)
+  const fd = inSharedDirSync(dirname(path), () => openSync(staged, CREATE_NEW, PRIVATE_FILE_MODE), 0o700)
   try {
     fchmodSync(fd, PRIVATE_FILE_MODE)
     writeFileSync(fd, `${JSON.stringify(record)}\n`)

@@ -126,17 +126,18 @@ async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> 
 
 /** The sha256 the release's checksums.txt gives for `asset`; an error when it lists none. */
 async function releaseChecksum(version: string, asset: string): Promise<string> {
-  return withDownloadDir(async downloads => {
-    const tc = await toolCache()
-    const checksums = await readFile(
-      await tc.downloadTool(`${RELEASES_URL}/download/${version}/checksums.txt`, join(downloads, 'checksums.txt')),
-      'utf8'
-    )
-    const expected = checksumFor(checksums, asset)
-    if (!expected)
-      throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
-    return expected
-  })
+  const checksums = await downloadText(`${RELEASES_URL}/download/${version}/checksums.txt`, 'checksums.txt')
+  const expected = checksumFor(checksums, asset)
+  if (!expected)
+    throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
+  return expected
+}
+
+/** The text at `url`, downloaded as `name` into a download directory of its own. */
+async function downloadText(url: string, name: string): Promise<string> {
+  return withDownloadDir(async downloads =>
+    readFile(await (await toolCache()).downloadTool(url, join(downloads, name)), 'utf8')
+  )
 }
 
 /**
@@ -173,16 +174,11 @@ async function downloadVerified(
 const RELEASE_TAG = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/
 
 async function latestVersion(): Promise<string> {
-  return withDownloadDir(async downloads => {
-    const tc = await toolCache()
-    const release = JSON.parse(
-      await readFile(await tc.downloadTool(LATEST_RELEASE_API, join(downloads, 'latest.json')), 'utf8')
-    ) as { tag_name?: string }
-    // The tag becomes a URL path and a tool-cache directory: only a release tag's shape is taken.
-    if (!release.tag_name || !RELEASE_TAG.test(release.tag_name))
-      throw new Error('could not tell the latest buildx release (no release tag_name in the GitHub API answer)')
-    return release.tag_name
-  })
+  const release = JSON.parse(await downloadText(LATEST_RELEASE_API, 'latest.json')) as { tag_name?: string }
+  // The tag becomes a URL path and a tool-cache directory: only a release tag's shape is taken.
+  if (!release.tag_name || !RELEASE_TAG.test(release.tag_name))
+    throw new Error('could not tell the latest buildx release (no release tag_name in the GitHub API answer)')
+  return release.tag_name
 }
 
 /** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */

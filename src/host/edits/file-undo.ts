@@ -37,9 +37,7 @@ export interface FileNow {
   text?: string
 }
 
-export function sha256(content: string | Buffer): string {
-  return sha256Hex(content)
-}
+export const sha256 = sha256Hex
 
 /** Reads a file; undefined when there is none. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
@@ -91,10 +89,6 @@ export function stateOf(change: FileChange, content: Buffer | undefined): FileNo
 
 /** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
 export async function putBack(change: FileChange, access: FileAccess): Promise<void> {
-  if (!change.before) {
-    await access.rm(change.path)
-    return
-  }
-  const { backup, mode, uid, gid } = change.before
-  await access.writeFile(change.path, await readFile(backup), { mode, uid, gid })
+  if (change.before) await access.writeFile(change.path, await readFile(change.before.backup), change.before)
+  else await access.rm(change.path)
 }

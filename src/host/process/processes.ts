@@ -11,8 +11,7 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | un
     try {
       const path = join(dir, command)
       accessSync(path, constants.X_OK)
-      if (!statSync(path).isFile()) continue
-      return path
+      if (statSync(path).isFile()) return path
     } catch {
       // Not in this directory.
     }

@@ -124,6 +124,16 @@ export function missingDirs(path: string): string[] {
   return missing
 }
 
+/** What `operation` on a path resolves to; undefined when the path is not there (ENOENT). */
+export async function ifExists<T>(operation: Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+}
+
 /** Removes directory `dir` when it is empty; nothing when it holds anything, or is gone. */
 export async function removeDirIfEmpty(dir: string): Promise<void> {
   await rmdir(dir).catch(() => undefined)

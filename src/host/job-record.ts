@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
-import { CREATE_NEW, inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
+import { CREATE_NEW, ifExists, inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -110,13 +110,7 @@ export async function readJobRecord(path: string): Promise<JobRecord | undefined
 export async function claimJobRecord(found: FoundRecord, claimer: string): Promise<string | undefined> {
   if (!isJobId(claimer)) throw new Error(`'${claimer}' is not a job id`)
   const claimed = join(dirname(found.path), `${found.id}.claimed-by-${claimer}.json`)
-  try {
-    await rename(found.path, claimed)
-    return claimed
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  return ifExists(rename(found.path, claimed).then(() => claimed))
 }
 
 /**

@@ -65,15 +65,12 @@ export interface BuilderOutputs {
  * later steps read and may print.
  */
 export function builderOutputs(info: BuilderInfo): BuilderOutputs {
-  const platforms: string[] = []
-  for (const node of info.nodes) {
-    for (const platform of node.platforms?.split(',') ?? []) if (!platforms.includes(platform)) platforms.push(platform)
-  }
+  const platforms = new Set(info.nodes.flatMap(node => node.platforms?.split(',') ?? []))
   const first = info.nodes[0] ?? {}
   const shown = (value: string): string => neutralizeUntrusted(value, Infinity)
   return {
     driver: shown(info.driver ?? ''),
-    platforms: shown(platforms.join(',')),
+    platforms: shown([...platforms].join(',')),
     // The nodes' driver options hold the proxy variables passed to the builder: no credentials in an output.
     nodes: shown(redactUrlCredentials(JSON.stringify(info.nodes, undefined, 2))),
     endpoint: shown(first.endpoint ?? ''),

@@ -108,9 +108,7 @@ export function storeCleanup(name: string, snapshot: StoreSnapshot): StoreCleanu
   const lower = name.toLowerCase()
   const spellings = [...new Set([lower, name])]
   const remove = [
-    ...spellings.map(spelling => `instances/${spelling}`),
-    ...spellings.map(spelling => `activity/${spelling}`),
-    ...spellings.map(spelling => `refs/${spelling}`),
+    ...['instances', 'activity', 'refs'].flatMap(dir => spellings.map(spelling => `${dir}/${spelling}`)),
     ...Object.entries(snapshot.defaults)
       .filter(([, holds]) => holds.trim().toLowerCase() === lower)
       .map(([file]) => `defaults/${file}`),

@@ -2,7 +2,7 @@ import { sha256Hex } from '../../crypto.js'
 import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { PRIVATE_FILE_MODE } from '../../model.js'
-import { createFile, symlinkRefusal } from '../file-write.js'
+import { createFile, ifExists, symlinkRefusal } from '../file-write.js'
 import type { FileAccess } from './file-access.js'
 
 // The exact undo of a file main changes that is not the job's own (daemon.json,
@@ -41,12 +41,7 @@ export const sha256 = sha256Hex
 
 /** Reads a file; undefined when there is none. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  return ifExists(readFile(path))
 }
 
 /**

@@ -93,7 +93,7 @@ async function fromToolCache(version: string, expected: string, install: Install
   return withDownloadDir(async downloads => {
     const staged = join(downloads, BUILDX_PLUGIN)
     await copyFile(cached, staged)
-    const actual = await sha256Of(staged)
+    const actual = sha256Hex(await readFile(staged))
     if (actual !== expected) {
       core.warning(
         `buildx ${version} in the tool cache (${cached}) does not match the release's checksums.txt ` +
@@ -106,10 +106,6 @@ async function fromToolCache(version: string, expected: string, install: Install
     core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
     return true
   })
-}
-
-async function sha256Of(path: string): Promise<string> {
-  return sha256Hex(await readFile(path))
 }
 
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
@@ -154,7 +150,7 @@ async function downloadVerified(
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const binary = await tc.downloadTool(`${RELEASES_URL}/download/${version}/${asset}`, join(downloads, asset))
-    const actual = await sha256Of(binary)
+    const actual = sha256Hex(await readFile(binary))
     if (actual !== expected)
       throw new Error(
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`

@@ -37,6 +37,7 @@ export interface FileNow {
   text?: string
 }
 
+/** The hex SHA-256 of a file's bytes, as FileBefore and FileChange record it. */
 export const sha256 = sha256Hex
 
 /** Reads a file; undefined when there is none. */

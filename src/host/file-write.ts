@@ -19,7 +19,8 @@ export interface FileMeta {
   gid?: number
 }
 
-const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+/** open(2)'s flags for a new file only: fails on anything already there, a link included. */
+export const CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
 
 /**
  * Whether a new file must be on the disk before it is closed: so that a rename of it never leaves
@@ -121,6 +122,16 @@ export function missingDirs(path: string): string[] {
   const missing: string[] = []
   for (let dir = path; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir)
   return missing
+}
+
+/** What `operation` on a path resolves to; undefined when the path is not there (ENOENT). */
+export async function ifExists<T>(operation: Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
 }
 
 /** Removes directory `dir` when it is empty; nothing when it holds anything, or is gone. */

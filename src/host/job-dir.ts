@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { lstat, mkdir, realpath, rm } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import type { PlannedFile } from '../model.js'
-import { createFile, createPrivateDir } from './file-write.js'
+import { createFile, createPrivateDir, ifExists } from './file-write.js'
 
 /**
  * Every job directory's name (the job id, which also names the job's certs.d files and context): the prefix and 12
@@ -71,13 +71,8 @@ export async function jobDirRefusal(dir: string, runnerTemp: string): Promise<st
   const name = basename(dir)
   if (!isAbsolute(dir) || !isJobId(name) || resolve(dir) !== join(resolve(runnerTemp), name))
     return `it is not a directory named setup-buildkit-registry-<12 hex digits> right in RUNNER_TEMP (${runnerTemp})`
-  let stats
-  try {
-    stats = await lstat(dir)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  const stats = await ifExists(lstat(dir))
+  if (!stats) return undefined
   if (!stats.isDirectory()) return 'it is not a directory (a link, or a file)'
   if (stats.uid !== process.getuid?.()) return `it belongs to another user (uid ${stats.uid})`
   if ((await realpath(dir)) !== join(await realpath(runnerTemp), name))

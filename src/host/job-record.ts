@@ -1,9 +1,9 @@
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { readdir, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { PRIVATE_FILE_MODE } from '../model.js'
 import { buildxStoreDir } from '../paths.js'
-import { inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
+import { CREATE_NEW, ifExists, inSharedDirSync, missingDirs, removeDirIfEmpty, stagedPath } from './file-write.js'
 import { isJobId } from './job-dir.js'
 import { isJobOwner, type JobOwner } from './process/job-owner.js'
 
@@ -63,8 +63,7 @@ export function storeDirsToMake(path: string): string[] {
  */
 export function writeJobRecordSync(path: string, record: JobRecord): void {
   const staged = stagedPath(path)
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-  const fd = inSharedDirSync(dirname(path), () => openSync(staged, flags, PRIVATE_FILE_MODE), 0o700)
+  const fd = inSharedDirSync(dirname(path), () => openSync(staged, CREATE_NEW, PRIVATE_FILE_MODE), 0o700)
   try {
     fchmodSync(fd, PRIVATE_FILE_MODE)
     writeFileSync(fd, `${JSON.stringify(record)}\n`)
@@ -111,13 +110,7 @@ export async function readJobRecord(path: string): Promise<JobRecord | undefined
 export async function claimJobRecord(found: FoundRecord, claimer: string): Promise<string | undefined> {
   if (!isJobId(claimer)) throw new Error(`'${claimer}' is not a job id`)
   const claimed = join(dirname(found.path), `${found.id}.claimed-by-${claimer}.json`)
-  try {
-    await rename(found.path, claimed)
-    return claimed
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  return ifExists(rename(found.path, claimed).then(() => claimed))
 }
 
 /**

@@ -79,16 +79,13 @@ export async function installClientTrust(
  * steps of actions that started before this one run after it.
  */
 export function restoreClientTrust(record: ClientTrustRecord): void {
-  const restored: string[] = []
-  if (record.sslCertFileBefore !== undefined) {
-    core.exportVariable('SSL_CERT_FILE', record.sslCertFileBefore)
-    restored.push(`SSL_CERT_FILE=${record.sslCertFileBefore}`)
-  }
-  if (record.noClientTokenBefore !== undefined) {
-    core.exportVariable('BUILDKIT_NO_CLIENT_TOKEN', record.noClientTokenBefore)
-    restored.push(`BUILDKIT_NO_CLIENT_TOKEN=${record.noClientTokenBefore}`)
-  }
-  core.info(`For the steps after this one: ${restored.join(', ')}, as before the job.`)
+  const restored = Object.entries({
+    SSL_CERT_FILE: record.sslCertFileBefore,
+    BUILDKIT_NO_CLIENT_TOKEN: record.noClientTokenBefore
+  }).filter((variable): variable is [string, string] => variable[1] !== undefined)
+  for (const [name, before] of restored) core.exportVariable(name, before)
+  const list = restored.map(([name, before]) => `${name}=${before}`).join(', ')
+  core.info(`For the steps after this one: ${list}, as before the job.`)
 }
 
 /** What the bundle adds to the runner's roots, for the log. */

@@ -42,12 +42,10 @@ export function namesFromHostsFile(hostsFile: string, hosts: HostAddress[]): Hos
   const wanted = names.map(host => normalName(host.hostname))
   const lines = hostsFile.split('\n').filter(line => wanted.some(name => line.toLowerCase().includes(name)))
   const entries = parseHostsFile(lines.join('\n'))
-  const found = new Map<string, HostsFileName>()
-  for (const name of wanted) {
+  return [...new Set(wanted)].flatMap(name => {
     const addresses = entries.get(name)
-    if (addresses && !found.has(name)) found.set(name, { name, addresses })
-  }
-  return [...found.values()]
+    return addresses ? [{ name, addresses }] : []
+  })
 }
 
 /** An input host's name that is an address: IPv4, or IPv6 (the only hosts with a colon in the name). */

@@ -4,13 +4,13 @@ import { hostname, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import {
   isHeld,
-  jobProcess,
   leasePath,
   ownLease,
   releaseLease,
   takeLease,
   type Lease
 } from '../../../src/host/builder/builder-lease.js'
+import { jobProcess } from '../../../src/host/process/job-owner.js'
 
 // Leases in a real DOCKER_CONFIG directory, held by real processes: this test's own worker stands
 // for this job, a `sleep` for another job's worker.

@@ -1,7 +1,6 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { once } from 'node:events'
-import type { Writable } from 'node:stream'
 import { neutralizeUntrusted, neutralizeUntrustedLine } from '../../untrusted-text.js'
 import { CANCELLED_EXIT_CODE, CommandError, runCommand, tryCommand } from '../process/command.js'
 import { imageInLocalDaemon } from './daemon-socket.js'
@@ -11,9 +10,12 @@ import { imageInLocalDaemon } from './daemon-socket.js'
 // format of `docker save`), under the name buildx boots. Loading makes no other tag, and the
 // daemon needs no trust of where the image came from.
 
-/** `docker` flags for the daemon of a node's `endpoint`: a context's name, or a daemon's address. */
-export function dockerEndpointArgs(endpoint: string): string[] {
-  if (endpoint === '') return []
+/**
+ * `docker` flags for the daemon of a node's `endpoint`: a URL is a daemon's address, anything else a
+ * context's name; none for the current context ('' or undefined).
+ */
+export function dockerEndpointArgs(endpoint: string | undefined): string[] {
+  if (!endpoint) return []
   return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
 }
 
@@ -97,7 +99,7 @@ export async function writeDockerArchive(path: string, image: ImageFiles, repoTa
   for (const file of [image.config, ...image.layers]) {
     const size = statSync(file.path).size
     await write(tarHeader(basename(file.path), size))
-    await copyInto(out, file.path)
+    for await (const chunk of createReadStream(file.path)) await write(chunk as Buffer)
     await write(Buffer.alloc(padding(size)))
   }
   const manifestBytes = Buffer.from(JSON.stringify(manifest))
@@ -107,10 +109,6 @@ export async function writeDockerArchive(path: string, image: ImageFiles, repoTa
   // Two empty blocks end a tar.
   out.end(Buffer.alloc(1024))
   await done
-}
-
-async function copyInto(out: Writable, path: string): Promise<void> {
-  for await (const chunk of createReadStream(path)) if (!out.write(chunk as Buffer)) await once(out, 'drain')
 }
 
 function padding(size: number): number {

@@ -65,15 +65,12 @@ export interface BuilderOutputs {
  * later steps read and may print.
  */
 export function builderOutputs(info: BuilderInfo): BuilderOutputs {
-  const platforms: string[] = []
-  for (const node of info.nodes) {
-    for (const platform of node.platforms?.split(',') ?? []) if (!platforms.includes(platform)) platforms.push(platform)
-  }
+  const platforms = new Set(info.nodes.flatMap(node => node.platforms?.split(',') ?? []))
   const first = info.nodes[0] ?? {}
   const shown = (value: string): string => neutralizeUntrusted(value, Infinity)
   return {
     driver: shown(info.driver ?? ''),
-    platforms: shown(platforms.join(',')),
+    platforms: shown([...platforms].join(',')),
     // The nodes' driver options hold the proxy variables passed to the builder: no credentials in an output.
     nodes: shown(redactUrlCredentials(JSON.stringify(info.nodes, undefined, 2))),
     endpoint: shown(first.endpoint ?? ''),
@@ -264,28 +261,18 @@ function readDeviceLine(state: InspectState, key: string, value: string): void {
   }
 }
 
+/** The GC policy fields buildx prints as they are, by their line's key. */
+const GC_POLICY_TEXT = new Map<string, Exclude<keyof GCPolicy, 'all' | 'filter'>>([
+  ['keep duration', 'keepDuration'],
+  ['keep bytes', 'keepBytes'],
+  ['reserved space', 'reservedSpace'],
+  ['max used space', 'maxUsedSpace'],
+  ['min free space', 'minFreeSpace']
+])
+
 function readGCPolicyLine(policy: GCPolicy, field: string, value: string): void {
-  switch (field) {
-    case 'all':
-      policy.all = value == 'true'
-      break
-    case 'filters':
-      if (value) policy.filter = value.split(',')
-      break
-    case 'keep duration':
-      policy.keepDuration = value
-      break
-    case 'keep bytes':
-      policy.keepBytes = value
-      break
-    case 'reserved space':
-      policy.reservedSpace = value
-      break
-    case 'max used space':
-      policy.maxUsedSpace = value
-      break
-    case 'min free space':
-      policy.minFreeSpace = value
-      break
-  }
+  const textField = GC_POLICY_TEXT.get(field)
+  if (textField) policy[textField] = value
+  else if (field == 'all') policy.all = value == 'true'
+  else if (field == 'filters' && value) policy.filter = value.split(',')
 }

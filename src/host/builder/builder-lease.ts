@@ -9,8 +9,6 @@ import { bootId, jobDescription, jobProcess, ownJobOwner, type JobOwner } from '
 import { processStartTime } from '../process/processes.js'
 import { sleep } from '../../sleep.js'
 
-export { jobProcess }
-
 // Who holds a builder name. A fixed `name` on a self-hosted runner is shared by
 // every job that runs there: one job's `replace` must not remove the builder
 // another job is still building with, and a name left by a crashed job must be
@@ -57,6 +55,11 @@ function sameHolder(a: Lease, b: Lease): boolean {
   return a.host === b.host && a.pid === b.pid && a.started === b.started
 }
 
+/** `held` when it is a live job's other than `lease`'s; else undefined. */
+function heldByOther(held: Lease | undefined, lease: Lease): Lease | undefined {
+  return held && !sameHolder(held, lease) && isHeld(held) ? held : undefined
+}
+
 async function readLease(path: string): Promise<Lease | undefined> {
   try {
     return JSON.parse(await readFile(path, 'utf8')) as Lease
@@ -76,9 +79,7 @@ async function readLease(path: string): Promise<Lease | undefined> {
  * be read in between as "none" and taken by a second job.
  */
 export async function takeLease(path: string, lease: Lease): Promise<Lease | undefined> {
-  const staged = stagedPath(path)
-  const text = `${JSON.stringify(lease)}\n`
-  await inSharedDir(dirname(path), () => createFile(staged, text, { mode: PUBLIC_FILE_MODE }, 'void after a crash'))
+  const staged = await stageLease(path, lease)
   try {
     try {
       await link(staged, path)
@@ -86,15 +87,22 @@ export async function takeLease(path: string, lease: Lease): Promise<Lease | und
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
     }
-    const held = await readLease(path)
-    if (held && !sameHolder(held, lease) && isHeld(held)) return held
+    const held = heldByOther(await readLease(path), lease)
+    if (held) return held
     await rename(staged, path)
     // Two jobs taking over the same dead lease at once both rename; the later one holds it.
-    const now = await readLease(path)
-    return now && !sameHolder(now, lease) && isHeld(now) ? now : undefined
+    return heldByOther(await readLease(path), lease)
   } finally {
     await rm(staged, { force: true })
   }
+}
+
+/** Writes `lease` to a new file staged beside `path` (its directory made again if gone); returns that file. */
+async function stageLease(path: string, lease: Lease): Promise<string> {
+  const staged = stagedPath(path)
+  const text = `${JSON.stringify(lease)}\n`
+  await inSharedDir(dirname(path), () => createFile(staged, text, { mode: PUBLIC_FILE_MODE }, 'void after a crash'))
+  return staged
 }
 
 /**
@@ -152,10 +160,7 @@ function holderPath(path: string, lease: Lease): string {
 /** Counts this job among the builder's holders until its post (releaseLease). */
 export async function joinHolders(path: string, lease: Lease): Promise<void> {
   const target = holderPath(path, lease)
-  const staged = stagedPath(target)
-  const text = `${JSON.stringify({ ...lease, brief: undefined })}\n`
-  await inSharedDir(dirname(target), () => createFile(staged, text, { mode: PUBLIC_FILE_MODE }, 'void after a crash'))
-  await rename(staged, target)
+  await rename(await stageLease(target, { ...lease, brief: undefined }), target)
 }
 
 /** The other jobs that hold the builder now; the files of gone ones are removed. */
@@ -177,7 +182,5 @@ export async function otherHolders(path: string, lease: Lease): Promise<Lease[]>
  * warm builder): a crashed job's builder that such a job took over or shares is that job's now.
  */
 export async function otherLiveHolder(path: string, lease: Lease): Promise<Lease | undefined> {
-  const held = await readLease(path)
-  if (held && !sameHolder(held, lease) && isHeld(held)) return held
-  return (await otherHolders(path, lease))[0]
+  return heldByOther(await readLease(path), lease) ?? (await otherHolders(path, lease))[0]
 }

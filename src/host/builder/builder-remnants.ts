@@ -2,6 +2,7 @@ import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
+import { dockerEndpointArgs } from './builder-image.js'
 import { isStoreName, readStoreSnapshot, readText, writeAtomically, type StoreSnapshot } from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
@@ -89,12 +90,6 @@ export function deleteDeploymentsCommand(stored: StoredInstance | undefined): st
     .join(' && ')
 }
 
-/** The `docker` options that reach a node's daemon: a URL is a host, anything else a context's name. */
-export function dockerTarget(endpoint: string | undefined): string[] {
-  if (endpoint === undefined) return []
-  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
-}
-
 /** How to leave buildx's store with nothing of the builder in it. */
 export interface StoreCleanup {
   /** Paths relative to the store, files or directories, removed if there. */
@@ -113,9 +108,7 @@ export function storeCleanup(name: string, snapshot: StoreSnapshot): StoreCleanu
   const lower = name.toLowerCase()
   const spellings = [...new Set([lower, name])]
   const remove = [
-    ...spellings.map(spelling => `instances/${spelling}`),
-    ...spellings.map(spelling => `activity/${spelling}`),
-    ...spellings.map(spelling => `refs/${spelling}`),
+    ...['instances', 'activity', 'refs'].flatMap(dir => spellings.map(spelling => `${dir}/${spelling}`)),
     ...Object.entries(snapshot.defaults)
       .filter(([, holds]) => holds.trim().toLowerCase() === lower)
       .map(([file]) => `defaults/${file}`),
@@ -192,7 +185,7 @@ async function removeContainers(
     if (!builder.keepState)
       objects.push({ kind: 'volume', name: `${container}_state`, args: ['volume', 'rm', `${container}_state`] })
     for (const object of objects) {
-      const args = [...dockerTarget(node.endpoint), ...object.args]
+      const args = [...dockerEndpointArgs(node.endpoint), ...object.args]
       const result = await tryCommand('docker', args)
       // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
       if (result.exitCode === 0 && result.stdout.trim() !== '') removed.push(`${object.kind} ${object.name}`)

@@ -1,7 +1,7 @@
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
-import { readText, writeAtomically } from './buildx-store.js'
+import { readDefaults, readText, writeAtomically } from './buildx-store.js'
 
 // `buildx create --use` makes the new builder the current one: it writes the store's `current` and
 // removes the `defaults` entry of that endpoint (buildx store SetCurrent). `buildx rm` leaves
@@ -20,11 +20,7 @@ export interface BuilderSelection {
 /** The selection in buildx's store now (BUILDX_CONFIG, else DOCKER_CONFIG/buildx). */
 export async function readBuilderSelection(env: NodeJS.ProcessEnv): Promise<BuilderSelection> {
   const store = buildxStoreDir(env)
-  const defaults: Record<string, string> = {}
-  for (const file of await readdir(join(store, 'defaults')).catch(() => [])) {
-    const name = await readText(join(store, 'defaults', file))
-    if (name !== undefined) defaults[file] = name
-  }
+  const defaults = await readDefaults(store)
   return { current: (await readText(join(store, 'current'))) ?? null, defaults }
 }
 

@@ -93,7 +93,7 @@ async function fromToolCache(version: string, expected: string, install: Install
   return withDownloadDir(async downloads => {
     const staged = join(downloads, BUILDX_PLUGIN)
     await copyFile(cached, staged)
-    const actual = await sha256Of(staged)
+    const actual = sha256Hex(await readFile(staged))
     if (actual !== expected) {
       core.warning(
         `buildx ${version} in the tool cache (${cached}) does not match the release's checksums.txt ` +
@@ -106,10 +106,6 @@ async function fromToolCache(version: string, expected: string, install: Install
     core.info(`buildx ${version} found in the tool cache (${cachedDir}), matching checksums.txt (sha256 ${actual})`)
     return true
   })
-}
-
-async function sha256Of(path: string): Promise<string> {
-  return sha256Hex(await readFile(path))
 }
 
 /** Runs `use` with a download directory of its own, removed afterwards so RUNNER_TEMP stays clean. */
@@ -126,17 +122,18 @@ async function withDownloadDir<T>(use: (dir: string) => Promise<T>): Promise<T> 
 
 /** The sha256 the release's checksums.txt gives for `asset`; an error when it lists none. */
 async function releaseChecksum(version: string, asset: string): Promise<string> {
-  return withDownloadDir(async downloads => {
-    const tc = await toolCache()
-    const checksums = await readFile(
-      await tc.downloadTool(`${RELEASES_URL}/download/${version}/checksums.txt`, join(downloads, 'checksums.txt')),
-      'utf8'
-    )
-    const expected = checksumFor(checksums, asset)
-    if (!expected)
-      throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
-    return expected
-  })
+  const checksums = await downloadText(`${RELEASES_URL}/download/${version}/checksums.txt`, 'checksums.txt')
+  const expected = checksumFor(checksums, asset)
+  if (!expected)
+    throw new Error(`buildx ${version}: checksums.txt lists no ${asset}; not installing an unverified binary`)
+  return expected
+}
+
+/** The text at `url`, downloaded as `name` into a download directory of its own. */
+async function downloadText(url: string, name: string): Promise<string> {
+  return withDownloadDir(async downloads =>
+    readFile(await (await toolCache()).downloadTool(url, join(downloads, name)), 'utf8')
+  )
 }
 
 /**
@@ -153,7 +150,7 @@ async function downloadVerified(
   return withDownloadDir(async downloads => {
     const tc = await toolCache()
     const binary = await tc.downloadTool(`${RELEASES_URL}/download/${version}/${asset}`, join(downloads, asset))
-    const actual = await sha256Of(binary)
+    const actual = sha256Hex(await readFile(binary))
     if (actual !== expected)
       throw new Error(
         `buildx ${version}: checksum mismatch for ${asset} (expected ${expected}, got ${actual}); not installing it`
@@ -173,16 +170,11 @@ async function downloadVerified(
 const RELEASE_TAG = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/
 
 async function latestVersion(): Promise<string> {
-  return withDownloadDir(async downloads => {
-    const tc = await toolCache()
-    const release = JSON.parse(
-      await readFile(await tc.downloadTool(LATEST_RELEASE_API, join(downloads, 'latest.json')), 'utf8')
-    ) as { tag_name?: string }
-    // The tag becomes a URL path and a tool-cache directory: only a release tag's shape is taken.
-    if (!release.tag_name || !RELEASE_TAG.test(release.tag_name))
-      throw new Error('could not tell the latest buildx release (no release tag_name in the GitHub API answer)')
-    return release.tag_name
-  })
+  const release = JSON.parse(await downloadText(LATEST_RELEASE_API, 'latest.json')) as { tag_name?: string }
+  // The tag becomes a URL path and a tool-cache directory: only a release tag's shape is taken.
+  if (!release.tag_name || !RELEASE_TAG.test(release.tag_name))
+    throw new Error('could not tell the latest buildx release (no release tag_name in the GitHub API answer)')
+  return release.tag_name
 }
 
 /** `buildx-version` set: install it. Unset: install the latest only when no buildx plugin is there. */

@@ -31,13 +31,19 @@ export function isStoreName(text: string): boolean {
   return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)
 }
 
-/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
-export async function readStoreSnapshot(storeDir: string, name: string): Promise<StoreSnapshot> {
+/** The `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
+export async function readDefaults(storeDir: string): Promise<Record<string, string>> {
   const defaults: Record<string, string> = {}
   for (const file of await list(join(storeDir, 'defaults'))) {
     const holds = await readText(join(storeDir, 'defaults', file))
     if (holds !== undefined) defaults[file] = holds
   }
+  return defaults
+}
+
+/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
+export async function readStoreSnapshot(storeDir: string, name: string): Promise<StoreSnapshot> {
+  const defaults = await readDefaults(storeDir)
   const groups: Record<string, string[]> = {}
   for (const spelling of new Set([name.toLowerCase(), name])) {
     const refsDir = join(storeDir, 'refs', spelling)
@@ -62,10 +68,7 @@ function jsonField(text: string | undefined, field: string): unknown {
   }
 }
 
-async function list(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir)
-  } catch {
-    return []
-  }
+/** A directory's entries; none when it is not there (or not readable). */
+function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => [])
 }

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises'
 import { PUBLIC_FILE_MODE, type BuilderFingerprint } from '../../model.js'
 import { replaceFile } from '../file-write.js'
 import { tryCommand } from '../process/command.js'
-import { dockerTarget } from './builder-remnants.js'
+import { dockerEndpointArgs } from './builder-image.js'
+import { buildkitContainerName } from './buildkit-container.js'
 
 // The record of a warm builder (`cleanup: false`, a fixed `name`): which config it was created
 // with and which BuildKit container it runs in. buildx sets no label on a builder's container (its
@@ -41,9 +42,9 @@ export async function buildkitContainerState(
   name: string,
   endpoint: string | undefined
 ): Promise<{ id: string; running: boolean } | undefined> {
-  const container = `buildx_buildkit_${name.toLowerCase()}0`
-  const args = [...dockerTarget(endpoint), 'container', 'inspect', '--format', '{{.Id}} {{.State.Running}}', container]
-  const result = await tryCommand('docker', args)
+  const container = buildkitContainerName(name.toLowerCase())
+  const inspect = ['container', 'inspect', '--format', '{{.Id}} {{.State.Running}}', container]
+  const result = await tryCommand('docker', [...dockerEndpointArgs(endpoint), ...inspect])
   const match = /^([0-9a-f]{64}) (true|false)$/.exec(result.stdout.trim())
   return result.exitCode === 0 && match ? { id: match[1], running: match[2] === 'true' } : undefined
 }

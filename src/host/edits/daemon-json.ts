@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util'
 import { lstat, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { DaemonPaths } from '../../paths.js'
-import { jobProcess } from '../builder/builder-lease.js'
+import { jobProcess } from '../process/job-owner.js'
 import { processStartTime } from '../process/processes.js'
 import { sleep } from '../../sleep.js'
 import { tryCommand } from '../process/command.js'
@@ -159,9 +159,10 @@ export async function removeInsecureRegistries(fs: FileAccess, json: DaemonJsonR
       await reloadDaemon(fs, json.pidFile, ours, false)
     }
     if (last && isDeepStrictEqual(final, originalConfig ?? {})) {
-      // Nothing else changed since the first job: the file as it was, byte for byte, or none.
+      // Nothing else changed since the first job: the file as it was, byte for byte, or none; its
+      // mode and owner from before the job when there was a file, else as they are now.
       if (original === undefined) await fs.rm(path)
-      else await fs.writeFile(path, original, metaFrom(json.change, meta))
+      else await fs.writeFile(path, original, json.change.before ?? meta)
     } else if (keyGoes) await fs.writeFile(path, layout(final), meta)
     if (ledger && !last) await writeLedger(fs, path, { ...ledger, written: sha256(layout(final)), jobs: others })
     const byOthers = now.state === 'changed' && sha256(now.text) !== ledger?.written
@@ -185,12 +186,6 @@ async function backupText(change: FileChange): Promise<string | undefined> {
 async function metaOf(path: string): Promise<{ mode: number; uid: number; gid: number }> {
   const { mode, uid, gid } = await lstat(path)
   return { mode: mode & 0o7777, uid, gid }
-}
-
-/** The file's mode and owner from before the job when there was a file, else as they are now. */
-function metaFrom(change: FileChange, now: { mode: number; uid: number; gid: number }) {
-  const before = change.before
-  return before ? { mode: before.mode, uid: before.uid, gid: before.gid } : now
 }
 
 /**

@@ -7,7 +7,6 @@ import { runCommand, tryCommand } from '../process/command.js'
  * (/etc/docker): done directly, or through passwordless sudo.
  */
 export interface FileAccess {
-  readonly viaSudo: boolean
   /**
    * Replaces the file whole: a reader meanwhile (dockerd, buildkitd) sees the old file or the new
    * one, never half; a symlink at the path is replaced, never written through (file-write.ts).
@@ -34,7 +33,6 @@ export async function removeMadeDirs(access: FileAccess, dirs: string[]): Promis
 
 /** The runner user's own rights: its files, or everything when the job runs as root. */
 export const directAccess: FileAccess = {
-  viaSudo: false,
   writeFile: replaceFile,
   async mkdirs(path) {
     const created = missingDirs(path)
@@ -61,7 +59,6 @@ export const directAccess: FileAccess = {
 }
 
 const sudoAccess: FileAccess = {
-  viaSudo: true,
   // Without a shell. coreutils' install makes the staged file empty, with O_CREAT|O_EXCL and mode
   // 0600 (its own creation mode), then gives it its mode and owner; tee fills it. So a key is 0600
   // before its first byte (`tee` then `chmod` left it 0644 for a moment). install cannot read the

@@ -2,7 +2,7 @@ import { sha256Hex } from '../../crypto.js'
 import { constants } from 'node:fs'
 import { open, readFile } from 'node:fs/promises'
 import { PRIVATE_FILE_MODE } from '../../model.js'
-import { createFile, symlinkRefusal } from '../file-write.js'
+import { createFile, ifExists, symlinkRefusal } from '../file-write.js'
 import type { FileAccess } from './file-access.js'
 
 // The exact undo of a file main changes that is not the job's own (daemon.json,
@@ -37,18 +37,12 @@ export interface FileNow {
   text?: string
 }
 
-export function sha256(content: string | Buffer): string {
-  return sha256Hex(content)
-}
+/** The hex SHA-256 of a file's bytes, as FileBefore and FileChange record it. */
+export const sha256 = sha256Hex
 
 /** Reads a file; undefined when there is none. */
 export async function readIfExists(path: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw error
-  }
+  return ifExists(readFile(path))
 }
 
 /**
@@ -91,10 +85,6 @@ export function stateOf(change: FileChange, content: Buffer | undefined): FileNo
 
 /** Gives the file back as main found it: its bytes, mode and owner; or removes it when there was none. */
 export async function putBack(change: FileChange, access: FileAccess): Promise<void> {
-  if (!change.before) {
-    await access.rm(change.path)
-    return
-  }
-  const { backup, mode, uid, gid } = change.before
-  await access.writeFile(change.path, await readFile(backup), { mode, uid, gid })
+  if (change.before) await access.writeFile(change.path, await readFile(change.before.backup), change.before)
+  else await access.rm(change.path)
 }

@@ -78,6 +78,9 @@ export async function stopAllCommands(graceMs: number): Promise<void> {
   await Promise.all(exits)
 }
 
+/** A child's output streams, each collected and shown alike. */
+const STREAMS = ['stdout', 'stderr'] as const
+
 /**
  * Runs a command and returns its result whatever its exit code; a command
  * that cannot start at all (not installed) counts as exit code 127.
@@ -102,34 +105,27 @@ export function tryCommand(command: string, args: string[], options: CommandOpti
     child.once('close', () => running.delete(child))
     child.once('error', () => running.delete(child))
     if (child.pid !== undefined) options.onStart?.(child.pid)
-    let stdout = ''
-    let stderr = ''
+    const output = { stdout: '', stderr: '' }
     // Shown, a child's output passes line by line through the neutralizer: the runner reads this
     // step's output for workflow commands, and buildx's and docker's output quotes registries.
-    const shownOut = new UntrustedLineStream()
-    const shownErr = new UntrustedLineStream()
-    child.stdout?.setEncoding('utf8')
-    child.stderr?.setEncoding('utf8')
-    child.stdout?.on('data', (chunk: string) => {
-      stdout += chunk
-      if (options.show) process.stdout.write(shownOut.write(chunk))
-    })
-    child.stderr?.on('data', (chunk: string) => {
-      stderr += chunk
-      if (options.show) process.stderr.write(shownErr.write(chunk))
-    })
+    const shown = { stdout: new UntrustedLineStream(), stderr: new UntrustedLineStream() }
+    for (const stream of STREAMS) {
+      child[stream]?.setEncoding('utf8')
+      child[stream]?.on('data', (chunk: string) => {
+        output[stream] += chunk
+        if (options.show) process[stream].write(shown[stream].write(chunk))
+      })
+    }
     const flushShown = (): void => {
-      if (!options.show) return
-      process.stdout.write(shownOut.end())
-      process.stderr.write(shownErr.end())
+      if (options.show) for (const stream of STREAMS) process[stream].write(shown[stream].end())
     }
     child.on('error', error => {
       flushShown()
-      resolve({ exitCode: 127, stdout, stderr: stderr || error.message })
+      resolve({ exitCode: 127, stdout: output.stdout, stderr: output.stderr || error.message })
     })
     child.on('close', (code, signal) => {
       flushShown()
-      resolve({ exitCode: code ?? 1, stdout, stderr, ...(signal ? { signal } : {}) })
+      resolve({ exitCode: code ?? 1, ...output, ...(signal ? { signal } : {}) })
     })
     if (options.input !== undefined) child.stdin?.end(options.input)
   })

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { tryCommand } from './command.js'
-import { processStartTime } from './processes.js'
+import { processStartTime, readProcFile } from './processes.js'
 
 // Which job a lease or a job record belongs to, and whether that job is provably gone. A job is its
 // runner's worker process (the step's parent), told from a later process with the same pid by its
@@ -32,11 +31,7 @@ export interface OwnerFacts {
 
 /** The running kernel's boot id; undefined without /proc. */
 export function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined
-  } catch {
-    return undefined
-  }
+  return readProcFile('/proc/sys/kernel/random/boot_id')?.trim() || undefined
 }
 
 /**

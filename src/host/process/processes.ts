@@ -11,8 +11,7 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | un
     try {
       const path = join(dir, command)
       accessSync(path, constants.X_OK)
-      if (!statSync(path).isFile()) continue
-      return path
+      if (statSync(path).isFile()) return path
     } catch {
       // Not in this directory.
     }
@@ -25,19 +24,20 @@ export function findOnPath(command: string, env: NodeJS.ProcessEnv): string | un
  * from a later one that reuses its pid. Undefined when it is gone (or there is no /proc).
  */
 export function processStartTime(pid: number): string | undefined {
-  try {
-    // Field 22, counted after the command name, which is in parentheses and may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
-  } catch {
-    return undefined
-  }
+  // Field 22, counted after the command name, which is in parentheses and may hold spaces.
+  const stat = readProcFile(`/proc/${pid}/stat`)
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
 }
 
 /** The command line of process `pid`, joined by spaces; undefined when it is gone (or no /proc). */
 function commandLine(pid: number): string | undefined {
+  return readProcFile(`/proc/${pid}/cmdline`)?.split('\0').join(' ')
+}
+
+/** The text of a file in /proc; undefined when it is not there (a process gone, or no /proc). */
+export function readProcFile(path: string): string | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+    return readFileSync(path, 'utf8')
   } catch {
     return undefined
   }

@@ -134,9 +134,10 @@ class ImageFetch {
     const answer = await this.retried(`manifest ${reference}`, async () =>
       checked(await this.client.request('GET', path, { Accept: MANIFEST_ACCEPT }), path)
     )
-    const digest = digestOf(Buffer.from(answer.body, 'utf8'))
-    if (reference.startsWith('sha256:') && digest !== reference)
-      throw new PullError(`the manifest ${reference} arrived as ${digest}`, 'fatal')
+    if (reference.startsWith('sha256:')) {
+      const digest = digestOf(Buffer.from(answer.body, 'utf8'))
+      if (digest !== reference) throw new PullError(`the manifest ${reference} arrived as ${digest}`, 'fatal')
+    }
     try {
       return {
         document: JSON.parse(answer.body) as ManifestDocument,

@@ -146,9 +146,8 @@ function safeDecode(text: string): string {
   }
 }
 
-interface Matcher {
-  match(host: string, port: string, ip: Ip | undefined): boolean
-}
+/** Go's matcher: whether a NO_PROXY entry covers a host (lower case), its port and address (none for a name). */
+type Matcher = (host: string, port: string, ip: Ip | undefined) => boolean
 
 /** init(): NO_PROXY, comma-separated; `*` matches all; CIDRs, IPs (with ports) and domains. */
 function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } {
@@ -158,12 +157,12 @@ function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } 
     const p = entry.trim().toLowerCase()
     if (p === '') continue
     if (p === '*') {
-      const all = { match: () => true }
+      const all = (): boolean => true
       return { ip: [all], domain: [all] }
     }
     const cidr = parseCidr(p)
     if (cidr) {
-      ip.push({ match: (_host, _port, address) => !!address && cidrContains(cidr, address) })
+      ip.push((_host, _port, address) => !!address && cidrContains(cidr, address))
       continue
     }
     const split = splitHostPort(p)
@@ -173,9 +172,7 @@ function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } 
     // net.ParseIP takes no zone: `fe80::1%eth0` in NO_PROXY is a (useless) domain, as in Go.
     const pip = phost.includes('%') ? undefined : parseIp(phost)
     if (pip) {
-      ip.push({
-        match: (_host, port, address) => !!address && sameIp(pip, address) && (pport === '' || pport === port)
-      })
+      ip.push((_host, port, address) => !!address && sameIp(pip, address) && (pport === '' || pport === port))
       continue
     }
     if (phost === '') continue
@@ -183,12 +180,12 @@ function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } 
     // `example.com` matches the host itself too, `.example.com` only its subdomains.
     const matchHost = !phost.startsWith('.')
     const suffix = idnaAscii(matchHost ? `.${phost}` : phost)
-    domain.push({
-      match: (host, port, address) =>
+    domain.push(
+      (host, port, address) =>
         !address &&
         (host.endsWith(suffix) || (matchHost && host === suffix.slice(1))) &&
         (pport === '' || pport === port)
-    })
+    )
   }
   return { ip, domain }
 }
@@ -203,8 +200,8 @@ function useProxy(matchers: { ip: Matcher[]; domain: Matcher[] }, addr: string):
   const ip = parseIp(host)
   if (ip && isLoopbackIp(ip)) return false
   const name = host.trim().toLowerCase()
-  if (ip && matchers.ip.some(matcher => matcher.match(name, port, ip))) return false
-  return !matchers.domain.some(matcher => matcher.match(name, port, ip))
+  if (ip && matchers.ip.some(match => match(name, port, ip))) return false
+  return !matchers.domain.some(match => match(name, port, ip))
 }
 
 /** canonicalAddr: the URL's host (IDNA to ASCII) with its port, or the scheme's. */

@@ -68,13 +68,7 @@ export function proxyConfig(env: ProxyEnv): ProxyConfig {
  */
 export function parseProxy(value: string): URL | undefined {
   if (value === '') return undefined
-  const parse = (text: string): URL | undefined => {
-    try {
-      return new URL(text)
-    } catch {
-      return undefined
-    }
-  }
+  const parse = (text: string): URL | undefined => (URL.canParse(text) ? new URL(text) : undefined)
   const parsed = parse(value)
   if (parsed && parsed.protocol !== '' && parsed.host !== '') return parsed
   return parse(`http://${value}`)

@@ -100,10 +100,9 @@ function planRegistries(
   const registries: PlannedRegistry[] = []
   for (const endpoint of endpointsToConfigure(config, docker)) {
     const hostDir = join(certsDir, fileNameForHost(endpoint.host.text))
-    const section: TomlTable = {}
     // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
     // in some versions, so every TLS registry says `http = false` explicitly.
-    section.http = endpoint.transport === 'http'
+    const section: TomlTable = { http: endpoint.transport === 'http' }
     if (endpoint.transport === 'insecure') section.insecure = true
     // A plain-HTTP registry gets no certificate of any kind.
     const ca = endpoint.transport === 'http' ? '' : (config.caCert ?? '') + endpoint.ownCa

@@ -148,17 +148,15 @@ function annotation(properties: AnnotationProperties): Record<string, CommandVal
   return { title, file, line: startLine, endLine, col: startColumn, endColumn }
 }
 
-export function error(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('error', annotation(properties), message instanceof Error ? message.toString() : message)
+/** error(), warning() and notice(): an annotation of `message` (an Error as its toString), where `properties` say. */
+function annotationCommand(command: string): (message: string | Error, properties?: AnnotationProperties) => void {
+  return (message, properties = {}) =>
+    issueCommand(command, annotation(properties), message instanceof Error ? message.toString() : message)
 }
 
-export function warning(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('warning', annotation(properties), message instanceof Error ? message.toString() : message)
-}
-
-export function notice(message: string | Error, properties: AnnotationProperties = {}): void {
-  issueCommand('notice', annotation(properties), message instanceof Error ? message.toString() : message)
-}
+export const error = annotationCommand('error')
+export const warning = annotationCommand('warning')
+export const notice = annotationCommand('notice')
 
 export function setFailed(message: string | Error): void {
   process.exitCode = 1

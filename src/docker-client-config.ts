@@ -27,16 +27,11 @@ export interface DockerClientConfig {
 /** Reads the client config that `docker` and buildx started with `env` would read. */
 export function readDockerClientConfig(env: NodeJS.ProcessEnv): DockerClientConfig {
   const path = dockerConfigFile(env)
-  let text: string
   try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return { path, file: {} }
-  }
-  try {
-    const parsed: unknown = JSON.parse(text)
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'))
     return { path, file: typeof parsed === 'object' && parsed !== null ? (parsed as DockerClientConfigFile) : {} }
   } catch {
+    // No file, or one that does not parse.
     return { path, file: {} }
   }
 }

@@ -19,8 +19,7 @@ export function splitHostPort(hostport: string): { host: string; port: string } 
   let k = 0
   if (hostport.startsWith('[')) {
     const end = hostport.indexOf(']')
-    if (end < 0) return undefined
-    if (end + 1 === hostport.length) return undefined
+    // The `]` must come right before the last `:`: else a `]` is missing, the port is, or a colon is one too many.
     if (end + 1 !== i) return undefined
     host = hostport.slice(1, end)
     j = 1

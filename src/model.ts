@@ -74,9 +74,7 @@ export interface RegistryTarget extends Trust {
  * A registry the builder's config will name, with the trust it has of its own, before the plan adds
  * the job-wide `ca-cert` and client keypair to make its `Trust`.
  */
-export interface ConfiguredEndpoint {
-  host: HostAddress
-  transport: Transport
+export interface ConfiguredEndpoint extends Pick<RegistryTarget, 'host' | 'transport'> {
   /** PEM CAs of its own ('' for none): its `ca=` files, or the daemon's certs.d CAs. */
   ownCa: string
   /** A keypair of its own (the daemon's certs.d), instead of `client-cert`/`client-key`. */

@@ -54,19 +54,13 @@ export interface DaemonPaths {
 
 /** Rootful dockerd reads /etc/docker; rootless dockerd the user's config directory, with its pid in XDG_RUNTIME_DIR. */
 export function daemonPaths(rootless: boolean, env: NodeJS.ProcessEnv): DaemonPaths {
-  if (!rootless)
-    return {
-      rootless,
-      certsDir: '/etc/docker/certs.d',
-      daemonJson: '/etc/docker/daemon.json',
-      pidFile: '/var/run/docker.pid'
-    }
-  const config = join(userConfigDir(env), 'docker')
+  const config = rootless ? join(userConfigDir(env), 'docker') : '/etc/docker'
+  const run = rootless ? env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}` : '/var/run'
   return {
     rootless,
     certsDir: join(config, 'certs.d'),
     daemonJson: join(config, 'daemon.json'),
-    pidFile: join(env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.()}`, 'docker.pid')
+    pidFile: join(run, 'docker.pid')
   }
 }
 

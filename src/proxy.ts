@@ -21,16 +21,10 @@ import type { ProxyEnv } from './model.js'
 // by a BSD-style license, whose text is in THIRD_PARTY_NOTICES.md. Changed by setup-buildkit-registry
 // authors: translated from Go to TypeScript, the environment passed in as data.
 
-/** The variables Go reads, upper case first: a non-empty upper-case one wins. */
-export const PROXY_VARIABLES = [
-  'HTTP_PROXY',
-  'http_proxy',
-  'HTTPS_PROXY',
-  'https_proxy',
-  'NO_PROXY',
-  'no_proxy'
-] as const
-export type ProxyVariable = (typeof PROXY_VARIABLES)[number]
+/** The variables naming a proxy, upper case first: a non-empty upper-case one wins. */
+export const PROXY_URL_VARIABLES = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'] as const
+/** The variables Go reads: the proxies, then the hosts that go direct. */
+export const PROXY_VARIABLES = [...PROXY_URL_VARIABLES, 'NO_PROXY', 'no_proxy'] as const
 
 /** httpproxy.Config: what FromEnvironment reads. */
 export interface ProxyConfig {
@@ -74,16 +68,10 @@ export function proxyConfig(env: ProxyEnv): ProxyConfig {
  */
 export function parseProxy(value: string): URL | undefined {
   if (value === '') return undefined
-  const parse = (text: string): URL | undefined => {
-    try {
-      return new URL(text)
-    } catch {
-      return undefined
-    }
-  }
+  const parse = (text: string): URL | undefined => (URL.canParse(text) ? new URL(text) : undefined)
   const parsed = parse(value)
   if (parsed && parsed.protocol !== '' && parsed.host !== '') return parsed
-  return parse(`http://${value}`) ?? undefined
+  return parse(`http://${value}`)
 }
 
 /** Config.ProxyFunc: the proxy for each URL, from one reading of the configuration. */
@@ -91,16 +79,12 @@ export function proxyFunc(config: ProxyConfig): (url: URL) => ProxyChoice {
   const httpProxy = parseProxy(config.httpProxy)
   const httpsProxy = parseProxy(config.httpsProxy)
   const matchers = noProxyMatchers(config.noProxy)
+  const byScheme: Record<string, URL | undefined> = { 'https:': httpsProxy, 'http:': httpProxy }
   return url => {
-    let proxy: URL | undefined
-    if (url.protocol === 'https:') proxy = httpsProxy
-    else if (url.protocol === 'http:') {
-      proxy = httpProxy
-      if (proxy && config.cgi)
-        return { error: 'refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy' }
-    }
-    if (!proxy || !useProxy(matchers, canonicalAddr(url))) return {}
-    return { proxy }
+    const proxy = byScheme[url.protocol]
+    if (proxy && config.cgi && url.protocol === 'http:')
+      return { error: 'refusing to use HTTP_PROXY value in CGI environment; see golang.org/s/cgihttpproxy' }
+    return proxy && useProxy(matchers, canonicalAddr(url)) ? { proxy } : {}
   }
 }
 
@@ -156,9 +140,8 @@ function safeDecode(text: string): string {
   }
 }
 
-interface Matcher {
-  match(host: string, port: string, ip: Ip | undefined): boolean
-}
+/** Go's matcher: whether a NO_PROXY entry covers a host (lower case), its port and address (none for a name). */
+type Matcher = (host: string, port: string, ip: Ip | undefined) => boolean
 
 /** init(): NO_PROXY, comma-separated; `*` matches all; CIDRs, IPs (with ports) and domains. */
 function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } {
@@ -168,47 +151,35 @@ function noProxyMatchers(noProxy: string): { ip: Matcher[]; domain: Matcher[] } 
     const p = entry.trim().toLowerCase()
     if (p === '') continue
     if (p === '*') {
-      const all = { match: () => true }
+      const all = (): boolean => true
       return { ip: [all], domain: [all] }
     }
     const cidr = parseCidr(p)
     if (cidr) {
-      ip.push({ match: (_host, _port, address) => !!address && cidrContains(cidr, address) })
+      ip.push((_host, _port, address) => !!address && cidrContains(cidr, address))
       continue
     }
-    let phost: string
-    let pport = ''
     const split = splitHostPort(p)
-    if (split) {
-      if (split.host === '') continue
-      phost = split.host
-      pport = split.port
-      if (phost.startsWith('[') && phost.endsWith(']')) phost = phost.slice(1, -1)
-    } else {
-      phost = p
-    }
+    if (split?.host === '') continue
+    const pport = split?.port ?? ''
+    let phost = split ? withoutBrackets(split.host) : p
     // net.ParseIP takes no zone: `fe80::1%eth0` in NO_PROXY is a (useless) domain, as in Go.
     const pip = phost.includes('%') ? undefined : parseIp(phost)
     if (pip) {
-      ip.push({
-        match: (_host, port, address) => !!address && sameIp(pip, address) && (pport === '' || pport === port)
-      })
+      ip.push((_host, port, address) => !!address && sameIp(pip, address) && (pport === '' || pport === port))
       continue
     }
     if (phost === '') continue
     if (phost.startsWith('*.')) phost = phost.slice(1)
-    let matchHost = false
-    if (!phost.startsWith('.')) {
-      matchHost = true
-      phost = `.${phost}`
-    }
-    const suffix = idnaAscii(phost)
-    domain.push({
-      match: (host, port, address) =>
+    // `example.com` matches the host itself too, `.example.com` only its subdomains.
+    const matchHost = !phost.startsWith('.')
+    const suffix = idnaAscii(matchHost ? `.${phost}` : phost)
+    domain.push(
+      (host, port, address) =>
         !address &&
         (host.endsWith(suffix) || (matchHost && host === suffix.slice(1))) &&
         (pport === '' || pport === port)
-    })
+    )
   }
   return { ip, domain }
 }
@@ -223,14 +194,19 @@ function useProxy(matchers: { ip: Matcher[]; domain: Matcher[] }, addr: string):
   const ip = parseIp(host)
   if (ip && isLoopbackIp(ip)) return false
   const name = host.trim().toLowerCase()
-  if (ip && matchers.ip.some(matcher => matcher.match(name, port, ip))) return false
-  return !matchers.domain.some(matcher => matcher.match(name, port, ip))
+  if (ip && matchers.ip.some(match => match(name, port, ip))) return false
+  return !matchers.domain.some(match => match(name, port, ip))
 }
 
 /** canonicalAddr: the URL's host (IDNA to ASCII) with its port, or the scheme's. */
 function canonicalAddr(url: URL): string {
-  const hostname = idnaAscii(url.hostname.replace(/^\[(.*)\]$/, '$1'))
+  const hostname = idnaAscii(withoutBrackets(url.hostname))
   return joinHostPort(hostname, url.port || defaultPort(url.protocol))
+}
+
+/** An IPv6 literal's host without its brackets. */
+function withoutBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
 }
 
 function idnaAscii(name: string): string {

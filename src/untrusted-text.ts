@@ -36,7 +36,7 @@ function neutralizeLine(line: string): string {
  * command on any of them, and is at most UNTRUSTED_MAX_CHARS long (the cut said at its end).
  */
 export function neutralizeUntrusted(text: string, maxChars = UNTRUSTED_MAX_CHARS): string {
-  const cut = text.length > maxChars ? text.slice(0, maxChars) : text
+  const cut = text.slice(0, maxChars)
   const rest = text.length - cut.length
   const lines = cut.replace(/\r\n/g, '\n').split('\n').map(neutralizeLine)
   return rest > 0 ? `${lines.join('\n')} … (${rest} more characters not shown)` : lines.join('\n')

@@ -1,5 +1,4 @@
 import { sha256Hex } from '../crypto.js'
-import { InputError } from '../inputs/input-error.js'
 import {
   DOCKER_MANIFEST,
   MANIFEST_LIST,
@@ -7,7 +6,7 @@ import {
   OCI_MANIFEST,
   type Platform
 } from '../registry-client/image-source.js'
-import type { Entry } from './merge-inputs.js'
+import { entryError, type Entry } from './merge-inputs.js'
 
 // The index the merge writes, from what the sources are (pure): each image manifest an entry with
 // its platform, each source index its entries (attestation manifests included), no platform twice.
@@ -70,12 +69,11 @@ export function buildIndex(sources: { entry: Entry<unknown>; content: SourceCont
       const earlier = seen.get(key)
       if (earlier) {
         const first = `line ${earlier.line}${earlier.entry ? `, ${earlier.entry}` : ''}`
-        throw new InputError(
+        throw entryError(
           'sources',
+          entry,
           `${key} is given twice: by ${first} and by this one (${item.digest}); an index holds one image per platform`,
-          `keep one source per platform (a leg that built ${key} twice, or the same digest listed twice?)`,
-          entry.line,
-          entry.entry
+          `keep one source per platform (a leg that built ${key} twice, or the same digest listed twice?)`
         )
       }
       seen.set(key, entry)

@@ -36,11 +36,16 @@ export function listEntries(text: string): Entry<string>[] {
   })
 }
 
+/** Bad input at `entry` of `input`: the error names its line (and its place on the line). */
+export function entryError(input: string, entry: Entry<unknown>, problem: string, fix: string): InputError {
+  return new InputError(input, problem, fix, entry.line, entry.entry)
+}
+
 function parsed(input: string, entry: Entry<string>, fix: string): ImageReference {
   try {
     return parseImageReference(entry.value)
   } catch (error) {
-    throw new InputError(input, (error as Error).message, fix, entry.line, entry.entry)
+    throw entryError(input, entry, (error as Error).message, fix)
   }
 }
 
@@ -61,13 +66,12 @@ export function readMergeInputs(sourcesText: string, tagsText: string): MergeInp
   const registry = sources[0].value.registry
   for (const source of sources)
     if (source.value.registry !== registry)
-      throw new InputError(
+      throw entryError(
         'sources',
+        source,
         `'${source.value.registry}' is another registry than line ${sources[0].line}'s '${registry}': ` +
           'one index lives on one registry and can reference only what is there',
-        `push every leg to ${registry} (or merge each registry's legs separately)`,
-        source.line,
-        source.entry
+        `push every leg to ${registry} (or merge each registry's legs separately)`
       )
   const tags = tagEntries.map(entry => readTag(entry, registry))
   return { sources, tags, registry }
@@ -77,21 +81,19 @@ export function readMergeInputs(sourcesText: string, tagsText: string): MergeInp
 function readSource(entry: Entry<string>): MergeInputs['sources'][number] {
   const reference = parsed('sources', entry, 'write REGISTRY/REPOSITORY@sha256:<64 hex digits>')
   if (!reference.digest)
-    throw new InputError(
+    throw entryError(
       'sources',
+      entry,
       `'${entry.value}' is a tag, not a digest: a tag can move between the build and the merge`,
       `name the image by its digest, ${nameOf(reference)}@sha256:… ` +
-        "(the leg's `docker buildx build --metadata-file` has it as containerimage.digest)",
-      entry.line,
-      entry.entry
+        "(the leg's `docker buildx build --metadata-file` has it as containerimage.digest)"
     )
   if (reference.tag)
-    throw new InputError(
+    throw entryError(
       'sources',
+      entry,
       `'${entry.value}' has both a tag and a digest`,
-      `write ${nameOf(reference)}@${reference.digest}`,
-      entry.line,
-      entry.entry
+      `write ${nameOf(reference)}@${reference.digest}`
     )
   return { ...entry, value: { ...reference, digest: reference.digest } }
 }
@@ -100,21 +102,19 @@ function readSource(entry: Entry<string>): MergeInputs['sources'][number] {
 function readTag(entry: Entry<string>, registry: string): MergeInputs['tags'][number] {
   const reference = parsed('tags', entry, 'write REGISTRY/REPOSITORY:TAG')
   if (!reference.tag || reference.digest)
-    throw new InputError(
+    throw entryError(
       'tags',
+      entry,
       `'${entry.value}' is not REGISTRY/REPOSITORY:TAG`,
-      `write ${nameOf(reference)}:TAG (the index's own digest is the step's \`digest\` output)`,
-      entry.line,
-      entry.entry
+      `write ${nameOf(reference)}:TAG (the index's own digest is the step's \`digest\` output)`
     )
   if (reference.registry !== registry)
-    throw new InputError(
+    throw entryError(
       'tags',
+      entry,
       `'${reference.registry}' is another registry than the sources' '${registry}': ` +
         'the index can only go where its manifests are',
-      `tag in a repository of ${registry}, e.g. ${registry}/${reference.repository}:${reference.tag}`,
-      entry.line,
-      entry.entry
+      `tag in a repository of ${registry}, e.g. ${registry}/${reference.repository}:${reference.tag}`
     )
   return { ...entry, value: { ...reference, tag: reference.tag } }
 }

@@ -1,4 +1,3 @@
-import { InputError } from '../inputs/input-error.js'
 import type { Platform } from '../registry-client/image-source.js'
 import { RegistryClient, type FetchedManifest, type RegistryEndpoint } from '../registry-client/registry-client.js'
 import { nameOf } from '../image-reference.js'
@@ -9,7 +8,7 @@ import {
   type IndexEntry,
   type SourceContent
 } from './build-index.js'
-import type { MergeInputs } from './merge-inputs.js'
+import { entryError, type MergeInputs } from './merge-inputs.js'
 
 // The merge: read every source first (a missing one, or a platform twice, is bad input, and nothing
 // is made yet), then, per target repository, the blobs and manifests the index references (mounted
@@ -51,16 +50,13 @@ function blobsOf(document: ManifestDocument): string[] {
 
 type Source = MergeInputs['sources'][number]
 
-function notThere(source: Source, problem: string, fix: string): InputError {
-  return new InputError('sources', problem, fix, source.line, source.entry)
-}
-
 /** What one source is, and the manifests (with their blobs) the index will reference; nothing is written. */
 async function readSource(client: RegistryClient, source: Source, manifests: SourceManifest[]): Promise<SourceContent> {
   const { repository, digest } = source.value
   const fetched = await client.manifest(repository, digest)
   if (!fetched)
-    throw notThere(
+    throw entryError(
+      'sources',
       source,
       `${nameOf(source.value)}@${digest} is not at the registry (no manifest by that digest)`,
       'check the digest and repository: the leg must have pushed it (--output ' +
@@ -83,7 +79,8 @@ async function readSource(client: RegistryClient, source: Source, manifests: Sou
   for (const child of entries) {
     const childManifest = await client.manifest(repository, child.digest)
     if (!childManifest)
-      throw notThere(
+      throw entryError(
+        'sources',
         source,
         `the index ${nameOf(source.value)}@${digest} references ${child.digest}, which is not at the registry`,
         'push the leg again: its index is incomplete'

@@ -22,9 +22,12 @@ export interface BuilderPlan {
   files: PlannedFile[]
   /** Decisions taken on the user's behalf (network, proxy, flags), for the log. */
   notes: string[]
-  /** `cleanup: false` on a builder of the current context: what makes a running one this job's (warm). */
+  /**
+   * `cleanup: false` on a docker-container builder on the current context: what makes the builder
+   * this job's, so a running one left by an earlier job is reused when it matches (warm).
+   */
   warm?: BuilderFingerprint
-  /** The image a docker-container builder boots, and the mirrors to load it through. */
+  /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
   builderImage?: BuilderImagePlan
   /** `driver: docker`: what of the inputs reaches the daemon's builder, and what cannot (warned). */
   daemonBuilder?: { applies: string[]; cannot: string[] }

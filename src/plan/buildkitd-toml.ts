@@ -35,7 +35,8 @@ function mergeTables(base: TomlTable, generated: TomlTable, path: string[], over
   return merged
 }
 
-function isTable(value: unknown): value is TomlTable {
+/** A TOML table: an object that is neither an array nor a date. */
+export function isTable(value: unknown): value is TomlTable {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }
 

@@ -66,9 +66,8 @@ export function planCaScope(
   append: AppendNode[],
   dir: string
 ): CaScopePlan | undefined {
-  if (scope === 'registries') return undefined
   // readInputs refuses `all` without `ca-cert`.
-  if (!caCert) return undefined
+  if (scope === 'registries' || !caCert) return undefined
   // A driver the action gives no `env.` options has the reason it cannot apply in the table.
   const refusal = driverCapabilities(driver).caScopeRefusal
   if (refusal) throw new InputError('ca-cert-scope', refusal.problem, refusal.fix)

@@ -36,18 +36,13 @@ export function planClientTrust(
   return {
     bundlePath: join(dir, 'ca-bundle.pem'),
     extraCas,
-    bundle: bundleText(roots, extraCas),
+    // What SSL_CERT_FILE will name: the runner's roots, then the registries' CAs.
+    bundle: `${roots ? roots.pem.replace(/\s*$/, '\n') : ''}${extraCas}`,
     rootsPath: roots?.path,
     caHosts: withCa.map(registry => registry.host.text),
     everywhere: everywhereCa !== '',
     mtlsHosts
   }
-}
-
-/** The bundle SSL_CERT_FILE will name: the runner's roots, then the registries' CAs. */
-function bundleText(roots: RunnerRoots | undefined, extraCas: string): string {
-  const base = roots ? roots.pem.replace(/\s*$/, '\n') : ''
-  return `${base}${extraCas}`
 }
 
 /**

@@ -41,12 +41,8 @@ export interface ConfigPlan {
   docker?: DockerTrustImport
 }
 
-interface Endpoint extends ConfiguredEndpoint {
-  source: PlannedRegistry['source']
-  line: number
-  daemonOrigin?: string
-  mirrorOnly?: boolean
-}
+/** A registry to configure, with where it came from, as the plan's registry will say. */
+type Endpoint = ConfiguredEndpoint & Pick<PlannedRegistry, 'source' | 'line' | 'daemonOrigin' | 'mirrorOnly'>
 
 /** The registries and buildkitd.toml for the inputs; `dir`: the job's directory. Pure. */
 export function planConfig(
@@ -72,10 +68,10 @@ export function planConfig(
     files.push(caScope.file)
   }
   const gc = config.gc && planGc(config.gc, imageOption(builder.driverOpts) ?? DEFAULT_BUILDKIT_IMAGE)
-  const { toml, overridden } = configToml(config, sections, gc || undefined, builder.driver)
+  const { toml, overridden } = configToml(config, sections, gc, builder.driver)
   files.unshift({ path: configPath, content: toml, mode: PUBLIC_FILE_MODE })
   const hosts = registryHosts(config, docker?.endpoints.map(endpoint => endpoint.host) ?? [])
-  return { configPath, certsDir, toml, files, registries, hosts, overridden, caScope, gc: gc || undefined, docker }
+  return { configPath, certsDir, toml, files, registries, hosts, overridden, caScope, gc, docker }
 }
 
 /**
@@ -104,10 +100,9 @@ function planRegistries(
   const registries: PlannedRegistry[] = []
   for (const endpoint of endpointsToConfigure(config, docker)) {
     const hostDir = join(certsDir, fileNameForHost(endpoint.host.text))
-    const section: TomlTable = {}
     // BuildKit contacts a host:port it has no `http` setting for over plain HTTP
     // in some versions, so every TLS registry says `http = false` explicitly.
-    section.http = endpoint.transport === 'http'
+    const section: TomlTable = { http: endpoint.transport === 'http' }
     if (endpoint.transport === 'insecure') section.insecure = true
     // A plain-HTTP registry gets no certificate of any kind.
     const ca = endpoint.transport === 'http' ? '' : (config.caCert ?? '') + endpoint.ownCa
@@ -153,19 +148,12 @@ function configToml(
 ): { toml: string; overridden: string[] } {
   const generated: TomlTable = {}
   if (config.debug) generated.debug = true
-  if (config.maxParallelism !== undefined) {
-    // Only one worker runs in a builder; setting both keeps the limit whichever it is.
-    generated.worker = {
-      oci: { 'max-parallelism': config.maxParallelism },
-      containerd: { 'max-parallelism': config.maxParallelism }
-    }
-  }
+  // Only one worker runs in a builder; setting both keeps the limit and the GC policies whichever it is.
+  const bothWorkers = (settings: TomlTable): TomlTable => ({ oci: settings, containerd: { ...settings } })
+  const parallelism: TomlTable = config.maxParallelism === undefined ? {} : { 'max-parallelism': config.maxParallelism }
+  if (config.maxParallelism !== undefined) generated.worker = bothWorkers(parallelism)
   if (Object.keys(sections).length > 0) generated.registry = sections
-  // Only one worker runs in a builder; both get the policies, as max-parallelism.
-  if (gc) {
-    const worker = (generated.worker ?? {}) as Record<string, TomlTable>
-    generated.worker = { oci: { ...worker.oci, ...gc.worker }, containerd: { ...worker.containerd, ...gc.worker } }
-  }
+  if (gc) generated.worker = bothWorkers({ ...parallelism, ...gc.worker })
   const base = gc ? withoutBaseGc(config.baseConfig?.table) : { table: config.baseConfig?.table, removed: [] }
   const merged = mergeConfig(base.table, generated)
   merged.overridden.unshift(...base.removed)

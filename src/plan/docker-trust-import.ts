@@ -155,12 +155,12 @@ function endpointsOf(found: Found, config: ConfigInputs): Pick<DockerTrustImport
       )
       continue
     }
-    const transport = draft.transport
+    const tls = draft.transport === 'tls'
     endpoints.push({
       host: draft.host,
-      transport,
-      ownCa: transport === 'tls' ? draft.ca : '',
-      ownKeypair: transport === 'tls' ? draft.keypair : undefined,
+      transport: draft.transport,
+      ownCa: tls ? draft.ca : '',
+      ownKeypair: tls ? draft.keypair : undefined,
       daemonOrigin: draft.origins.join(' and '),
       mirrorOnly: draft.mirrorOnly
     })

@@ -1,7 +1,7 @@
 import type { TomlTable } from 'smol-toml'
 import { GC_SIZE_INPUTS, type DiskSpace, type GcInputs } from '../inputs/gc-inputs.js'
 import { InputError } from '../inputs/input-error.js'
-import { dottedKey } from './buildkitd-toml.js'
+import { dottedKey, isTable } from './buildkitd-toml.js'
 
 // The `gc-*` inputs as buildkitd.toml GC policies. BuildKit reads GC from `[worker.oci]` (and
 // `[worker.containerd]`): `gc`, top-level sizes from which it derives four default policies when
@@ -66,12 +66,11 @@ export function planGc(gc: GcInputs, image: string): GcPlan {
     { ...limits },
     { all: true, ...limits }
   ]
-  const worker: TomlTable = { gc: true, gcpolicy: policies }
   const fields = Object.entries(limits)
     .map(([key, value]) => `${key} ${String(value)}`)
     .join(', ')
   return {
-    worker,
+    worker: { gc: true, gcpolicy: policies },
     budget: gc.maxUsedSpace,
     note:
       `Builder GC: BuildKit's four policies with ${fields}` +
@@ -117,8 +116,8 @@ export function withoutBaseGc(base: TomlTable | undefined): { table: TomlTable |
   const removed: string[] = []
   const newWorkers: TomlTable = { ...(workers as TomlTable) }
   for (const [kind, worker] of Object.entries(newWorkers)) {
-    if (typeof worker !== 'object' || worker === null || Array.isArray(worker) || worker instanceof Date) continue
-    const kept: TomlTable = { ...(worker as TomlTable) }
+    if (!isTable(worker)) continue
+    const kept: TomlTable = { ...worker }
     for (const key of BASE_GC_KEYS)
       if (key in kept) {
         delete kept[key]

@@ -3,42 +3,31 @@ import { driverCapabilities } from '../driver.js'
 import type { AppendNode } from '../inputs/append.js'
 import type { DiskSpace } from '../inputs/gc-inputs.js'
 import type { Inputs } from '../inputs/read-inputs.js'
-import type {
-  BuildxCreate,
-  ClientTrustPlan,
-  DaemonTrustPlan,
-  DockerTrustFacts,
-  NotImported,
-  PlannedFile,
-  PlannedRegistry,
-  RunnerRoots,
-  TokenTrust,
-  BuilderFingerprint
-} from '../model.js'
+import type { DockerTrustFacts, NotImported, PlannedFile, PlannedRegistry, RunnerRoots } from '../model.js'
 import { withProxyRoute } from '../topology/builder-proxy.js'
 import type { TopologyFacts } from '../topology/facts.js'
 import { tlsEndpointNote } from '../topology/tls-endpoint.js'
 import { deriveTopology, type Topology } from '../topology/topology.js'
-import type { BuilderImagePlan } from './builder-image.js'
 import { planBuilder, type BuilderPlan } from './builder-plan.js'
 import { planConfig, type ConfigPlan } from './config-plan.js'
-import { planTrust } from './trust-plan.js'
+import { planTrust, type TrustPlan } from './trust-plan.js'
 
 // The plan: the registries and buildkitd.toml (config-plan.ts), the runner's topology (topology/),
 // the builder (builder-plan.ts), and the client's and the daemon's trust (trust-plan.ts), each
 // computed once from the inputs and the facts, before anything touches the machine.
 
 /** Everything main will do, computed before anything touches the machine. */
-export interface Plan {
+export interface Plan
+  extends
+    Pick<ConfigPlan, 'configPath' | 'certsDir' | 'toml' | 'overridden'>,
+    Pick<BuilderPlan, 'create' | 'warm' | 'builderImage' | 'daemonBuilder'>,
+    TrustPlan {
   /** The builder's name: the one created, or the daemon's own (the docker driver). */
   builderName: string
   /** The job's directory: buildkitd.toml and certs/; what a remote buildkitd mounts. */
   dir: string
   /** The job directory's name, unique per job: files the job puts in shared places (certs.d) are named for it. */
   jobId: string
-  configPath: string
-  certsDir: string
-  toml: string
   /**
    * Whether buildkitd.toml and its certificates are written: not for the docker driver, whose
    * builder reads no buildkitd.toml (the daemon's trust is `daemonTrust`).
@@ -46,35 +35,17 @@ export interface Plan {
   writesConfig: boolean
   /** buildkitd.toml and the certificate files, in the order they are written; empty when !writesConfig. */
   files: PlannedFile[]
+  /** The registries the config configures, with the proxies preflight goes through to them. */
   registries: PlannedRegistry[]
-  /** The builder to create; undefined for the docker driver, whose builder the daemon already has. */
-  create?: BuildxCreate
   /**
    * Where the builder runs and how it reaches the registries (topology/): the context of the job's
    * own it runs on (a TLS endpoint, which post removes), its network, the job container, the proxy.
    */
   topology: Topology
-  /** Base-config keys the inputs replaced (each gets a warning). */
-  overridden: string[]
   /** Decisions the action took on the user's behalf, for the log. */
   notes: string[]
-  /** The CA bundle and variables later steps get (buildx's token fetches, imagetools); undefined for none. */
-  clientTrust?: ClientTrustPlan
-  /** By registry (`host.text`): the trust its token fetches will have, which preflight fetches tokens with. */
-  tokenTrust: Map<string, TokenTrust>
-  /** What `trust-docker-daemon` writes to the daemon; undefined when it is off. */
-  daemonTrust?: DaemonTrustPlan
-  /** The image a docker-container builder boots, and the mirrors to load it through; undefined for other drivers. */
-  builderImage?: BuilderImagePlan
-  /**
-   * `cleanup: false` on a docker-container builder on the current context: what makes the builder
-   * this job's, so a running one left by an earlier job is reused when it matches (warm).
-   */
-  warm?: BuilderFingerprint
   /** `gc-max-used-space`: the builder cache's budget, which the summary shows its disk against. */
   gcBudget?: DiskSpace
-  /** `driver: docker`: what of the inputs reaches the daemon's builder, and what cannot (warned). */
-  daemonBuilder?: BuilderPlan['daemonBuilder']
   /** `import-docker-trust`: what of the daemon's trust the builder gets, and what it cannot; undefined when off. */
   dockerTrustImport?: { imported: string[]; notImported: NotImported[] }
 }

@@ -1,6 +1,6 @@
 import { driverCapabilities, type Driver } from '../driver.js'
 import { isLoopback, type PlannedRegistry, type ProxyEnv } from '../model.js'
-import { parseProxy, PROXY_VARIABLES, redactedProxy } from '../proxy.js'
+import { parseProxy, PROXY_URL_VARIABLES, PROXY_VARIABLES, redactedProxy } from '../proxy.js'
 
 /** What the builder gets of the runner's proxy settings. */
 export interface BuilderProxy {
@@ -37,13 +37,18 @@ function userProxyEnv(driverOpts: string[]): Record<string, string> {
   )
 }
 
+/** The variable families the user's proxy variables set, either case. */
+function familiesOf(userEnv: Record<string, string>): Set<string> {
+  return new Set(Object.keys(userEnv).map(family))
+}
+
 /**
  * The runner's proxy variables for a builder whose node options are `driverOpts`: each one the
  * user did not set in either case, as `env.NAME=VALUE`. Pure.
  */
 export function proxyDriverOpts(driver: Driver, driverOpts: string[], runnerEnv: ProxyEnv): string[] {
   if (!driverCapabilities(driver).envOpts) return []
-  const userSet = new Set(Object.keys(userProxyEnv(driverOpts)).map(family))
+  const userSet = familiesOf(userProxyEnv(driverOpts))
   return PROXY_VARIABLES.filter(name => runnerEnv[name] !== undefined && !userSet.has(family(name))).map(name =>
     csvField(`env.${name}=${runnerEnv[name]}`)
   )
@@ -87,19 +92,15 @@ export function planBuilderProxy(driver: Driver, driverOpts: string[], runnerEnv
 
   // What BuildKit's process will see: the runner's variables given to it, and the user's own.
   const builderEnv: Record<string, string> = { ...user }
-  const given = envOpts ? passed : runnerNames.filter(name => !(family(name) in familiesOf(user)))
+  const given = envOpts ? passed : runnerNames.filter(name => !familiesOf(user).has(family(name)))
   for (const name of given) builderEnv[name] = runnerEnv[name]
   const loopback = envOpts ? loopbackProxies(builderEnv) : []
   return { driverOpts: opts, builderEnv, loopback, notes }
 }
 
-function familiesOf(env: Record<string, string>): Record<string, true> {
-  return Object.fromEntries(Object.keys(env).map(name => [family(name), true]))
-}
-
 /** The proxies in `env` that are this machine's loopback (`127.x`, `localhost`, `::1`), shown without credentials. */
 function loopbackProxies(env: ProxyEnv): string[] {
-  return ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'].flatMap(name => {
+  return PROXY_URL_VARIABLES.flatMap(name => {
     const url = env[name] === undefined ? undefined : parseProxy(env[name])
     if (!url) return []
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1')

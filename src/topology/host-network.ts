@@ -1,6 +1,5 @@
 import { isLoopback, type HostAddress } from '../model.js'
-import { isLoopbackAddress, type HostsFileName } from './facts.js'
-import { SET_BY_USER, type NetworkChoice } from './facts.js'
+import { isLoopbackAddress, SET_BY_USER, type HostsFileName, type NetworkChoice } from './facts.js'
 
 // Names only the runner's own network has: a registry (or proxy) on its loopback, or a name from its
 // /etc/hosts (whatever the address: only a container on the host's network gets a copy of that file).

@@ -1,5 +1,4 @@
-import type { JobContainer } from './facts.js'
-import { SET_BY_USER, type NetworkChoice } from './facts.js'
+import { SET_BY_USER, type JobContainer, type NetworkChoice } from './facts.js'
 
 // A container job (`container:`, with `services:`): the step runs in a container of the Docker
 // daemon it talks to (host/runner-network.ts finds it). What the action writes then lands in that

@@ -1,7 +1,8 @@
 import { driverCapabilities } from '../driver.js'
 import type { HostAddress } from '../model.js'
-import type { JobContainer, NetworkFinding } from './facts.js'
+import { PROXY_URL_VARIABLES } from '../proxy.js'
 import type { BuilderProxy } from './builder-proxy.js'
+import type { JobContainer, NetworkFinding } from './facts.js'
 import type { NetworkChoice, NetworkFacts, TopologyBuilder, TopologyFacts } from './facts.js'
 import { hostNetwork } from './host-network.js'
 import { isJobContainerNetwork, jobContainerNetwork } from './job-container.js'
@@ -66,9 +67,7 @@ export function deriveTopology({ builder, hosts, registries, facts, jobId }: Top
   const network = container ? (userNetwork(builder) ?? choice?.network) : undefined
   const sharesStepNetwork =
     network === 'host' ? !facts.jobContainer : isJobContainerNetwork(network, facts.jobContainer)
-  const throughProxy = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'].some(
-    name => (proxy.builderEnv[name] ?? '') !== ''
-  )
+  const throughProxy = PROXY_URL_VARIABLES.some(name => (proxy.builderEnv[name] ?? '') !== '')
   return {
     context: tlsEndpointContext(builder, facts, jobId),
     jobContainer: facts.jobContainer,

@@ -1,8 +1,7 @@
 import { driverCapabilities } from '../driver.js'
 import { isLoopback, type HostAddress } from '../model.js'
-import { isLoopbackAddress, type NetworkFinding } from './facts.js'
+import { isLoopbackAddress, type NetworkFacts, type NetworkFinding, type TopologyBuilder } from './facts.js'
 import { isJobContainerNetwork } from './job-container.js'
-import type { NetworkFacts, TopologyBuilder } from './facts.js'
 
 // A network the user chose for the builder (`network=` in `driver-opts`): the action adds none, and
 // says what the builder will miss there.
@@ -28,10 +27,9 @@ export function missedOnUserNetwork(
   const sharesJob = isJobContainerNetwork(network, facts.jobContainer)
   if (!driverCapabilities(builder.driver).container || network === undefined || network === 'host' || sharesJob)
     return []
-  const fix = facts.jobContainer
-    ? `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the job container's ` +
-      'network)'
-    : `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the host's network)`
+  const fix =
+    `remove \`network=${network}\` from \`driver-opts\` (the action then puts the builder on the ` +
+    `${facts.jobContainer ? "job container's" : "host's"} network)`
   return registries.flatMap(registry => {
     // localhost is in every container's own hosts file: there the loopback is what misses.
     if (isLoopback(registry.host))

@@ -32,10 +32,10 @@ __webpack_require__.r(__webpack_exports__);
 
 /**
  * Before the create, the job holding the lease: reuses the warm builder when it is the one the
- * plan would create, and says so (true); else says why it is replaced (false). A builder another
- * running job holds is never replaced: that is an InputError.
+ * plan would create (`recordBuilder` records it for post first), and says so (true); else says why
+ * it is replaced (false). A builder another running job holds is never replaced: that is an InputError.
  */
-async function reuseWarmBuilder(fingerprint, inputs, lease, undo, record) {
+async function reuseWarmBuilder(fingerprint, inputs, lease, recordBuilder) {
     const { name, endpoint } = inputs.builder;
     const others = await (0,_host_builder_builder_lease_js__WEBPACK_IMPORTED_MODULE_3__/* .otherHolders */ .ED)(lease.path, lease.holder);
     const warm = await (0,_host_builder_warm_builder_js__WEBPACK_IMPORTED_MODULE_5__/* .readWarmRecord */ .FC)((0,_host_builder_warm_builder_js__WEBPACK_IMPORTED_MODULE_5__/* .warmRecordPath */ .wg)(lease.path));
@@ -54,11 +54,7 @@ async function reuseWarmBuilder(fingerprint, inputs, lease, undo, record) {
                         ? `its config changed: ${changed.join(', ')}`
                         : undefined;
     if (container && why === undefined) {
-        undo.add({ builder: record });
-        if (inputs.builder.use) {
-            const { readBuilderSelection } = await __webpack_require__.e(/* import() */ 622).then(__webpack_require__.bind(__webpack_require__, 622));
-            undo.add({ builderSelection: { builder: name, before: await readBuilderSelection(process.env) } });
-        }
+        await recordBuilder();
         await (0,_host_builder_buildx_js__WEBPACK_IMPORTED_MODULE_4__/* .reuseBuilder */ .Ac)(name, inputs.builder.use, inputs.builder.bootstrap && !container.running);
         await holdWarmBuilder(lease);
         const sharing = others.length > 0 ? `; ${others.length} other running job(s) hold it too` : '';
@@ -67,7 +63,7 @@ async function reuseWarmBuilder(fingerprint, inputs, lease, undo, record) {
         return true;
     }
     if (others.length > 0)
-        throw new _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .d('name', `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still ` +
+        throw new _inputs_input_error_js__WEBPACK_IMPORTED_MODULE_6__/* .InputError */ .dz('name', `the warm builder '${name}' would be replaced (${why ?? 'it is gone'}), and ${others.length} job(s) still ` +
             `running hold it (${others.map(other => other.job).join('; ')})`, 'give this job the same inputs as theirs to share it, or another `name`; once they end, a job replaces it');
     if (why)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Replacing the warm builder ${name}: ${why}.`);

@@ -11,7 +11,9 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony exports networkText, diagnoseFromBuilder */
 /* harmony import */ var _model_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(182);
+/* harmony import */ var _verdict_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(554);
 /* harmony import */ var _untrusted_text_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8521);
+
 
 
 /**
@@ -49,29 +51,18 @@ function diagnoseFromBuilder(registry, verdict, facts, finding, network) {
         return verdict;
     const builder = `the builder (${networkText(network)})`;
     const name = registry.host.hostname;
-    const where = (0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .whereConfigured */ .Ux)(registry);
     const fix = finding?.fix ??
         (network === undefined
             ? `give ${name} a DNS record the Docker daemon's containers resolve, or put the builder on ` +
                 `a network where it resolves (\`network=\` in \`driver-opts\`; \`network=host\` shares this runner's)`
             : `choose a network where ${name} resolves (\`network=\` in \`driver-opts\`; ` +
-                `\`network=host\` shares this runner's), or check the host on ${where}`);
+                `\`network=host\` shares this runner's), or check the host on ${(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .whereConfigured */ .Ux)(registry)}`);
     if (facts?.stage === 'resolve')
-        return {
-            ok: false,
-            kind: 'builder-unresolved',
-            message: `${builder} does not resolve ${name}, which this step reached (${facts.detail})`,
-            fix
-        };
+        return (0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .failed */ .g)('builder-unresolved', `${builder} does not resolve ${name}, which this step reached (${facts.detail})`, fix);
     if (facts?.stage === 'connect')
-        return {
-            ok: false,
-            kind: 'builder-unreachable',
-            message: `${builder} resolves ${name} but cannot connect, though this step did (${facts.detail})`,
-            fix
-        };
+        return (0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .failed */ .g)('builder-unreachable', `${builder} resolves ${name} but cannot connect, though this step did (${facts.detail})`, fix);
     if (facts?.stage !== 'done' && finding)
-        return { ok: false, kind: 'builder-unresolved', message: finding.message, fix: finding.fix };
+        return (0,_verdict_js__WEBPACK_IMPORTED_MODULE_2__/* .failed */ .g)('builder-unresolved', finding.message, finding.fix);
     return verdict;
 }
 /**
@@ -86,6 +77,27 @@ function mergeBuilderSide(results, registries, looks, { findings, network }) {
         const finding = findings.find(candidate => candidate.host === result.host);
         return { ...result, ...diagnoseFromBuilder(registry, result, looks.get(result.host), finding, network) };
     });
+}
+
+
+/***/ }),
+
+/***/ 554:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ passed),
+/* harmony export */   g: () => (/* binding */ failed)
+/* harmony export */ });
+// What a diagnosis says of a registry: the kinds of verdict, and the verdict itself. A leaf of
+// preflight/ that each diagnosis (registry, proxy, login, the builder's side) builds on.
+/** A verdict that a build through the registry would fail, with the fix. */
+function failed(kind, message, fix) {
+    return { ok: false, kind, message, fix };
+}
+/** A verdict that a build through the registry would work; `fix`, when something is still worth changing. */
+function passed(kind, message, fix = '') {
+    return { ok: true, kind, message, fix };
 }
 
 

@@ -2,32 +2,27 @@ export const id = 590;
 export const ids = [590];
 export const modules = {
 
-/***/ 1598:
+/***/ 982:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
+  PreflightError: () => (/* binding */ PreflightError),
   enforcePreflight: () => (/* binding */ enforcePreflight),
   preflightOutput: () => (/* binding */ preflightOutput),
   reportPreflight: () => (/* binding */ reportPreflight),
   runPreflight: () => (/* binding */ runPreflight)
 });
 
-// UNUSED EXPORTS: PreflightError
-
 // EXTERNAL MODULE: ./src/actions-core.ts
 var actions_core = __webpack_require__(1938);
 // EXTERNAL MODULE: ./src/model.ts
 var model = __webpack_require__(182);
-;// CONCATENATED MODULE: ./src/preflight/verdict.ts
-// What a diagnosis says of a registry: the kinds of verdict, and the verdict itself. A leaf of
-// preflight/ that each diagnosis (registry, proxy, login, the builder's side) builds on.
-/** A verdict that a build through the registry would fail, with the fix. */
-function failed(kind, message, fix) {
-    return { ok: false, kind, message, fix };
-}
-
+// EXTERNAL MODULE: ./src/preflight/verdict.ts
+var verdict = __webpack_require__(554);
 ;// CONCATENATED MODULE: ./src/preflight/proxy-diagnosis.ts
 
 // The way to a registry through the runner's proxy, as Go's proxy rules chose it: what went wrong
@@ -42,11 +37,11 @@ function diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort) {
     const variable = proxyVariable(proxy);
     const exempt = `or list ${registry.host.hostname} in NO_PROXY if the runner and the builder reach it directly`;
     if (facts.error?.code === 'EPROXYCGI')
-        return failed('proxy-refused', `HTTP_PROXY is refused: ${facts.error.message}`, "unset REQUEST_METHOD in the job's environment (Go takes it for a CGI request)");
+        return (0,verdict/* failed */.g)('proxy-refused', `HTTP_PROXY is refused: ${facts.error.message}`, "unset REQUEST_METHOD in the job's environment (Go takes it for a CGI request)");
     // Never `ok` for what was not looked at: a build may still fail there. Under `preflight: warn` (the
     // default) this is an annotation, not a failure.
     if (facts.error?.code === 'EPROXYSCHEME')
-        return failed('proxy-unsupported', `not checked: ${facts.error.message} (${proxy}), which BuildKit goes through`, 'check the registry through that proxy yourself, and keep `preflight: warn` (or set `preflight: off`), ' + exempt);
+        return (0,verdict/* failed */.g)('proxy-unsupported', `not checked: ${facts.error.message} (${proxy}), which BuildKit goes through`, 'check the registry through that proxy yourself, and keep `preflight: warn` (or set `preflight: off`), ' + exempt);
     if (facts.stage === 'resolve' || facts.stage === 'connect') {
         const what = facts.timedOut
             ? `got no answer within ${timeoutSeconds} s`
@@ -55,7 +50,7 @@ function diagnoseProxy(registry, facts, timeoutSeconds, checkHostPort) {
                 : facts.error?.code === 'ECONNREFUSED'
                     ? 'refused the connection'
                     : `failed: ${facts.error?.message}`;
-        return failed('proxy-unreachable', `unreachable: the proxy ${proxy} ${what}`, `check ${variable} on the runner (the builder gets the same), ${exempt}`);
+        return (0,verdict/* failed */.g)('proxy-unreachable', `unreachable: the proxy ${proxy} ${what}`, `check ${variable} on the runner (the builder gets the same), ${exempt}`);
     }
     if (facts.stage !== 'proxy' || !facts.error)
         return undefined;
@@ -67,14 +62,14 @@ function diagnoseTunnel(registry, facts, timeoutSeconds, checkHostPort, exempt) 
     const variable = proxyVariable(proxy);
     const status = facts.proxyStatus;
     if (status === 407)
-        return failed('proxy-refused', `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`, `put the proxy's user and password in ${variable} (http://USER:PASSWORD@HOST:PORT), or check them`);
+        return (0,verdict/* failed */.g)('proxy-refused', `the proxy ${proxy} wants credentials (407 Proxy Authentication Required)`, `put the proxy's user and password in ${variable} (http://USER:PASSWORD@HOST:PORT), or check them`);
     if (status === 502 || status === 503 || status === 504)
-        return failed('unreachable', `unreachable through the proxy ${proxy}: it answered ${status} for ${registry.host.text}`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
+        return (0,verdict/* failed */.g)('unreachable', `unreachable through the proxy ${proxy}: it answered ${status} for ${registry.host.text}`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
     if (status !== undefined)
-        return failed('proxy-refused', `the proxy ${proxy} refused ${registry.host.text} (${status})`, `have the proxy allow ${registry.host.text}, ${exempt}`);
+        return (0,verdict/* failed */.g)('proxy-refused', `the proxy ${proxy} refused ${registry.host.text} (${status})`, `have the proxy allow ${registry.host.text}, ${exempt}`);
     if (facts.timedOut)
-        return failed('unreachable', `unreachable through the proxy ${proxy}: no tunnel to ${registry.host.text} within ${timeoutSeconds} s`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
-    return failed('proxy-refused', `the proxy ${proxy} failed: ${facts.error?.message}`, `check ${variable} on the runner, ${exempt}`);
+        return (0,verdict/* failed */.g)('unreachable', `unreachable through the proxy ${proxy}: no tunnel to ${registry.host.text} within ${timeoutSeconds} s`, `${checkHostPort}, and that the proxy can reach it (${exempt})`);
+    return (0,verdict/* failed */.g)('proxy-refused', `the proxy ${proxy} failed: ${facts.error?.message}`, `check ${variable} on the runner, ${exempt}`);
 }
 /** The variable the proxy came from, as the probe names it: `http://proxy:3128 (HTTPS_PROXY)`. */
 function proxyVariable(proxy) {
@@ -148,9 +143,9 @@ function diagnoseRegistry(registry, facts, timeoutSeconds, where, checkHostPort)
         return certificateProblem;
     const answer = describeAnswer(facts, timeoutSeconds);
     if (!answer.ok)
-        return failed('not-a-registry', answer.text, `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`);
+        return (0,verdict/* failed */.g)('not-a-registry', answer.text, `check the host and port on ${where}: a registry answers GET /v2/ with 200, or 401 asking for credentials`);
     const note = certificateProblem ? `; certificate not verified (\`insecure\`): ${certificateProblem.message}` : '';
-    return { ok: true, kind: 'registry', message: `${answer.text}${note}`, fix: '' };
+    return (0,verdict/* passed */.b)('registry', `${answer.text}${note}`);
 }
 /** No connection: the name does not resolve, the port refuses, or nothing answered in time. */
 function diagnoseUnreached(registry, facts, timeoutSeconds, checkHostPort) {
@@ -160,34 +155,37 @@ function diagnoseUnreached(registry, facts, timeoutSeconds, checkHostPort) {
             connect: 'the connection (DNS lookup and TCP connect)',
             tls: 'the TLS handshake (the port accepts connections but does not answer)'
         }[facts.stage];
-        return failed('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`);
+        return (0,verdict/* failed */.g)('unreachable', `unreachable: ${what} got no answer within ${timeoutSeconds} s (i/o timeout)`, `${checkHostPort}, and that the runner can reach it`);
     }
-    if (facts.stage === 'resolve')
-        return failed('unreachable', `unreachable: ${registry.host.hostname} does not resolve (${facts.error?.code})`, checkHostPort);
-    if (facts.stage === 'connect')
-        return failed('unreachable', `unreachable: ${facts.error?.code === 'ECONNREFUSED' ? 'connection refused' : facts.error?.message}`, checkHostPort);
-    return undefined;
+    if (facts.stage !== 'resolve' && facts.stage !== 'connect')
+        return undefined;
+    const why = facts.stage === 'resolve'
+        ? `${registry.host.hostname} does not resolve (${facts.error?.code})`
+        : facts.error?.code === 'ECONNREFUSED'
+            ? 'connection refused'
+            : facts.error?.message;
+    return (0,verdict/* failed */.g)('unreachable', `unreachable: ${why}`, checkHostPort);
 }
 /** Connected, but the handshake says the registry is listed with the wrong transport or identity. */
 function diagnoseHandshake(registry, facts, where, checkHostPort) {
     const code = facts.error ? `${facts.error.code} ${facts.error.message}` : '';
     if (/UNRECOGNIZED_NAME|unrecognized name/i.test(code)) {
-        return failed('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`, `use the name the server serves on ${where}`);
+        return (0,verdict/* failed */.g)('unrecognized-name', `TLS alert \`unrecognized name\`: the server has no certificate for ${registry.host.hostname}`, `use the name the server serves on ${where}`);
     }
     if (isClientCertAlert(code)) {
         return facts.sentClientCert
-            ? failed('client-cert-rejected', `the registry rejected the client certificate (${facts.error?.code})`, 'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts')
-            : failed('client-cert-required', `the registry requires a client certificate (${facts.error?.code})`, 'pass `client-cert` and `client-key`');
+            ? (0,verdict/* failed */.g)('client-cert-rejected', `the registry rejected the client certificate (${facts.error?.code})`, 'pass in `client-cert` and `client-key` a keypair issued by a CA the registry trusts')
+            : (0,verdict/* failed */.g)('client-cert-required', `the registry requires a client certificate (${facts.error?.code})`, 'pass `client-cert` and `client-key`');
     }
     if (facts.answersPlainHttp) {
-        return failed('http-registry', 'this is an HTTP registry: it answered plain HTTP, not TLS ' +
+        return (0,verdict/* failed */.g)('http-registry', 'this is an HTTP registry: it answered plain HTTP, not TLS ' +
             '(BuildKit: "server gave HTTP response to HTTPS client")', addOptionFor(registry, 'http'));
     }
     if (facts.answersTls) {
-        return failed('tls-registry', 'it speaks TLS, but is listed as `http`', `remove \`http\` from ${where}`);
+        return (0,verdict/* failed */.g)('tls-registry', 'it speaks TLS, but is listed as `http`', `remove \`http\` from ${where}`);
     }
     if (facts.stage === 'tls') {
-        return failed('tls-failed', `the TLS handshake failed: ${facts.error?.message}`, checkHostPort);
+        return (0,verdict/* failed */.g)('tls-failed', `the TLS handshake failed: ${facts.error?.message}`, checkHostPort);
     }
     return undefined;
 }
@@ -203,20 +201,20 @@ function explainCertificate(registry, facts, where) {
     const verifyError = facts.verifyError ?? '';
     if (isUnknownAuthority(verifyError)) {
         const trusted = registry.ca ? 'the CA in `ca-cert`/`ca=` did not sign it' : 'no `ca-cert` was given';
-        return failed('unknown-authority', `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`, `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`);
+        return (0,verdict/* failed */.g)('unknown-authority', `x509: certificate signed by unknown authority (${verifyError}; ${trusted})`, `pass its CA in \`ca-cert\` (or ${addOption('ca=PATH')}), or ${addOption('insecure')} for throwaway setups`);
     }
     if (verifyError === 'ERR_TLS_CERT_ALTNAME_INVALID') {
         const names = certificate?.names.map(name => name.replace(/^(DNS|IP Address):/, '')).join(', ') || 'no subjectAltName';
-        return failed('wrong-name', `x509: certificate is valid for ${names}, not ${registry.host.hostname}`, `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} ` +
+        return (0,verdict/* failed */.g)('wrong-name', `x509: certificate is valid for ${names}, not ${registry.host.hostname}`, `use one of those names on ${where}, or reissue the certificate for ${registry.host.hostname} ` +
             `(for localhost-only setups, ${addOption('insecure')})`);
     }
     if (verifyError === 'CERT_HAS_EXPIRED') {
-        return failed('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, "renew the registry's certificate (check the runner's clock too)");
+        return (0,verdict/* failed */.g)('expired', `x509: certificate has expired: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, "renew the registry's certificate (check the runner's clock too)");
     }
     if (verifyError === 'CERT_NOT_YET_VALID') {
-        return failed('not-yet-valid', `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'check the clocks of the registry and the runner, or reissue the certificate');
+        return (0,verdict/* failed */.g)('not-yet-valid', `x509: certificate is not yet valid: valid from ${certificate?.validFrom} until ${certificate?.validTo}`, 'check the clocks of the registry and the runner, or reissue the certificate');
     }
-    return failed('tls-failed', `the certificate does not verify (${verifyError})`, `pass its CA in \`ca-cert\`, or check the certificate the registry serves on ${where}`);
+    return (0,verdict/* failed */.g)('tls-failed', `the certificate does not verify (${verifyError})`, `pass its CA in \`ca-cert\`, or check the certificate the registry serves on ${where}`);
 }
 function describeAnswer(facts, timeoutSeconds) {
     if (facts.timedOut)
@@ -273,87 +271,71 @@ function diagnoseAuth(registry, facts, credential, tokenTrust, timeoutSeconds) {
 /** A registry that asks for basic auth: GET /v2/ with the credentials answers for itself. */
 function diagnoseBasicAuth({ registry, facts, credential, passCredentials, who, code }) {
     if (!credential) {
-        const message = 'no credentials for it: it asks for basic auth (GET /v2/: 401)';
         // ok, since a build may still pull from the upstream; the fix makes it a warning (preflight.ts).
         return (0,model/* isMirrorOnly */.Mj)(registry)
-            ? {
-                ok: true,
-                kind: 'credentials-missing',
-                message: `no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail`,
-                fix: passCredentials
-            }
-            : failed('credentials-missing', message, passCredentials);
+            ? (0,verdict/* passed */.b)('credentials-missing', 'no credentials for this mirror: it asks for basic auth (GET /v2/: 401); pulls through it will fail', passCredentials)
+            : (0,verdict/* failed */.g)('credentials-missing', 'no credentials for it: it asks for basic auth (GET /v2/: 401)', passCredentials);
     }
     if (facts.error)
-        return failed('token-failed', `GET /v2/ with the credentials of ${who} failed: ${code}`, '');
+        return (0,verdict/* failed */.g)('token-failed', `GET /v2/ with the credentials of ${who} failed: ${code}`, '');
     if (facts.registryStatus === 200)
-        return {
-            ok: true,
-            kind: 'credentials-accepted',
-            message: `credentials of ${who} accepted (GET /v2/: 200)`,
-            fix: ''
-        };
-    return failed('credentials-rejected', `the registry rejected the credentials of ${who} (GET /v2/: ${facts.registryStatus})`, `check the username and password in ${credential.from}`);
+        return (0,verdict/* passed */.b)('credentials-accepted', `credentials of ${who} accepted (GET /v2/: 200)`);
+    return (0,verdict/* failed */.g)('credentials-rejected', `the registry rejected the credentials of ${who} (GET /v2/: ${facts.registryStatus})`, `check the username and password in ${credential.from}`);
 }
 const REACH_REALM = "the runner and the builder must reach the realm the registry announces: check its token service's external URL";
 /** A token login that ended in an error (no answer, TLS, connection): its verdict, or undefined when none did. */
 function diagnoseTokenError(seen) {
     const { facts, realm, code } = seen;
     if (facts.timedOut)
-        return failed('token-unreachable', `token endpoint ${realm} got no answer within ${seen.timeoutSeconds} s`, REACH_REALM);
+        return (0,verdict/* failed */.g)('token-unreachable', `token endpoint ${realm} got no answer within ${seen.timeoutSeconds} s`, REACH_REALM);
     if (facts.error?.code === 'ERR_INVALID_URL')
-        return failed('token-failed', `the registry announces no usable token realm (${realm})`, "check the registry's token auth settings (realm)");
+        return (0,verdict/* failed */.g)('token-failed', `the registry announces no usable token realm (${realm})`, "check the registry's token auth settings (realm)");
     if (!facts.error)
         return undefined;
     if (facts.stage === 'token-tls')
         return diagnoseTokenTls(seen, facts.error.code);
     if (facts.stage === 'token-connect') {
         const reason = facts.error.code === 'ECONNREFUSED' ? 'connection refused' : code;
-        return failed('token-unreachable', `token endpoint ${realm} unreachable (${reason})`, REACH_REALM);
+        return (0,verdict/* failed */.g)('token-unreachable', `token endpoint ${realm} unreachable (${reason})`, REACH_REALM);
     }
-    return failed('token-failed', `logging in through ${realm} failed at ${facts.stage}: ${code}`, '');
+    return (0,verdict/* failed */.g)('token-failed', `logging in through ${realm} failed at ${facts.stage}: ${code}`, '');
 }
 /** The token endpoint's TLS handshake failed: a client certificate it wants, a CA nobody gave, or another failure. */
 function diagnoseTokenTls({ registry, facts, tokenTrust, realm, code }, errorCode) {
     if (isClientCertAlert(code)) {
         return facts.sentClientCert
-            ? failed('token-client-cert', `token endpoint ${realm} rejected the client certificate (${errorCode})`, 'pass in `client-cert` and `client-key` a keypair the token endpoint trusts')
-            : failed('token-client-cert', `token endpoint ${realm} requires a client certificate (${errorCode}), ` +
+            ? (0,verdict/* failed */.g)('token-client-cert', `token endpoint ${realm} rejected the client certificate (${errorCode})`, 'pass in `client-cert` and `client-key` a keypair the token endpoint trusts')
+            : (0,verdict/* failed */.g)('token-client-cert', `token endpoint ${realm} requires a client certificate (${errorCode}), ` +
                 "which buildx's token requests cannot present", 'pass `client-cert` and `client-key`: the action then has BuildKit fetch tokens itself, presenting them ' +
                 '(BUILDKIT_NO_CLIENT_TOKEN)');
     }
     if (!isUnknownAuthority(code))
-        return failed('token-untrusted', `token endpoint ${realm}: the certificate does not verify (${errorCode}: ${facts.error?.message})`, 'check the certificate the token endpoint serves, or pass its CA in `ca-cert`');
+        return (0,verdict/* failed */.g)('token-untrusted', `token endpoint ${realm}: the certificate does not verify (${errorCode}: ${facts.error?.message})`, 'check the certificate the token endpoint serves, or pass its CA in `ca-cert`');
     const byBuildx = tokenTrust.fetchedBy === 'buildx';
     const fetcher = byBuildx
         ? 'buildx fetches tokens on the runner, trusting the system roots plus `ca-cert` and every `ca=`'
         : "BuildKit fetches tokens itself (BUILDKIT_NO_CLIENT_TOKEN, for mTLS registries), trusting the registry's own CA";
     const passCa = `pass the CA that signed ${new URL(facts.realm ?? '').host}'s certificate in \`ca-cert\``;
-    return failed('token-untrusted', `token endpoint ${realm}: x509: certificate signed by unknown authority (${errorCode}); ${fetcher}`, byBuildx ? passCa : `${passCa} (or \`ca=\` on ${(0,model/* whereConfigured */.Ux)(registry)})`);
+    return (0,verdict/* failed */.g)('token-untrusted', `token endpoint ${realm}: x509: certificate signed by unknown authority (${errorCode}); ${fetcher}`, byBuildx ? passCa : `${passCa} (or \`ca=\` on ${(0,model/* whereConfigured */.Ux)(registry)})`);
 }
 /** The token endpoint answered: granted or not, and whether the registry took the token. */
 function diagnoseTokenAnswer({ registry, facts, credential, realm, who, passCredentials }) {
     if (facts.tokenStatus !== 200) {
         if (credential && (facts.tokenStatus === 401 || facts.tokenStatus === 403))
-            return failed('credentials-rejected', `token endpoint ${realm} rejected the credentials of ${who} (${facts.tokenStatus})`, `check the username and password in ${credential.from}`);
+            return (0,verdict/* failed */.g)('credentials-rejected', `token endpoint ${realm} rejected the credentials of ${who} (${facts.tokenStatus})`, `check the username and password in ${credential.from}`);
         if (!credential)
-            return failed('credentials-missing', `no credentials for it, and token endpoint ${realm} gives no anonymous token (${facts.tokenStatus})`, passCredentials);
-        return failed('token-failed', `token endpoint ${realm} answered ${facts.tokenStatus} without a token`, '');
+            return (0,verdict/* failed */.g)('credentials-missing', `no credentials for it, and token endpoint ${realm} gives no anonymous token (${facts.tokenStatus})`, passCredentials);
+        return (0,verdict/* failed */.g)('token-failed', `token endpoint ${realm} answered ${facts.tokenStatus} without a token`, '');
     }
     if (facts.registryStatus !== 200)
-        return failed('token-refused', `token endpoint ${realm} granted a token, but the registry refused it (GET /v2/: ${facts.registryStatus})`, "the registry's token settings (issuer, service, signing certificate) do not match its token service");
+        return (0,verdict/* failed */.g)('token-refused', `token endpoint ${realm} granted a token, but the registry refused it (GET /v2/: ${facts.registryStatus})`, "the registry's token settings (issuer, service, signing certificate) do not match its token service");
     if (!credential) {
         const message = `no credentials for it: token endpoint ${realm} grants only an anonymous token`;
         return (0,model/* isMirrorOnly */.Mj)(registry)
-            ? { ok: true, kind: 'credentials-missing', message: `${message} (enough for public pulls)`, fix: '' }
-            : failed('credentials-missing', `${message}, which cannot push`, passCredentials);
+            ? (0,verdict/* passed */.b)('credentials-missing', `${message} (enough for public pulls)`)
+            : (0,verdict/* failed */.g)('credentials-missing', `${message}, which cannot push`, passCredentials);
     }
-    return {
-        ok: true,
-        kind: 'token-granted',
-        message: `token granted by ${realm} for ${who}, accepted by the registry`,
-        fix: ''
-    };
+    return (0,verdict/* passed */.b)('token-granted', `token granted by ${realm} for ${who}, accepted by the registry`);
 }
 
 // EXTERNAL MODULE: ./src/registry-client/challenge.ts
@@ -390,31 +372,26 @@ async function probeAuth(target, deadline) {
         sentClientCert: false
     };
     const registryUrl = new URL(`${(0,model/* originOf */.yv)(target)}/v2/`);
-    const registryTls = {
-        ca: target.ca,
-        keypair: target.keypair,
-        verify: target.transport !== 'insecure',
-        proxyEnv: target.proxyEnv?.builder
-    };
     try {
+        let authorization;
         if (scheme === 'basic') {
             if (!target.credential)
                 return facts;
-            const authorization = `Basic ${(0,model/* basicAuth */.tB)(target.credential)}`;
-            facts.registryStatus = (await (0,send/* send */.t)(registryUrl, 'GET', { Authorization: authorization }, '', registryTls, deadline)).status;
-            facts.stage = 'done';
-            return facts;
+            authorization = `Basic ${(0,model/* basicAuth */.tB)(target.credential)}`;
         }
-        const realm = new URL(target.challenge.realm ?? '');
-        const { tokenTrust } = target;
-        facts.sentClientCert = !!tokenTrust.keypair && realm.protocol === 'https:';
-        facts.stage = 'token-connect';
-        const token = await fetchToken(realm, target, facts, deadline);
-        if (token === undefined)
-            return facts;
-        facts.tokenFetched = true;
-        facts.stage = 'registry';
-        facts.registryStatus = (await (0,send/* send */.t)(registryUrl, 'GET', { Authorization: `Bearer ${token}` }, '', registryTls, deadline)).status;
+        else {
+            const realm = new URL(target.challenge.realm ?? '');
+            facts.sentClientCert = !!target.tokenTrust.keypair && realm.protocol === 'https:';
+            facts.stage = 'token-connect';
+            const token = await fetchToken(realm, target, facts, deadline);
+            if (token === undefined)
+                return facts;
+            facts.tokenFetched = true;
+            facts.stage = 'registry';
+            authorization = `Bearer ${token}`;
+        }
+        const registryTls = (0,send/* registryTrust */.EP)(target, target.proxyEnv?.builder);
+        facts.registryStatus = (await (0,send/* send */.tN)(registryUrl, 'GET', { Authorization: authorization }, '', registryTls, deadline)).status;
         facts.stage = 'done';
     }
     catch (error) {
@@ -444,7 +421,8 @@ async function fetchToken(realm, target, facts, deadline) {
             form.set('service', challenge.service);
         form.set('username', credential?.username ?? '');
         form.set('password', credential?.password ?? '');
-        return (0,send/* send */.t)(realm, 'POST', { 'Content-Type': 'application/x-www-form-urlencoded' }, form.toString(), trust, deadline);
+        const headers = { 'Content-Type': 'application/x-www-form-urlencoded' };
+        return (0,send/* send */.tN)(realm, 'POST', headers, form.toString(), trust, deadline);
     };
     const order = !credential ? [get] : tokenTrust.fetchedBy === 'buildx' ? [post, get] : [get, post];
     let answer = await order[0]();
@@ -520,7 +498,7 @@ async function probeRegistry(target, timeoutMs) {
         for (const socket of sockets)
             socket.destroy();
     }
-    await secondLook(target, facts, { route, trust: target }, deadline);
+    await secondLook(target, facts, deadline, route);
     facts.ms = Math.round(performance.now() - started);
     return facts;
 }
@@ -543,9 +521,7 @@ async function askPlainHttp({ target, route, facts, deadline, sockets }, url) {
 async function askTls({ target, route, facts, deadline, sockets }) {
     const { hostname } = target.host;
     const port = (0,model/* portOf */.HM)(target.host, target.transport);
-    const toProxy = () => {
-        facts.stage = 'proxy';
-    };
+    const toProxy = () => (facts.stage = 'proxy');
     const tunnel = route ? await (0,proxy_route/* openTunnel */.X)(route, target, hostname, port, deadline, sockets, toProxy) : undefined;
     const secure = await (0,connect/* openTls */.Gd)(hostname, port, target, deadline, sockets, () => (facts.stage = 'tls'), tunnel);
     facts.verifyError = secure.authorizationError ? String(secure.authorizationError) : undefined;
@@ -554,22 +530,24 @@ async function askTls({ target, route, facts, deadline, sockets }) {
     facts.answer = await getV2(secure, target.host.text, deadline);
 }
 /** The two transport mix-ups get a second look, so the fix can say which one the registry speaks. */
-async function secondLook(target, facts, via, deadline) {
+async function secondLook(target, facts, deadline, route) {
     const { hostname } = target.host;
     const port = (0,model/* portOf */.HM)(target.host, target.transport);
+    // A raw connection to the registry's port: direct, or a tunnel through the proxy.
+    const openRaw = (sockets) => route ? (0,proxy_route/* openTunnel */.X)(route, target, hostname, port, deadline, sockets) : (0,connect/* openTcp */.UD)(hostname, port, deadline, sockets);
+    // A TLS registry whose handshake failed: does the port answer GET /v2/ in plain HTTP?
     if (target.transport !== 'http' && facts.stage === 'tls' && facts.error && !facts.timedOut) {
-        facts.answersPlainHttp = await answersPlainHttp(hostname, target.host.text, port, deadline, via);
+        facts.answersPlainHttp = await succeeds(async (sockets) => getV2(await openRaw(sockets), target.host.text, deadline));
     }
+    // A registry listed as `http` that answered oddly: does the port complete a TLS handshake (unverified)?
     if (target.transport === 'http' &&
         ((facts.stage === 'http' && facts.error && !facts.timedOut) || facts.answer?.status === 400)) {
-        facts.answersTls = await completesTlsHandshake(hostname, port, deadline, via);
+        facts.answersTls = await succeeds(async (sockets) => {
+            // Through the proxy's tunnel; directly, openTls opens its own TCP connection.
+            const tunnel = route ? await openRaw(sockets) : undefined;
+            await (0,connect/* openTls */.Gd)(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel);
+        });
     }
-}
-/** A raw connection to the registry's port: direct, or a tunnel through the proxy. */
-function openRaw(hostname, port, deadline, sockets, via) {
-    return via.route
-        ? (0,proxy_route/* openTunnel */.X)(via.route, via.trust, hostname, port, deadline, sockets)
-        : (0,connect/* openTcp */.UD)(hostname, port, deadline, sockets);
 }
 function certificateFacts(socket) {
     const peer = socket.getPeerCertificate();
@@ -583,11 +561,7 @@ function certificateFacts(socket) {
  * credentials. Through a proxy (plain HTTP), the request line carries the whole URL.
  */
 function getV2(socket, host, deadline, viaProxy) {
-    return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-            socket.destroy();
-            reject(new tls/* DeadlineError */.j('no HTTP answer before the deadline'));
-        }, (0,connect/* remaining */.Tk)(deadline));
+    return (0,connect/* beforeDeadline */.OJ)(deadline, 'no HTTP answer before the deadline', (resolve, reject) => {
         const headers = {
             Host: host,
             'User-Agent': 'setup-buildkit-registry-preflight',
@@ -597,7 +571,6 @@ function getV2(socket, host, deadline, viaProxy) {
             headers['Proxy-Authorization'] = viaProxy.route.authorization;
         const req = (0,external_node_http_.request)({ createConnection: () => socket, path: viaProxy?.url ?? '/v2/', method: 'GET', headers });
         req.once('response', response => {
-            clearTimeout(timer);
             const header = (name) => {
                 const value = response.headers[name];
                 return Array.isArray(value) ? value.join(', ') : value;
@@ -609,11 +582,9 @@ function getV2(socket, host, deadline, viaProxy) {
             });
             response.destroy();
         });
-        req.once('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
+        req.once('error', reject);
         req.end();
+        return socket;
     });
 }
 /** Whether `attempt` succeeds; the sockets it opened are closed either way. */
@@ -630,15 +601,6 @@ async function succeeds(attempt) {
         for (const socket of sockets)
             socket.destroy();
     }
-}
-function answersPlainHttp(hostname, host, port, deadline, via) {
-    return succeeds(async (sockets) => getV2(await openRaw(hostname, port, deadline, sockets, via), host, deadline));
-}
-function completesTlsHandshake(hostname, port, deadline, via) {
-    return succeeds(async (sockets) => {
-        const tunnel = via.route ? await openRaw(hostname, port, deadline, sockets, via) : undefined;
-        await (0,connect/* openTls */.Gd)(hostname, port, { ca: '' }, deadline, sockets, undefined, tunnel);
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/preflight/preflight.ts
@@ -734,6 +696,27 @@ function describe(result) {
 
 /***/ }),
 
+/***/ 554:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   b: () => (/* binding */ passed),
+/* harmony export */   g: () => (/* binding */ failed)
+/* harmony export */ });
+// What a diagnosis says of a registry: the kinds of verdict, and the verdict itself. A leaf of
+// preflight/ that each diagnosis (registry, proxy, login, the builder's side) builds on.
+/** A verdict that a build through the registry would fail, with the fix. */
+function failed(kind, message, fix) {
+    return { ok: false, kind, message, fix };
+}
+/** A verdict that a build through the registry would work; `fix`, when something is still worth changing. */
+function passed(kind, message, fix = '') {
+    return { ok: true, kind, message, fix };
+}
+
+
+/***/ }),
+
 /***/ 7364:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -765,10 +748,10 @@ function parseChallenge(header) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Gd: () => (/* binding */ openTls),
+/* harmony export */   OJ: () => (/* binding */ beforeDeadline),
 /* harmony export */   Tk: () => (/* binding */ remaining),
 /* harmony export */   UD: () => (/* binding */ openTcp)
 /* harmony export */ });
-/* unused harmony export settle */
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7030);
 /* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1692);
@@ -781,21 +764,29 @@ function parseChallenge(header) {
 function remaining(deadline) {
     return Math.max(0, deadline - performance.now());
 }
-/** Resolves with `value` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
-function settle(socket, event, deadline, value) {
+/**
+ * Settles as `start` has it, or rejects at the deadline with a DeadlineError saying `message`, after
+ * destroying what `start` opened (and returned); the timer is cleared however it settles.
+ */
+function beforeDeadline(deadline, message, start) {
     return new Promise((resolve, reject) => {
+        const cleared = (settle) => (value) => {
+            clearTimeout(timer);
+            settle(value);
+        };
+        const opened = start(cleared(resolve), cleared(reject));
         const timer = setTimeout(() => {
-            socket.destroy();
-            reject(new _tls_js__WEBPACK_IMPORTED_MODULE_2__/* .DeadlineError */ .j('no answer before the deadline'));
+            opened.destroy();
+            reject(new _tls_js__WEBPACK_IMPORTED_MODULE_2__/* .DeadlineError */ .j(message));
         }, remaining(deadline));
-        socket.once(event, () => {
-            clearTimeout(timer);
-            resolve(value());
-        });
-        socket.once('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
+    });
+}
+/** Resolves with `socket` on `event`, rejects on 'error' or at the deadline (destroying the socket). */
+function reached(socket, event, deadline) {
+    return beforeDeadline(deadline, 'no answer before the deadline', (resolve, reject) => {
+        socket.once(event, () => resolve(socket));
+        socket.once('error', reject);
+        return socket;
     });
 }
 /**
@@ -805,7 +796,7 @@ function settle(socket, event, deadline, value) {
 function openTcp(hostname, port, deadline, sockets) {
     const socket = (0,node_net__WEBPACK_IMPORTED_MODULE_0__.connect)({ host: hostname, port });
     sockets.push(socket);
-    return settle(socket, 'connect', deadline, () => socket);
+    return reached(socket, 'connect', deadline);
 }
 /**
  * TLS to `hostname`: over `tunnel` (a proxy's CONNECT) when given, else over a TCP connection
@@ -828,7 +819,7 @@ function openTls(hostname, port, trust, deadline, sockets, onConnected = () => {
         onConnected();
     else
         secure.once('connect', onConnected);
-    return settle(secure, 'secureConnect', deadline, () => secure);
+    return reached(secure, 'secureConnect', deadline);
 }
 
 
@@ -858,11 +849,14 @@ var sleep = __webpack_require__(6972);
 var untrusted_text = __webpack_require__(8521);
 // EXTERNAL MODULE: ./src/model.ts
 var model = __webpack_require__(182);
+// EXTERNAL MODULE: ./src/registry-client/image-source.ts
+var image_source = __webpack_require__(6208);
 // EXTERNAL MODULE: ./src/registry-client/send.ts
 var send = __webpack_require__(6027);
 // EXTERNAL MODULE: ./src/registry-client/token.ts
 var registry_client_token = __webpack_require__(416);
 ;// CONCATENATED MODULE: ./src/registry-client/registry-client.ts
+
 
 
 
@@ -877,16 +871,12 @@ class RegistryError extends Error {
         this.name = 'RegistryError';
     }
 }
-const INDEX_ACCEPT = [
-    'application/vnd.oci.image.index.v1+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.docker.distribution.manifest.v2+json'
-].join(', ');
+const INDEX_ACCEPT = [image_source/* OCI_INDEX */.$p, image_source/* MANIFEST_LIST */.Bc, image_source/* OCI_MANIFEST */.EG, image_source/* DOCKER_MANIFEST */.Vv].join(', ');
 /** A request's deadline (a manifest, a token, a mount). */
 const DEADLINE_MS = 60_000;
 /** A blob may be large and the link slow; the deadline only ends a transfer that hangs. */
 const BLOB_DEADLINE_MS = 30 * 60_000;
+/** The statuses of a redirect: a blob's GET follows them, the pull lets them through. */
 const REDIRECTS = [301, 302, 303, 307, 308];
 const MAX_REDIRECTS = 5;
 function digestOf(bytes) {
@@ -908,12 +898,7 @@ class RegistryClient {
         this.options = options;
         this.base = (0,model/* originOf */.yv)(endpoint);
         this.origin = new URL(this.base).origin;
-        this.trust = {
-            ca: endpoint.ca,
-            keypair: endpoint.keypair,
-            verify: endpoint.transport !== 'insecure',
-            proxyEnv: endpoint.proxyEnv
-        };
+        this.trust = (0,send/* registryTrust */.EP)(endpoint, endpoint.proxyEnv);
     }
     /**
      * The manifest or index at `reference`, checked against it when it is a digest; undefined when the
@@ -962,7 +947,7 @@ class RegistryClient {
      */
     async mount(repository, digest, from) {
         const query = new URLSearchParams({ mount: digest, from });
-        const answer = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' }, '');
+        const answer = await this.request('POST', `/v2/${repository}/blobs/uploads/?${query}`, { 'Content-Length': '0' });
         if (answer.status === 201)
             return { mounted: true };
         expectStatus(answer, [202], `mount ${digest} from ${from} into ${repository}`);
@@ -971,7 +956,7 @@ class RegistryClient {
     /** A monolithic upload of `bytes` as `digest`, at `location` (an upload already started) or a new one. */
     async upload(repository, digest, bytes, location) {
         if (!location) {
-            const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' }, '');
+            const started = await this.request('POST', `/v2/${repository}/blobs/uploads/`, { 'Content-Length': '0' });
             expectStatus(started, [202], `start an upload to ${repository}`);
             location = this.location(started, 'the upload');
         }
@@ -1012,7 +997,7 @@ class RegistryClient {
         for (let redirects = 0;; redirects++) {
             const answer = url.origin === this.origin
                 ? await this.request('GET', url, {}, '', sink, deadlineMs)
-                : await (0,send/* send */.t)(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + deadlineMs, {
+                : await (0,send/* send */.tN)(url, 'GET', {}, '', { ...this.trust, verify: true }, performance.now() + deadlineMs, {
                     sink,
                     signal: this.options.signal
                 });
@@ -1028,7 +1013,7 @@ class RegistryClient {
      */
     async request(method, target, headers, body = '', sink, deadlineMs = DEADLINE_MS) {
         const url = typeof target === 'string' ? this.url(target) : target;
-        const once = () => (0,send/* send */.t)(url, method, this.authorization ? { ...headers, Authorization: this.authorization } : headers, body, this.trust, performance.now() + deadlineMs, { sink, signal: this.options.signal });
+        const once = () => (0,send/* send */.tN)(url, method, this.authorization ? { ...headers, Authorization: this.authorization } : headers, body, this.trust, performance.now() + deadlineMs, { sink, signal: this.options.signal });
         const answer = await once();
         if (answer.status !== 401)
             return answer;
@@ -1061,12 +1046,10 @@ function expectStatus(answer, statuses, what) {
     if (statuses.includes(answer.status))
         return;
     // The registry's words go to the log: neutralized.
-    const words = (0,untrusted_text/* neutralizeUntrustedLine */.gK)((0,send/* registryWords */.l)(answer.body));
+    const words = (0,untrusted_text/* neutralizeUntrustedLine */.gK)((0,send/* registryWords */.lz)(answer.body));
     throw new RegistryError(`${what}: the registry answered ${answer.status}${words ? ` ${words}` : ''}`, answer.status);
 }
 
-// EXTERNAL MODULE: ./src/registry-client/image-source.ts
-var image_source = __webpack_require__(6208);
 ;// CONCATENATED MODULE: ./src/registry-client/image-pull.ts
 
 
@@ -1140,14 +1123,17 @@ class ImageFetch {
         this.source = source;
         this.options = options;
         // The pull's token comes as buildkitd fetches it: with the registry's own trust, verified as it is.
-        const realmTrust = { ca: source.ca, keypair: source.keypair, verify: source.transport !== 'insecure' };
+        const realmTrust = (0,send/* registryTrust */.EP)(source);
         this.client = new RegistryClient({ ...source, realmTrust: () => realmTrust }, [`repository:${source.repository}:pull`], { namespace: source.namespace, signal: options.signal });
     }
     async manifest(reference) {
         const path = `/v2/${this.source.repository}/manifests/${reference}`;
         const answer = await this.retried(`manifest ${reference}`, async () => checked(await this.client.request('GET', path, { Accept: image_source/* MANIFEST_ACCEPT */.dY }), path));
-        if (reference.startsWith('sha256:'))
-            verifyDigest(Buffer.from(answer.body, 'utf8'), reference, 'manifest');
+        if (reference.startsWith('sha256:')) {
+            const digest = digestOf(Buffer.from(answer.body, 'utf8'));
+            if (digest !== reference)
+                throw new PullError(`the manifest ${reference} arrived as ${digest}`, 'fatal');
+        }
         try {
             return {
                 document: JSON.parse(answer.body),
@@ -1208,15 +1194,13 @@ class ImageFetch {
 }
 /** A non-2xx answer as a PullError; 2xx passes (a sink has taken the body). */
 function checked(answer, path) {
-    if (answer.status >= 200 && answer.status < 300)
-        return answer;
-    if ([301, 302, 303, 307, 308].includes(answer.status))
+    if ((answer.status >= 200 && answer.status < 300) || REDIRECTS.includes(answer.status))
         return answer;
     throw failure(answer, path);
 }
 function failure(answer, what) {
     const kind = (0,image_source/* classifyFailure */.XE)({ status: answer.status });
-    const words = (0,send/* registryWords */.l)(answer.body);
+    const words = (0,send/* registryWords */.lz)(answer.body);
     return new PullError(`${what} answered ${answer.status}${words ? ` ${words}` : ''}`, kind, answer.status);
 }
 function asPullError(error, what) {
@@ -1227,11 +1211,6 @@ function asPullError(error, what) {
         return new PullError(error.message, (0,image_source/* classifyFailure */.XE)({ status: error.status }), error.status);
     const { code, message } = error;
     return new PullError(`fetching the ${what} failed: ${code ? `${code} ` : ''}${message}`, (0,image_source/* classifyFailure */.XE)({ code }));
-}
-function verifyDigest(bytes, digest, what) {
-    const actual = digestOf(bytes);
-    if (actual !== digest)
-        throw new PullError(`the ${what} ${digest} arrived as ${actual}`, 'fatal');
 }
 
 
@@ -1252,8 +1231,6 @@ function verifyDigest(bytes, digest, what) {
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _proxy_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5105);
 /* harmony import */ var _connect_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(4123);
-/* harmony import */ var _tls_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(724);
-
 
 
 
@@ -1266,14 +1243,9 @@ function proxyRoute(env, target) {
         return { error };
     if (!proxy)
         return {};
-    const https = target.protocol === 'https:';
-    const variable = https
-        ? env.HTTPS_PROXY
-            ? 'HTTPS_PROXY'
-            : 'https_proxy'
-        : env.HTTP_PROXY
-            ? 'HTTP_PROXY'
-            : 'http_proxy';
+    // Named as Go reads it: the upper-case variable when it is set, else the lower-case one.
+    const upper = target.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    const variable = env[upper] ? upper : upper.toLowerCase();
     return {
         route: { url: proxy, shown: `${(0,_proxy_js__WEBPACK_IMPORTED_MODULE_1__/* .redactedProxy */ .ni)(proxy)} (${variable})`, authorization: (0,_proxy_js__WEBPACK_IMPORTED_MODULE_1__/* .proxyAuthorization */ .YB)(proxy) }
     };
@@ -1313,17 +1285,13 @@ async function openProxy(route, trust, deadline, sockets) {
  * proxy answers 2xx; a proxy's other answer is a ProxyAnswerError.
  */
 function connectTunnel(proxySocket, authority, route, deadline) {
-    return new Promise((resolve, reject) => {
+    const silence = `the proxy ${route.shown} did not answer CONNECT ${authority} before the deadline`;
+    return (0,_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .beforeDeadline */ .OJ)(deadline, silence, (resolve, reject) => {
         const headers = { Host: authority, 'User-Agent': 'setup-buildkit-registry-preflight' };
         if (route.authorization)
             headers['Proxy-Authorization'] = route.authorization;
         const req = (0,node_http__WEBPACK_IMPORTED_MODULE_0__.request)({ method: 'CONNECT', path: authority, headers, createConnection: () => proxySocket });
-        const timer = setTimeout(() => {
-            req.destroy();
-            reject(new _tls_js__WEBPACK_IMPORTED_MODULE_3__/* .DeadlineError */ .j(`the proxy ${route.shown} did not answer CONNECT ${authority} before the deadline`));
-        }, (0,_connect_js__WEBPACK_IMPORTED_MODULE_2__/* .remaining */ .Tk)(deadline));
         const refused = (response) => {
-            clearTimeout(timer);
             response.resume();
             reject(new ProxyAnswerError(response.statusCode ?? 0, `the proxy ${route.shown} answered CONNECT ${authority} with ` +
                 `${response.statusCode} ${response.statusMessage ?? ''}`.trim()));
@@ -1332,15 +1300,12 @@ function connectTunnel(proxySocket, authority, route, deadline) {
             const status = response.statusCode ?? 0;
             if (status < 200 || status > 299)
                 return refused(response);
-            clearTimeout(timer);
             resolve(tunnel);
         });
         req.once('response', refused);
-        req.once('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
+        req.once('error', reject);
         req.end();
+        return req;
     });
 }
 /** A tunnel to `hostname:port` through the proxy; `onProxy` once the proxy itself is connected. */
@@ -1361,8 +1326,9 @@ function authorityOf(hostname, port) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   l: () => (/* binding */ registryWords),
-/* harmony export */   t: () => (/* binding */ send)
+/* harmony export */   EP: () => (/* binding */ registryTrust),
+/* harmony export */   lz: () => (/* binding */ registryWords),
+/* harmony export */   tN: () => (/* binding */ send)
 /* harmony export */ });
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
 /* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
@@ -1381,28 +1347,34 @@ function authorityOf(hostname, port) {
 
 
 
+/** The trust of requests to the registry itself: its CA and keypair, verified unless it is `insecure`. */
+function registryTrust(target, proxyEnv) {
+    return { ca: target.ca, keypair: target.keypair, verify: target.transport !== 'insecure', proxyEnv };
+}
 /**
  * One request with its own trust, within the deadline; the body is read (tokens are small).
  * Through the proxy Go's rules pick: CONNECT for https (TLS through the tunnel, verified the
  * same), the whole URL in the request line for http.
  */
-async function send(url, method, headers, body, trust, deadline, options = {}) {
+async function send(url, method, headers, body, trust, deadline, { sink, signal } = {}) {
     const secure = url.protocol === 'https:';
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
     const { route, error } = (0,_proxy_route_js__WEBPACK_IMPORTED_MODULE_5__/* .proxyRoute */ .w7)(trust.proxyEnv, url);
     if (error)
         throw Object.assign(new Error(error), { code: 'EPROXYCGI' });
+    const tls = { ...(0,_tls_js__WEBPACK_IMPORTED_MODULE_6__/* .trustOptions */ .z)(hostname, trust), rejectUnauthorized: trust.verify };
     const sockets = [];
     try {
         let connection;
         const sent = { ...headers };
+        // The absolute URL a proxy is sent in the request line.
         let path;
         if (route && secure) {
             const port = Number(url.port || (0,_proxy_js__WEBPACK_IMPORTED_MODULE_3__/* .defaultPort */ .L5)(url.protocol));
             const tunnel = await (0,_proxy_route_js__WEBPACK_IMPORTED_MODULE_5__/* .openTunnel */ .X)(route, trust, hostname, port, deadline, sockets);
             // Node 20 crashes on an alert arriving at a wrapped socket without a listener.
             tunnel.on('error', () => undefined);
-            connection = (0,node_tls__WEBPACK_IMPORTED_MODULE_2__.connect)({ socket: tunnel, ...(0,_tls_js__WEBPACK_IMPORTED_MODULE_6__/* .trustOptions */ .z)(hostname, trust), rejectUnauthorized: trust.verify });
+            connection = (0,node_tls__WEBPACK_IMPORTED_MODULE_2__.connect)({ socket: tunnel, ...tls });
             sockets.push(connection);
         }
         else if (route) {
@@ -1411,57 +1383,46 @@ async function send(url, method, headers, body, trust, deadline, options = {}) {
             if (route.authorization)
                 sent['Proxy-Authorization'] = route.authorization;
         }
-        return await requestOnce({ url, method, headers: sent, body, trust, deadline }, { connection, path }, options);
+        const options = {
+            method,
+            headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...sent },
+            ...(secure ? tls : {}),
+            ...(path ? { path } : {}),
+            // Without an agent, a connection of our own (through a proxy) is taken as it is.
+            ...(connection ? { createConnection: () => connection } : { agent: false }),
+            ...(signal ? { signal } : {})
+        };
+        return await requestOnce(url, options, body, deadline, sink);
     }
     finally {
         for (const socket of sockets)
             socket.destroy();
     }
 }
-/**
- * The request, on `connection` (the proxy's, or TLS through its tunnel) when there is one; `path`: the
- * absolute URL a proxy is sent.
- */
-function requestOnce({ url, method, headers, body, trust, deadline }, { connection, path }, { sink, signal } = {}) {
+/** The request, within the deadline: a sink takes a 200's body, any other body is read. */
+function requestOnce(url, options, body, deadline, sink) {
     return new Promise((resolve, reject) => {
-        const secure = url.protocol === 'https:';
-        const hostname = url.hostname.replace(/^\[|\]$/g, '');
-        const options = {
-            method,
-            headers: { 'User-Agent': 'setup-buildkit-registry-preflight', Connection: 'close', ...headers },
-            ...(secure ? { ...(0,_tls_js__WEBPACK_IMPORTED_MODULE_6__/* .trustOptions */ .z)(hostname, trust), rejectUnauthorized: trust.verify } : {}),
-            ...(path ? { path } : {}),
-            // Without an agent, a connection of our own (through a proxy) is taken as it is.
-            ...(connection ? { createConnection: () => connection } : { agent: false }),
-            ...(signal ? { signal } : {})
+        const settled = (then) => {
+            clearTimeout(timer);
+            then();
         };
-        const request = (secure ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request)(url, options, (response) => {
+        const request = (url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__.request : node_http__WEBPACK_IMPORTED_MODULE_0__.request)(url, options, response => {
             const answer = { status: response.statusCode ?? 0, headers: response.headers, body: '' };
             if (sink && answer.status === 200) {
-                sink(response).then(() => {
-                    clearTimeout(timer);
-                    resolve(answer);
-                }, (error) => {
-                    clearTimeout(timer);
+                sink(response).then(() => settled(() => resolve(answer)), (error) => settled(() => {
                     request.destroy();
                     reject(error);
-                });
+                }));
                 return;
             }
             let text = '';
             response.setEncoding('utf8');
             response.on('data', chunk => (text += chunk));
-            response.on('end', () => {
-                clearTimeout(timer);
-                resolve({ ...answer, body: text });
-            });
+            response.on('end', () => settled(() => resolve({ ...answer, body: text })));
             response.on('error', reject);
         });
         const timer = setTimeout(() => request.destroy(new _tls_js__WEBPACK_IMPORTED_MODULE_6__/* .DeadlineError */ .j('no answer before the deadline')), (0,_connect_js__WEBPACK_IMPORTED_MODULE_4__/* .remaining */ .Tk)(deadline));
-        request.once('error', error => {
-            clearTimeout(timer);
-            reject(error);
-        });
+        request.once('error', error => settled(() => reject(error)));
         request.end(body);
     });
 }
@@ -1559,7 +1520,7 @@ function tokenIn(answer) {
 /** GET the realm's token (with the credentials when there are any), as buildkitd fetches one. */
 function getToken(url, credential, trust, deadline, signal) {
     const headers = credential ? { Authorization: `Basic ${(0,_model_js__WEBPACK_IMPORTED_MODULE_1__/* .basicAuth */ .tB)(credential)}` } : {};
-    return (0,_send_js__WEBPACK_IMPORTED_MODULE_0__/* .send */ .t)(url, 'GET', headers, '', trust, deadline, { signal });
+    return (0,_send_js__WEBPACK_IMPORTED_MODULE_0__/* .send */ .tN)(url, 'GET', headers, '', trust, deadline, { signal });
 }
 /**
  * The Authorization a 401 answer asks for: the credentials for Basic, a token (from `bearer`, given
@@ -1613,7 +1574,7 @@ async function probeInsecureTransport(host, proxyEnv, timeoutMs) {
 async function getV2(url, proxyEnv, timeoutMs) {
     const trust = { ca: '', verify: false, proxyEnv };
     try {
-        const answer = await (0,_send_js__WEBPACK_IMPORTED_MODULE_2__/* .send */ .t)(url, 'GET', {}, '', trust, performance.now() + timeoutMs);
+        const answer = await (0,_send_js__WEBPACK_IMPORTED_MODULE_2__/* .send */ .tN)(url, 'GET', {}, '', trust, performance.now() + timeoutMs);
         const route = (0,_proxy_route_js__WEBPACK_IMPORTED_MODULE_1__/* .proxyRoute */ .w7)(proxyEnv, url).route;
         if (route && url.protocol === 'http:' && _proxy_route_js__WEBPACK_IMPORTED_MODULE_1__/* .PROXY_ANSWERS */ .TC.has(answer.status))
             return `EPROXY the proxy ${route.shown} answered GET ${url.href} with ${answer.status}`;

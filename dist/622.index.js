@@ -22,12 +22,7 @@ export const modules = {
 /** The selection in buildx's store now (BUILDX_CONFIG, else DOCKER_CONFIG/buildx). */
 async function readBuilderSelection(env) {
     const store = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxStoreDir */ .xI)(env);
-    const defaults = {};
-    for (const file of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults')).catch(() => [])) {
-        const name = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file));
-        if (name !== undefined)
-            defaults[file] = name;
-    }
+    const defaults = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readDefaults */ .D8)(store);
     return { current: (await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'))) ?? null, defaults };
 }
 /**

@@ -27,8 +27,8 @@ var file_access = __webpack_require__(3015);
 var external_node_util_ = __webpack_require__(7975);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./src/host/builder/builder-lease.ts
-var builder_lease = __webpack_require__(5742);
+// EXTERNAL MODULE: ./src/host/process/job-owner.ts
+var job_owner = __webpack_require__(1517);
 // EXTERNAL MODULE: ./src/host/process/processes.ts
 var processes = __webpack_require__(5093);
 // EXTERNAL MODULE: ./src/sleep.ts
@@ -51,14 +51,14 @@ var external_node_os_ = __webpack_require__(8161);
 const WAIT_MS = 120000;
 /** This process, as a lock names it. */
 function holderText() {
-    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X)(process.pid) ?? ''}`;
+    return `${(0,external_node_os_.hostname)()} ${process.pid} ${(0,processes/* processStartTime */.X0)(process.pid) ?? ''}`;
 }
 /** Whether the holder a lock names still runs; one on another machine counts as running (nothing tells). */
 function isRunning(holder) {
     const [host, pid, started] = holder.split(' ');
     if (host !== (0,external_node_os_.hostname)())
         return true;
-    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X)(Number(pid)) === started;
+    return started !== undefined && started !== '' && (0,processes/* processStartTime */.X0)(Number(pid)) === started;
 }
 async function holderOf(path) {
     return (0,promises_.readlink)(path).catch(() => undefined);
@@ -154,7 +154,7 @@ async function writeLedger(fs, daemonJson, ledger) {
 }
 /** The ledger's entries of jobs that still run (a crashed job's hosts stay in the file, its entry goes). */
 function runningJobs(ledger) {
-    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X)(job.pid) === job.started));
+    return Object.fromEntries(Object.entries(ledger?.jobs ?? {}).filter(([, job]) => (0,processes/* processStartTime */.X0)(job.pid) === job.started));
 }
 /**
  * Adds `hosts` to insecure-registries and reloads the daemon, under the lock. The file before is
@@ -177,13 +177,13 @@ async function addInsecureRegistries(fs, paths, hosts, jobDir, save) {
         save(record);
         const ledger = await readLedger(path);
         const jobs = runningJobs(ledger);
-        const pid = (0,builder_lease/* jobProcess */.Be)();
+        const pid = (0,job_owner/* jobProcess */.Be)();
         await writeLedger(fs, path, {
             // A ledger whose jobs all crashed still knows the file before them: their hosts are still in
             // it, for a later job's reclaim (steps/reclaim-phase.ts), which then gives the file back whole.
             original: ledger ? ledger.original : text,
             written: (0,file_undo/* sha256 */.sc)(content),
-            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X)(pid) ?? '' } }
+            jobs: { ...jobs, [job]: { hosts: added, pid, started: (0,processes/* processStartTime */.X0)(pid) ?? '' } }
         });
         await fs.writeFile(path, content, before ?? { mode: 0o644 });
         await reloadDaemon(fs, paths.pidFile, added, true);
@@ -233,11 +233,12 @@ async function removeInsecureRegistries(fs, json) {
             await reloadDaemon(fs, json.pidFile, ours, false);
         }
         if (last && (0,external_node_util_.isDeepStrictEqual)(final, originalConfig ?? {})) {
-            // Nothing else changed since the first job: the file as it was, byte for byte, or none.
+            // Nothing else changed since the first job: the file as it was, byte for byte, or none; its
+            // mode and owner from before the job when there was a file, else as they are now.
             if (original === undefined)
                 await fs.rm(path);
             else
-                await fs.writeFile(path, original, metaFrom(json.change, meta));
+                await fs.writeFile(path, original, json.change.before ?? meta);
         }
         else if (keyGoes)
             await fs.writeFile(path, layout(final), meta);
@@ -261,11 +262,6 @@ async function backupText(change) {
 async function metaOf(path) {
     const { mode, uid, gid } = await (0,promises_.lstat)(path);
     return { mode: mode & 0o7777, uid, gid };
-}
-/** The file's mode and owner from before the job when there was a file, else as they are now. */
-function metaFrom(change, now) {
-    const before = change.before;
-    return before ? { mode: before.mode, uid: before.uid, gid: before.gid } : now;
 }
 /**
  * SIGHUP makes dockerd reload daemon.json; insecure-registries is one of the

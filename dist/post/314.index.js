@@ -61,9 +61,8 @@ async function reportBuilderDisk(report) {
         : `Builder ${report.builder}'s cache: ${disk.text} (\`docker buildx ` +
             `du\`)${againstBudget(disk.bytes, report.budget)}.`;
     actions_core/* info */.pq(line);
-    if (!process.env.GITHUB_STEP_SUMMARY)
-        return;
-    await actions_core/* summary */.z.addRaw(`<p>${toHtml(line)}</p>${external_node_os_.EOL}`).write();
+    if (process.env.GITHUB_STEP_SUMMARY)
+        await actions_core/* summary */.z.addRaw(`<p>${toHtml(line)}</p>${external_node_os_.EOL}`).write();
 }
 /**
  * ", within/over the budget of X": a share of the disk is shown, not compared (the disk's size is BuildKit's to

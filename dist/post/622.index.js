@@ -22,12 +22,7 @@ export const modules = {
 /** The selection in buildx's store now (BUILDX_CONFIG, else DOCKER_CONFIG/buildx). */
 async function readBuilderSelection(env) {
     const store = (0,_paths_js__WEBPACK_IMPORTED_MODULE_2__/* .buildxStoreDir */ .xI)(env);
-    const defaults = {};
-    for (const file of await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults')).catch(() => [])) {
-        const name = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'defaults', file));
-        if (name !== undefined)
-            defaults[file] = name;
-    }
+    const defaults = await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readDefaults */ .D8)(store);
     return { current: (await (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .readText */ .yR)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(store, 'current'))) ?? null, defaults };
 }
 /**
@@ -75,6 +70,7 @@ function selects(current, name) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   D8: () => (/* binding */ readDefaults),
 /* harmony export */   nF: () => (/* binding */ isStoreName),
 /* harmony export */   vK: () => (/* binding */ writeAtomically),
 /* harmony export */   wy: () => (/* binding */ readStoreSnapshot),
@@ -104,14 +100,19 @@ function writeAtomically(path, text) {
 function isStoreName(text) {
     return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text);
 }
-/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
-async function readStoreSnapshot(storeDir, name) {
+/** The `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
+async function readDefaults(storeDir) {
     const defaults = {};
     for (const file of await list((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(storeDir, 'defaults'))) {
         const holds = await readText((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(storeDir, 'defaults', file));
         if (holds !== undefined)
             defaults[file] = holds;
     }
+    return defaults;
+}
+/** The store entries that may hold the builder: `current`, `defaults/*`, and the groups its refs point to. */
+async function readStoreSnapshot(storeDir, name) {
+    const defaults = await readDefaults(storeDir);
     const groups = {};
     for (const spelling of new Set([name.toLowerCase(), name])) {
         const refsDir = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(storeDir, 'refs', spelling);
@@ -138,13 +139,9 @@ function jsonField(text, field) {
         return undefined;
     }
 }
-async function list(dir) {
-    try {
-        return await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir);
-    }
-    catch {
-        return [];
-    }
+/** A directory's entries; none when it is not there (or not readable). */
+function list(dir) {
+    return (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir).catch(() => []);
 }
 
 

@@ -77,16 +77,14 @@ async function installClientTrust(plan, env, save) {
  * steps of actions that started before this one run after it.
  */
 function restoreClientTrust(record) {
-    const restored = [];
-    if (record.sslCertFileBefore !== undefined) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .exportVariable */ .dN('SSL_CERT_FILE', record.sslCertFileBefore);
-        restored.push(`SSL_CERT_FILE=${record.sslCertFileBefore}`);
-    }
-    if (record.noClientTokenBefore !== undefined) {
-        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .exportVariable */ .dN('BUILDKIT_NO_CLIENT_TOKEN', record.noClientTokenBefore);
-        restored.push(`BUILDKIT_NO_CLIENT_TOKEN=${record.noClientTokenBefore}`);
-    }
-    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`For the steps after this one: ${restored.join(', ')}, as before the job.`);
+    const restored = Object.entries({
+        SSL_CERT_FILE: record.sslCertFileBefore,
+        BUILDKIT_NO_CLIENT_TOKEN: record.noClientTokenBefore
+    }).filter((variable) => variable[1] !== undefined);
+    for (const [name, before] of restored)
+        _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .exportVariable */ .dN(name, before);
+    const list = restored.map(([name, before]) => `${name}=${before}`).join(', ');
+    _actions_core__WEBPACK_IMPORTED_MODULE_1__/* .info */ .pq(`For the steps after this one: ${list}, as before the job.`);
 }
 /** What the bundle adds to the runner's roots, for the log. */
 function bundleCas(plan) {

@@ -36,6 +36,7 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length]
 }
 
+/** A TOML table: an object that is neither an array nor a date (the config check's and the plan's one test). */
 export function isTable(value: unknown): value is TomlTable {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }

@@ -1,4 +1,5 @@
 import { stringify, type TomlTable } from 'smol-toml'
+import { isTable } from '../inputs/config-wording.js'
 
 export interface MergedConfig {
   table: TomlTable
@@ -33,11 +34,6 @@ function mergeTables(base: TomlTable, generated: TomlTable, path: string[], over
     }
   }
   return merged
-}
-
-/** A TOML table: an object that is neither an array nor a date. */
-export function isTable(value: unknown): value is TomlTable {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date)
 }
 
 /** A key path as TOML writes it: `registry."myhost:5000".http`. */

@@ -1,7 +1,8 @@
 import type { TomlTable } from 'smol-toml'
 import { GC_SIZE_INPUTS, type DiskSpace, type GcInputs } from '../inputs/gc-inputs.js'
 import { InputError } from '../inputs/input-error.js'
-import { dottedKey, isTable } from './buildkitd-toml.js'
+import { isTable } from '../inputs/config-wording.js'
+import { dottedKey } from './buildkitd-toml.js'
 
 // The `gc-*` inputs as buildkitd.toml GC policies. BuildKit reads GC from `[worker.oci]` (and
 // `[worker.containerd]`): `gc`, top-level sizes from which it derives four default policies when

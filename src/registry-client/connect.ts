@@ -19,6 +19,11 @@ export function beforeDeadline<T>(
   start: (resolve: (value: T) => void, reject: (error: Error) => void) => { destroy(): void }
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    // The timer first: `start` may settle before it returns, and settling clears the timer.
+    const timer = setTimeout(() => {
+      opened.destroy()
+      reject(new DeadlineError(message))
+    }, remaining(deadline))
     const cleared =
       <A>(settle: (value: A) => void) =>
       (value: A): void => {
@@ -26,10 +31,6 @@ export function beforeDeadline<T>(
         settle(value)
       }
     const opened = start(cleared(resolve), cleared(reject))
-    const timer = setTimeout(() => {
-      opened.destroy()
-      reject(new DeadlineError(message))
-    }, remaining(deadline))
   })
 }
 

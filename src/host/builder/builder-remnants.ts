@@ -3,7 +3,14 @@ import { join } from 'node:path'
 import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
 import { dockerEndpointArgs } from './builder-image.js'
-import { isStoreName, readStoreSnapshot, readText, writeAtomically, type StoreSnapshot } from './buildx-store.js'
+import {
+  isStoreName,
+  jsonField,
+  readStoreSnapshot,
+  readText,
+  writeAtomically,
+  type StoreSnapshot
+} from './buildx-store.js'
 import * as core from '@actions/core'
 import { tryCommand } from '../process/command.js'
 
@@ -120,15 +127,11 @@ export function storeCleanup(name: string, snapshot: StoreSnapshot): StoreCleanu
 }
 
 function currentWithout(lower: string, text: string | undefined): string | undefined {
-  if (text === undefined) return undefined
-  try {
-    const current = JSON.parse(text) as { Key?: unknown; Name?: unknown }
-    if (typeof current.Name !== 'string' || current.Name.toLowerCase() !== lower) return undefined
-    // buildx's own reset (store.Txn.reset): the endpoint's key kept, no builder named.
-    return JSON.stringify({ Key: typeof current.Key === 'string' ? current.Key : '', Name: '', Global: false })
-  } catch {
-    return undefined
-  }
+  const named = jsonField(text, 'Name')
+  if (typeof named !== 'string' || named.toLowerCase() !== lower) return undefined
+  const key = jsonField(text, 'Key')
+  // buildx's own reset (store.Txn.reset): the endpoint's key kept, no builder named.
+  return JSON.stringify({ Key: typeof key === 'string' ? key : '', Name: '', Global: false })
 }
 
 interface Leftover {

@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildxStoreDir } from '../../paths.js'
-import { readDefaults, readText, writeAtomically } from './buildx-store.js'
+import { jsonField, readDefaults, readText, writeAtomically } from './buildx-store.js'
 
 // `buildx create --use` makes the new builder the current one: it writes the store's `current` and
 // removes the `defaults` entry of that endpoint (buildx store SetCurrent). `buildx rm` leaves
@@ -52,11 +52,6 @@ export async function restoreBuilderSelection(
  * files names lower-cased), or no builder, as a removal without buildx resets it (builder-remnants.ts).
  */
 function selects(current: string | null, name: string): boolean {
-  if (current === null) return false
-  try {
-    const parsed = JSON.parse(current) as { Name?: unknown }
-    return typeof parsed.Name === 'string' && ['', name.toLowerCase()].includes(parsed.Name.toLowerCase())
-  } catch {
-    return false
-  }
+  const named = jsonField(current, 'Name')
+  return typeof named === 'string' && ['', name.toLowerCase()].includes(named.toLowerCase())
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PRIVATE_FILE_MODE } from '../../model.js'
+import { isBuilderName, PRIVATE_FILE_MODE } from '../../model.js'
 import { replaceFile } from '../file-write.js'
 
 // buildx's store (~/.docker/buildx: `current`, `defaults/`, `instances/`), read and written as
@@ -26,10 +26,11 @@ export interface StoreSnapshot {
   groups: Record<string, string[]>
 }
 
-/** A builder name, node name or group id buildx could have written: safe to use in a path. */
-export function isStoreName(text: string): boolean {
-  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text)
-}
+/**
+ * A builder name, node name or group id buildx could have written, safe to use in a path: buildx's
+ * names follow the rule of the builder names the action takes.
+ */
+export const isStoreName = isBuilderName
 
 /** The `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
 export async function readDefaults(storeDir: string): Promise<Record<string, string>> {
@@ -59,8 +60,9 @@ export async function readStoreSnapshot(storeDir: string, name: string): Promise
   return { current: await readText(join(storeDir, 'current')), defaults, groups }
 }
 
-function jsonField(text: string | undefined, field: string): unknown {
-  if (text === undefined) return undefined
+/** A field of a store file's JSON object; undefined when there is no file or it is not JSON. */
+export function jsonField(text: string | null | undefined, field: string): unknown {
+  if (text === undefined || text === null) return undefined
   try {
     return (JSON.parse(text) as Record<string, unknown>)[field]
   } catch {

@@ -770,15 +770,16 @@ function remaining(deadline) {
  */
 function beforeDeadline(deadline, message, start) {
     return new Promise((resolve, reject) => {
+        // The timer first: `start` may settle before it returns, and settling clears the timer.
+        const timer = setTimeout(() => {
+            opened.destroy();
+            reject(new _tls_js__WEBPACK_IMPORTED_MODULE_2__/* .DeadlineError */ .j(message));
+        }, remaining(deadline));
         const cleared = (settle) => (value) => {
             clearTimeout(timer);
             settle(value);
         };
         const opened = start(cleared(resolve), cleared(reject));
-        const timer = setTimeout(() => {
-            opened.destroy();
-            reject(new _tls_js__WEBPACK_IMPORTED_MODULE_2__/* .DeadlineError */ .j(message));
-        }, remaining(deadline));
     });
 }
 /** Resolves with `socket` on `event`, rejects on 'error' or at the deadline (destroying the socket). */

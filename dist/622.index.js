@@ -52,15 +52,8 @@ async function restoreBuilderSelection(before, name, env) {
  * files names lower-cased), or no builder, as a removal without buildx resets it (builder-remnants.ts).
  */
 function selects(current, name) {
-    if (current === null)
-        return false;
-    try {
-        const parsed = JSON.parse(current);
-        return typeof parsed.Name === 'string' && ['', name.toLowerCase()].includes(parsed.Name.toLowerCase());
-    }
-    catch {
-        return false;
-    }
+    const named = (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonField */ .Ni)(current, 'Name');
+    return typeof named === 'string' && ['', name.toLowerCase()].includes(named.toLowerCase());
 }
 
 

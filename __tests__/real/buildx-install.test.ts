@@ -234,7 +234,8 @@ describe('buildx-version', () => {
       expect(lstatSync(plugin).isSymbolicLink()).toBe(false)
       expect(docker(job.dockerConfig, ['buildx', 'version']).stdout).toContain(VERSION)
       const pushed = await buildAndPush(job, `${registry.host}/pinned:${own}`)
-      expect(pushed.stderr).not.toContain('ERROR')
+      // BuildKit's error lines (buildx 0.29 may log an unrelated http2 `PROTOCOL_ERROR` and still push).
+      expect(pushed.stderr).not.toMatch(/^(#\d+ )?ERROR\b/m)
       expect(pushed.status).toBe(0)
       await expectPushed({ host: registry.host, tls: false }, 'pinned', own, pushed.marker)
 

@@ -415,18 +415,12 @@ function storeCleanup(name, snapshot) {
     return { remove: [...new Set(remove)], current: currentWithout(lower, snapshot.current) };
 }
 function currentWithout(lower, text) {
-    if (text === undefined)
+    const named = (0,buildx_store/* jsonField */.Ni)(text, 'Name');
+    if (typeof named !== 'string' || named.toLowerCase() !== lower)
         return undefined;
-    try {
-        const current = JSON.parse(text);
-        if (typeof current.Name !== 'string' || current.Name.toLowerCase() !== lower)
-            return undefined;
-        // buildx's own reset (store.Txn.reset): the endpoint's key kept, no builder named.
-        return JSON.stringify({ Key: typeof current.Key === 'string' ? current.Key : '', Name: '', Global: false });
-    }
-    catch {
-        return undefined;
-    }
+    const key = (0,buildx_store/* jsonField */.Ni)(text, 'Key');
+    // buildx's own reset (store.Txn.reset): the endpoint's key kept, no builder named.
+    return JSON.stringify({ Key: typeof key === 'string' ? key : '', Name: '', Global: false });
 }
 /**
  * Removes what is left of the job's builder after `docker buildx rm` (or a failed `buildx create`
@@ -545,6 +539,7 @@ function sentence(text) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   D8: () => (/* binding */ readDefaults),
+/* harmony export */   Ni: () => (/* binding */ jsonField),
 /* harmony export */   nF: () => (/* binding */ isStoreName),
 /* harmony export */   vK: () => (/* binding */ writeAtomically),
 /* harmony export */   wy: () => (/* binding */ readStoreSnapshot),
@@ -570,10 +565,11 @@ async function readText(path) {
 function writeAtomically(path, text) {
     return (0,_file_write_js__WEBPACK_IMPORTED_MODULE_2__/* .replaceFile */ .fR)(path, text, { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PRIVATE_FILE_MODE */ .vo });
 }
-/** A builder name, node name or group id buildx could have written: safe to use in a path. */
-function isStoreName(text) {
-    return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text);
-}
+/**
+ * A builder name, node name or group id buildx could have written, safe to use in a path: buildx's
+ * names follow the rule of the builder names the action takes.
+ */
+const isStoreName = _model_js__WEBPACK_IMPORTED_MODULE_3__/* .isBuilderName */ .l1;
 /** The `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
 async function readDefaults(storeDir) {
     const defaults = {};
@@ -603,8 +599,9 @@ async function readStoreSnapshot(storeDir, name) {
     }
     return { current: await readText((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(storeDir, 'current')), defaults, groups };
 }
+/** A field of a store file's JSON object; undefined when there is no file or it is not JSON. */
 function jsonField(text, field) {
-    if (text === undefined)
+    if (text === undefined || text === null)
         return undefined;
     try {
         return JSON.parse(text)[field];

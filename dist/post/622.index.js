@@ -52,15 +52,8 @@ async function restoreBuilderSelection(before, name, env) {
  * files names lower-cased), or no builder, as a removal without buildx resets it (builder-remnants.ts).
  */
 function selects(current, name) {
-    if (current === null)
-        return false;
-    try {
-        const parsed = JSON.parse(current);
-        return typeof parsed.Name === 'string' && ['', name.toLowerCase()].includes(parsed.Name.toLowerCase());
-    }
-    catch {
-        return false;
-    }
+    const named = (0,_buildx_store_js__WEBPACK_IMPORTED_MODULE_3__/* .jsonField */ .Ni)(current, 'Name');
+    return typeof named === 'string' && ['', name.toLowerCase()].includes(named.toLowerCase());
 }
 
 
@@ -71,6 +64,7 @@ function selects(current, name) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   D8: () => (/* binding */ readDefaults),
+/* harmony export */   Ni: () => (/* binding */ jsonField),
 /* harmony export */   nF: () => (/* binding */ isStoreName),
 /* harmony export */   vK: () => (/* binding */ writeAtomically),
 /* harmony export */   wy: () => (/* binding */ readStoreSnapshot),
@@ -96,10 +90,11 @@ async function readText(path) {
 function writeAtomically(path, text) {
     return (0,_file_write_js__WEBPACK_IMPORTED_MODULE_2__/* .replaceFile */ .fR)(path, text, { mode: _model_js__WEBPACK_IMPORTED_MODULE_3__/* .PRIVATE_FILE_MODE */ .vo });
 }
-/** A builder name, node name or group id buildx could have written: safe to use in a path. */
-function isStoreName(text) {
-    return /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(text);
-}
+/**
+ * A builder name, node name or group id buildx could have written, safe to use in a path: buildx's
+ * names follow the rule of the builder names the action takes.
+ */
+const isStoreName = _model_js__WEBPACK_IMPORTED_MODULE_3__/* .isBuilderName */ .l1;
 /** The `defaults/HASH` files (a builder made the default of an endpoint) and the name each holds. */
 async function readDefaults(storeDir) {
     const defaults = {};
@@ -129,8 +124,9 @@ async function readStoreSnapshot(storeDir, name) {
     }
     return { current: await readText((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(storeDir, 'current')), defaults, groups };
 }
+/** A field of a store file's JSON object; undefined when there is no file or it is not JSON. */
 function jsonField(text, field) {
-    if (text === undefined)
+    if (text === undefined || text === null)
         return undefined;
     try {
         return JSON.parse(text)[field];

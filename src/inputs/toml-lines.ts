@@ -44,10 +44,13 @@ export function keyLines(text: string): (path: KeyPath) => number | undefined {
       // that entry: resolve the parents first.
       const path = resolveIndices(keys, arrayCounts)
       if (arrayHeader) {
-        const entry = arrayCounts.get(JSON.stringify(path)) ?? 0
-        arrayCounts.set(JSON.stringify(path), entry + 1)
+        const id = JSON.stringify(path)
+        const entry = arrayCounts.get(id) ?? 0
+        arrayCounts.set(id, entry + 1)
         table = [...path, entry]
-      } else table = path
+      } else {
+        table = path
+      }
       record(table, line)
       return
     }

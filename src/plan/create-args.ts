@@ -37,12 +37,14 @@ export function buildxCreateArgs(
   const args = ['create', '--name', builder.name, '--driver', builder.driver]
   // The remote driver connects to a buildkitd someone else started: buildx refuses a config
   // ("setting config file is not supported for remote driver") and has no flags to pass.
-  if (can.takesConfig) args.push('--config', configPath)
-  else
+  if (can.takesConfig) {
+    args.push('--config', configPath)
+  } else {
     notes.push(
       `The remote driver cannot take a config: start your buildkitd with \`--config ${configPath}\` and the ` +
         `directory ${dirname(configPath)} mounted at the same path (output \`config-dir\`).`
     )
+  }
   for (const opt of driverOpts) args.push('--driver-opt', opt)
   const flags = nodeFlags(builder.driver, driverOpts, builder.buildkitdFlags, notes)
   if (flags !== '') args.push('--buildkitd-flags', flags)

@@ -92,7 +92,8 @@ export function planBuilderProxy(driver: Driver, driverOpts: string[], runnerEnv
 
   // What BuildKit's process will see: the runner's variables given to it, and the user's own.
   const builderEnv: Record<string, string> = { ...user }
-  const given = envOpts ? passed : runnerNames.filter(name => !familiesOf(user).has(family(name)))
+  const userFamilies = familiesOf(user)
+  const given = envOpts ? passed : runnerNames.filter(name => !userFamilies.has(family(name)))
   for (const name of given) builderEnv[name] = runnerEnv[name]
   const loopback = envOpts ? loopbackProxies(builderEnv) : []
   return { driverOpts: opts, builderEnv, loopback, notes }

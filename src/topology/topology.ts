@@ -2,8 +2,14 @@ import { driverCapabilities } from '../driver.js'
 import type { HostAddress } from '../model.js'
 import { PROXY_URL_VARIABLES } from '../proxy.js'
 import type { BuilderProxy } from './builder-proxy.js'
-import type { JobContainer, NetworkFinding } from './facts.js'
-import type { NetworkChoice, NetworkFacts, TopologyBuilder, TopologyFacts } from './facts.js'
+import type {
+  JobContainer,
+  NetworkChoice,
+  NetworkFacts,
+  NetworkFinding,
+  TopologyBuilder,
+  TopologyFacts
+} from './facts.js'
 import { hostNetwork } from './host-network.js'
 import { isJobContainerNetwork, jobContainerNetwork } from './job-container.js'
 import { onStepDaemon } from './remote-endpoint.js'

@@ -2,19 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { dockerEndpointArgs, tarHeader, writeDockerArchive } from '../../../src/host/builder/builder-image.js'
-
-describe('dockerEndpointArgs', () => {
-  it('the current context, a context by name, or a daemon by address', () => {
-    expect(dockerEndpointArgs('')).toEqual([])
-    expect(dockerEndpointArgs('remote-ctx')).toEqual(['--context', 'remote-ctx'])
-    expect(dockerEndpointArgs('tcp://10.0.0.5:2376')).toEqual(['--host', 'tcp://10.0.0.5:2376'])
-    expect(dockerEndpointArgs('unix:///run/user/1000/docker.sock')).toEqual([
-      '--host',
-      'unix:///run/user/1000/docker.sock'
-    ])
-  })
-})
+import { tarHeader, writeDockerArchive } from '../../../src/host/builder/builder-image.js'
 
 describe('writeDockerArchive', () => {
   let dir: string

@@ -4,7 +4,6 @@ import {
   parseStoredInstance,
   storeCleanup
 } from '../../../src/host/builder/builder-remnants.js'
-import { dockerEndpointArgs } from '../../../src/host/builder/builder-image.js'
 
 // buildx 0.13.1's `instances/blrepro1` after `buildx create --name blrepro1 --driver docker-container
 // --config bad.toml --bootstrap` failed on `[grpc] address = "tcp://0.0.0.0:1234"` (the builder it
@@ -84,15 +83,6 @@ describe('deleteDeploymentsCommand', () => {
 
   it('without buildx’s record the name is unknown (buildx draws it at random): the command says which to look for', () => {
     expect(deleteDeploymentsCommand(undefined)).toMatch(/^kubectl delete deployment buildkit-… /)
-  })
-})
-
-describe('dockerEndpointArgs (a node of a stored builder)', () => {
-  it('a URL is a host, a name a Docker context, none the CLI’s own', () => {
-    expect(dockerEndpointArgs('unix:///var/run/docker.sock')).toEqual(['--host', 'unix:///var/run/docker.sock'])
-    expect(dockerEndpointArgs('ssh://me@build-host')).toEqual(['--host', 'ssh://me@build-host'])
-    expect(dockerEndpointArgs('arm-context')).toEqual(['--context', 'arm-context'])
-    expect(dockerEndpointArgs(undefined)).toEqual([])
   })
 })
 

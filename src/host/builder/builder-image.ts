@@ -3,21 +3,13 @@ import { basename } from 'node:path'
 import { once } from 'node:events'
 import { neutralizeUntrusted, neutralizeUntrustedLine } from '../../untrusted-text.js'
 import { CANCELLED_EXIT_CODE, CommandError, runCommand, tryCommand } from '../process/command.js'
+import { dockerEndpointArgs } from './buildkit-container.js'
 import { imageInLocalDaemon } from './daemon-socket.js'
 
 // The builder's image in the Docker daemon the builder runs on: is it there, which platform the
 // daemon pulls for, its own pull, and loading an image fetched elsewhere as a docker-archive (the
 // format of `docker save`), under the name buildx boots. Loading makes no other tag, and the
 // daemon needs no trust of where the image came from.
-
-/**
- * `docker` flags for the daemon of a node's `endpoint`: a URL is a daemon's address, anything else a
- * context's name; none for the current context ('' or undefined).
- */
-export function dockerEndpointArgs(endpoint: string | undefined): string[] {
-  if (!endpoint) return []
-  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
-}
 
 /** Whether the daemon has an image of exactly this name (what buildx falls back to when its pull fails). */
 export async function imageInDaemon(endpoint: string, name: string): Promise<boolean> {

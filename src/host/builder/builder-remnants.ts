@@ -2,7 +2,7 @@ import { lstat, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { driverCapabilities } from '../../driver.js'
 import { buildxStoreDir } from '../../paths.js'
-import { dockerEndpointArgs } from './builder-image.js'
+import { dockerEndpointArgs } from './buildkit-container.js'
 import {
   isStoreName,
   jsonField,

@@ -11,6 +11,15 @@ export function buildkitContainerName(builder: string): string {
 }
 
 /**
+ * `docker` flags for the daemon of a node's `endpoint`: a URL is a daemon's address, anything else a
+ * context's name; none for the current context ('' or undefined).
+ */
+export function dockerEndpointArgs(endpoint: string | undefined): string[] {
+  if (!endpoint) return []
+  return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint]
+}
+
+/**
  * Shows the BuildKit container's log (buildkitd's own: what it said of registries, mirrors and TLS
  * during the job's builds), folded, as docker/setup-buildx-action's post step does when the job is
  * debugged. It cannot fail the step: a log that cannot be read is a warning.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { PUBLIC_FILE_MODE, type BuilderFingerprint } from '../../model.js'
 import { replaceFile } from '../file-write.js'
 import { tryCommand } from '../process/command.js'
-import { dockerEndpointArgs } from './builder-image.js'
+import { dockerEndpointArgs } from './buildkit-container.js'
 import { buildkitContainerName } from './buildkit-container.js'
 
 // The record of a warm builder (`cleanup: false`, a fixed `name`): which config it was created

@@ -1,8 +1,8 @@
-export const id = 419;
-export const ids = [419];
+export const id = 716;
+export const ids = [716];
 export const modules = {
 
-/***/ 419:
+/***/ 716:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -121,217 +121,14 @@ function driverCapabilities(driver) {
 
 // EXTERNAL MODULE: ./src/paths.ts
 var paths = __webpack_require__(431);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __webpack_require__(24);
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __webpack_require__(474);
-// EXTERNAL MODULE: ./src/untrusted-text.ts
-var untrusted_text = __webpack_require__(521);
-// EXTERNAL MODULE: ./src/host/process/command.ts + 2 modules
-var command = __webpack_require__(805);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(30);
-// EXTERNAL MODULE: ./src/docker-client-config.ts
-var docker_client_config = __webpack_require__(134);
-;// CONCATENATED MODULE: ./src/host/builder/daemon-socket.ts
-
-
-
-// One request to the Docker daemon without the docker CLI, where the CLI would send that very
-// request to a local unix socket. Main asks the daemon one question on its way to `buildx create`
-// (is the builder's image there?), and starting the CLI for it (a Go binary that reads its config
-// and contexts first) is most of that question's 20-40 ms; asked here it is a few ms. Only for
-// the `default` context on a unix socket (no DOCKER_HOST, or a unix:// one) or a unix:// node
-// endpoint, where the CLI adds nothing of its own to the request: any other context, tcp, ssh or
-// TLS, and a socket that does not answer plainly, are left to the CLI, as before.
-/** How long the daemon may take to answer before the CLI is asked instead. */
-const ANSWER_TIMEOUT_MS = 5000;
-/** The daemon's socket when no context or DOCKER_HOST names another (docker/cli's DefaultDockerHost on Linux). */
-const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
-/**
- * The unix socket the docker CLI would reach the daemon of `endpoint` on (a node's endpoint: '' for
- * the current context, or a daemon's address), or undefined where the CLI must be asked.
- */
-function localDaemonSocket(endpoint, env) {
-    if (process.platform === 'win32')
-        return undefined;
-    let host = endpoint;
-    if (endpoint === '') {
-        if (currentDockerContext(readDockerClientConfig(env), env) !== 'default')
-            return undefined;
-        host = env.DOCKER_HOST || DEFAULT_SOCKET;
-    }
-    if (!host.startsWith('unix://'))
-        return undefined;
-    const path = host.slice('unix://'.length);
-    return isAbsolute(path) ? path : undefined;
-}
-/**
- * The HTTP status of the daemon's answer to `GET path` on its unix socket: the request the docker
- * CLI makes, with no API version (the daemon's own). Undefined when it cannot be asked: no socket,
- * no access, no answer in time, not an HTTP answer.
- */
-function daemonStatus(socketPath, path, timeoutMs = ANSWER_TIMEOUT_MS) {
-    return new Promise(resolve => {
-        let head = '';
-        const socket = connect(socketPath);
-        const done = (status) => {
-            socket.destroy();
-            resolve(status);
-        };
-        socket.setTimeout(timeoutMs, () => done(undefined));
-        socket.once('error', () => done(undefined));
-        socket.once('end', () => done(undefined));
-        socket.on('data', chunk => {
-            head += chunk.toString('latin1');
-            if (!head.includes('\r\n'))
-                return;
-            const status = /^HTTP\/1\.[01] (\d{3}) /.exec(head)?.[1];
-            done(status ? Number(status) : undefined);
-        });
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n`);
-    });
-}
-/** An image reference the request path can carry as it is (what a valid reference is made of). */
-const PLAIN_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/;
-/**
- * Whether the daemon has an image of exactly this name, asked on its socket: true or false as
- * `docker image inspect` would say, undefined where the CLI must be asked (see localDaemonSocket).
- */
-async function daemon_socket_imageInLocalDaemon(endpoint, name) {
-    const socket = localDaemonSocket(endpoint, process.env);
-    if (!socket || !PLAIN_REFERENCE.test(name))
-        return undefined;
-    const status = await daemonStatus(socket, `/images/${name}/json`);
-    return status === 200 ? true : status === 404 ? false : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/host/builder/builder-image.ts
-
-
-
-
-
-
-// The builder's image in the Docker daemon the builder runs on: is it there, which platform the
-// daemon pulls for, its own pull, and loading an image fetched elsewhere as a docker-archive (the
-// format of `docker save`), under the name buildx boots. Loading makes no other tag, and the
-// daemon needs no trust of where the image came from.
-/**
- * `docker` flags for the daemon of a node's `endpoint`: a URL is a daemon's address, anything else a
- * context's name; none for the current context ('' or undefined).
- */
-function dockerEndpointArgs(endpoint) {
-    if (!endpoint)
-        return [];
-    return endpoint.includes('://') ? ['--host', endpoint] : ['--context', endpoint];
-}
-/** Whether the daemon has an image of exactly this name (what buildx falls back to when its pull fails). */
-async function imageInDaemon(endpoint, name) {
-    // Asked on the daemon's socket where the CLI would ask there: one process fewer before the create.
-    const asked = await imageInLocalDaemon(endpoint, name);
-    if (asked !== undefined)
-        return asked;
-    const args = [...dockerEndpointArgs(endpoint), 'image', 'inspect', '--format', '{{.Id}}', name];
-    const result = await tryCommand('docker', args);
-    // Not started because the job is being cancelled: no answer, and not "absent" (which would fetch).
-    if (result.exitCode === CANCELLED_EXIT_CODE)
-        throw new CommandError(`docker ${args.join(' ')}`, result.exitCode, result.stderr);
-    return result.exitCode === 0;
-}
-/** The daemon's platform, which an index's manifest is chosen for (`docker version`: Go's GOOS/GOARCH). */
-async function daemonPlatform(endpoint) {
-    const out = await runCommand('docker', [
-        ...dockerEndpointArgs(endpoint),
-        'version',
-        '--format',
-        '{{.Server.Os}}/{{.Server.Arch}}'
-    ]);
-    const [os, architecture] = out.trim().split('/');
-    return { os: os || 'linux', architecture: architecture || 'amd64' };
-}
-/** `docker pull NAME`: the daemon's own mirrors (registry-mirrors), proxy and the stored logins apply. */
-async function pullWithDaemon(endpoint, name) {
-    const result = await tryCommand('docker', [...dockerEndpointArgs(endpoint), 'pull', '--quiet', name]);
-    return { exitCode: result.exitCode, error: neutralizeUntrustedLine(result.stderr.trim()) };
-}
-/**
- * `docker load` of an archive; returns the daemon's words (`Loaded image: NAME`, names from the image), neutralized.
- */
-async function loadArchive(endpoint, archive) {
-    return neutralizeUntrusted((await runCommand('docker', [...dockerEndpointArgs(endpoint), 'load', '--input', archive])).trim());
-}
-/**
- * Writes a docker-archive: manifest.json naming the config, the layers and `repoTag`, beside the
- * files themselves. dockerd's loader (image/tarexport/load.go, and the containerd image store's
- * import) decompresses each layer itself and checks it against the config's diff_ids.
- * The tar is written here, not by a library or the `tar` command: a flat archive of regular files
- * with short names is one ustar header each, and that needs neither a dependency in the bundle nor
- * a tool a minimal self-hosted runner may lack.
- */
-async function writeDockerArchive(path, image, repoTag) {
-    const manifest = [
-        {
-            Config: basename(image.config.path),
-            RepoTags: [repoTag],
-            Layers: image.layers.map(layer => basename(layer.path))
-        }
-    ];
-    const out = createWriteStream(path);
-    const done = once(out, 'close');
-    const write = async (chunk) => {
-        if (!out.write(chunk))
-            await once(out, 'drain');
-    };
-    for (const file of [image.config, ...image.layers]) {
-        const size = statSync(file.path).size;
-        await write(tarHeader(basename(file.path), size));
-        for await (const chunk of createReadStream(file.path))
-            await write(chunk);
-        await write(Buffer.alloc(padding(size)));
-    }
-    const manifestBytes = Buffer.from(JSON.stringify(manifest));
-    await write(tarHeader('manifest.json', manifestBytes.length));
-    await write(manifestBytes);
-    await write(Buffer.alloc(padding(manifestBytes.length)));
-    // Two empty blocks end a tar.
-    out.end(Buffer.alloc(1024));
-    await done;
-}
-function padding(size) {
-    return (512 - (size % 512)) % 512;
-}
-/** A ustar header for a regular file of `size` bytes; names here are short (a digest and a suffix). */
-function tarHeader(name, size) {
-    if (Buffer.byteLength(name) > 100)
-        throw new Error(`tar entry name too long: ${name}`);
-    const header = Buffer.alloc(512);
-    const field = (offset, length, text) => {
-        header.write(text, offset, length, 'utf8');
-    };
-    const octal = (value, length) => value.toString(8).padStart(length - 1, '0') + '\0';
-    field(0, 100, name);
-    field(100, 8, octal(0o644, 8));
-    field(108, 8, octal(0, 8));
-    field(116, 8, octal(0, 8));
-    field(124, 12, octal(size, 12));
-    field(136, 12, octal(0, 12));
-    // The checksum is computed with its own field as spaces.
-    field(148, 8, '        ');
-    field(156, 1, '0');
-    field(257, 6, 'ustar\0');
-    field(263, 2, '00');
-    let sum = 0;
-    for (const byte of header)
-        sum += byte;
-    field(148, 8, sum.toString(8).padStart(6, '0') + '\0 ');
-    return header;
-}
-
+// EXTERNAL MODULE: ./src/host/builder/buildkit-container.ts
+var buildkit_container = __webpack_require__(554);
 // EXTERNAL MODULE: ./src/host/builder/buildx-store.ts
 var buildx_store = __webpack_require__(648);
 // EXTERNAL MODULE: ./src/actions-core.ts
 var actions_core = __webpack_require__(938);
+// EXTERNAL MODULE: ./src/host/process/command.ts + 2 modules
+var command = __webpack_require__(805);
 ;// CONCATENATED MODULE: ./src/host/builder/builder-remnants.ts
 
 
@@ -457,7 +254,7 @@ async function removeContainers(builder, stored, { removed, left }) {
         if (!builder.keepState)
             objects.push({ kind: 'volume', name: `${container}_state`, args: ['volume', 'rm', `${container}_state`] });
         for (const object of objects) {
-            const args = [...dockerEndpointArgs(node.endpoint), ...object.args];
+            const args = [...(0,buildkit_container/* dockerEndpointArgs */.bV)(node.endpoint), ...object.args];
             const result = await (0,command/* tryCommand */.HQ)('docker', args);
             // `docker rm -f` of no container succeeds too, saying nothing on stdout; a removal names what went.
             if (result.exitCode === 0 && result.stdout.trim() !== '')
